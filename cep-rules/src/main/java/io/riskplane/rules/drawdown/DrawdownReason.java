@@ -1,0 +1,12 @@
+package io.riskplane.rules.drawdown;
+
+/** Reason codes of the drawdown rule: part of the public contract (docs/rules.md). */
+public final class DrawdownReason {
+    public static final String WITHIN_LIMITS = "WITHIN_LIMITS";
+    public static final String DRAWDOWN_LIMIT_BREACHED = "DRAWDOWN_LIMIT_BREACHED";
+    public static final String DRAWDOWN_FRACTION_BREACHED = "DRAWDOWN_FRACTION_BREACHED";
+    public static final String DAILY_LOSS_LIMIT_BREACHED = "DAILY_LOSS_LIMIT_BREACHED";
+    public static final String POLICY_MISSING = "POLICY_MISSING";
+
+    private DrawdownReason() {}
+}

@@ -1,0 +1,107 @@
+package io.riskplane.rules.drawdown;
+
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.v1.ControlAction;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.ControlKind;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Evidence;
+import io.riskplane.v1.Metric;
+import io.riskplane.v1.Scope;
+import io.riskplane.v1.Threshold;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Builds the drawdown kill-switch control event with its evidence. Everything in it derives from event data. */
+public final class KillSwitchEvents {
+    public static final String PLANE_SOURCE = "riskplane";
+
+    private KillSwitchEvents() {}
+
+    public static ControlRecord haltNewEntries(PolicyEvaluation e) {
+        PnlSnapshot s = e.snapshot();
+        PolicyRecord p = e.policy();
+        String currency = p == null ? "" : p.currency();
+        Scope.Builder scope = Scope.newBuilder().setOrg(s.org());
+        if (PnlSnapshot.STRATEGY.equals(s.scopeType())) {
+            scope.setStrategy(s.strategy());
+        }
+        String controlId = DeterministicId.of("ctl-", DrawdownKillSwitchRule.RULE_ID,
+                DrawdownKillSwitchRule.RULE_VERSION, s.scopeKey(), e.reasonCode(),
+                p == null ? "" : p.policyId(), p == null ? 0 : p.version(), s.eventTimeMillis());
+
+        Evidence.Builder ev = Evidence.newBuilder()
+                .addMetrics(metric("drawdown", s.drawdown(), currency))
+                .addMetrics(metric("equity", s.equity(), currency))
+                .addMetrics(metric("peak_equity", s.peakEquity(), currency))
+                .addMetrics(metric("realized_pnl", s.realizedPnl(), currency))
+                .addMetrics(metric("unrealized_pnl", s.unrealizedPnl(), currency))
+                .addMetrics(metric("fees", s.fees(), currency))
+                .addMetrics(metric("daily_pnl", s.dailyPnl(), currency))
+                .setWindowStart(ProtoTime.fromMillis(s.peakTimeMillis()))
+                .setWindowEnd(ProtoTime.fromMillis(s.eventTimeMillis()))
+                .addTriggerEventIds(s.snapshotId())
+                .addAllTriggerEventIds(Arrays.asList(s.triggerEventIds()))
+                .setSummary(summary(e, currency));
+        Double fraction = DrawdownLimits.fraction(s, p);
+        if (fraction != null) {
+            ev.addMetrics(metric("drawdown_fraction", fraction, "ratio"));
+        }
+        if (p != null) {
+            ev.addThresholds(threshold("max_drawdown", p.maxDrawdown(), currency));
+            if (p.maxDrawdownFraction() > 0) {
+                ev.addThresholds(threshold("max_drawdown_fraction", p.maxDrawdownFraction(), "ratio"));
+            }
+            if (p.maxDailyLoss() > 0) {
+                ev.addThresholds(threshold("max_daily_loss", p.maxDailyLoss(), currency));
+            }
+        }
+
+        ControlEvent.Builder control = ControlEvent.newBuilder()
+                .setControlId(controlId)
+                .setKind(ControlKind.KILL_SWITCH)
+                .setAction(ControlAction.HALT_NEW_ENTRIES)
+                .setScope(scope)
+                .setReasonCode(e.reasonCode())
+                .setRuleId(DrawdownKillSwitchRule.RULE_ID)
+                .setRuleVersion(DrawdownKillSwitchRule.RULE_VERSION)
+                .setEvidence(ev)
+                .setDecidedAt(ProtoTime.fromMillis(s.eventTimeMillis()));
+        if (p != null) {
+            control.setPolicyId(p.policyId()).setPolicyVersion(p.version());
+        }
+        Envelope envelope = Envelope.newBuilder()
+                .setEventId(controlId)
+                .setSource(PLANE_SOURCE)
+                .setEventTime(ProtoTime.fromMillis(s.eventTimeMillis()))
+                .setControl(control)
+                .build();
+        return new ControlRecord(controlId, s.scopeKey(), s.eventTimeMillis(), DrawdownKillSwitchRule.RULE_ID,
+                envelope.toByteArray());
+    }
+
+    private static String summary(PolicyEvaluation e, String currency) {
+        PnlSnapshot s = e.snapshot();
+        String who = PnlSnapshot.STRATEGY.equals(s.scopeType())
+                ? "strategy " + s.org() + "/" + s.strategy() : "org " + s.org();
+        if (e.policy() == null) {
+            return who + " has no risk policy in force: new entries halted (fail closed)";
+        }
+        return String.format(Locale.ROOT,
+                "%s drawdown %.2f %s from peak %.2f (equity %.2f) breached %s of policy %s v%d: new entries halted",
+                who, s.drawdown(), currency, s.peakEquity(), s.equity(), e.reasonCode(),
+                e.policy().policyId(), e.policy().version());
+    }
+
+    private static Metric metric(String name, double value, String unit) {
+        return Metric.newBuilder().setName(name).setValue(value).setUnit(unit).build();
+    }
+
+    private static Threshold threshold(String name, double limit, String unit) {
+        return Threshold.newBuilder().setName(name).setLimit(limit).setUnit(unit).setComparison(">=").build();
+    }
+}

@@ -1,0 +1,171 @@
+package io.riskplane.ingest;
+
+import com.google.protobuf.ProtocolMessageEnum;
+import io.riskplane.model.DeadLetterReason;
+import io.riskplane.v1.CursorCommit;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Fill;
+import io.riskplane.v1.HealthProbe;
+import io.riskplane.v1.InstrumentRegistryEntry;
+import io.riskplane.v1.LaneRun;
+import io.riskplane.v1.Order;
+import io.riskplane.v1.Quote;
+import io.riskplane.v1.RiskPolicy;
+import io.riskplane.v1.Signal;
+
+/** Field rules of each input payload (docs/contracts.md). Throws InvalidInput with the first rule broken. */
+final class InputValidator {
+    private InputValidator() {}
+
+    static void validate(Envelope e) throws InvalidInput {
+        switch (e.getPayloadCase()) {
+            case ORDER: order(e.getOrder()); break;
+            case FILL: fill(e.getFill()); break;
+            case QUOTE: quote(e.getQuote()); break;
+            case SIGNAL: signal(e.getSignal()); break;
+            case CURSOR_COMMIT: cursor(e.getCursorCommit()); break;
+            case HEALTH_PROBE: probe(e.getHealthProbe()); break;
+            case LANE_RUN: laneRun(e.getLaneRun()); break;
+            case INSTRUMENT: instrument(e.getInstrument()); break;
+            case RISK_POLICY: policy(e.getRiskPolicy()); break;
+            case PAYLOAD_NOT_SET:
+                throw new InvalidInput(DeadLetterReason.EMPTY_PAYLOAD, "envelope carries no payload");
+            default:
+                throw new InvalidInput(DeadLetterReason.NOT_AN_INPUT,
+                        e.getPayloadCase().name().toLowerCase() + " is an output of the plane, not an input");
+        }
+    }
+
+    private static void order(Order o) throws InvalidInput {
+        required("order.order_id", o.getOrderId());
+        required("order.org", o.getOrg());
+        required("order.strategy", o.getStrategy());
+        required("order.instrument", o.getInstrument());
+        knownEnum("order.side", o.getSide(), true);
+        knownEnum("order.type", o.getType(), false);
+        knownEnum("order.state", o.getState(), true);
+        knownEnum("order.previous_state", o.getPreviousState(), false);
+        knownEnum("order.error_category", o.getErrorCategory(), false);
+        positive("order.quantity", o.getQuantity());
+        nonNegative("order.limit_price", o.getLimitPrice());
+        nonNegative("order.decision_price", o.getDecisionPrice());
+        nonNegative("order.filled_quantity", o.getFilledQuantity());
+        unitInterval("order.confidence", o.getConfidence());
+    }
+
+    private static void fill(Fill f) throws InvalidInput {
+        required("fill.fill_id", f.getFillId());
+        required("fill.org", f.getOrg());
+        required("fill.strategy", f.getStrategy());
+        required("fill.instrument", f.getInstrument());
+        knownEnum("fill.side", f.getSide(), true);
+        knownEnum("fill.liquidity", f.getLiquidity(), false);
+        positive("fill.quantity", f.getQuantity());
+        positive("fill.price", f.getPrice());
+        finite("fill.fee", f.getFee());
+    }
+
+    private static void quote(Quote q) throws InvalidInput {
+        required("quote.venue", q.getVenue());
+        required("quote.instrument", q.getInstrument());
+        positive("quote.bid", q.getBid());
+        positive("quote.ask", q.getAsk());
+        nonNegative("quote.bid_size", q.getBidSize());
+        nonNegative("quote.ask_size", q.getAskSize());
+        if (q.getBid() > q.getAsk()) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE,
+                    "quote is crossed: bid " + q.getBid() + " > ask " + q.getAsk());
+        }
+    }
+
+    private static void signal(Signal s) throws InvalidInput {
+        required("signal.source", s.getSource());
+        unitInterval("signal.confidence", s.getConfidence());
+        if (s.getSequence() < 0) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "signal.sequence is negative");
+        }
+    }
+
+    private static void cursor(CursorCommit c) throws InvalidInput {
+        required("cursor_commit.consumer_id", c.getConsumerId());
+        required("cursor_commit.source", c.getSource());
+    }
+
+    private static void probe(HealthProbe p) throws InvalidInput {
+        required("health_probe.target", p.getTarget());
+        nonNegative("health_probe.latency_ms", p.getLatencyMs());
+    }
+
+    private static void laneRun(LaneRun r) throws InvalidInput {
+        required("lane_run.lane", r.getLane());
+        required("lane_run.run_id", r.getRunId());
+        knownEnum("lane_run.outcome", r.getOutcome(), true);
+    }
+
+    private static void instrument(InstrumentRegistryEntry i) throws InvalidInput {
+        required("instrument.instrument", i.getInstrument());
+        required("instrument.venue", i.getVenue());
+        knownEnum("instrument.asset_class", i.getAssetClass(), false);
+        knownEnum("instrument.lifecycle", i.getLifecycle(), true);
+        nonNegative("instrument.tick_size", i.getTickSize());
+        nonNegative("instrument.lot_size", i.getLotSize());
+    }
+
+    private static void policy(RiskPolicy p) throws InvalidInput {
+        required("risk_policy.policy_id", p.getPolicyId());
+        required("risk_policy.scope.org", p.getScope().getOrg());
+        if (p.getVersion() <= 0) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy.version must be > 0");
+        }
+        positive("risk_policy.max_drawdown", p.getMaxDrawdown());
+        unitInterval("risk_policy.max_drawdown_fraction", p.getMaxDrawdownFraction());
+        nonNegative("risk_policy.max_daily_loss", p.getMaxDailyLoss());
+        nonNegative("risk_policy.capital_base", p.getCapitalBase());
+        for (var t : p.getThresholdsMap().entrySet()) {
+            finite("risk_policy.thresholds[" + t.getKey() + "]", t.getValue());
+        }
+    }
+
+    private static void required(String field, String value) throws InvalidInput {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInput(DeadLetterReason.MISSING_FIELD, field + " is missing");
+        }
+    }
+
+    private static void finite(String field, double v) throws InvalidInput {
+        if (!Double.isFinite(v)) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " is not a finite number: " + v);
+        }
+    }
+
+    private static void positive(String field, double v) throws InvalidInput {
+        finite(field, v);
+        if (v <= 0) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " must be > 0, got " + v);
+        }
+    }
+
+    private static void nonNegative(String field, double v) throws InvalidInput {
+        finite(field, v);
+        if (v < 0) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " must be >= 0, got " + v);
+        }
+    }
+
+    private static void unitInterval(String field, double v) throws InvalidInput {
+        nonNegative(field, v);
+        if (v > 1) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " must be in [0, 1], got " + v);
+        }
+    }
+
+    /** Unknown numbers (from a newer producer) are UNKNOWN_ENUM; an unset required enum is MISSING_FIELD. */
+    private static void knownEnum(String field, ProtocolMessageEnum value, boolean required) throws InvalidInput {
+        if (value instanceof Enum<?> en && en.name().equals("UNRECOGNIZED")) {
+            throw new InvalidInput(DeadLetterReason.UNKNOWN_ENUM, field + " has an unknown value");
+        }
+        if (required && value.getNumber() == 0) {
+            throw new InvalidInput(DeadLetterReason.MISSING_FIELD, field + " is not set");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.riskplane.contract;
+
+import io.riskplane.v1.Envelope;
+import java.util.List;
+
+/** Kafka topic names: part of the public contract (docs/contracts.md). Every record value is one serialized Envelope. */
+public final class Topics {
+    public static final String ORDERS = "riskplane.v1.orders";
+    public static final String FILLS = "riskplane.v1.fills";
+    public static final String QUOTES = "riskplane.v1.quotes";
+    public static final String SIGNALS = "riskplane.v1.signals";
+    public static final String CURSORS = "riskplane.v1.cursors";
+    public static final String HEALTH = "riskplane.v1.health";
+    public static final String LANE_RUNS = "riskplane.v1.lane-runs";
+    public static final String INSTRUMENTS = "riskplane.v1.instruments";
+    public static final String POLICIES = "riskplane.v1.policies";
+    public static final String CONTROL = "riskplane.v1.control";
+    public static final String ALERTS = "riskplane.v1.alerts";
+    public static final String HEARTBEAT = "riskplane.v1.heartbeat";
+    public static final String DEAD_LETTER = "riskplane.v1.deadletter";
+
+    /** The topics the plane reads. */
+    public static final List<String> INPUTS =
+            List.of(ORDERS, FILLS, QUOTES, SIGNALS, CURSORS, HEALTH, LANE_RUNS, INSTRUMENTS, POLICIES);
+
+    private Topics() {}
+
+    /** The topic an envelope with this payload belongs on. */
+    public static String forPayload(Envelope.PayloadCase payload) {
+        switch (payload) {
+            case ORDER: return ORDERS;
+            case FILL: return FILLS;
+            case QUOTE: return QUOTES;
+            case SIGNAL: return SIGNALS;
+            case CURSOR_COMMIT: return CURSORS;
+            case HEALTH_PROBE: return HEALTH;
+            case LANE_RUN: return LANE_RUNS;
+            case INSTRUMENT: return INSTRUMENTS;
+            case RISK_POLICY: return POLICIES;
+            case CONTROL: return CONTROL;
+            case ALERT: return ALERTS;
+            case HEARTBEAT: return HEARTBEAT;
+            case DEAD_LETTER: return DEAD_LETTER;
+            default: throw new IllegalArgumentException("envelope has no payload");
+        }
+    }
+
+    /** Stable lower-case name of a payload kind, used as `kind` in ClickHouse and Iceberg. */
+    public static String kindName(Envelope.PayloadCase payload) {
+        return payload.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

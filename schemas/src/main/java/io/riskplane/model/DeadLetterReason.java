@@ -1,0 +1,16 @@
+package io.riskplane.model;
+
+/** Stable dead-letter reason codes: part of the public contract. */
+public final class DeadLetterReason {
+    public static final String UNDECODABLE = "UNDECODABLE";
+    public static final String EMPTY_PAYLOAD = "EMPTY_PAYLOAD";
+    public static final String MISSING_FIELD = "MISSING_FIELD";
+    public static final String INVALID_VALUE = "INVALID_VALUE";
+    public static final String UNKNOWN_ENUM = "UNKNOWN_ENUM";
+    public static final String FUTURE_TIMESTAMP = "FUTURE_TIMESTAMP";
+    public static final String WRONG_TOPIC = "WRONG_TOPIC";
+    public static final String NOT_AN_INPUT = "NOT_AN_INPUT";
+    public static final String DUPLICATE_EVENT = "DUPLICATE_EVENT";
+
+    private DeadLetterReason() {}
+}

@@ -1,0 +1,185 @@
+package io.riskplane.sinks.clickhouse;
+
+import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.Decoded;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.Envelope;
+import java.io.Serializable;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Base64;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+
+/**
+ * Batched inserts through Flink's JDBC sink and the official ClickHouse JDBC driver. At least once; the tables
+ * are ReplacingMergeTrees keyed by deterministic ids, so a replayed batch collapses into the rows it repeats.
+ */
+public final class ClickHouseSinks implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final int batchSize;
+    private final long batchIntervalMs;
+
+    public ClickHouseSinks(String jdbcUrl, String user, String password, int batchSize, long batchIntervalMs) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.batchSize = batchSize;
+        this.batchIntervalMs = batchIntervalMs;
+    }
+
+    public JdbcSink<Decoded> rawEvents() {
+        return JdbcSink.<Decoded>builder()
+                .withQueryStatement("INSERT INTO riskplane.raw_events (event_id, kind, source, event_time, "
+                        + "event_time_ms, source_topic, source_partition, source_offset, ingest_time_ms, envelope_json) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ClickHouseSinks::bindRawEvent)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    public JdbcSink<PnlSnapshot> pnlSnapshots() {
+        return JdbcSink.<PnlSnapshot>builder()
+                .withQueryStatement("INSERT INTO riskplane.pnl_snapshots (snapshot_id, scope_type, org, strategy, "
+                        + "event_time, event_time_ms, trading_day, realized_pnl, fees, unrealized_pnl, equity, "
+                        + "peak_equity, peak_time_ms, drawdown, drawdown_fraction, daily_pnl, day_start_equity, "
+                        + "trigger_event_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ClickHouseSinks::bindSnapshot)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    public JdbcSink<ControlRecord> controlEvents() {
+        return JdbcSink.<ControlRecord>builder()
+                .withQueryStatement("INSERT INTO riskplane.control_events (control_id, kind, action, org, strategy, "
+                        + "instrument, venue, adapter, lane, reason_code, rule_id, rule_version, policy_id, "
+                        + "policy_version, decided_at, decided_at_ms, summary, evidence_json, envelope_json) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ClickHouseSinks::bindControl)
+                // Control events are few and on-call reads them: flush each one.
+                .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(1).withMaxRetries(5).build())
+                .buildAtLeastOnce(connection());
+    }
+
+    public JdbcSink<DeadLetterRecord> deadLetters() {
+        return JdbcSink.<DeadLetterRecord>builder()
+                .withQueryStatement("INSERT INTO riskplane.dead_letters (dead_letter_id, reason_code, detail, "
+                        + "source_topic, source_partition, source_offset, original_event_id, original_base64, "
+                        + "observed_at, observed_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ClickHouseSinks::bindDeadLetter)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    private JdbcExecutionOptions execution() {
+        return JdbcExecutionOptions.builder()
+                .withBatchSize(batchSize)
+                .withBatchIntervalMs(batchIntervalMs)
+                .withMaxRetries(5)
+                .build();
+    }
+
+    private JdbcConnectionOptions connection() {
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(jdbcUrl)
+                .withDriverName("com.clickhouse.jdbc.ClickHouseDriver")
+                .withUsername(user)
+                .withPassword(password)
+                .build();
+    }
+
+    static void bindRawEvent(PreparedStatement ps, Decoded d) throws SQLException {
+        ps.setString(1, d.eventId());
+        ps.setString(2, d.kind());
+        ps.setString(3, d.source());
+        ps.setLong(4, Math.floorDiv(d.eventTimeMillis(), 1000L));
+        ps.setLong(5, d.eventTimeMillis());
+        ps.setString(6, d.topic());
+        ps.setInt(7, d.partition());
+        ps.setLong(8, d.offset());
+        ps.setLong(9, d.ingestMillis());
+        ps.setString(10, json(d.envelope()));
+    }
+
+    static void bindSnapshot(PreparedStatement ps, PnlSnapshot s) throws SQLException {
+        ps.setString(1, s.snapshotId());
+        ps.setString(2, s.scopeType());
+        ps.setString(3, s.org());
+        ps.setString(4, s.strategy());
+        ps.setLong(5, Math.floorDiv(s.eventTimeMillis(), 1000L));
+        ps.setLong(6, s.eventTimeMillis());
+        ps.setString(7, s.tradingDay());
+        ps.setDouble(8, s.realizedPnl());
+        ps.setDouble(9, s.fees());
+        ps.setDouble(10, s.unrealizedPnl());
+        ps.setDouble(11, s.equity());
+        ps.setDouble(12, s.peakEquity());
+        ps.setLong(13, s.peakTimeMillis());
+        ps.setDouble(14, s.drawdown());
+        if (s.drawdownFraction() == null) {
+            ps.setNull(15, Types.DOUBLE);
+        } else {
+            ps.setDouble(15, s.drawdownFraction());
+        }
+        ps.setDouble(16, s.dailyPnl());
+        ps.setDouble(17, s.dayStartEquity());
+        ps.setString(18, String.join(",", s.triggerEventIds()));
+    }
+
+    static void bindControl(PreparedStatement ps, ControlRecord r) throws SQLException {
+        Envelope e = parse(r.envelope());
+        ControlEvent c = e.getControl();
+        ps.setString(1, c.getControlId());
+        ps.setString(2, c.getKind().name());
+        ps.setString(3, c.getAction().name());
+        ps.setString(4, c.getScope().getOrg());
+        ps.setString(5, c.getScope().getStrategy());
+        ps.setString(6, c.getScope().getInstrument());
+        ps.setString(7, c.getScope().getVenue());
+        ps.setString(8, c.getScope().getAdapter());
+        ps.setString(9, c.getScope().getLane());
+        ps.setString(10, c.getReasonCode());
+        ps.setString(11, c.getRuleId());
+        ps.setLong(12, c.getRuleVersion());
+        ps.setString(13, c.getPolicyId());
+        ps.setLong(14, c.getPolicyVersion());
+        ps.setLong(15, Math.floorDiv(r.decidedAtMillis(), 1000L));
+        ps.setLong(16, r.decidedAtMillis());
+        ps.setString(17, c.getEvidence().getSummary());
+        ps.setString(18, EnvelopeJson.print(c.getEvidence()));
+        ps.setString(19, EnvelopeJson.print(e));
+    }
+
+    static void bindDeadLetter(PreparedStatement ps, DeadLetterRecord d) throws SQLException {
+        ps.setString(1, d.id());
+        ps.setString(2, d.reasonCode());
+        ps.setString(3, d.detail());
+        ps.setString(4, d.sourceTopic());
+        ps.setInt(5, d.sourcePartition());
+        ps.setLong(6, d.sourceOffset());
+        ps.setString(7, d.originalEventId());
+        ps.setString(8, Base64.getEncoder().encodeToString(d.original()));
+        ps.setLong(9, Math.floorDiv(d.observedMillis(), 1000L));
+        ps.setLong(10, d.observedMillis());
+    }
+
+    private static Envelope parse(byte[] bytes) throws SQLException {
+        try {
+            return Envelope.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new SQLException("plane produced an unreadable envelope", e);
+        }
+    }
+
+    private static String json(byte[] envelope) throws SQLException {
+        return EnvelopeJson.print(parse(envelope));
+    }
+}

@@ -1,0 +1,207 @@
+package io.riskplane.sinks.clickhouse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private ClickHouse server process for `riskplane demo` and the tests: its own config, data directory and
+ * loopback ports, started from the installed binary (Debian's clickhouse-server, or a current single `clickhouse`
+ * binary). Installs the Debian package when the binary is missing and the user may (root with apt-get); otherwise
+ * fails with a message that says what to install.
+ */
+public final class LocalClickHouseServer implements AutoCloseable {
+    private final Process process;
+    private final int httpPort;
+    private final Path dir;
+
+    private LocalClickHouseServer(Process process, int httpPort, Path dir) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.dir = dir;
+    }
+
+    public static LocalClickHouseServer start(Path dir) throws IOException, InterruptedException {
+        List<String> command = serverCommand();
+        int httpPort = freePort();
+        int tcpPort = freePort();
+        Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Files.createDirectories(dir.resolve("user_files"));
+        Files.createDirectories(dir.resolve("log"));
+        Files.createDirectories(dir.resolve("format_schemas"));
+        Path config = dir.resolve("config.xml");
+        Files.writeString(config, config(dir, httpPort, tcpPort));
+        Files.writeString(dir.resolve("users.xml"), USERS);
+        List<String> cmd = new java.util.ArrayList<>(command);
+        cmd.add("--config-file=" + config);
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log/stdout.log").toFile())
+                .start();
+        LocalClickHouseServer server = new LocalClickHouseServer(p, httpPort, dir);
+        server.awaitReady(Duration.ofSeconds(60));
+        return server;
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** JDBC URL for the given database. compress=0: ClickHouse 18.16's own response compression returns empty bodies. */
+    public String jdbcUrl(String database) {
+        return "jdbc:clickhouse://127.0.0.1:" + httpPort + "/" + database + "?compress=0";
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("clickhouse-server exited with " + process.exitValue() + "; see "
+                        + dir.resolve("log"));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
+                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        close();
+        throw new IOException("clickhouse-server did not answer /ping within " + timeout + "; see " + dir.resolve("log"));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** How to run the server here, installing Debian's package first when that is possible. */
+    static List<String> serverCommand() throws IOException, InterruptedException {
+        List<String> found = findServer();
+        if (found != null) {
+            return found;
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root && onPath("apt-get")) {
+            System.err.println("riskplane: clickhouse-server is not installed; installing Debian's package...");
+            run(List.of("apt-get", "install", "-y", "-qq", "clickhouse-server", "clickhouse-client"), true);
+            found = findServer();
+            if (found == null) {
+                run(List.of("apt-get", "update", "-qq"), false);
+                run(List.of("apt-get", "install", "-y", "-qq", "clickhouse-server", "clickhouse-client"), false);
+                found = findServer();
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        throw new IOException("ClickHouse is missing: no clickhouse-server or clickhouse binary on PATH. Install it "
+                + "(Debian/Ubuntu: sudo apt-get install clickhouse-server), or point riskplane at an external "
+                + "ClickHouse with `riskplane run --config FILE`.");
+    }
+
+    private static List<String> findServer() {
+        if (onPath("clickhouse-server")) {
+            return List.of("clickhouse-server");
+        }
+        if (onPath("clickhouse")) {
+            return List.of("clickhouse", "server");
+        }
+        return null;
+    }
+
+    private static boolean onPath(String binary) {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin:/usr/local/bin";
+        for (String d : path.split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void run(List<String> cmd, boolean quietFailure) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        int rc = pb.start().waitFor();
+        if (rc != 0 && !quietFailure) {
+            throw new IOException(String.join(" ", cmd) + " failed with exit code " + rc);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String config(Path dir, int httpPort, int tcpPort) {
+        String d = dir.toAbsolutePath().toString();
+        return "<?xml version=\"1.0\"?>\n<yandex>\n"
+                + "  <logger><level>warning</level><log>" + d + "/log/server.log</log>"
+                + "<errorlog>" + d + "/log/error.log</errorlog><size>10M</size><count>2</count></logger>\n"
+                + "  <listen_host>127.0.0.1</listen_host>\n"
+                + "  <http_port>" + httpPort + "</http_port>\n"
+                + "  <tcp_port>" + tcpPort + "</tcp_port>\n"
+                + "  <path>" + d + "/data/</path>\n"
+                + "  <tmp_path>" + d + "/tmp/</tmp_path>\n"
+                + "  <user_files_path>" + d + "/user_files/</user_files_path>\n"
+                + "  <format_schema_path>" + d + "/format_schemas/</format_schema_path>\n"
+                + "  <users_config>users.xml</users_config>\n"
+                + "  <default_profile>default</default_profile>\n"
+                + "  <default_database>default</default_database>\n"
+                + "  <mark_cache_size>268435456</mark_cache_size>\n"
+                + "  <max_concurrent_queries>100</max_concurrent_queries>\n"
+                + "</yandex>\n";
+    }
+
+    /** A default user for the plane (loopback only, no password) and a read-only analyst user. */
+    private static final String USERS = "<?xml version=\"1.0\"?>\n<yandex>\n"
+            + "  <profiles>\n"
+            + "    <default><max_memory_usage>4000000000</max_memory_usage></default>\n"
+            + "    <analyst><readonly>2</readonly></analyst>\n"
+            + "  </profiles>\n"
+            + "  <users>\n"
+            + "    <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
+            + "<profile>default</profile><quota>default</quota></default>\n"
+            + "    <analyst><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
+            + "<profile>analyst</profile><quota>default</quota></analyst>\n"
+            + "  </users>\n"
+            + "  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>"
+            + "<result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>"
+            + "</interval></default></quotas>\n"
+            + "</yandex>\n";
+}

@@ -1,0 +1,86 @@
+package io.riskplane.sinks.kafka;
+
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.contract.Topics;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.v1.DeadLetter;
+import io.riskplane.v1.Envelope;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The plane's Kafka outputs. Every record value is one serialized Envelope (docs/contracts.md). */
+public final class KafkaSinks {
+    /** Below the broker's default transaction.max.timeout.ms (15 min), above any sane checkpoint interval. */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private KafkaSinks() {}
+
+    /**
+     * Control events with exactly-once delivery: written in a Kafka transaction committed with each checkpoint, so a
+     * read_committed consumer sees every control event once. Keyed by scope so that one scope's events stay ordered.
+     */
+    public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
+            String transactionalIdPrefix) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        return KafkaSink.<ControlRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(new ControlSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+
+    /** Dead letters at least once: their ids are deterministic, so a consumer can drop a repeat. */
+    public static KafkaSink<DeadLetterRecord> deadLetters(String bootstrap, Properties clientProperties) {
+        return KafkaSink.<DeadLetterRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(clientProperties)
+                .setRecordSerializer(new DeadLetterSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** The dead letter as published: an Envelope whose event id is the dead letter's id. */
+    public static Envelope envelope(DeadLetterRecord d) {
+        return Envelope.newBuilder()
+                .setEventId(d.id())
+                .setSource("riskplane")
+                .setEventTime(ProtoTime.fromMillis(d.observedMillis()))
+                .setDeadLetter(DeadLetter.newBuilder()
+                        .setReasonCode(d.reasonCode())
+                        .setDetail(d.detail())
+                        .setOriginal(com.google.protobuf.ByteString.copyFrom(d.original()))
+                        .setSourceTopic(d.sourceTopic())
+                        .setSourcePartition(d.sourcePartition())
+                        .setSourceOffset(d.sourceOffset())
+                        .setOriginalEventId(d.originalEventId()))
+                .build();
+    }
+
+    static final class ControlSerializer implements KafkaRecordSerializationSchema<ControlRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(ControlRecord r, KafkaSinkContext ctx, Long timestamp) {
+            return new ProducerRecord<>(Topics.CONTROL, r.scopeKey().getBytes(StandardCharsets.UTF_8), r.envelope());
+        }
+    }
+
+    static final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetterRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(DeadLetterRecord d, KafkaSinkContext ctx, Long timestamp) {
+            return new ProducerRecord<>(Topics.DEAD_LETTER, d.reasonCode().getBytes(StandardCharsets.UTF_8),
+                    envelope(d).toByteArray());
+        }
+    }
+}
