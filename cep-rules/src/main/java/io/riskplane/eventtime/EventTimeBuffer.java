@@ -2,7 +2,6 @@ package io.riskplane.eventtime;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
@@ -20,10 +19,10 @@ public final class EventTimeBuffer<T> implements Serializable {
 
     private final String name;
     private final TypeInformation<T> type;
-    private final Comparator<T> orderWithinTimestamp;
+    private final OrderWithinTimestamp<T> orderWithinTimestamp;
     private transient MapState<Long, List<T>> pending;
 
-    public EventTimeBuffer(String name, TypeInformation<T> type, Comparator<T> orderWithinTimestamp) {
+    public EventTimeBuffer(String name, TypeInformation<T> type, OrderWithinTimestamp<T> orderWithinTimestamp) {
         this.name = name;
         this.type = type;
         this.orderWithinTimestamp = orderWithinTimestamp;

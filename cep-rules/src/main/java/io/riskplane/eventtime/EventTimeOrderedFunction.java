@@ -1,6 +1,5 @@
 package io.riskplane.eventtime;
 
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,7 +21,7 @@ public abstract class EventTimeOrderedFunction<K, I, O> extends KeyedProcessFunc
     private final EventTimeBuffer<I> buffer;
     private transient Counter lateEvents;
 
-    protected EventTimeOrderedFunction(TypeInformation<I> inputType, Comparator<I> orderWithinTimestamp) {
+    protected EventTimeOrderedFunction(TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
         this.buffer = new EventTimeBuffer<>("pending-by-event-time", inputType, orderWithinTimestamp);
     }
 

@@ -4,7 +4,6 @@ import io.riskplane.contract.DeterministicId;
 import io.riskplane.eventtime.EventTimeOrderedFunction;
 import io.riskplane.model.PnlSnapshot;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +32,7 @@ public class DrawdownTracker extends EventTimeOrderedFunction<String, EquityComp
     private transient ValueState<Peak> peak;
 
     public DrawdownTracker() {
-        super(TypeInformation.of(EquityComponent.class), Comparator.comparing(EquityComponent::componentId));
+        super(TypeInformation.of(EquityComponent.class), (a, b) -> a.componentId().compareTo(b.componentId()));
     }
 
     /** The running state of a scope between snapshots. */

@@ -9,7 +9,6 @@ import io.riskplane.model.PnlSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,8 +45,8 @@ public class PositionBook extends EventTimeOrderedFunction<String, BookEvent, Eq
     private transient Counter duplicates;
 
     public PositionBook() {
-        super(TypeInformation.of(BookEvent.class),
-                Comparator.comparingInt(BookEvent::type).thenComparing(BookEvent::eventId));
+        super(TypeInformation.of(BookEvent.class), (a, b) -> a.type() != b.type()
+                ? Integer.compare(a.type(), b.type()) : a.eventId().compareTo(b.eventId()));
     }
 
     @Override

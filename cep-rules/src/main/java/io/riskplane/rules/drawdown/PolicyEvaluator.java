@@ -33,7 +33,7 @@ public class PolicyEvaluator
 
     private final EventTimeBuffer<PnlSnapshot> buffer = new EventTimeBuffer<>(
             "snapshots-by-event-time", TypeInformation.of(PnlSnapshot.class),
-            Comparator.comparing(PnlSnapshot::snapshotId));
+            (a, b) -> a.snapshotId().compareTo(b.snapshotId()));
     private transient ValueState<Boolean> inBreach;
     private transient Counter policyUpdates;
 

@@ -1,0 +1,359 @@
+package io.riskplane.demo;
+
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.contract.Topics;
+import io.riskplane.v1.AssetClass;
+import io.riskplane.v1.CursorCommit;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.ErrorCategory;
+import io.riskplane.v1.Fill;
+import io.riskplane.v1.GateResult;
+import io.riskplane.v1.HealthProbe;
+import io.riskplane.v1.InstrumentLifecycle;
+import io.riskplane.v1.InstrumentRegistryEntry;
+import io.riskplane.v1.LaneOutcome;
+import io.riskplane.v1.LaneRun;
+import io.riskplane.v1.Liquidity;
+import io.riskplane.v1.Order;
+import io.riskplane.v1.OrderState;
+import io.riskplane.v1.OrderType;
+import io.riskplane.v1.Quote;
+import io.riskplane.v1.RiskPolicy;
+import io.riskplane.v1.Scope;
+import io.riskplane.v1.Side;
+import io.riskplane.v1.Signal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A realistic, reproducible trading session: two orgs, three strategies over crypto, equities and a prediction
+ * market, quotes from two venues per instrument, orders with their state transitions and fills, signals, cursor
+ * commits, health probes, lane runs, the instrument registry and risk policies (with a mid-session policy
+ * version). At {@link #INCIDENT_OFFSET} BTC falls about 9% while acme/momentum-btc is long: its drawdown breaches
+ * its policy's max_drawdown and the plane must halt it. A few malformed records ride along for the dead letters.
+ */
+public final class TradingSession {
+    public static final Instant DEFAULT_START = Instant.parse("2026-11-20T14:30:00Z");
+    public static final Duration DEFAULT_LENGTH = Duration.ofMinutes(60);
+    public static final Duration INCIDENT_OFFSET = Duration.ofMinutes(40);
+    public static final String INCIDENT_ORG = "acme";
+    public static final String INCIDENT_STRATEGY = "momentum-btc";
+    public static final double INCIDENT_MAX_DRAWDOWN = 25_000;
+
+    /** A record to publish: the topic and the value bytes. json is the canonical text form, null for raw garbage. */
+    public record Item(String topic, long eventTimeMillis, byte[] value, String json, Envelope envelope) {
+        /** The canonical JSON line (raw text for records that are not envelopes). */
+        public String jsonLine() {
+            return json != null ? json : io.riskplane.contract.EnvelopeJson.print(envelope);
+        }
+    }
+
+    /** Writes items as JSON Lines, the form `riskplane replay` and `riskplane produce` read. */
+    public static void export(List<Item> items, java.nio.file.Path file) throws java.io.IOException {
+        if (file.getParent() != null) {
+            java.nio.file.Files.createDirectories(file.getParent());
+        }
+        try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Item i : items) {
+                w.write(i.jsonLine());
+                w.write('\n');
+            }
+        }
+    }
+
+    private record Instrument(String id, AssetClass assetClass, String[] venues, double start, double vol,
+            String calendar) {}
+
+    private record Strategy(String org, String name, String instrument, double clip, String adapter, String lane) {}
+
+    private static final List<Instrument> INSTRUMENTS = List.of(
+            new Instrument("CRYPTO:BTC-USD", AssetClass.CRYPTO, new String[] {"coinbase", "kraken"}, 96_000, 0.0004,
+                    "24x7"),
+            new Instrument("CRYPTO:ETH-USD", AssetClass.CRYPTO, new String[] {"coinbase", "kraken"}, 3_400, 0.0005,
+                    "24x7"),
+            new Instrument("EQ:AAPL", AssetClass.EQUITY, new String[] {"nasdaq", "arca"}, 228, 0.0002, "NYSE"),
+            new Instrument("PM:FED-CUT-DEC", AssetClass.PREDICTION_MARKET, new String[] {"kalshi", "polymarket"},
+                    0.62, 0.002, "24x7"));
+
+    private static final List<Strategy> STRATEGIES = List.of(
+            new Strategy("acme", "momentum-btc", "CRYPTO:BTC-USD", 0.05, "coinbase-fix", "lane-momo"),
+            new Strategy("acme", "meanrev-eth", "CRYPTO:ETH-USD", 1, "kraken-rest", "lane-meanrev"),
+            new Strategy("acme", "pairs-aapl", "EQ:AAPL", 20, "nasdaq-ouch", "lane-pairs"),
+            new Strategy("globex", "pm-arb", "PM:FED-CUT-DEC", 500, "kalshi-api", "lane-pm"));
+
+    private final long seed;
+    private final Instant start;
+    private final Duration length;
+
+    public TradingSession(long seed, Instant start, Duration length) {
+        this.seed = seed;
+        this.start = start;
+        this.length = length;
+    }
+
+    public static TradingSession demo() {
+        return new TradingSession(42, DEFAULT_START, DEFAULT_LENGTH);
+    }
+
+    public List<Item> generate() {
+        Random rnd = new Random(seed);
+        List<Item> items = new ArrayList<>();
+        long t0 = start.toEpochMilli();
+        long end = t0 + length.toMillis();
+        long incidentStart = t0 + INCIDENT_OFFSET.toMillis();
+        long incidentEnd = incidentStart + Duration.ofMinutes(3).toMillis();
+        Counter ids = new Counter();
+
+        for (Instrument in : INSTRUMENTS) {
+            for (String venue : in.venues()) {
+                items.add(item(ids, "registry", t0 - 60_000, b -> b.setInstrument(InstrumentRegistryEntry.newBuilder()
+                        .setInstrument(in.id()).setVenue(venue).setVenueSymbol(venueSymbol(in.id(), venue))
+                        .setAssetClass(in.assetClass()).setQuoteCurrency("USD").setTickSize(in.start() < 1 ? 0.01 : 0.01)
+                        .setLotSize(in.assetClass() == AssetClass.EQUITY ? 1 : 0.0001)
+                        .setLifecycle(InstrumentLifecycle.ACTIVE).setMarketCalendar(in.calendar()))));
+            }
+        }
+        items.add(policy(ids, t0 - 60_000, "acme-default", 1, "acme", "*", 50_000, 0, 0));
+        items.add(policy(ids, t0 - 60_000, "acme-momentum-btc", 1, "acme", INCIDENT_STRATEGY, INCIDENT_MAX_DRAWDOWN,
+                0, 0));
+        items.add(policy(ids, t0 - 60_000, "acme-org", 1, "acme", "", 150_000, 0, 0));
+        items.add(policy(ids, t0 - 60_000, "globex-default", 1, "globex", "*", 5_000, 0, 0));
+        items.add(policy(ids, t0 - 60_000, "globex-org", 1, "globex", "", 20_000, 0, 0));
+        // Hot reload: the risk desk tightens acme's default mid-session; it takes effect from its event time.
+        items.add(policy(ids, t0 + Duration.ofMinutes(20).toMillis(), "acme-default", 2, "acme", "*", 40_000, 0.5,
+                30_000));
+
+        // Quotes: a random walk per instrument, two venues a little apart, every second.
+        double[] mids = INSTRUMENTS.stream().mapToDouble(Instrument::start).toArray();
+        List<double[]> midPath = new ArrayList<>();
+        for (long t = t0; t <= end; t += 1000) {
+            for (int i = 0; i < INSTRUMENTS.size(); i++) {
+                Instrument in = INSTRUMENTS.get(i);
+                double drift = 0;
+                if (i == 0 && t >= incidentStart && t < incidentEnd) {
+                    drift = -0.09 / 180.0; // BTC: about -9% over three minutes
+                }
+                mids[i] = Math.max(in.start() * 0.05, mids[i] * (1 + drift + in.vol() * rnd.nextGaussian()));
+                if (in.assetClass() == AssetClass.PREDICTION_MARKET) {
+                    mids[i] = Math.min(0.98, Math.max(0.02, mids[i]));
+                }
+                for (int v = 0; v < in.venues().length; v++) {
+                    String venue = in.venues()[v];
+                    double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
+                    double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
+                    long qt = t + v * 7L + i;
+                    double bid = round(mid - half);
+                    double ask = Math.max(bid, round(mid + half));
+                    items.add(item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
+                            .setInstrument(in.id()).setVenueSymbol(venueSymbol(in.id(), venue))
+                            .setBid(bid).setAsk(ask)
+                            .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
+                            .setExchangeTime(ProtoTime.fromMillis(qt - 3))
+                            .setReceiveTime(ProtoTime.fromMillis(qt + 2)))));
+                }
+            }
+            midPath.add(mids.clone());
+        }
+
+        // Orders and fills: every strategy trades every ~30 s; momentum-btc builds a long into the incident.
+        int orderNo = 0;
+        for (long t = t0 + 5_000; t < end - 5_000; t += 30_000) {
+            int step = (int) ((t - t0) / 1000);
+            for (int s = 0; s < STRATEGIES.size(); s++) {
+                Strategy st = STRATEGIES.get(s);
+                int ii = indexOf(st.instrument());
+                double mid = midPath.get(Math.min(step, midPath.size() - 1))[ii];
+                Side side;
+                if (st.name().equals(INCIDENT_STRATEGY)) {
+                    side = t < incidentStart ? Side.BUY : (rnd.nextDouble() < 0.5 ? Side.BUY : Side.SELL);
+                } else {
+                    side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+                }
+                orderNo++;
+                long td = t + s * 113L;
+                items.addAll(order(ids, rnd, st, side, mid, td, orderNo));
+            }
+        }
+
+        // Signals, cursor commits, probes and lane runs: the rest of the traffic the plane stores.
+        long seq = 0;
+        for (long t = t0; t < end; t += 2_000) {
+            seq++;
+            long st = t + 500;
+            long sequence = seq;
+            items.add(item(ids, "alpha-feed", st, b -> b.setSignal(Signal.newBuilder().setSource("alpha-feed")
+                    .setSignalId("sig-" + sequence).setSequence(sequence)
+                    .setSignalTime(ProtoTime.fromMillis(st - 40)).setConfidence(round4(0.4 + 0.5 * rnd.nextDouble()))
+                    .setInstrument("CRYPTO:BTC-USD").setStrategy(INCIDENT_STRATEGY).setLane("lane-momo"))));
+            if (seq % 5 == 0) {
+                items.add(item(ids, "lane-momo", st + 100, b -> b.setCursorCommit(CursorCommit.newBuilder()
+                        .setConsumerId("lane-momo").setSource("alpha-feed").setCursorTime(ProtoTime.fromMillis(st))
+                        .setCursorSequence(sequence).setLane("lane-momo"))));
+            }
+            if (seq % 15 == 0) {
+                for (String target : List.of("coinbase-fix", "kraken-rest", "nasdaq-ouch", "kalshi-api")) {
+                    double latency = round(5 + 20 * rnd.nextDouble());
+                    items.add(item(ids, "prober", st + 200, b -> b.setHealthProbe(HealthProbe.newBuilder()
+                            .setTarget(target).setProbe("order-entry-rtt").setLatencyMs(latency).setOk(true))));
+                }
+            }
+            if (seq % 150 == 0) {
+                boolean ok = rnd.nextDouble() < 0.8;
+                long runNo = seq / 150;
+                items.add(item(ids, "lane-runner", st + 300, b -> b.setLaneRun(LaneRun.newBuilder().setLane("lane-pm")
+                        .setRunId("run-" + runNo).setOutcome(ok ? LaneOutcome.SUCCEEDED : LaneOutcome.FAILED)
+                        .addGates(GateResult.newBuilder().setGate("backtest-sharpe").setPassed(ok))
+                        .setPolicyVersion("pm-v7").setOrg("globex").setStrategy("pm-arb"))));
+            }
+        }
+
+        items.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
+        items.addAll(malformed(t0 + 10 * 60_000L));
+        return items;
+    }
+
+    private List<Item> order(Counter ids, Random rnd, Strategy st, Side side, double mid, long t, int orderNo) {
+        List<Item> out = new ArrayList<>();
+        String orderId = st.name() + "-o" + orderNo;
+        double qty = round4(st.clip() * (0.5 + rnd.nextDouble()));
+        double decision = round(mid);
+        boolean fallback = rnd.nextDouble() < 0.1;
+        Order.Builder base = Order.newBuilder().setOrderId(orderId).setClientOrderId("c-" + orderId)
+                .setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
+                .setVenue(venueOf(st.instrument())).setSide(side).setType(OrderType.LIMIT).setQuantity(qty)
+                .setLimitPrice(round(side == Side.BUY ? mid * 1.001 : mid * 0.999)).setDecisionPrice(decision)
+                .setAgentId("agent-" + st.lane()).setPolicyVersion("pv-3").setFeatureHash("fh-" + (orderNo % 17))
+                .setConfidence(round4(0.5 + 0.4 * rnd.nextDouble())).setExpectedAdapter(st.adapter())
+                .setActualAdapter(fallback ? st.adapter() + "-backup" : st.adapter())
+                .setFallbackReason(fallback ? "primary session down" : "").setLane(st.lane())
+                .setDecisionTime(ProtoTime.fromMillis(t));
+        out.add(item(ids, st.lane(), t, b -> b.setOrder(base.clone().setState(OrderState.DECIDED))));
+        long submit = t + 3 + rnd.nextInt(10);
+        long ack = submit + 5 + rnd.nextInt(40);
+        out.add(item(ids, st.adapter(), submit, b -> b.setOrder(base.clone().setState(OrderState.SUBMITTED)
+                .setPreviousState(OrderState.DECIDED).setSubmitTime(ProtoTime.fromMillis(submit)))));
+        if (rnd.nextDouble() < 0.05) {
+            out.add(item(ids, st.adapter(), ack, b -> b.setOrder(base.clone().setState(OrderState.REJECTED)
+                    .setPreviousState(OrderState.SUBMITTED).setRejectReason("price outside collar")
+                    .setErrorCategory(ErrorCategory.VENUE_REJECT).setSubmitTime(ProtoTime.fromMillis(submit))
+                    .setAckTime(ProtoTime.fromMillis(ack)))));
+            return out;
+        }
+        out.add(item(ids, st.adapter(), ack, b -> b.setOrder(base.clone().setState(OrderState.ACKNOWLEDGED)
+                .setPreviousState(OrderState.SUBMITTED).setSubmitTime(ProtoTime.fromMillis(submit))
+                .setAckTime(ProtoTime.fromMillis(ack)))));
+        int parts = 1 + rnd.nextInt(2);
+        double left = qty;
+        long ft = ack;
+        for (int p = 1; p <= parts; p++) {
+            double q = p == parts ? left : round4(qty / parts);
+            left = round4(left - q);
+            ft += 20 + rnd.nextInt(200);
+            double slip = mid * 0.0002 * rnd.nextDouble();
+            double px = round(side == Side.BUY ? mid + slip : mid - slip);
+            boolean maker = rnd.nextBoolean();
+            double fee = round(q * px * (maker ? -0.0001 : 0.0004));
+            long fillTime = ft;
+            String fillId = orderId + "-f" + p;
+            out.add(item(ids, st.adapter(), fillTime, b -> b.setFill(Fill.newBuilder().setFillId(fillId)
+                    .setOrderId(orderId).setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
+                    .setVenue(venueOf(st.instrument())).setSide(side).setQuantity(q).setPrice(px).setFee(fee)
+                    .setFeeCurrency("USD").setLiquidity(maker ? Liquidity.MAKER : Liquidity.TAKER)
+                    .setAdapter(st.adapter()).setExecTime(ProtoTime.fromMillis(fillTime)))));
+            OrderState state = p == parts ? OrderState.FILLED : OrderState.PARTIALLY_FILLED;
+            double filled = round4(qty - left);
+            out.add(item(ids, st.adapter(), fillTime + 1, b -> b.setOrder(base.clone().setState(state)
+                    .setPreviousState(OrderState.ACKNOWLEDGED).setFilledQuantity(filled)
+                    .setSubmitTime(ProtoTime.fromMillis(submit)).setAckTime(ProtoTime.fromMillis(ack)))));
+        }
+        return out;
+    }
+
+    /**
+     * Records a buggy producer may send; each must land in the dead letters with its reason, and the plane must
+     * keep going. Built as envelopes where the wire format can carry the fault, raw text where it cannot.
+     */
+    private static List<Item> malformed(long t) {
+        List<Item> out = new ArrayList<>();
+        Fill.Builder fill = Fill.newBuilder().setOrderId("o-bad").setOrg("acme").setStrategy(INCIDENT_STRATEGY)
+                .setInstrument("CRYPTO:BTC-USD").setVenue("coinbase").setSide(Side.BUY).setPrice(96_000)
+                .setFeeCurrency("USD");
+        out.add(bad("bad-nan-quantity", t, b -> b.setFill(fill.clone().setFillId("x1").setQuantity(Double.NaN))));
+        out.add(bad("bad-negative-quantity", t, b -> b.setFill(fill.clone().setFillId("x2").setQuantity(-3))));
+        out.add(bad("bad-missing-strategy", t, b -> b.setOrder(Order.newBuilder().setOrderId("o-m").setOrg("acme")
+                .setInstrument("EQ:AAPL").setSide(Side.BUY).setState(OrderState.SUBMITTED).setQuantity(1))));
+        out.add(bad("bad-unknown-side", t, b -> b.setOrder(Order.newBuilder().setOrderId("o-e").setOrg("acme")
+                .setStrategy("pairs-aapl").setInstrument("EQ:AAPL").setSideValue(7).setState(OrderState.SUBMITTED)
+                .setQuantity(1))));
+        out.add(bad("bad-future", Instant.parse("2099-01-01T00:00:00Z").toEpochMilli(), b -> b.setSignal(
+                Signal.newBuilder().setSource("alpha-feed").setSequence(1).setConfidence(0.5))));
+        out.add(bad("bad-crossed-quote", t, b -> b.setQuote(Quote.newBuilder().setVenue("kraken")
+                .setInstrument("CRYPTO:ETH-USD").setBid(3_500).setAsk(3_400))));
+        String garbage = "this is not an envelope";
+        out.add(new Item(Topics.QUOTES, t, garbage.getBytes(StandardCharsets.UTF_8), garbage, null));
+        return out;
+    }
+
+    private static Item bad(String eventId, long t, Payload payload) {
+        Envelope.Builder b = Envelope.newBuilder().setEventId(eventId).setSource("buggy-producer")
+                .setEventTime(ProtoTime.fromMillis(t));
+        payload.set(b);
+        Envelope e = b.build();
+        return new Item(Topics.forPayload(e.getPayloadCase()), t, e.toByteArray(), null, e);
+    }
+
+    private interface Payload {
+        void set(Envelope.Builder b);
+    }
+
+    private static final class Counter {
+        long next;
+    }
+
+    private Item item(Counter ids, String source, long t, Payload payload) {
+        Envelope.Builder b = Envelope.newBuilder().setSource(source).setEventTime(ProtoTime.fromMillis(t));
+        payload.set(b);
+        b.setEventId(String.format("evt-%d-%07d", seed, ++ids.next));
+        Envelope e = b.build();
+        return new Item(Topics.forPayload(e.getPayloadCase()), t, e.toByteArray(), null, e);
+    }
+
+    private Item policy(Counter ids, long t, String id, long version, String org, String strategy, double maxDd,
+            double maxFraction, double maxDaily) {
+        return item(ids, "risk-desk", t, b -> b.setRiskPolicy(RiskPolicy.newBuilder().setPolicyId(id)
+                .setVersion(version).setScope(Scope.newBuilder().setOrg(org).setStrategy(strategy))
+                .setCurrency("USD").setMaxDrawdown(maxDd).setMaxDrawdownFraction(maxFraction)
+                .setMaxDailyLoss(maxDaily).setCapitalBase(org.equals("acme") ? 1_000_000 : 100_000)));
+    }
+
+    private static int indexOf(String instrument) {
+        for (int i = 0; i < INSTRUMENTS.size(); i++) {
+            if (INSTRUMENTS.get(i).id().equals(instrument)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(instrument);
+    }
+
+    private static String venueOf(String instrument) {
+        return INSTRUMENTS.get(indexOf(instrument)).venues()[0];
+    }
+
+    private static String venueSymbol(String instrument, String venue) {
+        String sym = instrument.substring(instrument.indexOf(':') + 1);
+        return venue.equals("kraken") ? sym.replace("BTC", "XBT").replace("-", "/") : sym;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 10_000.0) / 10_000.0;
+    }
+}

@@ -1,0 +1,31 @@
+package io.riskplane.plane;
+
+import io.riskplane.contract.Topics;
+import io.riskplane.ingest.EnvelopeDecoder;
+import io.riskplane.ingest.KafkaEnvelopeDeserializer;
+import io.riskplane.model.Decoded;
+import java.util.Properties;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+/** The plane's Kafka source over every input topic, decoding at the source (per-partition watermarks). */
+public final class KafkaInput {
+    private KafkaInput() {}
+
+    public static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
+            PlaneOptions options) {
+        Properties props = new Properties();
+        props.putAll(client);
+        // Only committed transactions: the plane never acts on a producer's aborted writes.
+        props.putIfAbsent("isolation.level", "read_committed");
+        return KafkaSource.<Decoded>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(Topics.INPUTS)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaEnvelopeDeserializer(new EnvelopeDecoder(options.maxFutureSkew().toMillis())))
+                .setProperties(props)
+                .build();
+    }
+}

@@ -1,0 +1,58 @@
+package io.riskplane.plane;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.sinks.kafka.KafkaSinks;
+import io.riskplane.v1.Envelope;
+import java.util.Locale;
+
+/**
+ * The JSON Lines forms of the plane's outputs. Control events and dead letters are envelopes in the canonical
+ * Protobuf JSON mapping (as on Kafka); PnL snapshots use the ClickHouse column names.
+ */
+public final class OutputJson {
+    public static final String CONTROL_EVENTS = "control-events.jsonl";
+    public static final String PNL_SNAPSHOTS = "pnl-snapshots.jsonl";
+    public static final String DEAD_LETTERS = "dead-letters.jsonl";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.INDENT_OUTPUT);
+
+    private OutputJson() {}
+
+    public static OutputLine control(ControlRecord r) {
+        try {
+            return new OutputLine(CONTROL_EVENTS, key(r.decidedAtMillis(), r.controlId()),
+                    EnvelopeJson.print(Envelope.parseFrom(r.envelope())));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("plane produced an unreadable control envelope", e);
+        }
+    }
+
+    public static OutputLine snapshot(PnlSnapshot s) {
+        try {
+            return new OutputLine(PNL_SNAPSHOTS, key(s.eventTimeMillis(), s.scopeKey()), MAPPER.writeValueAsString(s));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static OutputLine deadLetter(DeadLetterRecord d) {
+        return new OutputLine(DEAD_LETTERS,
+                String.format(Locale.ROOT, "%s|%d|%020d|%s", d.sourceTopic(), d.sourcePartition(), d.sourceOffset(),
+                        d.id()),
+                EnvelopeJson.print(KafkaSinks.envelope(d)));
+    }
+
+    private static String key(long millis, String id) {
+        // Offset so that negative times still sort as text.
+        return String.format(Locale.ROOT, "%020d|%s", millis + Long.MAX_VALUE / 2, id);
+    }
+}

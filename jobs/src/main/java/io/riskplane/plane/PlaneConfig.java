@@ -1,0 +1,85 @@
+package io.riskplane.plane;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Configuration of `riskplane run` (YAML, snake_case keys; docs/operations.md). Secrets are never written in the
+ * file: a *_env key names the environment variable that holds them.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time) {
+
+    public record Kafka(String bootstrap, Map<String, String> properties, String groupId,
+            String transactionalIdPrefix, Boolean createTopics, Integer partitions) {
+        public Properties clientProperties() {
+            Properties p = new Properties();
+            if (properties != null) {
+                p.putAll(properties);
+            }
+            return p;
+        }
+    }
+
+    public record ClickHouse(String url, String user, String passwordEnv, Integer batchSize, Long batchIntervalMs) {
+        public String password() {
+            return passwordEnv == null ? "" : System.getenv().getOrDefault(passwordEnv, "");
+        }
+
+        /** jdbc:clickhouse://host:port/riskplane?compress=0 (18.16's response compression is broken). */
+        public String jdbcUrl() {
+            String hostPort = url.replaceFirst("^https?://", "").replaceAll("/+$", "");
+            String scheme = url.startsWith("https") ? "jdbc:clickhouse:https://" : "jdbc:clickhouse://";
+            return scheme + hostPort + "/riskplane?compress=0";
+        }
+    }
+
+    public record Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
+            Integer webUiPort) {}
+
+    public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs) {}
+
+    public PlaneOptions options() {
+        PlaneOptions d = PlaneOptions.streaming();
+        if (time == null) {
+            return d;
+        }
+        return new PlaneOptions(
+                time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
+                time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
+                time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()));
+    }
+
+    public static PlaneConfig load(Path file) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        PlaneConfig c = yaml.readValue(file.toFile(), PlaneConfig.class);
+        c.validate(file);
+        return c;
+    }
+
+    void validate(Path file) {
+        StringBuilder missing = new StringBuilder();
+        if (kafka == null || kafka.bootstrap() == null) {
+            missing.append(" kafka.bootstrap");
+        }
+        if (clickhouse == null || clickhouse.url() == null) {
+            missing.append(" clickhouse.url");
+        }
+        if (iceberg == null || (iceberg.get("warehouse") == null && iceberg.get("uri") == null)) {
+            missing.append(" iceberg.warehouse|iceberg.uri");
+        }
+        if (missing.length() > 0) {
+            throw new IllegalArgumentException(file + " is missing:" + missing + " (see config/riskplane.example.yaml)");
+        }
+    }
+}

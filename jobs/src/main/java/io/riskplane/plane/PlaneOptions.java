@@ -1,0 +1,20 @@
+package io.riskplane.plane;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the plane treats time. outOfOrderness bounds how late an event may arrive and still be ordered
+ * deterministically; idleness lets a silent Kafka partition stop holding back the watermark (0 = off, as in
+ * replay); maxFutureSkew rejects events stamped too far ahead of their receive time.
+ */
+public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew) implements Serializable {
+
+    public static PlaneOptions streaming() {
+        return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5));
+    }
+
+    public static PlaneOptions replay() {
+        return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5));
+    }
+}

@@ -1,0 +1,92 @@
+package io.riskplane.plane;
+
+import io.riskplane.contract.Topics;
+import io.riskplane.sinks.clickhouse.ClickHouseHttp;
+import io.riskplane.sinks.clickhouse.ClickHouseSchema;
+import io.riskplane.sinks.clickhouse.ClickHouseSinks;
+import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Starts the plane's streaming job against Kafka, ClickHouse and Iceberg: shared by `demo` and `run`. */
+public final class PlaneRuntime {
+    private PlaneRuntime() {}
+
+    /** Applies the ClickHouse DDL and creates the Iceberg tables (both idempotent), then submits the job. */
+    public static JobClient start(PlaneConfig config, boolean localWebUi) throws Exception {
+        PlaneConfig.ClickHouse ch = config.clickhouse();
+        ClickHouseSchema.apply(new ClickHouseHttp(ch.url(), nz(ch.user(), "default"), ch.password()));
+        IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(config.iceberg());
+        lakehouse.ensureTables();
+        PlaneConfig.Kafka k = config.kafka();
+        if (Boolean.TRUE.equals(k.createTopics())) {
+            createTopics(k);
+        }
+
+        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null)
+                : config.flink();
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, nz(f.stateBackend(), "hashmap"));
+        if (f.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, f.checkpointDir());
+        }
+        StreamExecutionEnvironment env;
+        if (localWebUi) {
+            conf.set(RestOptions.PORT, f.webUiPort() == null ? 8081 : f.webUiPort());
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        env.setParallelism(f.parallelism() == null ? 2 : f.parallelism());
+        env.enableCheckpointing(f.checkpointIntervalMs() == null ? 2000 : f.checkpointIntervalMs(),
+                CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(500);
+
+        PlaneOptions options = config.options();
+        ClickHouseSinks chSinks = new ClickHouseSinks(ch.jdbcUrl(), nz(ch.user(), "default"), ch.password(),
+                ch.batchSize() == null ? 2000 : ch.batchSize(),
+                ch.batchIntervalMs() == null ? 1000 : ch.batchIntervalMs());
+        ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
+                nz(k.transactionalIdPrefix(), "riskplane-control"), chSinks, lakehouse);
+        new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), nz(k.groupId(), "riskplane"), options),
+                sinks, options).build(env);
+        return env.executeAsync("riskplane");
+    }
+
+    static void createTopics(PlaneConfig.Kafka k) throws Exception {
+        Map<String, Object> props = new java.util.HashMap<>();
+        k.clientProperties().forEach((key, v) -> props.put((String) key, v));
+        props.put("bootstrap.servers", k.bootstrap());
+        try (Admin admin = Admin.create(props)) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> topics = new ArrayList<>();
+            List<String> all = new ArrayList<>(Topics.INPUTS);
+            all.addAll(List.of(Topics.CONTROL, Topics.ALERTS, Topics.HEARTBEAT, Topics.DEAD_LETTER));
+            for (String t : all) {
+                if (!existing.contains(t)) {
+                    topics.add(new NewTopic(t, k.partitions() == null ? 1 : k.partitions(), (short) -1));
+                }
+            }
+            admin.createTopics(topics).all().get();
+        }
+    }
+
+    static String nz(String v, String dflt) {
+        return v == null || v.isEmpty() ? dflt : v;
+    }
+
+    static Duration ms(long v) {
+        return Duration.ofMillis(v);
+    }
+}

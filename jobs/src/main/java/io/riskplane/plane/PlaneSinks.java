@@ -1,0 +1,18 @@
+package io.riskplane.plane;
+
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.Decoded;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.PnlSnapshot;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Where the plane's outputs go. Production wires Kafka, ClickHouse and Iceberg; replay and tests plug in their own. */
+public interface PlaneSinks {
+    void rawEvents(DataStream<Decoded> events);
+
+    void pnlSnapshots(DataStream<PnlSnapshot> snapshots);
+
+    void controlEvents(DataStream<ControlRecord> controls);
+
+    void deadLetters(DataStream<DeadLetterRecord> deadLetters);
+}

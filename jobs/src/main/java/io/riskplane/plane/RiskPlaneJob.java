@@ -1,0 +1,85 @@
+package io.riskplane.plane;
+
+import io.riskplane.model.BookEvent;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.Decoded;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.pnl.DrawdownTracker;
+import io.riskplane.pnl.EquityComponent;
+import io.riskplane.pnl.PositionBook;
+import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
+import io.riskplane.rules.drawdown.PolicyEvaluation;
+import io.riskplane.rules.drawdown.PolicyEvaluator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The plane's job graph: decode, route, position book per instrument, drawdown per strategy and per org, policy
+ * evaluation, the drawdown kill-switch rule, and the sinks. The source and the sinks are constructor arguments so
+ * that Kafka, a replay file and tests all run this same graph.
+ */
+public final class RiskPlaneJob {
+    private final Source<Decoded, ?, ?> source;
+    private final PlaneSinks sinks;
+    private final PlaneOptions options;
+
+    public RiskPlaneJob(Source<Decoded, ?, ?> source, PlaneSinks sinks, PlaneOptions options) {
+        this.source = source;
+        this.sinks = sinks;
+        this.options = options;
+    }
+
+    /** The streams the graph computes, for callers that want to attach more. */
+    public record Streams(DataStream<Decoded> raw, DataStream<PnlSnapshot> snapshots,
+            DataStream<PolicyEvaluation> evaluations, DataStream<ControlRecord> controls,
+            DataStream<DeadLetterRecord> deadLetters) {}
+
+    public Streams build(StreamExecutionEnvironment env) {
+        DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
+        SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter())
+                .name("route and dead-letter").uid("router");
+        DataStream<BookEvent> book = routed.getSideOutput(EventRouter.BOOK);
+        DataStream<PolicyRecord> policies = routed.getSideOutput(EventRouter.POLICIES);
+
+        SingleOutputStreamOperator<EquityComponent> positions = book
+                .keyBy(BookEvent::instrument)
+                .process(new PositionBook()).name("position book").uid("position-book");
+        DataStream<PnlSnapshot> strategySnapshots = positions
+                .keyBy(EquityComponent::scopeKey)
+                .process(new DrawdownTracker()).name("strategy drawdown").uid("strategy-drawdown");
+        DataStream<PnlSnapshot> orgSnapshots = strategySnapshots
+                .map(DrawdownTracker::asOrgComponent).returns(TypeInformation.of(EquityComponent.class))
+                .name("strategy to org").uid("strategy-to-org")
+                .keyBy(EquityComponent::scopeKey)
+                .process(new DrawdownTracker()).name("org drawdown").uid("org-drawdown");
+        DataStream<PnlSnapshot> snapshots = strategySnapshots.union(orgSnapshots);
+
+        DataStream<PolicyEvaluation> evaluations = snapshots
+                .keyBy(PnlSnapshot::scopeKey)
+                .connect(policies.broadcast(PolicyEvaluator.POLICIES))
+                .process(new PolicyEvaluator()).name("policy evaluation").uid("policy-evaluator");
+        DataStream<ControlRecord> controls = DrawdownKillSwitchRule.apply(evaluations);
+
+        DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
+                .union(positions.getSideOutput(PositionBook.DUPLICATES));
+
+        sinks.rawEvents(routed);
+        sinks.pnlSnapshots(snapshots);
+        sinks.controlEvents(controls);
+        sinks.deadLetters(deadLetters);
+        return new Streams(routed, snapshots, evaluations, controls, deadLetters);
+    }
+
+    private WatermarkStrategy<Decoded> watermarks() {
+        WatermarkStrategy<Decoded> w = WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(options.outOfOrderness())
+                // Dead letters carry no trustworthy time: they must not move the watermark.
+                .withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
+        return options.idleness().isZero() ? w : w.withIdleness(options.idleness());
+    }
+}

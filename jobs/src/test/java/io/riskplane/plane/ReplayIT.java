@@ -1,0 +1,164 @@
+package io.riskplane.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.demo.TradingSession;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Fill;
+import io.riskplane.v1.Side;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `riskplane replay` over the demo session on a Flink MiniCluster: the kill-switch fires where an independent
+ * reference computation says the drawdown first reaches the limit, the outputs are byte-identical across runs and
+ * parallelism, and every malformed record is a dead letter with its reason.
+ */
+class ReplayIT {
+    @TempDir
+    static Path dir;
+    static List<TradingSession.Item> items;
+    static Path input;
+
+    @BeforeAll
+    static void export() throws Exception {
+        items = TradingSession.demo().generate();
+        input = dir.resolve("session.jsonl");
+        TradingSession.export(items, input);
+    }
+
+    @Test
+    void replayIsDeterministicAcrossRunsAndParallelism() throws Exception {
+        Path a = dir.resolve("p1-a");
+        Path b = dir.resolve("p1-b");
+        Path c = dir.resolve("p2");
+        Replay.run(input, a, 1, PlaneOptions.replay());
+        Replay.run(input, b, 1, PlaneOptions.replay());
+        Replay.Result r = Replay.run(input, c, 2, PlaneOptions.replay());
+        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS)) {
+            byte[] first = Files.readAllBytes(a.resolve(f));
+            assertThat(first).as(f).isNotEmpty();
+            assertThat(Files.readAllBytes(b.resolve(f))).as(f + " second run").isEqualTo(first);
+            assertThat(Files.readAllBytes(c.resolve(f))).as(f + " at parallelism 2").isEqualTo(first);
+        }
+        assertThat(r.linesPerFile().get(OutputJson.DEAD_LETTERS)).isEqualTo(7);
+
+        List<String> reasons = new ArrayList<>();
+        for (String line : Files.readAllLines(c.resolve(OutputJson.DEAD_LETTERS))) {
+            reasons.add(EnvelopeJson.parse(line).getDeadLetter().getReasonCode());
+        }
+        assertThat(reasons).containsExactlyInAnyOrder("INVALID_VALUE", "INVALID_VALUE", "MISSING_FIELD",
+                "UNKNOWN_ENUM", "FUTURE_TIMESTAMP", "INVALID_VALUE", "UNDECODABLE");
+    }
+
+    @Test
+    void killSwitchFiresWhenReferenceDrawdownFirstReachesTheLimit() throws Exception {
+        Path out = dir.resolve("ks");
+        Replay.run(input, out, 2, PlaneOptions.replay());
+        List<ControlEvent> controls = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(OutputJson.CONTROL_EVENTS))) {
+            controls.add(EnvelopeJson.parse(line).getControl());
+        }
+        assertThat(controls).hasSize(1);
+        ControlEvent ks = controls.get(0);
+        assertThat(ks.getScope().getOrg()).isEqualTo(TradingSession.INCIDENT_ORG);
+        assertThat(ks.getScope().getStrategy()).isEqualTo(TradingSession.INCIDENT_STRATEGY);
+        assertThat(ks.getReasonCode()).isEqualTo("DRAWDOWN_LIMIT_BREACHED");
+        assertThat(ks.getPolicyId()).isEqualTo("acme-momentum-btc");
+
+        long[] breach = referenceBreach(TradingSession.INCIDENT_ORG + "|" + TradingSession.INCIDENT_STRATEGY,
+                TradingSession.INCIDENT_MAX_DRAWDOWN);
+        assertThat(ks.getDecidedAt().getSeconds() * 1000 + ks.getDecidedAt().getNanos() / 1_000_000)
+                .isEqualTo(breach[0]);
+        double drawdown = ks.getEvidence().getMetricsList().stream()
+                .filter(m -> m.getName().equals("drawdown")).findFirst().orElseThrow().getValue();
+        assertThat(drawdown).isCloseTo(Double.longBitsToDouble(breach[1]), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(drawdown).isGreaterThanOrEqualTo(TradingSession.INCIDENT_MAX_DRAWDOWN);
+        assertThat(ks.getEvidence().getThresholdsList()).anySatisfy(t -> {
+            assertThat(t.getName()).isEqualTo("max_drawdown");
+            assertThat(t.getLimit()).isEqualTo(TradingSession.INCIDENT_MAX_DRAWDOWN);
+        });
+        assertThat(ks.getEvidence().getTriggerEventIdsList()).isNotEmpty();
+    }
+
+    /**
+     * A plain re-computation of one strategy's equity over the whole session in event-time order (quotes before
+     * fills at one millisecond, then by event id): average cost, marks from the latest quote mid, else the last fill
+     * price. Returns {first breach time, drawdown bits at that time}.
+     */
+    static long[] referenceBreach(String strategyKey, double limit) {
+        List<Envelope> book = new ArrayList<>();
+        for (TradingSession.Item i : items) {
+            if (i.envelope() != null && !i.envelope().getEventId().startsWith("bad-")
+                    && (i.envelope().hasFill() || i.envelope().hasQuote())) {
+                book.add(i.envelope());
+            }
+        }
+        book.sort(Comparator.<Envelope>comparingLong(e -> e.getEventTime().getSeconds() * 1000
+                        + e.getEventTime().getNanos() / 1_000_000)
+                .thenComparingInt(e -> e.hasFill() ? 1 : 0).thenComparing(Envelope::getEventId));
+        Map<String, double[]> pos = new HashMap<>(); // instrument -> qty, avg, realized, fees
+        Map<String, Double> marks = new HashMap<>();
+        Map<String, Boolean> quoted = new HashMap<>();
+        double peak = 0;
+        for (int i = 0; i < book.size(); i++) {
+            Envelope e = book.get(i);
+            long t = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+            if (e.hasQuote()) {
+                marks.put(e.getQuote().getInstrument(), (e.getQuote().getBid() + e.getQuote().getAsk()) / 2);
+                quoted.put(e.getQuote().getInstrument(), true);
+            } else {
+                Fill f = e.getFill();
+                if ((f.getOrg() + "|" + f.getStrategy()).equals(strategyKey)) {
+                    double[] p = pos.computeIfAbsent(f.getInstrument(), k -> new double[4]);
+                    double q = f.getSide() == Side.BUY ? f.getQuantity() : -f.getQuantity();
+                    if (p[0] == 0 || Math.signum(p[0]) == Math.signum(q)) {
+                        p[1] = (Math.abs(p[0]) * p[1] + Math.abs(q) * f.getPrice()) / (Math.abs(p[0]) + Math.abs(q));
+                        p[0] += q;
+                    } else {
+                        double closing = Math.min(Math.abs(q), Math.abs(p[0]));
+                        p[2] += closing * (f.getPrice() - p[1]) * Math.signum(p[0]);
+                        double rest = p[0] + q;
+                        if (Math.abs(rest) < 1e-12) {
+                            p[0] = 0;
+                            p[1] = 0;
+                        } else if (Math.signum(rest) != Math.signum(p[0])) {
+                            p[0] = rest;
+                            p[1] = f.getPrice();
+                        } else {
+                            p[0] = rest;
+                        }
+                    }
+                    p[3] += f.getFee();
+                }
+                if (!quoted.getOrDefault(f.getInstrument(), false)) {
+                    marks.put(f.getInstrument(), f.getPrice());
+                }
+            }
+            boolean lastAtT = i + 1 == book.size() || book.get(i + 1).getEventTime().equals(e.getEventTime()) == false;
+            if (!lastAtT || pos.isEmpty()) {
+                continue;
+            }
+            double equity = 0;
+            for (Map.Entry<String, double[]> p : new java.util.TreeMap<>(pos).entrySet()) {
+                double[] v = p.getValue();
+                equity += v[2] - v[3] + (v[0] == 0 ? 0 : v[0] * (marks.get(p.getKey()) - v[1]));
+            }
+            peak = Math.max(peak, equity);
+            if (peak - equity >= limit) {
+                return new long[] {t, Double.doubleToLongBits(peak - equity)};
+            }
+        }
+        throw new AssertionError("the reference computation never reaches the limit");
+    }
+}
