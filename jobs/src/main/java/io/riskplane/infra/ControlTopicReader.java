@@ -1,0 +1,51 @@
+package io.riskplane.infra;
+
+import io.riskplane.contract.Topics;
+import io.riskplane.v1.Envelope;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a topic from the beginning as the execution service does: read_committed, so only control events of
+ * committed checkpoints are seen.
+ */
+public final class ControlTopicReader implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<Envelope> seen = new ArrayList<>();
+
+    public ControlTopicReader(String bootstrap, String topic) {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+    }
+
+    public static ControlTopicReader control(String bootstrap) {
+        return new ControlTopicReader(bootstrap, Topics.CONTROL);
+    }
+
+    /** Polls once and returns everything seen so far. */
+    public List<Envelope> poll(Duration wait) throws Exception {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
+            seen.add(Envelope.parseFrom(r.value()));
+        }
+        return List.copyOf(seen);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

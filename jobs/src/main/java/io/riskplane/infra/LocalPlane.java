@@ -1,0 +1,101 @@
+package io.riskplane.infra;
+
+import io.riskplane.contract.Topics;
+import io.riskplane.plane.PlaneConfig;
+import io.riskplane.plane.PlaneRuntime;
+import io.riskplane.sinks.clickhouse.ClickHouseHttp;
+import io.riskplane.sinks.clickhouse.LocalClickHouseServer;
+import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * The whole plane on one machine: an in-JVM Kafka broker, a private ClickHouse server, an Iceberg warehouse on
+ * local disk and the streaming job on a Flink MiniCluster. `riskplane demo` and the end-to-end tests run this.
+ */
+public final class LocalPlane implements AutoCloseable {
+    public final EmbeddedKafka kafka;
+    public final LocalClickHouseServer clickhouseServer;
+    public final ClickHouseHttp clickhouse;
+    public final IcebergLakehouse lakehouse;
+    public final Path warehouse;
+    public final JobClient job;
+    public final PlaneConfig config;
+
+    private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
+            JobClient job, PlaneConfig config) {
+        this.kafka = kafka;
+        this.clickhouseServer = ch;
+        this.clickhouse = new ClickHouseHttp(ch.httpUrl(), "default", "");
+        this.lakehouse = lakehouse;
+        this.warehouse = warehouse;
+        this.job = job;
+        this.config = config;
+    }
+
+    /**
+     * @param webUiPort Flink web UI port, or null for a MiniCluster without the UI
+     * @param progress receives one line per step
+     */
+    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, Consumer<String> progress)
+            throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            long t = System.nanoTime();
+            EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
+            started.add(kafka);
+            List<String> topics = new ArrayList<>(Topics.INPUTS);
+            topics.addAll(List.of(Topics.CONTROL, Topics.ALERTS, Topics.HEARTBEAT, Topics.DEAD_LETTER));
+            kafka.createTopics(topics, 1);
+            progress.accept(String.format("Kafka broker (KRaft, in this JVM) at %s, %d topics, ready in %.1f s",
+                    kafka.bootstrapServers(), topics.size(), (System.nanoTime() - t) / 1e9));
+
+            t = System.nanoTime();
+            LocalClickHouseServer ch = LocalClickHouseServer.start(workDir.resolve("clickhouse"));
+            started.add(ch);
+            progress.accept(String.format("ClickHouse server at %s (data in %s), ready in %.1f s", ch.httpUrl(),
+                    ch.directory(), (System.nanoTime() - t) / 1e9));
+
+            Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
+            PlaneConfig config = new PlaneConfig(
+                    new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), "riskplane", "riskplane-control",
+                            false, 1),
+                    new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, 2000, 500L),
+                    Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
+                    new PlaneConfig.Flink(parallelism, 1000L, workDir.resolve("checkpoints").toAbsolutePath().toUri()
+                            .toString(), "hashmap", webUiPort),
+                    null);
+            t = System.nanoTime();
+            JobClient job = PlaneRuntime.start(config, webUiPort != null);
+            progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),
+                    (System.nanoTime() - t) / 1e9,
+                    webUiPort == null ? "" : ", web UI at http://localhost:" + webUiPort));
+            return new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()), warehouse, job,
+                    config);
+        } catch (Exception e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            job.cancel().get();
+        } catch (Exception ignored) {
+            // already finished or failed; its error was reported where it happened
+        }
+        kafka.close();
+        clickhouseServer.close();
+    }
+}

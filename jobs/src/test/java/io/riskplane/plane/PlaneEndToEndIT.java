@@ -1,0 +1,163 @@
+package io.riskplane.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.contract.Topics;
+import io.riskplane.demo.TradingSession;
+import io.riskplane.infra.ControlTopicReader;
+import io.riskplane.infra.EnvelopePublisher;
+import io.riskplane.infra.LocalPlane;
+import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import io.riskplane.v1.ControlAction;
+import io.riskplane.v1.ControlKind;
+import io.riskplane.v1.Envelope;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo path end to end on real parts: an in-JVM KRaft broker, the ClickHouse server from the machine's package,
+ * an Iceberg Hadoop catalog on disk and the job on a Flink MiniCluster with checkpoints. The drawdown kill-switch
+ * reaches the control topic exactly once (read_committed), ClickHouse and Iceberg; bad input lands in dead letters.
+ */
+class PlaneEndToEndIT {
+    static final Duration DEADLINE = Duration.ofMinutes(4);
+
+    @TempDir
+    static Path dir;
+    static LocalPlane plane;
+    static List<TradingSession.Item> items;
+    static long validEvents;
+    static long malformed;
+
+    @BeforeAll
+    static void startAndPublish() throws Exception {
+        plane = LocalPlane.start(dir, null, 2, line -> System.out.println("[e2e] " + line));
+        items = TradingSession.demo().generate();
+        malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId().startsWith("bad-"))
+                .count();
+        validEvents = items.size() - malformed;
+        try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
+            for (TradingSession.Item i : items) {
+                p.send(i.topic(), i.envelope(), i.value());
+            }
+            p.flush();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    @Test
+    void killSwitchArrivesOnceOnKafkaClickHouseAndIceberg() throws Exception {
+        try (ControlTopicReader reader = ControlTopicReader.control(plane.kafka.bootstrapServers())) {
+            awaitTrue("kill-switch on the control topic", () -> !poll(reader).isEmpty());
+            awaitTrue("all valid events in ClickHouse raw_events",
+                    () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
+            awaitTrue("control event in Iceberg", () -> iceberg(IcebergLakehouse.CONTROL_EVENTS).size() == 1);
+            awaitTrue("raw events in Iceberg", () -> iceberg(IcebergLakehouse.RAW_EVENTS).size() == validEvents);
+
+            // Two more checkpoints after everything above has landed: a duplicate would have been committed by now.
+            long checkpoints = completedCheckpoints();
+            awaitTrue("two more checkpoints", () -> completedCheckpoints() >= checkpoints + 2);
+            List<Envelope> controls = poll(reader);
+            assertThat(controls).hasSize(1);
+            var ks = controls.get(0).getControl();
+            assertThat(ks.getKind()).isEqualTo(ControlKind.KILL_SWITCH);
+            assertThat(ks.getAction()).isEqualTo(ControlAction.HALT_NEW_ENTRIES);
+            assertThat(ks.getScope().getOrg()).isEqualTo(TradingSession.INCIDENT_ORG);
+            assertThat(ks.getScope().getStrategy()).isEqualTo(TradingSession.INCIDENT_STRATEGY);
+            assertThat(ks.getReasonCode()).isEqualTo("DRAWDOWN_LIMIT_BREACHED");
+            assertThat(controls.get(0).getEventId()).isEqualTo(ks.getControlId());
+
+            assertThat(plane.clickhouse.query("SELECT control_id, kind, action, org, strategy, rule_id "
+                    + "FROM riskplane.control_events FINAL").trim())
+                    .isEqualTo(String.join("\t", ks.getControlId(), "KILL_SWITCH", "HALT_NEW_ENTRIES", "acme",
+                            "momentum-btc", "pnl.drawdown.kill-switch"));
+            List<Record> lake = iceberg(IcebergLakehouse.CONTROL_EVENTS);
+            assertThat(lake.get(0).getField("control_id")).isEqualTo(ks.getControlId());
+            assertThat(count("SELECT count() FROM riskplane.pnl_snapshots FINAL WHERE strategy = 'momentum-btc' "
+                    + "AND drawdown >= 25000")).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void badInputLandsInDeadLettersWithReasons() throws Exception {
+        awaitTrue("dead letters in ClickHouse",
+                () -> count("SELECT count() FROM riskplane.dead_letters FINAL") == malformed);
+        String reasons = plane.clickhouse.query(
+                "SELECT reason_code, count() FROM riskplane.dead_letters FINAL GROUP BY reason_code ORDER BY reason_code");
+        assertThat(reasons).isEqualTo("FUTURE_TIMESTAMP\t1\nINVALID_VALUE\t3\nMISSING_FIELD\t1\nUNDECODABLE\t1\n"
+                + "UNKNOWN_ENUM\t1\n");
+        try (ControlTopicReader dl = new ControlTopicReader(plane.kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
+            awaitTrue("dead letters on Kafka", () -> poll(dl).size() >= malformed);
+            List<Envelope> letters = poll(dl);
+            assertThat(letters).extracting(e -> e.getDeadLetter().getOriginalEventId())
+                    .contains("bad-nan-quantity", "bad-negative-quantity", "bad-missing-strategy", "bad-unknown-side",
+                            "bad-future", "bad-crossed-quote");
+            assertThat(letters).anySatisfy(e -> assertThat(e.getDeadLetter().getOriginal().toStringUtf8())
+                    .isEqualTo("this is not an envelope"));
+        }
+        // The plane kept going: every valid event after the bad ones was processed too.
+        awaitTrue("valid events", () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
+    }
+
+    private static List<Envelope> poll(ControlTopicReader r) {
+        try {
+            return r.poll(Duration.ofMillis(200));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long count(String sql) {
+        try {
+            return plane.clickhouse.count(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Record> iceberg(String table) {
+        try {
+            return plane.lakehouse.readAll(table);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The id of the latest completed checkpoint: Flink keeps it as chk-N with a _metadata file. */
+    private static long completedCheckpoints() {
+        Path jobDir = dir.resolve("checkpoints").resolve(plane.job.getJobID().toString());
+        try (var dirs = java.nio.file.Files.list(jobDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-")
+                            && java.nio.file.Files.exists(d.resolve("_metadata")))
+                    .mapToLong(d -> Long.parseLong(d.getFileName().toString().substring(4)))
+                    .max().orElse(0);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out after " + DEADLINE + " waiting for " + what);
+    }
+}
