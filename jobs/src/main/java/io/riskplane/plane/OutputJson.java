@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * The JSON Lines forms of the plane's outputs. Control events and dead letters are envelopes in the canonical
- * Protobuf JSON mapping (as on Kafka); PnL snapshots use the ClickHouse column names.
+ * Protobuf JSON mapping (as on Kafka); PnL snapshots are their fields in snake_case (docs/contracts.md).
  */
 public final class OutputJson {
     public static final String CONTROL_EVENTS = "control-events.jsonl";

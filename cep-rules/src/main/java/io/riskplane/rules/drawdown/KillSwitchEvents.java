@@ -91,10 +91,23 @@ public final class KillSwitchEvents {
         if (e.policy() == null) {
             return who + " has no risk policy in force: new entries halted (fail closed)";
         }
+        PolicyRecord p = e.policy();
+        String limit;
+        switch (e.reasonCode()) {
+            case DrawdownReason.DRAWDOWN_FRACTION_BREACHED:
+                limit = String.format(Locale.ROOT, "max_drawdown_fraction %.4f", p.maxDrawdownFraction());
+                break;
+            case DrawdownReason.DAILY_LOSS_LIMIT_BREACHED:
+                limit = String.format(Locale.ROOT, "max_daily_loss %.2f %s (daily PnL %.2f)", p.maxDailyLoss(),
+                        currency, s.dailyPnl());
+                break;
+            default:
+                limit = String.format(Locale.ROOT, "max_drawdown %.2f %s", p.maxDrawdown(), currency);
+        }
         return String.format(Locale.ROOT,
-                "%s drawdown %.2f %s from peak %.2f (equity %.2f) breached %s of policy %s v%d: new entries halted",
-                who, s.drawdown(), currency, s.peakEquity(), s.equity(), e.reasonCode(),
-                e.policy().policyId(), e.policy().version());
+                "%s is down %.2f %s from its peak equity %.2f (now %.2f), reaching %s of policy %s v%d: "
+                        + "new entries halted", who, s.drawdown(), currency, s.peakEquity(), s.equity(), limit,
+                p.policyId(), p.version());
     }
 
     private static Metric metric(String name, double value, String unit) {

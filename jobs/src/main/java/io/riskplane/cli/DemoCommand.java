@@ -1,0 +1,229 @@
+package io.riskplane.cli;
+
+import io.riskplane.demo.TradingSession;
+import io.riskplane.infra.ControlTopicReader;
+import io.riskplane.infra.EnvelopePublisher;
+import io.riskplane.infra.LocalPlane;
+import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Metric;
+import io.riskplane.v1.Threshold;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs the whole plane on this machine (in-JVM Kafka, a private ClickHouse server, a local "
+                + "Iceberg warehouse, a Flink MiniCluster with its web UI), feeds it a generated trading session "
+                + "with a drawdown incident, and prints what happened.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--work-dir", defaultValue = ".riskplane/demo",
+            description = "Where the broker, ClickHouse and the warehouse keep their files; emptied first "
+                    + "(default ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--keep-running", description = "Leave everything up to explore; Ctrl-C stops.")
+    boolean keepRunning;
+
+    @Option(names = "--export-input", paramLabel = "FILE",
+            description = "Also write the generated session as envelopes (JSON Lines) for `riskplane replay`.")
+    Path exportInput;
+
+    @Option(names = "--web-ui-port", defaultValue = "8081", description = "Flink web UI port (default ${DEFAULT-VALUE}; "
+            + "a free one if taken).")
+    int webUiPort;
+
+    @Option(names = "--parallelism", defaultValue = "2")
+    int parallelism;
+
+    @Option(names = "--timeout", defaultValue = "PT5M", description = "Give up waiting after this (ISO-8601).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        System.out.println("riskplane demo: the whole plane on this machine\n");
+        List<TradingSession.Item> items = TradingSession.demo().generate();
+        long malformed = items.stream().filter(i -> i.envelope() == null
+                || i.envelope().getEventId().startsWith("bad-")).count();
+        long valid = items.size() - malformed;
+        if (exportInput != null) {
+            TradingSession.export(items, exportInput);
+            System.out.printf("session written to %s (replay it: bin/riskplane replay --input %s --out DIR)%n%n",
+                    exportInput, exportInput);
+        }
+        clean(workDir);
+        int port = portOrFree(webUiPort);
+        LocalPlane plane = LocalPlane.start(workDir, port, parallelism, line -> System.out.println("  * " + line));
+        try {
+            publish(plane, items, valid, malformed);
+            Envelope ks = await(plane, valid, malformed);
+            report(plane, ks, valid);
+            System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - started) / 1e9);
+            if (keepRunning) {
+                System.out.printf("%nEverything stays up: Flink web UI http://localhost:%d, ClickHouse %s, Kafka %s, "
+                        + "Iceberg %s. Ctrl-C stops.%n", port, plane.clickhouseServer.httpUrl(),
+                        plane.kafka.bootstrapServers(), plane.warehouse);
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        plane.close();
+                    } catch (Exception ignored) {
+                        // exiting
+                    }
+                    stop.countDown();
+                }));
+                stop.await();
+                return 0;
+            }
+        } finally {
+            if (!keepRunning) {
+                plane.close();
+            }
+        }
+        return 0;
+    }
+
+    private void publish(LocalPlane plane, List<TradingSession.Item> items, long valid, long malformed) {
+        Instant first = Instant.ofEpochMilli(items.get(0).eventTimeMillis());
+        System.out.printf("  * trading session: %,d events (%,d valid, %d malformed) from %s, 2 orgs, 4 strategies, "
+                + "4 instruments on 2 venues each; BTC falls ~9%% at +%d min%n", items.size(), valid, malformed,
+                first, TradingSession.INCIDENT_OFFSET.toMinutes());
+        long t = System.nanoTime();
+        try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
+            for (TradingSession.Item i : items) {
+                p.send(i.topic(), i.envelope(), i.value());
+            }
+            p.flush();
+        }
+        System.out.printf("  * published %,d records to Kafka in %.1f s%n%n", items.size(), (System.nanoTime() - t) / 1e9);
+    }
+
+    /** Waits until the kill-switch is on the control topic and every sink holds what it should. */
+    private Envelope await(LocalPlane plane, long valid, long malformed) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastPrint = 0;
+        Envelope ks = null;
+        try (ControlTopicReader reader = ControlTopicReader.control(plane.kafka.bootstrapServers())) {
+            while (System.nanoTime() < deadline) {
+                if (plane.job.getJobStatus().get().isGloballyTerminalState()) {
+                    plane.job.getJobExecutionResult().get();
+                    throw new IllegalStateException("the plane's job stopped unexpectedly");
+                }
+                List<Envelope> controls = reader.poll(Duration.ofMillis(250));
+                if (ks == null && !controls.isEmpty()) {
+                    ks = controls.get(0);
+                }
+                long raw = plane.clickhouse.count("SELECT count() FROM riskplane.raw_events FINAL");
+                long dead = plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL");
+                long lakeControls = plane.lakehouse.readAll(IcebergLakehouse.CONTROL_EVENTS).size();
+                if (ks != null && raw == valid && dead == malformed && lakeControls > 0) {
+                    return ks;
+                }
+                if (System.nanoTime() - lastPrint > 3e9) {
+                    System.out.printf("  ... processing: %,d/%,d events in ClickHouse, %d/%d dead letters, "
+                            + "kill-switch %s%n", raw, valid, dead, malformed, ks == null ? "not yet" : "seen");
+                    lastPrint = System.nanoTime();
+                }
+            }
+        }
+        throw new IllegalStateException("the plane did not finish within " + timeout + "; the Flink web UI and "
+                + workDir + " have the details (rerun with --keep-running to look)");
+    }
+
+    private void report(LocalPlane plane, Envelope env, long valid) throws Exception {
+        ControlEvent c = env.getControl();
+        System.out.println("\n=== KILL SWITCH on the control topic (read_committed) ===");
+        System.out.printf("  %s %s for %s/%s%n", c.getKind(), c.getAction(), c.getScope().getOrg(),
+                c.getScope().getStrategy());
+        System.out.printf("  why:       %s%n", c.getEvidence().getSummary());
+        System.out.printf("  rule:      %s v%d, reason %s, policy %s v%d%n", c.getRuleId(), c.getRuleVersion(),
+                c.getReasonCode(), c.getPolicyId(), c.getPolicyVersion());
+        System.out.printf("  window:    %s (peak) .. %s (decision, event time)%n",
+                Instant.ofEpochSecond(c.getEvidence().getWindowStart().getSeconds(),
+                        c.getEvidence().getWindowStart().getNanos()),
+                Instant.ofEpochSecond(c.getDecidedAt().getSeconds(), c.getDecidedAt().getNanos()));
+        for (Metric m : c.getEvidence().getMetricsList()) {
+            System.out.printf("  metric:    %-16s %,16.4f %s%n", m.getName(), m.getValue(), m.getUnit());
+        }
+        for (Threshold t : c.getEvidence().getThresholdsList()) {
+            System.out.printf("  threshold: %-16s %s %,14.2f %s%n", t.getName(), t.getComparison(), t.getLimit(),
+                    t.getUnit());
+        }
+        System.out.printf("  triggered by: %s%n", String.join(", ", c.getEvidence().getTriggerEventIdsList()));
+        System.out.printf("  control id:   %s (deterministic: a replay gives the same id)%n", c.getControlId());
+
+        var ch = plane.clickhouse;
+        System.out.println("\n=== Dead letters (riskplane.v1.deadletter and riskplane.dead_letters) ===");
+        System.out.print(indent(ch.query("SELECT reason_code, original_event_id, detail FROM riskplane.dead_letters "
+                + "FINAL ORDER BY reason_code, original_event_id")));
+
+        System.out.println("\n=== ClickHouse rows (FINAL) ===");
+        for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters")) {
+            System.out.printf("  riskplane.%-15s %,10d%n", t,
+                    ch.count("SELECT count() FROM riskplane." + t + " FINAL"));
+        }
+        System.out.println("\n=== Iceberg rows (" + plane.warehouse + ") ===");
+        for (String t : List.of(IcebergLakehouse.RAW_EVENTS, IcebergLakehouse.CONTROL_EVENTS)) {
+            System.out.printf("  riskplane.%-15s %,10d%n", t, plane.lakehouse.readAll(t).size());
+        }
+        System.out.println("\n=== PnL at the end of the session, by strategy (ClickHouse) ===");
+        System.out.print(indent(ch.query("SELECT org, strategy, round(argMax(equity, event_time_ms), 2) AS equity, "
+                + "round(max(drawdown), 2) AS max_drawdown, round(argMax(realized_pnl, event_time_ms), 2) AS realized, "
+                + "round(argMax(fees, event_time_ms), 2) AS fees FROM riskplane.pnl_snapshots FINAL "
+                + "WHERE scope_type = 'strategy' GROUP BY org, strategy ORDER BY org, strategy FORMAT PrettyCompactNoEscapes")));
+
+        System.out.printf("%n=== Query it yourself (ClickHouse HTTP at %s) ===%n", plane.clickhouseServer.httpUrl());
+        System.out.printf("  curl '%s/' --data-binary \"SELECT decided_at, org, strategy, reason_code, summary "
+                + "FROM riskplane.control_events FINAL FORMAT PrettyCompact\"%n", plane.clickhouseServer.httpUrl());
+        System.out.printf("  curl '%s/' --data-binary \"SELECT trading_day, strategy, max(drawdown) FROM "
+                + "riskplane.pnl_snapshots FINAL GROUP BY trading_day, strategy FORMAT PrettyCompact\"%n",
+                plane.clickhouseServer.httpUrl());
+        System.out.println("  (with --keep-running everything stays up to explore)");
+    }
+
+    private static String indent(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : s.split("\n")) {
+            if (!line.isEmpty()) {
+                sb.append("  ").append(line.replace('\t', ' ')).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int portOrFree(int preferred) {
+        try (ServerSocket s = new ServerSocket(preferred)) {
+            return preferred;
+        } catch (IOException taken) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static void clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+}

@@ -1,0 +1,50 @@
+package io.riskplane.cli;
+
+import io.riskplane.plane.PlaneConfig;
+import io.riskplane.plane.PlaneRuntime;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the plane against external Kafka, ClickHouse and Iceberg (see "
+                + "config/riskplane.example.yaml). Locally on a MiniCluster, or on a Flink cluster when submitted "
+                + "there. Stops on Ctrl-C.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML configuration.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        PlaneConfig c = PlaneConfig.load(config);
+        System.out.printf("riskplane run: Kafka %s, ClickHouse %s, Iceberg %s%n", c.kafka().bootstrap(),
+                c.clickhouse().url(), c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")));
+        JobClient job = PlaneRuntime.start(c, true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                job.cancel().get();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }));
+        System.out.printf("job %s running%s; Ctrl-C stops it%n", job.getJobID(),
+                c.flink() != null && c.flink().webUiPort() != null
+                        ? ", web UI at http://localhost:" + c.flink().webUiPort() : ", web UI at http://localhost:8081");
+        JobStatus last = null;
+        while (true) {
+            JobStatus s = job.getJobStatus().get();
+            if (s != last) {
+                System.out.printf("job status: %s%n", s);
+                last = s;
+            }
+            if (s.isGloballyTerminalState()) {
+                job.getJobExecutionResult().get();
+                return s == JobStatus.FINISHED ? 0 : 1;
+            }
+            Thread.sleep(1000);
+        }
+    }
+}
