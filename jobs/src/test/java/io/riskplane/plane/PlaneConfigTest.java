@@ -1,0 +1,32 @@
+package io.riskplane.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped example configuration stays loadable, and mistakes are named. */
+class PlaneConfigTest {
+    @Test
+    void exampleConfigLoads() throws Exception {
+        PlaneConfig c = PlaneConfig.load(Path.of("../config/riskplane.example.yaml"));
+        assertThat(c.kafka().clientProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(c.clickhouse().jdbcUrl()).isEqualTo("jdbc:clickhouse://clickhouse.internal:8123/riskplane?compress=0");
+        assertThat(c.iceberg()).containsEntry("type", "rest");
+        assertThat(c.options().outOfOrderness()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.flink().stateBackend()).isEqualTo("rocksdb");
+    }
+
+    @Test
+    void missingAndUnknownKeysAreNamed(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "kafka:\n  bootstrap: k:9092\n");
+        assertThatThrownBy(() -> PlaneConfig.load(f)).hasMessageContaining("clickhouse.url");
+        Files.writeString(f, "kafka:\n  bootstrp: k:9092\n");
+        assertThatThrownBy(() -> PlaneConfig.load(f)).hasMessageContaining("bootstrp");
+    }
+}
