@@ -29,7 +29,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         System.out.printf("riskplane replay: %,d envelopes from %s at parallelism %d%n", lines, input, parallelism);
         long t = System.nanoTime();
-        Replay.Result r = Replay.run(input, out, parallelism, PlaneOptions.replay());
+        Replay.Result r = Replay.run(input, out, parallelism, PlaneOptions.replay(), System.out::println);
         double secs = (System.nanoTime() - t) / 1e9;
         r.linesPerFile().forEach((f, n) -> System.out.printf("  %-22s %,10d lines%n", out.resolve(f), n));
         System.out.printf("done in %.1f s (%,.0f events/s, including MiniCluster start)%n", secs, lines / secs);

@@ -5,7 +5,6 @@ import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import io.riskplane.sinks.clickhouse.ClickHouseSinks;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +85,4 @@ public final class PlaneRuntime {
         return v == null || v.isEmpty() ? dflt : v;
     }
 
-    static Duration ms(long v) {
-        return Duration.ofMillis(v);
-    }
 }

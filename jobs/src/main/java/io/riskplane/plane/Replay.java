@@ -29,6 +29,12 @@ public final class Replay {
     public record Result(Map<String, Integer> linesPerFile) {}
 
     public static Result run(Path input, Path outDir, int parallelism, PlaneOptions options) throws Exception {
+        return run(input, outDir, parallelism, options, line -> {});
+    }
+
+    /** As {@link #run(Path, Path, int, PlaneOptions)}, reporting progress of long runs to {@code progress}. */
+    public static Result run(Path input, Path outDir, int parallelism, PlaneOptions options,
+            java.util.function.Consumer<String> progress) throws Exception {
         if (!Files.isRegularFile(input)) {
             throw new IOException("replay input " + input + " is not a file");
         }
@@ -45,10 +51,17 @@ public final class Replay {
         for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS)) {
             byFile.put(f, new ArrayList<>());
         }
+        long collected = 0;
+        long lastReport = System.nanoTime();
         try (CloseableIterator<OutputLine> it = output.lines().executeAndCollect("riskplane replay " + input)) {
             while (it.hasNext()) {
                 OutputLine l = it.next();
                 byFile.get(l.file()).add(l);
+                collected++;
+                if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                    progress.accept(String.format("  ... %,d output lines so far", collected));
+                    lastReport = System.nanoTime();
+                }
             }
         }
         Files.createDirectories(outDir);
