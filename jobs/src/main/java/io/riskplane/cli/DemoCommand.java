@@ -1,7 +1,7 @@
 package io.riskplane.cli;
 
 import io.riskplane.demo.TradingSession;
-import io.riskplane.infra.ControlTopicReader;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         Envelope ks = null;
-        try (ControlTopicReader reader = ControlTopicReader.control(plane.kafka.bootstrapServers())) {
+        try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
             while (System.nanoTime() < deadline) {
                 if (plane.job.getJobStatus().get().isGloballyTerminalState()) {
                     plane.job.getJobExecutionResult().get();

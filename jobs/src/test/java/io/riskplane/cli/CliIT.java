@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
-import io.riskplane.infra.ControlTopicReader;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class CliIT {
                 kafka.bootstrapServers());
         assertThat(rc).isEqualTo(2);
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
-            try (ControlTopicReader r = new ControlTopicReader(kafka.bootstrapServers(), e.getKey())) {
+            try (CommittedTopicReader r = new CommittedTopicReader(kafka.bootstrapServers(), e.getKey())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 int n = 0;
                 while (n < e.getValue() && System.nanoTime() < deadline) {

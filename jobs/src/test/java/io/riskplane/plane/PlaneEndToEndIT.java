@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
-import io.riskplane.infra.ControlTopicReader;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
@@ -61,7 +61,7 @@ class PlaneEndToEndIT {
 
     @Test
     void killSwitchArrivesOnceOnKafkaClickHouseAndIceberg() throws Exception {
-        try (ControlTopicReader reader = ControlTopicReader.control(plane.kafka.bootstrapServers())) {
+        try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
             awaitTrue("kill-switch on the control topic", () -> !poll(reader).isEmpty());
             awaitTrue("all valid events in ClickHouse raw_events",
                     () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
@@ -100,7 +100,7 @@ class PlaneEndToEndIT {
                 "SELECT reason_code, count() FROM riskplane.dead_letters FINAL GROUP BY reason_code ORDER BY reason_code");
         assertThat(reasons).isEqualTo("FUTURE_TIMESTAMP\t1\nINVALID_VALUE\t3\nMISSING_FIELD\t1\nUNDECODABLE\t1\n"
                 + "UNKNOWN_ENUM\t1\n");
-        try (ControlTopicReader dl = new ControlTopicReader(plane.kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
+        try (CommittedTopicReader dl = new CommittedTopicReader(plane.kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
             awaitTrue("dead letters on Kafka", () -> poll(dl).size() >= malformed);
             List<Envelope> letters = poll(dl);
             assertThat(letters).extracting(e -> e.getDeadLetter().getOriginalEventId())
@@ -113,7 +113,7 @@ class PlaneEndToEndIT {
         awaitTrue("valid events", () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
     }
 
-    private static List<Envelope> poll(ControlTopicReader r) {
+    private static List<Envelope> poll(CommittedTopicReader r) {
         try {
             return r.poll(Duration.ofMillis(200));
         } catch (Exception e) {

@@ -16,11 +16,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads a topic from the beginning as the execution service does: read_committed, so only control events of
  * committed checkpoints are seen.
  */
-public final class ControlTopicReader implements AutoCloseable {
+public final class CommittedTopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Envelope> seen = new ArrayList<>();
 
-    public ControlTopicReader(String bootstrap, String topic) {
+    public CommittedTopicReader(String bootstrap, String topic) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -32,8 +32,8 @@ public final class ControlTopicReader implements AutoCloseable {
         consumer.seekToBeginning(parts);
     }
 
-    public static ControlTopicReader control(String bootstrap) {
-        return new ControlTopicReader(bootstrap, Topics.CONTROL);
+    public static CommittedTopicReader control(String bootstrap) {
+        return new CommittedTopicReader(bootstrap, Topics.CONTROL);
     }
 
     /** Polls once and returns everything seen so far. */
