@@ -23,6 +23,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.isRegularFile(input)) {
+            throw new java.io.IOException("replay input " + input + " is not a file (write one with `riskplane demo "
+                    + "--export-input FILE`)");
+        }
         long lines;
         try (var s = java.nio.file.Files.lines(input)) {
             lines = s.filter(l -> !l.isBlank()).count();

@@ -38,6 +38,9 @@ public final class RiskPlaneCli implements Runnable {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = ex; t != null; t = t.getCause()) {
             String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (t instanceof java.nio.file.NoSuchFileException) {
+                m = "no such file: " + m;
+            }
             if (sb.indexOf(m) < 0) {
                 if (sb.length() > 0) {
                     sb.append(" <- ");
