@@ -65,7 +65,8 @@ public final class EnvelopePublisher implements AutoCloseable {
             case SIGNAL: return e.getSignal().getSource();
             case CURSOR_COMMIT: return e.getCursorCommit().getConsumerId();
             case RISK_POLICY: return e.getRiskPolicy().getPolicyId();
-            case INSTRUMENT: return e.getInstrument().getInstrument();
+            // One registry entry per venue: a compacted topic must keep each venue's entry.
+            case INSTRUMENT: return e.getInstrument().getInstrument() + "|" + e.getInstrument().getVenue();
             default: return e.getEventId();
         }
     }

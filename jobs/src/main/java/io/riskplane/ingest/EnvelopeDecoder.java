@@ -84,7 +84,7 @@ public final class EnvelopeDecoder implements Serializable {
     private static BookEvent bookEvent(Envelope e, long eventTime) {
         if (e.hasFill()) {
             Fill f = e.getFill();
-            return BookEvent.fill(e.getEventId(), eventTime, f.getOrg(), f.getStrategy(), f.getInstrument(),
+            return BookEvent.fill(e.getEventId(), f.getFillId(), eventTime, f.getOrg(), f.getStrategy(), f.getInstrument(),
                     f.getVenue(), f.getSide() == Side.BUY ? 1 : -1, f.getQuantity(), f.getPrice(), f.getFee());
         }
         if (e.hasQuote()) {

@@ -29,8 +29,8 @@ import org.apache.flink.util.OutputTag;
  * of the instrument's latest quote (any venue). Until the first quote the mark is the last fill price. Emits, per
  * event time, one {@link EquityComponent} for each strategy the fills or the new mark touched.
  *
- * <p>A fill id seen before (a producer retry) is not applied twice: it goes to the dead letters as
- * DUPLICATE_EVENT. Within one timestamp quotes apply before fills, then by event id.
+ * <p>A fill whose fill_id was applied before (a retry, or the same fill relayed twice) is not applied again: it
+ * goes to the dead letters as DUPLICATE_EVENT and is counted in {@code dead_letters} with reason DUPLICATE_EVENT. Within one timestamp quotes apply before fills, then by event id.
  */
 public class PositionBook extends EventTimeOrderedFunction<String, BookEvent, EquityComponent> {
     private static final long serialVersionUID = 1L;
@@ -59,7 +59,8 @@ public class PositionBook extends EventTimeOrderedFunction<String, BookEvent, Eq
         // Producer retries come within minutes; two days bounds the state without ever forgetting a live retry.
         seen.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(2)).build());
         seenFills = getRuntimeContext().getMapState(seen);
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicate_fills");
+        duplicates = getRuntimeContext().getMetricGroup().addGroup("reason", DeadLetterReason.DUPLICATE_EVENT)
+                .counter("dead_letters");
     }
 
     @Override
@@ -79,12 +80,12 @@ public class PositionBook extends EventTimeOrderedFunction<String, BookEvent, Eq
                 lastQuoteId = e.eventId();
                 continue;
             }
-            if (seenFills.contains(e.eventId())) {
+            if (seenFills.contains(e.fillId())) {
                 duplicates.inc();
                 ctx.output(DUPLICATES, duplicate(e));
                 continue;
             }
-            seenFills.put(e.eventId(), true);
+            seenFills.put(e.fillId(), true);
             String key = e.org() + "|" + e.strategy();
             AverageCostPosition p = positions.get(key);
             positions.put(key, (p == null ? AverageCostPosition.FLAT : p)
@@ -122,7 +123,8 @@ public class PositionBook extends EventTimeOrderedFunction<String, BookEvent, Eq
         byte[] idBytes = e.eventId().getBytes(StandardCharsets.UTF_8);
         return new DeadLetterRecord(DeterministicId.of("dl-", DeadLetterReason.DUPLICATE_EVENT, e.eventId(),
                 e.eventTimeMillis()), DeadLetterReason.DUPLICATE_EVENT,
-                "fill " + e.eventId() + " was already applied; the repeat is not counted again", idBytes,
+                "fill_id " + e.fillId() + " was already applied; this copy (event " + e.eventId()
+                        + ") is not applied again", idBytes,
                 io.riskplane.contract.Topics.FILLS, -1, -1, e.eventId(), e.eventTimeMillis());
     }
 

@@ -24,7 +24,7 @@ class PositionBookTest {
     }
 
     static BookEvent fill(String id, long t, String strategy, int side, double qty, double px, double fee) {
-        return BookEvent.fill(id, t, "acme", strategy, "BTC", "coinbase", side, qty, px, fee);
+        return BookEvent.fill(id, id, t, "acme", strategy, "BTC", "coinbase", side, qty, px, fee);
     }
 
     static BookEvent quote(String id, long t, double bid, double ask) {
@@ -70,7 +70,8 @@ class PositionBookTest {
     void aRepeatedFillIsDeadLetteredNotAppliedTwice() throws Exception {
         h.processElement(fill("f1", 1_000, "s1", 1, 1, 100, 0), 1_000);
         h.processWatermark(1_000);
-        h.processElement(fill("f1", 1_500, "s1", 1, 1, 100, 0), 1_500);
+        // Relayed again under another event id: the fill_id is what identifies a fill.
+        h.processElement(BookEvent.fill("e-relay", "f1", 1_500, "acme", "s1", "BTC", "coinbase", 1, 1, 100, 0), 1_500);
         h.processElement(quote("q1", 2_000, 109, 111), 2_000);
         h.processWatermark(2_000);
         List<EquityComponent> out = h.extractOutputValues();
@@ -79,6 +80,6 @@ class PositionBookTest {
         assertThat(dead).hasSize(1);
         StreamRecord<io.riskplane.model.DeadLetterRecord> r = dead.peek();
         assertThat(r.getValue().reasonCode()).isEqualTo(DeadLetterReason.DUPLICATE_EVENT);
-        assertThat(r.getValue().originalEventId()).isEqualTo("f1");
+        assertThat(r.getValue().originalEventId()).isEqualTo("e-relay");
     }
 }

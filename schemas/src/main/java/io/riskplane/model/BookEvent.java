@@ -7,6 +7,7 @@ package io.riskplane.model;
 public record BookEvent(
         int type,
         String eventId,
+        String fillId,
         long eventTimeMillis,
         String org,
         String strategy,
@@ -22,13 +23,14 @@ public record BookEvent(
     public static final int QUOTE = 0;
     public static final int FILL = 1;
 
-    public static BookEvent fill(String eventId, long t, String org, String strategy, String instrument, String venue,
+    public static BookEvent fill(String eventId, String fillId, long t, String org, String strategy, String instrument, String venue,
             int side, double quantity, double price, double fee) {
-        return new BookEvent(FILL, eventId, t, org, strategy, instrument, venue, side, quantity, price, fee, 0, 0);
+        return new BookEvent(FILL, eventId, fillId, t, org, strategy, instrument, venue, side, quantity, price, fee,
+                0, 0);
     }
 
     public static BookEvent quote(String eventId, long t, String instrument, String venue, double bid, double ask) {
-        return new BookEvent(QUOTE, eventId, t, "", "", instrument, venue, 0, 0, 0, 0, bid, ask);
+        return new BookEvent(QUOTE, eventId, "", t, "", "", instrument, venue, 0, 0, 0, 0, bid, ask);
     }
 
     public boolean isFill() {
