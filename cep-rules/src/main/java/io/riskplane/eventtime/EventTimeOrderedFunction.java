@@ -53,5 +53,12 @@ public abstract class EventTimeOrderedFunction<K, I, O> extends KeyedProcessFunc
         if (!events.isEmpty()) {
             process(timestamp, events, ctx, out);
         }
+        onEventTime(timestamp, ctx, out);
     }
+
+    /**
+     * Called when event time reaches a timer the subclass registered (for example the end of a window), after the
+     * events of that timestamp have been processed. Subclasses that register no timers of their own ignore it.
+     */
+    protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {}
 }

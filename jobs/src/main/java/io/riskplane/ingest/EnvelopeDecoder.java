@@ -9,12 +9,16 @@ import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.OrderRecord;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.SignalRecord;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Fill;
+import io.riskplane.v1.Order;
 import io.riskplane.v1.Quote;
 import io.riskplane.v1.RiskPolicy;
 import io.riskplane.v1.Side;
+import io.riskplane.v1.Signal;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
@@ -75,7 +79,8 @@ public final class EnvelopeDecoder implements Serializable {
             }
             byte[] canonical = json ? e.toByteArray() : value;
             return new Decoded(Topics.kindName(e.getPayloadCase()), e.getEventId(), e.getSource(), eventTime, topic,
-                    partition, offset, observedMillis, canonical, bookEvent(e, eventTime), policy(e, eventTime), null);
+                    partition, offset, observedMillis, canonical, bookEvent(e, eventTime), policy(e, eventTime), order(e, eventTime),
+                    signal(e, eventTime), null);
         } catch (InvalidInput bad) {
             return dead(value, topic, partition, offset, observedMillis, e.getEventId(), bad.reason, bad.getMessage());
         }
@@ -84,7 +89,7 @@ public final class EnvelopeDecoder implements Serializable {
     private static BookEvent bookEvent(Envelope e, long eventTime) {
         if (e.hasFill()) {
             Fill f = e.getFill();
-            return BookEvent.fill(e.getEventId(), f.getFillId(), eventTime, f.getOrg(), f.getStrategy(), f.getInstrument(),
+            return BookEvent.fill(e.getEventId(), f.getFillId(), f.getOrderId(), f.getAdapter(), eventTime, f.getOrg(), f.getStrategy(), f.getInstrument(),
                     f.getVenue(), f.getSide() == Side.BUY ? 1 : -1, f.getQuantity(), f.getPrice(), f.getFee());
         }
         if (e.hasQuote()) {
@@ -92,6 +97,29 @@ public final class EnvelopeDecoder implements Serializable {
             return BookEvent.quote(e.getEventId(), eventTime, q.getInstrument(), q.getVenue(), q.getBid(), q.getAsk());
         }
         return null;
+    }
+
+    private static OrderRecord order(Envelope e, long eventTime) {
+        if (!e.hasOrder()) {
+            return null;
+        }
+        Order o = e.getOrder();
+        return new OrderRecord(e.getEventId(), eventTime, o.getOrderId(), o.getOrg(), o.getStrategy(),
+                o.getInstrument(), o.getVenue(), o.getSide() == Side.BUY ? 1 : -1, o.getState().name(),
+                o.getQuantity(), o.getFilledQuantity(), o.getDecisionPrice(), o.getConfidence(),
+                o.getExpectedAdapter(), o.getActualAdapter(), o.getFallbackReason(), o.getErrorCategory().name(),
+                o.hasDecisionTime() ? ProtoTime.toMillis(o.getDecisionTime()) : 0,
+                o.hasAckTime() ? ProtoTime.toMillis(o.getAckTime()) : 0, o.getReduceOnly(), o.getExit(), o.getLane());
+    }
+
+    private static SignalRecord signal(Envelope e, long eventTime) {
+        if (!e.hasSignal()) {
+            return null;
+        }
+        Signal s = e.getSignal();
+        return new SignalRecord(e.getEventId(), eventTime, s.getSource(), s.getSequence(),
+                s.hasSignalTime() ? ProtoTime.toMillis(s.getSignalTime()) : eventTime, s.getConfidence(),
+                s.getInstrument(), s.getStrategy(), s.getLane());
     }
 
     private static PolicyRecord policy(Envelope e, long eventTime) {
@@ -110,7 +138,7 @@ public final class EnvelopeDecoder implements Serializable {
         DeadLetterRecord dl = new DeadLetterRecord(id, reason, detail, value, topic, partition, offset, eventId,
                 observed);
         return new Decoded(Decoded.DEAD_LETTER_KIND, id, "", observed, topic, partition, offset, observed, value,
-                null, null, dl);
+                null, null, null, null, dl);
     }
 
     private static String truncate(String s) {

@@ -4,6 +4,7 @@ import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.telemetry.ExecutionInput;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -25,6 +26,8 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
     public static final OutputTag<BookEvent> BOOK = new OutputTag<>("book", TypeInformation.of(BookEvent.class));
     public static final OutputTag<PolicyRecord> POLICIES =
             new OutputTag<>("policies", TypeInformation.of(PolicyRecord.class));
+    public static final OutputTag<ExecutionInput> EXECUTION =
+            new OutputTag<>("execution", TypeInformation.of(ExecutionInput.class));
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRecord.class));
 
@@ -48,6 +51,15 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
         out.collect(d);
         if (d.book() != null) {
             ctx.output(BOOK, d.book());
+            if (d.book().isFill()) {
+                ctx.output(EXECUTION, new ExecutionInput(null, d.book(), null, d.ingestMillis()));
+            }
+        }
+        if (d.order() != null) {
+            ctx.output(EXECUTION, new ExecutionInput(d.order(), null, null, d.ingestMillis()));
+        }
+        if (d.signal() != null) {
+            ctx.output(EXECUTION, new ExecutionInput(null, null, d.signal(), d.ingestMillis()));
         }
         if (d.policy() != null) {
             ctx.output(POLICIES, d.policy());

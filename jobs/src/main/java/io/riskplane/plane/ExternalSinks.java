@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.clickhouse.ClickHouseSinks;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import io.riskplane.sinks.kafka.KafkaSinks;
@@ -44,6 +45,14 @@ public final class ExternalSinks implements PlaneSinks {
                 .name("kafka control topic").uid("kafka-control");
         controls.sinkTo(clickHouse.controlEvents()).name("clickhouse control_events").uid("clickhouse-control-events");
         lakehouse.controlEvents(controls);
+    }
+
+    @Override
+    public void executionTelemetry(DataStream<TelemetryWindow> telemetry) {
+        telemetry.sinkTo(clickHouse.executionTelemetry()).name("clickhouse execution_telemetry")
+                .uid("clickhouse-execution-telemetry");
+        lakehouse.detectorOutputs(telemetry.map(OutputJson::telemetryOutput).name("telemetry to lakehouse rows")
+                .uid("telemetry-lakehouse-rows"));
     }
 
     @Override

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.kafka.KafkaSinks;
 import io.riskplane.v1.Envelope;
 import java.util.Locale;
@@ -20,6 +22,8 @@ public final class OutputJson {
     public static final String CONTROL_EVENTS = "control-events.jsonl";
     public static final String PNL_SNAPSHOTS = "pnl-snapshots.jsonl";
     public static final String DEAD_LETTERS = "dead-letters.jsonl";
+    public static final String EXECUTION_TELEMETRY = "execution-telemetry.jsonl";
+    public static final String EXECUTION_TELEMETRY_DETECTOR = "execution_telemetry";
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -37,8 +41,22 @@ public final class OutputJson {
     }
 
     public static OutputLine snapshot(PnlSnapshot s) {
+        return new OutputLine(PNL_SNAPSHOTS, key(s.eventTimeMillis(), s.scopeKey()), json(s));
+    }
+
+    public static OutputLine telemetry(TelemetryWindow w) {
+        return new OutputLine(EXECUTION_TELEMETRY, key(w.windowEndMillis(), w.windowSize() + "|" + w.scopeKey()),
+                json(w));
+    }
+
+    public static DetectorOutput telemetryOutput(TelemetryWindow w) {
+        return new DetectorOutput(w.windowId(), EXECUTION_TELEMETRY_DETECTOR, w.windowSize() + "|" + w.scopeKey(),
+                w.windowEndMillis(), json(w));
+    }
+
+    private static String json(Object value) {
         try {
-            return new OutputLine(PNL_SNAPSHOTS, key(s.eventTimeMillis(), s.scopeKey()), MAPPER.writeValueAsString(s));
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Where the plane's outputs go. Production wires Kafka, ClickHouse and Iceberg; replay and tests plug in their own. */
@@ -15,4 +16,6 @@ public interface PlaneSinks {
     void controlEvents(DataStream<ControlRecord> controls);
 
     void deadLetters(DataStream<DeadLetterRecord> deadLetters);
+
+    void executionTelemetry(DataStream<TelemetryWindow> telemetry);
 }

@@ -48,7 +48,8 @@ public final class Replay {
         new RiskPlaneJob(source, output, options).build(env);
 
         Map<String, List<OutputLine>> byFile = new LinkedHashMap<>();
-        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS)) {
+        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
+                OutputJson.EXECUTION_TELEMETRY)) {
             byFile.put(f, new ArrayList<>());
         }
         long collected = 0;

@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -15,6 +16,7 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> controls;
     private DataStream<OutputLine> snapshots;
     private DataStream<OutputLine> deadLetters;
+    private DataStream<OutputLine> telemetry;
 
     @Override
     public void rawEvents(DataStream<Decoded> events) {}
@@ -34,8 +36,13 @@ public final class ReplayOutput implements PlaneSinks {
         deadLetters = d.map(OutputJson::deadLetter).name("dead letter json");
     }
 
+    @Override
+    public void executionTelemetry(DataStream<TelemetryWindow> t) {
+        telemetry = t.map(OutputJson::telemetry).name("telemetry json");
+    }
+
     /** All output lines, once the job graph is built. */
     public DataStream<OutputLine> lines() {
-        return controls.union(snapshots, deadLetters);
+        return controls.union(snapshots, deadLetters, telemetry);
     }
 }

@@ -12,6 +12,12 @@ import io.riskplane.pnl.PositionBook;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.PolicyEvaluation;
 import io.riskplane.rules.drawdown.PolicyEvaluator;
+import io.riskplane.model.TelemetryWindow;
+import io.riskplane.telemetry.ExecutionFact;
+import io.riskplane.telemetry.ExecutionInput;
+import io.riskplane.telemetry.ExecutionTelemetry;
+import io.riskplane.telemetry.OrderLifecycle;
+import io.riskplane.telemetry.TelemetryLevels;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
@@ -38,7 +44,7 @@ public final class RiskPlaneJob {
     /** The streams the graph computes, for callers that want to attach more. */
     public record Streams(DataStream<Decoded> raw, DataStream<PnlSnapshot> snapshots,
             DataStream<PolicyEvaluation> evaluations, DataStream<ControlRecord> controls,
-            DataStream<DeadLetterRecord> deadLetters) {}
+            DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry) {}
 
     public Streams build(StreamExecutionEnvironment env) {
         DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
@@ -66,6 +72,14 @@ public final class RiskPlaneJob {
                 .process(new PolicyEvaluator()).name("policy evaluation").uid("policy-evaluator");
         DataStream<ControlRecord> controls = DrawdownKillSwitchRule.apply(evaluations);
 
+        DataStream<TelemetryWindow> telemetry = routed.getSideOutput(EventRouter.EXECUTION)
+                .keyBy(ExecutionInput::lifecycleKey)
+                .process(new OrderLifecycle()).name("order lifecycle").uid("order-lifecycle")
+                .flatMap(new TelemetryLevels()).name("telemetry levels").uid("telemetry-levels")
+                .keyBy(ExecutionFact::scopeKey)
+                .process(new ExecutionTelemetry(ExecutionTelemetry.DEFAULT_WINDOWS))
+                .name("execution telemetry").uid("execution-telemetry");
+
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
                 .union(positions.getSideOutput(PositionBook.DUPLICATES));
 
@@ -73,7 +87,8 @@ public final class RiskPlaneJob {
         sinks.pnlSnapshots(snapshots);
         sinks.controlEvents(controls);
         sinks.deadLetters(deadLetters);
-        return new Streams(routed, snapshots, evaluations, controls, deadLetters);
+        sinks.executionTelemetry(telemetry);
+        return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry);
     }
 
     private WatermarkStrategy<Decoded> watermarks() {

@@ -89,6 +89,12 @@ class PlaneEndToEndIT {
             assertThat(lake.get(0).getField("control_id")).isEqualTo(ks.getControlId());
             assertThat(count("SELECT count() FROM riskplane.pnl_snapshots FINAL WHERE strategy = 'momentum-btc' "
                     + "AND drawdown >= 25000")).isGreaterThan(0);
+            awaitTrue("execution telemetry in ClickHouse", () -> count("SELECT count() FROM "
+                    + "riskplane.execution_telemetry FINAL WHERE level = 'adapter' AND fills > 0") > 0);
+            awaitTrue("execution telemetry in Iceberg", () -> !iceberg(IcebergLakehouse.DETECTOR_OUTPUTS).isEmpty());
+            // Kafka timestamps are real: the live path measures ingest latency, replay cannot.
+            assertThat(count("SELECT count() FROM riskplane.execution_telemetry FINAL "
+                    + "WHERE ingest_latency_p50_ms IS NOT NULL")).isGreaterThan(0);
         }
     }
 

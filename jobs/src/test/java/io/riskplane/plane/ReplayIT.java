@@ -45,7 +45,8 @@ class ReplayIT {
         Replay.run(input, a, 1, PlaneOptions.replay());
         Replay.run(input, b, 1, PlaneOptions.replay());
         Replay.Result r = Replay.run(input, c, 2, PlaneOptions.replay());
-        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS)) {
+        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
+                OutputJson.EXECUTION_TELEMETRY)) {
             byte[] first = Files.readAllBytes(a.resolve(f));
             assertThat(first).as(f).isNotEmpty();
             assertThat(Files.readAllBytes(b.resolve(f))).as(f + " second run").isEqualTo(first);
@@ -59,6 +60,40 @@ class ReplayIT {
         }
         assertThat(reasons).containsExactlyInAnyOrder("INVALID_VALUE", "INVALID_VALUE", "MISSING_FIELD",
                 "UNKNOWN_ENUM", "FUTURE_TIMESTAMP", "INVALID_VALUE", "UNDECODABLE");
+    }
+
+    @Test
+    void telemetryCountsEveryFillAndTerminalOrderOnce() throws Exception {
+        Path out = dir.resolve("telemetry");
+        Replay.run(input, out, 2, PlaneOptions.replay());
+        long fills = 0;
+        long terminalOrders = 0;
+        java.util.Set<String> terminalStates = java.util.Set.of("FILLED", "CANCELED", "REJECTED", "EXPIRED", "ERRORED");
+        for (TradingSession.Item i : items) {
+            Envelope e = i.envelope();
+            if (e == null || e.getEventId().startsWith("bad-")) {
+                continue;
+            }
+            if (e.hasFill()) {
+                fills++;
+            }
+            if (e.hasOrder() && terminalStates.contains(e.getOrder().getState().name())) {
+                terminalOrders++;
+            }
+        }
+        long windowFills = 0;
+        long windowOrders = 0;
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(out.resolve(OutputJson.EXECUTION_TELEMETRY))) {
+            var w = mapper.readTree(line);
+            // Each fact lands in exactly one 1m window per level; the adapter level sees every order and fill.
+            if (w.get("window_size").asText().equals("1m") && w.get("level").asText().equals("adapter")) {
+                windowFills += w.get("fills").asLong();
+                windowOrders += w.get("orders").asLong();
+            }
+        }
+        assertThat(windowFills).isEqualTo(fills);
+        assertThat(windowOrders).isEqualTo(terminalOrders);
     }
 
     @Test

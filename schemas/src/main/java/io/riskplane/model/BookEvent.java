@@ -8,6 +8,8 @@ public record BookEvent(
         int type,
         String eventId,
         String fillId,
+        String orderId,
+        String adapter,
         long eventTimeMillis,
         String org,
         String strategy,
@@ -23,14 +25,19 @@ public record BookEvent(
     public static final int QUOTE = 0;
     public static final int FILL = 1;
 
-    public static BookEvent fill(String eventId, String fillId, long t, String org, String strategy, String instrument, String venue,
-            int side, double quantity, double price, double fee) {
-        return new BookEvent(FILL, eventId, fillId, t, org, strategy, instrument, venue, side, quantity, price, fee,
-                0, 0);
+    public static BookEvent fill(String eventId, String fillId, long t, String org, String strategy, String instrument,
+            String venue, int side, double quantity, double price, double fee) {
+        return fill(eventId, fillId, "", "", t, org, strategy, instrument, venue, side, quantity, price, fee);
+    }
+
+    public static BookEvent fill(String eventId, String fillId, String orderId, String adapter, long t, String org,
+            String strategy, String instrument, String venue, int side, double quantity, double price, double fee) {
+        return new BookEvent(FILL, eventId, fillId, orderId, adapter, t, org, strategy, instrument, venue, side,
+                quantity, price, fee, 0, 0);
     }
 
     public static BookEvent quote(String eventId, long t, String instrument, String venue, double bid, double ask) {
-        return new BookEvent(QUOTE, eventId, "", t, "", "", instrument, venue, 0, 0, 0, 0, bid, ask);
+        return new BookEvent(QUOTE, eventId, "", "", "", t, "", "", instrument, venue, 0, 0, 0, 0, bid, ask);
     }
 
     public boolean isFill() {

@@ -16,6 +16,8 @@ public record Decoded(
         byte[] envelope,
         BookEvent book,
         PolicyRecord policy,
+        OrderRecord order,
+        SignalRecord signal,
         DeadLetterRecord deadLetter) {
 
     public static final String DEAD_LETTER_KIND = "dead_letter";

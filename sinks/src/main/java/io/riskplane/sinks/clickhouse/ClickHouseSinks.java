@@ -5,6 +5,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import java.io.Serializable;
@@ -79,6 +80,77 @@ public final class ClickHouseSinks implements Serializable {
                 .buildAtLeastOnce(connection());
     }
 
+    public JdbcSink<TelemetryWindow> executionTelemetry() {
+        return JdbcSink.<TelemetryWindow>builder()
+                .withQueryStatement("INSERT INTO riskplane.execution_telemetry (window_id, window_size, window_start_millis, "
+                        + "window_end_millis, window_end, level, org, strategy, instrument, venue, adapter, source, "
+                        + "orders, ordered_quantity, filled_quantity, fill_efficiency, fills, slippage_avg_bps, "
+                        + "slippage_p50_bps, slippage_p95_bps, slippage_vs_confidence_slope, slippage_vs_latency_slope, "
+                        + "ack_latency_p50_ms, ack_latency_p95_ms, ack_latency_p99_ms, fill_latency_p50_ms, "
+                        + "fill_latency_p95_ms, fill_latency_p99_ms, rejected, rejection_rate, error_categories, "
+                        + "fallbacks, fallback_ratio, fallback_reasons, signals, confidence_p10, confidence_p50, "
+                        + "confidence_p90, signal_lag_p50_ms, signal_lag_p99_ms, signal_lag_max_ms, "
+                        + "ingest_latency_p50_ms, ingest_latency_p99_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ClickHouseSinks::bindTelemetry)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindTelemetry(PreparedStatement ps, TelemetryWindow w) throws SQLException {
+        ps.setString(1, w.windowId());
+        ps.setString(2, w.windowSize());
+        ps.setLong(3, w.windowStartMillis());
+        ps.setLong(4, w.windowEndMillis());
+        ps.setLong(5, Math.floorDiv(w.windowEndMillis(), 1000L));
+        ps.setString(6, w.level());
+        ps.setString(7, w.org());
+        ps.setString(8, w.strategy());
+        ps.setString(9, w.instrument());
+        ps.setString(10, w.venue());
+        ps.setString(11, w.adapter());
+        ps.setString(12, w.source());
+        ps.setLong(13, w.orders());
+        ps.setDouble(14, w.orderedQuantity());
+        ps.setDouble(15, w.filledQuantity());
+        setNullable(ps, 16, w.fillEfficiency());
+        ps.setLong(17, w.fills());
+        setNullable(ps, 18, w.slippageAvgBps());
+        setNullable(ps, 19, w.slippageP50Bps());
+        setNullable(ps, 20, w.slippageP95Bps());
+        setNullable(ps, 21, w.slippageVsConfidenceSlope());
+        setNullable(ps, 22, w.slippageVsLatencySlope());
+        setNullable(ps, 23, w.ackLatencyP50Ms());
+        setNullable(ps, 24, w.ackLatencyP95Ms());
+        setNullable(ps, 25, w.ackLatencyP99Ms());
+        setNullable(ps, 26, w.fillLatencyP50Ms());
+        setNullable(ps, 27, w.fillLatencyP95Ms());
+        setNullable(ps, 28, w.fillLatencyP99Ms());
+        ps.setLong(29, w.rejected());
+        setNullable(ps, 30, w.rejectionRate());
+        ps.setString(31, w.errorCategories());
+        ps.setLong(32, w.fallbacks());
+        setNullable(ps, 33, w.fallbackRatio());
+        ps.setString(34, w.fallbackReasons());
+        ps.setLong(35, w.signals());
+        setNullable(ps, 36, w.confidenceP10());
+        setNullable(ps, 37, w.confidenceP50());
+        setNullable(ps, 38, w.confidenceP90());
+        setNullable(ps, 39, w.signalLagP50Ms());
+        setNullable(ps, 40, w.signalLagP99Ms());
+        setNullable(ps, 41, w.signalLagMaxMs());
+        setNullable(ps, 42, w.ingestLatencyP50Ms());
+        setNullable(ps, 43, w.ingestLatencyP99Ms());
+    }
+
+    private static void setNullable(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+
     private JdbcExecutionOptions execution() {
         return JdbcExecutionOptions.builder()
                 .withBatchSize(batchSize)
@@ -124,11 +196,7 @@ public final class ClickHouseSinks implements Serializable {
         ps.setDouble(12, s.peakEquity());
         ps.setLong(13, s.peakTimeMillis());
         ps.setDouble(14, s.drawdown());
-        if (s.drawdownFraction() == null) {
-            ps.setNull(15, Types.DOUBLE);
-        } else {
-            ps.setDouble(15, s.drawdownFraction());
-        }
+        setNullable(ps, 15, s.drawdownFraction());
         ps.setDouble(16, s.dailyPnl());
         ps.setDouble(17, s.dayStartEquity());
         ps.setString(18, String.join(",", s.triggerEventIds()));

@@ -3,6 +3,7 @@ package io.riskplane.sinks.iceberg;
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
+import io.riskplane.model.DetectorOutput;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import java.io.IOException;
@@ -45,6 +46,14 @@ public final class IcebergLakehouse implements Serializable {
     public static final String NAMESPACE = "riskplane";
     public static final String RAW_EVENTS = "raw_events";
     public static final String CONTROL_EVENTS = "control_events";
+    public static final String DETECTOR_OUTPUTS = "detector_outputs";
+
+    static final Schema DETECTOR_OUTPUTS_SCHEMA = new Schema(
+            Types.NestedField.required(1, "output_id", Types.StringType.get()),
+            Types.NestedField.required(2, "detector", Types.StringType.get()),
+            Types.NestedField.required(3, "scope_key", Types.StringType.get()),
+            Types.NestedField.required(4, "event_time", Types.TimestampType.withZone()),
+            Types.NestedField.required(5, "json", Types.StringType.get()));
 
     static final Schema RAW_EVENTS_SCHEMA = new Schema(
             Types.NestedField.required(1, "event_id", Types.StringType.get()),
@@ -118,6 +127,7 @@ public final class IcebergLakehouse implements Serializable {
         }
         create(catalog, RAW_EVENTS, RAW_EVENTS_SCHEMA, "event_time");
         create(catalog, CONTROL_EVENTS, CONTROL_EVENTS_SCHEMA, "decided_at");
+        create(catalog, DETECTOR_OUTPUTS, DETECTOR_OUTPUTS_SCHEMA, "event_time");
     }
 
     private static void create(Catalog catalog, String name, Schema schema, String dayColumn) {
@@ -143,6 +153,15 @@ public final class IcebergLakehouse implements Serializable {
                 .append();
     }
 
+    /** Every detector's windows and results, one row each, partitioned by day of event time. */
+    public void detectorOutputs(DataStream<DetectorOutput> outputs) {
+        IcebergSink.builderFor(outputs, new DetectorOutputRow(),
+                        InternalTypeInfo.of(FlinkSchemaUtil.convert(DETECTOR_OUTPUTS_SCHEMA)))
+                .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, DETECTOR_OUTPUTS)))
+                .uidSuffix("iceberg-detector-outputs")
+                .append();
+    }
+
     /** Reads a table back: the demo prints counts, tests assert on rows. */
     public java.util.List<Record> readAll(String table) throws IOException {
         Table t = catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));
@@ -154,6 +173,17 @@ public final class IcebergLakehouse implements Serializable {
             }
         }
         return rows;
+    }
+
+    static final class DetectorOutputRow implements MapFunction<DetectorOutput, RowData> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public RowData map(DetectorOutput o) {
+            return GenericRowData.of(StringData.fromString(o.outputId()), StringData.fromString(o.detector()),
+                    StringData.fromString(o.scopeKey()), TimestampData.fromEpochMillis(o.eventTimeMillis()),
+                    StringData.fromString(o.json()));
+        }
     }
 
     static final class RawEventRow implements MapFunction<Decoded, RowData> {

@@ -1,0 +1,145 @@
+package io.riskplane.telemetry;
+
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.model.TelemetryWindow;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+
+/**
+ * Rolling execution telemetry of one scope (the key): facts accumulate in one-minute buckets; at the end of every
+ * minute, for each configured window length, the buckets inside the window are merged and reported. Reporting
+ * continues each minute while any bucket of the longest window remains, so a quiet scope's windows roll down too.
+ */
+public class ExecutionTelemetry extends EventTimeOrderedFunction<String, ExecutionFact, TelemetryWindow> {
+    private static final long serialVersionUID = 1L;
+    static final long MINUTE = 60_000L;
+
+    /** A window length in whole minutes, with its label ("1m", "5m", "1h"). */
+    public record WindowLength(String label, int minutes) implements Serializable {}
+
+    public static final List<WindowLength> DEFAULT_WINDOWS =
+            List.of(new WindowLength("1m", 1), new WindowLength("5m", 5), new WindowLength("1h", 60));
+
+    private final List<WindowLength> windows;
+    private final int longest;
+    private transient MapState<Long, TelemetryBucket> buckets;
+    /** Any fact of the scope: its dimensions label the windows. */
+    private transient ValueState<ExecutionFact> dims;
+
+    public ExecutionTelemetry(List<WindowLength> windows) {
+        super(TypeInformation.of(ExecutionFact.class), (a, b) -> {
+            int c = a.eventId().compareTo(b.eventId());
+            return c != 0 ? c : a.kind().compareTo(b.kind());
+        });
+        this.windows = List.copyOf(windows);
+        this.longest = windows.stream().mapToInt(WindowLength::minutes).max().orElse(1);
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("minute-buckets", Types.LONG,
+                TypeInformation.of(TelemetryBucket.class)));
+        dims = getRuntimeContext().getState(new ValueStateDescriptor<>("scope-dims",
+                TypeInformation.of(ExecutionFact.class)));
+    }
+
+    @Override
+    protected long timestampOf(ExecutionFact f) {
+        return f.eventTimeMillis();
+    }
+
+    @Override
+    protected void process(long ts, List<ExecutionFact> facts, Context ctx, Collector<TelemetryWindow> out)
+            throws Exception {
+        long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
+        TelemetryBucket b = buckets.get(minute);
+        if (b == null) {
+            b = new TelemetryBucket();
+            ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
+        }
+        for (ExecutionFact f : facts) {
+            b.add(f);
+        }
+        buckets.put(minute, b);
+        if (dims.value() == null) {
+            dims.update(facts.get(0));
+        }
+    }
+
+    @Override
+    protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<TelemetryWindow> out) throws Exception {
+        if ((timestamp + 1) % MINUTE != 0) {
+            return;
+        }
+        long end = timestamp + 1;
+        boolean anyLeft = false;
+        for (Map.Entry<Long, TelemetryBucket> e : bucketEntries()) {
+            if (e.getKey() < end - longest * MINUTE) {
+                buckets.remove(e.getKey());
+            } else {
+                anyLeft = true;
+            }
+        }
+        if (!anyLeft) {
+            dims.clear();
+            return;
+        }
+        ExecutionFact d = dims.value();
+        for (WindowLength w : windows) {
+            long start = end - w.minutes() * MINUTE;
+            TelemetryBucket merged = new TelemetryBucket();
+            boolean any = false;
+            for (long m = start; m < end; m += MINUTE) {
+                TelemetryBucket b = buckets.get(m);
+                if (b != null) {
+                    merged.merge(b);
+                    any = true;
+                }
+            }
+            if (any) {
+                out.collect(window(w.label(), start, end, d, merged));
+            }
+        }
+        // Keep rolling next minute even without new facts.
+        ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+    }
+
+    /** A copy, so that buckets can be removed while going through them. */
+    private List<Map.Entry<Long, TelemetryBucket>> bucketEntries() throws Exception {
+        List<Map.Entry<Long, TelemetryBucket>> all = new java.util.ArrayList<>();
+        for (Map.Entry<Long, TelemetryBucket> e : buckets.entries()) {
+            all.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        return all;
+    }
+
+    static TelemetryWindow window(String size, long start, long end, ExecutionFact d, TelemetryBucket b) {
+        String scope = String.join("|", d.level(), d.org(), d.strategy(), d.instrument(), d.venue(), d.adapter(),
+                d.source());
+        return new TelemetryWindow(DeterministicId.of("tw-", scope, size, end), size, start, end, d.level(), d.org(),
+                d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, b.orderedQuantity,
+                b.filledQuantity, b.orderedQuantity > 0 ? b.filledQuantity / b.orderedQuantity : null, b.fills,
+                b.slippageSamples > 0 ? b.slippageSum / b.slippageSamples : null, b.slippage.quantile(0.5),
+                b.slippage.quantile(0.95), TelemetryBucket.slope(b.nX, b.sumX, b.sumXX, b.sumXY, b.sumYforX),
+                TelemetryBucket.slope(b.nT, b.sumT, b.sumTT, b.sumTY, b.sumYforT), b.ackLatency.quantile(0.5),
+                b.ackLatency.quantile(0.95), b.ackLatency.quantile(0.99), b.fillLatency.quantile(0.5),
+                b.fillLatency.quantile(0.95), b.fillLatency.quantile(0.99), b.rejected,
+                b.orders > 0 ? (double) b.rejected / b.orders : null, b.errorCategories, b.fallbacks,
+                b.orders > 0 ? (double) b.fallbacks / b.orders : null, b.fallbackReasons, b.signals,
+                b.confidence.quantile(0.1), b.confidence.quantile(0.5), b.confidence.quantile(0.9),
+                b.signalLag.quantile(0.5), b.signalLag.quantile(0.99),
+                Double.isNaN(b.signalLagMax) ? null : b.signalLagMax,
+                b.ingestLatency.quantile(0.5), b.ingestLatency.quantile(0.99));
+    }
+}
