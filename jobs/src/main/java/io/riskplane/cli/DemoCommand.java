@@ -128,13 +128,15 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 long raw = plane.clickhouse.count("SELECT count() FROM riskplane.raw_events FINAL");
                 long dead = plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL");
-                long lakeControls = plane.lakehouse.readAll(IcebergLakehouse.CONTROL_EVENTS).size();
-                if (ks != null && raw == valid && dead == malformed && lakeControls > 0) {
+                long lakeControls = plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS);
+                long lakeRaw = plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS);
+                if (ks != null && raw == valid && dead == malformed && lakeControls > 0 && lakeRaw == valid) {
                     return ks;
                 }
                 if (System.nanoTime() - lastPrint > 3e9) {
-                    System.out.printf("  ... processing: %,d/%,d events in ClickHouse, %d/%d dead letters, "
-                            + "kill-switch %s%n", raw, valid, dead, malformed, ks == null ? "not yet" : "seen");
+                    System.out.printf("  ... processing: %,d/%,d events in ClickHouse, %,d in Iceberg, %d/%d dead "
+                            + "letters, kill-switch %s%n", raw, valid, lakeRaw, dead, malformed,
+                            ks == null ? "not yet" : "seen");
                     lastPrint = System.nanoTime();
                 }
             }
@@ -171,19 +173,29 @@ final class DemoCommand implements Callable<Integer> {
                 + "FINAL ORDER BY reason_code, original_event_id")));
 
         System.out.println("\n=== ClickHouse rows (FINAL) ===");
-        for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters")) {
+        for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters", "execution_telemetry")) {
             System.out.printf("  riskplane.%-15s %,10d%n", t,
                     ch.count("SELECT count() FROM riskplane." + t + " FINAL"));
         }
         System.out.println("\n=== Iceberg rows (" + plane.warehouse + ") ===");
-        for (String t : List.of(IcebergLakehouse.RAW_EVENTS, IcebergLakehouse.CONTROL_EVENTS)) {
-            System.out.printf("  riskplane.%-15s %,10d%n", t, plane.lakehouse.readAll(t).size());
+        for (String t : List.of(IcebergLakehouse.RAW_EVENTS, IcebergLakehouse.CONTROL_EVENTS,
+                IcebergLakehouse.DETECTOR_OUTPUTS)) {
+            System.out.printf("  riskplane.%-15s %,10d%n", t, plane.lakehouse.rowCount(t));
         }
         System.out.println("\n=== PnL at the end of the session, by strategy (ClickHouse) ===");
         System.out.print(indent(ch.query("SELECT org, strategy, round(argMax(equity, event_time_ms), 2) AS equity, "
                 + "round(max(drawdown), 2) AS max_drawdown, round(argMax(realized_pnl, event_time_ms), 2) AS realized, "
                 + "round(argMax(fees, event_time_ms), 2) AS fees FROM riskplane.pnl_snapshots FINAL "
                 + "WHERE scope_type = 'strategy' GROUP BY org, strategy ORDER BY org, strategy FORMAT PrettyCompactNoEscapes")));
+
+        System.out.println("\n=== Execution telemetry by adapter, last rolling hour (ClickHouse) ===");
+        System.out.print(indent(ch.query("SELECT adapter, orders, round(fill_efficiency, 3) AS fill_eff, "
+                + "round(slippage_avg_bps, 2) AS slip_bps, round(fill_latency_p50_ms) AS fill_p50_ms, "
+                + "round(fill_latency_p99_ms) AS fill_p99_ms, round(rejection_rate, 3) AS reject, "
+                + "round(fallback_ratio, 3) AS fallback FROM riskplane.execution_telemetry FINAL "
+                + "WHERE level = 'adapter' AND window_size = '1h' AND window_end_millis = (SELECT max(window_end_millis) "
+                + "FROM riskplane.execution_telemetry WHERE level = 'adapter' AND window_size = '1h') "
+                + "ORDER BY adapter FORMAT PrettyCompactNoEscapes")));
 
         System.out.printf("%n=== Query it yourself (ClickHouse HTTP at %s) ===%n", plane.clickhouseServer.httpUrl());
         System.out.printf("  curl '%s/' --data-binary \"SELECT decided_at, org, strategy, reason_code, summary "

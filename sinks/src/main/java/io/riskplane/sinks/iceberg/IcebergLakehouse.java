@@ -162,6 +162,15 @@ public final class IcebergLakehouse implements Serializable {
                 .append();
     }
 
+    /** Rows in the table's current snapshot, from its metadata (no data files are read). */
+    public long rowCount(String table) {
+        Table t = catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));
+        if (t.currentSnapshot() == null) {
+            return 0;
+        }
+        return Long.parseLong(t.currentSnapshot().summary().getOrDefault("total-records", "0"));
+    }
+
     /** Reads a table back: the demo prints counts, tests assert on rows. */
     public java.util.List<Record> readAll(String table) throws IOException {
         Table t = catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));
