@@ -61,4 +61,12 @@ public abstract class EventTimeOrderedFunction<K, I, O> extends KeyedProcessFunc
      * events of that timestamp have been processed. Subclasses that register no timers of their own ignore it.
      */
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {}
+
+    /**
+     * True once a bounded input (a replay) has ended: the watermark is at its maximum. Functions that keep a clock
+     * ticking without input (rolling windows, silence detection) must stop re-arming then, or they would tick forever.
+     */
+    protected boolean endOfInput(Context ctx) {
+        return ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    }
 }

@@ -69,8 +69,8 @@ final class DemoCommand implements Callable<Integer> {
         LocalPlane plane = LocalPlane.start(workDir, port, parallelism, line -> System.out.println("  * " + line));
         try {
             publish(plane, items, valid, malformed);
-            Envelope ks = await(plane, valid, malformed);
-            report(plane, ks, valid);
+            List<Envelope> controls = await(plane, valid, malformed);
+            report(plane, controls);
             System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - started) / 1e9);
             if (keepRunning) {
                 System.out.printf("%nEverything stays up: Flink web UI http://localhost:%d, ClickHouse %s, Kafka %s, "
@@ -111,8 +111,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  * published %,d records to Kafka in %.1f s%n%n", items.size(), (System.nanoTime() - t) / 1e9);
     }
 
-    /** Waits until the kill-switch is on the control topic and every sink holds what it should. */
-    private Envelope await(LocalPlane plane, long valid, long malformed) throws Exception {
+    /**
+     * Waits until the drawdown kill-switch is on the control topic, every sink holds every input, and Kafka,
+     * ClickHouse and Iceberg agree on the number of control events.
+     */
+    private List<Envelope> await(LocalPlane plane, long valid, long malformed) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         Envelope ks = null;
@@ -123,15 +126,18 @@ final class DemoCommand implements Callable<Integer> {
                     throw new IllegalStateException("the plane's job stopped unexpectedly");
                 }
                 List<Envelope> controls = reader.poll(Duration.ofMillis(250));
-                if (ks == null && !controls.isEmpty()) {
-                    ks = controls.get(0);
+                if (ks == null) {
+                    ks = controls.stream().filter(e -> e.getControl().getRuleId().equals(
+                            "pnl.drawdown.kill-switch")).findFirst().orElse(null);
                 }
                 long raw = plane.clickhouse.count("SELECT count() FROM riskplane.raw_events FINAL");
                 long dead = plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL");
                 long lakeControls = plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS);
                 long lakeRaw = plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS);
-                if (ks != null && raw == valid && dead == malformed && lakeControls > 0 && lakeRaw == valid) {
-                    return ks;
+                long chControls = plane.clickhouse.count("SELECT count() FROM riskplane.control_events FINAL");
+                if (ks != null && raw == valid && dead == malformed && lakeRaw == valid
+                        && lakeControls == controls.size() && chControls == controls.size()) {
+                    return controls;
                 }
                 if (System.nanoTime() - lastPrint > 3e9) {
                     System.out.printf("  ... processing: %,d/%,d events in ClickHouse, %,d in Iceberg, %d/%d dead "
@@ -145,9 +151,17 @@ final class DemoCommand implements Callable<Integer> {
                 + workDir + " have the details (rerun with --keep-running to look)");
     }
 
-    private void report(LocalPlane plane, Envelope env, long valid) throws Exception {
-        ControlEvent c = env.getControl();
-        System.out.println("\n=== KILL SWITCH on the control topic (read_committed) ===");
+    private void report(LocalPlane plane, List<Envelope> controls) throws Exception {
+        System.out.println("\n=== Control events on riskplane.v1.control (read_committed), in decision order ===");
+        List<ControlEvent> sorted = controls.stream().map(Envelope::getControl)
+                .sorted(Comparator.comparingLong(c -> c.getDecidedAt().getSeconds())).toList();
+        for (ControlEvent c : sorted) {
+            System.out.printf("  %s %-11s %-16s %s%n", Instant.ofEpochSecond(c.getDecidedAt().getSeconds()),
+                    c.getKind(), c.getReasonCode(), c.getEvidence().getSummary());
+        }
+        ControlEvent c = sorted.stream().filter(e -> e.getRuleId().equals("pnl.drawdown.kill-switch")).findFirst()
+                .orElseThrow();
+        System.out.println("\n=== The drawdown KILL SWITCH and its evidence ===");
         System.out.printf("  %s %s for %s/%s%n", c.getKind(), c.getAction(), c.getScope().getOrg(),
                 c.getScope().getStrategy());
         System.out.printf("  why:       %s%n", c.getEvidence().getSummary());

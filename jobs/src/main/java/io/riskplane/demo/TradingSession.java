@@ -44,6 +44,15 @@ public final class TradingSession {
     public static final String INCIDENT_ORG = "acme";
     public static final String INCIDENT_STRATEGY = "momentum-btc";
     public static final double INCIDENT_MAX_DRAWDOWN = 25_000;
+    /** Kraken stops quoting ETH for 90 s from +25 min: the quote-freshness SLO halts, then resumes, it. */
+    public static final Duration QUOTE_GAP_OFFSET = Duration.ofMinutes(25);
+    public static final Duration QUOTE_GAP = Duration.ofSeconds(90);
+    public static final String QUOTE_GAP_VENUE = "kraken";
+    public static final String QUOTE_GAP_INSTRUMENT = "CRYPTO:ETH-USD";
+    /** nasdaq-ouch fills take 2-3 s from +50 to +58 min: the latency SLO halts the adapter (no auto-resume). */
+    public static final String SLOW_ADAPTER = "nasdaq-ouch";
+    public static final Duration SLOW_FROM = Duration.ofMinutes(50);
+    public static final Duration SLOW_UNTIL = Duration.ofMinutes(58);
 
     /** A record to publish: the topic and the value bytes. json is the canonical text form, null for raw garbage. */
     public record Item(String topic, long eventTimeMillis, byte[] value, String json, Envelope envelope) {
@@ -124,11 +133,26 @@ public final class TradingSession {
         items.add(policy(ids, t0 - 60_000, "acme-org", 1, "acme", "", 150_000, 0, 0));
         items.add(policy(ids, t0 - 60_000, "globex-default", 1, "globex", "*", 5_000, 0, 0));
         items.add(policy(ids, t0 - 60_000, "globex-org", 1, "globex", "", 20_000, 0, 0));
+        // SLO policies for every venue and every adapter (scope "*"), thresholds by name.
+        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                .setPolicyId("slo-venues").setVersion(1)
+                .setScope(Scope.newBuilder().setOrg("*").setVenue("*")).setAutoResume(true)
+                .putThresholds("quote_freshness_ms", 10_000).putThresholds("confirm_evaluations", 3)
+                .putThresholds("resume_evaluations", 3))));
+        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                .setPolicyId("slo-adapters").setVersion(1)
+                .setScope(Scope.newBuilder().setOrg("*").setAdapter("*")).setAutoResume(false)
+                .putThresholds("latency_p95_ms", 1_500).putThresholds("latency_min_samples", 10)
+                .putThresholds("rejection_rate", 0.3).putThresholds("rejection_min_samples", 10)
+                .putThresholds("error_budget_target", 0.9).putThresholds("confirm_evaluations", 3)
+                .putThresholds("resume_evaluations", 5))));
         // Hot reload: the risk desk tightens acme's default mid-session; it takes effect from its event time.
         items.add(policy(ids, t0 + Duration.ofMinutes(20).toMillis(), "acme-default", 2, "acme", "*", 40_000, 0.5,
                 30_000));
 
         // Quotes: a random walk per instrument, two venues a little apart, every second.
+        long gapStart = t0 + QUOTE_GAP_OFFSET.toMillis();
+        long gapEnd = gapStart + QUOTE_GAP.toMillis();
         double[] mids = INSTRUMENTS.stream().mapToDouble(Instrument::start).toArray();
         List<double[]> midPath = new ArrayList<>();
         for (long t = t0; t <= end; t += 1000) {
@@ -144,6 +168,10 @@ public final class TradingSession {
                 }
                 for (int v = 0; v < in.venues().length; v++) {
                     String venue = in.venues()[v];
+                    if (venue.equals(QUOTE_GAP_VENUE) && in.id().equals(QUOTE_GAP_INSTRUMENT) && t >= gapStart
+                            && t < gapEnd) {
+                        continue;
+                    }
                     double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
                     double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
                     long qt = t + v * 7L + i;
@@ -176,7 +204,9 @@ public final class TradingSession {
                 }
                 orderNo++;
                 long td = t + s * 113L;
-                items.addAll(order(ids, rnd, st, side, mid, td, orderNo));
+                boolean slow = st.adapter().equals(SLOW_ADAPTER) && t >= t0 + SLOW_FROM.toMillis()
+                        && t < t0 + SLOW_UNTIL.toMillis();
+                items.addAll(order(ids, rnd, st, side, mid, td, orderNo, slow));
             }
         }
 
@@ -217,7 +247,8 @@ public final class TradingSession {
         return items;
     }
 
-    private List<Item> order(Counter ids, Random rnd, Strategy st, Side side, double mid, long t, int orderNo) {
+    private List<Item> order(Counter ids, Random rnd, Strategy st, Side side, double mid, long t, int orderNo,
+            boolean slowFills) {
         List<Item> out = new ArrayList<>();
         String orderId = st.name() + "-o" + orderNo;
         double qty = round4(st.clip() * (0.5 + rnd.nextDouble()));
@@ -253,7 +284,7 @@ public final class TradingSession {
         for (int p = 1; p <= parts; p++) {
             double q = p == parts ? left : round4(qty / parts);
             left = round4(left - q);
-            ft += 20 + rnd.nextInt(200);
+            ft += slowFills ? 2_000 + rnd.nextInt(1_000) : 20 + rnd.nextInt(200);
             double slip = mid * 0.0002 * rnd.nextDouble();
             double px = round(side == Side.BUY ? mid + slip : mid - slip);
             boolean maker = rnd.nextBoolean();

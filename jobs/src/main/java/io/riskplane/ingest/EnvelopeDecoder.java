@@ -128,8 +128,9 @@ public final class EnvelopeDecoder implements Serializable {
         }
         RiskPolicy p = e.getRiskPolicy();
         return new PolicyRecord(p.getPolicyId(), p.getVersion(), p.getScope().getOrg(), p.getScope().getStrategy(),
-                p.getCurrency(), p.getMaxDrawdown(), p.getMaxDrawdownFraction(), p.getMaxDailyLoss(),
-                p.getCapitalBase(), p.getAutoResume(), eventTime, e.getEventId());
+                p.getScope().getVenue(), p.getScope().getAdapter(), p.getCurrency(), p.getMaxDrawdown(),
+                p.getMaxDrawdownFraction(), p.getMaxDailyLoss(), p.getCapitalBase(), p.getAutoResume(), eventTime,
+                e.getEventId(), new java.util.TreeMap<>(p.getThresholdsMap()));
     }
 
     private static Decoded dead(byte[] value, String topic, int partition, long offset, long observed,

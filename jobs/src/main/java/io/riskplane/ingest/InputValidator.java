@@ -117,7 +117,13 @@ final class InputValidator {
         if (p.getVersion() <= 0) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy.version must be > 0");
         }
-        positive("risk_policy.max_drawdown", p.getMaxDrawdown());
+        boolean pnlPolicy = p.getScope().getVenue().isEmpty() && p.getScope().getAdapter().isEmpty();
+        if (pnlPolicy) {
+            // A PnL policy without a drawdown limit would let losses run: the limit is mandatory.
+            positive("risk_policy.max_drawdown", p.getMaxDrawdown());
+        } else {
+            nonNegative("risk_policy.max_drawdown", p.getMaxDrawdown());
+        }
         unitInterval("risk_policy.max_drawdown_fraction", p.getMaxDrawdownFraction());
         nonNegative("risk_policy.max_daily_loss", p.getMaxDailyLoss());
         nonNegative("risk_policy.capital_base", p.getCapitalBase());

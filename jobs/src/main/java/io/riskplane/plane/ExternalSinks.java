@@ -4,6 +4,8 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.DetectorOutput;
+import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.clickhouse.ClickHouseSinks;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
@@ -18,6 +20,7 @@ public final class ExternalSinks implements PlaneSinks {
     private final String transactionalIdPrefix;
     private final ClickHouseSinks clickHouse;
     private final IcebergLakehouse lakehouse;
+    private DataStream<DetectorOutput> detectorOutputs;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
             ClickHouseSinks clickHouse, IcebergLakehouse lakehouse) {
@@ -51,8 +54,28 @@ public final class ExternalSinks implements PlaneSinks {
     public void executionTelemetry(DataStream<TelemetryWindow> telemetry) {
         telemetry.sinkTo(clickHouse.executionTelemetry()).name("clickhouse execution_telemetry")
                 .uid("clickhouse-execution-telemetry");
-        lakehouse.detectorOutputs(telemetry.map(OutputJson::telemetryOutput).name("telemetry to lakehouse rows")
+        addDetectorOutputs(telemetry.map(OutputJson::telemetryOutput).name("telemetry to lakehouse rows")
                 .uid("telemetry-lakehouse-rows"));
+    }
+
+    @Override
+    public void sloEvaluations(DataStream<SloEvaluation> evaluations) {
+        evaluations.sinkTo(clickHouse.sloEvaluations()).name("clickhouse slo_evaluations")
+                .uid("clickhouse-slo-evaluations");
+        addDetectorOutputs(evaluations.map(OutputJson::sloOutput).name("slo to lakehouse rows")
+                .uid("slo-lakehouse-rows"));
+    }
+
+    /** One Iceberg sink for every detector: a single committer per table, not one per detector. */
+    @Override
+    public void finish() {
+        if (detectorOutputs != null) {
+            lakehouse.detectorOutputs(detectorOutputs);
+        }
+    }
+
+    private void addDetectorOutputs(DataStream<DetectorOutput> outputs) {
+        detectorOutputs = detectorOutputs == null ? outputs : detectorOutputs.union(outputs);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.kafka.KafkaSinks;
 import io.riskplane.v1.Envelope;
@@ -24,10 +25,14 @@ public final class OutputJson {
     public static final String DEAD_LETTERS = "dead-letters.jsonl";
     public static final String EXECUTION_TELEMETRY = "execution-telemetry.jsonl";
     public static final String EXECUTION_TELEMETRY_DETECTOR = "execution_telemetry";
+    public static final String SLO_EVALUATIONS = "slo-evaluations.jsonl";
+    public static final String SLO_DETECTOR = "slo";
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.INDENT_OUTPUT);
+            .disable(SerializationFeature.INDENT_OUTPUT)
+            // Maps come back from Flink's serializer in no particular order; outputs must not depend on it.
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private OutputJson() {}
 
@@ -52,6 +57,15 @@ public final class OutputJson {
     public static DetectorOutput telemetryOutput(TelemetryWindow w) {
         return new DetectorOutput(w.windowId(), EXECUTION_TELEMETRY_DETECTOR, w.windowSize() + "|" + w.scopeKey(),
                 w.windowEndMillis(), json(w));
+    }
+
+    public static OutputLine slo(SloEvaluation e) {
+        return new OutputLine(SLO_EVALUATIONS, key(e.measurement().measuredAtMillis(), e.scopeKey()), json(e));
+    }
+
+    public static DetectorOutput sloOutput(SloEvaluation e) {
+        return new DetectorOutput(e.evaluationId(), SLO_DETECTOR, e.scopeKey(), e.measurement().measuredAtMillis(),
+                json(e));
     }
 
     private static String json(Object value) {

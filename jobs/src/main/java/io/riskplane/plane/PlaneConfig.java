@@ -55,7 +55,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
-                time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()));
+                time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
+                false);
     }
 
     public static PlaneConfig load(Path file) throws IOException {

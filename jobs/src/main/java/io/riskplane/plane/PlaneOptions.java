@@ -6,15 +6,17 @@ import java.time.Duration;
 /**
  * How the plane treats time. outOfOrderness bounds how late an event may arrive and still be ordered
  * deterministically; idleness lets a silent Kafka partition stop holding back the watermark (0 = off, as in
- * replay); maxFutureSkew rejects events stamped too far ahead of their receive time.
+ * replay); maxFutureSkew rejects events stamped too far ahead of their receive time; dataDrivenWatermarks makes the
+ * watermark move with the data only (replay), not on a wall-clock period (live).
  */
-public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew) implements Serializable {
+public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
+        boolean dataDrivenWatermarks) implements Serializable {
 
     public static PlaneOptions streaming() {
-        return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5));
+        return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false);
     }
 
     public static PlaneOptions replay() {
-        return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5));
+        return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true);
     }
 }

@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -18,4 +19,9 @@ public interface PlaneSinks {
     void deadLetters(DataStream<DeadLetterRecord> deadLetters);
 
     void executionTelemetry(DataStream<TelemetryWindow> telemetry);
+
+    void sloEvaluations(DataStream<SloEvaluation> evaluations);
+
+    /** Called once after every output has been handed over, for sinks that combine streams. */
+    default void finish() {}
 }

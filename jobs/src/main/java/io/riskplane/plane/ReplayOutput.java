@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -17,6 +18,7 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> snapshots;
     private DataStream<OutputLine> deadLetters;
     private DataStream<OutputLine> telemetry;
+    private DataStream<OutputLine> slo;
 
     @Override
     public void rawEvents(DataStream<Decoded> events) {}
@@ -41,8 +43,13 @@ public final class ReplayOutput implements PlaneSinks {
         telemetry = t.map(OutputJson::telemetry).name("telemetry json");
     }
 
+    @Override
+    public void sloEvaluations(DataStream<SloEvaluation> e) {
+        slo = e.map(OutputJson::slo).name("slo json");
+    }
+
     /** All output lines, once the job graph is built. */
     public DataStream<OutputLine> lines() {
-        return controls.union(snapshots, deadLetters, telemetry);
+        return controls.union(snapshots, deadLetters, telemetry, slo);
     }
 }

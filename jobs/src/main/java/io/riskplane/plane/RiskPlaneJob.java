@@ -12,7 +12,14 @@ import io.riskplane.pnl.PositionBook;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.PolicyEvaluation;
 import io.riskplane.rules.drawdown.PolicyEvaluator;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
+import io.riskplane.rules.slo.SloEvaluator;
+import io.riskplane.rules.slo.SloRule;
+import io.riskplane.slo.ErrorBudgetBurn;
+import io.riskplane.slo.QuoteFreshness;
+import io.riskplane.slo.TelemetrySloMeasurements;
 import io.riskplane.telemetry.ExecutionFact;
 import io.riskplane.telemetry.ExecutionInput;
 import io.riskplane.telemetry.ExecutionTelemetry;
@@ -44,7 +51,14 @@ public final class RiskPlaneJob {
     /** The streams the graph computes, for callers that want to attach more. */
     public record Streams(DataStream<Decoded> raw, DataStream<PnlSnapshot> snapshots,
             DataStream<PolicyEvaluation> evaluations, DataStream<ControlRecord> controls,
-            DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry) {}
+            DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry,
+            DataStream<SloEvaluation> sloEvaluations) {}
+
+    /** Data-driven watermarks (replay) advance in steps of at least this much event time. */
+    static final long DATA_WATERMARK_STEP_MS = 100;
+
+    /** Quote ages are measured every 5 s of event time. */
+    static final long QUOTE_FRESHNESS_TICK_MS = 5_000;
 
     public Streams build(StreamExecutionEnvironment env) {
         DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
@@ -72,13 +86,30 @@ public final class RiskPlaneJob {
                 .process(new PolicyEvaluator()).name("policy evaluation").uid("policy-evaluator");
         DataStream<ControlRecord> controls = DrawdownKillSwitchRule.apply(evaluations);
 
-        DataStream<TelemetryWindow> telemetry = routed.getSideOutput(EventRouter.EXECUTION)
+        DataStream<ExecutionFact> facts = routed.getSideOutput(EventRouter.EXECUTION)
                 .keyBy(ExecutionInput::lifecycleKey)
-                .process(new OrderLifecycle()).name("order lifecycle").uid("order-lifecycle")
+                .process(new OrderLifecycle()).name("order lifecycle").uid("order-lifecycle");
+        DataStream<TelemetryWindow> telemetry = facts
                 .flatMap(new TelemetryLevels()).name("telemetry levels").uid("telemetry-levels")
                 .keyBy(ExecutionFact::scopeKey)
                 .process(new ExecutionTelemetry(ExecutionTelemetry.DEFAULT_WINDOWS))
                 .name("execution telemetry").uid("execution-telemetry");
+
+        DataStream<SloMeasurement> quoteFreshness = book
+                .filter(b -> !b.isFill()).name("quotes").uid("quotes-only")
+                .keyBy(QuoteFreshness::key)
+                .process(new QuoteFreshness(QUOTE_FRESHNESS_TICK_MS)).name("quote freshness").uid("quote-freshness");
+        DataStream<SloMeasurement> errorBudget = facts
+                .filter(f -> ExecutionFact.TERMINAL.equals(f.kind())).name("terminal orders").uid("terminal-orders")
+                .keyBy(ExecutionFact::adapter)
+                .process(new ErrorBudgetBurn()).name("error budget burn").uid("error-budget-burn");
+        DataStream<SloMeasurement> telemetrySlos = telemetry
+                .flatMap(new TelemetrySloMeasurements()).name("telemetry SLO measurements").uid("telemetry-slos");
+        DataStream<SloEvaluation> sloEvaluations = quoteFreshness.union(errorBudget, telemetrySlos)
+                .keyBy(SloMeasurement::scopeKey)
+                .connect(policies.broadcast(SloEvaluator.POLICIES))
+                .process(new SloEvaluator()).name("SLO evaluation").uid("slo-evaluator");
+        controls = controls.union(SloRule.apply(sloEvaluations));
 
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
                 .union(positions.getSideOutput(PositionBook.DUPLICATES));
@@ -88,11 +119,17 @@ public final class RiskPlaneJob {
         sinks.controlEvents(controls);
         sinks.deadLetters(deadLetters);
         sinks.executionTelemetry(telemetry);
-        return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry);
+        sinks.sloEvaluations(sloEvaluations);
+        sinks.finish();
+        return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations);
     }
 
     private WatermarkStrategy<Decoded> watermarks() {
-        WatermarkStrategy<Decoded> w = WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(options.outOfOrderness())
+        long bound = options.outOfOrderness().toMillis();
+        WatermarkStrategy<Decoded> base = options.dataDrivenWatermarks()
+                ? WatermarkStrategy.forGenerator(ctx -> new DataDrivenWatermarks(bound, DATA_WATERMARK_STEP_MS))
+                : WatermarkStrategy.forBoundedOutOfOrderness(options.outOfOrderness());
+        WatermarkStrategy<Decoded> w = base
                 // Dead letters carry no trustworthy time: they must not move the watermark.
                 .withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
         return options.idleness().isZero() ? w : w.withIdleness(options.idleness());

@@ -111,8 +111,10 @@ public class ExecutionTelemetry extends EventTimeOrderedFunction<String, Executi
                 out.collect(window(w.label(), start, end, d, merged));
             }
         }
-        // Keep rolling next minute even without new facts.
-        ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+        // Keep rolling next minute even without new facts, unless a bounded input has ended.
+        if (!endOfInput(ctx)) {
+            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+        }
     }
 
     /** A copy, so that buckets can be removed while going through them. */

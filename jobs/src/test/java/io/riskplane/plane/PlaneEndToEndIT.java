@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlaneEndToEndIT {
     static final Duration DEADLINE = Duration.ofMinutes(4);
+    /** Drawdown kill-switch, quote-stale halt and its resume, adapter latency halt (see TradingSession). */
+    static final int EXPECTED_CONTROLS = 4;
 
     @TempDir
     static Path dir;
@@ -62,36 +64,55 @@ class PlaneEndToEndIT {
     @Test
     void killSwitchArrivesOnceOnKafkaClickHouseAndIceberg() throws Exception {
         try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
-            awaitTrue("kill-switch on the control topic", () -> !poll(reader).isEmpty());
+            awaitTrue("all control events on the control topic", () -> poll(reader).size() >= EXPECTED_CONTROLS);
             awaitTrue("all valid events in ClickHouse raw_events",
                     () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
-            awaitTrue("control event in Iceberg", () -> iceberg(IcebergLakehouse.CONTROL_EVENTS).size() == 1);
+            awaitTrue("control events in Iceberg",
+                    () -> iceberg(IcebergLakehouse.CONTROL_EVENTS).size() == EXPECTED_CONTROLS);
             awaitTrue("raw events in Iceberg", () -> iceberg(IcebergLakehouse.RAW_EVENTS).size() == validEvents);
 
             // Two more checkpoints after everything above has landed: a duplicate would have been committed by now.
             long checkpoints = completedCheckpoints();
             awaitTrue("two more checkpoints", () -> completedCheckpoints() >= checkpoints + 2);
             List<Envelope> controls = poll(reader);
-            assertThat(controls).hasSize(1);
-            var ks = controls.get(0).getControl();
+            assertThat(controls).hasSize(EXPECTED_CONTROLS);
+            assertThat(controls.stream().map(Envelope::getEventId).distinct()).hasSize(EXPECTED_CONTROLS);
+
+            // The live Kafka path and a replay of the same session decide exactly the same control events.
+            Path session = dir.resolve("session.jsonl");
+            TradingSession.export(items, session);
+            Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
+            List<Envelope> replayed = new java.util.ArrayList<>();
+            for (String line : java.nio.file.Files.readAllLines(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS))) {
+                replayed.add(io.riskplane.contract.EnvelopeJson.parse(line));
+            }
+            assertThat(controls).containsExactlyInAnyOrderElementsOf(replayed);
+
+            Envelope drawdown = controls.stream()
+                    .filter(e -> e.getControl().getRuleId().equals("pnl.drawdown.kill-switch")).findFirst().orElseThrow();
+            var ks = drawdown.getControl();
             assertThat(ks.getKind()).isEqualTo(ControlKind.KILL_SWITCH);
             assertThat(ks.getAction()).isEqualTo(ControlAction.HALT_NEW_ENTRIES);
             assertThat(ks.getScope().getOrg()).isEqualTo(TradingSession.INCIDENT_ORG);
             assertThat(ks.getScope().getStrategy()).isEqualTo(TradingSession.INCIDENT_STRATEGY);
             assertThat(ks.getReasonCode()).isEqualTo("DRAWDOWN_LIMIT_BREACHED");
-            assertThat(controls.get(0).getEventId()).isEqualTo(ks.getControlId());
+            assertThat(drawdown.getEventId()).isEqualTo(ks.getControlId());
 
             assertThat(plane.clickhouse.query("SELECT control_id, kind, action, org, strategy, rule_id "
-                    + "FROM riskplane.control_events FINAL").trim())
+                    + "FROM riskplane.control_events FINAL WHERE rule_id = 'pnl.drawdown.kill-switch'").trim())
                     .isEqualTo(String.join("\t", ks.getControlId(), "KILL_SWITCH", "HALT_NEW_ENTRIES", "acme",
                             "momentum-btc", "pnl.drawdown.kill-switch"));
             List<Record> lake = iceberg(IcebergLakehouse.CONTROL_EVENTS);
-            assertThat(lake.get(0).getField("control_id")).isEqualTo(ks.getControlId());
+            assertThat(lake).extracting(r -> r.getField("control_id"))
+                    .containsExactlyInAnyOrderElementsOf(controls.stream().map(Envelope::getEventId).toList());
+            assertThat(count("SELECT count() FROM riskplane.control_events FINAL")).isEqualTo(EXPECTED_CONTROLS);
             assertThat(count("SELECT count() FROM riskplane.pnl_snapshots FINAL WHERE strategy = 'momentum-btc' "
                     + "AND drawdown >= 25000")).isGreaterThan(0);
             awaitTrue("execution telemetry in ClickHouse", () -> count("SELECT count() FROM "
                     + "riskplane.execution_telemetry FINAL WHERE level = 'adapter' AND fills > 0") > 0);
             awaitTrue("execution telemetry in Iceberg", () -> !iceberg(IcebergLakehouse.DETECTOR_OUTPUTS).isEmpty());
+            assertThat(count("SELECT count() FROM riskplane.slo_evaluations FINAL WHERE status = 'BREACH'"))
+                    .isGreaterThan(0);
             // Kafka timestamps are real: the live path measures ingest latency, replay cannot.
             assertThat(count("SELECT count() FROM riskplane.execution_telemetry FINAL "
                     + "WHERE ingest_latency_p50_ms IS NOT NULL")).isGreaterThan(0);

@@ -30,27 +30,38 @@ class ReplayIT {
     static List<TradingSession.Item> items;
     static Path input;
 
+    static Path p1a;
+    static Path p1b;
+    static Path p2;
+    static Replay.Result p2Result;
+
+    /** Three replays of the demo session, shared by the tests: two at parallelism 1, one at 2. */
     @BeforeAll
-    static void export() throws Exception {
+    static void exportAndReplay() throws Exception {
         items = TradingSession.demo().generate();
         input = dir.resolve("session.jsonl");
         TradingSession.export(items, input);
+        p1a = dir.resolve("p1-a");
+        p1b = dir.resolve("p1-b");
+        p2 = dir.resolve("p2");
+        Replay.run(input, p1a, 1, PlaneOptions.replay());
+        Replay.run(input, p1b, 1, PlaneOptions.replay());
+        p2Result = Replay.run(input, p2, 2, PlaneOptions.replay());
     }
 
     @Test
     void replayIsDeterministicAcrossRunsAndParallelism() throws Exception {
-        Path a = dir.resolve("p1-a");
-        Path b = dir.resolve("p1-b");
-        Path c = dir.resolve("p2");
-        Replay.run(input, a, 1, PlaneOptions.replay());
-        Replay.run(input, b, 1, PlaneOptions.replay());
-        Replay.Result r = Replay.run(input, c, 2, PlaneOptions.replay());
+        Path a = p1a;
+        Path b = p1b;
+        Path c = p2;
+        Replay.Result r = p2Result;
         for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
-                OutputJson.EXECUTION_TELEMETRY)) {
-            byte[] first = Files.readAllBytes(a.resolve(f));
+                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS)) {
+            List<String> first = Files.readAllLines(a.resolve(f));
             assertThat(first).as(f).isNotEmpty();
-            assertThat(Files.readAllBytes(b.resolve(f))).as(f + " second run").isEqualTo(first);
-            assertThat(Files.readAllBytes(c.resolve(f))).as(f + " at parallelism 2").isEqualTo(first);
+            assertSameLines(f + " second run", first, Files.readAllLines(b.resolve(f)));
+            assertSameLines(f + " at parallelism 2", first, Files.readAllLines(c.resolve(f)));
+            assertThat(Files.readAllBytes(c.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
         }
         assertThat(r.linesPerFile().get(OutputJson.DEAD_LETTERS)).isEqualTo(7);
 
@@ -64,8 +75,7 @@ class ReplayIT {
 
     @Test
     void telemetryCountsEveryFillAndTerminalOrderOnce() throws Exception {
-        Path out = dir.resolve("telemetry");
-        Replay.run(input, out, 2, PlaneOptions.replay());
+        Path out = p2;
         long fills = 0;
         long terminalOrders = 0;
         java.util.Set<String> terminalStates = java.util.Set.of("FILLED", "CANCELED", "REJECTED", "EXPIRED", "ERRORED");
@@ -98,11 +108,13 @@ class ReplayIT {
 
     @Test
     void killSwitchFiresWhenReferenceDrawdownFirstReachesTheLimit() throws Exception {
-        Path out = dir.resolve("ks");
-        Replay.run(input, out, 2, PlaneOptions.replay());
+        Path out = p2;
         List<ControlEvent> controls = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(OutputJson.CONTROL_EVENTS))) {
-            controls.add(EnvelopeJson.parse(line).getControl());
+            ControlEvent c = EnvelopeJson.parse(line).getControl();
+            if (c.getRuleId().equals("pnl.drawdown.kill-switch")) {
+                controls.add(c);
+            }
         }
         assertThat(controls).hasSize(1);
         ControlEvent ks = controls.get(0);
@@ -124,6 +136,75 @@ class ReplayIT {
             assertThat(t.getLimit()).isEqualTo(TradingSession.INCIDENT_MAX_DRAWDOWN);
         });
         assertThat(ks.getEvidence().getTriggerEventIdsList()).isNotEmpty();
+    }
+
+    @Test
+    void quoteSilenceHaltsThenResumesAndSlowFillsHaltTheAdapter() throws Exception {
+        Path out = p2;
+        List<ControlEvent> slo = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(OutputJson.CONTROL_EVENTS))) {
+            ControlEvent c = EnvelopeJson.parse(line).getControl();
+            if (c.getRuleId().startsWith("slo.")) {
+                slo.add(c);
+            }
+        }
+        assertThat(slo).extracting(ControlEvent::getReasonCode)
+                .containsExactly("QUOTE_STALE", "SLO_RECOVERED", "LATENCY_P95_BREACHED");
+
+        // Independently: ticks every 5 s; age = tick - latest kraken ETH quote; 3 ages > 10 s halt, 3 healthy resume.
+        List<Long> quoteTimes = new ArrayList<>();
+        for (TradingSession.Item i : items) {
+            Envelope e = i.envelope();
+            if (e != null && e.hasQuote() && e.getQuote().getVenue().equals(TradingSession.QUOTE_GAP_VENUE)
+                    && e.getQuote().getInstrument().equals(TradingSession.QUOTE_GAP_INSTRUMENT)) {
+                quoteTimes.add(e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000);
+            }
+        }
+        quoteTimes.sort(null);
+        long halt = -1;
+        long resume = -1;
+        int breaches = 0;
+        int healthy = 0;
+        int q = 0;
+        for (long tick = (quoteTimes.get(0) / 5000 + 1) * 5000; tick <= quoteTimes.get(quoteTimes.size() - 1);
+                tick += 5000) {
+            while (q + 1 < quoteTimes.size() && quoteTimes.get(q + 1) <= tick) {
+                q++;
+            }
+            boolean breach = tick - quoteTimes.get(q) > 10_000;
+            breaches = breach ? breaches + 1 : 0;
+            healthy = breach ? 0 : healthy + 1;
+            if (halt < 0 && breaches == 3) {
+                halt = tick;
+            }
+            if (halt >= 0 && resume < 0 && healthy == 3) {
+                resume = tick;
+            }
+        }
+        assertThat(millis(slo.get(0))).isEqualTo(halt);
+        assertThat(slo.get(0).getScope().getVenue()).isEqualTo(TradingSession.QUOTE_GAP_VENUE);
+        assertThat(slo.get(0).getScope().getInstrument()).isEqualTo(TradingSession.QUOTE_GAP_INSTRUMENT);
+        assertThat(slo.get(1).getKind()).isEqualTo(io.riskplane.v1.ControlKind.RESUME);
+        assertThat(millis(slo.get(1))).isEqualTo(resume);
+
+        ControlEvent adapter = slo.get(2);
+        assertThat(adapter.getScope().getAdapter()).isEqualTo(TradingSession.SLOW_ADAPTER);
+        long start = TradingSession.DEFAULT_START.toEpochMilli();
+        assertThat(millis(adapter)).isBetween(start + TradingSession.SLOW_FROM.toMillis(),
+                start + TradingSession.SLOW_UNTIL.toMillis() + 5 * 60_000);
+        assertThat(adapter.getEvidence().getTriggerEventIdsCount()).isGreaterThanOrEqualTo(3);
+    }
+
+    /** Names the first differing line instead of dumping whole files. */
+    private static void assertSameLines(String what, List<String> expected, List<String> actual) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            assertThat(actual.get(i)).as(what + ", line " + (i + 1)).isEqualTo(expected.get(i));
+        }
+        assertThat(actual.size()).as(what + ", line count").isEqualTo(expected.size());
+    }
+
+    private static long millis(ControlEvent c) {
+        return c.getDecidedAt().getSeconds() * 1000 + c.getDecidedAt().getNanos() / 1_000_000;
     }
 
     /**

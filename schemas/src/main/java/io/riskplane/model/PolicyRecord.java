@@ -9,6 +9,8 @@ public record PolicyRecord(
         long version,
         String org,
         String strategy,
+        String venue,
+        String adapter,
         String currency,
         double maxDrawdown,
         double maxDrawdownFraction,
@@ -16,8 +18,19 @@ public record PolicyRecord(
         double capitalBase,
         boolean autoResume,
         long effectiveMillis,
-        String eventId) {
+        String eventId,
+        java.util.Map<String, Double> thresholds) {
 
     public static final String ORG_WIDE = "";
     public static final String EACH_STRATEGY = "*";
+
+    /** A named threshold, or the default when the policy does not set it. */
+    public double threshold(String name, double dflt) {
+        Double v = thresholds == null ? null : thresholds.get(name);
+        return v == null ? dflt : v;
+    }
+
+    public boolean hasThreshold(String name) {
+        return thresholds != null && thresholds.containsKey(name);
+    }
 }

@@ -90,7 +90,8 @@ public class PolicyEvaluator
         PolicyRecord fallback = null;
         for (Map.Entry<String, PolicyRecord> e : all) {
             PolicyRecord p = e.getValue();
-            if (!p.org().equals(s.org()) || p.effectiveMillis() > s.eventTimeMillis()) {
+            boolean pnlPolicy = p.venue().isEmpty() && p.adapter().isEmpty();
+            if (!pnlPolicy || !p.org().equals(s.org()) || p.effectiveMillis() > s.eventTimeMillis()) {
                 continue;
             }
             if (p.strategy().equals(wanted)) {

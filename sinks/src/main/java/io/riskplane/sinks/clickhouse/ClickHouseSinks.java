@@ -5,6 +5,8 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
@@ -141,6 +143,50 @@ public final class ClickHouseSinks implements Serializable {
         setNullable(ps, 41, w.signalLagMaxMs());
         setNullable(ps, 42, w.ingestLatencyP50Ms());
         setNullable(ps, 43, w.ingestLatencyP99Ms());
+    }
+
+    public JdbcSink<SloEvaluation> sloEvaluations() {
+        return JdbcSink.<SloEvaluation>builder()
+                .withQueryStatement("INSERT INTO riskplane.slo_evaluations (evaluation_id, slo, scope_type, venue, "
+                        + "instrument, adapter, evaluated_at, evaluated_at_ms, window_start_ms, value, samples, status, "
+                        + "threshold_name, threshold, breach_streak, healthy_streak, halted, policy_id, policy_version, "
+                        + "derived_json, values_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?, ?)", ClickHouseSinks::bindSlo)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindSlo(PreparedStatement ps, SloEvaluation e) throws SQLException {
+        SloMeasurement m = e.measurement();
+        ps.setString(1, e.evaluationId());
+        ps.setString(2, m.slo());
+        ps.setString(3, m.scopeType());
+        ps.setString(4, m.venue());
+        ps.setString(5, m.instrument());
+        ps.setString(6, m.adapter());
+        ps.setLong(7, Math.floorDiv(m.measuredAtMillis(), 1000L));
+        ps.setLong(8, m.measuredAtMillis());
+        ps.setLong(9, m.windowStartMillis());
+        setNullable(ps, 10, m.value());
+        ps.setLong(11, m.samples());
+        ps.setString(12, e.status());
+        ps.setString(13, e.thresholdName());
+        setNullable(ps, 14, Double.isNaN(e.threshold()) ? null : e.threshold());
+        ps.setInt(15, e.breachStreak());
+        ps.setInt(16, e.healthyStreak());
+        ps.setInt(17, e.halted() ? 1 : 0);
+        ps.setString(18, e.policyId());
+        ps.setLong(19, e.policyVersion());
+        ps.setString(20, jsonObject(e.derived()));
+        ps.setString(21, jsonObject(m.values()));
+    }
+
+    /** {"k":v,...} with sorted keys; values are finite numbers. */
+    static String jsonObject(java.util.Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder("{");
+        new java.util.TreeMap<>(m).forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"')
+                .append(k.replace("\"", "")).append("\":").append(Double.isFinite(v) ? v.toString() : "null"));
+        return sb.append('}').toString();
     }
 
     private static void setNullable(PreparedStatement ps, int i, Double v) throws SQLException {

@@ -1,4 +1,4 @@
--- riskplane ClickHouse schema v2: rolling execution telemetry (docs/metrics.md).
+-- riskplane ClickHouse schema v2: rolling execution telemetry and SLO evaluations (docs/metrics.md).
 CREATE TABLE IF NOT EXISTS riskplane.execution_telemetry (
     window_id String,
     window_size String,
@@ -46,3 +46,29 @@ CREATE TABLE IF NOT EXISTS riskplane.execution_telemetry (
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(window_end)
 ORDER BY (level, window_size, org, strategy, instrument, venue, adapter, source, window_end_millis);
+
+CREATE TABLE IF NOT EXISTS riskplane.slo_evaluations (
+    evaluation_id String,
+    slo String,
+    scope_type String,
+    venue String,
+    instrument String,
+    adapter String,
+    evaluated_at DateTime,
+    evaluated_at_ms Int64,
+    window_start_ms Int64,
+    value Nullable(Float64),
+    samples Int64,
+    status String,
+    threshold_name String,
+    threshold Nullable(Float64),
+    breach_streak Int32,
+    healthy_streak Int32,
+    halted UInt8,
+    policy_id String,
+    policy_version Int64,
+    derived_json String,
+    values_json String
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMMDD(evaluated_at)
+ORDER BY (slo, scope_type, venue, instrument, adapter, evaluated_at_ms);

@@ -1,0 +1,154 @@
+package io.riskplane.rules.slo;
+
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.EventTimeBuffer;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.SloMeasurement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Judges SLO measurements (keyed by SLO and scope) against the policy in force at their event time and keeps the
+ * halt state machine: N consecutive breaches (confirm_evaluations) halt the scope; while halted, M consecutive healthy
+ * evaluations (resume_evaluations) resume it, but only when the policy allows auto-resume. A single bad tick never
+ * halts anything, and an INSUFFICIENT_DATA evaluation neither confirms nor clears.
+ */
+public class SloEvaluator
+        extends KeyedBroadcastProcessFunction<String, SloMeasurement, PolicyRecord, SloEvaluation> {
+    private static final long serialVersionUID = 1L;
+
+    public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
+            new MapStateDescriptor<>("slo-policies", Types.STRING, TypeInformation.of(PolicyRecord.class));
+
+    /** The running state of one scope. */
+    public record Streaks(int breaches, int healthy, boolean halted, List<String> recentIds) {}
+
+    private final EventTimeBuffer<SloMeasurement> buffer = new EventTimeBuffer<>("slo-measurements",
+            TypeInformation.of(SloMeasurement.class), (a, b) -> a.measurementId().compareTo(b.measurementId()));
+    private transient ValueState<Streaks> streaks;
+
+    @Override
+    public void open(OpenContext openContext) {
+        buffer.open(getRuntimeContext());
+        streaks = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-streaks",
+                TypeInformation.of(Streaks.class)));
+    }
+
+    @Override
+    public void processBroadcastElement(PolicyRecord p, Context ctx, Collector<SloEvaluation> out) throws Exception {
+        ctx.getBroadcastState(POLICIES).put(p.policyId() + "@" + p.version(), p);
+    }
+
+    @Override
+    public void processElement(SloMeasurement m, ReadOnlyContext ctx, Collector<SloEvaluation> out) throws Exception {
+        if (m.measuredAtMillis() <= ctx.timerService().currentWatermark()) {
+            evaluate(m, ctx.getBroadcastState(POLICIES), out);
+        } else {
+            buffer.add(m.measuredAtMillis(), m, ctx.timerService());
+        }
+    }
+
+    @Override
+    public void onTimer(long ts, OnTimerContext ctx, Collector<SloEvaluation> out) throws Exception {
+        for (SloMeasurement m : buffer.drain(ts)) {
+            evaluate(m, ctx.getBroadcastState(POLICIES), out);
+        }
+    }
+
+    private void evaluate(SloMeasurement m, ReadOnlyBroadcastState<String, PolicyRecord> policies,
+            Collector<SloEvaluation> out) throws Exception {
+        PolicyRecord p = policyInForce(m, policies.immutableEntries());
+        SloJudge.Verdict v = SloJudge.judge(m, p);
+        Streaks s = streaks.value();
+        if (s == null) {
+            s = new Streaks(0, 0, false, List.of());
+        }
+        int confirm = p == null ? SloJudge.DEFAULT_CONFIRM
+                : (int) p.threshold(SloJudge.CONFIRM_EVALUATIONS, SloJudge.DEFAULT_CONFIRM);
+        int resume = p == null ? SloJudge.DEFAULT_RESUME
+                : (int) p.threshold(SloJudge.RESUME_EVALUATIONS, SloJudge.DEFAULT_RESUME);
+        boolean autoResume = p != null && p.autoResume();
+        Streaks next = step(s, v.status(), m.measurementId(), confirm, resume, autoResume);
+        streaks.update(next);
+        String name = SloJudge.thresholdName(m.slo());
+        out.collect(new SloEvaluation(DeterministicId.of("sle-", m.measurementId()), m, v.status(), name,
+                p == null ? Double.NaN : p.threshold(name, Double.NaN), next.breaches(), next.healthy(),
+                next.halted(), next.halted() && !s.halted(), s.halted() && !next.halted(),
+                p == null ? "" : p.policyId(), p == null ? 0 : p.version(), confirm, resume, autoResume, v.derived(),
+                next.recentIds().toArray(new String[0])));
+    }
+
+    /** One step of the halt state machine; recentIds keeps the measurements of the current streak. */
+    static Streaks step(Streaks s, String status, String id, int confirm, int resume, boolean autoResume) {
+        int keep = Math.max(confirm, resume);
+        switch (status) {
+            case SloEvaluation.BREACH: {
+                List<String> ids = s.breaches() > 0 ? append(s.recentIds(), id, keep) : List.of(id);
+                int breaches = s.breaches() + 1;
+                return new Streaks(breaches, 0, s.halted() || breaches >= confirm, ids);
+            }
+            case SloEvaluation.HEALTHY: {
+                List<String> ids = s.healthy() > 0 ? append(s.recentIds(), id, keep) : List.of(id);
+                int healthy = s.healthy() + 1;
+                boolean halted = s.halted() && !(autoResume && healthy >= resume);
+                return new Streaks(0, healthy, halted, ids);
+            }
+            case SloEvaluation.NO_POLICY:
+                // Not monitored any more: forget the streaks, but a halt stays until resumed.
+                return new Streaks(0, 0, s.halted(), List.of());
+            default:
+                return s;
+        }
+    }
+
+    private static List<String> append(List<String> ids, String id, int keep) {
+        List<String> out = new ArrayList<>(ids);
+        out.add(id);
+        return out.size() > keep ? List.copyOf(out.subList(out.size() - keep, out.size())) : out;
+    }
+
+    /**
+     * The policy that monitors this SLO for this scope at the measurement's time: among policies effective by then
+     * that set the SLO's threshold, one naming the venue (or adapter) beats one for "*"; then the latest effective,
+     * the highest version, the policy id.
+     */
+    static PolicyRecord policyInForce(SloMeasurement m, Iterable<Map.Entry<String, PolicyRecord>> all) {
+        String name = SloJudge.thresholdName(m.slo());
+        boolean venueScope = SloMeasurement.VENUE_INSTRUMENT.equals(m.scopeType());
+        PolicyRecord best = null;
+        int bestRank = -1;
+        for (Map.Entry<String, PolicyRecord> e : all) {
+            PolicyRecord p = e.getValue();
+            if (p.effectiveMillis() > m.measuredAtMillis() || !p.hasThreshold(name)) {
+                continue;
+            }
+            String scoped = venueScope ? p.venue() : p.adapter();
+            String wanted = venueScope ? m.venue() : m.adapter();
+            int rank = scoped.equals(wanted) ? 1 : "*".equals(scoped) ? 0 : -1;
+            if (rank < 0) {
+                continue;
+            }
+            if (best == null || rank > bestRank || (rank == bestRank && RECENCY.compare(p, best) > 0)) {
+                best = p;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    private static final Comparator<PolicyRecord> RECENCY = Comparator.comparingLong(PolicyRecord::effectiveMillis)
+            .thenComparingLong(PolicyRecord::version)
+            .thenComparing(PolicyRecord::policyId);
+}

@@ -1,0 +1,106 @@
+package io.riskplane.slo;
+
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.model.SloMeasurement;
+import io.riskplane.telemetry.ExecutionFact;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+
+/**
+ * Good and bad orders per adapter (the key) per minute; at the end of every minute, the bad and total counts over the
+ * 5m, 30m, 1h and 6h windows that multiwindow, multi-burn-rate alerting pairs (5m with 1h, 30m with 6h). A terminal
+ * order is bad when rejected or errored. The burn rates need the SLO target, so the evaluator computes them.
+ */
+public class ErrorBudgetBurn extends EventTimeOrderedFunction<String, ExecutionFact, SloMeasurement> {
+    private static final long serialVersionUID = 1L;
+    static final long MINUTE = 60_000L;
+    public static final int[] WINDOW_MINUTES = {5, 30, 60, 360};
+    public static final String[] WINDOW_LABELS = {"5m", "30m", "1h", "6h"};
+
+    private transient MapState<Long, long[]> minutes;
+
+    public ErrorBudgetBurn() {
+        super(TypeInformation.of(ExecutionFact.class), (a, b) -> a.eventId().compareTo(b.eventId()));
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minute-good-bad", Types.LONG,
+                TypeInformation.of(long[].class)));
+    }
+
+    @Override
+    protected long timestampOf(ExecutionFact f) {
+        return f.eventTimeMillis();
+    }
+
+    @Override
+    protected void process(long ts, List<ExecutionFact> facts, Context ctx, Collector<SloMeasurement> out)
+            throws Exception {
+        long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
+        long[] counts = minutes.get(minute);
+        if (counts == null) {
+            counts = new long[2];
+            ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
+        }
+        for (ExecutionFact f : facts) {
+            counts[0]++;
+            if (f.rejected() || !f.errorCategory().isEmpty()) {
+                counts[1]++;
+            }
+        }
+        minutes.put(minute, counts);
+    }
+
+    @Override
+    protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<SloMeasurement> out) throws Exception {
+        if ((timestamp + 1) % MINUTE != 0) {
+            return;
+        }
+        long end = timestamp + 1;
+        long longest = WINDOW_MINUTES[WINDOW_MINUTES.length - 1] * MINUTE;
+        Map<Long, long[]> kept = new TreeMap<>();
+        for (Map.Entry<Long, long[]> e : minutes.entries()) {
+            kept.put(e.getKey(), e.getValue());
+        }
+        for (Long m : kept.keySet()) {
+            if (m < end - longest) {
+                minutes.remove(m);
+            }
+        }
+        kept.keySet().removeIf(m -> m < end - longest);
+        if (kept.isEmpty()) {
+            return;
+        }
+        Map<String, Double> values = new TreeMap<>();
+        for (int i = 0; i < WINDOW_MINUTES.length; i++) {
+            long total = 0;
+            long bad = 0;
+            for (Map.Entry<Long, long[]> e : kept.entrySet()) {
+                if (e.getKey() >= end - WINDOW_MINUTES[i] * MINUTE) {
+                    total += e.getValue()[0];
+                    bad += e.getValue()[1];
+                }
+            }
+            values.put("total_" + WINDOW_LABELS[i], (double) total);
+            values.put("bad_" + WINDOW_LABELS[i], (double) bad);
+        }
+        String adapter = ctx.getCurrentKey();
+        String scope = String.join("|", SloMeasurement.ERROR_BUDGET_BURN, adapter);
+        out.collect(new SloMeasurement(DeterministicId.of("slo-", scope, end), SloMeasurement.ERROR_BUDGET_BURN,
+                SloMeasurement.ADAPTER, "", "", adapter, end, end - longest, null, values.get("total_6h").longValue(),
+                values, new String[0]));
+        if (!endOfInput(ctx)) {
+            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+        }
+    }
+}
