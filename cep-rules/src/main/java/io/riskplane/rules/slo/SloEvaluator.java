@@ -1,7 +1,7 @@
 package io.riskplane.rules.slo;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.eventtime.EventTimeBuffer;
+import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -11,12 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -25,51 +22,38 @@ import org.apache.flink.util.Collector;
  * evaluations (resume_evaluations) resume it, but only when the policy allows auto-resume. A single bad tick never
  * halts anything, and an INSUFFICIENT_DATA evaluation neither confirms nor clears.
  */
-public class SloEvaluator
-        extends KeyedBroadcastProcessFunction<String, SloMeasurement, PolicyRecord, SloEvaluation> {
+public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEvaluation> {
     private static final long serialVersionUID = 1L;
 
     public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
-            new MapStateDescriptor<>("slo-policies", Types.STRING, TypeInformation.of(PolicyRecord.class));
+            PolicyVersionedFunction.policiesDescriptor("slo-policies");
 
     /** The running state of one scope. */
     public record Streaks(int breaches, int healthy, boolean halted, List<String> recentIds) {}
 
-    private final EventTimeBuffer<SloMeasurement> buffer = new EventTimeBuffer<>("slo-measurements",
-            TypeInformation.of(SloMeasurement.class), (a, b) -> a.measurementId().compareTo(b.measurementId()));
     private transient ValueState<Streaks> streaks;
 
+    public SloEvaluator() {
+        super(POLICIES, TypeInformation.of(SloMeasurement.class),
+                (a, b) -> a.measurementId().compareTo(b.measurementId()));
+    }
+
     @Override
-    public void open(OpenContext openContext) {
-        buffer.open(getRuntimeContext());
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
         streaks = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-streaks",
                 TypeInformation.of(Streaks.class)));
     }
 
     @Override
-    public void processBroadcastElement(PolicyRecord p, Context ctx, Collector<SloEvaluation> out) throws Exception {
-        ctx.getBroadcastState(POLICIES).put(p.policyId() + "@" + p.version(), p);
+    protected long timestampOf(SloMeasurement m) {
+        return m.measuredAtMillis();
     }
 
     @Override
-    public void processElement(SloMeasurement m, ReadOnlyContext ctx, Collector<SloEvaluation> out) throws Exception {
-        if (m.measuredAtMillis() <= ctx.timerService().currentWatermark()) {
-            evaluate(m, ctx.getBroadcastState(POLICIES), out);
-        } else {
-            buffer.add(m.measuredAtMillis(), m, ctx.timerService());
-        }
-    }
-
-    @Override
-    public void onTimer(long ts, OnTimerContext ctx, Collector<SloEvaluation> out) throws Exception {
-        for (SloMeasurement m : buffer.drain(ts)) {
-            evaluate(m, ctx.getBroadcastState(POLICIES), out);
-        }
-    }
-
-    private void evaluate(SloMeasurement m, ReadOnlyBroadcastState<String, PolicyRecord> policies,
+    protected void judge(SloMeasurement m, Iterable<Map.Entry<String, PolicyRecord>> policies,
             Collector<SloEvaluation> out) throws Exception {
-        PolicyRecord p = policyInForce(m, policies.immutableEntries());
+        PolicyRecord p = policyInForce(m, policies);
         SloJudge.Verdict v = SloJudge.judge(m, p);
         Streaks s = streaks.value();
         if (s == null) {
