@@ -187,7 +187,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "FINAL ORDER BY reason_code, original_event_id")));
 
         System.out.println("\n=== ClickHouse rows (FINAL) ===");
-        for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters", "execution_telemetry")) {
+        for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters", "execution_telemetry",
+                "slo_evaluations", "dislocations")) {
             System.out.printf("  riskplane.%-15s %,10d%n", t,
                     ch.count("SELECT count() FROM riskplane." + t + " FINAL"));
         }
@@ -210,6 +211,12 @@ final class DemoCommand implements Callable<Integer> {
                 + "WHERE level = 'adapter' AND window_size = '1h' AND window_end_millis = (SELECT max(window_end_millis) "
                 + "FROM riskplane.execution_telemetry WHERE level = 'adapter' AND window_size = '1h') "
                 + "ORDER BY adapter FORMAT PrettyCompactNoEscapes")));
+
+        System.out.println("\n=== Cross-venue dislocations (ClickHouse) ===");
+        System.out.print(indent(ch.query("SELECT instrument, status, toString(start_time) AS start, "
+                + "duration_ms / 1000 AS seconds, high_venue, low_venue, round(peak_gross_bps, 1) AS gross_bps, "
+                + "round(peak_net_bps, 1) AS net_bps FROM riskplane.dislocations FINAL ORDER BY start_ms, status "
+                + "FORMAT PrettyCompactNoEscapes")));
 
         System.out.printf("%n=== Query it yourself (ClickHouse HTTP at %s) ===%n", plane.clickhouseServer.httpUrl());
         System.out.printf("  curl '%s/' --data-binary \"SELECT decided_at, org, strategy, reason_code, summary "

@@ -49,6 +49,10 @@ public final class TradingSession {
     public static final Duration QUOTE_GAP = Duration.ofSeconds(90);
     public static final String QUOTE_GAP_VENUE = "kraken";
     public static final String QUOTE_GAP_INSTRUMENT = "CRYPTO:ETH-USD";
+    /** Coinbase quotes BTC 0.5% above Kraken for 30 s from +15 min: a cross-venue dislocation episode. */
+    public static final Duration DISLOCATION_OFFSET = Duration.ofMinutes(15);
+    public static final Duration DISLOCATION = Duration.ofSeconds(30);
+    public static final double DISLOCATION_PREMIUM = 0.005;
     /** nasdaq-ouch fills take 2-3 s from +50 to +58 min: the latency SLO halts the adapter (no auto-resume). */
     public static final String SLOW_ADAPTER = "nasdaq-ouch";
     public static final Duration SLOW_FROM = Duration.ofMinutes(50);
@@ -173,6 +177,10 @@ public final class TradingSession {
                         continue;
                     }
                     double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
+                    if (i == 0 && v == 0 && t >= t0 + DISLOCATION_OFFSET.toMillis()
+                            && t < t0 + DISLOCATION_OFFSET.toMillis() + DISLOCATION.toMillis()) {
+                        mid *= 1 + DISLOCATION_PREMIUM;
+                    }
                     double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
                     long qt = t + v * 7L + i;
                     double bid = round(mid - half);

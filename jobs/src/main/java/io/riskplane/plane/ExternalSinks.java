@@ -5,6 +5,7 @@ import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DetectorOutput;
+import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.clickhouse.ClickHouseSinks;
@@ -64,6 +65,13 @@ public final class ExternalSinks implements PlaneSinks {
                 .uid("clickhouse-slo-evaluations");
         addDetectorOutputs(evaluations.map(OutputJson::sloOutput).name("slo to lakehouse rows")
                 .uid("slo-lakehouse-rows"));
+    }
+
+    @Override
+    public void dislocations(DataStream<DislocationEpisode> episodes) {
+        episodes.sinkTo(clickHouse.dislocations()).name("clickhouse dislocations").uid("clickhouse-dislocations");
+        addDetectorOutputs(episodes.map(OutputJson::dislocationOutput).name("dislocations to lakehouse rows")
+                .uid("dislocation-lakehouse-rows"));
     }
 
     /** One Iceberg sink for every detector: a single committer per table, not one per detector. */

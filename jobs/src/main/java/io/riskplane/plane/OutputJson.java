@@ -8,6 +8,7 @@ import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DetectorOutput;
+import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
@@ -27,6 +28,8 @@ public final class OutputJson {
     public static final String EXECUTION_TELEMETRY_DETECTOR = "execution_telemetry";
     public static final String SLO_EVALUATIONS = "slo-evaluations.jsonl";
     public static final String SLO_DETECTOR = "slo";
+    public static final String DISLOCATIONS = "dislocations.jsonl";
+    public static final String DISLOCATION_DETECTOR = "dislocation";
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -66,6 +69,19 @@ public final class OutputJson {
     public static DetectorOutput sloOutput(SloEvaluation e) {
         return new DetectorOutput(e.evaluationId(), SLO_DETECTOR, e.scopeKey(), e.measurement().measuredAtMillis(),
                 json(e));
+    }
+
+    public static OutputLine dislocation(DislocationEpisode d) {
+        return new OutputLine(DISLOCATIONS, key(reportedAt(d), d.instrument() + "|" + d.status()), json(d));
+    }
+
+    public static DetectorOutput dislocationOutput(DislocationEpisode d) {
+        return new DetectorOutput(d.episodeId(), DISLOCATION_DETECTOR, d.instrument(), reportedAt(d), json(d));
+    }
+
+    /** The event time at which an episode was reported: its end when closed, else when it reached the minimum. */
+    private static long reportedAt(DislocationEpisode d) {
+        return d.endMillis() > 0 ? d.endMillis() : d.startMillis() + d.durationMillis();
     }
 
     private static String json(Object value) {

@@ -1,6 +1,7 @@
 package io.riskplane.plane;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.riskplane.dislocation.DislocationSettings;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -16,7 +17,8 @@ import java.util.Properties;
  * file: a *_env key names the environment variable that holds them.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time) {
+public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
+        Dislocation dislocation) {
 
     public record Kafka(String bootstrap, Map<String, String> properties, String groupId,
             String transactionalIdPrefix, Boolean createTopics, Integer partitions) {
@@ -47,16 +49,28 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
 
     public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs) {}
 
+    public record Dislocation(Double thresholdBps, Long minDurationMs, Long staleAfterMs, Double defaultFeeBps,
+            Map<String, Double> venueFeeBps) {}
+
     public PlaneOptions options() {
         PlaneOptions d = PlaneOptions.streaming();
+        DislocationSettings ds = d.dislocation();
+        if (dislocation != null) {
+            Dislocation c = dislocation;
+            ds = new DislocationSettings(c.thresholdBps() == null ? ds.thresholdBps() : c.thresholdBps(),
+                    c.minDurationMs() == null ? ds.minDurationMillis() : c.minDurationMs(),
+                    c.staleAfterMs() == null ? ds.staleAfterMillis() : c.staleAfterMs(),
+                    c.defaultFeeBps() == null ? ds.defaultFeeBps() : c.defaultFeeBps(),
+                    c.venueFeeBps() == null ? Map.of() : Map.copyOf(c.venueFeeBps()));
+        }
         if (time == null) {
-            return d;
+            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
-                false);
+                false, ds);
     }
 
     public static PlaneConfig load(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.dislocation.DislocationSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -7,16 +8,19 @@ import java.time.Duration;
  * How the plane treats time. outOfOrderness bounds how late an event may arrive and still be ordered
  * deterministically; idleness lets a silent Kafka partition stop holding back the watermark (0 = off, as in
  * replay); maxFutureSkew rejects events stamped too far ahead of their receive time; dataDrivenWatermarks makes the
- * watermark move with the data only (replay), not on a wall-clock period (live).
+ * watermark move with the data only (replay), not on a wall-clock period (live); dislocation says when cross-venue
+ * divergences count.
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
-        boolean dataDrivenWatermarks) implements Serializable {
+        boolean dataDrivenWatermarks, DislocationSettings dislocation) implements Serializable {
 
     public static PlaneOptions streaming() {
-        return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false);
+        return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
+                DislocationSettings.defaults());
     }
 
     public static PlaneOptions replay() {
-        return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true);
+        return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
+                DislocationSettings.defaults());
     }
 }

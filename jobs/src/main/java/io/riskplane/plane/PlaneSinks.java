@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,6 +22,8 @@ public interface PlaneSinks {
     void executionTelemetry(DataStream<TelemetryWindow> telemetry);
 
     void sloEvaluations(DataStream<SloEvaluation> evaluations);
+
+    void dislocations(DataStream<DislocationEpisode> episodes);
 
     /** Called once after every output has been handed over, for sinks that combine streams. */
     default void finish() {}

@@ -49,7 +49,7 @@ public final class Replay {
 
         Map<String, List<OutputLine>> byFile = new LinkedHashMap<>();
         for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
-                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS)) {
+                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS, OutputJson.DISLOCATIONS)) {
             byFile.put(f, new ArrayList<>());
         }
         long collected = 0;

@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,6 +20,7 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> deadLetters;
     private DataStream<OutputLine> telemetry;
     private DataStream<OutputLine> slo;
+    private DataStream<OutputLine> dislocations;
 
     @Override
     public void rawEvents(DataStream<Decoded> events) {}
@@ -48,8 +50,13 @@ public final class ReplayOutput implements PlaneSinks {
         slo = e.map(OutputJson::slo).name("slo json");
     }
 
+    @Override
+    public void dislocations(DataStream<DislocationEpisode> d) {
+        dislocations = d.map(OutputJson::dislocation).name("dislocation json");
+    }
+
     /** All output lines, once the job graph is built. */
     public DataStream<OutputLine> lines() {
-        return controls.union(snapshots, deadLetters, telemetry, slo);
+        return controls.union(snapshots, deadLetters, telemetry, slo, dislocations);
     }
 }

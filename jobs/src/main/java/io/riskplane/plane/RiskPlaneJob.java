@@ -12,6 +12,8 @@ import io.riskplane.pnl.PositionBook;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.PolicyEvaluation;
 import io.riskplane.rules.drawdown.PolicyEvaluator;
+import io.riskplane.dislocation.DislocationDetector;
+import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
@@ -52,7 +54,7 @@ public final class RiskPlaneJob {
     public record Streams(DataStream<Decoded> raw, DataStream<PnlSnapshot> snapshots,
             DataStream<PolicyEvaluation> evaluations, DataStream<ControlRecord> controls,
             DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry,
-            DataStream<SloEvaluation> sloEvaluations) {}
+            DataStream<SloEvaluation> sloEvaluations, DataStream<DislocationEpisode> dislocations) {}
 
     /** Data-driven watermarks (replay) advance in steps of at least this much event time. */
     static final long DATA_WATERMARK_STEP_MS = 100;
@@ -111,6 +113,12 @@ public final class RiskPlaneJob {
                 .process(new SloEvaluator()).name("SLO evaluation").uid("slo-evaluator");
         controls = controls.union(SloRule.apply(sloEvaluations));
 
+        DataStream<DislocationEpisode> dislocations = book
+                .filter(b -> !b.isFill()).name("quotes for dislocations").uid("quotes-for-dislocations")
+                .keyBy(BookEvent::instrument)
+                .process(new DislocationDetector(options.dislocation())).name("cross-venue dislocations")
+                .uid("dislocations");
+
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
                 .union(positions.getSideOutput(PositionBook.DUPLICATES));
 
@@ -120,8 +128,10 @@ public final class RiskPlaneJob {
         sinks.deadLetters(deadLetters);
         sinks.executionTelemetry(telemetry);
         sinks.sloEvaluations(sloEvaluations);
+        sinks.dislocations(dislocations);
         sinks.finish();
-        return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations);
+        return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations,
+                dislocations);
     }
 
     private WatermarkStrategy<Decoded> watermarks() {

@@ -113,6 +113,8 @@ class PlaneEndToEndIT {
             awaitTrue("execution telemetry in Iceberg", () -> !iceberg(IcebergLakehouse.DETECTOR_OUTPUTS).isEmpty());
             assertThat(count("SELECT count() FROM riskplane.slo_evaluations FINAL WHERE status = 'BREACH'"))
                     .isGreaterThan(0);
+            assertThat(plane.clickhouse.query("SELECT status, instrument, high_venue FROM riskplane.dislocations FINAL "
+                    + "ORDER BY status")).isEqualTo("CLOSED\tCRYPTO:BTC-USD\tcoinbase\nOPEN\tCRYPTO:BTC-USD\tcoinbase\n");
             // Kafka timestamps are real: the live path measures ingest latency, replay cannot.
             assertThat(count("SELECT count() FROM riskplane.execution_telemetry FINAL "
                     + "WHERE ingest_latency_p50_ms IS NOT NULL")).isGreaterThan(0);

@@ -56,7 +56,7 @@ class ReplayIT {
         Path c = p2;
         Replay.Result r = p2Result;
         for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
-                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS)) {
+                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS, OutputJson.DISLOCATIONS)) {
             List<String> first = Files.readAllLines(a.resolve(f));
             assertThat(first).as(f).isNotEmpty();
             assertSameLines(f + " second run", first, Files.readAllLines(b.resolve(f)));
@@ -201,6 +201,27 @@ class ReplayIT {
             assertThat(actual.get(i)).as(what + ", line " + (i + 1)).isEqualTo(expected.get(i));
         }
         assertThat(actual.size()).as(what + ", line count").isEqualTo(expected.size());
+    }
+
+    @Test
+    void theCoinbasePremiumIsOneDislocationEpisode() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> episodes = new ArrayList<>();
+        for (String line : Files.readAllLines(p2.resolve(OutputJson.DISLOCATIONS))) {
+            episodes.add(mapper.readTree(line));
+        }
+        assertThat(episodes).extracting(e -> e.get("status").asText()).containsExactly("OPEN", "CLOSED");
+        var closed = episodes.get(1);
+        long start = TradingSession.DEFAULT_START.plus(TradingSession.DISLOCATION_OFFSET).toEpochMilli();
+        assertThat(closed.get("instrument").asText()).isEqualTo("CRYPTO:BTC-USD");
+        assertThat(closed.get("high_venue").asText()).isEqualTo("coinbase");
+        assertThat(closed.get("start_millis").asLong()).isBetween(start, start + 1_000);
+        assertThat(closed.get("duration_millis").asLong())
+                .isBetween(TradingSession.DISLOCATION.toMillis() - 1_000, TradingSession.DISLOCATION.toMillis() + 1_000);
+        // About 50 bps between venues 0.01% apart, before 2 + 2 bps of fees.
+        assertThat(closed.get("peak_gross_bps").asDouble()).isBetween(45.0, 65.0);
+        assertThat(closed.get("peak_net_bps").asDouble())
+                .isCloseTo(closed.get("peak_gross_bps").asDouble() - 4, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     private static long millis(ControlEvent c) {

@@ -4,6 +4,7 @@ import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -179,6 +180,35 @@ public final class ClickHouseSinks implements Serializable {
         ps.setLong(19, e.policyVersion());
         ps.setString(20, jsonObject(e.derived()));
         ps.setString(21, jsonObject(m.values()));
+    }
+
+    public JdbcSink<DislocationEpisode> dislocations() {
+        return JdbcSink.<DislocationEpisode>builder()
+                .withQueryStatement("INSERT INTO riskplane.dislocations (episode_id, instrument, status, start_time, "
+                        + "start_ms, end_ms, duration_ms, peak_net_bps, peak_gross_bps, peak_ms, high_venue, low_venue, "
+                        + "high_mid, low_mid, fees_bps, trigger_event_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?, ?, ?, ?)", ClickHouseSinks::bindDislocation)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindDislocation(PreparedStatement ps, DislocationEpisode d) throws SQLException {
+        ps.setString(1, d.episodeId());
+        ps.setString(2, d.instrument());
+        ps.setString(3, d.status());
+        ps.setLong(4, Math.floorDiv(d.startMillis(), 1000L));
+        ps.setLong(5, d.startMillis());
+        ps.setLong(6, d.endMillis());
+        ps.setLong(7, d.durationMillis());
+        ps.setDouble(8, d.peakNetBps());
+        ps.setDouble(9, d.peakGrossBps());
+        ps.setLong(10, d.peakMillis());
+        ps.setString(11, d.highVenue());
+        ps.setString(12, d.lowVenue());
+        ps.setDouble(13, d.highMid());
+        ps.setDouble(14, d.lowMid());
+        ps.setDouble(15, d.feesBps());
+        ps.setString(16, String.join(",", d.triggerEventIds()));
     }
 
     /** {"k":v,...} with sorted keys; values are finite numbers. */
