@@ -1,6 +1,7 @@
 package io.riskplane.eventtime;
 
 import io.riskplane.model.PolicyRecord;
+import java.util.Comparator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,6 +20,11 @@ import org.apache.flink.util.Collector;
  */
 public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProcessFunction<String, I, PolicyRecord, O> {
     private static final long serialVersionUID = 1L;
+
+    /** Among policies that could apply, the later effective time wins, then the higher version, then the policy id. */
+    protected static final Comparator<PolicyRecord> RECENCY = Comparator.comparingLong(PolicyRecord::effectiveMillis)
+            .thenComparingLong(PolicyRecord::version)
+            .thenComparing(PolicyRecord::policyId);
 
     private final MapStateDescriptor<String, PolicyRecord> policiesDescriptor;
     private final EventTimeBuffer<I> buffer;

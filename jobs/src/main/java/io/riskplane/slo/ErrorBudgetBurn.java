@@ -4,6 +4,7 @@ import io.riskplane.contract.DeterministicId;
 import io.riskplane.eventtime.EventTimeOrderedFunction;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.telemetry.ExecutionFact;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,15 +70,17 @@ public class ErrorBudgetBurn extends EventTimeOrderedFunction<String, ExecutionF
         long end = timestamp + 1;
         long longest = WINDOW_MINUTES[WINDOW_MINUTES.length - 1] * MINUTE;
         Map<Long, long[]> kept = new TreeMap<>();
+        List<Long> expired = new ArrayList<>();
         for (Map.Entry<Long, long[]> e : minutes.entries()) {
-            kept.put(e.getKey(), e.getValue());
-        }
-        for (Long m : kept.keySet()) {
-            if (m < end - longest) {
-                minutes.remove(m);
+            if (e.getKey() < end - longest) {
+                expired.add(e.getKey());
+            } else {
+                kept.put(e.getKey(), e.getValue());
             }
         }
-        kept.keySet().removeIf(m -> m < end - longest);
+        for (Long m : expired) {
+            minutes.remove(m);
+        }
         if (kept.isEmpty()) {
             return;
         }

@@ -127,9 +127,7 @@ public class ExecutionTelemetry extends EventTimeOrderedFunction<String, Executi
     }
 
     static TelemetryWindow window(String size, long start, long end, ExecutionFact d, TelemetryBucket b) {
-        String scope = String.join("|", d.level(), d.org(), d.strategy(), d.instrument(), d.venue(), d.adapter(),
-                d.source());
-        return new TelemetryWindow(DeterministicId.of("tw-", scope, size, end), size, start, end, d.level(), d.org(),
+        return new TelemetryWindow(DeterministicId.of("tw-", d.scopeKey(), size, end), size, start, end, d.level(), d.org(),
                 d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, b.orderedQuantity,
                 b.filledQuantity, b.orderedQuantity > 0 ? b.filledQuantity / b.orderedQuantity : null, b.fills,
                 b.slippageSamples > 0 ? b.slippageSum / b.slippageSamples : null, b.slippage.quantile(0.5),

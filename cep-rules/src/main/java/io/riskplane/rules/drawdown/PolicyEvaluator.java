@@ -3,7 +3,6 @@ package io.riskplane.rules.drawdown;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
-import java.util.Comparator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -75,9 +74,6 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
         return own != null ? own : fallback;
     }
 
-    private static final Comparator<PolicyRecord> RECENCY = Comparator.comparingLong(PolicyRecord::effectiveMillis)
-            .thenComparingLong(PolicyRecord::version)
-            .thenComparing(PolicyRecord::policyId);
 
     private static PolicyRecord newer(PolicyRecord a, PolicyRecord b) {
         return a == null || RECENCY.compare(b, a) > 0 ? b : a;

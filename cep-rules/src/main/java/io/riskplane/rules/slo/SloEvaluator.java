@@ -6,7 +6,6 @@ import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -132,7 +131,4 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         return best;
     }
 
-    private static final Comparator<PolicyRecord> RECENCY = Comparator.comparingLong(PolicyRecord::effectiveMillis)
-            .thenComparingLong(PolicyRecord::version)
-            .thenComparing(PolicyRecord::policyId);
 }
