@@ -22,7 +22,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     private static final long serialVersionUID = 1L;
 
     /** Among policies that could apply, the later effective time wins, then the higher version, then the policy id. */
-    protected static final Comparator<PolicyRecord> RECENCY = Comparator.comparingLong(PolicyRecord::effectiveMillis)
+    public static final Comparator<PolicyRecord> RECENCY = Comparator.comparingLong(PolicyRecord::effectiveMillis)
             .thenComparingLong(PolicyRecord::version)
             .thenComparing(PolicyRecord::policyId);
 

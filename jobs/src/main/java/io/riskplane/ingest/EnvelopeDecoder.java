@@ -12,6 +12,8 @@ import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.OrderRecord;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SignalRecord;
+import io.riskplane.model.CursorRecord;
+import io.riskplane.model.LaneRunRecord;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Fill;
 import io.riskplane.v1.Order;
@@ -19,6 +21,9 @@ import io.riskplane.v1.Quote;
 import io.riskplane.v1.RiskPolicy;
 import io.riskplane.v1.Side;
 import io.riskplane.v1.Signal;
+import io.riskplane.v1.CursorCommit;
+import io.riskplane.v1.GateResult;
+import io.riskplane.v1.LaneRun;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
@@ -80,7 +85,7 @@ public final class EnvelopeDecoder implements Serializable {
             byte[] canonical = json ? e.toByteArray() : value;
             return new Decoded(Topics.kindName(e.getPayloadCase()), e.getEventId(), e.getSource(), eventTime, topic,
                     partition, offset, observedMillis, canonical, bookEvent(e, eventTime), policy(e, eventTime), order(e, eventTime),
-                    signal(e, eventTime), null);
+                    signal(e, eventTime), cursor(e, eventTime), laneRun(e, eventTime), null);
         } catch (InvalidInput bad) {
             return dead(value, topic, partition, offset, observedMillis, e.getEventId(), bad.reason, bad.getMessage());
         }
@@ -106,7 +111,7 @@ public final class EnvelopeDecoder implements Serializable {
         Order o = e.getOrder();
         return new OrderRecord(e.getEventId(), eventTime, o.getOrderId(), o.getOrg(), o.getStrategy(),
                 o.getInstrument(), o.getVenue(), o.getSide() == Side.BUY ? 1 : -1, o.getState().name(),
-                o.getQuantity(), o.getFilledQuantity(), o.getDecisionPrice(), o.getConfidence(),
+                o.getQuantity(), o.getFilledQuantity(), o.getDecisionPrice(), o.getLimitPrice(), o.getConfidence(),
                 o.getExpectedAdapter(), o.getActualAdapter(), o.getFallbackReason(), o.getErrorCategory().name(),
                 o.hasDecisionTime() ? ProtoTime.toMillis(o.getDecisionTime()) : 0,
                 o.hasAckTime() ? ProtoTime.toMillis(o.getAckTime()) : 0, o.getReduceOnly(), o.getExit(), o.getLane());
@@ -122,13 +127,37 @@ public final class EnvelopeDecoder implements Serializable {
                 s.getInstrument(), s.getStrategy(), s.getLane());
     }
 
+    private static CursorRecord cursor(Envelope e, long eventTime) {
+        if (!e.hasCursorCommit()) {
+            return null;
+        }
+        CursorCommit c = e.getCursorCommit();
+        return new CursorRecord(e.getEventId(), eventTime, c.getConsumerId(), c.getSource(),
+                c.hasCursorTime() ? ProtoTime.toMillis(c.getCursorTime()) : 0, c.getCursorSequence(), c.getLane());
+    }
+
+    private static LaneRunRecord laneRun(Envelope e, long eventTime) {
+        if (!e.hasLaneRun()) {
+            return null;
+        }
+        LaneRun r = e.getLaneRun();
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        for (GateResult g : r.getGatesList()) {
+            if (!g.getPassed()) {
+                failed.add(g.getGate());
+            }
+        }
+        return new LaneRunRecord(e.getEventId(), eventTime, r.getLane(), r.getRunId(), r.getOutcome().name(),
+                r.getPolicyVersion(), r.getOrg(), r.getStrategy(), java.util.List.copyOf(failed));
+    }
+
     private static PolicyRecord policy(Envelope e, long eventTime) {
         if (!e.hasRiskPolicy()) {
             return null;
         }
         RiskPolicy p = e.getRiskPolicy();
         return new PolicyRecord(p.getPolicyId(), p.getVersion(), p.getScope().getOrg(), p.getScope().getStrategy(),
-                p.getScope().getVenue(), p.getScope().getAdapter(), p.getCurrency(), p.getMaxDrawdown(),
+                p.getScope().getVenue(), p.getScope().getAdapter(), p.getScope().getLane(), p.getCurrency(), p.getMaxDrawdown(),
                 p.getMaxDrawdownFraction(), p.getMaxDailyLoss(), p.getCapitalBase(), p.getAutoResume(), eventTime,
                 e.getEventId(), new java.util.TreeMap<>(p.getThresholdsMap()));
     }
@@ -139,7 +168,7 @@ public final class EnvelopeDecoder implements Serializable {
         DeadLetterRecord dl = new DeadLetterRecord(id, reason, detail, value, topic, partition, offset, eventId,
                 observed);
         return new Decoded(Decoded.DEAD_LETTER_KIND, id, "", observed, topic, partition, offset, observed, value,
-                null, null, null, null, dl);
+                null, null, null, null, null, null, dl);
     }
 
     private static String truncate(String s) {

@@ -117,7 +117,8 @@ final class InputValidator {
         if (p.getVersion() <= 0) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy.version must be > 0");
         }
-        boolean pnlPolicy = p.getScope().getVenue().isEmpty() && p.getScope().getAdapter().isEmpty();
+        boolean pnlPolicy = p.getScope().getVenue().isEmpty() && p.getScope().getAdapter().isEmpty()
+                && p.getScope().getLane().isEmpty();
         if (pnlPolicy) {
             // A PnL policy without a drawdown limit would let losses run: the limit is mandatory.
             positive("risk_policy.max_drawdown", p.getMaxDrawdown());

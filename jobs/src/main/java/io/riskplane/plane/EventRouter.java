@@ -4,6 +4,9 @@ import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.LaneRunRecord;
+import io.riskplane.model.OrderRecord;
+import io.riskplane.staleness.StalenessInput;
 import io.riskplane.telemetry.ExecutionInput;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,6 +31,12 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
             new OutputTag<>("policies", TypeInformation.of(PolicyRecord.class));
     public static final OutputTag<ExecutionInput> EXECUTION =
             new OutputTag<>("execution", TypeInformation.of(ExecutionInput.class));
+    public static final OutputTag<OrderRecord> ORDERS =
+            new OutputTag<>("orders", TypeInformation.of(OrderRecord.class));
+    public static final OutputTag<StalenessInput> SIGNALS_AND_CURSORS =
+            new OutputTag<>("signals-and-cursors", TypeInformation.of(StalenessInput.class));
+    public static final OutputTag<LaneRunRecord> LANE_RUNS =
+            new OutputTag<>("lane-runs", TypeInformation.of(LaneRunRecord.class));
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRecord.class));
 
@@ -57,9 +66,17 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
         }
         if (d.order() != null) {
             ctx.output(EXECUTION, new ExecutionInput(d.order(), null, null, d.ingestMillis()));
+            ctx.output(ORDERS, d.order());
         }
         if (d.signal() != null) {
             ctx.output(EXECUTION, new ExecutionInput(null, null, d.signal(), d.ingestMillis()));
+            ctx.output(SIGNALS_AND_CURSORS, StalenessInput.of(d.signal()));
+        }
+        if (d.cursor() != null) {
+            ctx.output(SIGNALS_AND_CURSORS, StalenessInput.of(d.cursor()));
+        }
+        if (d.laneRun() != null) {
+            ctx.output(LANE_RUNS, d.laneRun());
         }
         if (d.policy() != null) {
             ctx.output(POLICIES, d.policy());

@@ -6,6 +6,10 @@ import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.clickhouse.ClickHouseSinks;
@@ -72,6 +76,35 @@ public final class ExternalSinks implements PlaneSinks {
         episodes.sinkTo(clickHouse.dislocations()).name("clickhouse dislocations").uid("clickhouse-dislocations");
         addDetectorOutputs(episodes.map(OutputJson::dislocationOutput).name("dislocations to lakehouse rows")
                 .uid("dislocation-lakehouse-rows"));
+    }
+
+    @Override
+    public void cursorStaleness(DataStream<CursorStaleness> rows) {
+        rows.sinkTo(clickHouse.cursorStaleness()).name("clickhouse cursor_staleness").uid("clickhouse-cursor-staleness");
+        addDetectorOutputs(rows.map(OutputJson::stalenessOutput).name("staleness to lakehouse rows")
+                .uid("staleness-lakehouse-rows"));
+    }
+
+    @Override
+    public void guardrailTrips(DataStream<GuardrailTrip> trips) {
+        trips.sinkTo(clickHouse.guardrailTrips()).name("clickhouse guardrail_trips").uid("clickhouse-guardrail-trips");
+        addDetectorOutputs(trips.map(OutputJson::tripOutput).name("guardrail trips to lakehouse rows")
+                .uid("guardrail-lakehouse-rows"));
+    }
+
+    @Override
+    public void conditionEvaluations(DataStream<ConditionEvaluation> evaluations) {
+        evaluations.sinkTo(clickHouse.conditionEvaluations()).name("clickhouse condition_evaluations")
+                .uid("clickhouse-condition-evaluations");
+        addDetectorOutputs(evaluations.map(OutputJson::conditionOutput).name("conditions to lakehouse rows")
+                .uid("condition-lakehouse-rows"));
+    }
+
+    @Override
+    public void laneRuns(DataStream<LaneRunEvaluation> evaluations) {
+        evaluations.sinkTo(clickHouse.laneRuns()).name("clickhouse lane_runs").uid("clickhouse-lane-runs");
+        addDetectorOutputs(evaluations.map(OutputJson::laneRunOutput).name("lane runs to lakehouse rows")
+                .uid("lane-run-lakehouse-rows"));
     }
 
     /** One Iceberg sink for every detector: a single committer per table, not one per detector. */

@@ -9,6 +9,10 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
@@ -30,6 +34,19 @@ public final class OutputJson {
     public static final String SLO_DETECTOR = "slo";
     public static final String DISLOCATIONS = "dislocations.jsonl";
     public static final String DISLOCATION_DETECTOR = "dislocation";
+    public static final String CURSOR_STALENESS = "cursor-staleness.jsonl";
+    public static final String CURSOR_STALENESS_DETECTOR = "cursor_staleness";
+    public static final String GUARDRAIL_TRIPS = "guardrail-trips.jsonl";
+    public static final String GUARDRAIL_DETECTOR = "guardrails";
+    public static final String CONDITION_EVALUATIONS = "condition-evaluations.jsonl";
+    public static final String CONDITION_DETECTOR = "sustained_conditions";
+    public static final String LANE_RUNS = "lane-runs.jsonl";
+    public static final String LANE_DETECTOR = "lane_runs";
+
+    /** Every replay output file, in the order `replay` lists them. */
+    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, PNL_SNAPSHOTS, DEAD_LETTERS,
+            EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS, GUARDRAIL_TRIPS,
+            CONDITION_EVALUATIONS, LANE_RUNS);
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -77,6 +94,42 @@ public final class OutputJson {
 
     public static DetectorOutput dislocationOutput(DislocationEpisode d) {
         return new DetectorOutput(d.episodeId(), DISLOCATION_DETECTOR, d.instrument(), reportedAt(d), json(d));
+    }
+
+    public static OutputLine staleness(CursorStaleness c) {
+        return new OutputLine(CURSOR_STALENESS, key(c.measuredAtMillis(), c.scopeKey()), json(c));
+    }
+
+    public static DetectorOutput stalenessOutput(CursorStaleness c) {
+        return new DetectorOutput(c.stalenessId(), CURSOR_STALENESS_DETECTOR, c.scopeKey(), c.measuredAtMillis(),
+                json(c));
+    }
+
+    public static OutputLine trip(GuardrailTrip t) {
+        return new OutputLine(GUARDRAIL_TRIPS, key(t.atMillis(), t.scopeKey() + "|" + t.tripId()), json(t));
+    }
+
+    public static DetectorOutput tripOutput(GuardrailTrip t) {
+        return new DetectorOutput(t.tripId(), GUARDRAIL_DETECTOR, t.scopeKey(), t.atMillis(), json(t));
+    }
+
+    public static OutputLine condition(ConditionEvaluation e) {
+        return new OutputLine(CONDITION_EVALUATIONS, key(e.sample().atMillis(), e.scopeKey() + "|"
+                + e.evaluationId()), json(e));
+    }
+
+    public static DetectorOutput conditionOutput(ConditionEvaluation e) {
+        return new DetectorOutput(e.evaluationId(), CONDITION_DETECTOR, e.scopeKey(), e.sample().atMillis(), json(e));
+    }
+
+    public static OutputLine laneRun(LaneRunEvaluation e) {
+        return new OutputLine(LANE_RUNS, key(e.run().eventTimeMillis(), e.run().lane() + "|" + e.evaluationId()),
+                json(e));
+    }
+
+    public static DetectorOutput laneRunOutput(LaneRunEvaluation e) {
+        return new DetectorOutput(e.evaluationId(), LANE_DETECTOR, e.run().lane(), e.run().eventTimeMillis(),
+                json(e));
     }
 
     /** The event time at which an episode was reported: its end when closed, else when it reached the minimum. */

@@ -2,6 +2,8 @@ package io.riskplane.plane;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.riskplane.dislocation.DislocationSettings;
+import io.riskplane.staleness.StalenessSettings;
+import io.riskplane.staleness.TradingCalendar;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -18,7 +20,7 @@ import java.util.Properties;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
-        Dislocation dislocation) {
+        Dislocation dislocation, Staleness staleness) {
 
     public record Kafka(String bootstrap, Map<String, String> properties, String groupId,
             String transactionalIdPrefix, Boolean createTopics, Integer partitions) {
@@ -52,6 +54,9 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     public record Dislocation(Double thresholdBps, Long minDurationMs, Long staleAfterMs, Double defaultFeeBps,
             Map<String, Double> venueFeeBps) {}
 
+    public record Staleness(Long tickMs, Long windowMs, Long lookbackMs, String defaultCalendar,
+            Map<String, String> laneCalendars) {}
+
     public PlaneOptions options() {
         PlaneOptions d = PlaneOptions.streaming();
         DislocationSettings ds = d.dislocation();
@@ -63,14 +68,26 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                     c.defaultFeeBps() == null ? ds.defaultFeeBps() : c.defaultFeeBps(),
                     c.venueFeeBps() == null ? Map.of() : Map.copyOf(c.venueFeeBps()));
         }
+        StalenessSettings ss = d.staleness();
+        if (staleness != null) {
+            Staleness c = staleness;
+            ss = new StalenessSettings(c.tickMs() == null ? ss.tickMillis() : c.tickMs(),
+                    c.windowMs() == null ? ss.windowMillis() : c.windowMs(),
+                    c.lookbackMs() == null ? ss.lookbackMillis() : c.lookbackMs(),
+                    c.defaultCalendar() == null ? ss.defaultCalendar() : c.defaultCalendar(),
+                    c.laneCalendars() == null ? Map.of() : Map.copyOf(c.laneCalendars()));
+            // Reject an unknown calendar name now, not at the first tick.
+            TradingCalendar.named(ss.defaultCalendar());
+            ss.laneCalendars().values().forEach(TradingCalendar::named);
+        }
         if (time == null) {
-            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds);
+            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
-                false, ds);
+                false, ds, ss);
     }
 
     public static PlaneConfig load(Path file) throws IOException {

@@ -1,6 +1,7 @@
 package io.riskplane.plane;
 
 import io.riskplane.dislocation.DislocationSettings;
+import io.riskplane.staleness.StalenessSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -9,18 +10,20 @@ import java.time.Duration;
  * deterministically; idleness lets a silent Kafka partition stop holding back the watermark (0 = off, as in
  * replay); maxFutureSkew rejects events stamped too far ahead of their receive time; dataDrivenWatermarks makes the
  * watermark move with the data only (replay), not on a wall-clock period (live); dislocation says when cross-venue
- * divergences count.
+ * divergences count; staleness
+ * says how consumer cursors are judged and which market calendar each lane follows.
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
-        boolean dataDrivenWatermarks, DislocationSettings dislocation) implements Serializable {
+        boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness)
+        implements Serializable {
 
     public static PlaneOptions streaming() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
-                DislocationSettings.defaults());
+                DislocationSettings.defaults(), StalenessSettings.defaults());
     }
 
     public static PlaneOptions replay() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
-                DislocationSettings.defaults());
+                DislocationSettings.defaults(), StalenessSettings.defaults());
     }
 }

@@ -7,6 +7,10 @@ import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Where the plane's outputs go. Production wires Kafka, ClickHouse and Iceberg; replay and tests plug in their own. */
@@ -24,6 +28,14 @@ public interface PlaneSinks {
     void sloEvaluations(DataStream<SloEvaluation> evaluations);
 
     void dislocations(DataStream<DislocationEpisode> episodes);
+
+    void cursorStaleness(DataStream<CursorStaleness> rows);
+
+    void guardrailTrips(DataStream<GuardrailTrip> trips);
+
+    void conditionEvaluations(DataStream<ConditionEvaluation> evaluations);
+
+    void laneRuns(DataStream<LaneRunEvaluation> evaluations);
 
     /** Called once after every output has been handed over, for sinks that combine streams. */
     default void finish() {}

@@ -48,8 +48,7 @@ public final class Replay {
         new RiskPlaneJob(source, output, options).build(env);
 
         Map<String, List<OutputLine>> byFile = new LinkedHashMap<>();
-        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
-                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS, OutputJson.DISLOCATIONS)) {
+        for (String f : OutputJson.FILES) {
             byFile.put(f, new ArrayList<>());
         }
         long collected = 0;

@@ -5,6 +5,10 @@ import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,6 +25,10 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> telemetry;
     private DataStream<OutputLine> slo;
     private DataStream<OutputLine> dislocations;
+    private DataStream<OutputLine> staleness;
+    private DataStream<OutputLine> trips;
+    private DataStream<OutputLine> conditions;
+    private DataStream<OutputLine> laneRuns;
 
     @Override
     public void rawEvents(DataStream<Decoded> events) {}
@@ -55,8 +63,29 @@ public final class ReplayOutput implements PlaneSinks {
         dislocations = d.map(OutputJson::dislocation).name("dislocation json");
     }
 
+    @Override
+    public void cursorStaleness(DataStream<CursorStaleness> rows) {
+        staleness = rows.map(OutputJson::staleness).name("cursor staleness json");
+    }
+
+    @Override
+    public void guardrailTrips(DataStream<GuardrailTrip> t) {
+        trips = t.map(OutputJson::trip).name("guardrail trip json");
+    }
+
+    @Override
+    public void conditionEvaluations(DataStream<ConditionEvaluation> e) {
+        conditions = e.map(OutputJson::condition).name("condition evaluation json");
+    }
+
+    @Override
+    public void laneRuns(DataStream<LaneRunEvaluation> e) {
+        laneRuns = e.map(OutputJson::laneRun).name("lane run json");
+    }
+
     /** All output lines, once the job graph is built. */
     public DataStream<OutputLine> lines() {
-        return controls.union(snapshots, deadLetters, telemetry, slo, dislocations);
+        return controls.union(snapshots, deadLetters, telemetry, slo, dislocations, staleness, trips, conditions,
+                laneRuns);
     }
 }

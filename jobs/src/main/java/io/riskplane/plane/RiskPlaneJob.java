@@ -17,6 +17,25 @@ import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
+import io.riskplane.guardrails.GuardrailInput;
+import io.riskplane.guardrails.GuardrailLevels;
+import io.riskplane.guardrails.GuardrailMonitor;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.ConditionSample;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
+import io.riskplane.model.LaneRunRecord;
+import io.riskplane.model.OrderRecord;
+import io.riskplane.rules.guardrails.GuardrailRule;
+import io.riskplane.rules.lanes.LaneFailureEvaluator;
+import io.riskplane.rules.lanes.LaneRollbackRule;
+import io.riskplane.rules.sustained.SustainedBreachEvaluator;
+import io.riskplane.rules.sustained.SustainedBreachRule;
+import io.riskplane.staleness.CursorStalenessDetector;
+import io.riskplane.staleness.SignalLagSamples;
+import io.riskplane.staleness.StalenessInput;
+import io.riskplane.telemetry.RouteFallbackRatio;
 import io.riskplane.rules.slo.SloEvaluator;
 import io.riskplane.rules.slo.SloRule;
 import io.riskplane.slo.ErrorBudgetBurn;
@@ -35,8 +54,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The plane's job graph: decode, route, position book per instrument, drawdown per strategy and per org, policy
- * evaluation, the drawdown kill-switch rule, and the sinks. The source and the sinks are constructor arguments so
+ * The plane's job graph: decode and route; position book, drawdown and the drawdown kill-switch; execution
+ * telemetry; SLOs and their halt/resume rules; cross-venue dislocations; guardrails with cooldowns and kill-switch;
+ * cursor staleness; sustained breaches (route fallback, signal lag) and lane rollbacks; and the sinks. The source and the sinks are constructor arguments so
  * that Kafka, a replay file and tests all run this same graph.
  */
 public final class RiskPlaneJob {
@@ -54,7 +74,9 @@ public final class RiskPlaneJob {
     public record Streams(DataStream<Decoded> raw, DataStream<PnlSnapshot> snapshots,
             DataStream<PolicyEvaluation> evaluations, DataStream<ControlRecord> controls,
             DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry,
-            DataStream<SloEvaluation> sloEvaluations, DataStream<DislocationEpisode> dislocations) {}
+            DataStream<SloEvaluation> sloEvaluations, DataStream<DislocationEpisode> dislocations,
+            DataStream<CursorStaleness> staleness, DataStream<GuardrailTrip> guardrailTrips,
+            DataStream<ConditionEvaluation> conditions, DataStream<LaneRunEvaluation> laneRuns) {}
 
     /** Data-driven watermarks (replay) advance in steps of at least this much event time. */
     static final long DATA_WATERMARK_STEP_MS = 100;
@@ -119,6 +141,39 @@ public final class RiskPlaneJob {
                 .process(new DislocationDetector(options.dislocation())).name("cross-venue dislocations")
                 .uid("dislocations");
 
+        DataStream<OrderRecord> orders = routed.getSideOutput(EventRouter.ORDERS);
+        DataStream<GuardrailTrip> trips = orders
+                .flatMap(new GuardrailLevels.Orders()).name("orders to guardrail levels").uid("guardrail-orders")
+                .union(facts.flatMap(new GuardrailLevels.Fills()).name("fills to guardrail levels")
+                        .uid("guardrail-fills"))
+                .keyBy(GuardrailInput::scopeKey)
+                .connect(policies.broadcast(GuardrailMonitor.POLICIES))
+                .process(new GuardrailMonitor()).name("guardrails").uid("guardrails");
+        controls = controls.union(GuardrailRule.apply(trips));
+
+        DataStream<CursorStaleness> staleness = routed.getSideOutput(EventRouter.SIGNALS_AND_CURSORS)
+                .keyBy(StalenessInput::source)
+                .process(new CursorStalenessDetector(options.staleness())).name("cursor staleness")
+                .uid("cursor-staleness");
+        DataStream<ConditionSample> routeFallback = orders
+                .filter(o -> o.isTerminal() && !o.expectedAdapter().isEmpty()).name("terminal routed orders")
+                .uid("terminal-routed-orders")
+                .keyBy(OrderRecord::expectedAdapter)
+                .process(new RouteFallbackRatio()).name("route fallback ratio").uid("route-fallback");
+        DataStream<ConditionSample> signalLag = staleness
+                .flatMap(new SignalLagSamples()).name("signal lag per lane").uid("signal-lag-samples");
+        DataStream<ConditionEvaluation> conditions = routeFallback.union(signalLag)
+                .keyBy(ConditionSample::scopeKey)
+                .connect(policies.broadcast(SustainedBreachEvaluator.POLICIES))
+                .process(new SustainedBreachEvaluator()).name("sustained breaches").uid("sustained-breaches");
+        controls = controls.union(SustainedBreachRule.apply(conditions));
+
+        DataStream<LaneRunEvaluation> laneRuns = routed.getSideOutput(EventRouter.LANE_RUNS)
+                .keyBy(LaneRunRecord::lane)
+                .connect(policies.broadcast(LaneFailureEvaluator.POLICIES))
+                .process(new LaneFailureEvaluator()).name("lane failures").uid("lane-failures");
+        controls = controls.union(LaneRollbackRule.apply(laneRuns));
+
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
                 .union(positions.getSideOutput(PositionBook.DUPLICATES));
 
@@ -129,9 +184,13 @@ public final class RiskPlaneJob {
         sinks.executionTelemetry(telemetry);
         sinks.sloEvaluations(sloEvaluations);
         sinks.dislocations(dislocations);
+        sinks.cursorStaleness(staleness);
+        sinks.guardrailTrips(trips);
+        sinks.conditionEvaluations(conditions);
+        sinks.laneRuns(laneRuns);
         sinks.finish();
         return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations,
-                dislocations);
+                dislocations, staleness, trips, conditions, laneRuns);
     }
 
     private WatermarkStrategy<Decoded> watermarks() {

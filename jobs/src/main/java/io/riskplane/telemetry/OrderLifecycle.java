@@ -101,7 +101,7 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
             latency = ts - known.decisionTimeMillis();
         }
         OrderRecord dims = known != null ? known : new OrderRecord(f.eventId(), ts, f.orderId(), f.org(),
-                f.strategy(), f.instrument(), f.venue(), f.side(), "", 0, 0, 0, Double.NaN, "", f.adapter(), "", "",
+                f.strategy(), f.instrument(), f.venue(), f.side(), "", 0, 0, 0, 0, Double.NaN, "", f.adapter(), "", "",
                 0, 0, false, false, "");
         out.collect(fact(ExecutionFact.FILL, f.eventId(), ts, dims, adapter(dims, f.adapter()), f.quantity(), 0,
                 slippage, latency, ingest));
@@ -140,6 +140,7 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
         return new OrderRecord(next.eventId(), next.eventTimeMillis(), next.orderId(), next.org(), next.strategy(),
                 next.instrument(), next.venue(), next.side(), next.state(), next.quantity(), next.filledQuantity(),
                 known.decisionPrice() > 0 ? known.decisionPrice() : next.decisionPrice(),
+                next.limitPrice() > 0 ? next.limitPrice() : known.limitPrice(),
                 next.confidence() > 0 ? next.confidence() : known.confidence(),
                 known.expectedAdapter().isEmpty() ? next.expectedAdapter() : known.expectedAdapter(),
                 next.actualAdapter().isEmpty() ? known.actualAdapter() : next.actualAdapter(),

@@ -55,8 +55,7 @@ class ReplayIT {
         Path b = p1b;
         Path c = p2;
         Replay.Result r = p2Result;
-        for (String f : List.of(OutputJson.CONTROL_EVENTS, OutputJson.PNL_SNAPSHOTS, OutputJson.DEAD_LETTERS,
-                OutputJson.EXECUTION_TELEMETRY, OutputJson.SLO_EVALUATIONS, OutputJson.DISLOCATIONS)) {
+        for (String f : OutputJson.FILES) {
             List<String> first = Files.readAllLines(a.resolve(f));
             assertThat(first).as(f).isNotEmpty();
             assertSameLines(f + " second run", first, Files.readAllLines(b.resolve(f)));

@@ -25,7 +25,7 @@ class OrderLifecycleTest {
 
     static OrderRecord order(String id, long t, String state, double filled, long ack, String expected,
             String actual, String reason, String error) {
-        return new OrderRecord(id, t, "o1", "acme", "s1", "BTC", "coinbase", 1, state, 2.0, filled, 100.0, 0.8,
+        return new OrderRecord(id, t, "o1", "acme", "s1", "BTC", "coinbase", 1, state, 2.0, filled, 100.0, 0, 0.8,
                 expected, actual, reason, error, 1_000, ack, false, false, "lane");
     }
 
@@ -60,12 +60,12 @@ class OrderLifecycleTest {
     @Test
     void sellBelowTheDecisionPriceIsACostAndARejectionCarriesItsCategory() throws Exception {
         OrderRecord decided = new OrderRecord("e1", 1_000, "o1", "acme", "s1", "BTC", "coinbase", -1, "DECIDED", 1,
-                0, 200, 0.5, "a", "a", "", "ERROR_CATEGORY_UNSPECIFIED", 1_000, 0, false, false, "");
+                0, 200, 0, 0.5, "a", "a", "", "ERROR_CATEGORY_UNSPECIFIED", 1_000, 0, false, false, "");
         in(h, decided);
         h.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "a", 1_100, "acme", "s1", "BTC",
                 "coinbase", -1, 0.5, 199.8, 0), null, 0), 1_100);
         OrderRecord rejected = new OrderRecord("e2", 1_200, "o1", "acme", "s1", "BTC", "coinbase", -1, "REJECTED", 1,
-                0.5, 0, 0, "", "", "", "VENUE_REJECT", 0, 0, false, false, "");
+                0.5, 0, 0, 0, "", "", "", "VENUE_REJECT", 0, 0, false, false, "");
         in(h, rejected);
         h.processWatermark(2_000);
         List<ExecutionFact> out = h.extractOutputValues();

@@ -18,6 +18,8 @@ public record Decoded(
         PolicyRecord policy,
         OrderRecord order,
         SignalRecord signal,
+        CursorRecord cursor,
+        LaneRunRecord laneRun,
         DeadLetterRecord deadLetter) {
 
     public static final String DEAD_LETTER_KIND = "dead_letter";

@@ -17,6 +17,7 @@ public record OrderRecord(
         double quantity,
         double filledQuantity,
         double decisionPrice,
+        double limitPrice,
         double confidence,
         String expectedAdapter,
         String actualAdapter,

@@ -11,6 +11,7 @@ public record PolicyRecord(
         String strategy,
         String venue,
         String adapter,
+        String lane,
         String currency,
         double maxDrawdown,
         double maxDrawdownFraction,
@@ -28,6 +29,11 @@ public record PolicyRecord(
     public double threshold(String name, double dflt) {
         Double v = thresholds == null ? null : thresholds.get(name);
         return v == null ? dflt : v;
+    }
+
+    /** A PnL (and guardrail) policy: scoped by org and strategy only, so it carries a drawdown limit. */
+    public boolean isPnlPolicy() {
+        return venue.isEmpty() && adapter.isEmpty() && lane.isEmpty();
     }
 
     public boolean hasThreshold(String name) {

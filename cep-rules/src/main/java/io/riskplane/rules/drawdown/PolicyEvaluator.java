@@ -61,7 +61,7 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
         PolicyRecord fallback = null;
         for (Map.Entry<String, PolicyRecord> e : all) {
             PolicyRecord p = e.getValue();
-            boolean pnlPolicy = p.venue().isEmpty() && p.adapter().isEmpty();
+            boolean pnlPolicy = p.isPnlPolicy();
             if (!pnlPolicy || !p.org().equals(s.org()) || p.effectiveMillis() > s.eventTimeMillis()) {
                 continue;
             }

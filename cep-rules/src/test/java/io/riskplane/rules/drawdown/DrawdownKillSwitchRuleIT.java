@@ -30,7 +30,7 @@ class DrawdownKillSwitchRuleIT {
     static PolicyEvaluation eval(long t, double dd, boolean breached, boolean enters) {
         PnlSnapshot s = new PnlSnapshot("pnl-" + t, PnlSnapshot.STRATEGY, "acme", "s1", t, "2026-11-20", -dd, 1, 0,
                 -dd, 0, 500, dd, null, -dd, 0, new String[] {"fill-" + t});
-        PolicyRecord p = new PolicyRecord("p", 3, "acme", "s1", "", "", "USD", 50, 0, 0, 0, false, 0, "e",
+        PolicyRecord p = new PolicyRecord("p", 3, "acme", "s1", "", "", "", "USD", 50, 0, 0, 0, false, 0, "e",
                 java.util.Map.of());
         return new PolicyEvaluation(s, p, breached, enters,
                 breached ? DrawdownReason.DRAWDOWN_LIMIT_BREACHED : DrawdownReason.WITHIN_LIMITS);

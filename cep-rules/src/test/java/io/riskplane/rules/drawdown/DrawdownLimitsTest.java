@@ -15,7 +15,7 @@ class DrawdownLimitsTest {
     }
 
     static PolicyRecord policy(double maxDd, double maxFraction, double maxDaily, double capital) {
-        return new PolicyRecord("p", 1, "acme", "s", "", "", "USD", maxDd, maxFraction, maxDaily, capital, false, 0, "e",
+        return new PolicyRecord("p", 1, "acme", "s", "", "", "", "USD", maxDd, maxFraction, maxDaily, capital, false, 0, "e",
                 java.util.Map.of());
     }
 

@@ -28,7 +28,7 @@ class PolicyEvaluatorTest {
     }
 
     static PolicyRecord policy(String id, long version, String strategy, double maxDd, long effective) {
-        return new PolicyRecord(id, version, "acme", strategy, "", "", "USD", maxDd, 0, 0, 0, false, effective,
+        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
                 "p" + version, java.util.Map.of());
     }
 

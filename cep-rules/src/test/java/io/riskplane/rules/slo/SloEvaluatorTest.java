@@ -25,7 +25,7 @@ class SloEvaluatorTest {
     }
 
     static PolicyRecord policy(String id, String venue, String adapter, boolean autoResume, Map<String, Double> t) {
-        return new PolicyRecord(id, 1, "*", "", venue, adapter, "", 0, 0, 0, 0, autoResume, 0, "e-" + id, t);
+        return new PolicyRecord(id, 1, "*", "", venue, adapter, "", "", 0, 0, 0, 0, autoResume, 0, "e-" + id, t);
     }
 
     static SloMeasurement age(long t, double ageMs) {

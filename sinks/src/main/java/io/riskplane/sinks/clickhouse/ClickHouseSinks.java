@@ -5,6 +5,12 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.ConditionSample;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
+import io.riskplane.model.LaneRunRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -209,6 +215,148 @@ public final class ClickHouseSinks implements Serializable {
         ps.setDouble(14, d.lowMid());
         ps.setDouble(15, d.feesBps());
         ps.setString(16, String.join(",", d.triggerEventIds()));
+    }
+
+    public JdbcSink<CursorStaleness> cursorStaleness() {
+        return JdbcSink.<CursorStaleness>builder()
+                .withQueryStatement("INSERT INTO riskplane.cursor_staleness (staleness_id, measured_at, measured_at_ms, "
+                        + "source, consumer_id, lane, calendar, session_open, tail_sequence, tail_signal_ms, "
+                        + "tail_event_ms, cursor_sequence, cursor_time_ms, signal_lag_s, cursor_lag_s, "
+                        + "cursor_ahead_of_stream, cursor_tail_stable, no_signals_in_window, ahead_streak, "
+                        + "tail_stable_streak, no_signals_streak, status, trigger_event_ids) VALUES (?, ?, ?, ?, ?, ?, "
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ClickHouseSinks::bindStaleness)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindStaleness(PreparedStatement ps, CursorStaleness c) throws SQLException {
+        ps.setString(1, c.stalenessId());
+        ps.setLong(2, Math.floorDiv(c.measuredAtMillis(), 1000L));
+        ps.setLong(3, c.measuredAtMillis());
+        ps.setString(4, c.source());
+        ps.setString(5, c.consumerId());
+        ps.setString(6, c.lane());
+        ps.setString(7, c.calendar());
+        ps.setInt(8, c.sessionOpen() ? 1 : 0);
+        ps.setLong(9, c.tailSequence());
+        ps.setLong(10, c.tailSignalMillis());
+        ps.setLong(11, c.tailEventMillis());
+        ps.setLong(12, c.cursorSequence());
+        ps.setLong(13, c.cursorTimeMillis());
+        setNullable(ps, 14, c.signalLagSeconds());
+        setNullable(ps, 15, c.cursorLagSeconds());
+        ps.setInt(16, c.cursorAheadOfStream() ? 1 : 0);
+        ps.setInt(17, c.cursorTailStable() ? 1 : 0);
+        ps.setInt(18, c.noSignalsInWindow() ? 1 : 0);
+        ps.setInt(19, c.aheadStreak());
+        ps.setInt(20, c.tailStableStreak());
+        ps.setInt(21, c.noSignalsStreak());
+        ps.setString(22, c.status());
+        ps.setString(23, String.join(",", c.triggerEventIds()));
+    }
+
+    public JdbcSink<GuardrailTrip> guardrailTrips() {
+        return JdbcSink.<GuardrailTrip>builder()
+                .withQueryStatement("INSERT INTO riskplane.guardrail_trips (trip_id, level, org, strategy, instrument, "
+                        + "check_name, tripped_at, tripped_at_ms, window_start_ms, value, limit_name, limit_value, "
+                        + "trips_in_window, trip_window_ms, cooldown_ms, cooldown_until_ms, kill_trips, enters_kill, "
+                        + "policy_id, policy_version, trigger_event_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?, ?, ?, ?, ?, ?, ?, ?)", ClickHouseSinks::bindTrip)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindTrip(PreparedStatement ps, GuardrailTrip t) throws SQLException {
+        ps.setString(1, t.tripId());
+        ps.setString(2, t.level());
+        ps.setString(3, t.org());
+        ps.setString(4, t.strategy());
+        ps.setString(5, t.instrument());
+        ps.setString(6, t.check());
+        ps.setLong(7, Math.floorDiv(t.atMillis(), 1000L));
+        ps.setLong(8, t.atMillis());
+        ps.setLong(9, t.windowStartMillis());
+        ps.setDouble(10, t.value());
+        ps.setString(11, t.limitName());
+        ps.setDouble(12, t.limit());
+        ps.setInt(13, t.tripsInWindow());
+        ps.setLong(14, t.tripWindowMillis());
+        ps.setLong(15, t.cooldownMillis());
+        ps.setLong(16, t.cooldownUntilMillis());
+        ps.setInt(17, t.killTrips());
+        ps.setInt(18, t.entersKill() ? 1 : 0);
+        ps.setString(19, t.policyId());
+        ps.setLong(20, t.policyVersion());
+        ps.setString(21, String.join(",", t.triggerEventIds()));
+    }
+
+    public JdbcSink<ConditionEvaluation> conditionEvaluations() {
+        return JdbcSink.<ConditionEvaluation>builder()
+                .withQueryStatement("INSERT INTO riskplane.condition_evaluations (evaluation_id, condition, org, "
+                        + "strategy, adapter, lane, source, evaluated_at, evaluated_at_ms, window_start_ms, value, "
+                        + "samples, detail, status, limit_name, limit_value, duration_ms, min_samples, "
+                        + "breach_since_ms, triggered, enters_trigger, policy_id, policy_version) VALUES (?, ?, ?, ?, "
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ClickHouseSinks::bindCondition)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindCondition(PreparedStatement ps, ConditionEvaluation e) throws SQLException {
+        ConditionSample s = e.sample();
+        ps.setString(1, e.evaluationId());
+        ps.setString(2, s.condition());
+        ps.setString(3, s.org());
+        ps.setString(4, s.strategy());
+        ps.setString(5, s.adapter());
+        ps.setString(6, s.lane());
+        ps.setString(7, s.source());
+        ps.setLong(8, Math.floorDiv(s.atMillis(), 1000L));
+        ps.setLong(9, s.atMillis());
+        ps.setLong(10, s.windowStartMillis());
+        setNullable(ps, 11, Double.isNaN(s.value()) ? null : s.value());
+        ps.setLong(12, s.samples());
+        ps.setString(13, s.detail());
+        ps.setString(14, e.status());
+        ps.setString(15, e.limitName());
+        setNullable(ps, 16, Double.isNaN(e.limit()) ? null : e.limit());
+        ps.setLong(17, e.durationMillis());
+        ps.setLong(18, e.minSamples());
+        ps.setLong(19, e.breachSinceMillis());
+        ps.setInt(20, e.triggered() ? 1 : 0);
+        ps.setInt(21, e.entersTrigger() ? 1 : 0);
+        ps.setString(22, e.policyId());
+        ps.setLong(23, e.policyVersion());
+    }
+
+    public JdbcSink<LaneRunEvaluation> laneRuns() {
+        return JdbcSink.<LaneRunEvaluation>builder()
+                .withQueryStatement("INSERT INTO riskplane.lane_runs (evaluation_id, lane, run_id, outcome, "
+                        + "lane_policy_version, org, strategy, failed_gates, run_at, run_at_ms, failures_in_window, "
+                        + "max_failures, window_ms, enters_rollback, rollback_target, policy_id, policy_version) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ClickHouseSinks::bindLaneRun)
+                .withExecutionOptions(execution())
+                .buildAtLeastOnce(connection());
+    }
+
+    static void bindLaneRun(PreparedStatement ps, LaneRunEvaluation e) throws SQLException {
+        LaneRunRecord r = e.run();
+        ps.setString(1, e.evaluationId());
+        ps.setString(2, r.lane());
+        ps.setString(3, r.runId());
+        ps.setString(4, r.outcome());
+        ps.setString(5, r.policyVersion());
+        ps.setString(6, r.org());
+        ps.setString(7, r.strategy());
+        ps.setString(8, String.join(",", r.failedGates()));
+        ps.setLong(9, Math.floorDiv(r.eventTimeMillis(), 1000L));
+        ps.setLong(10, r.eventTimeMillis());
+        ps.setInt(11, e.failures());
+        ps.setInt(12, e.maxFailures());
+        ps.setLong(13, e.windowMillis());
+        ps.setInt(14, e.entersRollback() ? 1 : 0);
+        ps.setString(15, e.rollbackTarget());
+        ps.setString(16, e.policyId());
+        ps.setLong(17, e.policyVersion());
     }
 
     /** {"k":v,...} with sorted keys; values are finite numbers. */
