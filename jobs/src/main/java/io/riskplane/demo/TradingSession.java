@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -54,6 +55,27 @@ public final class TradingSession {
     public static final Duration DISLOCATION = Duration.ofSeconds(30);
     public static final double DISLOCATION_PREMIUM = 0.005;
     /** nasdaq-ouch fills take 2-3 s from +50 to +58 min: the latency SLO halts the adapter (no auto-resume). */
+    /** alpha-feed goes silent: lane-momo's signal lag grows past its limit and the lane is halted. */
+    public static final Duration SIGNAL_GAP_OFFSET = Duration.ofMinutes(6);
+    public static final Duration SIGNAL_GAP = Duration.ofSeconds(90);
+    public static final String SIGNAL_SOURCE = "alpha-feed";
+    public static final String SIGNAL_LANE = "lane-momo";
+    /** shadow-momo commits a cursor five minutes past the stream tail (a clock bug): cursor_ahead_of_stream. */
+    public static final Duration CURSOR_AHEAD_OFFSET = Duration.ofMinutes(20);
+    /** A fat-fingered AAPL order reaches 2% through its decision price: a spread-cross guardrail trip. */
+    public static final Duration SPREAD_CROSS_OFFSET = Duration.ofMinutes(12);
+    /** kraken-rest's primary session is down: every order falls back until the route is rolled back. */
+    public static final String FALLBACK_ROUTE = "kraken-rest";
+    public static final Duration FALLBACK_FROM = Duration.ofMinutes(30);
+    public static final Duration FALLBACK_UNTIL = Duration.ofMinutes(40);
+    /** lane-pm moves to pm-v7, which fails every run: rollback to pm-v6 after the third failure. */
+    public static final String ROLLBACK_LANE = "lane-pm";
+    public static final Duration NEW_LANE_VERSION_AT = Duration.ofMinutes(45);
+    /** globex/pm-arb runs away three times: 25 orders in 5 s each, two minutes apart. */
+    public static final Duration RUNAWAY_OFFSET = Duration.ofMinutes(52);
+    public static final int RUNAWAY_BURSTS = 3;
+    public static final int RUNAWAY_ORDERS = 25;
+
     public static final String SLOW_ADAPTER = "nasdaq-ouch";
     public static final Duration SLOW_FROM = Duration.ofMinutes(50);
     public static final Duration SLOW_UNTIL = Duration.ofMinutes(58);
@@ -131,11 +153,24 @@ public final class TradingSession {
                         .setLifecycle(InstrumentLifecycle.ACTIVE).setMarketCalendar(in.calendar()))));
             }
         }
-        items.add(policy(ids, t0 - 60_000, "acme-default", 1, "acme", "*", 50_000, 0, 0));
+        // Guardrails ride on each org's default policy: acme caps spread cross and adverse selection, globex each
+        // strategy's order rate; cooldowns escalate and the third trip within 15 minutes kills.
+        items.add(policy(ids, t0 - 60_000, "acme-default", 1, "acme", "*", 50_000, 0, 0, ACME_GUARDRAILS));
+        // Lanes: signal lag limit and rollback on repeated failures; routes: fallback budget.
+        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                .setPolicyId("lanes-default").setVersion(1).setScope(Scope.newBuilder().setOrg("*").setLane("*"))
+                .putThresholds("signal_lag_max_s", 10).putThresholds("signal_lag_for_s", 30)
+                .putThresholds("lane_max_failures", 3).putThresholds("lane_failure_window_s", 900))));
+        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                .setPolicyId("routes-default").setVersion(1).setScope(Scope.newBuilder().setOrg("*").setAdapter("*"))
+                .putThresholds("fallback_ratio_budget", 0.5).putThresholds("fallback_budget_for_s", 120)
+                .putThresholds("fallback_min_samples", 5))));
         items.add(policy(ids, t0 - 60_000, "acme-momentum-btc", 1, "acme", INCIDENT_STRATEGY, INCIDENT_MAX_DRAWDOWN,
                 0, 0));
         items.add(policy(ids, t0 - 60_000, "acme-org", 1, "acme", "", 150_000, 0, 0));
-        items.add(policy(ids, t0 - 60_000, "globex-default", 1, "globex", "*", 5_000, 0, 0));
+        items.add(policy(ids, t0 - 60_000, "globex-default", 1, "globex", "*", 5_000, 0, 0, Map.of(
+                "max_orders_strategy", 20.0, "order_rate_window_s", 10.0, "cooldown_base_s", 30.0,
+                "cooldown_max_s", 300.0, "kill_trips", 3.0, "trip_window_s", 900.0)));
         items.add(policy(ids, t0 - 60_000, "globex-org", 1, "globex", "", 20_000, 0, 0));
         // SLO policies for every venue and every adapter (scope "*"), thresholds by name.
         items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
@@ -152,7 +187,7 @@ public final class TradingSession {
                 .putThresholds("resume_evaluations", 5))));
         // Hot reload: the risk desk tightens acme's default mid-session; it takes effect from its event time.
         items.add(policy(ids, t0 + Duration.ofMinutes(20).toMillis(), "acme-default", 2, "acme", "*", 40_000, 0.5,
-                30_000));
+                30_000, ACME_GUARDRAILS));
 
         // Quotes: a random walk per instrument, two venues a little apart, every second.
         long gapStart = t0 + QUOTE_GAP_OFFSET.toMillis();
@@ -214,24 +249,28 @@ public final class TradingSession {
                 long td = t + s * 113L;
                 boolean slow = st.adapter().equals(SLOW_ADAPTER) && t >= t0 + SLOW_FROM.toMillis()
                         && t < t0 + SLOW_UNTIL.toMillis();
-                items.addAll(order(ids, rnd, st, side, mid, td, orderNo, slow));
+                boolean forcedFallback = st.adapter().equals(FALLBACK_ROUTE) && t >= t0 + FALLBACK_FROM.toMillis()
+                        && t < t0 + FALLBACK_UNTIL.toMillis();
+                items.addAll(order(ids, rnd, st, side, mid, td, orderNo, slow, forcedFallback));
             }
         }
 
-        // Signals, cursor commits, probes and lane runs: the rest of the traffic the plane stores.
+        // Signals, cursor commits and probes: the rest of the traffic the plane stores.
         long seq = 0;
+        long signalGapStart = t0 + SIGNAL_GAP_OFFSET.toMillis();
+        long signalGapEnd = signalGapStart + SIGNAL_GAP.toMillis();
+        java.util.TreeMap<Long, long[]> sent = new java.util.TreeMap<>(); // event time -> {sequence, signal time}
         for (long t = t0; t < end; t += 2_000) {
             seq++;
             long st = t + 500;
             long sequence = seq;
-            items.add(item(ids, "alpha-feed", st, b -> b.setSignal(Signal.newBuilder().setSource("alpha-feed")
-                    .setSignalId("sig-" + sequence).setSequence(sequence)
-                    .setSignalTime(ProtoTime.fromMillis(st - 40)).setConfidence(round4(0.4 + 0.5 * rnd.nextDouble()))
-                    .setInstrument("CRYPTO:BTC-USD").setStrategy(INCIDENT_STRATEGY).setLane("lane-momo"))));
-            if (seq % 5 == 0) {
-                items.add(item(ids, "lane-momo", st + 100, b -> b.setCursorCommit(CursorCommit.newBuilder()
-                        .setConsumerId("lane-momo").setSource("alpha-feed").setCursorTime(ProtoTime.fromMillis(st))
-                        .setCursorSequence(sequence).setLane("lane-momo"))));
+            double confidence = round4(0.4 + 0.5 * rnd.nextDouble());
+            if (st < signalGapStart || st >= signalGapEnd) {
+                sent.put(st, new long[] {sequence, st - 40});
+                items.add(item(ids, SIGNAL_SOURCE, st, b -> b.setSignal(Signal.newBuilder().setSource(SIGNAL_SOURCE)
+                        .setSignalId("sig-" + sequence).setSequence(sequence)
+                        .setSignalTime(ProtoTime.fromMillis(st - 40)).setConfidence(confidence)
+                        .setInstrument("CRYPTO:BTC-USD").setStrategy(INCIDENT_STRATEGY).setLane(SIGNAL_LANE))));
             }
             if (seq % 15 == 0) {
                 for (String target : List.of("coinbase-fix", "kraken-rest", "nasdaq-ouch", "kalshi-api")) {
@@ -240,14 +279,35 @@ public final class TradingSession {
                             .setTarget(target).setProbe("order-entry-rtt").setLatencyMs(latency).setOk(true))));
                 }
             }
-            if (seq % 150 == 0) {
-                boolean ok = rnd.nextDouble() < 0.8;
-                long runNo = seq / 150;
-                items.add(item(ids, "lane-runner", st + 300, b -> b.setLaneRun(LaneRun.newBuilder().setLane("lane-pm")
-                        .setRunId("run-" + runNo).setOutcome(ok ? LaneOutcome.SUCCEEDED : LaneOutcome.FAILED)
-                        .addGates(GateResult.newBuilder().setGate("backtest-sharpe").setPassed(ok))
-                        .setPolicyVersion("pm-v7").setOrg("globex").setStrategy("pm-arb"))));
+        }
+        // Consumers commit every 10 s (lane-momo) and 30 s (shadow-momo) the newest signal they have read, one
+        // second behind the stream; shadow-momo's clock bug once puts its cursor five minutes past the tail.
+        long aheadAt = t0 + CURSOR_AHEAD_OFFSET.toMillis();
+        for (long t = t0 + 10_000; t < end; t += 10_000) {
+            var read = sent.floorEntry(t - 1_000);
+            if (read == null) {
+                continue;
             }
+            long cursorSeq = read.getValue()[0];
+            long cursorTime = read.getValue()[1];
+            long at = t + 150;
+            items.add(item(ids, SIGNAL_LANE, at, b -> b.setCursorCommit(CursorCommit.newBuilder()
+                    .setConsumerId(SIGNAL_LANE).setSource(SIGNAL_SOURCE).setCursorTime(ProtoTime.fromMillis(cursorTime))
+                    .setCursorSequence(cursorSeq).setLane(SIGNAL_LANE))));
+            if ((t - t0) % 30_000 == 0) {
+                boolean ahead = t == aheadAt;
+                items.add(item(ids, "shadow-momo", at + 50, b -> b.setCursorCommit(CursorCommit.newBuilder()
+                        .setConsumerId("shadow-momo").setSource(SIGNAL_SOURCE)
+                        .setCursorTime(ProtoTime.fromMillis(ahead ? cursorTime + 300_000 : cursorTime))
+                        .setCursorSequence(ahead ? cursorSeq + 150 : cursorSeq))));
+            }
+        }
+        items.addAll(laneRuns(ids, t0, end));
+        items.addAll(spreadCrossOrder(ids, t0 + SPREAD_CROSS_OFFSET.toMillis(),
+                midPath.get((int) SPREAD_CROSS_OFFSET.toSeconds())[indexOf("EQ:AAPL")]));
+        for (int burst = 0; burst < RUNAWAY_BURSTS; burst++) {
+            long bt = t0 + RUNAWAY_OFFSET.toMillis() + burst * 120_000L;
+            items.addAll(runaway(ids, bt, burst, midPath.get((int) ((bt - t0) / 1000))[indexOf("PM:FED-CUT-DEC")]));
         }
 
         items.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
@@ -256,12 +316,12 @@ public final class TradingSession {
     }
 
     private List<Item> order(Counter ids, Random rnd, Strategy st, Side side, double mid, long t, int orderNo,
-            boolean slowFills) {
+            boolean slowFills, boolean forcedFallback) {
         List<Item> out = new ArrayList<>();
         String orderId = st.name() + "-o" + orderNo;
         double qty = round4(st.clip() * (0.5 + rnd.nextDouble()));
         double decision = round(mid);
-        boolean fallback = rnd.nextDouble() < 0.1;
+        boolean fallback = rnd.nextDouble() < 0.1 || forcedFallback;
         Order.Builder base = Order.newBuilder().setOrderId(orderId).setClientOrderId("c-" + orderId)
                 .setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
                 .setVenue(venueOf(st.instrument())).setSide(side).setType(OrderType.LIMIT).setQuantity(qty)
@@ -363,11 +423,99 @@ public final class TradingSession {
     }
 
     private Item policy(Counter ids, long t, String id, long version, String org, String strategy, double maxDd,
-            double maxFraction, double maxDaily) {
+            double maxFraction, double maxDaily, Map<String, Double> thresholds) {
         return item(ids, "risk-desk", t, b -> b.setRiskPolicy(RiskPolicy.newBuilder().setPolicyId(id)
+                .putAllThresholds(thresholds)
                 .setVersion(version).setScope(Scope.newBuilder().setOrg(org).setStrategy(strategy))
                 .setCurrency("USD").setMaxDrawdown(maxDd).setMaxDrawdownFraction(maxFraction)
                 .setMaxDailyLoss(maxDaily).setCapitalBase(org.equals("acme") ? 1_000_000 : 100_000)));
+    }
+
+    private static final Map<String, Double> ACME_GUARDRAILS = Map.of("max_spread_cross_bps", 50.0,
+            "max_adverse_selection_bps", 200.0, "max_orders_strategy", 40.0, "order_rate_window_s", 10.0);
+
+    private Item policy(Counter ids, long t, String id, long version, String org, String strategy, double maxDd,
+            double maxFraction, double maxDaily) {
+        return policy(ids, t, id, version, org, strategy, maxDd, maxFraction, maxDaily, Map.of());
+    }
+
+    /** lane-pm: pm-v6 succeeds every 5 minutes; from NEW_LANE_VERSION_AT pm-v7 runs every 2 minutes and fails. */
+    private List<Item> laneRuns(Counter ids, long t0, long end) {
+        List<Item> out = new ArrayList<>();
+        long switchAt = t0 + NEW_LANE_VERSION_AT.toMillis();
+        int runNo = 0;
+        int v7Failures = 0;
+        for (long t = t0 + 300_300; t < end; ) {
+            runNo++;
+            boolean v7 = t >= switchAt && v7Failures < 3;
+            String run = "run-" + runNo;
+            String version = v7 ? "pm-v7" : "pm-v6";
+            boolean ok = !v7;
+            if (v7) {
+                v7Failures++;
+            }
+            out.add(item(ids, "lane-runner", t, b -> b.setLaneRun(LaneRun.newBuilder().setLane(ROLLBACK_LANE)
+                    .setRunId(run).setOutcome(ok ? LaneOutcome.SUCCEEDED : LaneOutcome.FAILED)
+                    .addGates(GateResult.newBuilder().setGate("backtest-sharpe").setPassed(ok)
+                            .setDetail(ok ? "" : "sharpe 0.4 < 1.0"))
+                    .addGates(GateResult.newBuilder().setGate("max-position").setPassed(true))
+                    .setPolicyVersion(version).setOrg("globex").setStrategy("pm-arb"))));
+            long next = t + 300_000;
+            if (t + 120_000 >= switchAt && v7Failures < 3) {
+                next = Math.max(switchAt + 300, t + 120_000);
+                if (t < switchAt) {
+                    next = switchAt + 300;
+                }
+            }
+            t = next;
+        }
+        return out;
+    }
+
+    /** A limit buy 2% through its decision price, cancelled unfilled: the spread-cross guardrail trips. */
+    private List<Item> spreadCrossOrder(Counter ids, long t, double mid) {
+        Strategy st = STRATEGIES.get(2);
+        double decision = round(mid);
+        Order.Builder base = Order.newBuilder().setOrderId("pairs-aapl-fat-finger").setOrg(st.org())
+                .setStrategy(st.name()).setInstrument(st.instrument()).setVenue(venueOf(st.instrument()))
+                .setSide(Side.BUY).setType(OrderType.LIMIT).setQuantity(2_000).setLimitPrice(round(decision * 1.02))
+                .setDecisionPrice(decision).setConfidence(0.55).setExpectedAdapter(st.adapter())
+                .setActualAdapter(st.adapter()).setLane(st.lane()).setDecisionTime(ProtoTime.fromMillis(t));
+        return cancelledOrder(ids, st, base, t);
+    }
+
+    /** One runaway burst of globex/pm-arb: RUNAWAY_ORDERS small limit orders in 5 s, each cancelled unfilled. */
+    private List<Item> runaway(Counter ids, long t, int burst, double mid) {
+        Strategy st = STRATEGIES.get(3);
+        List<Item> out = new ArrayList<>();
+        for (int i = 0; i < RUNAWAY_ORDERS; i++) {
+            long ot = t + i * 200L;
+            double decision = round(mid);
+            Order.Builder base = Order.newBuilder().setOrderId("pm-arb-runaway-" + burst + "-" + i)
+                    .setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
+                    .setVenue(venueOf(st.instrument())).setSide(i % 2 == 0 ? Side.BUY : Side.SELL)
+                    .setType(OrderType.LIMIT).setQuantity(10).setLimitPrice(decision).setDecisionPrice(decision)
+                    .setConfidence(0.51).setExpectedAdapter(st.adapter()).setActualAdapter(st.adapter())
+                    .setLane(st.lane()).setDecisionTime(ProtoTime.fromMillis(ot));
+            out.addAll(cancelledOrder(ids, st, base, ot));
+        }
+        return out;
+    }
+
+    private List<Item> cancelledOrder(Counter ids, Strategy st, Order.Builder base, long t) {
+        long submit = t + 5;
+        long ack = submit + 20;
+        long cancel = ack + 150;
+        return List.of(
+                item(ids, st.lane(), t, b -> b.setOrder(base.clone().setState(OrderState.DECIDED))),
+                item(ids, st.adapter(), submit, b -> b.setOrder(base.clone().setState(OrderState.SUBMITTED)
+                        .setPreviousState(OrderState.DECIDED).setSubmitTime(ProtoTime.fromMillis(submit)))),
+                item(ids, st.adapter(), ack, b -> b.setOrder(base.clone().setState(OrderState.ACKNOWLEDGED)
+                        .setPreviousState(OrderState.SUBMITTED).setSubmitTime(ProtoTime.fromMillis(submit))
+                        .setAckTime(ProtoTime.fromMillis(ack)))),
+                item(ids, st.adapter(), cancel, b -> b.setOrder(base.clone().setState(OrderState.CANCELED)
+                        .setPreviousState(OrderState.ACKNOWLEDGED).setSubmitTime(ProtoTime.fromMillis(submit))
+                        .setAckTime(ProtoTime.fromMillis(ack)))));
     }
 
     private static int indexOf(String instrument) {

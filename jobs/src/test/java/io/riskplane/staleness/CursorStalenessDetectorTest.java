@@ -1,0 +1,102 @@
+package io.riskplane.staleness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.model.ConditionSample;
+import io.riskplane.model.CursorRecord;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.SignalRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/** Each reason, its streak and both lags on a 5 s tick, computed by hand; silence only counts in session. */
+class CursorStalenessDetectorTest {
+    static final StalenessSettings SETTINGS = new StalenessSettings(5_000, 20_000, 10_000, "24x7",
+            Map.of("pairs", "NYSE"));
+
+    static StalenessInput signal(long seq, long at) {
+        return StalenessInput.of(new SignalRecord("s" + seq, at, "alpha", seq, at - 100, 0.5, "BTC", "momo", "momo"));
+    }
+
+    static StalenessInput cursor(String consumer, long at, long seq, long cursorTime, String lane) {
+        return StalenessInput.of(new CursorRecord("c" + at, at, consumer, "alpha", cursorTime, seq, lane));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, StalenessInput, CursorStaleness> harness() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CursorStalenessDetector(SETTINGS),
+                StalenessInput::source, Types.STRING);
+    }
+
+    @Test
+    void reasonsStreaksAndLags() throws Exception {
+        var h = harness();
+        long base = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli(); // a Saturday: 24x7 does not care
+        h.processElement(signal(1, base + 1_000), base + 1_000);
+        h.processElement(signal(2, base + 3_000), base + 3_000);
+        h.processElement(cursor("momo", base + 3_500, 2, base + 2_900, "momo"), base + 3_500);
+        // shadow's cursor is 12 s past the tail (signal time 2.9 s): more than the 10 s lookback.
+        h.processElement(cursor("shadow", base + 3_600, 9, base + 14_900, ""), base + 3_600);
+        h.processWatermark(base + 25_000); // the source is silent from 3 s on
+        List<CursorStaleness> out = h.extractOutputValues();
+        List<String> rows = new ArrayList<>();
+        for (CursorStaleness r : out) {
+            rows.add(String.format("%d %s lag=%.1f cur=%.1f ahead=%s/%d stable=%s/%d silent=%s/%d %s",
+                    (r.measuredAtMillis() - base) / 1000, r.consumerId(), r.signalLagSeconds(), r.cursorLagSeconds(),
+                    r.cursorAheadOfStream(), r.aheadStreak(), r.cursorTailStable(), r.tailStableStreak(),
+                    r.noSignalsInWindow(), r.noSignalsStreak(), r.status()));
+        }
+        // signal lag = tick - 2.9 s; momo's cursor is at the tail (cursor lag 0), stable from the second tick on
+        // (the tail did not move since the previous tick); silence since 3 s reaches the 20 s window at 25 s.
+        assertThat(rows).containsExactly(
+                "5 momo lag=2.1 cur=0.0 ahead=false/0 stable=false/0 silent=false/0 OK",
+                "5 shadow lag=2.1 cur=-12.0 ahead=true/1 stable=false/0 silent=false/0 STALE",
+                "10 momo lag=7.1 cur=0.0 ahead=false/0 stable=true/1 silent=false/0 STALE",
+                "10 shadow lag=7.1 cur=-12.0 ahead=true/2 stable=true/1 silent=false/0 STALE",
+                "15 momo lag=12.1 cur=0.0 ahead=false/0 stable=true/2 silent=false/0 STALE",
+                "15 shadow lag=12.1 cur=-12.0 ahead=true/3 stable=true/2 silent=false/0 STALE",
+                "20 momo lag=17.1 cur=0.0 ahead=false/0 stable=true/3 silent=false/0 STALE",
+                "20 shadow lag=17.1 cur=-12.0 ahead=true/4 stable=true/3 silent=false/0 STALE",
+                "25 momo lag=22.1 cur=0.0 ahead=false/0 stable=true/4 silent=true/1 STALE",
+                "25 shadow lag=22.1 cur=-12.0 ahead=true/5 stable=true/4 silent=true/1 STALE");
+        assertThat(out.get(0).triggerEventIds()).containsExactly("s2", "c" + (base + 3_500));
+
+        // A new signal moves the tail: streaks of the reasons that cleared go back to 0.
+        h.processElement(signal(3, base + 26_000), base + 26_000);
+        h.processWatermark(base + 30_000);
+        CursorStaleness momo = h.extractOutputValues().get(10);
+        assertThat(momo.consumerId()).isEqualTo("momo");
+        assertThat(momo.cursorLagSeconds()).isEqualTo(23.0); // tail signal 25.9 s, cursor 2.9 s
+        assertThat(momo.tailStableStreak()).isZero();
+        assertThat(momo.noSignalsStreak()).isZero();
+        assertThat(momo.status()).isEqualTo(CursorStaleness.OK);
+    }
+
+    @Test
+    void outsideTheSessionSilenceIsExpectedAndTheLagSampleIsNotEvidence() throws Exception {
+        var h = harness();
+        long close = Instant.parse("2026-11-20T21:00:00Z").toEpochMilli(); // 16:00 New York, Friday
+        h.processElement(signal(1, close - 7_000), close - 7_000);
+        h.processElement(cursor("pairs", close - 6_500, 1, close - 7_100, "pairs"), close - 6_500);
+        h.processWatermark(close + 60_000);
+        List<CursorStaleness> out = h.extractOutputValues();
+        assertThat(out.get(0).sessionOpen()).isTrue();
+        assertThat(out.get(out.size() - 1).sessionOpen()).isFalse();
+        assertThat(out).filteredOn(r -> !r.sessionOpen())
+                .allMatch(r -> !r.noSignalsInWindow() && !r.cursorTailStable()
+                        && CursorStaleness.SESSION_CLOSED.equals(r.status()));
+        List<ConditionSample> samples = new ArrayList<>();
+        var collector = new org.apache.flink.api.common.functions.util.ListCollector<>(samples);
+        for (CursorStaleness r : out) {
+            new SignalLagSamples().flatMap(r, collector);
+        }
+        assertThat(samples.get(0).value()).isEqualTo(2.1);
+        assertThat(samples.get(samples.size() - 1).value()).isNaN();
+        assertThat(samples).allMatch(s -> s.lane().equals("pairs"));
+    }
+}
