@@ -156,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         List<ControlEvent> sorted = controls.stream().map(Envelope::getControl)
                 .sorted(Comparator.comparingLong(c -> c.getDecidedAt().getSeconds())).toList();
         for (ControlEvent c : sorted) {
-            System.out.printf("  %s %-11s %-16s %s%n", Instant.ofEpochSecond(c.getDecidedAt().getSeconds()),
+            System.out.printf("  %s %-11s %-26s %s%n", Instant.ofEpochSecond(c.getDecidedAt().getSeconds()),
                     c.getKind(), c.getReasonCode(), c.getEvidence().getSummary());
         }
         ControlEvent c = sorted.stream().filter(e -> e.getRuleId().equals("pnl.drawdown.kill-switch")).findFirst()
@@ -188,8 +188,9 @@ final class DemoCommand implements Callable<Integer> {
 
         System.out.println("\n=== ClickHouse rows (FINAL) ===");
         for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters", "execution_telemetry",
-                "slo_evaluations", "dislocations")) {
-            System.out.printf("  riskplane.%-15s %,10d%n", t,
+                "slo_evaluations", "dislocations", "cursor_staleness", "guardrail_trips", "condition_evaluations",
+                "lane_runs")) {
+            System.out.printf("  riskplane.%-21s %,10d%n", t,
                     ch.count("SELECT count() FROM riskplane." + t + " FINAL"));
         }
         System.out.println("\n=== Iceberg rows (" + plane.warehouse + ") ===");

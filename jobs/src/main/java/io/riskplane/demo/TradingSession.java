@@ -303,10 +303,16 @@ public final class TradingSession {
             }
         }
         items.addAll(laneRuns(ids, t0, end));
-        items.addAll(spreadCrossOrder(ids, t0 + SPREAD_CROSS_OFFSET.toMillis(),
-                midPath.get((int) SPREAD_CROSS_OFFSET.toSeconds())[indexOf("EQ:AAPL")]));
+        // Shorter sessions (tests) keep only the incidents that fit.
+        if (SPREAD_CROSS_OFFSET.compareTo(length) < 0) {
+            items.addAll(spreadCrossOrder(ids, t0 + SPREAD_CROSS_OFFSET.toMillis(),
+                    midPath.get((int) SPREAD_CROSS_OFFSET.toSeconds())[indexOf("EQ:AAPL")]));
+        }
         for (int burst = 0; burst < RUNAWAY_BURSTS; burst++) {
             long bt = t0 + RUNAWAY_OFFSET.toMillis() + burst * 120_000L;
+            if (bt + RUNAWAY_ORDERS * 200L >= end) {
+                break;
+            }
             items.addAll(runaway(ids, bt, burst, midPath.get((int) ((bt - t0) / 1000))[indexOf("PM:FED-CUT-DEC")]));
         }
 

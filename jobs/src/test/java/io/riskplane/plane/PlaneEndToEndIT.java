@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PlaneEndToEndIT {
     static final Duration DEADLINE = Duration.ofMinutes(4);
     /** Drawdown kill-switch, quote-stale halt and its resume, adapter latency halt (see TradingSession). */
-    static final int EXPECTED_CONTROLS = 4;
+    static final int EXPECTED_CONTROLS = 11;
 
     @TempDir
     static Path dir;
@@ -115,6 +115,13 @@ class PlaneEndToEndIT {
                     .isGreaterThan(0);
             assertThat(plane.clickhouse.query("SELECT status, instrument, high_venue FROM riskplane.dislocations FINAL "
                     + "ORDER BY status")).isEqualTo("CLOSED\tCRYPTO:BTC-USD\tcoinbase\nOPEN\tCRYPTO:BTC-USD\tcoinbase\n");
+            awaitTrue("guardrail trips, lane runs, staleness and condition rows in ClickHouse",
+                    () -> count("SELECT count() FROM riskplane.guardrail_trips FINAL") == 4
+                            && count("SELECT count() FROM riskplane.lane_runs FINAL WHERE enters_rollback = 1") == 1
+                            && count("SELECT count() FROM riskplane.cursor_staleness FINAL "
+                                    + "WHERE cursor_ahead_of_stream = 1") > 0
+                            && count("SELECT count() FROM riskplane.condition_evaluations FINAL "
+                                    + "WHERE enters_trigger = 1") == 2);
             // Kafka timestamps are real: the live path measures ingest latency, replay cannot.
             assertThat(count("SELECT count() FROM riskplane.execution_telemetry FINAL "
                     + "WHERE ingest_latency_p50_ms IS NOT NULL")).isGreaterThan(0);

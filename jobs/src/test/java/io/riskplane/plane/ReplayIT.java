@@ -194,6 +194,99 @@ class ReplayIT {
         assertThat(adapter.getEvidence().getTriggerEventIdsCount()).isGreaterThanOrEqualTo(3);
     }
 
+    @Test
+    void everyRuleFiresExactlyWhereTheScenarioSaysItShould() throws Exception {
+        List<ControlEvent> controls = new ArrayList<>();
+        for (String line : Files.readAllLines(p2.resolve(OutputJson.CONTROL_EVENTS))) {
+            controls.add(EnvelopeJson.parse(line).getControl());
+        }
+        assertThat(controls).extracting(ControlEvent::getRuleId).containsExactlyInAnyOrder(
+                "signal.lag.halt-lanes", "guardrail.trip.cooldown", "slo.breach.kill-switch", "slo.recovery.resume",
+                "route.fallback.rollback", "pnl.drawdown.kill-switch", "lane.failures.rollback",
+                "guardrail.trip.cooldown", "slo.breach.kill-switch", "guardrail.trip.cooldown",
+                "guardrail.repeat.kill-switch");
+        long t0 = TradingSession.DEFAULT_START.toEpochMilli();
+
+        // Signal lag: independently, ticks every 5 s, lag = tick - newest alpha-feed signal time; the first tick
+        // over 10 s opens the run and the lane halts at the first tick at least 30 s after it.
+        List<long[]> signals = new ArrayList<>(); // {event time, signal time}
+        for (TradingSession.Item i : items) {
+            Envelope e = i.envelope();
+            if (e != null && e.hasSignal()) {
+                signals.add(new long[] {i.eventTimeMillis(), e.getSignal().getSignalTime().getSeconds() * 1000
+                        + e.getSignal().getSignalTime().getNanos() / 1_000_000});
+            }
+        }
+        long since = -1;
+        long expectedHalt = -1;
+        for (long tick = (signals.get(0)[0] / 5000 + 1) * 5000; expectedHalt < 0; tick += 5000) {
+            long newest = Long.MIN_VALUE;
+            for (long[] s : signals) {
+                if (s[0] <= tick) {
+                    newest = Math.max(newest, s[1]);
+                }
+            }
+            boolean breach = tick - newest > 10_000;
+            since = breach ? (since < 0 ? tick : since) : -1;
+            if (since >= 0 && tick - since >= 30_000) {
+                expectedHalt = tick;
+            }
+        }
+        ControlEvent lag = only(controls, "signal.lag.halt-lanes");
+        assertThat(millis(lag)).isEqualTo(expectedHalt);
+        assertThat(lag.getScope().getLane()).isEqualTo(TradingSession.SIGNAL_LANE);
+
+        // Lane rollback: at the third FAILED lane-pm run, reverting to the version used before the failing one.
+        List<Long> failures = new ArrayList<>();
+        String before = "";
+        String failing = "";
+        for (TradingSession.Item i : items) {
+            Envelope e = i.envelope();
+            if (e != null && e.hasLaneRun() && e.getLaneRun().getOutcome() == io.riskplane.v1.LaneOutcome.FAILED) {
+                failures.add(i.eventTimeMillis());
+                failing = e.getLaneRun().getPolicyVersion();
+            } else if (e != null && e.hasLaneRun() && failures.isEmpty()) {
+                before = e.getLaneRun().getPolicyVersion();
+            }
+        }
+        ControlEvent rollback = only(controls, "lane.failures.rollback");
+        assertThat(millis(rollback)).isEqualTo(failures.get(2));
+        assertThat(rollback.getRollbackTarget()).isEqualTo(before).isNotEqualTo(failing);
+        assertThat(rollback.getAction()).isEqualTo(io.riskplane.v1.ControlAction.DISABLE_LANE);
+
+        // Route fallback: the route is disabled within the forced-fallback period plus the 5-minute window.
+        ControlEvent route = only(controls, "route.fallback.rollback");
+        assertThat(route.getScope().getAdapter()).isEqualTo(TradingSession.FALLBACK_ROUTE);
+        assertThat(millis(route)).isBetween(t0 + TradingSession.FALLBACK_FROM.toMillis() + 120_000,
+                t0 + TradingSession.FALLBACK_UNTIL.toMillis() + 5 * 60_000);
+
+        // Guardrails: the fat finger cools acme/pairs-aapl down for 30 s; the runaway bursts cool globex/pm-arb
+        // down for 30 s then 60 s, and the third burst kills it. Each trip is the 21st order of its burst.
+        List<ControlEvent> guard = controls.stream().filter(c -> c.getRuleId().startsWith("guardrail.")).toList();
+        assertThat(guard).extracting(c -> c.getReasonCode() + "@" + (millis(c) - t0)).containsExactly(
+                "GUARDRAIL_SPREAD_CROSS@" + (TradingSession.SPREAD_CROSS_OFFSET.toMillis() + 5),
+                "GUARDRAIL_ORDER_RATE@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 20 * 200 + 5),
+                "GUARDRAIL_ORDER_RATE@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 120_000 + 20 * 200 + 5),
+                "GUARDRAIL_REPEATED_TRIPS@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 240_000 + 20 * 200 + 5));
+        assertThat(guard).extracting(c -> c.hasExpiresAt() ? (millis(c.getExpiresAt()) - millis(c)) / 1000 : -1)
+                .containsExactly(30L, 30L, 60L, -1L);
+
+        // Cursor staleness saw every reason: the silence (tail stable, no signals) and shadow-momo's bad cursor.
+        String rows = Files.readString(p2.resolve(OutputJson.CURSOR_STALENESS));
+        assertThat(rows).contains("\"cursor_ahead_of_stream\":true", "\"cursor_tail_stable\":true",
+                "\"no_signals_in_window\":true");
+    }
+
+    private static ControlEvent only(List<ControlEvent> controls, String ruleId) {
+        List<ControlEvent> matching = controls.stream().filter(c -> c.getRuleId().equals(ruleId)).toList();
+        assertThat(matching).as(ruleId).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static long millis(com.google.protobuf.Timestamp t) {
+        return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+    }
+
     /** Names the first differing line instead of dumping whole files. */
     private static void assertSameLines(String what, List<String> expected, List<String> actual) {
         for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
