@@ -16,7 +16,7 @@ import org.apache.flink.util.Collector;
  * kept (keyed policyId@version), so a subclass looks up the version in force at each input's event time: a new version
  * takes effect from its own event time without a restart, and a replay applies exactly the versions that were in
  * force. Inputs wait for the watermark so that a policy and an input racing on different channels are always applied
- * in event-time order; an input already behind the watermark is judged on arrival.
+ * in event-time order; an input already behind the watermark is judged on arrival and counted in late_events.
  */
 public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProcessFunction<String, I, PolicyRecord, O> {
     private static final long serialVersionUID = 1L;
@@ -29,6 +29,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     private final MapStateDescriptor<String, PolicyRecord> policiesDescriptor;
     private final EventTimeBuffer<I> buffer;
     private transient Counter policyVersions;
+    private transient Counter lateInputs;
 
     protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
             TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
@@ -51,6 +52,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     public void open(OpenContext openContext) throws Exception {
         buffer.open(getRuntimeContext());
         policyVersions = getRuntimeContext().getMetricGroup().counter("policy_versions_received");
+        lateInputs = getRuntimeContext().getMetricGroup().counter("late_events");
     }
 
     @Override
@@ -63,6 +65,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     public void processElement(I input, ReadOnlyContext ctx, Collector<O> out) throws Exception {
         long ts = timestampOf(input);
         if (ts <= ctx.timerService().currentWatermark()) {
+            lateInputs.inc();
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
         } else {
             buffer.add(ts, input, ctx.timerService());
