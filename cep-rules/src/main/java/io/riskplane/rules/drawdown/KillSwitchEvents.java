@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /** Builds the drawdown kill-switch control event with its evidence. Everything in it derives from event data. */
 public final class KillSwitchEvents {
-    public static final String PLANE_SOURCE = "riskplane";
+    public static final String PLANE_SOURCE = io.riskplane.rules.ControlEvents.PLANE_SOURCE;
 
     private KillSwitchEvents() {}
 
@@ -111,10 +111,10 @@ public final class KillSwitchEvents {
     }
 
     private static Metric metric(String name, double value, String unit) {
-        return Metric.newBuilder().setName(name).setValue(value).setUnit(unit).build();
+        return io.riskplane.rules.ControlEvents.metric(name, value, unit);
     }
 
     private static Threshold threshold(String name, double limit, String unit) {
-        return Threshold.newBuilder().setName(name).setLimit(limit).setUnit(unit).setComparison(">=").build();
+        return io.riskplane.rules.ControlEvents.threshold(name, limit, unit, ">=");
     }
 }

@@ -1,19 +1,19 @@
 package io.riskplane.rules.slo;
 
+import static io.riskplane.rules.ControlEvents.metric;
+import static io.riskplane.rules.ControlEvents.threshold;
+
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
-import io.riskplane.rules.drawdown.KillSwitchEvents;
+import io.riskplane.rules.ControlEvents;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
-import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Evidence;
-import io.riskplane.v1.Metric;
 import io.riskplane.v1.Scope;
-import io.riskplane.v1.Threshold;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -71,13 +71,11 @@ public final class SloControlEvents {
         for (Map.Entry<String, Double> d : new TreeMap<>(m.values()).entrySet()) {
             ev.addMetrics(metric(d.getKey(), d.getValue(), "count"));
         }
-        ev.addThresholds(Threshold.newBuilder().setName(e.thresholdName()).setLimit(e.threshold()).setUnit(unit)
-                .setComparison(m.slo().equals(SloMeasurement.ERROR_BUDGET_BURN) ? "target" : ">"));
+        ev.addThresholds(threshold(e.thresholdName(), e.threshold(), unit,
+                m.slo().equals(SloMeasurement.ERROR_BUDGET_BURN) ? "target" : ">"));
         ev.addThresholds(resume
-                ? Threshold.newBuilder().setName(SloJudge.RESUME_EVALUATIONS).setLimit(e.resumeEvaluations())
-                        .setUnit("evaluations").setComparison(">=")
-                : Threshold.newBuilder().setName(SloJudge.CONFIRM_EVALUATIONS).setLimit(e.confirmEvaluations())
-                        .setUnit("evaluations").setComparison(">="));
+                ? threshold(SloJudge.RESUME_EVALUATIONS, e.resumeEvaluations(), "evaluations", ">=")
+                : threshold(SloJudge.CONFIRM_EVALUATIONS, e.confirmEvaluations(), "evaluations", ">="));
         ev.setSummary(resume
                 ? String.format(Locale.ROOT, "%s healthy on %s for %d consecutive evaluations: trading resumed "
                         + "(policy %s v%d allows auto-resume)", who, m.slo(), e.healthyStreak(), e.policyId(),
@@ -86,7 +84,7 @@ public final class SloControlEvents {
                         + "halted (policy %s v%d)", who, m.slo(), comparison(e, unit), e.breachStreak(), e.policyId(),
                         e.policyVersion()));
 
-        ControlEvent.Builder c = ControlEvent.newBuilder()
+        ControlEvent c = ControlEvent.newBuilder()
                 .setControlId(controlId)
                 .setKind(resume ? ControlKind.RESUME : ControlKind.KILL_SWITCH)
                 .setAction(resume ? ControlAction.RESUME_TRADING : ControlAction.HALT_NEW_ENTRIES)
@@ -97,10 +95,9 @@ public final class SloControlEvents {
                 .setPolicyId(e.policyId())
                 .setPolicyVersion(e.policyVersion())
                 .setEvidence(ev)
-                .setDecidedAt(ProtoTime.fromMillis(m.measuredAtMillis()));
-        Envelope env = Envelope.newBuilder().setEventId(controlId).setSource(KillSwitchEvents.PLANE_SOURCE)
-                .setEventTime(ProtoTime.fromMillis(m.measuredAtMillis())).setControl(c).build();
-        return new ControlRecord(controlId, e.scopeKey(), m.measuredAtMillis(), ruleId, env.toByteArray());
+                .setDecidedAt(ProtoTime.fromMillis(m.measuredAtMillis()))
+                .build();
+        return ControlEvents.record(c, e.scopeKey());
     }
 
     private static String comparison(SloEvaluation e, String unit) {
@@ -113,7 +110,4 @@ public final class SloControlEvents {
         return String.format(Locale.ROOT, f + " > " + f, m.value(), e.threshold());
     }
 
-    private static Metric metric(String name, double value, String unit) {
-        return Metric.newBuilder().setName(name).setValue(value).setUnit(unit).build();
-    }
 }

@@ -1,6 +1,7 @@
 package io.riskplane.rules.slo;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SloEvaluation;
@@ -108,27 +109,9 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
      * the highest version, the policy id.
      */
     static PolicyRecord policyInForce(SloMeasurement m, Iterable<Map.Entry<String, PolicyRecord>> all) {
-        String name = SloJudge.thresholdName(m.slo());
         boolean venueScope = SloMeasurement.VENUE_INSTRUMENT.equals(m.scopeType());
-        PolicyRecord best = null;
-        int bestRank = -1;
-        for (Map.Entry<String, PolicyRecord> e : all) {
-            PolicyRecord p = e.getValue();
-            if (p.effectiveMillis() > m.measuredAtMillis() || !p.hasThreshold(name)) {
-                continue;
-            }
-            String scoped = venueScope ? p.venue() : p.adapter();
-            String wanted = venueScope ? m.venue() : m.adapter();
-            int rank = scoped.equals(wanted) ? 1 : "*".equals(scoped) ? 0 : -1;
-            if (rank < 0) {
-                continue;
-            }
-            if (best == null || rank > bestRank || (rank == bestRank && RECENCY.compare(p, best) > 0)) {
-                best = p;
-                bestRank = rank;
-            }
-        }
-        return best;
+        return PolicyScopes.inForce(all, m.measuredAtMillis(), SloJudge.thresholdName(m.slo()),
+                p -> PolicyScopes.named(venueScope ? p.venue() : p.adapter(), venueScope ? m.venue() : m.adapter()));
     }
 
 }
