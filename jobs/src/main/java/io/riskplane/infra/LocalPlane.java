@@ -26,6 +26,11 @@ public final class LocalPlane implements AutoCloseable {
     public final JobClient job;
     public final PlaneConfig config;
 
+    /** Where Flink's Prometheus reporter serves the plane's metrics. */
+    public String metricsUrl() {
+        return "http://localhost:" + config.flink().metricsPort() + "/metrics";
+    }
+
     private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
             JobClient job, PlaneConfig config) {
         this.kafka = kafka;
@@ -60,6 +65,7 @@ public final class LocalPlane implements AutoCloseable {
             progress.accept(String.format("ClickHouse server at %s (data in %s), ready in %.1f s", ch.httpUrl(),
                     ch.directory(), (System.nanoTime() - t) / 1e9));
 
+            int metricsPort = EmbeddedKafka.freePort();
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
                     new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), "riskplane", "riskplane-control",
@@ -67,13 +73,14 @@ public final class LocalPlane implements AutoCloseable {
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, 2000, 500L),
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, 1000L, workDir.resolve("checkpoints").toAbsolutePath().toUri()
-                            .toString(), "hashmap", webUiPort),
+                            .toString(), "hashmap", webUiPort, metricsPort),
                     null, null, null);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
             progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),
                     (System.nanoTime() - t) / 1e9,
-                    webUiPort == null ? "" : ", web UI at http://localhost:" + webUiPort));
+                    webUiPort == null ? "" : ", web UI at http://localhost:" + webUiPort)
+                    + ", Prometheus metrics at http://localhost:" + metricsPort + "/metrics");
             return new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()), warehouse, job,
                     config);
         } catch (Exception e) {

@@ -10,6 +10,8 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 
 /** The plane's Kafka source over every input topic, decoding at the source (per-partition watermarks). */
 public final class KafkaInput {
+    static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
+
     private KafkaInput() {}
 
     public static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
@@ -18,6 +20,10 @@ public final class KafkaInput {
         props.putAll(client);
         // Only committed transactions: the plane never acts on a producer's aborted writes.
         props.putIfAbsent("isolation.level", "read_committed");
+        // A reader serves several partitions and drains one partition's fetched bytes before the next. With the
+        // default 1 MB per partition, a partition can wait seconds behind another while a backlog is read, and be
+        // declared idle although it has data; small fetches keep partitions interleaved (see SplitIdleness).
+        props.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_PARTITION_FETCH_BYTES));
         return KafkaSource.<Decoded>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(Topics.INPUTS)

@@ -47,7 +47,7 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     }
 
     public record Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
-            Integer webUiPort) {}
+            Integer webUiPort, Integer metricsPort) {}
 
     public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs) {}
 

@@ -33,12 +33,18 @@ public final class PlaneRuntime {
             createTopics(k);
         }
 
-        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null)
+        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null, null)
                 : config.flink();
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, nz(f.stateBackend(), "hashmap"));
         if (f.checkpointDir() != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, f.checkpointDir());
+        }
+        if (f.metricsPort() != null) {
+            // Flink's Prometheus reporter: every operator metric (riskplane_* counters included) on /metrics.
+            conf.setString("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", String.valueOf(f.metricsPort()));
         }
         StreamExecutionEnvironment env;
         if (localWebUi) {

@@ -46,6 +46,8 @@ import io.riskplane.telemetry.ExecutionInput;
 import io.riskplane.telemetry.ExecutionTelemetry;
 import io.riskplane.telemetry.OrderLifecycle;
 import io.riskplane.telemetry.TelemetryLevels;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
@@ -77,6 +79,9 @@ public final class RiskPlaneJob {
             DataStream<SloEvaluation> sloEvaluations, DataStream<DislocationEpisode> dislocations,
             DataStream<CursorStaleness> staleness, DataStream<GuardrailTrip> guardrailTrips,
             DataStream<ConditionEvaluation> conditions, DataStream<LaneRunEvaluation> laneRuns) {}
+
+    /** A partition that has not delivered its first record yet may stay silent this many idleness periods. */
+    static final int STARTUP_GRACE_FACTOR = 6;
 
     /** Data-driven watermarks (replay) advance in steps of at least this much event time. */
     static final long DATA_WATERMARK_STEP_MS = 100;
@@ -195,12 +200,20 @@ public final class RiskPlaneJob {
 
     private WatermarkStrategy<Decoded> watermarks() {
         long bound = options.outOfOrderness().toMillis();
-        WatermarkStrategy<Decoded> base = options.dataDrivenWatermarks()
-                ? WatermarkStrategy.forGenerator(ctx -> new DataDrivenWatermarks(bound, DATA_WATERMARK_STEP_MS))
-                : WatermarkStrategy.forBoundedOutOfOrderness(options.outOfOrderness());
-        WatermarkStrategy<Decoded> w = base
-                // Dead letters carry no trustworthy time: they must not move the watermark.
-                .withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
-        return options.idleness().isZero() ? w : w.withIdleness(options.idleness());
+        Duration idleness = options.idleness();
+        WatermarkStrategy<Decoded> w;
+        if (options.dataDrivenWatermarks()) {
+            w = WatermarkStrategy.forGenerator(ctx -> new DataDrivenWatermarks(bound, DATA_WATERMARK_STEP_MS));
+        } else if (idleness.isZero()) {
+            w = WatermarkStrategy.forBoundedOutOfOrderness(options.outOfOrderness());
+        } else {
+            Duration grace = idleness.multipliedBy(STARTUP_GRACE_FACTOR);
+            Duration outOfOrderness = options.outOfOrderness();
+            w = WatermarkStrategy.forGenerator(ctx -> new SplitIdleness<>(
+                    new BoundedOutOfOrdernessWatermarks<Decoded>(outOfOrderness), idleness, grace,
+                    ctx.getInputActivityClock()));
+        }
+        // Dead letters carry no trustworthy time: they must not move the watermark.
+        return w.withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
     }
 }

@@ -42,6 +42,14 @@ class PlaneEndToEndIT {
     @BeforeAll
     static void startAndPublish() throws Exception {
         plane = LocalPlane.start(dir, null, 2, line -> System.out.println("[e2e] " + line));
+        // The plane starts before its producers, as in production: every source reader has been without input for
+        // longer than the idleness timeout when the session arrives, and must still not let the first partition it
+        // reads run the watermark ahead of the others (late_events is checked below).
+        long idleMs = plane.config.options().idleness().toMillis();
+        awaitTrue("source readers without input for longer than the idleness timeout", () -> {
+            List<Double> idle = metricValues("_sourceIdleTime");
+            return idle.size() == 2 && idle.stream().allMatch(v -> v > idleMs);
+        });
         items = TradingSession.demo().generate();
         malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId().startsWith("bad-"))
                 .count();
@@ -74,6 +82,10 @@ class PlaneEndToEndIT {
             // Two more checkpoints after everything above has landed: a duplicate would have been committed by now.
             long checkpoints = completedCheckpoints();
             awaitTrue("two more checkpoints", () -> completedCheckpoints() >= checkpoints + 2);
+            // A partition read behind the others must not arrive behind the watermark (see SplitIdleness): on the
+            // live path as in replay, no operator may have judged an input out of event-time order.
+            assertThat(metricValues("_late_events")).as("late_events series").isNotEmpty();
+            assertThat(metricTotal("_late_events")).as("late_events on the live path").isZero();
             List<Envelope> controls = poll(reader);
             assertThat(controls).hasSize(EXPECTED_CONTROLS);
             assertThat(controls.stream().map(Envelope::getEventId).distinct()).hasSize(EXPECTED_CONTROLS);
@@ -126,6 +138,35 @@ class PlaneEndToEndIT {
             assertThat(count("SELECT count() FROM riskplane.execution_telemetry FINAL "
                     + "WHERE ingest_latency_p50_ms IS NOT NULL")).isGreaterThan(0);
         }
+    }
+
+    /** Sum of every series of the plane's Prometheus metrics whose name ends with suffix. */
+    static double metricTotal(String suffix) {
+        return metricValues(suffix).stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The value of every series whose name ends with suffix, scraped from Flink's Prometheus reporter. */
+    static List<Double> metricValues(String suffix) {
+        String body;
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(plane.metricsUrl())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("scraping " + plane.metricsUrl(), e);
+        }
+        List<Double> values = new java.util.ArrayList<>();
+        for (String line : body.split("\\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            String name = brace < 0 ? line.substring(0, line.indexOf(' ')) : line.substring(0, brace);
+            if (name.endsWith(suffix)) {
+                values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return values;
     }
 
     @Test

@@ -1,0 +1,49 @@
+package io.riskplane.plane;
+
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.RelativeClock;
+
+/**
+ * Wall-clock idleness for one Kafka partition (split), as Flink's {@code withIdleness}, with one difference: until the
+ * partition has delivered its first record it gets a longer grace. A partition that is silent at start (the plane
+ * was started before its producers, or it is still queued behind other partitions while a backlog is read after a
+ * restart) would otherwise be declared idle, the watermark would run ahead on the other partitions, and its
+ * records would arrive late, making live results differ from replay. A partition that never delivers anything
+ * stops holding back event time after the grace.
+ */
+final class SplitIdleness<T> implements WatermarkGenerator<T> {
+    private final WatermarkGenerator<T> delegate;
+    private final long idleNanos;
+    private final long graceNanos;
+    private final RelativeClock clock;
+    private long lastActivityNanos;
+    private boolean delivered;
+
+    /** clock should be Flink's input-activity clock, which stands still while the source is back-pressured. */
+    SplitIdleness(WatermarkGenerator<T> delegate, Duration idleness, Duration startupGrace, RelativeClock clock) {
+        this.delegate = delegate;
+        this.idleNanos = idleness.toNanos();
+        this.graceNanos = Math.max(startupGrace.toNanos(), idleNanos);
+        this.clock = clock;
+        this.lastActivityNanos = clock.relativeTimeNanos();
+    }
+
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+        delivered = true;
+        lastActivityNanos = clock.relativeTimeNanos();
+        delegate.onEvent(event, eventTimestamp, output);
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        long silentFor = clock.relativeTimeNanos() - lastActivityNanos;
+        if (silentFor >= (delivered ? idleNanos : graceNanos)) {
+            output.markIdle();
+        } else {
+            delegate.onPeriodicEmit(output);
+        }
+    }
+}
