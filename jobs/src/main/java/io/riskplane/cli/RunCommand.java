@@ -23,7 +23,19 @@ final class RunCommand implements Callable<Integer> {
         System.out.printf("riskplane run: Kafka %s, ClickHouse %s, Iceberg %s%n", c.kafka().bootstrap(),
                 c.clickhouse().url(), c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")));
         JobClient job = PlaneRuntime.start(c, true);
+        // With alerting.alertmanager_url set, alerts are forwarded from this process too (on Kubernetes the
+        // forwarder is a Deployment of its own: `riskplane alerts forward`).
+        io.riskplane.sinks.alerting.AlertmanagerForwarder forwarder = AlertsCommand.forwarder(c);
+        if (forwarder != null) {
+            Thread t = new Thread(forwarder::run, "alerts-forwarder");
+            t.setDaemon(true);
+            t.start();
+            System.out.printf("forwarding alerts to %s%n", c.alerting().alertmanagerUrl());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (forwarder != null) {
+                forwarder.stop();
+            }
             try {
                 job.cancel().get();
             } catch (Exception ignored) {

@@ -74,7 +74,7 @@ public final class LocalPlane implements AutoCloseable {
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, 1000L, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort),
-                    null, null, null);
+                    null, null, null, null);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
             progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
@@ -53,6 +54,13 @@ public final class ExternalSinks implements PlaneSinks {
                 .name("kafka control topic").uid("kafka-control");
         controls.sinkTo(clickHouse.controlEvents()).name("clickhouse control_events").uid("clickhouse-control-events");
         lakehouse.controlEvents(controls);
+    }
+
+    @Override
+    public void alerts(DataStream<AlertRecord> alerts) {
+        alerts.sinkTo(KafkaSinks.alerts(bootstrap, kafkaClient, transactionalIdPrefix + "-alerts"))
+                .name("kafka alerts topic").uid("kafka-alerts");
+        alerts.sinkTo(clickHouse.alerts()).name("clickhouse alerts").uid("clickhouse-alerts");
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DetectorOutput;
@@ -26,6 +27,7 @@ import java.util.Locale;
  */
 public final class OutputJson {
     public static final String CONTROL_EVENTS = "control-events.jsonl";
+    public static final String ALERTS = "alerts.jsonl";
     public static final String PNL_SNAPSHOTS = "pnl-snapshots.jsonl";
     public static final String DEAD_LETTERS = "dead-letters.jsonl";
     public static final String EXECUTION_TELEMETRY = "execution-telemetry.jsonl";
@@ -44,7 +46,7 @@ public final class OutputJson {
     public static final String LANE_DETECTOR = "lane_runs";
 
     /** Every replay output file, in the order `replay` lists them. */
-    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, PNL_SNAPSHOTS, DEAD_LETTERS,
+    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, ALERTS, PNL_SNAPSHOTS, DEAD_LETTERS,
             EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS, GUARDRAIL_TRIPS,
             CONDITION_EVALUATIONS, LANE_RUNS);
 
@@ -62,6 +64,15 @@ public final class OutputJson {
                     EnvelopeJson.print(Envelope.parseFrom(r.envelope())));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException("plane produced an unreadable control envelope", e);
+        }
+    }
+
+    public static OutputLine alert(AlertRecord r) {
+        try {
+            return new OutputLine(ALERTS, key(r.raisedAtMillis(), r.alertId()),
+                    EnvelopeJson.print(Envelope.parseFrom(r.envelope())));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("plane produced an unreadable alert envelope", e);
         }
     }
 

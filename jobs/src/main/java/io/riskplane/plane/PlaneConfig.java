@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import io.riskplane.alerting.AlertSettings;
 
 /**
  * Configuration of `riskplane run` (YAML, snake_case keys; docs/operations.md). Secrets are never written in the
@@ -20,7 +21,14 @@ import java.util.Properties;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
-        Dislocation dislocation, Staleness staleness) {
+        Dislocation dislocation, Staleness staleness, Alerting alerting) {
+
+    /**
+     * Alert routing: alertmanager_url is where `riskplane alerts forward` (and `run`, when set) posts alerts;
+     * runbook_base_url, default_team and team_by_org shape the alerts the job derives (docs/alerting.md).
+     */
+    public record Alerting(String alertmanagerUrl, String runbookBaseUrl, String defaultTeam,
+            Map<String, String> teamByOrg, String forwarderGroupId) {}
 
     public record Kafka(String bootstrap, Map<String, String> properties, String groupId,
             String transactionalIdPrefix, Boolean createTopics, Integer partitions) {
@@ -80,14 +88,20 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
             TradingCalendar.named(ss.defaultCalendar());
             ss.laneCalendars().values().forEach(TradingCalendar::named);
         }
+        AlertSettings as = d.alerting();
+        if (alerting != null) {
+            as = new AlertSettings(alerting.runbookBaseUrl() == null ? as.runbookBaseUrl() : alerting.runbookBaseUrl(),
+                    alerting.defaultTeam() == null ? as.defaultTeam() : alerting.defaultTeam(),
+                    alerting.teamByOrg() == null ? Map.of() : Map.copyOf(alerting.teamByOrg()));
+        }
         if (time == null) {
-            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss);
+            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
-                false, ds, ss);
+                false, ds, ss, as);
     }
 
     public static PlaneConfig load(Path file) throws IOException {

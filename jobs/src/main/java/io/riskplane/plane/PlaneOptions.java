@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.alerting.AlertSettings;
 import io.riskplane.dislocation.DislocationSettings;
 import io.riskplane.staleness.StalenessSettings;
 import java.io.Serializable;
@@ -11,19 +12,20 @@ import java.time.Duration;
  * replay); maxFutureSkew rejects events stamped too far ahead of their receive time; dataDrivenWatermarks makes the
  * watermark move with the data only (replay), not on a wall-clock period (live); dislocation says when cross-venue
  * divergences count; staleness
- * says how consumer cursors are judged and which market calendar each lane follows.
+ * says how consumer cursors are judged and which market calendar each lane follows; alerting says which team an
+ * org's alerts go to and where runbooks live.
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
-        boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness)
-        implements Serializable {
+        boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
+        AlertSettings alerting) implements Serializable {
 
     public static PlaneOptions streaming() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
-                DislocationSettings.defaults(), StalenessSettings.defaults());
+                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults());
     }
 
     public static PlaneOptions replay() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
-                DislocationSettings.defaults(), StalenessSettings.defaults());
+                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults());
     }
 }

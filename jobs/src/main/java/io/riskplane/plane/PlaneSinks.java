@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
@@ -20,6 +21,9 @@ public interface PlaneSinks {
     void pnlSnapshots(DataStream<PnlSnapshot> snapshots);
 
     void controlEvents(DataStream<ControlRecord> controls);
+
+    /** One alert per control event, for on-call (docs/alerting.md). */
+    void alerts(DataStream<AlertRecord> alerts);
 
     void deadLetters(DataStream<DeadLetterRecord> deadLetters);
 

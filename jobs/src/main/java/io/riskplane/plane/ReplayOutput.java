@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
@@ -20,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  */
 public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> controls;
+    private DataStream<OutputLine> alerts;
     private DataStream<OutputLine> snapshots;
     private DataStream<OutputLine> deadLetters;
     private DataStream<OutputLine> telemetry;
@@ -41,6 +43,11 @@ public final class ReplayOutput implements PlaneSinks {
     @Override
     public void controlEvents(DataStream<ControlRecord> c) {
         controls = c.map(OutputJson::control).name("control json");
+    }
+
+    @Override
+    public void alerts(DataStream<AlertRecord> a) {
+        alerts = a.map(OutputJson::alert).name("alert json");
     }
 
     @Override
@@ -85,7 +92,7 @@ public final class ReplayOutput implements PlaneSinks {
 
     /** All output lines, once the job graph is built. */
     public DataStream<OutputLine> lines() {
-        return controls.union(snapshots, deadLetters, telemetry, slo, dislocations, staleness, trips, conditions,
+        return controls.union(alerts, snapshots, deadLetters, telemetry, slo, dislocations, staleness, trips, conditions,
                 laneRuns);
     }
 }

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.alerting.ControlEventAlerts;
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
@@ -185,6 +186,8 @@ public final class RiskPlaneJob {
         sinks.rawEvents(routed);
         sinks.pnlSnapshots(snapshots);
         sinks.controlEvents(controls);
+        sinks.alerts(controls.map(new ControlEventAlerts(options.alerting())).name("alerts for on-call")
+                .uid("control-event-alerts"));
         sinks.deadLetters(deadLetters);
         sinks.executionTelemetry(telemetry);
         sinks.sloEvaluations(sloEvaluations);

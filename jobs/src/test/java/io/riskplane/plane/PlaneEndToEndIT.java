@@ -100,6 +100,35 @@ class PlaneEndToEndIT {
             }
             assertThat(controls).containsExactlyInAnyOrderElementsOf(replayed);
 
+            // One alert per control event on the alerts topic and in ClickHouse; severity by kind (docs/alerting.md).
+            try (CommittedTopicReader alertsTopic = new CommittedTopicReader(plane.kafka.bootstrapServers(),
+                    Topics.ALERTS)) {
+                awaitTrue("an alert per control event", () -> poll(alertsTopic).size() >= EXPECTED_CONTROLS);
+                java.util.Map<String, String> expectedSeverity = new java.util.TreeMap<>();
+                for (Envelope c : controls) {
+                    String kind = c.getControl().getKind().name();
+                    expectedSeverity.put(c.getControl().getControlId(), switch (kind) {
+                        case "KILL_SWITCH", "ROLLBACK" -> "PAGE";
+                        case "COOLDOWN" -> "WARNING";
+                        case "RESUME" -> "INFO";
+                        default -> "unexpected kind " + kind;
+                    });
+                }
+                java.util.Map<String, String> alertSeverity = new java.util.TreeMap<>();
+                for (Envelope a : poll(alertsTopic)) {
+                    alertSeverity.put(a.getAlert().getControlId(), a.getAlert().getSeverity().name());
+                    assertThat(a.getAlert().getRunbookUrl()).isEqualTo("docs/runbooks.md#" + a.getAlert().getRuleId());
+                    assertThat(a.getAlert().getLabelsMap()).containsEntry("team", "trading-oncall");
+                }
+                assertThat(poll(alertsTopic)).hasSize(EXPECTED_CONTROLS);
+                assertThat(alertSeverity).isEqualTo(expectedSeverity);
+                awaitTrue("alerts in ClickHouse", () -> count("SELECT count() FROM riskplane.alerts FINAL")
+                        == EXPECTED_CONTROLS);
+                assertThat(count("SELECT count() FROM riskplane.alerts FINAL WHERE control_id IN "
+                        + "(SELECT control_id FROM riskplane.control_events FINAL)")).isEqualTo(EXPECTED_CONTROLS);
+            }
+            assertThat(metricTotal("_control_events")).as("control_events metric").isEqualTo(EXPECTED_CONTROLS);
+
             Envelope drawdown = controls.stream()
                     .filter(e -> e.getControl().getRuleId().equals("pnl.drawdown.kill-switch")).findFirst().orElseThrow();
             var ks = drawdown.getControl();

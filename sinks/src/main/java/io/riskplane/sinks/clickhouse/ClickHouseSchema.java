@@ -13,7 +13,8 @@ import java.util.List;
 public final class ClickHouseSchema {
     /** In order; append new versions, never edit an applied one. */
     public static final List<String> MIGRATIONS = List.of("V001__create_tables.sql", "V002__telemetry_and_slo.sql",
-            "V003__dislocations.sql", "V004__staleness_guardrails_rollbacks.sql");
+            "V003__dislocations.sql", "V004__staleness_guardrails_rollbacks.sql",
+            "V005__alerts.sql");
 
     private ClickHouseSchema() {}
 

@@ -1,6 +1,7 @@
 package io.riskplane.sinks.clickhouse;
 
 import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
@@ -15,6 +16,7 @@ import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
+import io.riskplane.v1.Alert;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import java.io.Serializable;
@@ -75,6 +77,17 @@ public final class ClickHouseSinks implements Serializable {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         ClickHouseSinks::bindControl)
                 // Control events are few and on-call reads them: flush each one.
+                .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(1).withMaxRetries(5).build())
+                .buildAtLeastOnce(connection());
+    }
+
+    public JdbcSink<AlertRecord> alerts() {
+        return JdbcSink.<AlertRecord>builder()
+                .withQueryStatement("INSERT INTO riskplane.alerts (alert_id, control_id, severity, rule_id, team, kind, "
+                        + "action, org, strategy, instrument, venue, adapter, lane, summary, runbook_url, labels_json, "
+                        + "raised_at, raised_at_ms, envelope_json) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ClickHouseSinks::bindAlert)
                 .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(1).withMaxRetries(5).build())
                 .buildAtLeastOnce(connection());
     }
@@ -447,6 +460,33 @@ public final class ClickHouseSinks implements Serializable {
         ps.setLong(16, r.decidedAtMillis());
         ps.setString(17, c.getEvidence().getSummary());
         ps.setString(18, EnvelopeJson.print(c.getEvidence()));
+        ps.setString(19, EnvelopeJson.print(e));
+    }
+
+    static void bindAlert(PreparedStatement ps, AlertRecord r) throws SQLException {
+        Envelope e = parse(r.envelope());
+        Alert a = e.getAlert();
+        ps.setString(1, a.getAlertId());
+        ps.setString(2, a.getControlId());
+        ps.setString(3, a.getSeverity().name());
+        ps.setString(4, a.getRuleId());
+        ps.setString(5, a.getLabelsOrDefault("team", ""));
+        ps.setString(6, a.getLabelsOrDefault("kind", ""));
+        ps.setString(7, a.getLabelsOrDefault("action", ""));
+        ps.setString(8, a.getScope().getOrg());
+        ps.setString(9, a.getScope().getStrategy());
+        ps.setString(10, a.getScope().getInstrument());
+        ps.setString(11, a.getScope().getVenue());
+        ps.setString(12, a.getScope().getAdapter());
+        ps.setString(13, a.getScope().getLane());
+        ps.setString(14, a.getSummary());
+        ps.setString(15, a.getRunbookUrl());
+        com.google.protobuf.Struct.Builder labels = com.google.protobuf.Struct.newBuilder();
+        new java.util.TreeMap<>(a.getLabelsMap()).forEach((k, v) -> labels.putFields(k,
+                com.google.protobuf.Value.newBuilder().setStringValue(v).build()));
+        ps.setString(16, EnvelopeJson.print(labels));
+        ps.setLong(17, Math.floorDiv(r.raisedAtMillis(), 1000L));
+        ps.setLong(18, r.raisedAtMillis());
         ps.setString(19, EnvelopeJson.print(e));
     }
 

@@ -2,6 +2,7 @@ package io.riskplane.sinks.kafka;
 
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
+import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.v1.DeadLetter;
@@ -26,13 +27,27 @@ public final class KafkaSinks {
      */
     public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
             String transactionalIdPrefix) {
+        return exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new ControlSerializer());
+    }
+
+    /**
+     * Alerts, exactly once as control events (their own transactional ids), keyed by scope. The alerts forwarder
+     * reads them read_committed and posts them to Alertmanager.
+     */
+    public static KafkaSink<AlertRecord> alerts(String bootstrap, Properties clientProperties,
+            String transactionalIdPrefix) {
+        return exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new AlertSerializer());
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(String bootstrap, Properties clientProperties,
+            String transactionalIdPrefix, KafkaRecordSerializationSchema<T> serializer) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        return KafkaSink.<ControlRecord>builder()
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setKafkaProducerConfig(props)
-                .setRecordSerializer(new ControlSerializer())
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
@@ -71,6 +86,15 @@ public final class KafkaSinks {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(ControlRecord r, KafkaSinkContext ctx, Long timestamp) {
             return new ProducerRecord<>(Topics.CONTROL, r.scopeKey().getBytes(StandardCharsets.UTF_8), r.envelope());
+        }
+    }
+
+    static final class AlertSerializer implements KafkaRecordSerializationSchema<AlertRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(AlertRecord r, KafkaSinkContext ctx, Long timestamp) {
+            return new ProducerRecord<>(Topics.ALERTS, r.scopeKey().getBytes(StandardCharsets.UTF_8), r.envelope());
         }
     }
 

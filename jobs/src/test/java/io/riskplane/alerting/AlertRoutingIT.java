@@ -1,0 +1,264 @@
+package io.riskplane.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.contract.Topics;
+import io.riskplane.infra.EmbeddedKafka;
+import io.riskplane.sinks.alerting.AlertmanagerForwarder;
+import io.riskplane.v1.ControlAction;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.ControlKind;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Evidence;
+import io.riskplane.v1.Scope;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alerts reach on-call through a real Alertmanager (Debian's prometheus-alertmanager) running the repository's
+ * routing configuration, delivered to a webhook receiver in this test. Alertmanager is down when the first alerts
+ * are published: the forwarder retries, and once Alertmanager is up every alert arrives, none lost.
+ */
+class AlertRoutingIT {
+    static final Duration DEADLINE = Duration.ofMinutes(2);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final AlertSettings SETTINGS = new AlertSettings("https://runbooks.example/runbooks.md", "trading-oncall",
+            Map.of("globex", "globex-oncall"));
+
+    @TempDir
+    Path dir;
+    final List<AutoCloseable> started = new ArrayList<>();
+    Process alertmanager;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (alertmanager != null) {
+            alertmanager.destroy();
+            alertmanager.waitFor();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+    }
+
+    @Test
+    void everyAlertReachesTheWebhookThroughAlertmanagerEvenWhenItStartsLate() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        started.add(kafka);
+        kafka.createTopics(List.of(Topics.ALERTS), 1);
+
+        Map<String, JsonNode> delivered = new ConcurrentHashMap<>();
+        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/", exchange -> {
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            for (JsonNode alert : body.path("alerts")) {
+                delivered.put(alert.path("labels").path("control_id").asText(), alert);
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        webhook.start();
+        started.add(() -> webhook.stop(0));
+
+        int amPort = EmbeddedKafka.freePort();
+        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(kafka.bootstrapServers(), new Properties(),
+                "alerts-it", "http://127.0.0.1:" + amPort, Duration.ofMillis(100), Duration.ofSeconds(1),
+                line -> System.out.println("[alerts-it] " + line));
+        Thread t = new Thread(forwarder::run, "forwarder");
+        t.start();
+        started.add(() -> {
+            forwarder.stop();
+            t.join(10_000);
+        });
+
+        List<ControlEvent> controls = List.of(
+                control("ctl-1", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES, "pnl.drawdown.kill-switch",
+                        Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc").build()),
+                control("ctl-2", ControlKind.COOLDOWN, ControlAction.HALT_NEW_ENTRIES, "guardrail.trip.cooldown",
+                        Scope.newBuilder().setOrg("globex").setStrategy("pm-arb").build()),
+                control("ctl-3", ControlKind.ROLLBACK, ControlAction.DISABLE_ROUTE, "route.fallback.rollback",
+                        Scope.newBuilder().setAdapter("kraken-rest").build()),
+                control("ctl-4", ControlKind.RESUME, ControlAction.RESUME_TRADING, "slo.recovery.resume",
+                        Scope.newBuilder().setVenue("kraken").setInstrument("CRYPTO:ETH-USD").build()));
+
+        // Alertmanager is not up yet: the first two alerts must wait in Kafka while the forwarder retries.
+        publish(kafka, controls.subList(0, 2));
+        awaitTrue("the forwarder retrying an unreachable Alertmanager", () -> forwarder.failedAttempts() >= 3);
+        assertThat(forwarder.posted()).isZero();
+
+        alertmanager = startAlertmanager(amPort, webhook.getAddress().getPort());
+        publish(kafka, controls.subList(2, 4));
+        awaitTrue("every alert at the webhook", () -> delivered.size() == controls.size());
+        assertThat(forwarder.posted()).isEqualTo(controls.size());
+
+        for (ControlEvent c : controls) {
+            JsonNode a = delivered.get(c.getControlId());
+            JsonNode labels = a.path("labels");
+            assertThat(labels.path("alertname").asText()).isEqualTo("RiskplaneControlEvent");
+            assertThat(labels.path("rule_id").asText()).isEqualTo(c.getRuleId());
+            assertThat(labels.path("kind").asText()).isEqualTo(c.getKind().name());
+            assertThat(labels.path("severity").asText()).isEqualTo(switch (c.getKind()) {
+                case KILL_SWITCH, ROLLBACK -> "page";
+                case COOLDOWN -> "warning";
+                default -> "info";
+            });
+            assertThat(labels.path("team").asText())
+                    .isEqualTo(c.getScope().getOrg().equals("globex") ? "globex-oncall" : "trading-oncall");
+            assertThat(a.path("annotations").path("summary").asText()).isEqualTo("summary of " + c.getControlId());
+            assertThat(a.path("annotations").path("runbook_url").asText())
+                    .isEqualTo("https://runbooks.example/runbooks.md#" + c.getRuleId());
+            assertThat(a.path("startsAt").asText()).startsWith("2026-11-20T14:3");
+        }
+        assertThat(delivered.get("ctl-1").path("labels").path("org").asText()).isEqualTo("acme");
+        assertThat(delivered.get("ctl-3").path("labels").path("adapter").asText()).isEqualTo("kraken-rest");
+
+        // The routing tree sent each alert to the receivers its severity and team call for.
+        Map<String, List<String>> receivers = receiversByControl(amPort);
+        assertThat(receivers.keySet()).containsExactlyInAnyOrder("ctl-1", "ctl-2", "ctl-3", "ctl-4");
+        receivers.values().forEach(r -> assertThat(r).contains("riskplane-webhook"));
+        System.out.println("[alerts-it] receivers by control event: " + receivers);
+        assertThat(receivers.get("ctl-1")).anyMatch(r -> r.contains("pager"));
+        assertThat(receivers.get("ctl-2")).noneMatch(r -> r.contains("pager"));
+    }
+
+    static ControlEvent control(String id, ControlKind kind, ControlAction action, String rule, Scope scope) {
+        return ControlEvent.newBuilder().setControlId(id).setKind(kind).setAction(action).setRuleId(rule)
+                .setRuleVersion(1).setScope(scope).setReasonCode("TEST")
+                .setDecidedAt(ProtoTime.fromMillis(1_795_185_000_000L))
+                .setEvidence(Evidence.newBuilder().setSummary("summary of " + id)).build();
+    }
+
+    static void publish(EmbeddedKafka kafka, List<ControlEvent> controls) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (ControlEvent c : controls) {
+                Envelope e = Envelope.newBuilder().setEventId("alt-" + c.getControlId()).setSource("riskplane")
+                        .setEventTime(c.getDecidedAt()).setAlert(ControlEventAlerts.alertOf(c, SETTINGS)).build();
+                producer.send(new ProducerRecord<>(Topics.ALERTS, c.getControlId().getBytes(StandardCharsets.UTF_8),
+                        e.toByteArray()));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * The repository's configuration, with the webhook pointed at this test, secret files made up, and group waits
+     * shortened so that the test does not wait for production timings.
+     */
+    Process startAlertmanager(int port, int webhookPort) throws Exception {
+        Path repo = repoRoot();
+        String config = Files.readString(repo.resolve("dashboards/alertmanager/alertmanager.yml"));
+        config = config.replaceAll("http://alert-webhook:8080", "http://127.0.0.1:" + webhookPort);
+        config = config.replaceAll("(group_wait|group_interval):\\s*\\S+", "$1: 1s");
+        Matcher m = Pattern.compile("(\\w+_file):\\s*(\\S+)").matcher(config);
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        while (m.find()) {
+            Path secret = dir.resolve("secret-" + n++);
+            Files.writeString(secret, m.group(1).contains("url") ? "http://127.0.0.1:" + webhookPort + "/slack"
+                    : "test-routing-key");
+            m.appendReplacement(sb, m.group(1) + ": " + Matcher.quoteReplacement(secret.toString()));
+        }
+        m.appendTail(sb);
+        Path file = dir.resolve("alertmanager.yml");
+        Files.writeString(file, sb.toString());
+        Process p = new ProcessBuilder(alertmanagerBinary(), "--config.file=" + file,
+                "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + port,
+                "--cluster.listen-address=")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        awaitTrue("Alertmanager ready", () -> {
+            if (!p.isAlive()) {
+                throw new AssertionError("alertmanager exited: " + read(dir.resolve("alertmanager.log")));
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+        return p;
+    }
+
+    static Map<String, List<String>> receiversByControl(int port) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v2/alerts")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (JsonNode a : JSON.readTree(body)) {
+            List<String> names = new ArrayList<>();
+            a.path("receivers").forEach(r -> names.add(r.path("name").asText()));
+            out.put(a.path("labels").path("control_id").asText(), names);
+        }
+        return out;
+    }
+
+    static String alertmanagerBinary() {
+        for (String candidate : List.of("/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager",
+                "/usr/bin/alertmanager")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no Alertmanager binary: apt-get install prometheus-alertmanager (bin/test does)");
+    }
+
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !(Files.isDirectory(p.resolve("dashboards")) && Files.exists(p.resolve("pom.xml")))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new AssertionError("repository root not found above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out after " + DEADLINE + " waiting for " + what);
+    }
+}

@@ -1,0 +1,196 @@
+package io.riskplane.sinks.alerting;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskplane.contract.Topics;
+import io.riskplane.v1.Alert;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Scope;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Posts the plane's alerts (topic riskplane.v1.alerts, read_committed) to Alertmanager's v2 API. Runs beside the
+ * Flink job, not in it, so an unreachable Alertmanager never slows the control path. Nothing is lost: a batch's
+ * offsets are committed only after Alertmanager accepted it, and a failed post is retried with exponential backoff
+ * until it succeeds (the alerts also stay in Kafka and ClickHouse). A repeat after a crash is harmless: Alertmanager
+ * de-duplicates alerts by their labels, which include the control id.
+ */
+public final class AlertmanagerForwarder implements AutoCloseable {
+    public static final String ALERT_NAME = "RiskplaneControlEvent";
+    public static final String DEFAULT_GROUP_ID = "riskplane-alerts-forwarder";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final URI postUri;
+    private final HttpClient http;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Consumer<String> log;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong posted = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
+
+    public AlertmanagerForwarder(String bootstrap, Properties client, String groupId, String alertmanagerUrl,
+            Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put("group.id", groupId);
+        p.put("enable.auto.commit", "false");
+        p.put("isolation.level", "read_committed");
+        p.putIfAbsent("auto.offset.reset", "earliest");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.postUri = URI.create(alertmanagerUrl.replaceAll("/+$", "") + "/api/v2/alerts");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.log = log;
+    }
+
+    /** Alerts Alertmanager has accepted. */
+    public long posted() {
+        return posted.get();
+    }
+
+    /** Posts that failed and were retried. */
+    public long failedAttempts() {
+        return failedAttempts.get();
+    }
+
+    /** Forwards until {@link #stop()}; call on a thread of its own. */
+    public void run() {
+        consumer.subscribe(List.of(Topics.ALERTS));
+        try {
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                List<Envelope> alerts = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    try {
+                        Envelope e = Envelope.parseFrom(r.value());
+                        if (e.hasAlert()) {
+                            alerts.add(e);
+                        } else {
+                            log.accept("alerts forwarder: record " + r.partition() + "/" + r.offset()
+                                    + " carries no alert; skipped");
+                        }
+                    } catch (IOException ex) {
+                        log.accept("alerts forwarder: undecodable record " + r.partition() + "/" + r.offset()
+                                + "; skipped (" + ex.getMessage() + ")");
+                    }
+                }
+                if (!alerts.isEmpty() && !postUntilAccepted(body(alerts))) {
+                    return; // stopped while retrying: nothing committed, the batch is read again next time
+                }
+                posted.addAndGet(alerts.size());
+                consumer.commitSync();
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // stop() while polling
+        } finally {
+            consumer.close();
+        }
+    }
+
+    public void stop() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean postUntilAccepted(String body) {
+        long backoff = initialBackoff.toMillis();
+        while (running.get()) {
+            String failure;
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(postUri)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() / 100 == 2) {
+                    return true;
+                }
+                failure = "HTTP " + r.statusCode() + ": " + r.body();
+            } catch (IOException e) {
+                failure = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            failedAttempts.incrementAndGet();
+            log.accept("alerts forwarder: posting to " + postUri + " failed (" + failure + "); retrying in "
+                    + backoff + " ms");
+            try {
+                Thread.sleep(backoff); // backoff between retries, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            backoff = Math.min(backoff * 2, maxBackoff.toMillis());
+        }
+        return false;
+    }
+
+    /**
+     * The v2 API body: labels identify the alert (Alertmanager groups, routes and de-duplicates on them),
+     * annotations explain it. startsAt is the decision's event time. No endsAt: Alertmanager resolves it after its
+     * resolve_timeout.
+     */
+    public static String body(List<Envelope> alerts) {
+        ArrayNode array = JSON.createArrayNode();
+        for (Envelope e : alerts) {
+            Alert a = e.getAlert();
+            ObjectNode o = array.addObject();
+            ObjectNode labels = o.putObject("labels");
+            labels.put("alertname", ALERT_NAME);
+            labels.put("severity", a.getSeverity().name().toLowerCase(Locale.ROOT));
+            labels.put("rule_id", a.getRuleId());
+            labels.put("control_id", a.getControlId());
+            Scope s = a.getScope();
+            putIfSet(labels, "org", s.getOrg());
+            putIfSet(labels, "strategy", s.getStrategy());
+            putIfSet(labels, "instrument", s.getInstrument());
+            putIfSet(labels, "venue", s.getVenue());
+            putIfSet(labels, "adapter", s.getAdapter());
+            putIfSet(labels, "lane", s.getLane());
+            new java.util.TreeMap<>(a.getLabelsMap()).forEach((k, v) -> putIfSet(labels, k, v));
+            ObjectNode annotations = o.putObject("annotations");
+            annotations.put("summary", a.getSummary());
+            annotations.put("runbook_url", a.getRunbookUrl());
+            annotations.put("alert_id", a.getAlertId());
+            o.put("startsAt", Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos())
+                    .toString());
+        }
+        return array.toString();
+    }
+
+    private static void putIfSet(ObjectNode o, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            o.put(key, value);
+        }
+    }
+}
