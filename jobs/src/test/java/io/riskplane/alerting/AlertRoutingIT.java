@@ -141,10 +141,11 @@ class AlertRoutingIT {
         // The routing tree sent each alert to the receivers its severity and team call for.
         Map<String, List<String>> receivers = receiversByControl(amPort);
         assertThat(receivers.keySet()).containsExactlyInAnyOrder("ctl-1", "ctl-2", "ctl-3", "ctl-4");
-        receivers.values().forEach(r -> assertThat(r).contains("riskplane-webhook"));
-        System.out.println("[alerts-it] receivers by control event: " + receivers);
-        assertThat(receivers.get("ctl-1")).anyMatch(r -> r.contains("pager"));
-        assertThat(receivers.get("ctl-2")).noneMatch(r -> r.contains("pager"));
+        // Everything reaches the audit webhook; pages go to the pager, warnings to chat, info nowhere else.
+        assertThat(receivers.get("ctl-1")).containsExactlyInAnyOrder("riskplane-webhook", "trading-pager");
+        assertThat(receivers.get("ctl-3")).containsExactlyInAnyOrder("riskplane-webhook", "trading-pager");
+        assertThat(receivers.get("ctl-2")).containsExactlyInAnyOrder("riskplane-webhook", "trading-slack");
+        assertThat(receivers.get("ctl-4")).containsExactlyInAnyOrder("riskplane-webhook", "riskplane-audit-only");
     }
 
     static ControlEvent control(String id, ControlKind kind, ControlAction action, String rule, Scope scope) {

@@ -3,6 +3,7 @@ package io.riskplane.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
+import io.riskplane.dashboards.GrafanaDashboards;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EnvelopePublisher;
@@ -196,6 +197,43 @@ class PlaneEndToEndIT {
             }
         }
         return values;
+    }
+
+    /**
+     * Every ClickHouse query a user is given (each Grafana panel and variable, Grafana macros expanded over the
+     * session, and every SQL block of the analyst guide and the runbooks) runs against the session's data and
+     * returns rows.
+     */
+    @Test
+    void everyDashboardPanelAndDocumentedQueryReturnsRows() throws Exception {
+        awaitTrue("the session in ClickHouse", () -> count("SELECT count() FROM riskplane.raw_events FINAL")
+                == validEvents && count("SELECT count() FROM riskplane.control_events FINAL") == EXPECTED_CONTROLS
+                && count("SELECT count() FROM riskplane.alerts FINAL") == EXPECTED_CONTROLS);
+        Path root = Path.of("").toAbsolutePath();
+        while (!java.nio.file.Files.isDirectory(root.resolve("dashboards"))) {
+            root = root.getParent();
+        }
+        long from = java.time.Instant.parse("2026-11-20T14:00:00Z").getEpochSecond();
+        long to = java.time.Instant.parse("2026-11-20T16:00:00Z").getEpochSecond();
+        List<GrafanaDashboards.Query> queries = new java.util.ArrayList<>(
+                GrafanaDashboards.clickHouseQueries(root, from, to, 60));
+        int panels = queries.size();
+        queries.addAll(GrafanaDashboards.markdownQueries(root.resolve("docs/analyst-guide.md")));
+        queries.addAll(GrafanaDashboards.markdownQueries(root.resolve("docs/runbooks.md")));
+        assertThat(panels).as("dashboard queries").isGreaterThanOrEqualTo(20);
+        assertThat(queries.size() - panels).as("documented queries").isGreaterThanOrEqualTo(12);
+        List<String> failures = new java.util.ArrayList<>();
+        for (GrafanaDashboards.Query q : queries) {
+            try {
+                String rows = plane.clickhouse.query(q.sql());
+                if (rows.isBlank()) {
+                    failures.add(q.where() + ": no rows\n" + q.sql());
+                }
+            } catch (Exception e) {
+                failures.add(q.where() + ": " + e.getMessage());
+            }
+        }
+        assertThat(failures).as("queries that failed or returned nothing").isEmpty();
     }
 
     @Test

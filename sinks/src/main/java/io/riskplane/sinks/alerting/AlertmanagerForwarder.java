@@ -53,6 +53,7 @@ public final class AlertmanagerForwarder implements AutoCloseable {
             Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
         Properties p = new Properties();
         p.putAll(client);
+        p.put("bootstrap.servers", bootstrap);
         p.put("group.id", groupId);
         p.put("enable.auto.commit", "false");
         p.put("isolation.level", "read_committed");
