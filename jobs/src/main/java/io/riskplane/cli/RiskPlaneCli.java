@@ -19,7 +19,11 @@ public final class RiskPlaneCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        if (code == 0 && RunCommand.submittedToCluster) {
+            return; // in a Flink JobManager (application mode): exiting the JVM would take the cluster down with it
+        }
+        System.exit(code);
     }
 
     static CommandLine commandLine() {

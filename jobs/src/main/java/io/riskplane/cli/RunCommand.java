@@ -17,11 +17,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML configuration.")
     Path config;
 
+    /** Set when the job went to a Flink cluster whose JVM this is: main must then not call System.exit. */
+    static volatile boolean submittedToCluster;
+
     @Override
     public Integer call() throws Exception {
         PlaneConfig c = PlaneConfig.load(config);
         System.out.printf("riskplane run: Kafka %s, ClickHouse %s, Iceberg %s%n", c.kafka().bootstrap(),
                 c.clickhouse().url(), c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")));
+        if (PlaneRuntime.onCluster()) {
+            // Application mode: the cluster owns the job (savepoints, restarts, upgrades). Submit and return; no
+            // cancel hook, no exit, no alerts forwarder (a Deployment of its own there).
+            JobClient job = PlaneRuntime.start(c, false);
+            System.out.printf("job %s submitted to the Flink cluster%n", job.getJobID());
+            submittedToCluster = true;
+            return 0;
+        }
         JobClient job = PlaneRuntime.start(c, true);
         // With alerting.alertmanager_url set, alerts are forwarded from this process too (on Kubernetes the
         // forwarder is a Deployment of its own: `riskplane alerts forward`).

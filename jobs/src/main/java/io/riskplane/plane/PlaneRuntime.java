@@ -14,6 +14,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -21,6 +22,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 /** Starts the plane's streaming job against Kafka, ClickHouse and Iceberg: shared by `demo` and `run`. */
 public final class PlaneRuntime {
     private PlaneRuntime() {}
+
+    /**
+     * True when this process runs inside a Flink client or cluster (`flink run`, application mode), which then
+     * owns the job: the caller must submit and return, not wait on it or exit the JVM.
+     */
+    public static boolean onCluster() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+    }
 
     /** Applies the ClickHouse DDL and creates the Iceberg tables (both idempotent), then submits the job. */
     public static JobClient start(PlaneConfig config, boolean localWebUi) throws Exception {
@@ -46,14 +55,19 @@ public final class PlaneRuntime {
                     "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             conf.setString("metrics.reporter.prom.port", String.valueOf(f.metricsPort()));
         }
-        StreamExecutionEnvironment env;
-        if (localWebUi) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        boolean local = env instanceof LocalStreamEnvironment;
+        if (local && localWebUi) {
             conf.set(RestOptions.PORT, f.webUiPort() == null ? 8081 : f.webUiPort());
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         }
-        env.setParallelism(f.parallelism() == null ? 2 : f.parallelism());
+        // On a cluster (e.g. application mode under the Flink Kubernetes Operator) the deployment's parallelism
+        // applies unless the configuration names one; locally the default is 2.
+        if (f.parallelism() != null) {
+            env.setParallelism(f.parallelism());
+        } else if (local) {
+            env.setParallelism(2);
+        }
         env.enableCheckpointing(f.checkpointIntervalMs() == null ? 2000 : f.checkpointIntervalMs(),
                 CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(500);
