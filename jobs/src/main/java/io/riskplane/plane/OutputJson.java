@@ -59,20 +59,19 @@ public final class OutputJson {
     private OutputJson() {}
 
     public static OutputLine control(ControlRecord r) {
-        try {
-            return new OutputLine(CONTROL_EVENTS, key(r.decidedAtMillis(), r.controlId()),
-                    EnvelopeJson.print(Envelope.parseFrom(r.envelope())));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("plane produced an unreadable control envelope", e);
-        }
+        return envelopeLine(CONTROL_EVENTS, key(r.decidedAtMillis(), r.controlId()), r.envelope());
     }
 
     public static OutputLine alert(AlertRecord r) {
+        return envelopeLine(ALERTS, key(r.raisedAtMillis(), r.alertId()), r.envelope());
+    }
+
+    /** An envelope the plane produced, in the canonical JSON form it has on Kafka. */
+    private static OutputLine envelopeLine(String file, String key, byte[] envelope) {
         try {
-            return new OutputLine(ALERTS, key(r.raisedAtMillis(), r.alertId()),
-                    EnvelopeJson.print(Envelope.parseFrom(r.envelope())));
+            return new OutputLine(file, key, EnvelopeJson.print(Envelope.parseFrom(envelope)));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("plane produced an unreadable alert envelope", e);
+            throw new IllegalStateException("plane produced an unreadable envelope for " + file, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.riskplane.alerting;
 
+import static io.riskplane.plane.PlaneEndToEndIT.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  * are published: the forwarder retries, and once Alertmanager is up every alert arrives, none lost.
  */
 class AlertRoutingIT {
-    static final Duration DEADLINE = Duration.ofMinutes(2);
     static final ObjectMapper JSON = new ObjectMapper();
     static final AlertSettings SETTINGS = new AlertSettings("https://runbooks.example/runbooks.md", "trading-oncall",
             Map.of("globex", "globex-oncall"));
@@ -250,16 +249,5 @@ class AlertRoutingIT {
         } catch (IOException e) {
             return "(no log)";
         }
-    }
-
-    static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out after " + DEADLINE + " waiting for " + what);
     }
 }

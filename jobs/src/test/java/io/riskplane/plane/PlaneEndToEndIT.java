@@ -294,7 +294,8 @@ class PlaneEndToEndIT {
         }
     }
 
-    static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+    /** Waits for a condition until DEADLINE: never a bare sleep as synchronisation. */
+    public static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
