@@ -1,6 +1,6 @@
 package io.riskplane.alerting;
 
-import static io.riskplane.plane.PlaneEndToEndIT.awaitTrue;
+import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the control topic exactly once (read_committed), ClickHouse and Iceberg; bad input lands in dead letters.
  */
 class PlaneEndToEndIT {
-    static final Duration DEADLINE = Duration.ofMinutes(4);
     /** Drawdown kill-switch, quote-stale halt and its resume, adapter latency halt (see TradingSession). */
     static final int EXPECTED_CONTROLS = 11;
 
@@ -292,17 +291,5 @@ class PlaneEndToEndIT {
         } catch (java.io.IOException e) {
             return 0;
         }
-    }
-
-    /** Waits for a condition until DEADLINE: never a bare sleep as synchronisation. */
-    public static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out after " + DEADLINE + " waiting for " + what);
     }
 }
