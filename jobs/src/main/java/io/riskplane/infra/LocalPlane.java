@@ -25,6 +25,7 @@ public final class LocalPlane implements AutoCloseable {
     public final Path warehouse;
     public final JobClient job;
     public final PlaneConfig config;
+    public static final String SIGNING_KEY_ID = "local";
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
     public String metricsUrl() {
@@ -66,6 +67,16 @@ public final class LocalPlane implements AutoCloseable {
                     ch.directory(), (System.nanoTime() - t) / 1e9));
 
             int metricsPort = EmbeddedKafka.freePort();
+            // A fresh signing key per run, in a file only this user can read (docs/security.md).
+            Path keyFile = workDir.resolve("keys").resolve("control-signing.key").toAbsolutePath();
+            java.nio.file.Files.createDirectories(keyFile.getParent());
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            java.nio.file.Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
+            keyFile.toFile().setReadable(false, false);
+            keyFile.toFile().setReadable(true, true);
+            PlaneConfig.Security security = new PlaneConfig.Security(
+                    new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()), null, null);
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
                     new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), "riskplane", "riskplane-control",
@@ -74,7 +85,7 @@ public final class LocalPlane implements AutoCloseable {
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, 1000L, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort),
-                    null, null, null, null);
+                    null, null, null, null, security);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
             progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),

@@ -2,6 +2,7 @@ package io.riskplane.plane;
 
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
@@ -26,10 +27,12 @@ public final class ExternalSinks implements PlaneSinks {
     private final String transactionalIdPrefix;
     private final ClickHouseSinks clickHouse;
     private final IcebergLakehouse lakehouse;
+    private final io.riskplane.verify.SigningKey signing;
     private DataStream<DetectorOutput> detectorOutputs;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
-            ClickHouseSinks clickHouse, IcebergLakehouse lakehouse) {
+            ClickHouseSinks clickHouse, IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing) {
+        this.signing = signing;
         this.bootstrap = bootstrap;
         this.kafkaClient = kafkaClient;
         this.transactionalIdPrefix = transactionalIdPrefix;
@@ -50,10 +53,16 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void controlEvents(DataStream<ControlRecord> controls) {
-        controls.sinkTo(KafkaSinks.control(bootstrap, kafkaClient, transactionalIdPrefix))
+        controls.sinkTo(KafkaSinks.control(bootstrap, kafkaClient, transactionalIdPrefix, signing))
                 .name("kafka control topic").uid("kafka-control");
         controls.sinkTo(clickHouse.controlEvents()).name("clickhouse control_events").uid("clickhouse-control-events");
         lakehouse.controlEvents(controls);
+    }
+
+    @Override
+    public void heartbeats(DataStream<HeartbeatRecord> heartbeats) {
+        heartbeats.sinkTo(KafkaSinks.heartbeats(bootstrap, kafkaClient, signing)).setParallelism(1)
+                .name("kafka heartbeat topic").uid("kafka-heartbeat");
     }
 
     @Override

@@ -21,7 +21,24 @@ import io.riskplane.alerting.AlertSettings;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
-        Dislocation dislocation, Staleness staleness, Alerting alerting) {
+        Dislocation dislocation, Staleness staleness, Alerting alerting, Security security) {
+
+    /**
+     * control_signing: the HMAC key that signs control events and heartbeats (key id plus key_env or key_file; the
+     * key as base64); heartbeat_interval_ms: how often the plane says it is alive; plane_id: its name there.
+     */
+    public record Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId) {}
+
+    public record SigningKey(String keyId, String keyEnv, String keyFile) {
+        public io.riskplane.verify.SigningKey ref() {
+            return new io.riskplane.verify.SigningKey(keyId, keyEnv, keyFile);
+        }
+    }
+
+    /** The control-signing key reference, or null when control events go unsigned. */
+    public io.riskplane.verify.SigningKey signingKey() {
+        return security == null || security.controlSigning() == null ? null : security.controlSigning().ref();
+    }
 
     /**
      * Alert routing: alertmanager_url is where `riskplane alerts forward` (and `run`, when set) posts alerts;
@@ -94,14 +111,18 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                     alerting.defaultTeam() == null ? as.defaultTeam() : alerting.defaultTeam(),
                     alerting.teamByOrg() == null ? Map.of() : Map.copyOf(alerting.teamByOrg()));
         }
+        String planeId = security == null || security.planeId() == null ? d.planeId() : security.planeId();
+        Duration heartbeat = security == null || security.heartbeatIntervalMs() == null ? d.heartbeatInterval()
+                : Duration.ofMillis(security.heartbeatIntervalMs());
         if (time == null) {
-            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as);
+            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as, planeId,
+                    heartbeat);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
-                false, ds, ss, as);
+                false, ds, ss, as, planeId, heartbeat);
     }
 
     public static PlaneConfig load(Path file) throws IOException {

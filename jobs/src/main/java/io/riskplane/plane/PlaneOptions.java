@@ -13,19 +13,25 @@ import java.time.Duration;
  * watermark move with the data only (replay), not on a wall-clock period (live); dislocation says when cross-venue
  * divergences count; staleness
  * says how consumer cursors are judged and which market calendar each lane follows; alerting says which team an
- * org's alerts go to and where runbooks live.
+ * org's alerts go to and where runbooks live; planeId names this plane in its heartbeats, sent every
+ * heartbeatInterval (live only).
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
         boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
-        AlertSettings alerting) implements Serializable {
+        AlertSettings alerting, String planeId, Duration heartbeatInterval) implements Serializable {
+    public static final String DEFAULT_PLANE_ID = "riskplane";
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
 
     public static PlaneOptions streaming() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
-                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults());
+                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     public static PlaneOptions replay() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
-                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults());
+                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL);
     }
 }

@@ -2,6 +2,7 @@ package io.riskplane.plane;
 
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
@@ -40,6 +41,9 @@ public interface PlaneSinks {
     void conditionEvaluations(DataStream<ConditionEvaluation> evaluations);
 
     void laneRuns(DataStream<LaneRunEvaluation> evaluations);
+
+    /** The plane's heartbeats (live only). */
+    default void heartbeats(DataStream<HeartbeatRecord> heartbeats) {}
 
     /** Called once after every output has been handed over, for sinks that combine streams. */
     default void finish() {}

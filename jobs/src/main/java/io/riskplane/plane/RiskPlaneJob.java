@@ -3,6 +3,7 @@ package io.riskplane.plane;
 import io.riskplane.alerting.ControlEventAlerts;
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
@@ -186,6 +187,11 @@ public final class RiskPlaneJob {
         sinks.rawEvents(routed);
         sinks.pnlSnapshots(snapshots);
         sinks.controlEvents(controls);
+        if (!options.dataDrivenWatermarks()) {
+            sinks.heartbeats(controls.transform("plane heartbeat", TypeInformation.of(HeartbeatRecord.class),
+                    new PlaneHeartbeat(options.planeId(), options.heartbeatInterval().toMillis()))
+                    .setParallelism(1).setMaxParallelism(1).uid("plane-heartbeat"));
+        }
         sinks.alerts(controls.map(new ControlEventAlerts(options.alerting())).name("alerts for on-call")
                 .uid("control-event-alerts"));
         sinks.deadLetters(deadLetters);

@@ -13,6 +13,13 @@ import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Scope;
+import io.riskplane.verify.ControlSigner;
+import io.riskplane.verify.ControlVerifier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -233,6 +240,72 @@ class PlaneEndToEndIT {
             }
         }
         assertThat(failures).as("queries that failed or returned nothing").isEmpty();
+    }
+
+    /**
+     * The execution side's view: every control event on the topic and the heartbeats verify under the plane's key;
+     * a tampered or replayed record is rejected; the verifier ends with the drawdown kill-switch in force and lets
+     * an untouched scope trade only while the heartbeat is fresh.
+     */
+    @Test
+    void controlEventsAndHeartbeatsAreSignedAndVerifiable() throws Exception {
+        ControlSigner key = ControlSigner.fromFile(LocalPlane.SIGNING_KEY_ID,
+                Path.of(plane.config.signingKey().file()));
+        ControlVerifier verifier = new ControlVerifier(List.of(key), Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> controls = new java.util.ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> heartbeats = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(java.util.Map.of(
+                "bootstrap.servers", plane.kafka.bootstrapServers(), "isolation.level", "read_committed",
+                "enable.auto.commit", "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = List.of(new TopicPartition(Topics.CONTROL, 0),
+                    new TopicPartition(Topics.HEARTBEAT, 0));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            awaitTrue("every control event and a heartbeat past the last decision", () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    (r.topic().equals(Topics.CONTROL) ? controls : heartbeats).add(r);
+                }
+                return controls.size() >= EXPECTED_CONTROLS && !heartbeats.isEmpty()
+                        && watermarkOf(heartbeats.get(heartbeats.size() - 1)) > java.time.Instant
+                                .parse("2026-11-20T15:26:05Z").toEpochMilli();
+            });
+        }
+        java.time.Instant now = java.time.Instant.now();
+        for (ConsumerRecord<byte[], byte[]> r : controls) {
+            assertThat(verifier.accept(r.value(), headers(r), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
+        }
+        ConsumerRecord<byte[], byte[]> first = controls.get(0);
+        assertThat(verifier.accept(first.value(), headers(first), now)).isEqualTo(ControlVerifier.Verdict.REPLAYED);
+        byte[] tampered = first.value().clone();
+        tampered[tampered.length / 2] ^= 0x01;
+        assertThat(verifier.accept(tampered, headers(first), now)).isEqualTo(ControlVerifier.Verdict.BAD_SIGNATURE);
+
+        Scope killed = Scope.newBuilder().setOrg(TradingSession.INCIDENT_ORG)
+                .setStrategy(TradingSession.INCIDENT_STRATEGY).setInstrument("CRYPTO:BTC-USD").build();
+        Scope untouched = Scope.newBuilder().setOrg("initech").setStrategy("none").build();
+        assertThat(verifier.mayTrade(untouched, now).reason()).isEqualTo("PLANE_HEARTBEAT_MISSING");
+        ConsumerRecord<byte[], byte[]> hb = heartbeats.get(heartbeats.size() - 1);
+        assertThat(verifier.accept(hb.value(), headers(hb), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
+        assertThat(verifier.mayTrade(killed, now).allowed()).isFalse();
+        assertThat(verifier.mayTrade(killed, now).reason()).contains("pnl.drawdown.kill-switch");
+        java.time.Instant beat = java.time.Instant.ofEpochMilli(hb.timestamp());
+        assertThat(verifier.mayTrade(untouched, beat.plusSeconds(1)).allowed()).isTrue();
+        assertThat(verifier.mayTrade(untouched, beat.plusSeconds(31)).reason()).startsWith("PLANE_HEARTBEAT_STALE");
+    }
+
+    static long watermarkOf(ConsumerRecord<byte[], byte[]> heartbeat) {
+        try {
+            return io.riskplane.contract.ProtoTime.toMillis(Envelope.parseFrom(heartbeat.value()).getHeartbeat()
+                    .getWatermark());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static java.util.Map<String, byte[]> headers(ConsumerRecord<byte[], byte[]> r) {
+        java.util.Map<String, byte[]> h = new java.util.HashMap<>();
+        r.headers().forEach(x -> h.put(x.key(), x.value()));
+        return h;
     }
 
     @Test

@@ -36,15 +36,25 @@ public final class ControlVerifier {
 
     private final Map<String, ControlSigner> keys;
     private final Duration maxHeartbeatAge;
+    private final Duration maxWatermarkLag;
     private final Set<String> applied = new HashSet<>();
     private final Map<String, Halt> halts = new TreeMap<>();
     private Instant lastHeartbeat;
     private Instant planeWatermark;
 
     public ControlVerifier(List<ControlSigner> keys, Duration maxHeartbeatAge) {
+        this(keys, maxHeartbeatAge, null);
+    }
+
+    /**
+     * @param maxWatermarkLag when set, trading also stops while the plane's event time (its heartbeat's watermark)
+     *     lags the wall clock by more: a plane that is alive but not progressing decides nothing
+     */
+    public ControlVerifier(List<ControlSigner> keys, Duration maxHeartbeatAge, Duration maxWatermarkLag) {
         this.keys = new TreeMap<>();
         keys.forEach(k -> this.keys.put(k.keyId(), k));
         this.maxHeartbeatAge = maxHeartbeatAge;
+        this.maxWatermarkLag = maxWatermarkLag;
     }
 
     /** Verifies and applies one record (value and headers as read from Kafka). */
@@ -121,6 +131,9 @@ public final class ControlVerifier {
         }
         if (Duration.between(lastHeartbeat, now).compareTo(maxHeartbeatAge) > 0) {
             return new Decision(false, "PLANE_HEARTBEAT_STALE: last at " + lastHeartbeat);
+        }
+        if (maxWatermarkLag != null && Duration.between(planeWatermark, now).compareTo(maxWatermarkLag) > 0) {
+            return new Decision(false, "PLANE_EVENT_TIME_STALLED: watermark " + planeWatermark);
         }
         for (Halt h : halts.values()) {
             if (h.until() != null && !now.isBefore(h.until())) {

@@ -5,6 +5,9 @@ import io.riskplane.contract.Topics;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.HeartbeatRecord;
+import io.riskplane.verify.ControlSigner;
+import io.riskplane.verify.SigningKey;
 import io.riskplane.v1.DeadLetter;
 import io.riskplane.v1.Envelope;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +29,22 @@ public final class KafkaSinks {
      * read_committed consumer sees every control event once. Keyed by scope so that one scope's events stay ordered.
      */
     public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix) {
-        return exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new ControlSerializer());
+            String transactionalIdPrefix, SigningKey signing) {
+        return exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new ControlSerializer(signing));
+    }
+
+    /**
+     * Plane heartbeats, at least once and right away (not with the checkpoint): their point is to say, in wall-clock
+     * time, that the plane is alive and how far its event time has got. Signed like control events.
+     */
+    public static KafkaSink<HeartbeatRecord> heartbeats(String bootstrap, Properties clientProperties,
+            SigningKey signing) {
+        return KafkaSink.<HeartbeatRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(clientProperties)
+                .setRecordSerializer(new HeartbeatSerializer(signing))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     /**
@@ -80,12 +97,57 @@ public final class KafkaSinks {
                 .build();
     }
 
-    static final class ControlSerializer implements KafkaRecordSerializationSchema<ControlRecord> {
+    /** Adds the HMAC signature headers (io.riskplane.verify.ControlSigner) when a signing key is configured. */
+    abstract static class Signing<T> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
+        private final SigningKey key;
+        private transient ControlSigner signer;
+
+        Signing(SigningKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
+                KafkaSinkContext sinkContext) throws Exception {
+            // Read here, on the task manager, so the key never travels in the job graph.
+            signer = key == null ? null : key.load();
+        }
+
+        ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                    value);
+            if (signer != null) {
+                r.headers().add(ControlSigner.SIGNATURE_HEADER, signer.signatureHeader(value));
+                r.headers().add(ControlSigner.KEY_ID_HEADER, signer.keyId().getBytes(StandardCharsets.UTF_8));
+            }
+            return r;
+        }
+    }
+
+    static final class ControlSerializer extends Signing<ControlRecord> {
+        private static final long serialVersionUID = 1L;
+
+        ControlSerializer(SigningKey key) {
+            super(key);
+        }
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(ControlRecord r, KafkaSinkContext ctx, Long timestamp) {
-            return new ProducerRecord<>(Topics.CONTROL, r.scopeKey().getBytes(StandardCharsets.UTF_8), r.envelope());
+            return record(Topics.CONTROL, r.scopeKey(), r.envelope());
+        }
+    }
+
+    static final class HeartbeatSerializer extends Signing<HeartbeatRecord> {
+        private static final long serialVersionUID = 1L;
+
+        HeartbeatSerializer(SigningKey key) {
+            super(key);
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(HeartbeatRecord r, KafkaSinkContext ctx, Long timestamp) {
+            return record(Topics.HEARTBEAT, r.planeId(), r.envelope());
         }
     }
 
