@@ -81,7 +81,7 @@ public final class LocalPlane implements AutoCloseable {
             PlaneConfig config = new PlaneConfig(
                     new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), "riskplane", "riskplane-control",
                             false, 1),
-                    new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, 2000, 500L),
+                    new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, 1000L, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort),

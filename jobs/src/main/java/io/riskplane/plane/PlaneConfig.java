@@ -58,9 +58,21 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
     }
 
-    public record ClickHouse(String url, String user, String passwordEnv, Integer batchSize, Long batchIntervalMs) {
+    public record ClickHouse(String url, String user, String passwordEnv, String passwordFile, Integer batchSize,
+            Long batchIntervalMs) {
+        /** From the environment variable password_env, else the file password_file (a mounted secret), else none. */
         public String password() {
-            return passwordEnv == null ? "" : System.getenv().getOrDefault(passwordEnv, "");
+            if (passwordEnv != null) {
+                return System.getenv().getOrDefault(passwordEnv, "");
+            }
+            if (passwordFile != null) {
+                try {
+                    return java.nio.file.Files.readString(java.nio.file.Path.of(passwordFile)).strip();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("reading clickhouse.password_file " + passwordFile, e);
+                }
+            }
+            return "";
         }
 
         /** jdbc:clickhouse://host:port/riskplane?compress=0 (18.16's response compression is broken). */
