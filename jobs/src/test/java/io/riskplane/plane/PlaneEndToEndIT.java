@@ -176,33 +176,12 @@ class PlaneEndToEndIT {
         }
     }
 
-    /** Sum of every series of the plane's Prometheus metrics whose name ends with suffix. */
     static double metricTotal(String suffix) {
-        return metricValues(suffix).stream().mapToDouble(Double::doubleValue).sum();
+        return io.riskplane.infra.PrometheusScrape.sum(plane.metricsUrl(), suffix);
     }
 
-    /** The value of every series whose name ends with suffix, scraped from Flink's Prometheus reporter. */
     static List<Double> metricValues(String suffix) {
-        String body;
-        try {
-            var http = java.net.http.HttpClient.newHttpClient();
-            body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(plane.metricsUrl())).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException("scraping " + plane.metricsUrl(), e);
-        }
-        List<Double> values = new java.util.ArrayList<>();
-        for (String line : body.split("\\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            int brace = line.indexOf('{');
-            String name = brace < 0 ? line.substring(0, line.indexOf(' ')) : line.substring(0, brace);
-            if (name.endsWith(suffix)) {
-                values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-            }
-        }
-        return values;
+        return io.riskplane.infra.PrometheusScrape.values(plane.metricsUrl(), suffix);
     }
 
     /**

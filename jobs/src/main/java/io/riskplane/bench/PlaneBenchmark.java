@@ -1,0 +1,227 @@
+package io.riskplane.bench;
+
+import io.riskplane.contract.Topics;
+import io.riskplane.demo.TradingSession;
+import io.riskplane.infra.EnvelopePublisher;
+import io.riskplane.infra.LocalPlane;
+import io.riskplane.infra.PrometheusScrape;
+import io.riskplane.plane.PlaneOptions;
+import io.riskplane.plane.Replay;
+import io.riskplane.v1.Envelope;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * `riskplane bench`: the plane against the same machine's own limits, measured in one run on one broker, so that the
+ * ratios hold on a noisy machine. The figures and how each is measured are in docs/benchmark.md.
+ */
+public final class PlaneBenchmark {
+    static final String RTT_TOPIC = "riskplane.bench.rtt";
+    static final int RTT_SAMPLES = 2000;
+
+    private PlaneBenchmark() {}
+
+    /** Runs every measurement and returns the figures, in the order they are reported. */
+    public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism, Consumer<String> log)
+            throws Exception {
+        Map<String, Object> f = new LinkedHashMap<>();
+        log.accept("generating a session of " + sessionLength.toMinutes() + " minutes ...");
+        List<TradingSession.Item> items = new TradingSession(7, TradingSession.DEFAULT_START, sessionLength)
+                .generate();
+        int n = items.size();
+        Path input = workDir.resolve("bench-input.jsonl");
+        TradingSession.export(items, input);
+        f.put("events", n);
+        f.put("session_minutes", sessionLength.toMinutes());
+        f.put("parallelism", parallelism);
+
+        try (LocalPlane plane = LocalPlane.start(workDir.resolve("plane"), null, parallelism, log)) {
+            // Plane throughput: from the first record published to the plane having read every record
+            // (its events_in counter, valid or not), with every detector, rule and sink on.
+            long t0 = System.nanoTime();
+            try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
+                for (TradingSession.Item i : items) {
+                    p.send(i.topic(), i.envelope(), i.value());
+                }
+                p.flush();
+            }
+            double publishS = (System.nanoTime() - t0) / 1e9;
+            f.put("produce_events_per_s", Math.round(n / publishS));
+            long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
+            while (PrometheusScrape.sum(plane.metricsUrl(), "_events_in") < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the plane did not read " + n + " events within 60 minutes");
+                }
+                Thread.sleep(100); // poll interval of the progress check
+            }
+            double planeS = (System.nanoTime() - t0) / 1e9;
+            double planeRate = n / planeS;
+            f.put("plane_events_per_s", Math.round(planeRate));
+            f.put("late_events", PrometheusScrape.sum(plane.metricsUrl(), "_late_events"));
+            log.accept(String.format("plane: %,d events in %.1f s", n, planeS));
+
+            // The raw ceiling: a plain consumer of the same topics on the same broker that decodes the Protobuf.
+            double rawRate = rawConsumeRate(plane.kafka.bootstrapServers(), n);
+            f.put("raw_consume_events_per_s", Math.round(rawRate));
+            f.put("throughput_ratio", round(planeRate / rawRate));
+            log.accept(String.format("raw consume: %,.0f events/s", rawRate));
+
+            plane.kafka.createTopics(List.of(RTT_TOPIC), 1);
+            double[] rtt = roundTripMillis(plane.kafka.bootstrapServers());
+            f.put("kafka_round_trip_p50_ms", round(rtt[0]));
+            f.put("kafka_round_trip_p99_ms", round(rtt[1]));
+            f.put("detection_latency_p50_ms", null);
+            f.put("detection_latency_p99_ms", null);
+            f.put("latency_ratio", null);
+            f.put("peak_rss_mb", peakRssMb());
+            long checkpoint = latestCheckpointBytes(workDir.resolve("plane").resolve("checkpoints"));
+            f.put("checkpoint_bytes", checkpoint);
+            f.put("state_bytes_per_event", round((double) checkpoint / n));
+        }
+
+        // Replay throughput: the same job graph, bounded, over the session file (parallelism 1, as `replay`).
+        long r0 = System.nanoTime();
+        Replay.run(input, workDir.resolve("replay"), 1, PlaneOptions.replay());
+        double replayS = (System.nanoTime() - r0) / 1e9;
+        f.put("replay_events_per_s", Math.round(n / replayS));
+        log.accept(String.format("replay: %,d events in %.1f s", n, replayS));
+        return f;
+    }
+
+    static double rawConsumeRate(String bootstrap, int expected) throws IOException {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "riskplane-bench-raw");
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "false");
+        p.put("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            c.subscribe(Topics.INPUTS);
+            long count = 0;
+            long decoded = 0;
+            long t0 = System.nanoTime();
+            long deadline = t0 + Duration.ofMinutes(10).toNanos();
+            while (count < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    count++;
+                    try {
+                        decoded += Envelope.parseFrom(r.value()).getSerializedSize() > 0 ? 1 : 0;
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        // the session's malformed records: counted, as the plane counts them
+                    }
+                }
+            }
+            if (count < expected) {
+                throw new IllegalStateException("raw consumer read " + count + " of " + expected + " records");
+            }
+            return count / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** Produce-to-consume latency of single records (acks=all, no linger), p50 and p99 in ms. */
+    static double[] roundTripMillis(String bootstrap) throws Exception {
+        Properties pp = new Properties();
+        pp.put("bootstrap.servers", bootstrap);
+        pp.put("acks", "all");
+        pp.put("linger.ms", "0");
+        Properties cp = new Properties();
+        cp.put("bootstrap.servers", bootstrap);
+        cp.put("isolation.level", "read_committed");
+        cp.put("fetch.max.wait.ms", "500");
+        List<Double> latencies = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
+                new ByteArraySerializer());
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(RTT_TOPIC, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp);
+            for (int i = 0; i < RTT_SAMPLES; i++) {
+                long sent = System.nanoTime();
+                producer.send(new ProducerRecord<>(RTT_TOPIC, ByteBuffer.allocate(8).putLong(sent).array()));
+                boolean seen = false;
+                while (!seen) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (ByteBuffer.wrap(r.value()).getLong() == sent) {
+                            latencies.add((System.nanoTime() - sent) / 1e6);
+                            seen = true;
+                        }
+                    }
+                }
+            }
+        }
+        Collections.sort(latencies);
+        return new double[] {percentile(latencies, 0.50), percentile(latencies, 0.99)};
+    }
+
+    static double percentile(List<Double> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    /** VmHWM of this JVM, which holds the broker, the MiniCluster and the plane (ClickHouse is its own process). */
+    static long peakRssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    static long latestCheckpointBytes(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return -1;
+        }
+        Path latest = null;
+        long latestId = -1;
+        try (Stream<Path> all = Files.walk(checkpoints, 2)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("chk-") && Files.exists(p.resolve("_metadata"))) {
+                    long id = Long.parseLong(name.substring(4));
+                    if (id > latestId) {
+                        latestId = id;
+                        latest = p;
+                    }
+                }
+            }
+        }
+        if (latest == null) {
+            return -1;
+        }
+        long bytes = 0;
+        try (Stream<Path> files = Files.walk(latest)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p)) {
+                    bytes += Files.size(p);
+                }
+            }
+        }
+        // Incremental/shared state lives beside chk-N in "shared"; with the hashmap backend it is all in chk-N.
+        return bytes;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
