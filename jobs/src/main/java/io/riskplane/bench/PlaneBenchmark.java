@@ -40,8 +40,8 @@ public final class PlaneBenchmark {
     private PlaneBenchmark() {}
 
     /** Runs every measurement and returns the figures, in the order they are reported. */
-    public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism, Consumer<String> log)
-            throws Exception {
+    public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism,
+            long checkpointIntervalMs, Consumer<String> log) throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         log.accept("generating a session of " + sessionLength.toMinutes() + " minutes ...");
         List<TradingSession.Item> items = new TradingSession(7, TradingSession.DEFAULT_START, sessionLength)
@@ -52,8 +52,10 @@ public final class PlaneBenchmark {
         f.put("events", n);
         f.put("session_minutes", sessionLength.toMinutes());
         f.put("parallelism", parallelism);
+        f.put("checkpoint_interval_ms", checkpointIntervalMs);
 
-        try (LocalPlane plane = LocalPlane.start(workDir.resolve("plane"), null, parallelism, log)) {
+        try (LocalPlane plane = LocalPlane.start(workDir.resolve("plane"), null, parallelism, checkpointIntervalMs,
+                log)) {
             // Plane throughput: from the first record published to the plane having read every record
             // (its events_in counter, valid or not), with every detector, rule and sink on.
             long t0 = System.nanoTime();

@@ -25,6 +25,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "Checkpoint interval: the floor of detection latency on the control topic (default "
+                    + "${DEFAULT-VALUE}, as the demo).")
+    long checkpointIntervalMs;
+
     @Option(names = "--work-dir", defaultValue = ".riskplane/bench", paramLabel = "DIR",
             description = "Broker, ClickHouse, checkpoints and replay files (emptied first; default ${DEFAULT-VALUE}).")
     Path workDir;
@@ -38,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(workDir);
         Map<String, Object> figures = PlaneBenchmark.run(workDir, Duration.ofMinutes(quick ? 60 : 600), parallelism,
-                line -> System.out.println("  " + line));
+                checkpointIntervalMs, line -> System.out.println("  " + line));
         System.out.println("=== riskplane bench ===");
         figures.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v == null ? "not measured" : v));
         if (json != null) {

@@ -49,6 +49,14 @@ public final class LocalPlane implements AutoCloseable {
      */
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, Consumer<String> progress)
             throws Exception {
+        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, progress);
+    }
+
+    /** Checkpoints every second by default: control events become visible to read_committed readers on each. */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
+
+    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
+            Consumer<String> progress) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -83,7 +91,7 @@ public final class LocalPlane implements AutoCloseable {
                             false, 1),
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
-                    new PlaneConfig.Flink(parallelism, 1000L, workDir.resolve("checkpoints").toAbsolutePath().toUri()
+                    new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort),
                     null, null, null, null, security);
             t = System.nanoTime();

@@ -71,6 +71,9 @@ public final class PlaneRuntime {
         env.enableCheckpointing(f.checkpointIntervalMs() == null ? 2000 : f.checkpointIntervalMs(),
                 CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(500);
+        // Barriers overtake in-flight records, so a checkpoint does not stall the pipeline while a slow sink
+        // back-pressures it (aligned barriers held every channel for 0.5-2 s of each second: docs/benchmark.md).
+        env.getCheckpointConfig().enableUnalignedCheckpoints();
 
         PlaneOptions options = config.options();
         ClickHouseSinks chSinks = new ClickHouseSinks(ch.jdbcUrl(), nz(ch.user(), "default"), ch.password(),
