@@ -23,7 +23,8 @@ public final class LocalPlane implements AutoCloseable {
     public final ClickHouseHttp clickhouse;
     public final IcebergLakehouse lakehouse;
     public final Path warehouse;
-    public final JobClient job;
+    /** The running job; replaced by {@link #restartFromLatestCheckpoint()}. */
+    public volatile JobClient job;
     public final PlaneConfig config;
     public static final String SIGNING_KEY_ID = "local";
 
@@ -92,7 +93,7 @@ public final class LocalPlane implements AutoCloseable {
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
-                            .toString(), "hashmap", webUiPort, metricsPort),
+                            .toString(), "hashmap", webUiPort, metricsPort, null),
                     null, null, null, null, security);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
@@ -111,6 +112,34 @@ public final class LocalPlane implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Kills the job (cancel, as a crash would leave it: uncommitted Kafka transactions and unflushed sink batches are
+     * lost) and starts it again from its latest completed checkpoint, against the same Kafka, ClickHouse and
+     * Iceberg. Returns the checkpoint it restored.
+     */
+    public Path restartFromLatestCheckpoint() throws Exception {
+        job.cancel().get();
+        Path latest = latestCheckpoint(Path.of(java.net.URI.create(config.flink().checkpointDir())));
+        if (latest == null) {
+            throw new IllegalStateException("no completed checkpoint to restart from");
+        }
+        job = PlaneRuntime.start(config.withFlink(config.flink().restoringFrom(latest.toString())), false);
+        return latest;
+    }
+
+    /** The chk-N directory whose _metadata was written last, across every job that wrote to checkpoints. */
+    public static Path latestCheckpoint(Path checkpoints) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(checkpoints)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(checkpoints, 3)) {
+            return all.filter(p -> p.getFileName().toString().equals("_metadata")
+                            && p.getParent().getFileName().toString().startsWith("chk-"))
+                    .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
+                    .map(Path::getParent).orElse(null);
         }
     }
 

@@ -84,7 +84,17 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     }
 
     public record Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
-            Integer webUiPort, Integer metricsPort) {}
+            Integer webUiPort, Integer metricsPort, String restoreFrom) {
+        /** The same settings, restoring from a retained checkpoint or savepoint (path to its chk-N directory). */
+        public Flink restoringFrom(String path) {
+            return new Flink(parallelism, checkpointIntervalMs, checkpointDir, stateBackend, webUiPort, metricsPort,
+                    path);
+        }
+    }
+
+    public PlaneConfig withFlink(Flink f) {
+        return new PlaneConfig(kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security);
+    }
 
     public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs) {}
 

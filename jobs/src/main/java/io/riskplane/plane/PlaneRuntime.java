@@ -42,12 +42,17 @@ public final class PlaneRuntime {
             createTopics(k);
         }
 
-        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null, null)
+        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null, null, null)
                 : config.flink();
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, nz(f.stateBackend(), "hashmap"));
         if (f.checkpointDir() != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, f.checkpointDir());
+        }
+        // Keep the latest checkpoint when the job is cancelled or the process dies, so a restart resumes from it.
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        if (f.restoreFrom() != null) {
+            conf.setString("execution.state-recovery.path", f.restoreFrom());
         }
         if (f.metricsPort() != null) {
             // Flink's Prometheus reporter: every operator metric (riskplane_* counters included) on /metrics.
