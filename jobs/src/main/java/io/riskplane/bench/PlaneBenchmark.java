@@ -41,11 +41,13 @@ public final class PlaneBenchmark {
 
     /** Runs every measurement and returns the figures, in the order they are reported. */
     public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism,
-            long checkpointIntervalMs, Consumer<String> log) throws Exception {
+            long checkpointIntervalMs, int breaches, Consumer<String> log) throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         log.accept("generating a session of " + sessionLength.toMinutes() + " minutes ...");
-        List<TradingSession.Item> items = new TradingSession(7, TradingSession.DEFAULT_START, sessionLength)
-                .generate();
+        // The session ends now, so that the breaches injected live afterwards continue its event time.
+        java.time.Instant start = java.time.Instant.now().minus(sessionLength).truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS);
+        List<TradingSession.Item> items = new TradingSession(7, start, sessionLength).generate();
         int n = items.size();
         Path input = workDir.resolve("bench-input.jsonl");
         TradingSession.export(items, input);
@@ -91,9 +93,11 @@ public final class PlaneBenchmark {
             double[] rtt = roundTripMillis(plane.kafka.bootstrapServers());
             f.put("kafka_round_trip_p50_ms", round(rtt[0]));
             f.put("kafka_round_trip_p99_ms", round(rtt[1]));
-            f.put("detection_latency_p50_ms", null);
-            f.put("detection_latency_p99_ms", null);
-            f.put("latency_ratio", null);
+            List<Double> detection = DetectionLatency.measure(plane.kafka.bootstrapServers(), breaches, log);
+            f.put("detection_breaches", detection.size());
+            f.put("detection_latency_p50_ms", round(percentile(detection, 0.50)));
+            f.put("detection_latency_p99_ms", round(percentile(detection, 0.99)));
+            f.put("latency_ratio", round(percentile(detection, 0.99) / rtt[1]));
             f.put("peak_rss_mb", peakRssMb());
             long checkpoint = latestCheckpointBytes(workDir.resolve("plane").resolve("checkpoints"));
             f.put("checkpoint_bytes", checkpoint);

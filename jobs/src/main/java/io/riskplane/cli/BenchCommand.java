@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(workDir);
         Map<String, Object> figures = PlaneBenchmark.run(workDir, Duration.ofMinutes(quick ? 60 : 600), parallelism,
-                checkpointIntervalMs, line -> System.out.println("  " + line));
+                checkpointIntervalMs, quick ? 10 : 30, line -> System.out.println("  " + line));
         System.out.println("=== riskplane bench ===");
         figures.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v == null ? "not measured" : v));
         if (json != null) {

@@ -1,0 +1,146 @@
+package io.riskplane.bench;
+
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.contract.Topics;
+import io.riskplane.infra.EnvelopePublisher;
+import io.riskplane.v1.ControlKind;
+import io.riskplane.v1.Envelope;
+import io.riskplane.v1.Order;
+import io.riskplane.v1.OrderState;
+import io.riskplane.v1.OrderType;
+import io.riskplane.v1.Quote;
+import io.riskplane.v1.Side;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Detection latency, measured live: under a background load of quotes stamped with the wall clock, a strategy of
+ * globex sends one order more than its policy allows within the order-rate window (the demo's `globex-default`:
+ * 20 per 10 s); the latency is from producing that order to the cooldown control event being readable on the
+ * control topic with read_committed, as the execution service reads it. Each breach uses a new strategy, so every
+ * one is a first trip.
+ */
+final class DetectionLatency {
+    static final String ORG = "globex";
+    static final String INSTRUMENT = "PM:FED-CUT-DEC";
+    static final int LIMIT = 20;
+
+    private DetectionLatency() {}
+
+    /** Latencies in ms, one per breach, sorted. */
+    static List<Double> measure(String bootstrap, int breaches, java.util.function.Consumer<String> log)
+            throws Exception {
+        Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong background = new AtomicLong();
+        Thread reader = new Thread(() -> readControls(bootstrap, seenAt, running), "bench-control-reader");
+        Thread load = new Thread(() -> quotes(bootstrap, running, background), "bench-background-quotes");
+        reader.start();
+        load.start();
+        List<Double> latencies = new ArrayList<>();
+        try (EnvelopePublisher orders = new EnvelopePublisher(bootstrap, new Properties())) {
+            for (int k = 0; k < breaches; k++) {
+                String strategy = "bench-" + System.nanoTime();
+                long sentAt = 0;
+                for (int i = 0; i <= LIMIT; i++) {
+                    Envelope e = order(strategy, i, System.currentTimeMillis());
+                    orders.send(Topics.ORDERS, e, e.toByteArray());
+                    if (i == LIMIT) {
+                        orders.flush();
+                        sentAt = System.nanoTime();
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!seenAt.containsKey(strategy) && System.nanoTime() < deadline) {
+                    Thread.sleep(1); // polling the reader's map; the reader itself blocks in poll()
+                }
+                Long seen = seenAt.get(strategy);
+                if (seen == null) {
+                    throw new IllegalStateException("no cooldown for " + strategy + " within 60 s");
+                }
+                latencies.add(Math.max(0, seen - sentAt) / 1e6);
+            }
+        } finally {
+            running.set(false);
+            reader.join(10_000);
+            load.join(10_000);
+        }
+        log.accept(String.format("detection: %d breaches under %,d background quotes", breaches, background.get()));
+        Collections.sort(latencies);
+        return latencies;
+    }
+
+    static Envelope order(String strategy, int i, long now) {
+        return Envelope.newBuilder().setEventId(strategy + "-" + i).setSource("bench").setEventTime(
+                ProtoTime.fromMillis(now)).setOrder(Order.newBuilder().setOrderId(strategy + "-" + i)
+                .setClientOrderId("c-" + strategy + "-" + i).setOrg(ORG).setStrategy(strategy)
+                .setInstrument(INSTRUMENT).setVenue("kalshi").setSide(Side.BUY).setType(OrderType.LIMIT)
+                .setQuantity(10).setLimitPrice(0.6).setDecisionPrice(0.6).setConfidence(0.5)
+                .setExpectedAdapter("kalshi-api").setActualAdapter("kalshi-api").setState(OrderState.SUBMITTED)
+                .setPreviousState(OrderState.DECIDED).setDecisionTime(ProtoTime.fromMillis(now))
+                .setSubmitTime(ProtoTime.fromMillis(now))).build();
+    }
+
+    /** Every venue's quotes every 10 ms, stamped now: event time keeps moving on every active partition. */
+    static void quotes(String bootstrap, AtomicBoolean running, AtomicLong sent) {
+        String[][] books = {{"CRYPTO:BTC-USD", "coinbase"}, {"CRYPTO:BTC-USD", "kraken"}, {"CRYPTO:ETH-USD",
+                "coinbase"}, {"CRYPTO:ETH-USD", "kraken"}, {"EQ:AAPL", "nasdaq"}, {"EQ:AAPL", "arca"},
+                {"PM:FED-CUT-DEC", "kalshi"}, {"PM:FED-CUT-DEC", "polymarket"}};
+        double[] mids = {96_000, 96_000, 3_400, 3_400, 228, 228, 0.62, 0.62};
+        try (EnvelopePublisher p = new EnvelopePublisher(bootstrap, new Properties())) {
+            while (running.get()) {
+                long now = System.currentTimeMillis();
+                for (int b = 0; b < books.length; b++) {
+                    double mid = mids[b];
+                    Envelope e = Envelope.newBuilder().setEventId("bq-" + b + "-" + System.nanoTime())
+                            .setSource("bench").setEventTime(ProtoTime.fromMillis(now))
+                            .setQuote(Quote.newBuilder().setInstrument(books[b][0]).setVenue(books[b][1])
+                                    .setBid(mid * 0.9999).setAsk(mid * 1.0001).setBidSize(1).setAskSize(1)).build();
+                    p.send(Topics.QUOTES, e, e.toByteArray());
+                    sent.incrementAndGet();
+                }
+                Thread.sleep(10); // the load's pace
+            }
+            p.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void readControls(String bootstrap, Map<String, Long> seenAt, AtomicBoolean running) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("fetch.max.wait.ms", "5");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(Topics.CONTROL, 0);
+            c.assign(List.of(tp));
+            c.seekToEnd(List.of(tp));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
+                    long at = System.nanoTime();
+                    try {
+                        var control = Envelope.parseFrom(r.value()).getControl();
+                        if (control.getKind() == ControlKind.COOLDOWN && control.getScope().getOrg().equals(ORG)) {
+                            seenAt.putIfAbsent(control.getScope().getStrategy(), at);
+                        }
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        // not ours
+                    }
+                }
+            }
+        }
+    }
+}
