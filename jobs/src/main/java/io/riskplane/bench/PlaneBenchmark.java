@@ -41,7 +41,8 @@ public final class PlaneBenchmark {
 
     /** Runs every measurement and returns the figures, in the order they are reported. */
     public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism,
-            long checkpointIntervalMs, int breaches, Consumer<String> log) throws Exception {
+            long checkpointIntervalMs, boolean controlExactlyOnce, int breaches, Consumer<String> log)
+            throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         log.accept("generating a session of " + sessionLength.toMinutes() + " minutes ...");
         // The session ends now, so that the breaches injected live afterwards continue its event time.
@@ -55,9 +56,10 @@ public final class PlaneBenchmark {
         f.put("session_minutes", sessionLength.toMinutes());
         f.put("parallelism", parallelism);
         f.put("checkpoint_interval_ms", checkpointIntervalMs);
+        f.put("control_delivery", controlExactlyOnce ? "exactly_once" : "at_least_once");
 
         try (LocalPlane plane = LocalPlane.start(workDir.resolve("plane"), null, parallelism, checkpointIntervalMs,
-                log)) {
+                controlExactlyOnce, log)) {
             // Plane throughput: from the first record published to the plane having read every record
             // (its events_in counter, valid or not), with every detector, rule and sink on.
             long t0 = System.nanoTime();

@@ -30,6 +30,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, as the demo).")
     long checkpointIntervalMs;
 
+    @Option(names = "--control-delivery", defaultValue = "exactly_once", paramLabel = "MODE",
+            description = "exactly_once (default, as `run`) or at_least_once: how control events reach Kafka.")
+    String controlDelivery;
+
     @Option(names = "--work-dir", defaultValue = ".riskplane/bench", paramLabel = "DIR",
             description = "Broker, ClickHouse, checkpoints and replay files (emptied first; default ${DEFAULT-VALUE}).")
     Path workDir;
@@ -43,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(workDir);
         Map<String, Object> figures = PlaneBenchmark.run(workDir, Duration.ofMinutes(quick ? 60 : 600), parallelism,
-                checkpointIntervalMs, quick ? 10 : 30, line -> System.out.println("  " + line));
+                checkpointIntervalMs, !"at_least_once".equals(controlDelivery), quick ? 10 : 30, line -> System.out.println("  " + line));
         System.out.println("=== riskplane bench ===");
         figures.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v == null ? "not measured" : v));
         if (json != null) {

@@ -50,14 +50,14 @@ public final class LocalPlane implements AutoCloseable {
      */
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, Consumer<String> progress)
             throws Exception {
-        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, progress);
+        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, true, progress);
     }
 
     /** Checkpoints every second by default: control events become visible to read_committed readers on each. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
-            Consumer<String> progress) throws Exception {
+            boolean controlExactlyOnce, Consumer<String> progress) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -89,7 +89,8 @@ public final class LocalPlane implements AutoCloseable {
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
                     new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), "riskplane", "riskplane-control",
-                            false, 1),
+                            false, 1, controlExactlyOnce ? PlaneConfig.Kafka.EXACTLY_ONCE
+                                    : PlaneConfig.Kafka.AT_LEAST_ONCE),
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()

@@ -28,11 +28,14 @@ public final class ExternalSinks implements PlaneSinks {
     private final ClickHouseSinks clickHouse;
     private final IcebergLakehouse lakehouse;
     private final io.riskplane.verify.SigningKey signing;
+    private final boolean controlExactlyOnce;
     private DataStream<DetectorOutput> detectorOutputs;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
-            ClickHouseSinks clickHouse, IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing) {
+            ClickHouseSinks clickHouse, IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing,
+            boolean controlExactlyOnce) {
         this.signing = signing;
+        this.controlExactlyOnce = controlExactlyOnce;
         this.bootstrap = bootstrap;
         this.kafkaClient = kafkaClient;
         this.transactionalIdPrefix = transactionalIdPrefix;
@@ -53,7 +56,8 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void controlEvents(DataStream<ControlRecord> controls) {
-        controls.sinkTo(KafkaSinks.control(bootstrap, kafkaClient, transactionalIdPrefix, signing))
+        controls.sinkTo(KafkaSinks.control(bootstrap, kafkaClient, transactionalIdPrefix, signing,
+                controlExactlyOnce))
                 .name("kafka control topic").uid("kafka-control");
         controls.sinkTo(clickHouse.controlEvents()).name("clickhouse control_events").uid("clickhouse-control-events");
         lakehouse.controlEvents(controls);
@@ -67,7 +71,8 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void alerts(DataStream<AlertRecord> alerts) {
-        alerts.sinkTo(KafkaSinks.alerts(bootstrap, kafkaClient, transactionalIdPrefix + "-alerts"))
+        alerts.sinkTo(KafkaSinks.alerts(bootstrap, kafkaClient, transactionalIdPrefix + "-alerts",
+                controlExactlyOnce))
                 .name("kafka alerts topic").uid("kafka-alerts");
         alerts.sinkTo(clickHouse.alerts()).name("clickhouse alerts").uid("clickhouse-alerts");
     }

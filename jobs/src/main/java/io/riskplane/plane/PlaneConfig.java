@@ -47,8 +47,27 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     public record Alerting(String alertmanagerUrl, String runbookBaseUrl, String defaultTeam,
             Map<String, String> teamByOrg, String forwarderGroupId) {}
 
+    /**
+     * control_delivery: exactly_once (default: control events and alerts in Kafka transactions committed with each
+     * checkpoint) or at_least_once (written at once; after a recovery a control event can appear again with the same
+     * control_id, which ControlVerifier rejects as a replay). docs/benchmark.md has the latency of each.
+     */
     public record Kafka(String bootstrap, Map<String, String> properties, String groupId,
-            String transactionalIdPrefix, Boolean createTopics, Integer partitions) {
+            String transactionalIdPrefix, Boolean createTopics, Integer partitions, String controlDelivery) {
+        public static final String EXACTLY_ONCE = "exactly_once";
+        public static final String AT_LEAST_ONCE = "at_least_once";
+
+        public boolean controlExactlyOnce() {
+            if (controlDelivery == null || controlDelivery.equals(EXACTLY_ONCE)) {
+                return true;
+            }
+            if (controlDelivery.equals(AT_LEAST_ONCE)) {
+                return false;
+            }
+            throw new IllegalArgumentException("kafka.control_delivery must be exactly_once or at_least_once, not "
+                    + controlDelivery);
+        }
+
         public Properties clientProperties() {
             Properties p = new Properties();
             if (properties != null) {

@@ -85,7 +85,8 @@ public final class PlaneRuntime {
                 ch.batchSize() == null ? 2000 : ch.batchSize(),
                 ch.batchIntervalMs() == null ? 1000 : ch.batchIntervalMs());
         ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
-                nz(k.transactionalIdPrefix(), "riskplane-control"), chSinks, lakehouse, config.signingKey());
+                nz(k.transactionalIdPrefix(), "riskplane-control"), chSinks, lakehouse, config.signingKey(),
+                k.controlExactlyOnce());
         new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), nz(k.groupId(), "riskplane"), options),
                 sinks, options).build(env);
         return env.executeAsync("riskplane");

@@ -29,8 +29,26 @@ public final class KafkaSinks {
      * read_committed consumer sees every control event once. Keyed by scope so that one scope's events stay ordered.
      */
     public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix, SigningKey signing) {
-        return exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new ControlSerializer(signing));
+            String transactionalIdPrefix, SigningKey signing, boolean exactlyOnce) {
+        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix,
+                new ControlSerializer(signing)) : atOnce(bootstrap, clientProperties, new ControlSerializer(signing));
+    }
+
+    /**
+     * At least once and right away: a record is readable as soon as the broker has it, not when the checkpoint
+     * completes; after a recovery it may be written again (same id).
+     */
+    private static <T> KafkaSink<T> atOnce(String bootstrap, Properties clientProperties,
+            KafkaRecordSerializationSchema<T> serializer) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.putIfAbsent("linger.ms", "0");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     /**
@@ -52,8 +70,9 @@ public final class KafkaSinks {
      * reads them read_committed and posts them to Alertmanager.
      */
     public static KafkaSink<AlertRecord> alerts(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix) {
-        return exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new AlertSerializer());
+            String transactionalIdPrefix, boolean exactlyOnce) {
+        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new AlertSerializer())
+                : atOnce(bootstrap, clientProperties, new AlertSerializer());
     }
 
     private static <T> KafkaSink<T> exactlyOnce(String bootstrap, Properties clientProperties,
