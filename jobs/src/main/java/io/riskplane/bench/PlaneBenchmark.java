@@ -41,7 +41,7 @@ public final class PlaneBenchmark {
 
     /** Runs every measurement and returns the figures, in the order they are reported. */
     public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism,
-            long checkpointIntervalMs, boolean controlExactlyOnce, int breaches, Consumer<String> log)
+            long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, int breaches, Consumer<String> log)
             throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         log.accept("generating a session of " + sessionLength.toMinutes() + " minutes ...");
@@ -57,9 +57,10 @@ public final class PlaneBenchmark {
         f.put("parallelism", parallelism);
         f.put("checkpoint_interval_ms", checkpointIntervalMs);
         f.put("control_delivery", controlExactlyOnce ? "exactly_once" : "at_least_once");
+        f.put("live_lag_ms", liveLagMs);
 
         try (LocalPlane plane = LocalPlane.start(workDir.resolve("plane"), null, parallelism, checkpointIntervalMs,
-                controlExactlyOnce, log)) {
+                controlExactlyOnce, liveLagMs, log)) {
             // Plane throughput: from the first record published to the plane having read every record
             // (its events_in counter, valid or not), with every detector, rule and sink on.
             long t0 = System.nanoTime();

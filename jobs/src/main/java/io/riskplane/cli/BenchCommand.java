@@ -34,6 +34,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "exactly_once (default, as `run`) or at_least_once: how control events reach Kafka.")
     String controlDelivery;
 
+    @Option(names = "--live-lag-ms", defaultValue = "0", paramLabel = "MS",
+            description = "time.live_lag_ms for the plane (0 = off, the default): a live partition's watermark "
+                    + "follows the wall clock.")
+    long liveLagMs;
+
     @Option(names = "--work-dir", defaultValue = ".riskplane/bench", paramLabel = "DIR",
             description = "Broker, ClickHouse, checkpoints and replay files (emptied first; default ${DEFAULT-VALUE}).")
     Path workDir;
@@ -47,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(workDir);
         Map<String, Object> figures = PlaneBenchmark.run(workDir, Duration.ofMinutes(quick ? 60 : 600), parallelism,
-                checkpointIntervalMs, !"at_least_once".equals(controlDelivery), quick ? 10 : 30, line -> System.out.println("  " + line));
+                checkpointIntervalMs, !"at_least_once".equals(controlDelivery), liveLagMs, quick ? 10 : 30, line -> System.out.println("  " + line));
         System.out.println("=== riskplane bench ===");
         figures.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v == null ? "not measured" : v));
         if (json != null) {

@@ -50,14 +50,14 @@ public final class LocalPlane implements AutoCloseable {
      */
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, Consumer<String> progress)
             throws Exception {
-        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, true, progress);
+        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, true, 0, progress);
     }
 
     /** Checkpoints every second by default: control events become visible to read_committed readers on each. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
-            boolean controlExactlyOnce, Consumer<String> progress) throws Exception {
+            boolean controlExactlyOnce, long liveLagMs, Consumer<String> progress) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -95,7 +95,8 @@ public final class LocalPlane implements AutoCloseable {
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort, null),
-                    null, null, null, null, security);
+                    liveLagMs > 0 ? new PlaneConfig.Time(null, null, null, liveLagMs) : null, null, null, null,
+                    security);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
             progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),

@@ -115,7 +115,7 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         return new PlaneConfig(kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security);
     }
 
-    public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs) {}
+    public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs, Long liveLagMs) {}
 
     public record Dislocation(Double thresholdBps, Long minDurationMs, Long staleAfterMs, Double defaultFeeBps,
             Map<String, Double> venueFeeBps) {}
@@ -157,13 +157,14 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                 : Duration.ofMillis(security.heartbeatIntervalMs());
         if (time == null) {
             return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as, planeId,
-                    heartbeat);
+                    heartbeat, d.liveLag());
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
-                false, ds, ss, as, planeId, heartbeat);
+                false, ds, ss, as, planeId, heartbeat,
+                time.liveLagMs() == null ? d.liveLag() : Duration.ofMillis(time.liveLagMs()));
     }
 
     public static PlaneConfig load(Path file) throws IOException {

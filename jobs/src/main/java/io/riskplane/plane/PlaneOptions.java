@@ -14,11 +14,13 @@ import java.time.Duration;
  * divergences count; staleness
  * says how consumer cursors are judged and which market calendar each lane follows; alerting says which team an
  * org's alerts go to and where runbooks live; planeId names this plane in its heartbeats, sent every
- * heartbeatInterval (live only).
+ * heartbeatInterval (live only); liveLag, when not zero, lets a live partition's watermark follow the wall clock
+ * (LiveClockWatermarks).
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
         boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
-        AlertSettings alerting, String planeId, Duration heartbeatInterval) implements Serializable {
+        AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag)
+        implements Serializable {
     public static final String DEFAULT_PLANE_ID = "riskplane";
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
@@ -26,12 +28,12 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
     public static PlaneOptions streaming() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL);
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO);
     }
 
     public static PlaneOptions replay() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL);
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO);
     }
 }

@@ -218,8 +218,10 @@ public final class RiskPlaneJob {
         } else {
             Duration grace = idleness.multipliedBy(STARTUP_GRACE_FACTOR);
             Duration outOfOrderness = options.outOfOrderness();
-            w = WatermarkStrategy.forGenerator(ctx -> new SplitIdleness<>(
-                    new BoundedOutOfOrdernessWatermarks<Decoded>(outOfOrderness), idleness, grace,
+            long liveLag = options.liveLag().toMillis();
+            w = WatermarkStrategy.forGenerator(ctx -> new SplitIdleness<>(liveLag > 0
+                    ? new LiveClockWatermarks<Decoded>(outOfOrderness.toMillis(), liveLag, System::currentTimeMillis)
+                    : new BoundedOutOfOrdernessWatermarks<Decoded>(outOfOrderness), idleness, grace,
                     ctx.getInputActivityClock()));
         }
         // Dead letters carry no trustworthy time: they must not move the watermark.
