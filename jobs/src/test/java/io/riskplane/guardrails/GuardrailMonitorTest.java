@@ -2,6 +2,7 @@ package io.riskplane.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.OrderRecord;
 import io.riskplane.model.PolicyRecord;
@@ -34,14 +35,7 @@ class GuardrailMonitorTest {
     }
 
     private List<GuardrailTrip> feed(List<GuardrailInput> in) throws Exception {
-        long last = 0;
-        for (GuardrailInput i : in) {
-            h.processElement(i, i.atMillis());
-            last = Math.max(last, i.atMillis());
-        }
-        h.processWatermark(last);
-        h.processBroadcastWatermark(last);
-        return h.extractOutputValues();
+        return PolicyHarness.feed(h, GuardrailInput::atMillis, in);
     }
 
     @Test

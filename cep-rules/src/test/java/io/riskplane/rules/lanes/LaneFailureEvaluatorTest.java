@@ -2,6 +2,7 @@ package io.riskplane.rules.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.model.PolicyRecord;
@@ -35,14 +36,7 @@ class LaneFailureEvaluatorTest {
     }
 
     private List<LaneRunEvaluation> feed(LaneRunRecord... runs) throws Exception {
-        long last = 0;
-        for (LaneRunRecord r : runs) {
-            h.processElement(r, r.eventTimeMillis());
-            last = Math.max(last, r.eventTimeMillis());
-        }
-        h.processWatermark(last);
-        h.processBroadcastWatermark(last);
-        return h.extractOutputValues();
+        return PolicyHarness.feed(h, LaneRunRecord::eventTimeMillis, runs);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.riskplane.rules.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -34,14 +35,7 @@ class SloEvaluatorTest {
     }
 
     private List<SloEvaluation> run(SloMeasurement... ms) throws Exception {
-        long last = 0;
-        for (SloMeasurement m : ms) {
-            h.processElement(m, m.measuredAtMillis());
-            last = Math.max(last, m.measuredAtMillis());
-        }
-        h.processWatermark(last);
-        h.processBroadcastWatermark(last);
-        return h.extractOutputValues();
+        return PolicyHarness.feed(h, SloMeasurement::measuredAtMillis, ms);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.riskplane.rules.sustained;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.ConditionSample;
 import io.riskplane.model.PolicyRecord;
@@ -43,14 +44,7 @@ class SustainedBreachEvaluatorTest {
     }
 
     private List<ConditionEvaluation> run(ConditionSample... samples) throws Exception {
-        long last = 0;
-        for (ConditionSample s : samples) {
-            h.processElement(s, s.atMillis());
-            last = Math.max(last, s.atMillis());
-        }
-        h.processWatermark(last);
-        h.processBroadcastWatermark(last);
-        return h.extractOutputValues();
+        return PolicyHarness.feed(h, ConditionSample::atMillis, samples);
     }
 
     @Test
