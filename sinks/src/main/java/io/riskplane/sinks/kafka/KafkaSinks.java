@@ -15,6 +15,7 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** The plane's Kafka outputs. Every record value is one serialized Envelope (docs/contracts.md). */
@@ -31,7 +32,7 @@ public final class KafkaSinks {
     public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
             String transactionalIdPrefix, SigningKey signing, boolean exactlyOnce) {
         return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix,
-                new ControlSerializer(signing)) : atOnce(bootstrap, clientProperties, new ControlSerializer(signing));
+                controlSerializer(signing)) : atOnce(bootstrap, clientProperties, controlSerializer(signing));
     }
 
     /**
@@ -60,7 +61,8 @@ public final class KafkaSinks {
         return KafkaSink.<HeartbeatRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setKafkaProducerConfig(clientProperties)
-                .setRecordSerializer(new HeartbeatSerializer(signing))
+                .setRecordSerializer(new EnvelopeSerializer<>(Topics.HEARTBEAT, HeartbeatRecord::planeId,
+                        HeartbeatRecord::envelope, signing))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
@@ -71,8 +73,16 @@ public final class KafkaSinks {
      */
     public static KafkaSink<AlertRecord> alerts(String bootstrap, Properties clientProperties,
             String transactionalIdPrefix, boolean exactlyOnce) {
-        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, new AlertSerializer())
-                : atOnce(bootstrap, clientProperties, new AlertSerializer());
+        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, alertSerializer())
+                : atOnce(bootstrap, clientProperties, alertSerializer());
+    }
+
+    private static EnvelopeSerializer<ControlRecord> controlSerializer(SigningKey signing) {
+        return new EnvelopeSerializer<>(Topics.CONTROL, ControlRecord::scopeKey, ControlRecord::envelope, signing);
+    }
+
+    private static EnvelopeSerializer<AlertRecord> alertSerializer() {
+        return new EnvelopeSerializer<>(Topics.ALERTS, AlertRecord::scopeKey, AlertRecord::envelope, null);
     }
 
     private static <T> KafkaSink<T> exactlyOnce(String bootstrap, Properties clientProperties,
@@ -116,66 +126,43 @@ public final class KafkaSinks {
                 .build();
     }
 
-    /** Adds the HMAC signature headers (io.riskplane.verify.ControlSigner) when a signing key is configured. */
-    abstract static class Signing<T> implements KafkaRecordSerializationSchema<T> {
+    /**
+     * A record whose value is an envelope the plane already serialized, keyed so that one scope's records stay in
+     * order, with the HMAC signature headers (io.riskplane.verify.ControlSigner) when a signing key is configured.
+     */
+    static final class EnvelopeSerializer<T> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
-        private final SigningKey key;
+        private final String topic;
+        private final SerializableFunction<T, String> keyOf;
+        private final SerializableFunction<T, byte[]> envelopeOf;
+        private final SigningKey signing;
         private transient ControlSigner signer;
 
-        Signing(SigningKey key) {
-            this.key = key;
+        EnvelopeSerializer(String topic, SerializableFunction<T, String> keyOf,
+                SerializableFunction<T, byte[]> envelopeOf, SigningKey signing) {
+            this.topic = topic;
+            this.keyOf = keyOf;
+            this.envelopeOf = envelopeOf;
+            this.signing = signing;
         }
 
         @Override
         public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
                 KafkaSinkContext sinkContext) throws Exception {
             // Read here, on the task manager, so the key never travels in the job graph.
-            signer = key == null ? null : key.load();
+            signer = signing == null ? null : signing.load();
         }
 
-        ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
-            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                    value);
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext ctx, Long timestamp) {
+            byte[] value = envelopeOf.apply(element);
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic,
+                    keyOf.apply(element).getBytes(StandardCharsets.UTF_8), value);
             if (signer != null) {
                 r.headers().add(ControlSigner.SIGNATURE_HEADER, signer.signatureHeader(value));
                 r.headers().add(ControlSigner.KEY_ID_HEADER, signer.keyId().getBytes(StandardCharsets.UTF_8));
             }
             return r;
-        }
-    }
-
-    static final class ControlSerializer extends Signing<ControlRecord> {
-        private static final long serialVersionUID = 1L;
-
-        ControlSerializer(SigningKey key) {
-            super(key);
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(ControlRecord r, KafkaSinkContext ctx, Long timestamp) {
-            return record(Topics.CONTROL, r.scopeKey(), r.envelope());
-        }
-    }
-
-    static final class HeartbeatSerializer extends Signing<HeartbeatRecord> {
-        private static final long serialVersionUID = 1L;
-
-        HeartbeatSerializer(SigningKey key) {
-            super(key);
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(HeartbeatRecord r, KafkaSinkContext ctx, Long timestamp) {
-            return record(Topics.HEARTBEAT, r.planeId(), r.envelope());
-        }
-    }
-
-    static final class AlertSerializer implements KafkaRecordSerializationSchema<AlertRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(AlertRecord r, KafkaSinkContext ctx, Long timestamp) {
-            return new ProducerRecord<>(Topics.ALERTS, r.scopeKey().getBytes(StandardCharsets.UTF_8), r.envelope());
         }
     }
 
