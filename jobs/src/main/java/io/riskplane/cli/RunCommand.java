@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         JobClient job = PlaneRuntime.start(c, true);
+        // Rows reach ClickHouse through Kafka and this loader (on Kubernetes: `riskplane clickhouse load`).
+        io.riskplane.sinks.clickhouse.ClickHouseLoader loader = ClickHouseCommand.loader(c);
+        Thread loading = new Thread(loader::run, "clickhouse-loader");
+        loading.setDaemon(true);
+        loading.start();
         // With alerting.alertmanager_url set, alerts are forwarded from this process too (on Kubernetes the
         // forwarder is a Deployment of its own: `riskplane alerts forward`).
         io.riskplane.sinks.alerting.AlertmanagerForwarder forwarder = AlertsCommand.forwarder(c);
@@ -44,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("forwarding alerts to %s%n", c.alerting().alertmanagerUrl());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            loader.stop();
             if (forwarder != null) {
                 forwarder.stop();
             }

@@ -1,7 +1,6 @@
 package io.riskplane.cli;
 
 import io.riskplane.plane.PlaneConfig;
-import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -25,8 +24,7 @@ final class SchemaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown action '" + action + "' (expected: apply)");
         }
         PlaneConfig.ClickHouse ch = PlaneConfig.load(config).clickhouse();
-        ClickHouseSchema.apply(new ClickHouseHttp(ch.url(), ch.user() == null ? "default" : ch.user(),
-                ch.password()));
+        ClickHouseSchema.apply(ch.http());
         System.out.printf("ClickHouse schema applied at %s: %s%n", ch.url(), ClickHouseSchema.MIGRATIONS);
         return 0;
     }

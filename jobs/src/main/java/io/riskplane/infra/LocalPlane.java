@@ -4,6 +4,7 @@ import io.riskplane.contract.Topics;
 import io.riskplane.plane.PlaneConfig;
 import io.riskplane.plane.PlaneRuntime;
 import io.riskplane.sinks.clickhouse.ClickHouseHttp;
+import io.riskplane.sinks.clickhouse.ClickHouseLoader;
 import io.riskplane.sinks.clickhouse.LocalClickHouseServer;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ public final class LocalPlane implements AutoCloseable {
     /** The running job; replaced by {@link #restartFromLatestCheckpoint()}. */
     public volatile JobClient job;
     public final PlaneConfig config;
+    /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job. */
+    public final ClickHouseLoader loader;
     public static final String SIGNING_KEY_ID = "local";
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
@@ -34,7 +37,7 @@ public final class LocalPlane implements AutoCloseable {
     }
 
     private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
-            JobClient job, PlaneConfig config) {
+            JobClient job, PlaneConfig config, ClickHouseLoader loader) {
         this.kafka = kafka;
         this.clickhouseServer = ch;
         this.clickhouse = new ClickHouseHttp(ch.httpUrl(), "default", "");
@@ -42,6 +45,7 @@ public final class LocalPlane implements AutoCloseable {
         this.warehouse = warehouse;
         this.job = job;
         this.config = config;
+        this.loader = loader;
     }
 
     /**
@@ -64,7 +68,7 @@ public final class LocalPlane implements AutoCloseable {
             EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
             started.add(kafka);
             List<String> topics = new ArrayList<>(Topics.INPUTS);
-            topics.addAll(List.of(Topics.CONTROL, Topics.ALERTS, Topics.HEARTBEAT, Topics.DEAD_LETTER));
+            topics.addAll(Topics.OUTPUTS);
             kafka.createTopics(topics, 1);
             progress.accept(String.format("Kafka broker (KRaft, in this JVM) at %s, %d topics, ready in %.1f s",
                     kafka.bootstrapServers(), topics.size(), (System.nanoTime() - t) / 1e9));
@@ -103,8 +107,13 @@ public final class LocalPlane implements AutoCloseable {
                     (System.nanoTime() - t) / 1e9,
                     webUiPort == null ? "" : ", web UI at http://localhost:" + webUiPort)
                     + ", Prometheus metrics at http://localhost:" + metricsPort + "/metrics");
+            ClickHouseLoader loader = config.clickhouse().loader(config.kafka(),
+                    org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
+            Thread loading = new Thread(loader::run, "clickhouse-loader");
+            loading.setDaemon(true);
+            loading.start();
             return new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()), warehouse, job,
-                    config);
+                    config, loader);
         } catch (Exception e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -152,6 +161,7 @@ public final class LocalPlane implements AutoCloseable {
         } catch (Exception ignored) {
             // already finished or failed; its error was reported where it happened
         }
+        loader.stop();
         kafka.close();
         clickhouseServer.close();
     }

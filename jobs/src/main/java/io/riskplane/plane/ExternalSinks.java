@@ -14,44 +14,47 @@ import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
-import io.riskplane.sinks.clickhouse.ClickHouseSinks;
+import io.riskplane.sinks.clickhouse.ClickHouseRows;
+import io.riskplane.sinks.clickhouse.WarehouseRow;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import io.riskplane.sinks.kafka.KafkaSinks;
 import java.util.Properties;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** The production wiring: control events and dead letters to Kafka, everything to ClickHouse, raw and control to Iceberg. */
+/**
+ * The production wiring: control events, alerts, heartbeats and dead letters to Kafka; every result as a ClickHouse
+ * row to Kafka for the loader; raw events and detector outputs to Iceberg.
+ */
 public final class ExternalSinks implements PlaneSinks {
     private final String bootstrap;
     private final Properties kafkaClient;
     private final String transactionalIdPrefix;
-    private final ClickHouseSinks clickHouse;
     private final IcebergLakehouse lakehouse;
     private final io.riskplane.verify.SigningKey signing;
     private final boolean controlExactlyOnce;
     private DataStream<DetectorOutput> detectorOutputs;
+    private DataStream<WarehouseRow> clickhouseRows;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
-            ClickHouseSinks clickHouse, IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing,
+            IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing,
             boolean controlExactlyOnce) {
         this.signing = signing;
         this.controlExactlyOnce = controlExactlyOnce;
         this.bootstrap = bootstrap;
         this.kafkaClient = kafkaClient;
         this.transactionalIdPrefix = transactionalIdPrefix;
-        this.clickHouse = clickHouse;
         this.lakehouse = lakehouse;
     }
 
     @Override
     public void rawEvents(DataStream<Decoded> events) {
-        events.sinkTo(clickHouse.rawEvents()).name("clickhouse raw_events").uid("clickhouse-raw-events");
+        addRows(events.map(ClickHouseRows.RAW_EVENTS).name("raw_events to clickhouse rows").uid("clickhouse-raw-events-rows"));
         lakehouse.rawEvents(events);
     }
 
     @Override
     public void pnlSnapshots(DataStream<PnlSnapshot> snapshots) {
-        snapshots.sinkTo(clickHouse.pnlSnapshots()).name("clickhouse pnl_snapshots").uid("clickhouse-pnl-snapshots");
+        addRows(snapshots.map(ClickHouseRows.PNL_SNAPSHOTS).name("pnl_snapshots to clickhouse rows").uid("clickhouse-pnl-snapshots-rows"));
     }
 
     @Override
@@ -59,7 +62,7 @@ public final class ExternalSinks implements PlaneSinks {
         controls.sinkTo(KafkaSinks.control(bootstrap, kafkaClient, transactionalIdPrefix, signing,
                 controlExactlyOnce))
                 .name("kafka control topic").uid("kafka-control");
-        controls.sinkTo(clickHouse.controlEvents()).name("clickhouse control_events").uid("clickhouse-control-events");
+        addRows(controls.map(ClickHouseRows.CONTROL_EVENTS).name("control_events to clickhouse rows").uid("clickhouse-control-events-rows"));
         lakehouse.controlEvents(controls);
     }
 
@@ -74,67 +77,75 @@ public final class ExternalSinks implements PlaneSinks {
         alerts.sinkTo(KafkaSinks.alerts(bootstrap, kafkaClient, transactionalIdPrefix + "-alerts",
                 controlExactlyOnce))
                 .name("kafka alerts topic").uid("kafka-alerts");
-        alerts.sinkTo(clickHouse.alerts()).name("clickhouse alerts").uid("clickhouse-alerts");
+        addRows(alerts.map(ClickHouseRows.ALERTS).name("alerts to clickhouse rows").uid("clickhouse-alerts-rows"));
     }
 
     @Override
     public void executionTelemetry(DataStream<TelemetryWindow> telemetry) {
-        telemetry.sinkTo(clickHouse.executionTelemetry()).name("clickhouse execution_telemetry")
-                .uid("clickhouse-execution-telemetry");
+        addRows(telemetry.map(ClickHouseRows.EXECUTION_TELEMETRY).name("execution_telemetry to clickhouse rows").uid("clickhouse-execution-telemetry-rows"));
         addDetectorOutputs(telemetry.map(OutputJson::telemetryOutput).name("telemetry to lakehouse rows")
                 .uid("telemetry-lakehouse-rows"));
     }
 
     @Override
     public void sloEvaluations(DataStream<SloEvaluation> evaluations) {
-        evaluations.sinkTo(clickHouse.sloEvaluations()).name("clickhouse slo_evaluations")
-                .uid("clickhouse-slo-evaluations");
+        addRows(evaluations.map(ClickHouseRows.SLO_EVALUATIONS).name("slo_evaluations to clickhouse rows").uid("clickhouse-slo-evaluations-rows"));
         addDetectorOutputs(evaluations.map(OutputJson::sloOutput).name("slo to lakehouse rows")
                 .uid("slo-lakehouse-rows"));
     }
 
     @Override
     public void dislocations(DataStream<DislocationEpisode> episodes) {
-        episodes.sinkTo(clickHouse.dislocations()).name("clickhouse dislocations").uid("clickhouse-dislocations");
+        addRows(episodes.map(ClickHouseRows.DISLOCATIONS).name("dislocations to clickhouse rows").uid("clickhouse-dislocations-rows"));
         addDetectorOutputs(episodes.map(OutputJson::dislocationOutput).name("dislocations to lakehouse rows")
                 .uid("dislocation-lakehouse-rows"));
     }
 
     @Override
     public void cursorStaleness(DataStream<CursorStaleness> rows) {
-        rows.sinkTo(clickHouse.cursorStaleness()).name("clickhouse cursor_staleness").uid("clickhouse-cursor-staleness");
+        addRows(rows.map(ClickHouseRows.CURSOR_STALENESS).name("cursor_staleness to clickhouse rows").uid("clickhouse-cursor-staleness-rows"));
         addDetectorOutputs(rows.map(OutputJson::stalenessOutput).name("staleness to lakehouse rows")
                 .uid("staleness-lakehouse-rows"));
     }
 
     @Override
     public void guardrailTrips(DataStream<GuardrailTrip> trips) {
-        trips.sinkTo(clickHouse.guardrailTrips()).name("clickhouse guardrail_trips").uid("clickhouse-guardrail-trips");
+        addRows(trips.map(ClickHouseRows.GUARDRAIL_TRIPS).name("guardrail_trips to clickhouse rows").uid("clickhouse-guardrail-trips-rows"));
         addDetectorOutputs(trips.map(OutputJson::tripOutput).name("guardrail trips to lakehouse rows")
                 .uid("guardrail-lakehouse-rows"));
     }
 
     @Override
     public void conditionEvaluations(DataStream<ConditionEvaluation> evaluations) {
-        evaluations.sinkTo(clickHouse.conditionEvaluations()).name("clickhouse condition_evaluations")
-                .uid("clickhouse-condition-evaluations");
+        addRows(evaluations.map(ClickHouseRows.CONDITION_EVALUATIONS).name("condition_evaluations to clickhouse rows").uid("clickhouse-condition-evaluations-rows"));
         addDetectorOutputs(evaluations.map(OutputJson::conditionOutput).name("conditions to lakehouse rows")
                 .uid("condition-lakehouse-rows"));
     }
 
     @Override
     public void laneRuns(DataStream<LaneRunEvaluation> evaluations) {
-        evaluations.sinkTo(clickHouse.laneRuns()).name("clickhouse lane_runs").uid("clickhouse-lane-runs");
+        addRows(evaluations.map(ClickHouseRows.LANE_RUNS).name("lane_runs to clickhouse rows").uid("clickhouse-lane-runs-rows"));
         addDetectorOutputs(evaluations.map(OutputJson::laneRunOutput).name("lane runs to lakehouse rows")
                 .uid("lane-run-lakehouse-rows"));
     }
 
-    /** One Iceberg sink for every detector: a single committer per table, not one per detector. */
+    /**
+     * One Iceberg sink for every detector (a single committer per table, not one per detector), and one Kafka sink
+     * for every ClickHouse row: the loader inserts them, outside the job.
+     */
     @Override
     public void finish() {
         if (detectorOutputs != null) {
             lakehouse.detectorOutputs(detectorOutputs);
         }
+        if (clickhouseRows != null) {
+            clickhouseRows.sinkTo(KafkaSinks.clickhouseRows(bootstrap, kafkaClient, transactionalIdPrefix + "-rows"))
+                    .name("kafka clickhouse rows").uid("kafka-clickhouse-rows");
+        }
+    }
+
+    private void addRows(DataStream<WarehouseRow> rows) {
+        clickhouseRows = clickhouseRows == null ? rows : clickhouseRows.union(rows);
     }
 
     private void addDetectorOutputs(DataStream<DetectorOutput> outputs) {
@@ -145,6 +156,6 @@ public final class ExternalSinks implements PlaneSinks {
     public void deadLetters(DataStream<DeadLetterRecord> deadLetters) {
         deadLetters.sinkTo(KafkaSinks.deadLetters(bootstrap, kafkaClient))
                 .name("kafka dead-letter topic").uid("kafka-dead-letters");
-        deadLetters.sinkTo(clickHouse.deadLetters()).name("clickhouse dead_letters").uid("clickhouse-dead-letters");
+        addRows(deadLetters.map(ClickHouseRows.DEAD_LETTERS).name("dead_letters to clickhouse rows").uid("clickhouse-dead-letters-rows"));
     }
 }

@@ -94,11 +94,22 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
             return "";
         }
 
-        /** jdbc:clickhouse://host:port/riskplane?compress=0 (18.16's response compression is broken). */
-        public String jdbcUrl() {
-            String hostPort = url.replaceFirst("^https?://", "").replaceAll("/+$", "");
-            String scheme = url.startsWith("https") ? "jdbc:clickhouse:https://" : "jdbc:clickhouse://";
-            return scheme + hostPort + "/riskplane?compress=0";
+        public io.riskplane.sinks.clickhouse.ClickHouseHttp http() {
+            return new io.riskplane.sinks.clickhouse.ClickHouseHttp(url, user == null || user.isEmpty() ? "default"
+                    : user, password());
+        }
+
+        /**
+         * The loader that inserts the plane's rows: batch_size rows at most per poll (one insert per table),
+         * batch_interval_ms the longest wait for rows; failed inserts retried from 0.5 s to 30 s apart.
+         */
+        public io.riskplane.sinks.clickhouse.ClickHouseLoader loader(Kafka kafka,
+                java.util.function.Consumer<String> log) {
+            return new io.riskplane.sinks.clickhouse.ClickHouseLoader(kafka.bootstrap(), kafka.clientProperties(),
+                    io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, http(),
+                    batchSize == null ? 20000 : batchSize,
+                    java.time.Duration.ofMillis(batchIntervalMs == null ? 500 : batchIntervalMs),
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30), log);
         }
     }
 

@@ -1,9 +1,7 @@
 package io.riskplane.plane;
 
 import io.riskplane.contract.Topics;
-import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
-import io.riskplane.sinks.clickhouse.ClickHouseSinks;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +29,13 @@ public final class PlaneRuntime {
         return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
-    /** Applies the ClickHouse DDL and creates the Iceberg tables (both idempotent), then submits the job. */
+    /**
+     * Applies the ClickHouse DDL and creates the Iceberg tables (both idempotent), then submits the job. ClickHouse
+     * rows go to Kafka: run {@link PlaneConfig.ClickHouse#loader} beside the job to insert them.
+     */
     public static JobClient start(PlaneConfig config, boolean localWebUi) throws Exception {
         PlaneConfig.ClickHouse ch = config.clickhouse();
-        ClickHouseSchema.apply(new ClickHouseHttp(ch.url(), nz(ch.user(), "default"), ch.password()));
+        ClickHouseSchema.apply(ch.http());
         IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(config.iceberg());
         lakehouse.ensureTables();
         PlaneConfig.Kafka k = config.kafka();
@@ -81,11 +82,8 @@ public final class PlaneRuntime {
         env.getCheckpointConfig().enableUnalignedCheckpoints();
 
         PlaneOptions options = config.options();
-        ClickHouseSinks chSinks = new ClickHouseSinks(ch.jdbcUrl(), nz(ch.user(), "default"), ch.password(),
-                ch.batchSize() == null ? 2000 : ch.batchSize(),
-                ch.batchIntervalMs() == null ? 1000 : ch.batchIntervalMs());
         ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
-                nz(k.transactionalIdPrefix(), "riskplane-control"), chSinks, lakehouse, config.signingKey(),
+                nz(k.transactionalIdPrefix(), "riskplane-control"), lakehouse, config.signingKey(),
                 k.controlExactlyOnce());
         new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), nz(k.groupId(), "riskplane"), options),
                 sinks, options).build(env);
@@ -100,7 +98,7 @@ public final class PlaneRuntime {
             java.util.Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> topics = new ArrayList<>();
             List<String> all = new ArrayList<>(Topics.INPUTS);
-            all.addAll(List.of(Topics.CONTROL, Topics.ALERTS, Topics.HEARTBEAT, Topics.DEAD_LETTER));
+            all.addAll(Topics.OUTPUTS);
             for (String t : all) {
                 if (!existing.contains(t)) {
                     topics.add(new NewTopic(t, k.partitions() == null ? 1 : k.partitions(), (short) -1));

@@ -231,7 +231,7 @@ class KubernetesManifestsTest {
             topics.put(t.path("spec").path("topicName").asText(name(t)), t);
         }
         List<String> contract = new ArrayList<>(Topics.INPUTS);
-        contract.addAll(List.of(Topics.CONTROL, Topics.ALERTS, Topics.HEARTBEAT, Topics.DEAD_LETTER));
+        contract.addAll(Topics.OUTPUTS);
         assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(contract);
 
         for (String compacted : List.of(Topics.POLICIES, Topics.INSTRUMENTS)) {

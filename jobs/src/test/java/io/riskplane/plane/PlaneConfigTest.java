@@ -15,7 +15,6 @@ class PlaneConfigTest {
     void exampleConfigLoads() throws Exception {
         PlaneConfig c = PlaneConfig.load(Path.of("../config/riskplane.example.yaml"));
         assertThat(c.kafka().clientProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
-        assertThat(c.clickhouse().jdbcUrl()).isEqualTo("jdbc:clickhouse://clickhouse.internal:8123/riskplane?compress=0");
         assertThat(c.iceberg()).containsEntry("type", "rest");
         assertThat(c.options().outOfOrderness()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.flink().stateBackend()).isEqualTo("rocksdb");

@@ -18,10 +18,18 @@ public final class Topics {
     public static final String ALERTS = "riskplane.v1.alerts";
     public static final String HEARTBEAT = "riskplane.v1.heartbeat";
     public static final String DEAD_LETTER = "riskplane.v1.deadletter";
+    /**
+     * The plane's ClickHouse rows on their way to the loader: key = table name, value = one JSONEachRow line (the
+     * one topic whose values are not Envelopes). Written exactly once with the checkpoint.
+     */
+    public static final String CLICKHOUSE_ROWS = "riskplane.v1.clickhouse-rows";
 
     /** The topics the plane reads. */
     public static final List<String> INPUTS =
             List.of(ORDERS, FILLS, QUOTES, SIGNALS, CURSORS, HEALTH, LANE_RUNS, INSTRUMENTS, POLICIES);
+
+    /** The topics the plane writes. */
+    public static final List<String> OUTPUTS = List.of(CONTROL, ALERTS, HEARTBEAT, DEAD_LETTER, CLICKHOUSE_ROWS);
 
     private Topics() {}
 

@@ -38,6 +38,20 @@ public final class ClickHouseHttp {
         return r.body();
     }
 
+    /** Inserts JSONEachRow lines into riskplane.{table} in one request; throws unless ClickHouse answered 200. */
+    public void insertJsonEachRow(String table, byte[] rows) throws IOException, InterruptedException {
+        String url = baseUrl + "/?user=" + enc(user) + (password.isEmpty() ? "" : "&password=" + enc(password))
+                + "&query=" + enc("INSERT INTO riskplane." + table + " FORMAT JSONEachRow");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(rows)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() != 200) {
+            throw new IOException("ClickHouse answered " + r.statusCode() + " to an insert into " + table + ": "
+                    + r.body().trim());
+        }
+    }
+
     public long count(String sql) throws IOException, InterruptedException {
         return Long.parseLong(query(sql).trim());
     }

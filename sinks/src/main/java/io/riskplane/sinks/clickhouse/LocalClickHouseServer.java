@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * fails with a message that says what to install.
  */
 public final class LocalClickHouseServer implements AutoCloseable {
-    private final Process process;
+    private volatile Process process;
     private final int httpPort;
     private final Path dir;
 
@@ -42,24 +42,33 @@ public final class LocalClickHouseServer implements AutoCloseable {
         Path config = dir.resolve("config.xml");
         Files.writeString(config, config(dir, httpPort, tcpPort));
         Files.writeString(dir.resolve("users.xml"), USERS);
-        List<String> cmd = new java.util.ArrayList<>(command);
-        cmd.add("--config-file=" + config);
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log/stdout.log").toFile())
-                .start();
-        LocalClickHouseServer server = new LocalClickHouseServer(p, httpPort, dir);
+        LocalClickHouseServer server = new LocalClickHouseServer(launch(command, dir), httpPort, dir);
         server.awaitReady(Duration.ofSeconds(60));
         return server;
     }
 
-    public String httpUrl() {
-        return "http://127.0.0.1:" + httpPort;
+    private static Process launch(List<String> command, Path dir) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(command);
+        cmd.add("--config-file=" + dir.resolve("config.xml"));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
+                .start();
     }
 
-    /** JDBC URL for the given database. compress=0: ClickHouse 18.16's own response compression returns empty bodies. */
-    public String jdbcUrl(String database) {
-        return "jdbc:clickhouse://127.0.0.1:" + httpPort + "/" + database + "?compress=0";
+    /** Stops the server (for outage drills); {@link #restart()} brings it back on the same ports and data. */
+    public void stop() {
+        close();
+    }
+
+    public void restart() throws IOException, InterruptedException {
+        close();
+        process = launch(serverCommand(), dir);
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
     }
 
     public int httpPort() {

@@ -6,6 +6,7 @@ import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.HeartbeatRecord;
+import io.riskplane.sinks.clickhouse.WarehouseRow;
 import io.riskplane.verify.ControlSigner;
 import io.riskplane.verify.SigningKey;
 import io.riskplane.v1.DeadLetter;
@@ -97,6 +98,32 @@ public final class KafkaSinks {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
+    }
+
+    /**
+     * ClickHouse rows (key = table, value = one JSONEachRow line), exactly once with the checkpoint so that the
+     * loader, reading read_committed, inserts only what a completed checkpoint covers: after a crash ClickHouse holds
+     * the same rows as a run without one.
+     */
+    public static KafkaSink<WarehouseRow> clickhouseRows(String bootstrap, Properties clientProperties,
+            String transactionalIdPrefix) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        // Rows are many and small: batch them (the control path has sinks of its own and does not wait on these).
+        props.putIfAbsent("linger.ms", "20");
+        props.putIfAbsent("batch.size", String.valueOf(256 * 1024));
+        props.putIfAbsent("compression.type", "lz4");
+        return exactlyOnce(bootstrap, props, transactionalIdPrefix, new WarehouseRowSerializer());
+    }
+
+    static final class WarehouseRowSerializer implements KafkaRecordSerializationSchema<WarehouseRow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(WarehouseRow row, KafkaSinkContext ctx, Long timestamp) {
+            return new ProducerRecord<>(Topics.CLICKHOUSE_ROWS, row.table().getBytes(StandardCharsets.UTF_8),
+                    row.json());
+        }
     }
 
     /** Dead letters at least once: their ids are deterministic, so a consumer can drop a repeat. */
