@@ -54,7 +54,8 @@ public final class LocalPlane implements AutoCloseable {
      */
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, Consumer<String> progress)
             throws Exception {
-        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, true, 0, progress);
+        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, true,
+                io.riskplane.plane.PlaneOptions.DEFAULT_LIVE_LAG.toMillis(), progress);
     }
 
     /** Checkpoints every second by default: control events become visible to read_committed readers on each. */
@@ -99,7 +100,7 @@ public final class LocalPlane implements AutoCloseable {
                     Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort, null),
-                    liveLagMs > 0 ? new PlaneConfig.Time(null, null, null, liveLagMs) : null, null, null, null,
+                    new PlaneConfig.Time(null, null, null, liveLagMs), null, null, null,
                     security);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);

@@ -38,6 +38,11 @@ final class LiveClockWatermarks<T> implements WatermarkGenerator<T> {
         live = wallClock.getAsLong() - eventTimestamp <= liveLag;
     }
 
+    /** Did the partition's latest event arrive within liveLag of its event time? */
+    boolean live() {
+        return live;
+    }
+
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long watermark = maxTimestamp - outOfOrderness - 1;

@@ -23,12 +23,17 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
         implements Serializable {
     public static final String DEFAULT_PLANE_ID = "riskplane";
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Live partitions follow the wall clock 2 s behind it: a feed that stops is measured as stale (fail closed, drill
+     * SilenceIT) and the last event before a pause is judged at once. Backlogs and replay keep pure event time.
+     */
+    public static final Duration DEFAULT_LIVE_LAG = Duration.ofSeconds(2);
 
 
     public static PlaneOptions streaming() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO);
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_LIVE_LAG);
     }
 
     public static PlaneOptions replay() {

@@ -11,7 +11,8 @@ import org.apache.flink.util.clock.RelativeClock;
  * was started before its producers, or it is still queued behind other partitions while a backlog is read after a
  * restart) would otherwise be declared idle, the watermark would run ahead on the other partitions, and its
  * records would arrive late, making live results differ from replay. A partition that never delivers anything
- * stops holding back event time after the grace.
+ * stops holding back event time after the grace. A live partition (LiveClockWatermarks) is never idle: its watermark
+ * follows the wall clock through silence, so a feed that stops is measured as stale, not dropped from event time.
  */
 final class SplitIdleness<T> implements WatermarkGenerator<T> {
     private final WatermarkGenerator<T> delegate;
@@ -39,6 +40,12 @@ final class SplitIdleness<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
+        if (delegate instanceof LiveClockWatermarks<?> live && live.live()) {
+            // A live feed's silence is news: its watermark follows the wall clock, so the plane measures the
+            // silence (quote freshness, staleness) instead of ignoring the partition. It never holds event time back.
+            delegate.onPeriodicEmit(output);
+            return;
+        }
         long silentFor = clock.relativeTimeNanos() - lastActivityNanos;
         if (silentFor >= (delivered ? idleNanos : graceNanos)) {
             output.markIdle();

@@ -2,10 +2,10 @@ package io.riskplane.telemetry;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
@@ -48,11 +48,19 @@ public final class QuantileSketch {
         return count() == 0 ? null : sketch.getValueAtQuantile(q);
     }
 
+    /**
+     * DDSketch's own binary encoding, which {@link #fromBytes} decodes. (Not {@code serialize()}: that is the protobuf
+     * form, which {@code DDSketch.decode} cannot read; using it made every non-empty sketch unrestorable from a
+     * checkpoint, found by the crash-recovery drill.)
+     */
     public byte[] toBytes() {
-        ByteBuffer b = sketch.serialize();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            sketch.encode(out, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding a quantile sketch", e);
+        }
+        return out.trimmedCopy();
     }
 
     public static QuantileSketch fromBytes(byte[] bytes) {

@@ -70,6 +70,30 @@ class SplitIdlenessTest {
     }
 
     @Test
+    void aLivePartitionIsNeverIdleAndItsWatermarkFollowsTheClockThroughSilence() {
+        long[] wall = {100_000};
+        SplitIdleness<String> g = new SplitIdleness<>(new LiveClockWatermarks<>(500, 1_000, () -> wall[0]),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), clock);
+        g.onEvent("q", 99_900, out); // arrived 100 ms after its event time: live
+        for (int s = 1; s <= 60; s++) {
+            clock.advanceTime(Duration.ofSeconds(1));
+            wall[0] += 1_000;
+            g.onPeriodicEmit(out);
+        }
+        assertThat(out.seen).doesNotContain("idle");
+        assertThat(out.last()).isEqualTo(String.valueOf(160_000 - 1_000 - 500 - 1));
+
+        // A backlog partition (events far behind the clock) still goes idle.
+        Recorder backlog = new Recorder();
+        SplitIdleness<String> b = new SplitIdleness<>(new LiveClockWatermarks<>(500, 1_000, () -> wall[0]),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), clock);
+        b.onEvent("old", 10_000, backlog);
+        clock.advanceTime(Duration.ofSeconds(5));
+        b.onPeriodicEmit(backlog);
+        assertThat(backlog.last()).isEqualTo("idle");
+    }
+
+    @Test
     void aGraceShorterThanTheIdlenessTimeoutIsRaisedToIt() {
         SplitIdleness<String> g = new SplitIdleness<>(new BoundedOutOfOrdernessWatermarks<>(Duration.ZERO),
                 Duration.ofSeconds(5), Duration.ofSeconds(1), clock);
