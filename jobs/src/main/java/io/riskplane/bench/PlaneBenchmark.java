@@ -105,6 +105,9 @@ public final class PlaneBenchmark {
             long checkpoint = latestCheckpointBytes(workDir.resolve("plane").resolve("checkpoints"));
             f.put("checkpoint_bytes", checkpoint);
             f.put("state_bytes_per_event", round((double) checkpoint / n));
+            long keys = stateKeys(items);
+            f.put("state_keys", keys);
+            f.put("state_bytes_per_key", round((double) checkpoint / keys));
         }
 
         // Replay throughput: the same job graph, bounded, over the session file (parallelism 1, as `replay`).
@@ -216,5 +219,35 @@ public final class PlaneBenchmark {
 
     static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * The keys the plane's keyed state is spread over, counted from the session itself: strategies (positions, PnL,
+     * guardrails, telemetry), venue books (quote freshness, telemetry), instruments (dislocations), adapters (SLOs,
+     * route fallbacks), lanes and cursor consumers (staleness, lane runs). An approximation: operators share keys.
+     */
+    static long stateKeys(List<TradingSession.Item> items) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (TradingSession.Item i : items) {
+            io.riskplane.v1.Envelope e = i.envelope();
+            if (e == null) {
+                continue;
+            }
+            switch (e.getPayloadCase()) {
+                case ORDER -> {
+                    keys.add("strategy|" + e.getOrder().getOrg() + "|" + e.getOrder().getStrategy());
+                    keys.add("adapter|" + e.getOrder().getActualAdapter());
+                }
+                case FILL -> keys.add("strategy|" + e.getFill().getOrg() + "|" + e.getFill().getStrategy());
+                case QUOTE -> {
+                    keys.add("book|" + e.getQuote().getVenue() + "|" + e.getQuote().getInstrument());
+                    keys.add("instrument|" + e.getQuote().getInstrument());
+                }
+                case CURSOR_COMMIT -> keys.add("consumer|" + e.getCursorCommit().getConsumerId());
+                case LANE_RUN -> keys.add("lane|" + e.getLaneRun().getLane());
+                default -> { }
+            }
+        }
+        return Math.max(1, keys.size());
     }
 }

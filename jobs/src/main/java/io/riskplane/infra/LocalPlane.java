@@ -63,6 +63,14 @@ public final class LocalPlane implements AutoCloseable {
 
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
             boolean controlExactlyOnce, long liveLagMs, Consumer<String> progress) throws Exception {
+        return start(workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce, liveLagMs, null,
+                progress);
+    }
+
+    /** @param icebergCatalogImpl an Iceberg Catalog class over the local warehouse (drills inject faults), or null */
+    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
+            boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl, Consumer<String> progress)
+            throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -97,7 +105,9 @@ public final class LocalPlane implements AutoCloseable {
                             false, 1, controlExactlyOnce ? PlaneConfig.Kafka.EXACTLY_ONCE
                                     : PlaneConfig.Kafka.AT_LEAST_ONCE),
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),
-                    Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString()),
+                    icebergCatalogImpl == null ? Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString())
+                            : Map.of("type", "custom", "catalog-impl", icebergCatalogImpl, "warehouse",
+                                    warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort, null),
                     new PlaneConfig.Time(null, null, null, liveLagMs), null, null, null,

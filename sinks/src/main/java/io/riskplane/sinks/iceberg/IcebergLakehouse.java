@@ -98,8 +98,9 @@ public final class IcebergLakehouse implements Serializable {
     }
 
     /**
-     * From configuration: {@code type} is hadoop (default), rest or jdbc; the other properties are Iceberg's
-     * catalog properties (warehouse, uri, credential, jdbc.user, ...).
+     * From configuration: {@code type} is hadoop (default), rest, jdbc or custom (any Iceberg catalog class named by
+     * {@code catalog-impl}: Glue, Nessie, ...); the other properties are Iceberg's catalog properties (warehouse, uri,
+     * credential, jdbc.user, ...).
      */
     public static IcebergLakehouse fromProperties(Map<String, String> properties) {
         Map<String, String> props = new HashMap<>(properties);
@@ -114,8 +115,15 @@ public final class IcebergLakehouse implements Serializable {
             case "jdbc":
                 return new IcebergLakehouse(CatalogLoader.custom("riskplane", props, conf,
                         "org.apache.iceberg.jdbc.JdbcCatalog"));
+            case "custom":
+                String impl = props.get(CatalogProperties.CATALOG_IMPL);
+                if (impl == null) {
+                    throw new IllegalArgumentException("iceberg type custom needs catalog-impl (a Catalog class)");
+                }
+                return new IcebergLakehouse(CatalogLoader.custom("riskplane", props, conf, impl));
             default:
-                throw new IllegalArgumentException("iceberg catalog type must be hadoop, rest or jdbc, not " + type);
+                throw new IllegalArgumentException("iceberg catalog type must be hadoop, rest, jdbc or custom, not "
+                        + type);
         }
     }
 

@@ -1,0 +1,72 @@
+package io.riskplane.plane;
+
+import static io.riskplane.testing.Await.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.demo.TradingSession;
+import io.riskplane.infra.LocalPlane;
+import io.riskplane.infra.PrometheusScrape;
+import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import io.riskplane.testing.FlakyCommitCatalog;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Iceberg commit failures are retried and lose nothing. First a few failed commits, which Iceberg retries itself
+ * (commit.retry.num-retries): the job does not notice. Then a burst longer than those retries: the committer fails,
+ * Flink restarts the job from its checkpoint, and the pending commits are made again. Either way each valid event is
+ * in raw_events exactly once and each control event in control_events once.
+ */
+class IcebergCommitFailureIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void failedCommitsAreRetriedWithNothingLostOrDoubled() throws Exception {
+        List<TradingSession.Item> items = TradingSession.demo().generate();
+        long malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId()
+                .startsWith("bad-")).count();
+        long valid = items.size() - malformed;
+        FlakyCommitCatalog.FAIL_NEXT.set(0);
+        FlakyCommitCatalog.FAILED.set(0);
+        try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
+                LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS, true, 0, FlakyCommitCatalog.class.getName(),
+                line -> System.out.println("[iceberg] " + line))) {
+            int half = items.size() / 2;
+            ClickHouseOutageIT.publish(plane, items.subList(0, half));
+            awaitTrue("a first Iceberg commit", () -> plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS) > 0);
+
+            FlakyCommitCatalog.FAIL_NEXT.set(3);
+            awaitTrue("three failed commits", () -> FlakyCommitCatalog.FAILED.get() >= 3);
+            long before = plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS);
+            awaitTrue("commits again", () -> plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS) > before
+                    || before == valid);
+            assertThat(restarts(plane)).as("retried inside Iceberg").isZero();
+
+            FlakyCommitCatalog.FAIL_NEXT.set(10);
+            ClickHouseOutageIT.publish(plane, items.subList(half, items.size()));
+            awaitTrue("the burst of failed commits", () -> FlakyCommitCatalog.FAIL_NEXT.get() == 0);
+            awaitTrue("every valid event and control event in Iceberg",
+                    () -> plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS) == valid
+                            && plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS) == 11);
+            System.out.printf("[iceberg] %d commits failed; job restarts: %.0f%n", FlakyCommitCatalog.FAILED.get(),
+                    restarts(plane));
+            assertThat(restarts(plane)).as("the burst outlasted Iceberg's retries").isGreaterThanOrEqualTo(1);
+            // Two more checkpoints: a commit made twice would show by then.
+            long checkpoints = completed(plane);
+            awaitTrue("two more checkpoints", () -> completed(plane) >= checkpoints + 2);
+            assertThat(plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS)).isEqualTo(valid);
+            assertThat(plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS)).isEqualTo(11);
+        }
+    }
+
+    static double restarts(LocalPlane plane) {
+        return PrometheusScrape.sum(plane.metricsUrl(), "_job_numRestarts");
+    }
+
+    static long completed(LocalPlane plane) {
+        return (long) PrometheusScrape.sum(plane.metricsUrl(), "_job_numberOfCompletedCheckpoints");
+    }
+}
