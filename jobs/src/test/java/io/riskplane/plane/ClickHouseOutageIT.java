@@ -5,25 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.CommittedTopicReader;
-import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
+import io.riskplane.testing.DemoSession;
 import io.riskplane.infra.PrometheusScrape;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
 import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import io.riskplane.v1.Envelope;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,28 +45,22 @@ class ClickHouseOutageIT {
 
     @Test
     void controlPathCarriesOnWhileClickHouseIsDownAndClickHouseCatchesUpAfterwards() throws Exception {
-        List<TradingSession.Item> items = TradingSession.demo().generate();
-        long malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId()
-                .startsWith("bad-")).count();
-        long valid = items.size() - malformed;
-        Path session = dir.resolve("session.jsonl");
-        TradingSession.export(items, session);
-        Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
-        List<Envelope> expected = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS))) {
-            expected.add(EnvelopeJson.parse(line));
-        }
+        DemoSession demo = DemoSession.withExpectedControls(dir);
+        List<TradingSession.Item> items = demo.items();
+        long malformed = demo.malformed();
+        long valid = demo.valid();
+        List<Envelope> expected = demo.controls();
         assertThat(expected).hasSize(11);
 
         try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
                 line -> System.out.println("[outage] " + line))) {
             int half = items.size() / 2;
-            publish(plane, items.subList(0, half));
+            demo.publish(plane.kafka.bootstrapServers(), 0, half);
             awaitTrue("the loader writes rows", () -> rawEvents(plane) > 0);
 
             plane.clickhouseServer.stop();
             long outageStart = System.nanoTime();
-            publish(plane, items.subList(half, items.size()));
+            demo.publish(plane.kafka.bootstrapServers(), half, items.size());
             long published = System.nanoTime();
             try (CommittedTopicReader control = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
                 awaitTrue("every control event while ClickHouse is down",
@@ -132,15 +123,6 @@ class ClickHouseOutageIT {
             }
         }
         return ids;
-    }
-
-    static void publish(LocalPlane plane, List<TradingSession.Item> items) throws Exception {
-        try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
-            for (TradingSession.Item i : items) {
-                p.send(i.topic(), i.envelope(), i.value());
-            }
-            p.flush();
-        }
     }
 
     static long rawEvents(LocalPlane plane) {

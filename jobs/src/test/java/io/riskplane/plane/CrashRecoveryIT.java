@@ -3,18 +3,15 @@ package io.riskplane.plane;
 import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.CommittedTopicReader;
-import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
+import io.riskplane.testing.DemoSession;
 import io.riskplane.v1.Envelope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,17 +29,11 @@ class CrashRecoveryIT {
 
     @Test
     void killedThreeTimesTheControlTopicAndClickHouseMatchARunWithoutCrashes() throws Exception {
-        List<TradingSession.Item> items = TradingSession.demo().generate();
-        long malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId()
-                .startsWith("bad-")).count();
-        long valid = items.size() - malformed;
-        Path session = dir.resolve("session.jsonl");
-        TradingSession.export(items, session);
-        Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
-        List<Envelope> expected = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS))) {
-            expected.add(EnvelopeJson.parse(line));
-        }
+        DemoSession demo = DemoSession.withExpectedControls(dir);
+        List<TradingSession.Item> items = demo.items();
+        long malformed = demo.malformed();
+        long valid = demo.valid();
+        List<Envelope> expected = demo.controls();
         assertThat(expected).hasSize(11);
 
         Random rnd = new Random(7);
@@ -55,12 +46,7 @@ class CrashRecoveryIT {
             for (int part = 0; part < parts; part++) {
                 int from = items.size() * part / parts;
                 int to = items.size() * (part + 1) / parts;
-                try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
-                    for (TradingSession.Item i : items.subList(from, to)) {
-                        p.send(i.topic(), i.envelope(), i.value());
-                    }
-                    p.flush();
-                }
+                demo.publish(plane.kafka.bootstrapServers(), from, to);
                 if (part == parts - 1) {
                     break;
                 }

@@ -3,13 +3,12 @@ package io.riskplane.plane;
 import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import io.riskplane.testing.DemoSession;
 import io.riskplane.testing.FlakyCommitCatalog;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +24,16 @@ class IcebergCommitFailureIT {
 
     @Test
     void failedCommitsAreRetriedWithNothingLostOrDoubled() throws Exception {
-        List<TradingSession.Item> items = TradingSession.demo().generate();
-        long malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId()
-                .startsWith("bad-")).count();
-        long valid = items.size() - malformed;
+        DemoSession demo = DemoSession.withExpectedControls(dir);
+        long valid = demo.valid();
+        int size = demo.items().size();
         FlakyCommitCatalog.FAIL_NEXT.set(0);
         FlakyCommitCatalog.FAILED.set(0);
         try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
                 LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS, true, 0, FlakyCommitCatalog.class.getName(),
                 line -> System.out.println("[iceberg] " + line))) {
-            int half = items.size() / 2;
-            ClickHouseOutageIT.publish(plane, items.subList(0, half));
+            int half = size / 2;
+            demo.publish(plane.kafka.bootstrapServers(), 0, half);
             awaitTrue("a first Iceberg commit", () -> plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS) > 0);
 
             FlakyCommitCatalog.FAIL_NEXT.set(3);
@@ -46,11 +44,11 @@ class IcebergCommitFailureIT {
             assertThat(restarts(plane)).as("retried inside Iceberg").isZero();
 
             FlakyCommitCatalog.FAIL_NEXT.set(10);
-            ClickHouseOutageIT.publish(plane, items.subList(half, items.size()));
+            demo.publish(plane.kafka.bootstrapServers(), half, size);
             awaitTrue("the burst of failed commits", () -> FlakyCommitCatalog.FAIL_NEXT.get() == 0);
             awaitTrue("every valid event and control event in Iceberg",
                     () -> plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS) == valid
-                            && plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS) == 11);
+                            && plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS) == demo.controls().size());
             System.out.printf("[iceberg] %d commits failed; job restarts: %.0f%n", FlakyCommitCatalog.FAILED.get(),
                     restarts(plane));
             assertThat(restarts(plane)).as("the burst outlasted Iceberg's retries").isGreaterThanOrEqualTo(1);
@@ -58,7 +56,7 @@ class IcebergCommitFailureIT {
             long checkpoints = completed(plane);
             awaitTrue("two more checkpoints", () -> completed(plane) >= checkpoints + 2);
             assertThat(plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS)).isEqualTo(valid);
-            assertThat(plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS)).isEqualTo(11);
+            assertThat(plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS)).isEqualTo(demo.controls().size());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskplane.contract.Topics;
+import io.riskplane.sinks.kafka.Relay;
 import io.riskplane.v1.Alert;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Scope;
@@ -42,28 +43,20 @@ public final class AlertmanagerForwarder implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final URI postUri;
     private final HttpClient http;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
     private final Consumer<String> log;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong posted = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final Relay relay;
 
     public AlertmanagerForwarder(String bootstrap, Properties client, String groupId, String alertmanagerUrl,
             Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", groupId);
-        p.put("enable.auto.commit", "false");
-        p.put("isolation.level", "read_committed");
-        p.putIfAbsent("auto.offset.reset", "earliest");
+        Properties p = Relay.consumerProperties(bootstrap, client, groupId);
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.postUri = URI.create(alertmanagerUrl.replaceAll("/+$", "") + "/api/v2/alerts");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
         this.log = log;
+        this.relay = new Relay(initialBackoff, maxBackoff, running, failedAttempts, log);
     }
 
     /** Alerts Alertmanager has accepted. */
@@ -124,36 +117,15 @@ public final class AlertmanagerForwarder implements AutoCloseable {
     }
 
     private boolean postUntilAccepted(String body) {
-        long backoff = initialBackoff.toMillis();
-        while (running.get()) {
-            String failure;
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(postUri)
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() / 100 == 2) {
-                    return true;
-                }
-                failure = "HTTP " + r.statusCode() + ": " + r.body();
-            } catch (IOException e) {
-                failure = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+        return relay.untilAccepted("alerts forwarder: posting to " + postUri, () -> {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(postUri)
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IOException("HTTP " + r.statusCode() + ": " + r.body());
             }
-            failedAttempts.incrementAndGet();
-            log.accept("alerts forwarder: posting to " + postUri + " failed (" + failure + "); retrying in "
-                    + backoff + " ms");
-            try {
-                Thread.sleep(backoff); // backoff between retries, not synchronisation
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            backoff = Math.min(backoff * 2, maxBackoff.toMillis());
-        }
-        return false;
+        });
     }
 
     /**

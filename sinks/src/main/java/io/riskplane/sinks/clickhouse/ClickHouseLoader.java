@@ -1,8 +1,8 @@
 package io.riskplane.sinks.clickhouse;
 
 import io.riskplane.contract.Topics;
+import io.riskplane.sinks.kafka.Relay;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,24 +30,17 @@ public final class ClickHouseLoader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ClickHouseHttp clickhouse;
     private final Duration pollTimeout;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
     private final Consumer<String> log;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong inserted = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final Relay relay;
 
     public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
             int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
             Consumer<String> log) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", groupId);
-        p.put("enable.auto.commit", "false");
-        p.put("isolation.level", "read_committed");
-        p.putIfAbsent("auto.offset.reset", "earliest");
+        Properties p = Relay.consumerProperties(bootstrap, client, groupId);
         p.putIfAbsent("max.poll.records", String.valueOf(maxRowsPerPoll));
         p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(8 << 20));
         // A long outage holds one batch for minutes: stay in the group meanwhile.
@@ -55,9 +48,8 @@ public final class ClickHouseLoader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.clickhouse = clickhouse;
         this.pollTimeout = pollTimeout;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
         this.log = log;
+        this.relay = new Relay(initialBackoff, maxBackoff, running, failedAttempts, log);
     }
 
     /** Rows ClickHouse has accepted (a row inserted again after a crash counts again). */
@@ -100,7 +92,9 @@ public final class ClickHouseLoader implements AutoCloseable {
                     rows++;
                 }
                 for (Map.Entry<String, ByteArrayOutputStream> e : byTable.entrySet()) {
-                    if (!insertUntilAccepted(e.getKey(), e.getValue().toByteArray())) {
+                    byte[] body = e.getValue().toByteArray();
+                    if (!relay.untilAccepted("clickhouse loader: insert into " + e.getKey(),
+                            () -> clickhouse.insertJsonEachRow(e.getKey(), body))) {
                         return; // stopped while retrying: nothing committed, the batch is read again next time
                     }
                 }
@@ -122,32 +116,5 @@ public final class ClickHouseLoader implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private boolean insertUntilAccepted(String table, byte[] body) {
-        long backoff = initialBackoff.toMillis();
-        while (running.get()) {
-            String failure;
-            try {
-                clickhouse.insertJsonEachRow(table, body);
-                return true;
-            } catch (IOException e) {
-                failure = e.getMessage() == null ? e.toString() : e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            failedAttempts.incrementAndGet();
-            log.accept("clickhouse loader: insert into " + table + " failed (" + failure + "); retrying in "
-                    + backoff + " ms");
-            try {
-                Thread.sleep(backoff); // backoff between retries, not synchronisation
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            backoff = Math.min(backoff * 2, maxBackoff.toMillis());
-        }
-        return false;
     }
 }
