@@ -49,9 +49,9 @@ final class LiveClockWatermarks<T> implements WatermarkGenerator<T> {
         if (live) {
             watermark = Math.max(watermark, wallClock.getAsLong() - liveLag - outOfOrderness - 1);
         }
-        if (watermark > emitted) {
-            emitted = watermark;
-            output.emitWatermark(new Watermark(watermark));
-        }
+        // Emit on every period, as BoundedOutOfOrdernessWatermarks does, even when unchanged: an emission is what
+        // marks an output active again after SplitIdleness declared it idle.
+        emitted = Math.max(emitted, watermark);
+        output.emitWatermark(new Watermark(emitted));
     }
 }

@@ -26,8 +26,8 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
     /**
      * Off by default. With a live lag, live partitions follow the wall clock that far behind it: a feed that stops is
      * measured as stale (fail closed, drill SilenceIT) and the last event before a pause is judged at once. It stays
-     * off until a slowdown it causes on paused historical backlogs (ClickHouseOutageIT: controls 7.8 s after the last
-     * input without it, 22.8 s with 2 s) is understood.
+     * off until a slowdown seen with it on paused historical backlogs is understood (ClickHouseOutageIT: control
+     * events 4.5-8.6 s after the last input without it; 22.8 s, 9.7 s and 18.1 s with 2 s; docs/operations.md).
      */
     public static final Duration DEFAULT_LIVE_LAG = Duration.ZERO;
 
