@@ -12,12 +12,13 @@ import org.apache.iceberg.io.LocationProvider;
 
 /**
  * Iceberg's Hadoop catalog on a local directory, whose commits can be made to fail on demand: the next
- * {@link #FAIL_NEXT} commits to a table throw CommitFailedException, as a concurrent writer or a catalog hiccup
- * would. Static, because Flink loads the catalog by class name inside the same JVM.
+ * {@link #FAIL_NEXT} commits to table {@link #TABLE} throw CommitFailedException, as a concurrent writer or a catalog
+ * hiccup would. Static, because Flink loads the catalog by class name inside the same JVM.
  */
 public class FlakyCommitCatalog extends HadoopCatalog {
     public static final AtomicInteger FAIL_NEXT = new AtomicInteger();
     public static final AtomicInteger FAILED = new AtomicInteger();
+    public static final String TABLE = "raw_events";
 
     @Override
     protected TableOperations newTableOps(TableIdentifier identifier) {
@@ -36,7 +37,7 @@ public class FlakyCommitCatalog extends HadoopCatalog {
             @Override
             public void commit(TableMetadata base, TableMetadata metadata) {
                 // Only snapshot commits (data), not table creation.
-                if (base != null && FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (base != null && identifier.name().equals(TABLE) && FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     FAILED.incrementAndGet();
                     throw new CommitFailedException("injected commit failure on %s", identifier);
                 }
