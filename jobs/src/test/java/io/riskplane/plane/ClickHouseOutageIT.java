@@ -3,31 +3,18 @@ package io.riskplane.plane;
 import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.LocalPlane;
-import io.riskplane.testing.DemoSession;
 import io.riskplane.infra.PrometheusScrape;
-import io.riskplane.sinks.clickhouse.ClickHouseRows;
-import io.riskplane.sinks.clickhouse.ClickHouseTable;
+import io.riskplane.testing.CommittedClickHouseRows;
+import io.riskplane.testing.DemoSession;
 import io.riskplane.v1.Envelope;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the plane committed to riskplane.v1.clickhouse-rows: nothing lost.
  */
 class ClickHouseOutageIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -82,47 +67,14 @@ class ClickHouseOutageIT {
 
             // Every row the plane committed for ClickHouse is there, table by table, and nothing else: the sets of
             // row ids (each table's first column) on the topic and in ClickHouse are equal.
-            Map<String, Set<String>> committed = committedRowIds(plane);
+            Map<String, Set<String>> committed = CommittedClickHouseRows.awaitLoaded(plane);
             assertThat(committed.keySet()).contains("raw_events", "control_events", "alerts", "execution_telemetry",
                     "pnl_snapshots", "dead_letters");
-            for (ClickHouseTable<?> table : ClickHouseRows.TABLES) {
-                Set<String> ids = committed.getOrDefault(table.name(), Set.of());
-                String idColumn = table.columns().get(0);
-                awaitTrue(table.name() + " complete", () -> count(plane, "SELECT uniqExact(" + idColumn
-                        + ") FROM riskplane." + table.name()) == ids.size());
-                assertThat(new HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + idColumn + " FROM riskplane."
-                        + table.name()).lines().toList())).as(table.name()).isEqualTo(ids);
-            }
             assertThat(plane.clickhouse.query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY "
                     + "control_id").lines().toList()).isEqualTo(expected.stream()
                     .map(e -> e.getControl().getControlId()).sorted().toList());
             assertThat(plane.loader.skipped()).isZero();
         }
-    }
-
-    /** Distinct row ids per table on the committed rows topic, read to its end. */
-    static Map<String, Set<String>> committedRowIds(LocalPlane plane) throws Exception {
-        Map<String, Set<String>> ids = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, plane.kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(Topics.CLICKHOUSE_ROWS, Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new TopicPartition(Topics.CLICKHOUSE_ROWS, p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    JsonNode row = JSON.readTree(r.value());
-                    String id = row.fields().next().getValue().asText();
-                    ids.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new HashSet<>()).add(id);
-                }
-            }
-        }
-        return ids;
     }
 
     static long rawEvents(LocalPlane plane) {

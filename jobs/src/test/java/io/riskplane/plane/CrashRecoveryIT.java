@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.LocalPlane;
+import io.riskplane.testing.CommittedClickHouseRows;
 import io.riskplane.testing.DemoSession;
 import io.riskplane.v1.Envelope;
 import java.nio.file.Files;
@@ -82,15 +83,7 @@ class CrashRecoveryIT {
                     "SELECT count() FROM riskplane.control_events FINAL") == expected.size()
                     && count(plane, "SELECT count() FROM riskplane.alerts FINAL") == expected.size());
             // And every table holds exactly the rows the plane committed: none from an attempt that crashed.
-            for (java.util.Map.Entry<String, java.util.Set<String>> t
-                    : ClickHouseOutageIT.committedRowIds(plane).entrySet()) {
-                String idColumn = io.riskplane.sinks.clickhouse.ClickHouseRows.TABLES.stream()
-                        .filter(x -> x.name().equals(t.getKey())).findFirst().orElseThrow().columns().get(0);
-                awaitTrue(t.getKey() + " loaded", () -> count(plane, "SELECT uniqExact(" + idColumn
-                        + ") FROM riskplane." + t.getKey()) == t.getValue().size());
-                assertThat(new java.util.HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + idColumn
-                        + " FROM riskplane." + t.getKey()).lines().toList())).as(t.getKey()).isEqualTo(t.getValue());
-            }
+            CommittedClickHouseRows.awaitLoaded(plane);
             assertThat(plane.clickhouse.query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY "
                     + "control_id").lines().toList()).isEqualTo(expected.stream()
                     .map(e -> e.getControl().getControlId()).sorted().toList());

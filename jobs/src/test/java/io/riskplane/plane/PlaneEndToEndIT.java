@@ -15,6 +15,7 @@ import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Scope;
 import io.riskplane.verify.ControlSigner;
+import io.riskplane.testing.KafkaHeaders;
 import io.riskplane.verify.ControlVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -251,20 +252,20 @@ class PlaneEndToEndIT {
         }
         java.time.Instant now = java.time.Instant.now();
         for (ConsumerRecord<byte[], byte[]> r : controls) {
-            assertThat(verifier.accept(r.value(), headers(r), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
+            assertThat(verifier.accept(r.value(), KafkaHeaders.of(r), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
         }
         ConsumerRecord<byte[], byte[]> first = controls.get(0);
-        assertThat(verifier.accept(first.value(), headers(first), now)).isEqualTo(ControlVerifier.Verdict.REPLAYED);
+        assertThat(verifier.accept(first.value(), KafkaHeaders.of(first), now)).isEqualTo(ControlVerifier.Verdict.REPLAYED);
         byte[] tampered = first.value().clone();
         tampered[tampered.length / 2] ^= 0x01;
-        assertThat(verifier.accept(tampered, headers(first), now)).isEqualTo(ControlVerifier.Verdict.BAD_SIGNATURE);
+        assertThat(verifier.accept(tampered, KafkaHeaders.of(first), now)).isEqualTo(ControlVerifier.Verdict.BAD_SIGNATURE);
 
         Scope killed = Scope.newBuilder().setOrg(TradingSession.INCIDENT_ORG)
                 .setStrategy(TradingSession.INCIDENT_STRATEGY).setInstrument("CRYPTO:BTC-USD").build();
         Scope untouched = Scope.newBuilder().setOrg("initech").setStrategy("none").build();
         assertThat(verifier.mayTrade(untouched, now).reason()).isEqualTo("PLANE_HEARTBEAT_MISSING");
         ConsumerRecord<byte[], byte[]> hb = heartbeats.get(heartbeats.size() - 1);
-        assertThat(verifier.accept(hb.value(), headers(hb), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
+        assertThat(verifier.accept(hb.value(), KafkaHeaders.of(hb), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
         assertThat(verifier.mayTrade(killed, now).allowed()).isFalse();
         assertThat(verifier.mayTrade(killed, now).reason()).contains("pnl.drawdown.kill-switch");
         java.time.Instant beat = java.time.Instant.ofEpochMilli(hb.timestamp());
@@ -279,12 +280,6 @@ class PlaneEndToEndIT {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static java.util.Map<String, byte[]> headers(ConsumerRecord<byte[], byte[]> r) {
-        java.util.Map<String, byte[]> h = new java.util.HashMap<>();
-        r.headers().forEach(x -> h.put(x.key(), x.value()));
-        return h;
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
+import io.riskplane.testing.KafkaHeaders;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Envelope;
@@ -20,7 +21,6 @@ import io.riskplane.verify.ControlVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -108,7 +108,7 @@ class SilenceIT {
                 ControlEvent[] halt = new ControlEvent[1];
                 awaitTrue("a QUOTE_STALE kill-switch for the silent feed", () -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        verifier.accept(r.value(), headers(r), Instant.now());
+                        verifier.accept(r.value(), KafkaHeaders.of(r), Instant.now());
                         ControlEvent c = control(r);
                         if (c != null && c.getKind() == ControlKind.KILL_SWITCH
                                 && c.getReasonCode().equals("QUOTE_STALE")) {
@@ -142,7 +142,7 @@ class SilenceIT {
                 long down = System.currentTimeMillis();
                 awaitTrue("the execution side halts on the stale heartbeat", () -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        verifier.accept(r.value(), headers(r), Instant.now());
+                        verifier.accept(r.value(), KafkaHeaders.of(r), Instant.now());
                     }
                     return !verifier.mayTrade(elsewhere, Instant.now()).allowed();
                 });
@@ -164,11 +164,5 @@ class SilenceIT {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static Map<String, byte[]> headers(ConsumerRecord<byte[], byte[]> r) {
-        Map<String, byte[]> h = new HashMap<>();
-        r.headers().forEach(x -> h.put(x.key(), x.value()));
-        return h;
     }
 }

@@ -19,13 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Posts the plane's alerts (topic riskplane.v1.alerts, read_committed) to Alertmanager's v2 API. Runs beside the
@@ -40,23 +37,19 @@ public final class AlertmanagerForwarder implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final URI postUri;
     private final HttpClient http;
     private final Consumer<String> log;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong posted = new AtomicLong();
-    private final AtomicLong failedAttempts = new AtomicLong();
     private final Relay relay;
 
     public AlertmanagerForwarder(String bootstrap, Properties client, String groupId, String alertmanagerUrl,
             Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
-        Properties p = Relay.consumerProperties(bootstrap, client, groupId);
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.relay = new Relay(Relay.consumerProperties(bootstrap, client, groupId), initialBackoff, maxBackoff,
+                log);
         this.postUri = URI.create(alertmanagerUrl.replaceAll("/+$", "") + "/api/v2/alerts");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.log = log;
-        this.relay = new Relay(initialBackoff, maxBackoff, running, failedAttempts, log);
     }
 
     /** Alerts Alertmanager has accepted. */
@@ -66,49 +59,40 @@ public final class AlertmanagerForwarder implements AutoCloseable {
 
     /** Posts that failed and were retried. */
     public long failedAttempts() {
-        return failedAttempts.get();
+        return relay.failedAttempts();
     }
 
     /** Forwards until {@link #stop()}; call on a thread of its own. */
     public void run() {
-        consumer.subscribe(List.of(Topics.ALERTS));
-        try {
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
+        relay.run(Topics.ALERTS, Duration.ofMillis(500), this::forward);
+    }
+
+    /** Posts the batch's alerts; true once Alertmanager accepted them (or the batch held none). */
+    private boolean forward(ConsumerRecords<byte[], byte[]> records) {
+        List<Envelope> alerts = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                Envelope e = Envelope.parseFrom(r.value());
+                if (e.hasAlert()) {
+                    alerts.add(e);
+                } else {
+                    log.accept("alerts forwarder: record " + r.partition() + "/" + r.offset()
+                            + " carries no alert; skipped");
                 }
-                List<Envelope> alerts = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    try {
-                        Envelope e = Envelope.parseFrom(r.value());
-                        if (e.hasAlert()) {
-                            alerts.add(e);
-                        } else {
-                            log.accept("alerts forwarder: record " + r.partition() + "/" + r.offset()
-                                    + " carries no alert; skipped");
-                        }
-                    } catch (IOException ex) {
-                        log.accept("alerts forwarder: undecodable record " + r.partition() + "/" + r.offset()
-                                + "; skipped (" + ex.getMessage() + ")");
-                    }
-                }
-                if (!alerts.isEmpty() && !postUntilAccepted(body(alerts))) {
-                    return; // stopped while retrying: nothing committed, the batch is read again next time
-                }
-                posted.addAndGet(alerts.size());
-                consumer.commitSync();
+            } catch (IOException ex) {
+                log.accept("alerts forwarder: undecodable record " + r.partition() + "/" + r.offset()
+                        + "; skipped (" + ex.getMessage() + ")");
             }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            // stop() while polling
-        } finally {
-            consumer.close();
         }
+        if (!alerts.isEmpty() && !postUntilAccepted(body(alerts))) {
+            return false;
+        }
+        posted.addAndGet(alerts.size());
+        return true;
     }
 
     public void stop() {
-        running.set(false);
-        consumer.wakeup();
+        relay.stop();
     }
 
     @Override

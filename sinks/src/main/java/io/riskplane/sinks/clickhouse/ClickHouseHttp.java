@@ -27,29 +27,27 @@ public final class ClickHouseHttp {
 
     /** Runs a statement and returns the body (TabSeparated unless the query names a FORMAT). */
     public String query(String sql) throws IOException, InterruptedException {
-        String url = baseUrl + "/?user=" + enc(user) + (password.isEmpty() ? "" : "&password=" + enc(password));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse answered " + r.statusCode() + " to `" + sql + "`: " + r.body().trim());
-        }
-        return r.body();
+        return post("", sql.getBytes(StandardCharsets.UTF_8), "`" + sql + "`");
     }
 
     /** Inserts JSONEachRow lines into riskplane.{table} in one request; throws unless ClickHouse answered 200. */
     public void insertJsonEachRow(String table, byte[] rows) throws IOException, InterruptedException {
+        post("&query=" + enc("INSERT INTO riskplane." + table + " FORMAT JSONEachRow"), rows,
+                "an insert into " + table);
+    }
+
+    /** POSTs body as this user; the response body, or an IOException naming what was asked unless 200. */
+    private String post(String extraParameters, byte[] body, String what) throws IOException, InterruptedException {
         String url = baseUrl + "/?user=" + enc(user) + (password.isEmpty() ? "" : "&password=" + enc(password))
-                + "&query=" + enc("INSERT INTO riskplane." + table + " FORMAT JSONEachRow");
+                + extraParameters;
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(rows)).build(),
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse answered " + r.statusCode() + " to an insert into " + table + ": "
-                    + r.body().trim());
+            throw new IOException("ClickHouse answered " + r.statusCode() + " to " + what + ": " + r.body().trim());
         }
+        return r.body();
     }
 
     public long count(String sql) throws IOException, InterruptedException {

@@ -5,17 +5,13 @@ import io.riskplane.sinks.kafka.Relay;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Inserts the plane's rows (topic riskplane.v1.clickhouse-rows, read_committed: only rows of completed checkpoints)
@@ -27,15 +23,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ClickHouseLoader implements AutoCloseable {
     public static final String DEFAULT_GROUP_ID = "riskplane-clickhouse-loader";
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Relay relay;
     private final ClickHouseHttp clickhouse;
     private final Duration pollTimeout;
     private final Consumer<String> log;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong inserted = new AtomicLong();
-    private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
-    private final Relay relay;
 
     public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
             int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
@@ -45,11 +38,10 @@ public final class ClickHouseLoader implements AutoCloseable {
         p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(8 << 20));
         // A long outage holds one batch for minutes: stay in the group meanwhile.
         p.putIfAbsent("max.poll.interval.ms", String.valueOf(Integer.MAX_VALUE));
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.relay = new Relay(p, initialBackoff, maxBackoff, log);
         this.clickhouse = clickhouse;
         this.pollTimeout = pollTimeout;
         this.log = log;
-        this.relay = new Relay(initialBackoff, maxBackoff, running, failedAttempts, log);
     }
 
     /** Rows ClickHouse has accepted (a row inserted again after a crash counts again). */
@@ -59,7 +51,7 @@ public final class ClickHouseLoader implements AutoCloseable {
 
     /** Inserts that failed and were retried. */
     public long failedAttempts() {
-        return failedAttempts.get();
+        return relay.failedAttempts();
     }
 
     /** Records that name no table of the plane (never written by the plane; they stay in Kafka). */
@@ -69,48 +61,39 @@ public final class ClickHouseLoader implements AutoCloseable {
 
     /** Loads until {@link #stop()}; call on a thread of its own. */
     public void run() {
-        consumer.subscribe(List.of(Topics.CLICKHOUSE_ROWS));
-        try {
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
-                if (records.isEmpty()) {
-                    continue;
-                }
-                Map<String, ByteArrayOutputStream> byTable = new TreeMap<>();
-                long rows = 0;
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    String table = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    if (!ClickHouseRows.TABLE_NAMES.contains(table) || r.value() == null) {
-                        skipped.incrementAndGet();
-                        log.accept("clickhouse loader: record " + r.partition() + "/" + r.offset()
-                                + " names no table of the plane (`" + table + "`); skipped");
-                        continue;
-                    }
-                    ByteArrayOutputStream body = byTable.computeIfAbsent(table, t -> new ByteArrayOutputStream());
-                    body.writeBytes(r.value());
-                    body.write('\n');
-                    rows++;
-                }
-                for (Map.Entry<String, ByteArrayOutputStream> e : byTable.entrySet()) {
-                    byte[] body = e.getValue().toByteArray();
-                    if (!relay.untilAccepted("clickhouse loader: insert into " + e.getKey(),
-                            () -> clickhouse.insertJsonEachRow(e.getKey(), body))) {
-                        return; // stopped while retrying: nothing committed, the batch is read again next time
-                    }
-                }
-                inserted.addAndGet(rows);
-                consumer.commitSync();
+        relay.run(Topics.CLICKHOUSE_ROWS, pollTimeout, this::insert);
+    }
+
+    /** One insert per table of the batch; true once ClickHouse accepted them all. */
+    private boolean insert(ConsumerRecords<byte[], byte[]> records) {
+        Map<String, ByteArrayOutputStream> byTable = new TreeMap<>();
+        long rows = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String table = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+            if (!ClickHouseRows.TABLE_NAMES.contains(table) || r.value() == null) {
+                skipped.incrementAndGet();
+                log.accept("clickhouse loader: record " + r.partition() + "/" + r.offset()
+                        + " names no table of the plane (`" + table + "`); skipped");
+                continue;
             }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            // stop() while polling
-        } finally {
-            consumer.close();
+            ByteArrayOutputStream body = byTable.computeIfAbsent(table, t -> new ByteArrayOutputStream());
+            body.writeBytes(r.value());
+            body.write('\n');
+            rows++;
         }
+        for (Map.Entry<String, ByteArrayOutputStream> e : byTable.entrySet()) {
+            byte[] body = e.getValue().toByteArray();
+            if (!relay.untilAccepted("clickhouse loader: insert into " + e.getKey(),
+                    () -> clickhouse.insertJsonEachRow(e.getKey(), body))) {
+                return false;
+            }
+        }
+        inserted.addAndGet(rows);
+        return true;
     }
 
     public void stop() {
-        running.set(false);
-        consumer.wakeup();
+        relay.stop();
     }
 
     @Override

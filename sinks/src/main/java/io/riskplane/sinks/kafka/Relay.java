@@ -2,35 +2,47 @@ package io.riskplane.sinks.kafka;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the plane's relays beside the job (alerts forwarder, ClickHouse loader) share: a read_committed consumer that
- * commits offsets only by hand, and a delivery retried with exponential backoff until it is accepted or the relay
- * stops. Nothing is lost: a batch's offsets are committed only after its delivery was accepted.
+ * commits offsets only by hand, a poll loop that commits a batch only after its delivery was accepted, and delivery
+ * retried with exponential backoff until it is accepted or the relay stops. Nothing is lost: a batch not accepted is
+ * read again after a restart.
  */
-public final class Relay {
+public final class Relay implements AutoCloseable {
     /** One delivery attempt; throws IOException (logged and retried) unless the far side accepted it. */
     @FunctionalInterface
     public interface Attempt {
         void run() throws IOException, InterruptedException;
     }
 
+    /** Delivers one polled batch; false when the relay was stopped before the batch was accepted. */
+    @FunctionalInterface
+    public interface Delivery {
+        boolean deliver(ConsumerRecords<byte[], byte[]> batch);
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
-    private final AtomicBoolean running;
-    private final AtomicLong failedAttempts;
     private final Consumer<String> log;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong failedAttempts = new AtomicLong();
 
-    public Relay(Duration initialBackoff, Duration maxBackoff, AtomicBoolean running, AtomicLong failedAttempts,
-            Consumer<String> log) {
+    /** @param consumerProperties from {@link #consumerProperties}, plus any tuning of the relay's own */
+    public Relay(Properties consumerProperties, Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
+        this.consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
-        this.running = running;
-        this.failedAttempts = failedAttempts;
         this.log = log;
     }
 
@@ -44,6 +56,27 @@ public final class Relay {
         p.put("isolation.level", "read_committed");
         p.putIfAbsent("auto.offset.reset", "earliest");
         return p;
+    }
+
+    /** Polls topic and delivers each batch, committing it once accepted, until {@link #stop()}; on its own thread. */
+    public void run(String topic, Duration pollTimeout, Delivery delivery) {
+        consumer.subscribe(List.of(topic));
+        try {
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+                if (records.isEmpty()) {
+                    continue;
+                }
+                if (!delivery.deliver(records)) {
+                    return; // stopped while retrying: nothing committed, the batch is read again next time
+                }
+                consumer.commitSync();
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // stop() while polling or committing
+        } finally {
+            consumer.close();
+        }
     }
 
     /** Runs the attempt until it succeeds (true) or the relay is stopped or interrupted (false). */
@@ -71,5 +104,20 @@ public final class Relay {
             backoff = Math.min(backoff * 2, maxBackoff.toMillis());
         }
         return false;
+    }
+
+    /** Deliveries that failed and were retried. */
+    public long failedAttempts() {
+        return failedAttempts.get();
+    }
+
+    public void stop() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }
