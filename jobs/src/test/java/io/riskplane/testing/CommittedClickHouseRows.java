@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskplane.contract.Topics;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
+import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,24 +33,46 @@ public final class CommittedClickHouseRows {
     private CommittedClickHouseRows() {}
 
     /**
-     * Waits until every table holds as many distinct row ids (its first column) as the committed topic, then asserts
-     * the two sets are equal: nothing lost, nothing from an aborted attempt. Returns the committed ids by table.
+     * Waits until every table holds as many distinct rows as the committed topic, then asserts the two sets are equal:
+     * nothing lost, nothing from an aborted attempt. A row is identified by its table's ReplacingMergeTree key (ORDER
+     * BY in the DDL), because that is what ClickHouse de-duplicates on: rows sharing a key collapse in merges. Returns
+     * the committed keys by table.
      */
     public static Map<String, Set<String>> awaitLoaded(LocalPlane plane) throws Exception {
-        Map<String, Set<String>> committed = rowIds(plane);
+        Map<String, List<String>> keys = dedupKeys();
+        Map<String, Set<String>> committed = rowKeys(plane, keys);
         for (ClickHouseTable<?> table : ClickHouseRows.TABLES) {
-            Set<String> ids = committed.getOrDefault(table.name(), Set.of());
-            String idColumn = table.columns().get(0);
-            awaitTrue(table.name() + " loaded", () -> count(plane, "SELECT uniqExact(" + idColumn
-                    + ") FROM riskplane." + table.name()) == ids.size());
-            assertThat(new HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + idColumn + " FROM riskplane."
-                    + table.name()).lines().toList())).as(table.name()).isEqualTo(ids);
+            Set<String> expected = committed.getOrDefault(table.name(), Set.of());
+            String key = String.join(", ", keys.get(table.name()));
+            awaitTrue(table.name() + " loaded", () -> count(plane, "SELECT uniqExact(" + key + ") FROM riskplane."
+                    + table.name()) == expected.size());
+            assertThat(new HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + key + " FROM riskplane."
+                    + table.name() + " FORMAT TabSeparated").lines().toList())).as(table.name()).isEqualTo(expected);
         }
         return committed;
     }
 
-    /** Distinct row ids per table on the committed rows topic, read to its end. */
-    static Map<String, Set<String>> rowIds(LocalPlane plane) throws Exception {
+    /** Each table's ORDER BY columns, read from the migrations themselves. */
+    static Map<String, List<String>> dedupKeys() throws Exception {
+        Map<String, List<String>> keys = new TreeMap<>();
+        Pattern table = Pattern.compile(
+                "CREATE TABLE IF NOT EXISTS riskplane\\.(\\w+) \\(.*?ORDER BY \\(?([\\w, ]+?)\\)?;", Pattern.DOTALL);
+        for (String migration : ClickHouseSchema.MIGRATIONS) {
+            try (var in = CommittedClickHouseRows.class.getResourceAsStream("/clickhouse/" + migration)) {
+                Matcher m = table.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                while (m.find()) {
+                    keys.put(m.group(1), List.of(m.group(2).trim().split(",\\s*")));
+                }
+            }
+        }
+        for (ClickHouseTable<?> t : ClickHouseRows.TABLES) {
+            assertThat(keys).as("ORDER BY of " + t.name()).containsKey(t.name());
+        }
+        return keys;
+    }
+
+    /** Distinct keys (tab-separated, as ClickHouse prints them) per table on the committed rows topic, to its end. */
+    static Map<String, Set<String>> rowKeys(LocalPlane plane, Map<String, List<String>> keys) throws Exception {
         Map<String, Set<String>> ids = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, plane.kafka.bootstrapServers(),
@@ -62,9 +87,11 @@ public final class CommittedClickHouseRows {
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    String name = new String(r.key(), StandardCharsets.UTF_8);
                     JsonNode row = JSON.readTree(r.value());
-                    String id = row.fields().next().getValue().asText();
-                    ids.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new HashSet<>()).add(id);
+                    String key = keys.get(name).stream().map(column -> row.get(column).asText())
+                            .collect(java.util.stream.Collectors.joining("\t"));
+                    ids.computeIfAbsent(name, k -> new HashSet<>()).add(key);
                 }
             }
         }
