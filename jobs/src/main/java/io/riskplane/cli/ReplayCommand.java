@@ -8,14 +8,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Runs the plane's job graph in bounded mode over a file of envelopes (JSON Lines) and writes "
+        description = "Runs the plane's job graph in bounded mode over a file of envelopes (JSON Lines, or length-delimited "
+                + "Protobuf when the name ends in .pb) and writes "
                 + "control-events.jsonl, alerts.jsonl, pnl-snapshots.jsonl, dead-letters.jsonl, execution-telemetry.jsonl, "
                 + "slo-evaluations.jsonl, dislocations.jsonl, cursor-staleness.jsonl, guardrail-trips.jsonl, "
                 + "condition-evaluations.jsonl and lane-runs.jsonl to DIR. "
                 + "The same input gives "
                 + "byte-identical files at any parallelism.")
 final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Envelopes, one per line.")
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "Envelopes: JSON Lines, or length-delimited Protobuf (as on Kafka) when the name ends in .pb.")
     Path input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")
@@ -30,10 +32,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw new java.io.IOException("replay input " + input + " is not a file (write one with `riskplane demo "
                     + "--export-input FILE`)");
         }
-        long lines;
-        try (var s = java.nio.file.Files.lines(input)) {
-            lines = s.filter(l -> !l.isBlank()).count();
-        }
+        long lines = Replay.countRecords(input);
         System.out.printf("riskplane replay: %,d envelopes from %s at parallelism %d%n", lines, input, parallelism);
         long t = System.nanoTime();
         Replay.Result r = Replay.run(input, out, parallelism, PlaneOptions.replay(), System.out::println);

@@ -88,10 +88,22 @@ public final class TradingSession {
         }
     }
 
-    /** Writes items as JSON Lines, the form `riskplane replay` and `riskplane produce` read. */
+    /**
+     * Writes items for `riskplane replay` and `riskplane produce`: length-delimited Protobuf values (as on Kafka) when
+     * the file name ends in {@code .pb}, otherwise JSON Lines.
+     */
     public static void export(List<Item> items, java.nio.file.Path file) throws java.io.IOException {
         if (file.getParent() != null) {
             java.nio.file.Files.createDirectories(file.getParent());
+        }
+        if (io.riskplane.ingest.DelimitedEnvelopeFormat.isDelimited(file)) {
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(
+                    java.nio.file.Files.newOutputStream(file), 1 << 16)) {
+                for (Item i : items) {
+                    io.riskplane.ingest.DelimitedEnvelopeFormat.write(out, i.value());
+                }
+            }
+            return;
         }
         try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Item i : items) {

@@ -58,6 +58,9 @@ public final class LocalPlane implements AutoCloseable {
                 io.riskplane.plane.PlaneOptions.DEFAULT_LIVE_LAG.toMillis(), progress);
     }
 
+    /** The plane's Kafka consumer group. */
+    public static final String GROUP_ID = "riskplane";
+
     /** Checkpoints every second by default: control events become visible to read_committed readers on each. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 
@@ -101,7 +104,7 @@ public final class LocalPlane implements AutoCloseable {
                     new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()), null, null);
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
-                    new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), "riskplane", "riskplane-control",
+                    new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), GROUP_ID, "riskplane-control",
                             false, 1, controlExactlyOnce ? PlaneConfig.Kafka.EXACTLY_ONCE
                                     : PlaneConfig.Kafka.AT_LEAST_ONCE),
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.ingest.DelimitedEnvelopeFormat;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
 import io.riskplane.model.Decoded;
@@ -16,10 +17,13 @@ import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.core.execution.JobClient;
 
 /**
- * `riskplane replay`: the plane's job graph in bounded mode over a file of envelopes, writing control events, PnL
+ * `riskplane replay`: the plane's job graph in bounded mode over a file of envelopes (JSON Lines, or
+ * length-delimited Protobuf when the name ends in .pb), writing control events, PnL
  * snapshots and dead letters as JSON Lines. Same input, same bytes, at any parallelism.
  */
 public final class Replay {
@@ -41,30 +45,39 @@ public final class Replay {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        FileSource<Decoded> source = FileSource.forRecordStreamFormat(
-                new JsonLinesFormat(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
+        EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
+        FileSource<Decoded> source = FileSource.forRecordStreamFormat(DelimitedEnvelopeFormat.isDelimited(input)
+                        ? new DelimitedEnvelopeFormat(decoder) : new JsonLinesFormat(decoder),
                 new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
         ReplayOutput output = new ReplayOutput();
         new RiskPlaneJob(source, output, options).build(env);
 
+        Files.createDirectories(outDir);
+        Path parts = Files.createTempDirectory(outDir, ".replay-parts");
         Map<String, List<OutputLine>> byFile = new LinkedHashMap<>();
         for (String f : OutputJson.FILES) {
             byFile.put(f, new ArrayList<>());
         }
-        long collected = 0;
-        long lastReport = System.nanoTime();
-        try (CloseableIterator<OutputLine> it = output.lines().executeAndCollect("riskplane replay " + input)) {
-            while (it.hasNext()) {
-                OutputLine l = it.next();
-                byFile.get(l.file()).add(l);
-                collected++;
-                if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                    progress.accept(String.format("  ... %,d output lines so far", collected));
-                    lastReport = System.nanoTime();
+        try {
+            output.lines().sinkTo(new ReplayLineSink(parts)).name("replay output files");
+            JobClient job = env.executeAsync("riskplane replay " + input);
+            while (true) {
+                try {
+                    job.getJobExecutionResult().get(5, TimeUnit.SECONDS);
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    progress.accept(String.format("  ... %,d bytes of output so far", sizeOf(parts)));
                 }
             }
+            ReplayLineSink.readAll(parts, l -> byFile.get(l.file()).add(l));
+        } finally {
+            try (var files = Files.list(parts)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(parts);
         }
-        Files.createDirectories(outDir);
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Map.Entry<String, List<OutputLine>> e : byFile.entrySet()) {
             List<OutputLine> lines = e.getValue();
@@ -78,5 +91,31 @@ public final class Replay {
             counts.put(e.getKey(), lines.size());
         }
         return new Result(counts);
+    }
+
+    /** The records in a replay input: non-blank lines, or length-delimited values for .pb files. */
+    public static long countRecords(Path input) throws IOException {
+        if (DelimitedEnvelopeFormat.isDelimited(input)) {
+            long n = 0;
+            try (var in = new java.io.BufferedInputStream(Files.newInputStream(input), 1 << 16)) {
+                while (DelimitedEnvelopeFormat.read(in) != null) {
+                    n++;
+                }
+            }
+            return n;
+        }
+        try (var s = Files.lines(input)) {
+            return s.filter(l -> !l.isBlank()).count();
+        }
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        long bytes = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                bytes += Files.size(p);
+            }
+        }
+        return bytes;
     }
 }

@@ -92,6 +92,9 @@ public final class RiskPlaneJob {
     static final long QUOTE_FRESHNESS_TICK_MS = 5_000;
 
     public Streams build(StreamExecutionEnvironment env) {
+        // Every record type is an immutable value, so chained operators may hand records over without copying them
+        // (without object reuse Flink deep-copies each one between chained operators).
+        env.getConfig().enableObjectReuse();
         DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
         SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter())
                 .name("route and dead-letter").uid("router");

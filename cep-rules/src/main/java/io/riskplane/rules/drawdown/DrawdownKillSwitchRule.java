@@ -1,6 +1,7 @@
 package io.riskplane.rules.drawdown;
 
 import io.riskplane.model.ControlRecord;
+import io.riskplane.rules.RuleCandidates;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.CEP;
@@ -23,14 +24,17 @@ public final class DrawdownKillSwitchRule {
 
     private DrawdownKillSwitchRule() {}
 
+    /** The condition of the rule's one-event pattern. */
+    static final SimpleCondition<PolicyEvaluation> FIRES = SimpleCondition.of(PolicyEvaluation::entersBreach);
+
     public static Pattern<PolicyEvaluation, ?> pattern() {
         return Pattern.<PolicyEvaluation>begin("breach", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(PolicyEvaluation::entersBreach));
+                .where(FIRES);
     }
 
     /** Applies the rule in event time per scope. */
     public static DataStream<ControlRecord> apply(DataStream<PolicyEvaluation> evaluations) {
-        return CEP.pattern(evaluations.keyBy(PolicyEvaluation::scopeKey), pattern())
+        return CEP.pattern(RuleCandidates.of(evaluations, FIRES).keyBy(PolicyEvaluation::scopeKey), pattern())
                 .process(new EmitKillSwitch())
                 .name("rule " + RULE_ID)
                 .uid("rule-" + RULE_ID);

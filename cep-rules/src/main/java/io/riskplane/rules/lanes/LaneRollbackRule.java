@@ -6,6 +6,7 @@ import static io.riskplane.rules.ControlEvents.threshold;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.rules.RuleCandidates;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.rules.ControlEvents;
@@ -38,13 +39,16 @@ public final class LaneRollbackRule {
 
     private LaneRollbackRule() {}
 
+    /** The condition of the rule's one-event pattern. */
+    static final SimpleCondition<LaneRunEvaluation> FIRES = SimpleCondition.of(LaneRunEvaluation::entersRollback);
+
     public static Pattern<LaneRunEvaluation, ?> pattern() {
         return Pattern.<LaneRunEvaluation>begin("rollback", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(LaneRunEvaluation::entersRollback));
+                .where(FIRES);
     }
 
     public static DataStream<ControlRecord> apply(DataStream<LaneRunEvaluation> evaluations) {
-        return CEP.pattern(evaluations.keyBy(e -> e.run().lane()), pattern())
+        return CEP.pattern(RuleCandidates.of(evaluations, FIRES).keyBy(e -> e.run().lane()), pattern())
                 .process(new Emit())
                 .name("rule lane.failures.rollback")
                 .uid("rule-lane-rollback");

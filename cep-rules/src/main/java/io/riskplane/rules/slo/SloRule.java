@@ -1,6 +1,7 @@
 package io.riskplane.rules.slo;
 
 import io.riskplane.model.ControlRecord;
+import io.riskplane.rules.RuleCandidates;
 import io.riskplane.model.SloEvaluation;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,16 @@ public final class SloRule {
 
     private SloRule() {}
 
+    /** The condition of the rule's one-event pattern. */
+    static final SimpleCondition<SloEvaluation> FIRES = SimpleCondition.of(e -> e.entersHalt() || e.entersResume());
+
     public static Pattern<SloEvaluation, ?> pattern() {
         return Pattern.<SloEvaluation>begin("transition", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(e -> e.entersHalt() || e.entersResume()));
+                .where(FIRES);
     }
 
     public static DataStream<ControlRecord> apply(DataStream<SloEvaluation> evaluations) {
-        return CEP.pattern(evaluations.keyBy(SloEvaluation::scopeKey), pattern())
+        return CEP.pattern(RuleCandidates.of(evaluations, FIRES).keyBy(SloEvaluation::scopeKey), pattern())
                 .process(new Emit())
                 .name("rules slo.breach / slo.recovery")
                 .uid("rule-slo");

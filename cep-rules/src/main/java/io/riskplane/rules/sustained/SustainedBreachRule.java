@@ -2,6 +2,7 @@ package io.riskplane.rules.sustained;
 
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.rules.RuleCandidates;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.CEP;
@@ -25,13 +26,16 @@ public final class SustainedBreachRule {
 
     private SustainedBreachRule() {}
 
+    /** The condition of the rule's one-event pattern. */
+    static final SimpleCondition<ConditionEvaluation> FIRES = SimpleCondition.of(ConditionEvaluation::entersTrigger);
+
     public static Pattern<ConditionEvaluation, ?> pattern() {
         return Pattern.<ConditionEvaluation>begin("sustained", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(ConditionEvaluation::entersTrigger));
+                .where(FIRES);
     }
 
     public static DataStream<ControlRecord> apply(DataStream<ConditionEvaluation> evaluations) {
-        return CEP.pattern(evaluations.keyBy(ConditionEvaluation::scopeKey), pattern())
+        return CEP.pattern(RuleCandidates.of(evaluations, FIRES).keyBy(ConditionEvaluation::scopeKey), pattern())
                 .process(new Emit())
                 .name("rules route.fallback.rollback / signal.lag.halt-lanes")
                 .uid("rule-sustained");
