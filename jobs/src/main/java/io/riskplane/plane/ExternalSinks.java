@@ -48,8 +48,10 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void rawEvents(DataStream<Decoded> events) {
-        addRows(events.map(ClickHouseRows.RAW_EVENTS).name("raw_events to clickhouse rows").uid("clickhouse-raw-events-rows"));
-        lakehouse.rawEvents(events);
+        DataStream<io.riskplane.model.RawEvent> raw = events.map(io.riskplane.model.RawEvent::of)
+                .name("raw events as JSON").uid("raw-events-json");
+        addRows(raw.map(ClickHouseRows.RAW_EVENTS).name("raw_events to clickhouse rows").uid("clickhouse-raw-events-rows"));
+        lakehouse.rawEvents(raw);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.riskplane.sinks.clickhouse;
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.model.Decoded;
+import io.riskplane.model.RawEvent;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.ConditionEvaluation;
@@ -29,7 +29,7 @@ import java.util.Base64;
 public final class ClickHouseRows {
     private ClickHouseRows() {}
 
-    public static final ClickHouseTable<Decoded> RAW_EVENTS = new ClickHouseTable<>("raw_events",
+    public static final ClickHouseTable<RawEvent> RAW_EVENTS = new ClickHouseTable<>("raw_events",
             "event_id, kind, source, event_time, event_time_ms, source_topic, source_partition, "
             + "source_offset, ingest_time_ms, envelope_json",
             ClickHouseRows::bindRawEvent);
@@ -308,17 +308,17 @@ public final class ClickHouseRows {
         return sb.append('}').toString();
     }
 
-    static void bindRawEvent(JsonRow ps, Decoded d) {
-        ps.setString(1, d.eventId());
-        ps.setString(2, d.kind());
-        ps.setString(3, d.source());
-        ps.setLong(4, Math.floorDiv(d.eventTimeMillis(), 1000L));
-        ps.setLong(5, d.eventTimeMillis());
-        ps.setString(6, d.topic());
-        ps.setInt(7, d.partition());
-        ps.setLong(8, d.offset());
-        ps.setLong(9, d.ingestMillis());
-        ps.setString(10, json(d.envelope()));
+    static void bindRawEvent(JsonRow ps, RawEvent e) {
+        ps.setString(1, e.eventId());
+        ps.setString(2, e.kind());
+        ps.setString(3, e.source());
+        ps.setLong(4, Math.floorDiv(e.eventTimeMillis(), 1000L));
+        ps.setLong(5, e.eventTimeMillis());
+        ps.setString(6, e.topic());
+        ps.setInt(7, e.partition());
+        ps.setLong(8, e.offset());
+        ps.setLong(9, e.ingestMillis());
+        ps.setString(10, e.envelopeJson());
     }
 
     static void bindSnapshot(JsonRow ps, PnlSnapshot s) {

@@ -2,7 +2,7 @@ package io.riskplane.sinks.iceberg;
 
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.model.Decoded;
+import io.riskplane.model.RawEvent;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
@@ -138,15 +138,33 @@ public final class IcebergLakehouse implements Serializable {
         create(catalog, DETECTOR_OUTPUTS, DETECTOR_OUTPUTS_SCHEMA, "event_time");
     }
 
+    /**
+     * Every checkpoint commits a snapshot, and each commit writes a new metadata file: without these, every earlier
+     * metadata file stays on storage forever (one a second at the default checkpoint interval).
+     */
+    static final Map<String, String> METADATA_RETENTION = Map.of(
+            "write.metadata.delete-after-commit.enabled", "true",
+            "write.metadata.previous-versions-max", "20");
+
     private static void create(Catalog catalog, String name, Schema schema, String dayColumn) {
         TableIdentifier id = TableIdentifier.of(NAMESPACE, name);
         if (!catalog.tableExists(id)) {
-            catalog.createTable(id, schema, PartitionSpec.builderFor(schema).day(dayColumn).build(),
-                    Map.of("format-version", "2", "write.format.default", "parquet"));
+            Map<String, String> props = new HashMap<>(METADATA_RETENTION);
+            props.put("format-version", "2");
+            props.put("write.format.default", "parquet");
+            catalog.createTable(id, schema, PartitionSpec.builderFor(schema).day(dayColumn).build(), props);
+            return;
+        }
+        Table table = catalog.loadTable(id);
+        if (!table.properties().entrySet().containsAll(METADATA_RETENTION.entrySet())) {
+            // Tables created by an earlier version.
+            var update = table.updateProperties();
+            METADATA_RETENTION.forEach(update::set);
+            update.commit();
         }
     }
 
-    public void rawEvents(DataStream<Decoded> events) {
+    public void rawEvents(DataStream<RawEvent> events) {
         IcebergSink.builderFor(events, new RawEventRow(), InternalTypeInfo.of(FlinkSchemaUtil.convert(RAW_EVENTS_SCHEMA)))
                 .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, RAW_EVENTS)))
                 .uidSuffix("iceberg-raw-events")
@@ -203,20 +221,20 @@ public final class IcebergLakehouse implements Serializable {
         }
     }
 
-    static final class RawEventRow implements MapFunction<Decoded, RowData> {
+    static final class RawEventRow implements MapFunction<RawEvent, RowData> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public RowData map(Decoded d) throws Exception {
+        public RowData map(RawEvent e) {
             return GenericRowData.of(
-                    StringData.fromString(d.eventId()),
-                    StringData.fromString(d.kind()),
-                    StringData.fromString(d.source()),
-                    TimestampData.fromEpochMillis(d.eventTimeMillis()),
-                    StringData.fromString(d.topic()),
-                    d.partition(),
-                    d.offset(),
-                    StringData.fromString(EnvelopeJson.print(Envelope.parseFrom(d.envelope()))));
+                    StringData.fromString(e.eventId()),
+                    StringData.fromString(e.kind()),
+                    StringData.fromString(e.source()),
+                    TimestampData.fromEpochMillis(e.eventTimeMillis()),
+                    StringData.fromString(e.topic()),
+                    e.partition(),
+                    e.offset(),
+                    StringData.fromString(e.envelopeJson()));
         }
     }
 
