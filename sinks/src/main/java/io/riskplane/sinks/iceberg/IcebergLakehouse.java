@@ -188,6 +188,50 @@ public final class IcebergLakehouse implements Serializable {
                 .append();
     }
 
+    /** Every table the plane writes. */
+    public static final java.util.List<String> TABLES = java.util.List.of(RAW_EVENTS, CONTROL_EVENTS, DETECTOR_OUTPUTS);
+
+    /** By default snapshots older than an hour are expired, keeping at least the last 100 of each table. */
+    public static final java.time.Duration DEFAULT_SNAPSHOT_MAX_AGE = java.time.Duration.ofHours(1);
+    public static final int DEFAULT_SNAPSHOTS_RETAINED = 100;
+
+    /**
+     * Expires each table's snapshots older than {@code maxAge}, keeping at least the newest {@code retainLast}, and
+     * deletes the manifests only they referenced. The plane commits a snapshot per table on every checkpoint (one a
+     * second or two), and the current metadata file lists them all: without expiry it grows by about 1 KB per
+     * commit and every commit rewrites it. No data is lost: the tables are append-only, so the current snapshot
+     * references every data file; only time travel to an expired snapshot goes. Safe beside the running job: a
+     * commit that races it is retried by Iceberg ({@code commit.retry.num-retries}).
+     *
+     * @return snapshots expired, per table
+     */
+    public Map<String, Integer> expireSnapshots(java.time.Duration maxAge, int retainLast) {
+        Catalog catalog = catalogLoader.loadCatalog();
+        Map<String, Integer> expired = new java.util.LinkedHashMap<>();
+        long cutoff = System.currentTimeMillis() - maxAge.toMillis();
+        for (String name : TABLES) {
+            Table t = catalog.loadTable(TableIdentifier.of(NAMESPACE, name));
+            int before = count(t.snapshots());
+            t.expireSnapshots().expireOlderThan(cutoff).retainLast(Math.max(1, retainLast)).commit();
+            t.refresh();
+            expired.put(name, before - count(t.snapshots()));
+        }
+        return expired;
+    }
+
+    /** Snapshots a table holds now. */
+    public int snapshotCount(String table) {
+        return count(catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table)).snapshots());
+    }
+
+    private static int count(Iterable<?> items) {
+        int n = 0;
+        for (Object ignored : items) {
+            n++;
+        }
+        return n;
+    }
+
     /** Rows in the table's current snapshot, from its metadata (no data files are read). */
     public long rowCount(String table) {
         Table t = catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));

@@ -1,0 +1,46 @@
+package io.riskplane.cli;
+
+import io.riskplane.plane.PlaneConfig;
+import io.riskplane.sinks.iceberg.IcebergLakehouse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "iceberg", mixinStandardHelpOptions = true,
+        description = "`riskplane iceberg expire --config FILE`: expires the lakehouse tables' snapshots older than "
+                + "--max-age, keeping the newest --retain-last of each, while the plane keeps writing. The plane "
+                + "commits a snapshot per table on every checkpoint; `run` expires every 10 minutes itself, on "
+                + "Kubernetes a CronJob runs this. See docs/storage.md.")
+final class IcebergCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "expire", description = "The action: expire.")
+    String action;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML configuration.")
+    Path config;
+
+    @Option(names = "--max-age", defaultValue = "PT1H", paramLabel = "DURATION",
+            description = "Expire snapshots older than this (ISO-8601; default ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
+    @Option(names = "--retain-last", defaultValue = "100", paramLabel = "N",
+            description = "Keep at least this many snapshots of each table (default ${DEFAULT-VALUE}).")
+    int retainLast;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"expire".equals(action)) {
+            throw new IllegalArgumentException("unknown action '" + action + "' (expected: expire)");
+        }
+        IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg());
+        report(lakehouse.expireSnapshots(maxAge, retainLast));
+        return 0;
+    }
+
+    static void report(Map<String, Integer> expired) {
+        expired.forEach((table, n) -> System.out.printf("iceberg %s: %,d snapshots expired%n", table, n));
+    }
+}
