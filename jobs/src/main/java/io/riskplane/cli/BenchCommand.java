@@ -34,9 +34,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "exactly_once (default, as `run`) or at_least_once: how control events reach Kafka.")
     String controlDelivery;
 
-    @Option(names = "--live-lag-ms", defaultValue = "0", paramLabel = "MS",
-            description = "time.live_lag_ms for the plane (0 = off, the default, as `run`): a live partition's "
-                    + "watermark follows the wall clock.")
+    @Option(names = "--live-lag-ms", defaultValue = "2000", paramLabel = "MS",
+            description = "time.live_lag_ms for the plane (default ${DEFAULT-VALUE}, as `run`; 0 = off): a live "
+                    + "partition's watermark follows the wall clock.")
     long liveLagMs;
 
     @Option(names = "--work-dir", defaultValue = ".riskplane/bench", paramLabel = "DIR",

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,23 +34,41 @@ public final class CommittedClickHouseRows {
     private CommittedClickHouseRows() {}
 
     /**
-     * Waits until every table holds as many distinct rows as the committed topic, then asserts the two sets are equal:
-     * nothing lost, nothing from an aborted attempt. A row is identified by its table's ReplacingMergeTree key (ORDER
-     * BY in the DDL), because that is what ClickHouse de-duplicates on: rows sharing a key collapse in merges. Returns
+     * Waits until every table holds exactly the rows committed to the rows topic: nothing lost, nothing from an
+     * aborted attempt. A row is identified by its table's ReplacingMergeTree key (ORDER
+     * BY in the DDL), because that is what ClickHouse de-duplicates on: rows sharing a key collapse in merges. The
+     * topic is read again on every check: the plane may still be committing the last rows of a session (its final
+     * checkpoints) after the drill's own condition was met, and a set taken once would then never match. Returns
      * the committed keys by table.
      */
     public static Map<String, Set<String>> awaitLoaded(LocalPlane plane) throws Exception {
         Map<String, List<String>> keys = dedupKeys();
-        Map<String, Set<String>> committed = rowKeys(plane, keys);
-        for (ClickHouseTable<?> table : ClickHouseRows.TABLES) {
-            Set<String> expected = committed.getOrDefault(table.name(), Set.of());
-            String key = String.join(", ", keys.get(table.name()));
-            awaitTrue(table.name() + " loaded", () -> count(plane, "SELECT uniqExact(" + key + ") FROM riskplane."
-                    + table.name()) == expected.size());
-            assertThat(new HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + key + " FROM riskplane."
-                    + table.name() + " FORMAT TabSeparated").lines().toList())).as(table.name()).isEqualTo(expected);
+        AtomicReference<Map<String, Set<String>>> committed = new AtomicReference<>();
+        StringBuilder last = new StringBuilder();
+        try {
+            awaitTrue("ClickHouse to hold exactly the committed rows", () -> {
+                Map<String, Set<String>> now = rowKeys(plane, keys);
+                committed.set(now);
+                last.setLength(0);
+                for (ClickHouseTable<?> table : ClickHouseRows.TABLES) {
+                    Set<String> expected = now.getOrDefault(table.name(), Set.of());
+                    Set<String> stored = distinctKeys(plane, table.name(), keys.get(table.name()));
+                    if (stored == null || !stored.equals(expected)) {
+                        Set<String> missing = new HashSet<>(expected);
+                        missing.removeAll(stored == null ? Set.of() : stored);
+                        last.append(table.name()).append(": ").append(stored == null ? "ClickHouse not answering"
+                                : missing.size() + " committed keys missing (e.g. " + missing.stream().limit(3)
+                                        .toList() + "), " + (stored.size() - expected.size() + missing.size())
+                                        + " keys not committed");
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last check: " + last, e);
         }
-        return committed;
+        return committed.get();
     }
 
     /** Each table's ORDER BY columns, read from the migrations themselves. */
@@ -72,7 +91,7 @@ public final class CommittedClickHouseRows {
     }
 
     /** Distinct keys (tab-separated, as ClickHouse prints them) per table on the committed rows topic, to its end. */
-    static Map<String, Set<String>> rowKeys(LocalPlane plane, Map<String, List<String>> keys) throws Exception {
+    static Map<String, Set<String>> rowKeys(LocalPlane plane, Map<String, List<String>> keys) {
         Map<String, Set<String>> ids = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, plane.kafka.bootstrapServers(),
@@ -88,7 +107,7 @@ public final class CommittedClickHouseRows {
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     String name = new String(r.key(), StandardCharsets.UTF_8);
-                    JsonNode row = JSON.readTree(r.value());
+                    JsonNode row = readTree(r.value());
                     String key = keys.get(name).stream().map(column -> row.get(column).asText())
                             .collect(java.util.stream.Collectors.joining("\t"));
                     ids.computeIfAbsent(name, k -> new HashSet<>()).add(key);
@@ -98,12 +117,21 @@ public final class CommittedClickHouseRows {
         return ids;
     }
 
-    /** -1 while ClickHouse does not answer (down or starting): the condition is not met yet. */
-    private static long count(LocalPlane plane, String sql) {
+    private static JsonNode readTree(byte[] json) {
         try {
-            return plane.clickhouse.count(sql);
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the plane committed a row that is not JSON", e);
+        }
+    }
+
+    /** The distinct keys a table holds, as tab-separated lines; null while ClickHouse does not answer. */
+    private static Set<String> distinctKeys(LocalPlane plane, String table, List<String> key) {
+        try {
+            return new HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + String.join(", ", key)
+                    + " FROM riskplane." + table + " FORMAT TabSeparated").lines().toList());
         } catch (Exception e) {
-            return -1;
+            return null;
         }
     }
 }
