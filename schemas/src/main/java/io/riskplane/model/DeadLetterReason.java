@@ -11,6 +11,8 @@ public final class DeadLetterReason {
     public static final String WRONG_TOPIC = "WRONG_TOPIC";
     public static final String NOT_AN_INPUT = "NOT_AN_INPUT";
     public static final String DUPLICATE_EVENT = "DUPLICATE_EVENT";
+    /** A ClickHouse row the warehouse refused as data (dead-lettered by the loader, not the job). */
+    public static final String WAREHOUSE_REJECTED = "WAREHOUSE_REJECTED";
 
     private DeadLetterReason() {}
 }

@@ -36,6 +36,34 @@ public final class ClickHouseHttp {
                 "an insert into " + table);
     }
 
+    /**
+     * ClickHouse refused the data itself (a value it cannot parse or store): sending the same rows again cannot
+     * succeed, unlike a connection failure or a server that is starting.
+     */
+    public static final class Rejected extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        Rejected(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        /** ClickHouse's error code. */
+        public int code() {
+            return code;
+        }
+    }
+
+    /**
+     * ClickHouse error codes that mean the input data is bad: cannot parse text, quoted string, input, date,
+     * datetime or number; type mismatch; argument out of bound; cannot convert type; incorrect data; string too
+     * large; value out of range of the data type; NULL in an ordinary column.
+     */
+    static final java.util.Set<Integer> DATA_ERRORS = java.util.Set.of(6, 26, 27, 38, 41, 53, 69, 70, 72, 117, 131,
+            321, 349);
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
+
     /** POSTs body as this user; the response body, or an IOException naming what was asked unless 200. */
     private String post(String extraParameters, byte[] body, String what) throws IOException, InterruptedException {
         String url = baseUrl + "/?user=" + enc(user) + (password.isEmpty() ? "" : "&password=" + enc(password))
@@ -45,7 +73,12 @@ public final class ClickHouseHttp {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse answered " + r.statusCode() + " to " + what + ": " + r.body().trim());
+            String message = "ClickHouse answered " + r.statusCode() + " to " + what + ": " + r.body().trim();
+            java.util.regex.Matcher code = CODE.matcher(r.body());
+            if (code.find() && DATA_ERRORS.contains(Integer.parseInt(code.group(1)))) {
+                throw new Rejected(Integer.parseInt(code.group(1)), message);
+            }
+            throw new IOException(message);
         }
         return r.body();
     }

@@ -1,17 +1,28 @@
 package io.riskplane.sinks.clickhouse;
 
+import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.Topics;
+import io.riskplane.model.DeadLetterReason;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.sinks.kafka.KafkaSinks;
 import io.riskplane.sinks.kafka.Relay;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Inserts the plane's rows (topic riskplane.v1.clickhouse-rows, read_committed: only rows of completed checkpoints)
@@ -19,6 +30,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  * outage stops this loader, never the control path. Nothing is lost: offsets are committed only after every insert
  * of the batch succeeded, and a failed insert is retried with exponential backoff until it does. A repeat after a
  * crash collapses in the ReplacingMergeTrees (read with FINAL).
+ *
+ * <p>A row ClickHouse refuses as data (a value it cannot parse or store: a bug in a row binder, or a schema that
+ * moved) would otherwise be retried forever and hold every row behind it. When an insert is refused, the loader
+ * splits it in halves until each refused row stands alone, inserts the rest, and publishes each refused row to the
+ * dead-letter topic with reason {@value io.riskplane.model.DeadLetterReason#WAREHOUSE_REJECTED} and ClickHouse's
+ * message (also into the {@code dead_letters} table), before it commits the batch.
  */
 public final class ClickHouseLoader implements AutoCloseable {
     public static final String DEFAULT_GROUP_ID = "riskplane-clickhouse-loader";
@@ -29,6 +46,8 @@ public final class ClickHouseLoader implements AutoCloseable {
     private final Consumer<String> log;
     private final AtomicLong inserted = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final KafkaProducer<byte[], byte[]> deadLetters;
 
     public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
             int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
@@ -39,6 +58,12 @@ public final class ClickHouseLoader implements AutoCloseable {
         // A long outage holds one batch for minutes: stay in the group meanwhile.
         p.putIfAbsent("max.poll.interval.ms", String.valueOf(Integer.MAX_VALUE));
         this.relay = new Relay(p, initialBackoff, maxBackoff, log);
+        Properties producer = new Properties();
+        producer.putAll(client);
+        producer.put("bootstrap.servers", bootstrap);
+        producer.put("acks", "all");
+        producer.put("enable.idempotence", "true");
+        this.deadLetters = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer());
         this.clickhouse = clickhouse;
         this.pollTimeout = pollTimeout;
         this.log = log;
@@ -54,6 +79,11 @@ public final class ClickHouseLoader implements AutoCloseable {
         return relay.failedAttempts();
     }
 
+    /** Rows ClickHouse refused as data, published as dead letters. */
+    public long rejected() {
+        return rejected.get();
+    }
+
     /** Records that name no table of the plane (never written by the plane; they stay in Kafka). */
     public long skipped() {
         return skipped.get();
@@ -61,13 +91,16 @@ public final class ClickHouseLoader implements AutoCloseable {
 
     /** Loads until {@link #stop()}; call on a thread of its own. */
     public void run() {
-        relay.run(Topics.CLICKHOUSE_ROWS, pollTimeout, this::insert);
+        try {
+            relay.run(Topics.CLICKHOUSE_ROWS, pollTimeout, this::insert);
+        } finally {
+            deadLetters.close(Duration.ofSeconds(5));
+        }
     }
 
-    /** One insert per table of the batch; true once ClickHouse accepted them all. */
+    /** One insert per table of the batch; true once ClickHouse accepted them all (refused rows dead-lettered). */
     private boolean insert(ConsumerRecords<byte[], byte[]> records) {
-        Map<String, ByteArrayOutputStream> byTable = new TreeMap<>();
-        long rows = 0;
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byTable = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             String table = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
             if (!ClickHouseRows.TABLE_NAMES.contains(table) || r.value() == null) {
@@ -76,20 +109,75 @@ public final class ClickHouseLoader implements AutoCloseable {
                         + " names no table of the plane (`" + table + "`); skipped");
                 continue;
             }
-            ByteArrayOutputStream body = byTable.computeIfAbsent(table, t -> new ByteArrayOutputStream());
-            body.writeBytes(r.value());
-            body.write('\n');
-            rows++;
+            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(r);
         }
-        for (Map.Entry<String, ByteArrayOutputStream> e : byTable.entrySet()) {
-            byte[] body = e.getValue().toByteArray();
-            if (!relay.untilAccepted("clickhouse loader: insert into " + e.getKey(),
-                    () -> clickhouse.insertJsonEachRow(e.getKey(), body))) {
+        for (Map.Entry<String, List<ConsumerRecord<byte[], byte[]>>> e : byTable.entrySet()) {
+            if (!load(e.getKey(), e.getValue())) {
                 return false;
             }
         }
-        inserted.addAndGet(rows);
         return true;
+    }
+
+    /**
+     * Inserts rows into table, retrying while ClickHouse is unreachable; rows it refuses as data are split off and
+     * dead-lettered. False when the loader was stopped first.
+     */
+    private boolean load(String table, List<ConsumerRecord<byte[], byte[]>> rows) {
+        ClickHouseHttp.Rejected[] refused = new ClickHouseHttp.Rejected[1];
+        boolean done = relay.untilAccepted("clickhouse loader: insert into " + table, () -> {
+            try {
+                clickhouse.insertJsonEachRow(table, body(rows));
+                refused[0] = null;
+            } catch (ClickHouseHttp.Rejected r) {
+                refused[0] = r; // the same rows would be refused again: split them below
+            }
+        });
+        if (!done) {
+            return false;
+        }
+        if (refused[0] == null) {
+            inserted.addAndGet(rows.size());
+            return true;
+        }
+        if (rows.size() == 1) {
+            return deadLetter(table, rows.get(0), refused[0]);
+        }
+        int half = rows.size() / 2;
+        return load(table, rows.subList(0, half)) && load(table, rows.subList(half, rows.size()));
+    }
+
+    private boolean deadLetter(String table, ConsumerRecord<byte[], byte[]> row, ClickHouseHttp.Rejected why) {
+        DeadLetterRecord d = new DeadLetterRecord(
+                DeterministicId.of("dl-", DeadLetterReason.WAREHOUSE_REJECTED, row.topic(), row.partition(),
+                        row.offset()),
+                DeadLetterReason.WAREHOUSE_REJECTED,
+                "ClickHouse refused this row of " + table + " (code " + why.code() + "): " + why.getMessage(),
+                row.value(), row.topic(), row.partition(), row.offset(), "", row.timestamp());
+        log.accept("clickhouse loader: row " + row.partition() + "/" + row.offset() + " of " + table
+                + " refused (code " + why.code() + "); published as a dead letter");
+        boolean published = relay.untilAccepted("clickhouse loader: dead letter for " + table, () -> {
+            try {
+                deadLetters.send(new ProducerRecord<>(Topics.DEAD_LETTER,
+                        d.reasonCode().getBytes(StandardCharsets.UTF_8), KafkaSinks.envelope(d).toByteArray())).get();
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        }) && relay.untilAccepted("clickhouse loader: insert into dead_letters", () -> clickhouse.insertJsonEachRow(
+                ClickHouseRows.DEAD_LETTERS.name(), ClickHouseRows.DEAD_LETTERS.row(d).json()));
+        if (published) {
+            rejected.incrementAndGet();
+        }
+        return published;
+    }
+
+    private static byte[] body(List<ConsumerRecord<byte[], byte[]>> rows) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (ConsumerRecord<byte[], byte[]> r : rows) {
+            body.writeBytes(r.value());
+            body.write('\n');
+        }
+        return body.toByteArray();
     }
 
     public void stop() {
