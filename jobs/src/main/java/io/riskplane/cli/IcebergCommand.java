@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +41,28 @@ final class IcebergCommand implements Callable<Integer> {
         IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg());
         report(lakehouse.expireSnapshots(maxAge, retainLast));
         return 0;
+    }
+
+    /**
+     * Expires with the defaults every {@code period} on a daemon thread, for `run`; a failure is printed and tried
+     * again next time.
+     */
+    static ScheduledExecutorService expireEvery(PlaneConfig c, Duration period) {
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "iceberg-snapshot-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(c.iceberg());
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                report(lakehouse.expireSnapshots(IcebergLakehouse.DEFAULT_SNAPSHOT_MAX_AGE,
+                        IcebergLakehouse.DEFAULT_SNAPSHOTS_RETAINED));
+            } catch (RuntimeException e) {
+                System.err.printf("riskplane: iceberg snapshot expiry failed (tried again in %s): %s%n", period, e);
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return maintenance;
     }
 
     static void report(Map<String, Integer> expired) {

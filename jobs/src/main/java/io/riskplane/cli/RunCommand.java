@@ -41,23 +41,8 @@ final class RunCommand implements Callable<Integer> {
         loading.start();
         // The job commits an Iceberg snapshot per table on every checkpoint; expire old ones (on Kubernetes: a
         // CronJob running `riskplane iceberg expire`).
-        java.util.concurrent.ScheduledExecutorService maintenance =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "iceberg-snapshot-expiry");
-                    t.setDaemon(true);
-                    return t;
-                });
-        io.riskplane.sinks.iceberg.IcebergLakehouse lakehouse =
-                io.riskplane.sinks.iceberg.IcebergLakehouse.fromProperties(c.iceberg());
-        maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                IcebergCommand.report(lakehouse.expireSnapshots(
-                        io.riskplane.sinks.iceberg.IcebergLakehouse.DEFAULT_SNAPSHOT_MAX_AGE,
-                        io.riskplane.sinks.iceberg.IcebergLakehouse.DEFAULT_SNAPSHOTS_RETAINED));
-            } catch (RuntimeException e) {
-                System.err.printf("riskplane: iceberg snapshot expiry failed (retried in 10 minutes): %s%n", e);
-            }
-        }, 10, 10, java.util.concurrent.TimeUnit.MINUTES);
+        java.util.concurrent.ScheduledExecutorService maintenance = IcebergCommand.expireEvery(c,
+                java.time.Duration.ofMinutes(10));
         // With alerting.alertmanager_url set, alerts are forwarded from this process too (on Kubernetes the
         // forwarder is a Deployment of its own: `riskplane alerts forward`).
         io.riskplane.sinks.alerting.AlertmanagerForwarder forwarder = AlertsCommand.forwarder(c);

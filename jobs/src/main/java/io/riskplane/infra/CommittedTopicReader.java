@@ -21,15 +21,27 @@ public final class CommittedTopicReader implements AutoCloseable {
     private final List<Envelope> seen = new ArrayList<>();
 
     public CommittedTopicReader(String bootstrap, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
+        consumer = fromBeginning(bootstrap, topic);
+    }
+
+    /**
+     * A read_committed consumer without a group, assigned every partition of the topics at their beginning: for
+     * callers that need the records themselves (headers, offsets), not only the envelopes.
+     */
+    public static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrap, String... topics) {
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        for (String topic : topics) {
+            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
+                    p.partition())));
+        }
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
     }
 
     public static CommittedTopicReader control(String bootstrap) {

@@ -19,8 +19,6 @@ import io.riskplane.testing.KafkaHeaders;
 import io.riskplane.verify.ControlVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -239,13 +237,8 @@ class PlaneEndToEndIT {
         ControlVerifier verifier = new ControlVerifier(List.of(key), Duration.ofSeconds(30));
         List<ConsumerRecord<byte[], byte[]>> controls = new java.util.ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> heartbeats = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(java.util.Map.of(
-                "bootstrap.servers", plane.kafka.bootstrapServers(), "isolation.level", "read_committed",
-                "enable.auto.commit", "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = List.of(new TopicPartition(Topics.CONTROL, 0),
-                    new TopicPartition(Topics.HEARTBEAT, 0));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+        try (KafkaConsumer<byte[], byte[]> consumer = CommittedTopicReader.fromBeginning(
+                plane.kafka.bootstrapServers(), Topics.CONTROL, Topics.HEARTBEAT)) {
             awaitTrue("every control event and a heartbeat past the last decision", () -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     (r.topic().equals(Topics.CONTROL) ? controls : heartbeats).add(r);

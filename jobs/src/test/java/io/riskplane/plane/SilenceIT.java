@@ -7,6 +7,7 @@ import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.EnvelopePublisher;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
 import io.riskplane.testing.KafkaHeaders;
@@ -22,12 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,13 +96,8 @@ class SilenceIT {
                     .setVenue(VENUE).build();
             Scope elsewhere = Scope.newBuilder().setOrg("acme").setStrategy("mm").setInstrument("EQ:AAPL")
                     .setVenue("nasdaq").build();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    "bootstrap.servers", plane.kafka.bootstrapServers(), "isolation.level", "read_committed",
-                    "enable.auto.commit", "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = List.of(new TopicPartition(Topics.CONTROL, 0),
-                        new TopicPartition(Topics.HEARTBEAT, 0));
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
+            try (KafkaConsumer<byte[], byte[]> consumer = CommittedTopicReader.fromBeginning(
+                    plane.kafka.bootstrapServers(), Topics.CONTROL, Topics.HEARTBEAT)) {
                 ControlEvent[] halt = new ControlEvent[1];
                 awaitTrue("a QUOTE_STALE kill-switch for the silent feed", () -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskplane.contract.Topics;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +21,9 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The drills' check that ClickHouse holds exactly the rows the plane committed to riskplane.v1.clickhouse-rows. */
 public final class CommittedClickHouseRows {
@@ -53,13 +51,18 @@ public final class CommittedClickHouseRows {
                 for (ClickHouseTable<?> table : ClickHouseRows.TABLES) {
                     Set<String> expected = now.getOrDefault(table.name(), Set.of());
                     Set<String> stored = distinctKeys(plane, table.name(), keys.get(table.name()));
-                    if (stored == null || !stored.equals(expected)) {
+                    if (stored == null) {
+                        last.append(table.name()).append(": ClickHouse not answering");
+                        return false;
+                    }
+                    if (!stored.equals(expected)) {
                         Set<String> missing = new HashSet<>(expected);
-                        missing.removeAll(stored == null ? Set.of() : stored);
-                        last.append(table.name()).append(": ").append(stored == null ? "ClickHouse not answering"
-                                : missing.size() + " committed keys missing (e.g. " + missing.stream().limit(3)
-                                        .toList() + "), " + (stored.size() - expected.size() + missing.size())
-                                        + " keys not committed");
+                        missing.removeAll(stored);
+                        Set<String> extra = new HashSet<>(stored);
+                        extra.removeAll(expected);
+                        last.append(table.name()).append(": ").append(missing.size())
+                                .append(" committed keys missing (e.g. ").append(missing.stream().limit(3).toList())
+                                .append("), ").append(extra.size()).append(" keys not committed");
                         return false;
                     }
                 }
@@ -93,16 +96,9 @@ public final class CommittedClickHouseRows {
     /** Distinct keys (tab-separated, as ClickHouse prints them) per table on the committed rows topic, to its end. */
     static Map<String, Set<String>> rowKeys(LocalPlane plane, Map<String, List<String>> keys) {
         Map<String, Set<String>> ids = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, plane.kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(Topics.CLICKHOUSE_ROWS, Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new TopicPartition(Topics.CLICKHOUSE_ROWS, p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(),
+                Topics.CLICKHOUSE_ROWS)) {
+            Set<TopicPartition> parts = c.assignment();
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {

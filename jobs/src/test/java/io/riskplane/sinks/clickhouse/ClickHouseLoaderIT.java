@@ -4,6 +4,7 @@ import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EmbeddedKafka;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.RawEvent;
@@ -16,13 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,11 +75,13 @@ class ClickHouseLoaderIT {
             try {
                 awaitTrue("the six good rows in ClickHouse", () -> ids(ch).equals(good));
                 List<Envelope> letters = new ArrayList<>();
-                awaitTrue("one dead letter", () -> {
-                    letters.clear();
-                    letters.addAll(deadLetters(kafka.bootstrapServers()));
-                    return letters.size() == 1;
-                });
+                try (CommittedTopicReader dl = new CommittedTopicReader(kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
+                    awaitTrue("one dead letter", () -> {
+                        letters.clear();
+                        letters.addAll(poll(dl));
+                        return letters.size() == 1;
+                    });
+                }
                 var d = letters.get(0).getDeadLetter();
                 assertThat(d.getReasonCode()).isEqualTo(DeadLetterReason.WAREHOUSE_REJECTED);
                 assertThat(d.getOriginal().toByteArray()).isEqualTo(rows.get(3));
@@ -125,26 +123,11 @@ class ClickHouseLoaderIT {
         }
     }
 
-    private static List<Envelope> deadLetters(String bootstrap) {
-        List<Envelope> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition p = new TopicPartition(Topics.DEAD_LETTER, 0);
-            c.assign(List.of(p));
-            c.seekToBeginning(List.of(p));
-            long end = c.endOffsets(List.of(p)).get(p);
-            while (c.position(p) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    try {
-                        out.add(Envelope.parseFrom(r.value()));
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new AssertionError("the loader published a dead letter that is not an envelope", e);
-                    }
-                }
-            }
+    private static List<Envelope> poll(CommittedTopicReader r) {
+        try {
+            return r.poll(Duration.ofMillis(200));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return out;
     }
 }

@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -124,10 +123,11 @@ public final class ClickHouseLoader implements AutoCloseable {
      * dead-lettered. False when the loader was stopped first.
      */
     private boolean load(String table, List<ConsumerRecord<byte[], byte[]>> rows) {
+        byte[] body = body(rows);
         ClickHouseHttp.Rejected[] refused = new ClickHouseHttp.Rejected[1];
         boolean done = relay.untilAccepted("clickhouse loader: insert into " + table, () -> {
             try {
-                clickhouse.insertJsonEachRow(table, body(rows));
+                clickhouse.insertJsonEachRow(table, body);
                 refused[0] = null;
             } catch (ClickHouseHttp.Rejected r) {
                 refused[0] = r; // the same rows would be refused again: split them below
@@ -158,8 +158,7 @@ public final class ClickHouseLoader implements AutoCloseable {
                 + " refused (code " + why.code() + "); published as a dead letter");
         boolean published = relay.untilAccepted("clickhouse loader: dead letter for " + table, () -> {
             try {
-                deadLetters.send(new ProducerRecord<>(Topics.DEAD_LETTER,
-                        d.reasonCode().getBytes(StandardCharsets.UTF_8), KafkaSinks.envelope(d).toByteArray())).get();
+                deadLetters.send(KafkaSinks.deadLetterRecord(d)).get();
             } catch (ExecutionException e) {
                 throw new IOException(e.getCause());
             }

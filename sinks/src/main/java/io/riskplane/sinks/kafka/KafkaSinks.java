@@ -136,6 +136,12 @@ public final class KafkaSinks {
                 .build();
     }
 
+    /** The dead letter's Kafka record, keyed by reason code: the job's dead-letter sink and the loader publish this. */
+    public static ProducerRecord<byte[], byte[]> deadLetterRecord(DeadLetterRecord d) {
+        return new ProducerRecord<>(Topics.DEAD_LETTER, d.reasonCode().getBytes(StandardCharsets.UTF_8),
+                envelope(d).toByteArray());
+    }
+
     /** The dead letter as published: an Envelope whose event id is the dead letter's id. */
     public static Envelope envelope(DeadLetterRecord d) {
         return Envelope.newBuilder()
@@ -198,8 +204,7 @@ public final class KafkaSinks {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(DeadLetterRecord d, KafkaSinkContext ctx, Long timestamp) {
-            return new ProducerRecord<>(Topics.DEAD_LETTER, d.reasonCode().getBytes(StandardCharsets.UTF_8),
-                    envelope(d).toByteArray());
+            return deadLetterRecord(d);
         }
     }
 }
