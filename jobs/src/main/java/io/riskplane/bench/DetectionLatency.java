@@ -27,9 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Detection latency, measured live: under a background load of quotes stamped with the wall clock, a strategy of
  * globex sends one order more than its policy allows within the order-rate window (the demo's `globex-default`:
- * 20 per 10 s); the latency is from producing that order to the cooldown control event being readable on the
- * control topic with read_committed, as the execution service reads it. Each breach uses a new strategy, so every
- * one is a first trip.
+ * 20 per 10 s); the latency is from producing that order to the cooldown control event being readable with
+ * read_committed, as the execution service reads it: the early one (rule guardrail.order-rate.early, on the early
+ * control topic, decided on arrival) and the confirmed one (rule guardrail.trip.cooldown, on the control topic,
+ * after the watermark and the checkpoint). Each breach uses a new strategy, so every one is a first trip.
  */
 final class DetectionLatency {
     static final String ORG = "globex";
@@ -38,17 +39,21 @@ final class DetectionLatency {
 
     private DetectionLatency() {}
 
-    /** Latencies in ms, one per breach, sorted. */
-    static List<Double> measure(String bootstrap, int breaches, java.util.function.Consumer<String> log)
+    /** Latencies in ms, one per breach each, sorted: to the early halt and to the confirmed one. */
+    record Result(List<Double> early, List<Double> confirmed) {}
+
+    static Result measure(String bootstrap, int breaches, java.util.function.Consumer<String> log)
             throws Exception {
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        Map<String, Long> earlySeenAt = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong background = new AtomicLong();
-        Thread reader = new Thread(() -> readControls(bootstrap, seenAt, running), "bench-control-reader");
+        Thread reader = new Thread(() -> readControls(bootstrap, seenAt, earlySeenAt, running), "bench-control-reader");
         Thread load = new Thread(() -> quotes(bootstrap, running, background), "bench-background-quotes");
         reader.start();
         load.start();
         List<Double> latencies = new ArrayList<>();
+        List<Double> early = new ArrayList<>();
         try (EnvelopePublisher orders = new EnvelopePublisher(bootstrap, new Properties())) {
             for (int k = 0; k < breaches; k++) {
                 String strategy = "bench-" + System.nanoTime();
@@ -62,14 +67,18 @@ final class DetectionLatency {
                     }
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!seenAt.containsKey(strategy) && System.nanoTime() < deadline) {
+                while (!(seenAt.containsKey(strategy) && earlySeenAt.containsKey(strategy))
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(1); // polling the reader's map; the reader itself blocks in poll()
                 }
                 Long seen = seenAt.get(strategy);
-                if (seen == null) {
-                    throw new IllegalStateException("no cooldown for " + strategy + " within 60 s");
+                Long seenEarly = earlySeenAt.get(strategy);
+                if (seen == null || seenEarly == null) {
+                    throw new IllegalStateException("no " + (seen == null ? "confirmed" : "early") + " cooldown for "
+                            + strategy + " within 60 s");
                 }
                 latencies.add(Math.max(0, seen - sentAt) / 1e6);
+                early.add(Math.max(0, seenEarly - sentAt) / 1e6);
             }
         } finally {
             running.set(false);
@@ -78,7 +87,8 @@ final class DetectionLatency {
         }
         log.accept(String.format("detection: %d breaches under %,d background quotes", breaches, background.get()));
         Collections.sort(latencies);
-        return latencies;
+        Collections.sort(early);
+        return new Result(early, latencies);
     }
 
     static Envelope order(String strategy, int i, long now) {
@@ -118,23 +128,28 @@ final class DetectionLatency {
         }
     }
 
-    static void readControls(String bootstrap, Map<String, Long> seenAt, AtomicBoolean running) {
+    static void readControls(String bootstrap, Map<String, Long> seenAt, Map<String, Long> earlySeenAt,
+            AtomicBoolean running) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
         p.put("fetch.max.wait.ms", "5");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(Topics.CONTROL, 0);
-            c.assign(List.of(tp));
-            c.seekToEnd(List.of(tp));
+            List<TopicPartition> tps = new ArrayList<>();
+            for (String topic : List.of(Topics.CONTROL, Topics.CONTROL_EARLY)) {
+                c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+            }
+            c.assign(tps);
+            c.seekToEnd(tps);
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
                     long at = System.nanoTime();
                     try {
                         var control = Envelope.parseFrom(r.value()).getControl();
                         if (control.getKind() == ControlKind.COOLDOWN && control.getScope().getOrg().equals(ORG)) {
-                            seenAt.putIfAbsent(control.getScope().getStrategy(), at);
+                            (r.topic().equals(Topics.CONTROL_EARLY) ? earlySeenAt : seenAt)
+                                    .putIfAbsent(control.getScope().getStrategy(), at);
                         }
                     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                         // not ours

@@ -1,5 +1,7 @@
 package io.riskplane.cli;
 
+import io.riskplane.contract.Topics;
+
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EnvelopePublisher;
@@ -69,8 +71,8 @@ final class DemoCommand implements Callable<Integer> {
         LocalPlane plane = LocalPlane.start(workDir, port, parallelism, line -> System.out.println("  * " + line));
         try {
             publish(plane, items, valid, malformed);
-            List<Envelope> controls = await(plane, valid, malformed);
-            report(plane, controls);
+            Outcome outcome = await(plane, valid, malformed);
+            report(plane, outcome.controls(), outcome.early());
             System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - started) / 1e9);
             if (keepRunning) {
                 System.out.printf("%nEverything stays up: Flink web UI http://localhost:%d, ClickHouse %s, Kafka %s, "
@@ -111,21 +113,28 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  * published %,d records to Kafka in %.1f s%n%n", items.size(), (System.nanoTime() - t) / 1e9);
     }
 
+    /** The confirmed control events and the early ones (each once). */
+    record Outcome(List<Envelope> controls, List<Envelope> early) {}
+
     /**
      * Waits until the drawdown kill-switch is on the control topic, every sink holds every input, and Kafka,
-     * ClickHouse and Iceberg agree on the number of control events.
+     * ClickHouse and Iceberg agree on the number of control events (confirmed and early).
      */
-    private List<Envelope> await(LocalPlane plane, long valid, long malformed) throws Exception {
+    private Outcome await(LocalPlane plane, long valid, long malformed) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         Envelope ks = null;
-        try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
+        try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers());
+                CommittedTopicReader earlyReader = new CommittedTopicReader(plane.kafka.bootstrapServers(),
+                        Topics.CONTROL_EARLY)) {
             while (System.nanoTime() < deadline) {
                 if (plane.job.getJobStatus().get().isGloballyTerminalState()) {
                     plane.job.getJobExecutionResult().get();
                     throw new IllegalStateException("the plane's job stopped unexpectedly");
                 }
                 List<Envelope> controls = reader.poll(Duration.ofMillis(250));
+                // At least once: an early event may be on the topic twice (same id).
+                List<Envelope> early = earlyReader.poll(Duration.ofMillis(1)).stream().distinct().toList();
                 if (ks == null) {
                     ks = controls.stream().filter(e -> e.getControl().getRuleId().equals(
                             "pnl.drawdown.kill-switch")).findFirst().orElse(null);
@@ -136,8 +145,9 @@ final class DemoCommand implements Callable<Integer> {
                 long lakeRaw = plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS);
                 long chControls = plane.clickhouse.count("SELECT count() FROM riskplane.control_events FINAL");
                 if (ks != null && raw == valid && dead == malformed && lakeRaw == valid
-                        && lakeControls == controls.size() && chControls == controls.size()) {
-                    return controls;
+                        && lakeControls == controls.size() + early.size()
+                        && chControls == controls.size() + early.size()) {
+                    return new Outcome(controls, early);
                 }
                 if (System.nanoTime() - lastPrint > 3e9) {
                     System.out.printf("  ... processing: %,d/%,d events in ClickHouse, %,d in Iceberg, %d/%d dead "
@@ -151,11 +161,17 @@ final class DemoCommand implements Callable<Integer> {
                 + workDir + " have the details (rerun with --keep-running to look)");
     }
 
-    private void report(LocalPlane plane, List<Envelope> controls) throws Exception {
+    private void report(LocalPlane plane, List<Envelope> controls, List<Envelope> early) throws Exception {
         System.out.println("\n=== Control events on riskplane.v1.control (read_committed), in decision order ===");
         List<ControlEvent> sorted = controls.stream().map(Envelope::getControl)
                 .sorted(Comparator.comparingLong(c -> c.getDecidedAt().getSeconds())).toList();
         for (ControlEvent c : sorted) {
+            System.out.printf("  %s %-11s %-26s %s%n", Instant.ofEpochSecond(c.getDecidedAt().getSeconds()),
+                    c.getKind(), c.getReasonCode(), c.getEvidence().getSummary());
+        }
+        System.out.println("\n=== Early control events on riskplane.v1.control-early (decided on arrival) ===");
+        for (ControlEvent c : early.stream().map(Envelope::getControl)
+                .sorted(Comparator.comparingLong(c -> c.getDecidedAt().getSeconds())).toList()) {
             System.out.printf("  %s %-11s %-26s %s%n", Instant.ofEpochSecond(c.getDecidedAt().getSeconds()),
                     c.getKind(), c.getReasonCode(), c.getEvidence().getSummary());
         }

@@ -22,7 +22,7 @@ import java.util.Properties;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The production wiring: control events, alerts, heartbeats and dead letters to Kafka; every result as a ClickHouse
+ * The production wiring: control events (confirmed and early), alerts, heartbeats and dead letters to Kafka; every result as a ClickHouse
  * row to Kafka for the loader; raw events and detector outputs to Iceberg.
  */
 public final class ExternalSinks implements PlaneSinks {
@@ -34,6 +34,7 @@ public final class ExternalSinks implements PlaneSinks {
     private final boolean controlExactlyOnce;
     private DataStream<DetectorOutput> detectorOutputs;
     private DataStream<WarehouseRow> clickhouseRows;
+    private DataStream<ControlRecord> lakehouseControls;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
             IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing,
@@ -65,7 +66,21 @@ public final class ExternalSinks implements PlaneSinks {
                 controlExactlyOnce))
                 .name("kafka control topic").uid("kafka-control");
         addRows(controls.map(ClickHouseRows.CONTROL_EVENTS).name("control_events to clickhouse rows").uid("clickhouse-control-events-rows"));
-        lakehouse.controlEvents(controls);
+        addLakehouseControls(controls);
+    }
+
+    /** Early control events: their own topic at least once; history in the same tables as the confirmed ones. */
+    @Override
+    public void earlyControlEvents(DataStream<ControlRecord> controls) {
+        controls.sinkTo(KafkaSinks.earlyControl(bootstrap, kafkaClient, signing))
+                .name("kafka early control topic").uid("kafka-control-early");
+        addRows(controls.map(ClickHouseRows.CONTROL_EVENTS).name("early control_events to clickhouse rows")
+                .uid("clickhouse-early-control-events-rows"));
+        addLakehouseControls(controls);
+    }
+
+    private void addLakehouseControls(DataStream<ControlRecord> controls) {
+        lakehouseControls = lakehouseControls == null ? controls : lakehouseControls.union(controls);
     }
 
     @Override
@@ -137,6 +152,9 @@ public final class ExternalSinks implements PlaneSinks {
      */
     @Override
     public void finish() {
+        if (lakehouseControls != null) {
+            lakehouse.controlEvents(lakehouseControls);
+        }
         if (detectorOutputs != null) {
             lakehouse.detectorOutputs(detectorOutputs);
         }

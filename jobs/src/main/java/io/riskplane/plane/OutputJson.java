@@ -27,6 +27,7 @@ import java.util.Locale;
  */
 public final class OutputJson {
     public static final String CONTROL_EVENTS = "control-events.jsonl";
+    public static final String EARLY_CONTROL_EVENTS = "control-events-early.jsonl";
     public static final String ALERTS = "alerts.jsonl";
     public static final String PNL_SNAPSHOTS = "pnl-snapshots.jsonl";
     public static final String DEAD_LETTERS = "dead-letters.jsonl";
@@ -46,7 +47,7 @@ public final class OutputJson {
     public static final String LANE_DETECTOR = "lane_runs";
 
     /** Every replay output file, in the order `replay` lists them. */
-    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, ALERTS, PNL_SNAPSHOTS, DEAD_LETTERS,
+    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, EARLY_CONTROL_EVENTS, ALERTS, PNL_SNAPSHOTS, DEAD_LETTERS,
             EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS, GUARDRAIL_TRIPS,
             CONDITION_EVALUATIONS, LANE_RUNS);
 
@@ -57,6 +58,10 @@ public final class OutputJson {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private OutputJson() {}
+
+    public static OutputLine earlyControl(ControlRecord r) {
+        return envelopeLine(EARLY_CONTROL_EVENTS, key(r.decidedAtMillis(), r.controlId()), r.envelope());
+    }
 
     public static OutputLine control(ControlRecord r) {
         return envelopeLine(CONTROL_EVENTS, key(r.decidedAtMillis(), r.controlId()), r.envelope());

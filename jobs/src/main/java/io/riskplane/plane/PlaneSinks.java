@@ -23,6 +23,9 @@ public interface PlaneSinks {
 
     void controlEvents(DataStream<ControlRecord> controls);
 
+    /** Control events decided on arrival (docs/rules.md, "Early decisions"), before the confirmed ones. */
+    void earlyControlEvents(DataStream<ControlRecord> controls);
+
     /** One alert per control event, for on-call (docs/alerting.md). */
     void alerts(DataStream<AlertRecord> alerts);
 

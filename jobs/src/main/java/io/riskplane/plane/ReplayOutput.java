@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  */
 public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> controls;
+    private DataStream<OutputLine> earlyControls;
     private DataStream<OutputLine> alerts;
     private DataStream<OutputLine> snapshots;
     private DataStream<OutputLine> deadLetters;
@@ -43,6 +44,11 @@ public final class ReplayOutput implements PlaneSinks {
     @Override
     public void controlEvents(DataStream<ControlRecord> c) {
         controls = c.map(OutputJson::control).name("control json");
+    }
+
+    @Override
+    public void earlyControlEvents(DataStream<ControlRecord> c) {
+        earlyControls = c.map(OutputJson::earlyControl).name("early control json");
     }
 
     @Override
@@ -92,7 +98,7 @@ public final class ReplayOutput implements PlaneSinks {
 
     /** All output lines, once the job graph is built. */
     public DataStream<OutputLine> lines() {
-        return controls.union(alerts, snapshots, deadLetters, telemetry, slo, dislocations, staleness, trips, conditions,
+        return controls.union(earlyControls, alerts, snapshots, deadLetters, telemetry, slo, dislocations, staleness, trips, conditions,
                 laneRuns);
     }
 }

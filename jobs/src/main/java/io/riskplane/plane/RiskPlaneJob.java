@@ -19,6 +19,7 @@ import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
+import io.riskplane.guardrails.EarlyOrderRateGuard;
 import io.riskplane.guardrails.GuardrailInput;
 import io.riskplane.guardrails.GuardrailLevels;
 import io.riskplane.guardrails.GuardrailMonitor;
@@ -60,7 +61,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The plane's job graph: decode and route; position book, drawdown and the drawdown kill-switch; execution
  * telemetry; SLOs and their halt/resume rules; cross-venue dislocations; guardrails with cooldowns and kill-switch;
- * cursor staleness; sustained breaches (route fallback, signal lag) and lane rollbacks; and the sinks. The source and the sinks are constructor arguments so
+ * cursor staleness; sustained breaches (route fallback, signal lag) and lane rollbacks; the order rate judged on
+ * arrival for the early control topic; and the sinks. The source and the sinks are constructor arguments so
  * that Kafka, a replay file and tests all run this same graph.
  */
 public final class RiskPlaneJob {
@@ -80,7 +82,8 @@ public final class RiskPlaneJob {
             DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry,
             DataStream<SloEvaluation> sloEvaluations, DataStream<DislocationEpisode> dislocations,
             DataStream<CursorStaleness> staleness, DataStream<GuardrailTrip> guardrailTrips,
-            DataStream<ConditionEvaluation> conditions, DataStream<LaneRunEvaluation> laneRuns) {}
+            DataStream<ConditionEvaluation> conditions, DataStream<LaneRunEvaluation> laneRuns,
+            DataStream<ControlRecord> earlyControls) {}
 
     /** A partition that has not delivered its first record yet may stay silent this many idleness periods. */
     static final int STARTUP_GRACE_FACTOR = 6;
@@ -161,6 +164,15 @@ public final class RiskPlaneJob {
                 .process(new GuardrailMonitor()).name("guardrails").uid("guardrails");
         controls = controls.union(GuardrailRule.apply(trips));
 
+        // The order rate once more, on arrival and per input partition, for the early control topic: it waits for
+        // neither the watermark nor the checkpoint. A buffer timeout of 0 sends each order on as soon as it is routed.
+        DataStream<ControlRecord> earlyControls = routed
+                .flatMap(new EarlyOrderRateGuard.Arrivals()).name("orders on arrival").uid("early-orders")
+                .setBufferTimeout(0)
+                .keyBy(EarlyOrderRateGuard.ArrivedOrder::key)
+                .connect(policies.broadcast(EarlyOrderRateGuard.POLICIES))
+                .process(new EarlyOrderRateGuard()).name("early order rate").uid("early-order-rate");
+
         DataStream<CursorStaleness> staleness = routed.getSideOutput(EventRouter.SIGNALS_AND_CURSORS)
                 .keyBy(StalenessInput::source)
                 .process(new CursorStalenessDetector(options.staleness())).name("cursor staleness")
@@ -190,6 +202,7 @@ public final class RiskPlaneJob {
         sinks.rawEvents(routed);
         sinks.pnlSnapshots(snapshots);
         sinks.controlEvents(controls);
+        sinks.earlyControlEvents(earlyControls);
         if (!options.dataDrivenWatermarks()) {
             sinks.heartbeats(controls.transform("plane heartbeat", TypeInformation.of(HeartbeatRecord.class),
                     new PlaneHeartbeat(options.planeId(), options.heartbeatInterval().toMillis()))
@@ -207,7 +220,7 @@ public final class RiskPlaneJob {
         sinks.laneRuns(laneRuns);
         sinks.finish();
         return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations,
-                dislocations, staleness, trips, conditions, laneRuns);
+                dislocations, staleness, trips, conditions, laneRuns, earlyControls);
     }
 
     private WatermarkStrategy<Decoded> watermarks() {

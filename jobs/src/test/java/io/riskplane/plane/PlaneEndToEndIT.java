@@ -86,8 +86,9 @@ class PlaneEndToEndIT {
             awaitTrue("all control events on the control topic", () -> poll(reader).size() >= EXPECTED_CONTROLS);
             awaitTrue("all valid events in ClickHouse raw_events",
                     () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
-            awaitTrue("control events in Iceberg",
-                    () -> iceberg(IcebergLakehouse.CONTROL_EVENTS).size() == EXPECTED_CONTROLS);
+            // The confirmed control events and the demo's early ones (one per runaway burst).
+            awaitTrue("control events in Iceberg", () -> iceberg(IcebergLakehouse.CONTROL_EVENTS).size()
+                    == EXPECTED_CONTROLS + TradingSession.RUNAWAY_BURSTS);
             awaitTrue("raw events in Iceberg", () -> iceberg(IcebergLakehouse.RAW_EVENTS).size() == validEvents);
 
             // Two more checkpoints after everything above has landed: a duplicate would have been committed by now.
@@ -110,6 +111,37 @@ class PlaneEndToEndIT {
                 replayed.add(io.riskplane.contract.EnvelopeJson.parse(line));
             }
             assertThat(controls).containsExactlyInAnyOrderElementsOf(replayed);
+
+            // Early decisions: one per confirmed order-rate trip (each runaway burst), same scope, decided at the
+            // same order, on their own topic at least once (so de-duplicated here by id, as execution does); and
+            // the same bytes as the replay's, since each burst's orders are on one partition.
+            List<String> confirmedRate = controls.stream()
+                    .filter(e -> e.getControl().getEvidence().getMetrics(0).getName().equals("order_rate"))
+                    .map(PlaneEndToEndIT::scopeAndTime).sorted().toList();
+            assertThat(confirmedRate).hasSize(TradingSession.RUNAWAY_BURSTS);
+            try (CommittedTopicReader earlyTopic = new CommittedTopicReader(plane.kafka.bootstrapServers(),
+                    Topics.CONTROL_EARLY)) {
+                awaitTrue("early control events", () -> distinctById(poll(earlyTopic)).size() >= confirmedRate.size());
+                List<Envelope> early = distinctById(poll(earlyTopic));
+                assertThat(early).extracting(PlaneEndToEndIT::scopeAndTime).containsExactlyInAnyOrderElementsOf(
+                        confirmedRate);
+                assertThat(early).allSatisfy(e -> {
+                    assertThat(e.getControl().getRuleId()).isEqualTo("guardrail.order-rate.early");
+                    assertThat(e.getControl().getKind()).isEqualTo(ControlKind.COOLDOWN);
+                    // More than the policy's 20 orders, of which the latest 20 are cited.
+                    assertThat(e.getControl().getEvidence().getMetrics(0).getValue()).isGreaterThan(20);
+                    assertThat(e.getControl().getEvidence().getTriggerEventIdsCount()).isEqualTo(20);
+                });
+                List<Envelope> replayedEarly = new java.util.ArrayList<>();
+                for (String line : java.nio.file.Files.readAllLines(dir.resolve("replay")
+                        .resolve(OutputJson.EARLY_CONTROL_EVENTS))) {
+                    replayedEarly.add(io.riskplane.contract.EnvelopeJson.parse(line));
+                }
+                assertThat(early).containsExactlyInAnyOrderElementsOf(replayedEarly);
+                awaitTrue("early control events in ClickHouse", () -> count("SELECT count() FROM "
+                        + "riskplane.control_events FINAL WHERE rule_id = 'guardrail.order-rate.early'")
+                        == TradingSession.RUNAWAY_BURSTS);
+            }
 
             // One alert per control event on the alerts topic and in ClickHouse; severity by kind (docs/alerting.md).
             try (CommittedTopicReader alertsTopic = new CommittedTopicReader(plane.kafka.bootstrapServers(),
@@ -154,10 +186,12 @@ class PlaneEndToEndIT {
                     + "FROM riskplane.control_events FINAL WHERE rule_id = 'pnl.drawdown.kill-switch'").trim())
                     .isEqualTo(String.join("\t", ks.getControlId(), "KILL_SWITCH", "HALT_NEW_ENTRIES", "acme",
                             "momentum-btc", "pnl.drawdown.kill-switch"));
-            List<Record> lake = iceberg(IcebergLakehouse.CONTROL_EVENTS);
+            List<Record> lake = iceberg(IcebergLakehouse.CONTROL_EVENTS).stream()
+                    .filter(r -> !"guardrail.order-rate.early".equals(r.getField("rule_id"))).toList();
             assertThat(lake).extracting(r -> r.getField("control_id"))
                     .containsExactlyInAnyOrderElementsOf(controls.stream().map(Envelope::getEventId).toList());
-            assertThat(count("SELECT count() FROM riskplane.control_events FINAL")).isEqualTo(EXPECTED_CONTROLS);
+            assertThat(count("SELECT count() FROM riskplane.control_events FINAL "
+                    + "WHERE rule_id != 'guardrail.order-rate.early'")).isEqualTo(EXPECTED_CONTROLS);
             assertThat(count("SELECT count() FROM riskplane.pnl_snapshots FINAL WHERE strategy = 'momentum-btc' "
                     + "AND drawdown >= 25000")).isGreaterThan(0);
             awaitTrue("execution telemetry in ClickHouse", () -> count("SELECT count() FROM "
@@ -196,7 +230,8 @@ class PlaneEndToEndIT {
     @Test
     void everyDashboardPanelAndDocumentedQueryReturnsRows() throws Exception {
         awaitTrue("the session in ClickHouse", () -> count("SELECT count() FROM riskplane.raw_events FINAL")
-                == validEvents && count("SELECT count() FROM riskplane.control_events FINAL") == EXPECTED_CONTROLS
+                == validEvents && count("SELECT count() FROM riskplane.control_events FINAL")
+                        == EXPECTED_CONTROLS + TradingSession.RUNAWAY_BURSTS
                 && count("SELECT count() FROM riskplane.alerts FINAL") == EXPECTED_CONTROLS);
         Path root = Path.of("").toAbsolutePath();
         while (!java.nio.file.Files.isDirectory(root.resolve("dashboards"))) {
@@ -299,6 +334,18 @@ class PlaneEndToEndIT {
         }
         // The plane kept going: every valid event after the bad ones was processed too.
         awaitTrue("valid events", () -> count("SELECT count() FROM riskplane.raw_events FINAL") == validEvents);
+    }
+
+    private static String scopeAndTime(Envelope e) {
+        var c = e.getControl();
+        return c.getScope().getOrg() + "/" + c.getScope().getStrategy() + "/" + c.getScope().getInstrument() + "@"
+                + io.riskplane.contract.ProtoTime.toMillis(c.getDecidedAt());
+    }
+
+    private static List<Envelope> distinctById(List<Envelope> all) {
+        java.util.Map<String, Envelope> byId = new java.util.TreeMap<>();
+        all.forEach(e -> byId.putIfAbsent(e.getEventId(), e));
+        return List.copyOf(byId.values());
     }
 
     private static List<Envelope> poll(CommittedTopicReader r) {

@@ -15,9 +15,10 @@ import java.util.Properties;
 
 /**
  * The demo trading session as the drills use it: its items, how many are valid and malformed, and the control events
- * a run without faults gives (replay of the same session), which a drill's live run must match.
+ * (confirmed and early) a run without faults gives (replay of the same session), which a drill's live run must match.
  */
-public record DemoSession(List<TradingSession.Item> items, long valid, long malformed, List<Envelope> controls) {
+public record DemoSession(List<TradingSession.Item> items, long valid, long malformed, List<Envelope> controls,
+        List<Envelope> earlyControls) {
     /** Generates the session and replays it under dir to learn its control events. */
     public static DemoSession withExpectedControls(Path dir) throws Exception {
         List<TradingSession.Item> items = TradingSession.demo().generate();
@@ -26,11 +27,25 @@ public record DemoSession(List<TradingSession.Item> items, long valid, long malf
         Path session = dir.resolve("session.jsonl");
         TradingSession.export(items, session);
         Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
-        List<Envelope> controls = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS))) {
-            controls.add(EnvelopeJson.parse(line));
+        return new DemoSession(items, items.size() - malformed, malformed,
+                read(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS)),
+                read(dir.resolve("replay").resolve(OutputJson.EARLY_CONTROL_EVENTS)));
+    }
+
+    /** The ids of every control event, confirmed and early, sorted: what ClickHouse and Iceberg must hold. */
+    public List<String> allControlIds() {
+        List<String> ids = new ArrayList<>();
+        controls.forEach(e -> ids.add(e.getControl().getControlId()));
+        earlyControls.forEach(e -> ids.add(e.getControl().getControlId()));
+        return ids.stream().sorted().toList();
+    }
+
+    private static List<Envelope> read(Path file) throws Exception {
+        List<Envelope> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(EnvelopeJson.parse(line));
         }
-        return new DemoSession(items, items.size() - malformed, malformed, List.copyOf(controls));
+        return List.copyOf(out);
     }
 
     /** Publishes items[from, to) to their topics and flushes. */

@@ -18,6 +18,8 @@ import org.apache.iceberg.io.LocationProvider;
 public class FlakyCommitCatalog extends HadoopCatalog {
     public static final AtomicInteger FAIL_NEXT = new AtomicInteger();
     public static final AtomicInteger FAILED = new AtomicInteger();
+    /** Snapshot commits to {@link #TABLE} that succeeded after at least one injected failure. */
+    public static final AtomicInteger SUCCEEDED_AFTER_FAILURE = new AtomicInteger();
     public static final String TABLE = "raw_events";
 
     @Override
@@ -42,6 +44,9 @@ public class FlakyCommitCatalog extends HadoopCatalog {
                     throw new CommitFailedException("injected commit failure on %s", identifier);
                 }
                 ops.commit(base, metadata);
+                if (base != null && identifier.name().equals(TABLE) && FAILED.get() > 0) {
+                    SUCCEEDED_AFTER_FAILURE.incrementAndGet();
+                }
             }
 
             @Override

@@ -15,6 +15,11 @@ public final class Topics {
     public static final String INSTRUMENTS = "riskplane.v1.instruments";
     public static final String POLICIES = "riskplane.v1.policies";
     public static final String CONTROL = "riskplane.v1.control";
+    /**
+     * Control events decided on arrival, without waiting for the watermark or the checkpoint: written at least once
+     * the moment they are decided. Execution de-duplicates them by control_id. The confirmed events stay on CONTROL.
+     */
+    public static final String CONTROL_EARLY = "riskplane.v1.control-early";
     public static final String ALERTS = "riskplane.v1.alerts";
     public static final String HEARTBEAT = "riskplane.v1.heartbeat";
     public static final String DEAD_LETTER = "riskplane.v1.deadletter";
@@ -29,7 +34,7 @@ public final class Topics {
             List.of(ORDERS, FILLS, QUOTES, SIGNALS, CURSORS, HEALTH, LANE_RUNS, INSTRUMENTS, POLICIES);
 
     /** The topics the plane writes. */
-    public static final List<String> OUTPUTS = List.of(CONTROL, ALERTS, HEARTBEAT, DEAD_LETTER, CLICKHOUSE_ROWS);
+    public static final List<String> OUTPUTS = List.of(CONTROL, CONTROL_EARLY, ALERTS, HEARTBEAT, DEAD_LETTER, CLICKHOUSE_ROWS);
 
     private Topics() {}
 
@@ -45,7 +50,7 @@ public final class Topics {
             case LANE_RUN: return LANE_RUNS;
             case INSTRUMENT: return INSTRUMENTS;
             case RISK_POLICY: return POLICIES;
-            case CONTROL: return CONTROL;
+            case CONTROL: return CONTROL; // confirmed; CONTROL_EARLY carries the same payload kind
             case ALERT: return ALERTS;
             case HEARTBEAT: return HEARTBEAT;
             case DEAD_LETTER: return DEAD_LETTER;

@@ -18,10 +18,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the execution side embeds to obey the plane safely. It accepts a record from the control or heartbeat topic
- * only when its HMAC signature verifies under a known key; it rejects a control event it has already applied (a
- * replay); it keeps the halt state per scope; and it fails closed: trading is allowed only while the plane's signed
- * heartbeat is fresh and no halt covers the scope. Not thread-safe: feed it from the thread that consumes the topics.
+ * What the execution side embeds to obey the plane safely. It accepts a record from the control, early control or
+ * heartbeat topic only when its HMAC signature verifies under a known key; it rejects a control event it has already
+ * applied (a replay, or the second copy of an early event); it keeps the halt state per scope, where a cooldown never
+ * shortens a halt in force; and it fails closed: trading is allowed only while the plane's signed heartbeat is fresh
+ * and no halt covers the scope. Not thread-safe: feed it from the thread that consumes the topics.
  */
 public final class ControlVerifier {
     /** Why a record was accepted or rejected. */
@@ -108,8 +109,15 @@ public final class ControlVerifier {
         String key = scopeKey(c.getScope());
         switch (c.getKind()) {
             case RESUME -> halts.remove(key);
-            case COOLDOWN -> halts.put(key, new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(),
-                    Instant.ofEpochSecond(c.getExpiresAt().getSeconds(), c.getExpiresAt().getNanos())));
+            case COOLDOWN -> {
+                Instant until = Instant.ofEpochSecond(c.getExpiresAt().getSeconds(), c.getExpiresAt().getNanos());
+                Halt current = halts.get(key);
+                // A cooldown never shortens the halt in force: an early cooldown may arrive after the confirmed
+                // kill-switch or the longer escalated cooldown of the same scope.
+                if (current == null || (current.until() != null && current.until().isBefore(until))) {
+                    halts.put(key, new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), until));
+                }
+            }
             // Kill-switches, rollbacks and kinds this version does not know halt until lifted: fail closed.
             default -> halts.put(key, new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), null));
         }

@@ -118,6 +118,34 @@ class ControlVerifierTest {
     }
 
     @Test
+    void aCooldownNeverShortensTheHaltInForce() {
+        byte[] hb = heartbeat(T0);
+        verifier.accept(hb, signed(hb), T0);
+        // The confirmed kill-switch reaches execution first; the early cooldown of the same scope arrives after it.
+        byte[] kill = control("ctl-kill", ControlKind.KILL_SWITCH, ACME_MOMO, null);
+        byte[] early = control("ctl-early", ControlKind.COOLDOWN, ACME_MOMO, T0.plusSeconds(30));
+        assertThat(verifier.accept(kill, signed(kill), T0)).isEqualTo(Verdict.ACCEPTED);
+        assertThat(verifier.accept(early, signed(early), T0)).isEqualTo(Verdict.ACCEPTED);
+        assertThat(verifier.mayTrade(ACME_MOMO_BTC, T0.plusSeconds(1)).reason()).contains("KILL_SWITCH", "ctl-kill");
+        assertThat(verifier.halts().get(ControlVerifier.scopeKey(ACME_MOMO)).until()).isNull();
+
+        // Early 30 s cooldown first, then the confirmed escalated 120 s one, then the early one's second copy.
+        Scope pairs = ACME_MOMO.toBuilder().setStrategy("pairs").build();
+        byte[] earlyPairs = control("ctl-early-pairs", ControlKind.COOLDOWN, pairs, T0.plusSeconds(30));
+        byte[] confirmed = control("ctl-confirmed-pairs", ControlKind.COOLDOWN, pairs, T0.plusSeconds(120));
+        byte[] shorter = control("ctl-shorter-pairs", ControlKind.COOLDOWN, pairs, T0.plusSeconds(10));
+        verifier.accept(earlyPairs, signed(earlyPairs), T0);
+        verifier.accept(confirmed, signed(confirmed), T0);
+        assertThat(verifier.accept(earlyPairs, signed(earlyPairs), T0)).isEqualTo(Verdict.REPLAYED);
+        verifier.accept(shorter, signed(shorter), T0);
+        assertThat(verifier.halts().get(ControlVerifier.scopeKey(pairs)).controlId()).isEqualTo("ctl-confirmed-pairs");
+        byte[] later = heartbeat(T0.plusSeconds(119));
+        verifier.accept(later, signed(later), T0.plusSeconds(119));
+        assertThat(verifier.mayTrade(pairs, T0.plusSeconds(119)).reason()).contains("ctl-confirmed-pairs");
+        assertThat(verifier.mayTrade(pairs, T0.plusSeconds(120)).allowed()).isTrue();
+    }
+
+    @Test
     void refusesShortKeys() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ControlSigner("k", new byte[16]))
                 .isInstanceOf(IllegalArgumentException.class);

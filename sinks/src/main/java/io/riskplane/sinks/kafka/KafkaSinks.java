@@ -37,6 +37,16 @@ public final class KafkaSinks {
     }
 
     /**
+     * Early control events (decided on arrival), at least once and right away on their own topic, signed like the
+     * confirmed ones: they are worth something only if they arrive before the checkpoint would release them.
+     */
+    public static KafkaSink<ControlRecord> earlyControl(String bootstrap, Properties clientProperties,
+            SigningKey signing) {
+        return atOnce(bootstrap, clientProperties, new EnvelopeSerializer<>(Topics.CONTROL_EARLY,
+                ControlRecord::scopeKey, ControlRecord::envelope, signing));
+    }
+
+    /**
      * At least once and right away: a record is readable as soon as the broker has it, not when the checkpoint
      * completes; after a recovery it may be written again (same id).
      */
