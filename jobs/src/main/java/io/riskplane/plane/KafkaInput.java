@@ -14,8 +14,28 @@ public final class KafkaInput {
 
     private KafkaInput() {}
 
+    /** The consumer group of {@link #arrivals}: the plane's group id with this suffix. */
+    public static final String ARRIVALS_GROUP_SUFFIX = "-early";
+
     public static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
             PlaneOptions options) {
+        return source(bootstrap, client, groupId, options, Topics.INPUTS);
+    }
+
+    /**
+     * The orders and policies once more, for the early decisions (docs/rules.md, "guardrail.order-rate.early"): a
+     * source of their own keeps them off the main source thread, which also writes every raw event's archive rows,
+     * so an order is judged within milliseconds whatever the rest of the input costs. Own consumer group
+     * (groupId + {@value #ARRIVALS_GROUP_SUFFIX}): a start without a checkpoint resumes where it left off.
+     */
+    public static KafkaSource<Decoded> arrivals(String bootstrap, Properties client, String groupId,
+            PlaneOptions options) {
+        return source(bootstrap, client, groupId + ARRIVALS_GROUP_SUFFIX, options,
+                java.util.List.of(Topics.ORDERS, Topics.POLICIES));
+    }
+
+    private static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
+            PlaneOptions options, java.util.List<String> topics) {
         Properties props = new Properties();
         props.putAll(client);
         // Only committed transactions: the plane never acts on a producer's aborted writes.
@@ -26,7 +46,7 @@ public final class KafkaInput {
         props.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_PARTITION_FETCH_BYTES));
         return KafkaSource.<Decoded>builder()
                 .setBootstrapServers(bootstrap)
-                .setTopics(Topics.INPUTS)
+                .setTopics(topics)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))

@@ -85,8 +85,9 @@ public final class PlaneRuntime {
         ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
                 nz(k.transactionalIdPrefix(), "riskplane-control"), lakehouse, config.signingKey(),
                 k.controlExactlyOnce());
-        new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), nz(k.groupId(), "riskplane"), options),
-                sinks, options).build(env);
+        String group = nz(k.groupId(), "riskplane");
+        new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
+                KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options), sinks, options).build(env);
         return env.executeAsync("riskplane");
     }
 

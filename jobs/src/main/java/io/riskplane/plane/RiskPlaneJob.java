@@ -67,11 +67,23 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class RiskPlaneJob {
     private final Source<Decoded, ?, ?> source;
+    private final Source<Decoded, ?, ?> arrivals;
     private final PlaneSinks sinks;
     private final PlaneOptions options;
 
+    /** The early decisions read the main source's orders and policies (replay, tests). */
     public RiskPlaneJob(Source<Decoded, ?, ?> source, PlaneSinks sinks, PlaneOptions options) {
+        this(source, null, sinks, options);
+    }
+
+    /**
+     * @param arrivals when not null, a second source of the orders and policies (KafkaInput.arrivals) that feeds the
+     *     early decisions alone, off the main source's thread
+     */
+    public RiskPlaneJob(Source<Decoded, ?, ?> source, Source<Decoded, ?, ?> arrivals, PlaneSinks sinks,
+            PlaneOptions options) {
         this.source = source;
+        this.arrivals = arrivals;
         this.sinks = sinks;
         this.options = options;
     }
@@ -165,12 +177,19 @@ public final class RiskPlaneJob {
         controls = controls.union(GuardrailRule.apply(trips));
 
         // The order rate once more, on arrival and per input partition, for the early control topic: it waits for
-        // neither the watermark nor the checkpoint. A buffer timeout of 0 sends each order on as soon as it is routed.
-        DataStream<ControlRecord> earlyControls = routed
+        // neither the watermark nor the checkpoint. A buffer timeout of 0 sends each order on as soon as it is read.
+        // (The second source's dead letters are ignored here: the main source dead-letters the same records.)
+        DataStream<Decoded> onArrival = arrivals == null ? routed
+                : env.fromSource(arrivals, arrivalWatermarks(), "orders and policies on arrival").uid("arrivals");
+        DataStream<PolicyRecord> earlyPolicies = arrivals == null ? policies
+                : onArrival.filter(d -> d.policy() != null).name("policies on arrival").uid("arrival-policies")
+                        .map(Decoded::policy).returns(TypeInformation.of(PolicyRecord.class))
+                        .name("policy records on arrival").uid("arrival-policy-records");
+        DataStream<ControlRecord> earlyControls = onArrival
                 .flatMap(new EarlyOrderRateGuard.Arrivals()).name("orders on arrival").uid("early-orders")
                 .setBufferTimeout(0)
                 .keyBy(EarlyOrderRateGuard.ArrivedOrder::key)
-                .connect(policies.broadcast(EarlyOrderRateGuard.POLICIES))
+                .connect(earlyPolicies.broadcast(EarlyOrderRateGuard.POLICIES))
                 .process(new EarlyOrderRateGuard()).name("early order rate").uid("early-order-rate");
 
         DataStream<CursorStaleness> staleness = routed.getSideOutput(EventRouter.SIGNALS_AND_CURSORS)
@@ -221,6 +240,13 @@ public final class RiskPlaneJob {
         sinks.finish();
         return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations,
                 dislocations, staleness, trips, conditions, laneRuns, earlyControls);
+    }
+
+    /** The early decisions need event time only to forget idle keys: plain bounded out-of-orderness with idleness. */
+    private WatermarkStrategy<Decoded> arrivalWatermarks() {
+        return WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(options.outOfOrderness())
+                .withIdleness(options.idleness().isZero() ? Duration.ofSeconds(5) : options.idleness())
+                .withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
     }
 
     private WatermarkStrategy<Decoded> watermarks() {

@@ -56,7 +56,8 @@ class SilenceIT {
             long idleMs = plane.config.options().idleness().toMillis() * RiskPlaneJob.STARTUP_GRACE_FACTOR;
             awaitTrue("source readers idle past the startup grace before the feed starts", () -> {
                 List<Double> idle = PrometheusScrape.values(plane.metricsUrl(), "_sourceIdleTime");
-                return idle.size() == 2 && idle.stream().allMatch(v -> v > idleMs);
+                // Two readers of the main source and two of the early decisions' source (parallelism 2).
+                return idle.size() == 4 && idle.stream().allMatch(v -> v > idleMs);
             });
             long start = System.currentTimeMillis();
             long lastQuote;
