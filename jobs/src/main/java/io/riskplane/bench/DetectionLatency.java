@@ -40,7 +40,10 @@ final class DetectionLatency {
     private DetectionLatency() {}
 
     /** Latencies in ms, one per breach each, sorted: to the early halt and to the confirmed one. */
-    record Result(List<Double> early, List<Double> confirmed) {}
+    record Result(List<Double> early, List<Double> confirmed, double[] loadedRoundTrip) {}
+
+    /** Round-trip samples taken under the background load, before the breaches. */
+    static final int LOADED_RTT_SAMPLES = 500;
 
     static Result measure(String bootstrap, int breaches, java.util.function.Consumer<String> log)
             throws Exception {
@@ -54,7 +57,9 @@ final class DetectionLatency {
         load.start();
         List<Double> latencies = new ArrayList<>();
         List<Double> early = new ArrayList<>();
+        double[] loadedRoundTrip;
         try (EnvelopePublisher orders = new EnvelopePublisher(bootstrap, new Properties())) {
+            loadedRoundTrip = PlaneBenchmark.roundTripMillis(bootstrap, LOADED_RTT_SAMPLES);
             for (int k = 0; k < breaches; k++) {
                 String strategy = "bench-" + System.nanoTime();
                 long sentAt = 0;
@@ -88,7 +93,7 @@ final class DetectionLatency {
         log.accept(String.format("detection: %d breaches under %,d background quotes", breaches, background.get()));
         Collections.sort(latencies);
         Collections.sort(early);
-        return new Result(early, latencies);
+        return new Result(early, latencies, loadedRoundTrip);
     }
 
     static Envelope order(String strategy, int i, long now) {
