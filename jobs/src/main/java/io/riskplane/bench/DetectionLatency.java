@@ -93,6 +93,7 @@ final class DetectionLatency {
         log.accept(String.format("detection: %d breaches under %,d background quotes", breaches, background.get()));
         Collections.sort(latencies);
         Collections.sort(early);
+        log.accept("detection, early, ms (sorted): " + early.stream().map(v -> String.format("%.1f", v)).toList());
         return new Result(early, latencies, loadedRoundTrip);
     }
 
