@@ -48,11 +48,7 @@ public final class EarlyOrderRateRule {
     public static ControlRecord controlEvent(Trip t) {
         String controlId = DeterministicId.of("ctl-", RULE_ID, RULE_VERSION, t.scopeKey(), REASON, t.policyId(),
                 t.policyVersion(), t.atMillis(), t.triggerEventId());
-        String who = switch (t.level()) {
-            case "org" -> "org " + t.org();
-            case "strategy" -> "strategy " + t.org() + "/" + t.strategy();
-            default -> t.org() + "/" + t.strategy() + " on " + t.instrument();
-        };
+        String who = GuardrailRule.who(t.level(), t.org(), t.strategy(), t.instrument());
         double windowSeconds = t.windowMillis() / 1000.0;
         Evidence.Builder ev = Evidence.newBuilder()
                 .setWindowStart(ProtoTime.fromMillis(t.atMillis() - t.windowMillis()))

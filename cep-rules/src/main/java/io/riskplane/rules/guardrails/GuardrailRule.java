@@ -70,11 +70,7 @@ public final class GuardrailRule {
                 .addThresholds(threshold(t.limitName(), t.limit(), unit, ">"))
                 .addThresholds(threshold("kill_trips", t.killTrips(), "count", ">="))
                 .addThresholds(threshold("trip_window_s", t.tripWindowMillis() / 1000.0, "s", "within"));
-        String who = switch (t.level()) {
-            case "org" -> "org " + t.org();
-            case "strategy" -> "strategy " + t.org() + "/" + t.strategy();
-            default -> t.org() + "/" + t.strategy() + " on " + t.instrument();
-        };
+        String who = who(t.level(), t.org(), t.strategy(), t.instrument());
         String measured = String.format(Locale.ROOT, GuardrailTrip.ORDER_RATE.equals(t.check())
                 ? "%.0f orders > %.0f" : "%.1f bps > %.1f bps", t.value(), t.limit());
         ev.setSummary(kill
@@ -103,6 +99,15 @@ public final class GuardrailRule {
             c.setExpiresAt(ProtoTime.fromMillis(t.cooldownUntilMillis()));
         }
         return ControlEvents.record(c.build(), t.scopeKey());
+    }
+
+    /** The scope in words, for summaries: "org acme", "strategy acme/momo" or "acme/momo on EQ:AAPL". */
+    static String who(String level, String org, String strategy, String instrument) {
+        return switch (level) {
+            case "org" -> "org " + org;
+            case "strategy" -> "strategy " + org + "/" + strategy;
+            default -> org + "/" + strategy + " on " + instrument;
+        };
     }
 
     static final class Emit extends PatternProcessFunction<GuardrailTrip, ControlRecord> {
