@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sink-outage drill: ClickHouse is stopped while the second half of the demo session arrives. The control path must
- * not notice (every control event of a run without an outage readable on the control topic while ClickHouse is
- * down, no job restart); after ClickHouse comes back the loader catches up, and ClickHouse (FINAL) holds every row
- * the plane committed to riskplane.v1.clickhouse-rows: nothing lost.
+ * not notice (every control event of a run without an outage readable on the control and early control topics
+ * while ClickHouse is down, no job restart); after ClickHouse comes back the loader catches up, and ClickHouse
+ * (FINAL) holds every row the plane committed to riskplane.v1.clickhouse-rows: nothing lost.
  */
 class ClickHouseOutageIT {
     @TempDir
@@ -53,6 +53,13 @@ class ClickHouseOutageIT {
                 System.out.printf("[outage] all %d control events readable %.1f s after the last input, "
                         + "ClickHouse down%n", expected.size(), (System.nanoTime() - published) / 1e9);
                 assertThat(poll(control)).containsExactlyInAnyOrderElementsOf(expected);
+            }
+            // The early decisions too (at least once: compared as sets).
+            try (CommittedTopicReader early = new CommittedTopicReader(plane.kafka.bootstrapServers(),
+                    io.riskplane.contract.Topics.CONTROL_EARLY)) {
+                awaitTrue("every early control event while ClickHouse is down", () -> Set.copyOf(poll(early))
+                        .containsAll(demo.earlyControls()));
+                assertThat(Set.copyOf(poll(early))).isEqualTo(Set.copyOf(demo.earlyControls()));
             }
             awaitTrue("the loader has met the outage", () -> plane.loader.failedAttempts() >= 4);
             assertThat(PrometheusScrape.sum(plane.metricsUrl(), "_job_numRestarts")).isZero();
