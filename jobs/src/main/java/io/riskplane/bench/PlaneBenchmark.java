@@ -98,6 +98,16 @@ public final class PlaneBenchmark {
             f.put("throughput_ratio", round(planeRate / rawRate));
             log.accept(String.format("raw consume: %,.0f events/s", rawRate));
 
+            // Flink's own share of the gap: the same topics through the source, the router and one keyed exchange,
+            // nothing else (the plane is idle meanwhile: its input is read).
+            Map<String, Double> ceiling = FlinkCeiling.measure(plane.kafka.bootstrapServers(), n, parallelism,
+                    checkpointIntervalMs);
+            ceiling.forEach((variant, rate) -> {
+                f.put("flink_" + variant + "_events_per_s", Math.round(rate));
+                f.put("flink_" + variant + "_ratio", round(rate / rawRate));
+            });
+            log.accept("Flink without the plane's graph: " + ceiling);
+
             // Latency is measured on a quiet plane: the ClickHouse loader (in this JVM) first finishes the backlog's
             // rows, which took a core for a minute or more and inflated the round trip it is compared with.
             double loaderS = awaitLoaderCaughtUp(plane.kafka.bootstrapServers());

@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> figures = PlaneBenchmark.run(workDir, Duration.ofMinutes(quick ? 60 : 600), parallelism,
                 checkpointIntervalMs, !"at_least_once".equals(controlDelivery), liveLagMs, quick ? 10 : 30, line -> System.out.println("  " + line));
         System.out.println("=== riskplane bench ===");
-        figures.forEach((k, v) -> System.out.printf("  %-36s %s%n", k, v == null ? "not measured" : v));
+        figures.forEach((k, v) -> System.out.printf("  %-42s %s%n", k, v == null ? "not measured" : v));
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), figures);
             System.out.println("figures written to " + json);

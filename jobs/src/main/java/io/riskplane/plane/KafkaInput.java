@@ -6,6 +6,7 @@ import io.riskplane.ingest.KafkaEnvelopeDeserializer;
 import io.riskplane.model.Decoded;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /** The plane's Kafka source over every input topic, decoding at the source (per-partition watermarks). */
@@ -19,7 +20,13 @@ public final class KafkaInput {
 
     public static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
             PlaneOptions options) {
-        return source(bootstrap, client, groupId, options, Topics.INPUTS);
+        return builder(bootstrap, client, groupId, options, Topics.INPUTS).build();
+    }
+
+    /** The plane's source, bounded by the offsets at start: for measurements of what Flink reads (`bench`). */
+    public static KafkaSource<Decoded> bounded(String bootstrap, String groupId, PlaneOptions options) {
+        return builder(bootstrap, new Properties(), groupId, options, Topics.INPUTS)
+                .setBounded(OffsetsInitializer.latest()).build();
     }
 
     /**
@@ -30,11 +37,11 @@ public final class KafkaInput {
      */
     public static KafkaSource<Decoded> arrivals(String bootstrap, Properties client, String groupId,
             PlaneOptions options) {
-        return source(bootstrap, client, groupId + ARRIVALS_GROUP_SUFFIX, options,
-                java.util.List.of(Topics.ORDERS, Topics.POLICIES));
+        return builder(bootstrap, client, groupId + ARRIVALS_GROUP_SUFFIX, options,
+                java.util.List.of(Topics.ORDERS, Topics.POLICIES)).build();
     }
 
-    private static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
+    private static KafkaSourceBuilder<Decoded> builder(String bootstrap, Properties client, String groupId,
             PlaneOptions options, java.util.List<String> topics) {
         Properties props = new Properties();
         props.putAll(client);
@@ -51,7 +58,6 @@ public final class KafkaInput {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new KafkaEnvelopeDeserializer(new EnvelopeDecoder(options.maxFutureSkew().toMillis())))
-                .setProperties(props)
-                .build();
+                .setProperties(props);
     }
 }
