@@ -54,6 +54,8 @@ import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -110,6 +112,11 @@ public final class RiskPlaneJob {
         // Every record type is an immutable value, so chained operators may hand records over without copying them
         // (without object reuse Flink deep-copies each one between chained operators).
         env.getConfig().enableObjectReuse();
+        // No Kryo: every record and state type has a Flink serializer (records as POJOs, List and Map fields
+        // included). A type that would fall back to Kryo fails the job at once instead of slowing every hop.
+        Configuration noKryo = new Configuration();
+        noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(noKryo);
         DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
         SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter())
                 .name("route and dead-letter").uid("router");
