@@ -142,7 +142,8 @@ public class EarlyOrderRateGuard
                 cooldownUntil = at + cooldown;
                 trips.inc();
                 out.collect(EarlyOrderRateRule.controlEvent(new EarlyOrderRateRule.Trip(in.level(), in.org(),
-                        in.strategy(), in.instrument(), in.eventId(), at, window, inWindow.size(), limitName, limit, cooldownUntil, p.policyId(), p.version(),
+                        in.strategy(), in.instrument(), in.eventId(), at, window, inWindow.size(), limitName, limit,
+                        cooldownUntil, p.policyId(), p.version(),
                         List.copyOf(inWindow.subList(Math.max(0, inWindow.size() - EVIDENCE_ORDERS),
                                 inWindow.size())))));
             }

@@ -58,9 +58,10 @@ public final class EarlyOrderRateRule {
                 .addThresholds(threshold(t.limitName(), t.limit(), "orders", ">"))
                 .addThresholds(threshold("order_rate_window_s", windowSeconds, "s", "within"))
                 .setSummary(String.format(Locale.ROOT, "%s sent %d orders > %.0f within %.0f s, counted on arrival"
-                        + " within one input partition: new entries halted until %s pending the confirmed rule %s"
+                        + " within one input partition: new entries halted until %s pending the confirmed rule %s or %s"
                         + " (policy %s v%d)", who, t.orders(), t.limit(), windowSeconds,
                         java.time.Instant.ofEpochMilli(t.cooldownUntilMillis()), GuardrailRule.COOLDOWN_RULE_ID,
+                        GuardrailRule.KILL_RULE_ID,
                         t.policyId(), t.policyVersion()));
         ControlEvent c = ControlEvent.newBuilder()
                 .setControlId(controlId)
