@@ -42,6 +42,11 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
         return new MapStateDescriptor<>(name, Types.STRING, TypeInformation.of(PolicyRecord.class));
     }
 
+    /** The broadcast-state key of one policy version: every version is kept. */
+    public static String versionKey(PolicyRecord policy) {
+        return policy.policyId() + "@" + policy.version();
+    }
+
     protected abstract long timestampOf(I input);
 
     /** Judges one input, in event-time order, with every policy version received so far. */
@@ -57,7 +62,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     @Override
     public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<O> out) throws Exception {
-        ctx.getBroadcastState(policiesDescriptor).put(policy.policyId() + "@" + policy.version(), policy);
+        ctx.getBroadcastState(policiesDescriptor).put(versionKey(policy), policy);
         policyVersions.inc();
     }
 

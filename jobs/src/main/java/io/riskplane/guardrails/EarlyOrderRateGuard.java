@@ -1,6 +1,5 @@
 package io.riskplane.guardrails;
 
-import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
@@ -11,7 +10,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -87,7 +85,7 @@ public class EarlyOrderRateGuard
     @Override
     public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<ControlRecord> out)
             throws Exception {
-        ctx.getBroadcastState(POLICIES).put(policy.policyId() + "@" + policy.version(), policy);
+        ctx.getBroadcastState(POLICIES).put(PolicyVersionedFunction.versionKey(policy), policy);
     }
 
     @Override
@@ -96,12 +94,8 @@ public class EarlyOrderRateGuard
         GuardrailInput in = arrived.input();
         long at = in.atMillis();
         String limitName = GuardrailMonitor.maxOrders(in.level());
-        ReadOnlyBroadcastState<String, PolicyRecord> policies = ctx.getBroadcastState(POLICIES);
-        PolicyRecord p = PolicyScopes.inForce(policies.immutableEntries(), at, limitName,
-                r -> PolicyScopes.orgStrategy(r, in.org(), in.strategy()));
-        long window = (long) ((p == null ? GuardrailMonitor.DEFAULT_ORDER_RATE_WINDOW_S
-                : p.threshold(GuardrailMonitor.ORDER_RATE_WINDOW, GuardrailMonitor.DEFAULT_ORDER_RATE_WINDOW_S))
-                * 1000);
+        PolicyRecord p = GuardrailMonitor.policy(ctx.getBroadcastState(POLICIES).immutableEntries(), in, limitName);
+        long window = GuardrailMonitor.orderRateWindowMillis(p);
         Recent r = recent.value();
         if (r == null) {
             r = new Recent(List.of(), List.of(), Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
@@ -110,23 +104,20 @@ public class EarlyOrderRateGuard
         // Keep two windows behind the newest order: an order that arrives up to a window late still finds its peers.
         List<Long> times = new ArrayList<>(r.times().size() + 1);
         List<String> ids = new ArrayList<>(r.ids().size() + 1);
-        boolean placed = false;
         for (int i = 0; i < r.times().size(); i++) {
-            long t = r.times().get(i);
-            if (!placed && (t > at || (t == at && r.ids().get(i).compareTo(in.eventId()) > 0))) {
-                times.add(at);
-                ids.add(in.eventId());
-                placed = true;
-            }
-            if (t > newest - 2 * window) {
-                times.add(t);
+            if (r.times().get(i) > newest - 2 * window) {
+                times.add(r.times().get(i));
                 ids.add(r.ids().get(i));
             }
         }
-        if (!placed) {
-            times.add(at);
-            ids.add(in.eventId());
+        // The new order goes in its place by time, then id, so that the list stays in event-time order.
+        int pos = 0;
+        while (pos < times.size() && (times.get(pos) < at
+                || (times.get(pos) == at && ids.get(pos).compareTo(in.eventId()) <= 0))) {
+            pos++;
         }
+        times.add(pos, at);
+        ids.add(pos, in.eventId());
         long cooldownUntil = r.cooldownUntil();
         if (p != null && at >= cooldownUntil) {
             List<String> inWindow = new ArrayList<>();

@@ -89,9 +89,7 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         if (GuardrailInput.ORDER.equals(in.kind())) {
             String rateName = maxOrders(in.level());
             PolicyRecord p = policy(policies, in, rateName);
-            // Without a rate policy the window keeps its default length, so a policy arriving later sees history.
-            long window = (long) ((p == null ? DEFAULT_ORDER_RATE_WINDOW_S
-                    : p.threshold(ORDER_RATE_WINDOW, DEFAULT_ORDER_RATE_WINDOW_S)) * 1000);
+            long window = orderRateWindowMillis(p);
             times.add(at);
             ids.add(in.eventId());
             while (!times.isEmpty() && times.get(0) <= at - window) {
@@ -140,6 +138,15 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         scope.update(new ScopeState(List.copyOf(times), List.copyOf(ids), trips, cooldownUntil, killed));
     }
 
+    /**
+     * The order-rate window of a policy, in ms. Without a rate policy the window keeps its default length, so a
+     * policy arriving later sees history.
+     */
+    static long orderRateWindowMillis(PolicyRecord p) {
+        return (long) ((p == null ? DEFAULT_ORDER_RATE_WINDOW_S
+                : p.threshold(ORDER_RATE_WINDOW, DEFAULT_ORDER_RATE_WINDOW_S)) * 1000);
+    }
+
     /** base * 2^(n-1) seconds, at most max, in ms. */
     static long cooldownMillis(double baseSeconds, double maxSeconds, int trips) {
         double seconds = baseSeconds * Math.pow(2, Math.max(0, trips - 1));
@@ -155,7 +162,8 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         return new Violation(check, value, name, p.threshold(name, 0), p, in.atMillis(), List.of(in.eventId()));
     }
 
-    private static PolicyRecord policy(Iterable<Map.Entry<String, PolicyRecord>> policies, GuardrailInput in,
+    /** The org/strategy policy in force at the input's time that sets the threshold (see docs/rules.md). */
+    static PolicyRecord policy(Iterable<Map.Entry<String, PolicyRecord>> policies, GuardrailInput in,
             String threshold) {
         return PolicyScopes.inForce(policies, in.atMillis(), threshold,
                 p -> PolicyScopes.orgStrategy(p, in.org(), in.strategy()));

@@ -34,7 +34,8 @@ public final class ExternalSinks implements PlaneSinks {
     private final boolean controlExactlyOnce;
     private DataStream<DetectorOutput> detectorOutputs;
     private DataStream<WarehouseRow> clickhouseRows;
-    private DataStream<ControlRecord> lakehouseControls;
+    /** Confirmed and early control events, for their history in ClickHouse and Iceberg (written in finish()). */
+    private DataStream<ControlRecord> archivedControls;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
             IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing,
@@ -65,8 +66,7 @@ public final class ExternalSinks implements PlaneSinks {
         controls.sinkTo(KafkaSinks.control(bootstrap, kafkaClient, transactionalIdPrefix, signing,
                 controlExactlyOnce))
                 .name("kafka control topic").uid("kafka-control");
-        addRows(controls.map(ClickHouseRows.CONTROL_EVENTS).name("control_events to clickhouse rows").uid("clickhouse-control-events-rows"));
-        addLakehouseControls(controls);
+        archiveControls(controls);
     }
 
     /** Early control events: their own topic at least once; history in the same tables as the confirmed ones. */
@@ -74,13 +74,11 @@ public final class ExternalSinks implements PlaneSinks {
     public void earlyControlEvents(DataStream<ControlRecord> controls) {
         controls.sinkTo(KafkaSinks.earlyControl(bootstrap, kafkaClient, signing))
                 .name("kafka early control topic").uid("kafka-control-early");
-        addRows(controls.map(ClickHouseRows.CONTROL_EVENTS).name("early control_events to clickhouse rows")
-                .uid("clickhouse-early-control-events-rows"));
-        addLakehouseControls(controls);
+        archiveControls(controls);
     }
 
-    private void addLakehouseControls(DataStream<ControlRecord> controls) {
-        lakehouseControls = lakehouseControls == null ? controls : lakehouseControls.union(controls);
+    private void archiveControls(DataStream<ControlRecord> controls) {
+        archivedControls = archivedControls == null ? controls : archivedControls.union(controls);
     }
 
     @Override
@@ -147,13 +145,16 @@ public final class ExternalSinks implements PlaneSinks {
     }
 
     /**
-     * One Iceberg sink for every detector (a single committer per table, not one per detector), and one Kafka sink
-     * for every ClickHouse row: the loader inserts them, outside the job.
+     * The control events' history (confirmed and early: one row stream, one Iceberg sink), one Iceberg sink for
+     * every detector (a single committer per table, not one per detector), and one Kafka sink for every ClickHouse
+     * row: the loader inserts them, outside the job.
      */
     @Override
     public void finish() {
-        if (lakehouseControls != null) {
-            lakehouse.controlEvents(lakehouseControls);
+        if (archivedControls != null) {
+            addRows(archivedControls.map(ClickHouseRows.CONTROL_EVENTS).name("control_events to clickhouse rows")
+                    .uid("clickhouse-control-events-rows"));
+            lakehouse.controlEvents(archivedControls);
         }
         if (detectorOutputs != null) {
             lakehouse.detectorOutputs(detectorOutputs);

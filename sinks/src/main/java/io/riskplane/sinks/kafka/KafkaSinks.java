@@ -33,7 +33,7 @@ public final class KafkaSinks {
     public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
             String transactionalIdPrefix, SigningKey signing, boolean exactlyOnce) {
         return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix,
-                controlSerializer(signing)) : atOnce(bootstrap, clientProperties, controlSerializer(signing));
+                controlSerializer(Topics.CONTROL, signing)) : atOnce(bootstrap, clientProperties, controlSerializer(Topics.CONTROL, signing));
     }
 
     /**
@@ -42,8 +42,7 @@ public final class KafkaSinks {
      */
     public static KafkaSink<ControlRecord> earlyControl(String bootstrap, Properties clientProperties,
             SigningKey signing) {
-        return atOnce(bootstrap, clientProperties, new EnvelopeSerializer<>(Topics.CONTROL_EARLY,
-                ControlRecord::scopeKey, ControlRecord::envelope, signing));
+        return atOnce(bootstrap, clientProperties, controlSerializer(Topics.CONTROL_EARLY, signing));
     }
 
     /**
@@ -88,8 +87,8 @@ public final class KafkaSinks {
                 : atOnce(bootstrap, clientProperties, alertSerializer());
     }
 
-    private static EnvelopeSerializer<ControlRecord> controlSerializer(SigningKey signing) {
-        return new EnvelopeSerializer<>(Topics.CONTROL, ControlRecord::scopeKey, ControlRecord::envelope, signing);
+    private static EnvelopeSerializer<ControlRecord> controlSerializer(String topic, SigningKey signing) {
+        return new EnvelopeSerializer<>(topic, ControlRecord::scopeKey, ControlRecord::envelope, signing);
     }
 
     private static EnvelopeSerializer<AlertRecord> alertSerializer() {
