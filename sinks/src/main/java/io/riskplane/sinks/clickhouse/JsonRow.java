@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
  * DateTime columns take epoch seconds.
  */
 public final class JsonRow {
-    private static final JsonFactory JSON = new JsonFactory();
+    // Jackson's Schubfach double writer: Double.toString's notation, shortest digits, several times faster.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private static final Object NULL = new Object();
 
     private final String[] columns;

@@ -146,20 +146,29 @@ public final class IcebergLakehouse implements Serializable {
             "write.metadata.delete-after-commit.enabled", "true",
             "write.metadata.previous-versions-max", "20");
 
+    /**
+     * No Parquet dictionaries: the wide columns (envelope JSON, ids) are unique per row, and every checkpoint starts a
+     * new file, so the writer hashed every value into a dictionary it then abandoned (a tenth of the Iceberg writer's
+     * time). The narrow repeated columns compress as well without one.
+     */
+    static final Map<String, String> WRITE_PROPERTIES = Map.of("parquet.enable.dictionary", "false");
+
     private static void create(Catalog catalog, String name, Schema schema, String dayColumn) {
         TableIdentifier id = TableIdentifier.of(NAMESPACE, name);
+        Map<String, String> wanted = new HashMap<>(METADATA_RETENTION);
+        wanted.putAll(WRITE_PROPERTIES);
         if (!catalog.tableExists(id)) {
-            Map<String, String> props = new HashMap<>(METADATA_RETENTION);
+            Map<String, String> props = new HashMap<>(wanted);
             props.put("format-version", "2");
             props.put("write.format.default", "parquet");
             catalog.createTable(id, schema, PartitionSpec.builderFor(schema).day(dayColumn).build(), props);
             return;
         }
         Table table = catalog.loadTable(id);
-        if (!table.properties().entrySet().containsAll(METADATA_RETENTION.entrySet())) {
+        if (!table.properties().entrySet().containsAll(wanted.entrySet())) {
             // Tables created by an earlier version.
             var update = table.updateProperties();
-            METADATA_RETENTION.forEach(update::set);
+            wanted.forEach(update::set);
             update.commit();
         }
     }
