@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(workDir);
         Map<String, Object> figures = PlaneBenchmark.run(workDir, Duration.ofMinutes(quick ? 60 : 600), parallelism,
-                checkpointIntervalMs, !"at_least_once".equals(controlDelivery), liveLagMs, quick ? 10 : 30, line -> System.out.println("  " + line));
+                checkpointIntervalMs, !"at_least_once".equals(controlDelivery), liveLagMs, quick ? 40 : 200, line -> System.out.println("  " + line));
         System.out.println("=== riskplane bench ===");
         figures.forEach((k, v) -> System.out.printf("  %-42s %s%n", k, v == null ? "not measured" : v));
         if (json != null) {
