@@ -7,7 +7,7 @@ import io.riskplane.v1.Envelope;
 
 /**
  * The canonical text form: Protobuf's JSON mapping, one envelope per line, no insignificant white space. Printed by
- * CanonicalJsonPrinter (the same bytes as JsonFormat, faster); parsed by JsonFormat.
+ * CanonicalJsonPrinter (the same bytes as JsonFormat, cheaper); parsed by JsonFormat.
  */
 public final class EnvelopeJson {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
