@@ -18,6 +18,7 @@ final class InputValidator {
     private InputValidator() {}
 
     static void validate(Envelope e) throws InvalidInput {
+        timestamp("event_time", e.hasEventTime(), e.getEventTime());
         switch (e.getPayloadCase()) {
             case ORDER: order(e.getOrder()); break;
             case FILL: fill(e.getFill()); break;
@@ -51,6 +52,9 @@ final class InputValidator {
         nonNegative("order.decision_price", o.getDecisionPrice());
         nonNegative("order.filled_quantity", o.getFilledQuantity());
         unitInterval("order.confidence", o.getConfidence());
+        timestamp("order.decision_time", o.hasDecisionTime(), o.getDecisionTime());
+        timestamp("order.submit_time", o.hasSubmitTime(), o.getSubmitTime());
+        timestamp("order.ack_time", o.hasAckTime(), o.getAckTime());
     }
 
     private static void fill(Fill f) throws InvalidInput {
@@ -63,6 +67,7 @@ final class InputValidator {
         positive("fill.quantity", f.getQuantity());
         positive("fill.price", f.getPrice());
         finite("fill.fee", f.getFee());
+        timestamp("fill.exec_time", f.hasExecTime(), f.getExecTime());
     }
 
     private static void quote(Quote q) throws InvalidInput {
@@ -76,6 +81,8 @@ final class InputValidator {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE,
                     "quote is crossed: bid " + q.getBid() + " > ask " + q.getAsk());
         }
+        timestamp("quote.exchange_time", q.hasExchangeTime(), q.getExchangeTime());
+        timestamp("quote.receive_time", q.hasReceiveTime(), q.getReceiveTime());
     }
 
     private static void signal(Signal s) throws InvalidInput {
@@ -84,11 +91,13 @@ final class InputValidator {
         if (s.getSequence() < 0) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "signal.sequence is negative");
         }
+        timestamp("signal.signal_time", s.hasSignalTime(), s.getSignalTime());
     }
 
     private static void cursor(CursorCommit c) throws InvalidInput {
         required("cursor_commit.consumer_id", c.getConsumerId());
         required("cursor_commit.source", c.getSource());
+        timestamp("cursor_commit.cursor_time", c.hasCursorTime(), c.getCursorTime());
     }
 
     private static void probe(HealthProbe p) throws InvalidInput {
@@ -130,6 +139,18 @@ final class InputValidator {
         nonNegative("risk_policy.capital_base", p.getCapitalBase());
         for (var t : p.getThresholdsMap().entrySet()) {
             finite("risk_policy.thresholds[" + t.getKey() + "]", t.getValue());
+        }
+    }
+
+    /**
+     * A timestamp that is set must be one the Protobuf JSON mapping can print (0001-01-01 to 9999-12-31, nanos
+     * 0..999,999,999): the archive prints every valid event, and one it cannot print would stop the job.
+     */
+    private static void timestamp(String field, boolean set, com.google.protobuf.Timestamp ts) throws InvalidInput {
+        if (set && !com.google.protobuf.util.Timestamps.isValid(ts)) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " is not a valid timestamp (seconds "
+                    + ts.getSeconds() + ", nanos " + ts.getNanos() + "): it must lie in 0001-01-01..9999-12-31 UTC"
+                    + " with nanos in 0..999999999");
         }
     }
 

@@ -95,6 +95,14 @@ class EnvelopeDecoderTest {
         assertThat(reason(binary(Envelope.newBuilder().setEventId("x").setEventTime(ProtoTime.fromMillis(NOW))
                 .setHeartbeat(Heartbeat.getDefaultInstance()).build(), Topics.FILLS)))
                 .isEqualTo(DeadLetterReason.NOT_AN_INPUT);
+        // Timestamps the Protobuf JSON mapping cannot print (the archive prints every valid event): outside
+        // 0001-01-01..9999-12-31, or nanos outside 0..999,999,999.
+        assertThat(reason(binary(envelope(fill().setExecTime(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(253_402_300_800L))), Topics.FILLS))).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(envelope(fill()).toBuilder().setEventTime(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(-62_135_596_801L)).build(), Topics.FILLS))).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(envelope(fill()).toBuilder().setEventTime(ProtoTime.fromMillis(NOW).toBuilder()
+                .setNanos(-1)).build(), Topics.FILLS))).isEqualTo(DeadLetterReason.INVALID_VALUE);
         Envelope crossed = Envelope.newBuilder().setEventId("q").setEventTime(ProtoTime.fromMillis(NOW))
                 .setQuote(Quote.newBuilder().setVenue("v").setInstrument("i").setBid(2).setAsk(1)).build();
         assertThat(reason(binary(crossed, Topics.QUOTES))).isEqualTo(DeadLetterReason.INVALID_VALUE);
