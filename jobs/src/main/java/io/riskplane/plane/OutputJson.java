@@ -19,7 +19,6 @@ import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.kafka.KafkaSinks;
 import io.riskplane.v1.Envelope;
-import java.util.Locale;
 
 /**
  * The JSON Lines forms of the plane's outputs. Control events and dead letters are envelopes in the canonical
@@ -165,20 +164,27 @@ public final class OutputJson {
     }
 
     public static OutputLine deadLetter(DeadLetterRecord d) {
-        return new OutputLine(DEAD_LETTERS,
-                String.format(Locale.ROOT, "%s|%d|%020d|%s", d.sourceTopic(), d.sourcePartition(), d.sourceOffset(),
-                        d.id()),
+        StringBuilder key = new StringBuilder().append(d.sourceTopic()).append('|').append(d.sourcePartition())
+                .append('|');
+        return new OutputLine(DEAD_LETTERS, zeroPadded(key, d.sourceOffset()).append('|').append(d.id()).toString(),
                 EnvelopeJson.print(KafkaSinks.envelope(d)));
     }
 
     private static String key(long millis, String id) {
-        // Offset so that negative times still sort as text; zero-padded to 20 digits by hand (String.format was a
-        // tenth of replay's time: there is a key for every output line).
-        String digits = Long.toString(millis + Long.MAX_VALUE / 2);
-        StringBuilder key = new StringBuilder(21 + id.length());
+        // Offset so that negative times still sort as text.
+        return zeroPadded(new StringBuilder(21 + id.length()), millis + Long.MAX_VALUE / 2).append('|').append(id)
+                .toString();
+    }
+
+    /**
+     * A non-negative number in 20 digits, so that keys sort as text, padded by hand: String.format was a tenth of
+     * replay's time (every output line has a key).
+     */
+    private static StringBuilder zeroPadded(StringBuilder out, long n) {
+        String digits = Long.toString(n);
         for (int i = digits.length(); i < 20; i++) {
-            key.append('0');
+            out.append('0');
         }
-        return key.append(digits).append('|').append(id).toString();
+        return out.append(digits);
     }
 }
