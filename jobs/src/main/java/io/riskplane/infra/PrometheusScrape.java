@@ -15,17 +15,25 @@ public final class PrometheusScrape {
 
     private PrometheusScrape() {}
 
+    /** Attempts per scrape: Flink's reporter can drop a connection while a (re)starting job registers metrics. */
+    static final int ATTEMPTS = 3;
+
     /** The value of every series whose metric name ends with suffix. */
     public static List<Double> values(String url, String suffix) {
-        String body;
-        try {
-            body = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new IllegalStateException("scraping " + url, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted scraping " + url, e);
+        String body = null;
+        for (int attempt = 1; body == null; attempt++) {
+            try {
+                body = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                if (attempt == ATTEMPTS) {
+                    throw new IllegalStateException("scraping " + url + " (" + ATTEMPTS + " attempts)", e);
+                }
+                pause(200L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted scraping " + url, e);
+            }
         }
         List<Double> values = new ArrayList<>();
         for (String line : body.split("\n")) {
@@ -39,6 +47,15 @@ public final class PrometheusScrape {
             }
         }
         return values;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // backoff before the next attempt
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted scraping", e);
+        }
     }
 
     public static double sum(String url, String suffix) {
