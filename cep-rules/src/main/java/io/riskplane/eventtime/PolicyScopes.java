@@ -2,36 +2,63 @@ package io.riskplane.eventtime;
 
 import io.riskplane.model.PolicyRecord;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 
 /**
- * Picks the policy version in force for one scope at one event time. Candidates are the versions effective by then
- * that set the threshold the caller needs; {@code rank} says how specifically a policy names the scope (negative: it
- * does not apply). The most specific wins, then {@link PolicyVersionedFunction#RECENCY}.
+ * Picks the policy version in force for one scope at one event time. Of each policy id only its latest version
+ * effective by then counts ({@link PolicyVersionedFunction#RECENCY}: a new version replaces the old one, also when it
+ * no longer sets a threshold or names another scope). Candidates are those that set the threshold the caller needs;
+ * {@code rank} says how specifically a policy names the scope (negative: it does not apply). The most specific wins;
+ * among equally specific policies (different ids) the strictest value of the threshold wins
+ * ({@link PolicyThresholds}), so that adding a policy can never loosen a limit that another one sets. Equal values go
+ * to RECENCY.
  */
 public final class PolicyScopes {
     private PolicyScopes() {}
 
     public static PolicyRecord inForce(Iterable<Map.Entry<String, PolicyRecord>> all, long atMillis,
             String thresholdName, ToIntFunction<PolicyRecord> rank) {
+        PolicyThresholds.Spec spec = PolicyThresholds.spec(thresholdName);
         PolicyRecord best = null;
         int bestRank = -1;
-        for (Map.Entry<String, PolicyRecord> e : all) {
-            PolicyRecord p = e.getValue();
-            if (p.effectiveMillis() > atMillis || !p.hasThreshold(thresholdName)) {
+        for (PolicyRecord p : latestPerId(all, atMillis).values()) {
+            if (!p.hasThreshold(thresholdName)) {
                 continue;
             }
             int r = rank.applyAsInt(p);
             if (r < 0) {
                 continue;
             }
-            if (best == null || r > bestRank
-                    || (r == bestRank && PolicyVersionedFunction.RECENCY.compare(p, best) > 0)) {
+            if (best == null || r > bestRank || (r == bestRank && preferred(p, best, thresholdName, spec))) {
                 best = p;
                 bestRank = r;
             }
         }
         return best;
+    }
+
+    /** Of each policy id, the latest version effective at {@code atMillis}, by policy id. */
+    public static Map<String, PolicyRecord> latestPerId(Iterable<Map.Entry<String, PolicyRecord>> all,
+            long atMillis) {
+        Map<String, PolicyRecord> latest = new TreeMap<>();
+        for (Map.Entry<String, PolicyRecord> e : all) {
+            PolicyRecord p = e.getValue();
+            if (p.effectiveMillis() > atMillis) {
+                continue;
+            }
+            latest.merge(p.policyId(), p, (a, b) -> PolicyVersionedFunction.RECENCY.compare(b, a) > 0 ? b : a);
+        }
+        return latest;
+    }
+
+    private static boolean preferred(PolicyRecord p, PolicyRecord best, String name, PolicyThresholds.Spec spec) {
+        double a = p.threshold(name, Double.NaN);
+        double b = best.threshold(name, Double.NaN);
+        if (spec != null && a != b) {
+            return spec.stricter(a, b);
+        }
+        return PolicyVersionedFunction.RECENCY.compare(p, best) > 0;
     }
 
     /** 1 when the policy names the value exactly, 0 for the wildcard "*", -1 otherwise (and for an unset field). */

@@ -47,6 +47,20 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
         return policy.policyId() + "@" + policy.version();
     }
 
+    /**
+     * Stores a policy version unless that version is already stored: the first copy stays in force (upstream,
+     * PolicyVersionGate dead-letters a copy with other content; this also holds for state restored from before it).
+     */
+    public static boolean keepFirst(org.apache.flink.api.common.state.BroadcastState<String, PolicyRecord> state,
+            PolicyRecord policy) throws Exception {
+        String key = versionKey(policy);
+        if (state.contains(key)) {
+            return false;
+        }
+        state.put(key, policy);
+        return true;
+    }
+
     protected abstract long timestampOf(I input);
 
     /** Judges one input, in event-time order, with every policy version received so far. */
@@ -62,8 +76,9 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     @Override
     public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<O> out) throws Exception {
-        ctx.getBroadcastState(policiesDescriptor).put(versionKey(policy), policy);
-        policyVersions.inc();
+        if (keepFirst(ctx.getBroadcastState(policiesDescriptor), policy)) {
+            policyVersions.inc();
+        }
     }
 
     @Override

@@ -50,7 +50,7 @@ final class FlinkCeiling {
             if (variant.equals("source_decode")) {
                 counted = decoded.map(d -> 1L).returns(Types.LONG);
             } else {
-                SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter());
+                SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter(PlaneOptions.DEFAULT_STALE_HORIZON.toMillis()));
                 DataStream<Long> valid = variant.equals("source_decode_route")
                         ? routed.map(d -> 1L).returns(Types.LONG)
                         : routed.keyBy(Decoded::eventId).map(d -> 1L).returns(Types.LONG);

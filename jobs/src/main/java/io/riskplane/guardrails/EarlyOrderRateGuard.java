@@ -85,7 +85,7 @@ public class EarlyOrderRateGuard
     @Override
     public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<ControlRecord> out)
             throws Exception {
-        ctx.getBroadcastState(POLICIES).put(PolicyVersionedFunction.versionKey(policy), policy);
+        PolicyVersionedFunction.keepFirst(ctx.getBroadcastState(POLICIES), policy);
     }
 
     @Override

@@ -113,7 +113,7 @@ public final class LocalPlane implements AutoCloseable {
                                     warehouse.toUri().toString()),
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort, null),
-                    new PlaneConfig.Time(null, null, null, liveLagMs), null, null, null,
+                    new PlaneConfig.Time(null, null, null, liveLagMs, null, null), null, null, null,
                     security);
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);

@@ -72,6 +72,7 @@ public final class EnvelopeDecoder implements Serializable {
             if (!e.hasEventTime() || (e.getEventTime().getSeconds() == 0 && e.getEventTime().getNanos() == 0)) {
                 throw new InvalidInput(DeadLetterReason.MISSING_FIELD, "event_time is missing");
             }
+            InputValidator.boundedStrings(e, value.length);
             InputValidator.validate(e);
             if (Topics.INPUTS.contains(topic) && !topic.equals(Topics.forPayload(e.getPayloadCase()))) {
                 throw new InvalidInput(DeadLetterReason.WRONG_TOPIC, Topics.kindName(e.getPayloadCase())

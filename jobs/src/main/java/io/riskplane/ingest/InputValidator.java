@@ -1,6 +1,7 @@
 package io.riskplane.ingest;
 
 import com.google.protobuf.ProtocolMessageEnum;
+import io.riskplane.eventtime.PolicyThresholds;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.v1.CursorCommit;
 import io.riskplane.v1.Envelope;
@@ -16,6 +17,52 @@ import io.riskplane.v1.Signal;
 /** Field rules of each input payload (docs/contracts.md). Throws InvalidInput with the first rule broken. */
 final class InputValidator {
     private InputValidator() {}
+
+    /**
+     * Magnitudes no real market reaches. Bounding them keeps every sum the plane computes (notional, fees, equity
+     * over millions of fills) far inside the range of a double, so that no input can overflow a risk computation to
+     * infinity or NaN (docs/contracts.md, "Magnitudes").
+     */
+    static final double MAX_PRICE = 1e9;
+    static final double MAX_QUANTITY = 1e12;
+    /** A fee may exceed the fill's notional only up to this flat amount (minimum fees on tiny fills). */
+    static final double MAX_FLAT_FEE = 1_000;
+    /** Money limits of a policy, in its currency. */
+    static final double MAX_MONEY_LIMIT = 1e15;
+    static final double MAX_LATENCY_MS = 86_400_000;
+    /** Identifiers and names (ids, orgs, venues, ...): they become keys, state and the evidence of control events. */
+    static final int MAX_ID_CHARS = 256;
+    /** Free text from venues and gates. */
+    static final int MAX_TEXT_CHARS = 4_096;
+    private static final java.util.Set<String> FREE_TEXT = java.util.Set.of("riskplane.v1.Order.reject_reason",
+            "riskplane.v1.Order.fallback_reason", "riskplane.v1.HealthProbe.detail", "riskplane.v1.GateResult.detail");
+
+    /**
+     * Every string in the envelope within its bound (checked only for records long enough to hold a string over
+     * MAX_ID_CHARS): an overlong id would travel into keys, state, control events and rows.
+     */
+    static void boundedStrings(com.google.protobuf.Message m, int serializedSize) throws InvalidInput {
+        if (serializedSize > MAX_ID_CHARS) {
+            strings(m);
+        }
+    }
+
+    private static void strings(com.google.protobuf.Message m) throws InvalidInput {
+        for (var f : m.getAllFields().entrySet()) {
+            var field = f.getKey();
+            for (Object v : field.isRepeated() ? (java.util.List<?>) f.getValue() : java.util.List.of(f.getValue())) {
+                if (v instanceof String str) {
+                    int max = FREE_TEXT.contains(field.getFullName()) ? MAX_TEXT_CHARS : MAX_ID_CHARS;
+                    if (str.length() > max) {
+                        throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field.getFullName().replace(
+                                "riskplane.v1.", "") + " is " + str.length() + " characters long; at most " + max);
+                    }
+                } else if (v instanceof com.google.protobuf.Message sub) {
+                    strings(sub); // nested messages, map entries (their keys)
+                }
+            }
+        }
+    }
 
     static void validate(Envelope e) throws InvalidInput {
         timestamp("event_time", e.hasEventTime(), e.getEventTime());
@@ -47,10 +94,10 @@ final class InputValidator {
         knownEnum("order.state", o.getState(), true);
         knownEnum("order.previous_state", o.getPreviousState(), false);
         knownEnum("order.error_category", o.getErrorCategory(), false);
-        positive("order.quantity", o.getQuantity());
-        nonNegative("order.limit_price", o.getLimitPrice());
-        nonNegative("order.decision_price", o.getDecisionPrice());
-        nonNegative("order.filled_quantity", o.getFilledQuantity());
+        bounded("order.quantity", o.getQuantity(), true, MAX_QUANTITY);
+        bounded("order.limit_price", o.getLimitPrice(), false, MAX_PRICE);
+        bounded("order.decision_price", o.getDecisionPrice(), false, MAX_PRICE);
+        bounded("order.filled_quantity", o.getFilledQuantity(), false, MAX_QUANTITY);
         unitInterval("order.confidence", o.getConfidence());
         timestamp("order.decision_time", o.hasDecisionTime(), o.getDecisionTime());
         timestamp("order.submit_time", o.hasSubmitTime(), o.getSubmitTime());
@@ -64,19 +111,24 @@ final class InputValidator {
         required("fill.instrument", f.getInstrument());
         knownEnum("fill.side", f.getSide(), true);
         knownEnum("fill.liquidity", f.getLiquidity(), false);
-        positive("fill.quantity", f.getQuantity());
-        positive("fill.price", f.getPrice());
+        bounded("fill.quantity", f.getQuantity(), true, MAX_QUANTITY);
+        bounded("fill.price", f.getPrice(), true, MAX_PRICE);
         finite("fill.fee", f.getFee());
+        double notional = f.getQuantity() * f.getPrice();
+        if (Math.abs(f.getFee()) > notional + MAX_FLAT_FEE) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "fill.fee " + f.getFee()
+                    + " exceeds the fill's notional " + notional + " (plus " + MAX_FLAT_FEE + ") in magnitude");
+        }
         timestamp("fill.exec_time", f.hasExecTime(), f.getExecTime());
     }
 
     private static void quote(Quote q) throws InvalidInput {
         required("quote.venue", q.getVenue());
         required("quote.instrument", q.getInstrument());
-        positive("quote.bid", q.getBid());
-        positive("quote.ask", q.getAsk());
-        nonNegative("quote.bid_size", q.getBidSize());
-        nonNegative("quote.ask_size", q.getAskSize());
+        bounded("quote.bid", q.getBid(), true, MAX_PRICE);
+        bounded("quote.ask", q.getAsk(), true, MAX_PRICE);
+        bounded("quote.bid_size", q.getBidSize(), false, MAX_QUANTITY);
+        bounded("quote.ask_size", q.getAskSize(), false, MAX_QUANTITY);
         if (q.getBid() > q.getAsk()) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE,
                     "quote is crossed: bid " + q.getBid() + " > ask " + q.getAsk());
@@ -102,7 +154,7 @@ final class InputValidator {
 
     private static void probe(HealthProbe p) throws InvalidInput {
         required("health_probe.target", p.getTarget());
-        nonNegative("health_probe.latency_ms", p.getLatencyMs());
+        bounded("health_probe.latency_ms", p.getLatencyMs(), false, MAX_LATENCY_MS);
     }
 
     private static void laneRun(LaneRun r) throws InvalidInput {
@@ -116,8 +168,8 @@ final class InputValidator {
         required("instrument.venue", i.getVenue());
         knownEnum("instrument.asset_class", i.getAssetClass(), false);
         knownEnum("instrument.lifecycle", i.getLifecycle(), true);
-        nonNegative("instrument.tick_size", i.getTickSize());
-        nonNegative("instrument.lot_size", i.getLotSize());
+        bounded("instrument.tick_size", i.getTickSize(), false, MAX_PRICE);
+        bounded("instrument.lot_size", i.getLotSize(), false, MAX_QUANTITY);
     }
 
     private static void policy(RiskPolicy p) throws InvalidInput {
@@ -130,15 +182,18 @@ final class InputValidator {
                 && p.getScope().getLane().isEmpty();
         if (pnlPolicy) {
             // A PnL policy without a drawdown limit would let losses run: the limit is mandatory.
-            positive("risk_policy.max_drawdown", p.getMaxDrawdown());
+            bounded("risk_policy.max_drawdown", p.getMaxDrawdown(), true, MAX_MONEY_LIMIT);
         } else {
-            nonNegative("risk_policy.max_drawdown", p.getMaxDrawdown());
+            bounded("risk_policy.max_drawdown", p.getMaxDrawdown(), false, MAX_MONEY_LIMIT);
         }
         unitInterval("risk_policy.max_drawdown_fraction", p.getMaxDrawdownFraction());
-        nonNegative("risk_policy.max_daily_loss", p.getMaxDailyLoss());
-        nonNegative("risk_policy.capital_base", p.getCapitalBase());
-        for (var t : p.getThresholdsMap().entrySet()) {
-            finite("risk_policy.thresholds[" + t.getKey() + "]", t.getValue());
+        bounded("risk_policy.max_daily_loss", p.getMaxDailyLoss(), false, MAX_MONEY_LIMIT);
+        bounded("risk_policy.capital_base", p.getCapitalBase(), false, MAX_MONEY_LIMIT);
+        // Every threshold name is declared with a range: an unknown name (a typo would silently leave the rule on
+        // its default) or a zero, negative or absurd value (a check that never fires) is refused.
+        String refused = PolicyThresholds.refusal(p.getThresholdsMap());
+        if (refused != null) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy." + refused);
         }
     }
 
@@ -163,6 +218,18 @@ final class InputValidator {
     private static void finite(String field, double v) throws InvalidInput {
         if (!Double.isFinite(v)) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " is not a finite number: " + v);
+        }
+    }
+
+    /** Finite, above 0 (or at least 0 when not {@code positive}) and at most {@code max}. */
+    private static void bounded(String field, double v, boolean positive, double max) throws InvalidInput {
+        if (positive) {
+            positive(field, v);
+        } else {
+            nonNegative(field, v);
+        }
+        if (v > max) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " must be <= " + max + ", got " + v);
         }
     }
 

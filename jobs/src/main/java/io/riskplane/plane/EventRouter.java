@@ -3,7 +3,7 @@ package io.riskplane.plane;
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.model.OrderRecord;
 import io.riskplane.staleness.StalenessInput;
@@ -27,8 +27,6 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<BookEvent> BOOK = new OutputTag<>("book", TypeInformation.of(BookEvent.class));
-    public static final OutputTag<PolicyRecord> POLICIES =
-            new OutputTag<>("policies", TypeInformation.of(PolicyRecord.class));
     public static final OutputTag<ExecutionInput> EXECUTION =
             new OutputTag<>("execution", TypeInformation.of(ExecutionInput.class));
     public static final OutputTag<OrderRecord> ORDERS =
@@ -40,8 +38,14 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRecord.class));
 
+    /** An event further behind the watermark than this is STALE_TIMESTAMP (PlaneOptions.staleHorizon). */
+    private final long staleHorizonMillis;
     private transient Map<String, Counter> deadLettersByReason;
     private transient Counter events;
+
+    public EventRouter(long staleHorizonMillis) {
+        this.staleHorizonMillis = staleHorizonMillis;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -52,6 +56,19 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
     @Override
     public void processElement(Decoded d, Context ctx, Collector<Decoded> out) {
         events.inc();
+        if (!d.isDeadLetter()) {
+            // An absurdly old time (1970, last year) would start tick loops and windows far in the past and hold
+            // state for keys no producer uses: it is refused, relative to the watermark (live and replay alike).
+            long watermark = ctx.timerService().currentWatermark();
+            if (watermark > Long.MIN_VALUE + staleHorizonMillis && d.eventTimeMillis() < watermark - staleHorizonMillis) {
+                d = new Decoded(Decoded.DEAD_LETTER_KIND, d.eventId(), d.source(), d.ingestMillis(), d.topic(),
+                        d.partition(), d.offset(), d.ingestMillis(), d.envelope(), null, null, null, null, null, null,
+                        DeadLetterRecord.of(d, DeadLetterReason.STALE_TIMESTAMP, "event_time "
+                                + java.time.Instant.ofEpochMilli(d.eventTimeMillis()) + " is more than "
+                                + staleHorizonMillis + " ms behind the plane's event time (watermark "
+                                + java.time.Instant.ofEpochMilli(watermark) + ")"));
+            }
+        }
         if (d.isDeadLetter()) {
             deadLettersByReason.computeIfAbsent(d.deadLetter().reasonCode(), this::counter).inc();
             ctx.output(DEAD_LETTERS, d.deadLetter());
@@ -77,9 +94,6 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
         }
         if (d.laneRun() != null) {
             ctx.output(LANE_RUNS, d.laneRun());
-        }
-        if (d.policy() != null) {
-            ctx.output(POLICIES, d.policy());
         }
     }
 

@@ -126,7 +126,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         return new PlaneConfig(kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security);
     }
 
-    public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs, Long liveLagMs) {}
+    public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs, Long liveLagMs,
+            Long staleHorizonMs, Long quietKeyExpiryMs) {}
 
     public record Dislocation(Double thresholdBps, Long minDurationMs, Long staleAfterMs, Double defaultFeeBps,
             Map<String, Double> venueFeeBps) {}
@@ -168,14 +169,16 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                 : Duration.ofMillis(security.heartbeatIntervalMs());
         if (time == null) {
             return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as, planeId,
-                    heartbeat, d.liveLag());
+                    heartbeat, d.liveLag(), d.staleHorizon(), d.quietKeyExpiry());
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
                 false, ds, ss, as, planeId, heartbeat,
-                time.liveLagMs() == null ? d.liveLag() : Duration.ofMillis(time.liveLagMs()));
+                time.liveLagMs() == null ? d.liveLag() : Duration.ofMillis(time.liveLagMs()),
+                time.staleHorizonMs() == null ? d.staleHorizon() : Duration.ofMillis(time.staleHorizonMs()),
+                time.quietKeyExpiryMs() == null ? d.quietKeyExpiry() : Duration.ofMillis(time.quietKeyExpiryMs()));
     }
 
     public static PlaneConfig load(Path file) throws IOException {

@@ -2,6 +2,7 @@ package io.riskplane.plane;
 
 import io.riskplane.alerting.AlertSettings;
 import io.riskplane.dislocation.DislocationSettings;
+import io.riskplane.eventtime.EventTimeTicks;
 import io.riskplane.staleness.StalenessSettings;
 import java.io.Serializable;
 import java.time.Duration;
@@ -15,12 +16,28 @@ import java.time.Duration;
  * says how consumer cursors are judged and which market calendar each lane follows; alerting says which team an
  * org's alerts go to and where runbooks live; planeId names this plane in its heartbeats, sent every
  * heartbeatInterval (live only); liveLag, when not zero, lets a live partition's watermark follow the wall clock
- * (LiveClockWatermarks).
+ * (LiveClockWatermarks); staleHorizon refuses events further behind the watermark (STALE_TIMESTAMP); quietKeyExpiry
+ * ends the ticking and the state of a quote or signal-source key silent for that long (EventTimeTicks).
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
         boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
-        AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag)
+        AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag, Duration staleHorizon,
+        Duration quietKeyExpiry)
         implements Serializable {
+    /**
+     * Events more than this behind the plane's event time are refused as STALE_TIMESTAMP: far beyond any producer's
+     * retry, and short enough that an ancient time cannot start a detector in the past. docs/operations.md.
+     */
+    public static final Duration DEFAULT_STALE_HORIZON = Duration.ofHours(1);
+
+    public PlaneOptions {
+        // The quiet expiry must exceed the longest quote_freshness_ms a policy may set (PolicyThresholds), so that an
+        // expiring key has been judged stale under every policy first.
+        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0 || staleHorizon.isNegative() || staleHorizon.isZero()) {
+            throw new IllegalArgumentException("quiet key expiry must be > 1 h and the stale horizon > 0, got "
+                    + quietKeyExpiry + " and " + staleHorizon);
+        }
+    }
     public static final String DEFAULT_PLANE_ID = "riskplane";
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     /**
@@ -34,12 +51,14 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
     public static PlaneOptions streaming() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_LIVE_LAG);
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_LIVE_LAG, DEFAULT_STALE_HORIZON,
+                EventTimeTicks.DEFAULT_QUIET_EXPIRY);
     }
 
     public static PlaneOptions replay() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO);
+                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO, DEFAULT_STALE_HORIZON,
+                EventTimeTicks.DEFAULT_QUIET_EXPIRY);
     }
 }

@@ -19,7 +19,9 @@ import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.model.TelemetryWindow;
+import io.riskplane.eventtime.EventTimeTicks;
 import io.riskplane.guardrails.EarlyOrderRateGuard;
+import io.riskplane.ingest.PolicyVersionGate;
 import io.riskplane.guardrails.GuardrailInput;
 import io.riskplane.guardrails.GuardrailLevels;
 import io.riskplane.guardrails.GuardrailMonitor;
@@ -118,10 +120,10 @@ public final class RiskPlaneJob {
         noKryo.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(noKryo);
         DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
-        SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter())
+        SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter(options.staleHorizon().toMillis()))
                 .name("route and dead-letter").uid("router");
         DataStream<BookEvent> book = routed.getSideOutput(EventRouter.BOOK);
-        DataStream<PolicyRecord> policies = routed.getSideOutput(EventRouter.POLICIES);
+        SingleOutputStreamOperator<PolicyRecord> policies = gated(routed, "");
 
         SingleOutputStreamOperator<EquityComponent> positions = book
                 .keyBy(BookEvent::instrument)
@@ -154,7 +156,9 @@ public final class RiskPlaneJob {
         DataStream<SloMeasurement> quoteFreshness = book
                 .filter(b -> !b.isFill()).name("quotes").uid("quotes-only")
                 .keyBy(QuoteFreshness::key)
-                .process(new QuoteFreshness(QUOTE_FRESHNESS_TICK_MS)).name("quote freshness").uid("quote-freshness");
+                .process(new QuoteFreshness(new EventTimeTicks(QUOTE_FRESHNESS_TICK_MS,
+                        EventTimeTicks.DEFAULT_CATCH_UP.toMillis(), options.quietKeyExpiry().toMillis())))
+                .name("quote freshness").uid("quote-freshness");
         DataStream<SloMeasurement> errorBudget = facts
                 .filter(f -> ExecutionFact.TERMINAL.equals(f.kind())).name("terminal orders").uid("terminal-orders")
                 .keyBy(ExecutionFact::adapter)
@@ -188,10 +192,7 @@ public final class RiskPlaneJob {
         // (The second source's dead letters are ignored here: the main source dead-letters the same records.)
         DataStream<Decoded> onArrival = arrivals == null ? routed
                 : env.fromSource(arrivals, arrivalWatermarks(), "orders and policies on arrival").uid("arrivals");
-        DataStream<PolicyRecord> earlyPolicies = arrivals == null ? policies
-                : onArrival.filter(d -> d.policy() != null).name("policies on arrival").uid("arrival-policies")
-                        .map(Decoded::policy).returns(TypeInformation.of(PolicyRecord.class))
-                        .name("policy records on arrival").uid("arrival-policy-records");
+        DataStream<PolicyRecord> earlyPolicies = arrivals == null ? policies : gated(onArrival, "arrival-");
         DataStream<ControlRecord> earlyControls = onArrival
                 .flatMap(new EarlyOrderRateGuard.Arrivals()).name("orders on arrival").uid("early-orders")
                 .setBufferTimeout(0)
@@ -201,7 +202,8 @@ public final class RiskPlaneJob {
 
         DataStream<CursorStaleness> staleness = routed.getSideOutput(EventRouter.SIGNALS_AND_CURSORS)
                 .keyBy(StalenessInput::source)
-                .process(new CursorStalenessDetector(options.staleness())).name("cursor staleness")
+                .process(new CursorStalenessDetector(options.staleness(), options.quietKeyExpiry().toMillis()))
+                .name("cursor staleness")
                 .uid("cursor-staleness");
         DataStream<ConditionSample> routeFallback = orders
                 .filter(o -> o.isTerminal() && !o.expectedAdapter().isEmpty()).name("terminal routed orders")
@@ -223,7 +225,8 @@ public final class RiskPlaneJob {
         controls = controls.union(LaneRollbackRule.apply(laneRuns));
 
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
-                .union(positions.getSideOutput(PositionBook.DUPLICATES));
+                .union(positions.getSideOutput(PositionBook.DUPLICATES),
+                        policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
         sinks.rawEvents(routed);
         sinks.pnlSnapshots(snapshots);
@@ -247,6 +250,16 @@ public final class RiskPlaneJob {
         sinks.finish();
         return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations,
                 dislocations, staleness, trips, conditions, laneRuns, earlyControls);
+    }
+
+    /**
+     * The risk policies of a stream, each version once: a re-published version with other content never replaces the
+     * first (PolicyVersionGate; its dead letters are those of the main graph, the early graph ignores its own).
+     */
+    private static SingleOutputStreamOperator<PolicyRecord> gated(DataStream<Decoded> in, String uidPrefix) {
+        return in.filter(d -> d.policy() != null).name("risk policies").uid(uidPrefix + "policies")
+                .keyBy(PolicyVersionGate::key)
+                .process(new PolicyVersionGate()).name("policy versions").uid(uidPrefix + "policy-version-gate");
     }
 
     /** The early decisions need event time only to forget idle keys: plain bounded out-of-orderness with idleness. */

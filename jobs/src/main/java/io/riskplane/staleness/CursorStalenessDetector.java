@@ -2,6 +2,7 @@ package io.riskplane.staleness;
 
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.eventtime.EventTimeTicks;
 import io.riskplane.model.CursorRecord;
 import io.riskplane.model.CursorStaleness;
 import io.riskplane.model.SignalRecord;
@@ -15,6 +16,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
 /**
@@ -22,7 +24,11 @@ import org.apache.flink.util.Collector;
  * itself observes it, on a fixed event-time tick that keeps firing when the source goes quiet (silence is measured,
  * not ignored). Reasons, streaks and lags are defined in docs/metrics.md ("Cursor staleness"). Outside a lane's market
  * session silence is expected, so no_signals_in_window and cursor_tail_stable are not raised there;
- * cursor_ahead_of_stream is a fault in any session.
+ * cursor_ahead_of_stream is a fault in any session. The tick is bounded ({@link EventTimeTicks}): it starts at the
+ * watermark and skips what lies beyond its catch-up bound; a source quiet past the expiry whose every consumer has been
+ * judged STALE for no signals at a catch-up's worth of ticks (so a halt is in force downstream) has its state cleared
+ * ({@code quiet_keys_expired}); outside a lane's session it keeps ticking, so a source still silent at the open is
+ * judged then.
  */
 public class CursorStalenessDetector extends EventTimeOrderedFunction<String, StalenessInput, CursorStaleness> {
     private static final long serialVersionUID = 1L;
@@ -35,15 +41,24 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             int tailStableStreak, int noSignalsStreak) {}
 
     private final StalenessSettings settings;
+    private final EventTimeTicks ticks;
     private transient ValueState<Tail> tail;
+    private transient ValueState<Long> lastActive;
+    private transient Counter quietKeysExpired;
     private transient ValueState<Long> watchingSince;
     private transient ValueState<Long> tailAtPreviousTick;
     private transient ValueState<Long> nextTick;
     private transient MapState<String, Consumer> consumers;
 
     public CursorStalenessDetector(StalenessSettings settings) {
+        this(settings, EventTimeTicks.DEFAULT_QUIET_EXPIRY.toMillis());
+    }
+
+    public CursorStalenessDetector(StalenessSettings settings, long quietExpiryMillis) {
         super(TypeInformation.of(StalenessInput.class), (a, b) -> a.eventId().compareTo(b.eventId()));
         this.settings = settings;
+        this.ticks = new EventTimeTicks(settings.tickMillis(),
+                Math.max(settings.tickMillis(), EventTimeTicks.DEFAULT_CATCH_UP.toMillis()), quietExpiryMillis);
     }
 
     @Override
@@ -56,6 +71,8 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
         nextTick = getRuntimeContext().getState(new ValueStateDescriptor<>("next-tick", Types.LONG));
         consumers = getRuntimeContext().getMapState(new MapStateDescriptor<>("consumers", Types.STRING,
                 TypeInformation.of(Consumer.class)));
+        lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("last-active", Types.LONG));
+        quietKeysExpired = getRuntimeContext().getMetricGroup().counter("quiet_keys_expired");
     }
 
     @Override
@@ -68,6 +85,10 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             throws Exception {
         if (watchingSince.value() == null) {
             watchingSince.update(ts);
+        }
+        Long active = lastActive.value();
+        if (active == null || ts > active) {
+            lastActive.update(ts);
         }
         for (StalenessInput e : events) {
             if (e.signal() != null) {
@@ -85,7 +106,7 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             }
         }
         if (nextTick.value() == null && !endOfInput(ctx)) {
-            long tick = (Math.floorDiv(ts, settings.tickMillis()) + 1) * settings.tickMillis();
+            long tick = ticks.first(ts, ctx.timerService().currentWatermark());
             nextTick.update(tick);
             ctx.timerService().registerEventTimeTimer(tick);
         }
@@ -104,19 +125,33 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             ids.add(e.getKey());
         }
         ids.sort(null); // state iteration order is not part of the contract; the output order is
+        boolean judgedStale = true; // every consumer judged STALE for no signals at a catch-up's worth of ticks
         for (String id : ids) {
             Consumer c = consumers.get(id);
             Judged j = judge(ctx.getCurrentKey(), id, c, t, previousTail, watchingSince.value(), timestamp);
             consumers.put(id, j.next());
             out.collect(j.row());
+            judgedStale &= j.next().noSignalsStreak() >= ticks.catchUpTicks();
         }
         tailAtPreviousTick.update(t == null ? -1L : t.sequence());
         if (endOfInput(ctx)) {
             nextTick.clear();
             return;
         }
-        nextTick.update(timestamp + settings.tickMillis());
-        ctx.timerService().registerEventTimeTimer(timestamp + settings.tickMillis());
+        Long active = lastActive.value();
+        if (judgedStale && active != null && ticks.expires(timestamp, active, ticks.catchUpTicks())) {
+            tail.clear();
+            watchingSince.clear();
+            tailAtPreviousTick.clear();
+            nextTick.clear();
+            consumers.clear();
+            lastActive.clear();
+            quietKeysExpired.inc();
+            return;
+        }
+        long next = ticks.next(timestamp, ctx.timerService().currentWatermark());
+        nextTick.update(next);
+        ctx.timerService().registerEventTimeTimer(next);
     }
 
     record Judged(CursorStaleness row, Consumer next) {}

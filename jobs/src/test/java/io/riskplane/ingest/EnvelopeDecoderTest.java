@@ -128,6 +128,80 @@ class EnvelopeDecoderTest {
                 .isEqualTo(d.deadLetter().id());
     }
 
+    static Envelope policy(RiskPolicy.Builder p) {
+        return Envelope.newBuilder().setEventId("p").setEventTime(ProtoTime.fromMillis(NOW - 5))
+                .setRiskPolicy(p.setPolicyId("globex-default").setVersion(2)
+                        .setScope(Scope.newBuilder().setOrg("globex").setStrategy("*")).setMaxDrawdown(5_000))
+                .build();
+    }
+
+    @Test
+    void absurdMagnitudesAreRefusedSoNoSumCanOverflow() {
+        // the attack: two fills with fee -1e308 drove equity to +Infinity and drawdown to NaN
+        assertThat(binary(envelope(fill().setFee(-1e308)), Topics.FILLS).deadLetter().detail()).contains("fill.fee");
+        assertThat(reason(binary(envelope(fill().setFee(201 + 1_000)), Topics.FILLS)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE); // notional 200 + flat 1,000
+        assertThat(binary(envelope(fill().setFee(-1_200)), Topics.FILLS).isDeadLetter()).isFalse(); // a rebate
+        assertThat(reason(binary(envelope(fill().setPrice(2e9)), Topics.FILLS))).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(envelope(fill().setQuantity(1e13)), Topics.FILLS)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        Envelope quote = Envelope.newBuilder().setEventId("q").setEventTime(ProtoTime.fromMillis(NOW))
+                .setQuote(Quote.newBuilder().setVenue("v").setInstrument("i").setBid(1).setAsk(1e300)).build();
+        assertThat(reason(binary(quote, Topics.QUOTES))).isEqualTo(DeadLetterReason.INVALID_VALUE);
+    }
+
+    @Test
+    void policiesThatWouldSwitchARuleOffAreRefused() {
+        // the attack: globex-default v2 with cooldown_base_s -30 and trip_window_s -1 (no halt, no repeated-trips kill)
+        Decoded d = binary(policy(RiskPolicy.newBuilder().putThresholds("cooldown_base_s", -30)
+                .putThresholds("trip_window_s", -1)), Topics.POLICIES);
+        assertThat(reason(d)).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(d.deadLetter().detail()).contains("cooldown_base_s");
+        assertThat(reason(binary(policy(RiskPolicy.newBuilder().putThresholds("trip_window_s", 0)), Topics.POLICIES)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(binary(policy(RiskPolicy.newBuilder().putThresholds("max_orders_strategi", 20)), Topics.POLICIES)
+                .deadLetter().detail()).contains("not a threshold any rule reads");
+        assertThat(reason(binary(policy(RiskPolicy.newBuilder().putThresholds("quote_freshness_ms", 1e12)),
+                Topics.POLICIES))).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(policy(RiskPolicy.newBuilder()).toBuilder().setRiskPolicy(policy(
+                RiskPolicy.newBuilder()).getRiskPolicy().toBuilder().setMaxDrawdown(1e300)).build(), Topics.POLICIES)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(binary(policy(RiskPolicy.newBuilder().putThresholds("cooldown_base_s", 30)
+                .putThresholds("kill_trips", 3)), Topics.POLICIES).isDeadLetter()).isFalse();
+    }
+
+    @Test
+    void overlongStringsAreRefusedAndLargeDeadLettersAreCut() {
+        String longId = "x".repeat(257);
+        assertThat(binary(envelope(fill().setOrg(longId)), Topics.FILLS).deadLetter().detail())
+                .contains("Fill.org is 257 characters long");
+        assertThat(reason(binary(envelope(fill()).toBuilder().setEventId(longId).build(), Topics.FILLS)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(binary(envelope(fill().setOrg("x".repeat(256))), Topics.FILLS).isDeadLetter()).isFalse();
+        // a health probe's detail of 160,000 \u0001 (its JSON row would be 1.1 MB)
+        Envelope probe = Envelope.newBuilder().setEventId("h").setEventTime(ProtoTime.fromMillis(NOW))
+                .setHealthProbe(io.riskplane.v1.HealthProbe.newBuilder().setTarget("t")
+                        .setDetail("\u0001".repeat(160_000))).build();
+        Decoded dead = binary(probe, Topics.forPayload(Envelope.PayloadCase.HEALTH_PROBE));
+        assertThat(reason(dead)).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        // 800 KB of random bytes: the dead letter keeps the first 64 KiB, with the size and SHA-256 of the whole
+        byte[] random = new byte[800_000];
+        new java.util.Random(7).nextBytes(random);
+        random[0] = (byte) 0xff;
+        Decoded big = decoder.decode(random, false, Topics.FILLS, 0, 9, NOW, NOW);
+        assertThat(big.deadLetter().original()).hasSize(65_536).isEqualTo(java.util.Arrays.copyOf(random, 65_536));
+        assertThat(big.deadLetter().detail()).contains("800000 bytes")
+                .contains(java.util.HexFormat.of().formatHex(sha256(random)));
+    }
+
+    static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static String reason(Decoded d) {
         assertThat(d.isDeadLetter()).as("dead letter").isTrue();
         return d.deadLetter().reasonCode();

@@ -99,4 +99,25 @@ class CursorStalenessDetectorTest {
         assertThat(samples.get(samples.size() - 1).value()).isNaN();
         assertThat(samples).allMatch(s -> s.lane().equals("pairs"));
     }
+
+    @Test
+    void aSourceQuietPastTheExpiryIsJudgedStaleThenForgotten() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CursorStalenessDetector(SETTINGS, 900_000),
+                StalenessInput::source, Types.STRING);
+        long base = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli();
+        h.processElement(signal(1, base + 1_000), base + 1_000);
+        h.processElement(cursor("momo", base + 1_000, 1, base + 900, "momo"), base + 1_000);
+        for (long wm = base; wm <= base + 1_200_000; wm += 5_000) {
+            h.processWatermark(wm);
+        }
+        List<CursorStaleness> out = h.extractOutputValues();
+        // one row per 5 s tick from 5 s to 905 s, the first tick 900 s after the last event
+        assertThat(out).hasSize(181);
+        CursorStaleness last = out.get(180);
+        assertThat(last.measuredAtMillis()).isEqualTo(base + 905_000);
+        assertThat(last.status()).isEqualTo(CursorStaleness.STALE);
+        assertThat(last.noSignalsStreak()).isEqualTo(177); // silent from the 25 s tick on
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
 }

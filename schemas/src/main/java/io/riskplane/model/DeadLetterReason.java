@@ -11,6 +11,12 @@ public final class DeadLetterReason {
     public static final String WRONG_TOPIC = "WRONG_TOPIC";
     public static final String NOT_AN_INPUT = "NOT_AN_INPUT";
     public static final String DUPLICATE_EVENT = "DUPLICATE_EVENT";
+    /** An event time further behind the watermark than the stale horizon (PlaneOptions.staleHorizon). */
+    public static final String STALE_TIMESTAMP = "STALE_TIMESTAMP";
+    /** A risk policy id and version seen before with other content: the first copy stays in force. */
+    public static final String CONFLICTING_VERSION = "CONFLICTING_VERSION";
+    /** An output the plane could not write even cut to its size bound (the writer's refusal, as a dead letter). */
+    public static final String OUTPUT_REJECTED = "OUTPUT_REJECTED";
     /** A ClickHouse row the warehouse refused as data (dead-lettered by the loader, not the job). */
     public static final String WAREHOUSE_REJECTED = "WAREHOUSE_REJECTED";
 

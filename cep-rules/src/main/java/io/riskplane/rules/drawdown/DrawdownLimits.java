@@ -15,6 +15,11 @@ public final class DrawdownLimits {
         if (p == null) {
             return DrawdownReason.POLICY_MISSING;
         }
+        // Every comparison with NaN is false: a non-finite measure would read as "within limits". It is a breach.
+        if (!Double.isFinite(s.drawdown()) || !Double.isFinite(s.dailyPnl()) || !Double.isFinite(s.equity())
+                || !Double.isFinite(s.peakEquity())) {
+            return DrawdownReason.NON_FINITE_MEASURE;
+        }
         if (s.drawdown() >= p.maxDrawdown()) {
             return DrawdownReason.DRAWDOWN_LIMIT_BREACHED;
         }

@@ -7,6 +7,8 @@ public final class DrawdownReason {
     public static final String DRAWDOWN_FRACTION_BREACHED = "DRAWDOWN_FRACTION_BREACHED";
     public static final String DAILY_LOSS_LIMIT_BREACHED = "DAILY_LOSS_LIMIT_BREACHED";
     public static final String POLICY_MISSING = "POLICY_MISSING";
+    /** Equity, peak, drawdown or daily PnL is not a finite number: the judgement cannot be trusted, so it halts. */
+    public static final String NON_FINITE_MEASURE = "NON_FINITE_MEASURE";
 
     private DrawdownReason() {}
 }

@@ -3,6 +3,9 @@ package io.riskplane.rules.drawdown;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.eventtime.PolicyScopes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -43,8 +46,17 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
     @Override
     protected void judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies,
             Collector<PolicyEvaluation> out) throws Exception {
-        PolicyRecord policy = policyInForce(s, policies);
-        String reason = DrawdownLimits.judge(s, policy);
+        PolicyRecord policy = null;
+        String reason = DrawdownReason.POLICY_MISSING;
+        // Among equally specific policies the strictest wins: the snapshot breaches when any of them says so.
+        for (PolicyRecord p : policiesInForce(s, policies)) {
+            String r = DrawdownLimits.judge(s, p);
+            if (policy == null || (DrawdownReason.WITHIN_LIMITS.equals(reason)
+                    && !DrawdownReason.WITHIN_LIMITS.equals(r))) {
+                policy = p;
+                reason = r;
+            }
+        }
         boolean breached = !DrawdownReason.WITHIN_LIMITS.equals(reason);
         boolean was = Boolean.TRUE.equals(inBreach.value());
         inBreach.update(breached);
@@ -52,30 +64,26 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
     }
 
     /**
-     * The policy for a snapshot's scope with the latest effective time not after the snapshot; for a strategy, its
-     * own policy first, else the org's "*" default. Ties go to the higher version, then the policy id.
+     * The policies in force for a snapshot's scope: of each policy id its latest version effective by the snapshot
+     * ({@link PolicyScopes#latestPerId}); the scope's own policies if any, else (for a strategy) the org's "*"
+     * defaults. The most recent first (RECENCY), so that a snapshot within every limit names the latest.
      */
-    static PolicyRecord policyInForce(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> all) {
+    static List<PolicyRecord> policiesInForce(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> all) {
         String wanted = PnlSnapshot.ORG.equals(s.scopeType()) ? PolicyRecord.ORG_WIDE : s.strategy();
-        PolicyRecord own = null;
-        PolicyRecord fallback = null;
-        for (Map.Entry<String, PolicyRecord> e : all) {
-            PolicyRecord p = e.getValue();
-            boolean pnlPolicy = p.isPnlPolicy();
-            if (!pnlPolicy || !p.org().equals(s.org()) || p.effectiveMillis() > s.eventTimeMillis()) {
+        List<PolicyRecord> own = new ArrayList<>();
+        List<PolicyRecord> fallback = new ArrayList<>();
+        for (PolicyRecord p : PolicyScopes.latestPerId(all, s.eventTimeMillis()).values()) {
+            if (!p.isPnlPolicy() || !p.org().equals(s.org())) {
                 continue;
             }
             if (p.strategy().equals(wanted)) {
-                own = newer(own, p);
+                own.add(p);
             } else if (PnlSnapshot.STRATEGY.equals(s.scopeType()) && PolicyRecord.EACH_STRATEGY.equals(p.strategy())) {
-                fallback = newer(fallback, p);
+                fallback.add(p);
             }
         }
-        return own != null ? own : fallback;
-    }
-
-
-    private static PolicyRecord newer(PolicyRecord a, PolicyRecord b) {
-        return a == null || RECENCY.compare(b, a) > 0 ? b : a;
+        List<PolicyRecord> tier = own.isEmpty() ? fallback : own;
+        tier.sort(RECENCY.reversed());
+        return tier;
     }
 }

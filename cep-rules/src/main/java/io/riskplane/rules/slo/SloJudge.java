@@ -22,6 +22,8 @@ public final class SloJudge {
     public static final String CONFIRM_EVALUATIONS = "confirm_evaluations";
     public static final String RESUME_EVALUATIONS = "resume_evaluations";
 
+    /** The evidence key that marks a breach declared because the measure was not a finite number. */
+    public static final String NON_FINITE_MEASURE = "non_finite_measure";
     public static final int DEFAULT_CONFIRM = 3;
     public static final int DEFAULT_RESUME = 5;
     public static final double DEFAULT_MIN_SAMPLES = 20;
@@ -50,6 +52,13 @@ public final class SloJudge {
             return new Verdict(SloEvaluation.NO_POLICY, derived);
         }
         double limit = p.threshold(thresholdName(m.slo()), Double.NaN);
+        // Every comparison with NaN is false: a measure that is not a finite number would read as healthy. It is a
+        // breach, marked in the evidence.
+        if (m.value() != null && !Double.isFinite(m.value())
+                || m.values() != null && m.values().values().stream().anyMatch(x -> x != null && !Double.isFinite(x))) {
+            derived.put(NON_FINITE_MEASURE, 1.0);
+            return new Verdict(SloEvaluation.BREACH, derived);
+        }
         switch (m.slo()) {
             case SloMeasurement.QUOTE_FRESHNESS:
                 return new Verdict(m.value() > limit ? SloEvaluation.BREACH : SloEvaluation.HEALTHY, derived);

@@ -96,4 +96,40 @@ class PolicyEvaluatorTest {
         assertThat(org.policy().policyId()).isEqualTo("org"); // never the per-strategy default
         assertThat(org.breached()).isFalse();
     }
+
+    @Test
+    void aNonFiniteMeasureIsABreachNeverASilentFalse() throws Exception {
+        h.processBroadcastElement(policy("p", 1, "s1", 50, 0), 0);
+        // fees of -1e308 twice: equity and peak +Infinity, drawdown NaN (inf - inf); every comparison would be false
+        PnlSnapshot nan = new PnlSnapshot("pnl-nan", PnlSnapshot.STRATEGY, "acme", "s1", 1_000, "2026-11-20", 0,
+                Double.NEGATIVE_INFINITY, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, Double.NaN, null,
+                Double.POSITIVE_INFINITY, 0, new String[0]);
+        h.processElement(nan, 1_000);
+        h.processWatermark(1_000);
+        h.processBroadcastWatermark(1_000);
+        PolicyEvaluation e = h.extractOutputValues().get(0);
+        assertThat(e.breached()).isTrue();
+        assertThat(e.entersBreach()).isTrue();
+        assertThat(e.reasonCode()).isEqualTo(DrawdownReason.NON_FINITE_MEASURE);
+    }
+
+    @Test
+    void amongEquallySpecificPoliciesTheStrictestDecidesAndARepublishedVersionDoesNotReplaceTheFirst()
+            throws Exception {
+        h.processBroadcastElement(policy("desk", 1, "s1", 50, 0), 0);
+        // a later policy of another id for the same strategy, with a loose limit: it must not loosen the desk's
+        h.processBroadcastElement(policy("zz-loose", 1, "s1", 1e15, 500), 500);
+        // the desk's own id and version re-published with a loose limit: the first copy stays
+        h.processBroadcastElement(policy("desk", 1, "s1", 1e15, 0), 0);
+        h.processElement(snap("s1", 1_000, 60), 1_000);
+        h.processElement(snap("s1", 2_000, 10), 2_000);
+        h.processWatermark(2_000);
+        h.processBroadcastWatermark(2_000);
+        List<PolicyEvaluation> out = h.extractOutputValues();
+        assertThat(out.get(0).breached()).isTrue();
+        assertThat(out.get(0).policy().policyId()).isEqualTo("desk");
+        assertThat(out.get(0).policy().maxDrawdown()).isEqualTo(50);
+        assertThat(out.get(1).breached()).isFalse();
+        assertThat(out.get(1).policy().policyId()).isEqualTo("zz-loose"); // within every limit: names the latest
+    }
 }

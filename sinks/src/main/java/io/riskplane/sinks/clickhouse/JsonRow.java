@@ -1,5 +1,6 @@
 package io.riskplane.sinks.clickhouse;
 
+import io.riskplane.contract.OutputBounds;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -25,8 +26,9 @@ public final class JsonRow {
         this.values = new Object[columns.length];
     }
 
+    /** Text longer than OutputBounds.MAX_FIELD_CHARS is cut to a prefix with its length and SHA-256. */
     public void setString(int position, String v) {
-        values[position - 1] = v == null ? "" : v;
+        values[position - 1] = v == null ? "" : OutputBounds.cut(v, OutputBounds.MAX_FIELD_CHARS);
     }
 
     public void setLong(int position, long v) {

@@ -1,5 +1,8 @@
 package io.riskplane.sinks.kafka;
 
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.contract.OutputBounds;
+import io.riskplane.model.DeadLetterReason;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.AlertRecord;
@@ -128,11 +131,38 @@ public final class KafkaSinks {
     static final class WarehouseRowSerializer implements KafkaRecordSerializationSchema<WarehouseRow> {
         private static final long serialVersionUID = 1L;
 
+        private transient org.apache.flink.metrics.Counter rejected;
+
+        @Override
+        public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
+                KafkaSinkContext sinkContext) {
+            rejected = context.getMetricGroup().addGroup("reason", DeadLetterReason.OUTPUT_REJECTED)
+                    .counter("dead_letters");
+        }
+
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WarehouseRow row, KafkaSinkContext ctx, Long timestamp) {
+            if (row.json().length > OutputBounds.MAX_RECORD_BYTES) {
+                if (rejected != null) {
+                    rejected.inc();
+                }
+                return deadLetterRecord(oversized(row));
+            }
             return new ProducerRecord<>(Topics.CLICKHOUSE_ROWS, row.table().getBytes(StandardCharsets.UTF_8),
                     row.json());
         }
+    }
+
+    /**
+     * A row over the record bound even after its text columns were cut (JsonRow): it goes to the dead letters,
+     * within the same transaction, instead of failing the writer, which would restart the job into the same row.
+     */
+    static DeadLetterRecord oversized(WarehouseRow row) {
+        String reason = DeadLetterReason.OUTPUT_REJECTED;
+        return new DeadLetterRecord(DeterministicId.ofBytes("dl-", row.json(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
+                reason, "a " + row.table() + " row of " + row.json().length + " bytes exceeds the "
+                        + OutputBounds.MAX_RECORD_BYTES + "-byte bound of the plane's records; it was not written",
+                row.json(), Topics.CLICKHOUSE_ROWS, -1, -1, "", 0);
     }
 
     /** Dead letters at least once: their ids are deterministic, so a consumer can drop a repeat. */

@@ -1,0 +1,64 @@
+package io.riskplane.eventtime;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The fixed event-time tick of a detector that keeps measuring while its key is silent (quote freshness, cursor
+ * staleness), with the bounds that keep one absurd record from making it tick without end:
+ * <ul>
+ *   <li>a key's first tick follows its first event, but lies at most {@code catchUp} behind the watermark, never at
+ *       an ancient event time;</li>
+ *   <li>when the watermark has run ahead (a gap in the input, a jump in event time), at most {@code catchUp} worth of
+ *       ticks fire before the one at the watermark: the ticks in between are skipped, not emitted;</li>
+ *   <li>a key silent for {@code quietExpiry}, and judged at a catch-up's worth of ticks since its last event (so that
+ *       its silence has been judged often enough to confirm a breach downstream, even after a jump of the
+ *       watermark), has its last tick and its state cleared; the next event starts it afresh.</li>
+ * </ul>
+ * All three depend only on event times and the watermark, so a replay fires the same ticks.
+ */
+public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpiryMillis) implements Serializable {
+    public static final Duration DEFAULT_CATCH_UP = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_QUIET_EXPIRY = Duration.ofHours(6);
+
+    public EventTimeTicks {
+        if (tickMillis <= 0 || catchUpMillis < tickMillis || quietExpiryMillis < catchUpMillis) {
+            throw new IllegalArgumentException("ticks need 0 < tick <= catch-up <= quiet expiry, got " + tickMillis
+                    + ", " + catchUpMillis + ", " + quietExpiryMillis + " ms");
+        }
+    }
+
+    public static EventTimeTicks every(long tickMillis) {
+        return new EventTimeTicks(tickMillis, DEFAULT_CATCH_UP.toMillis(), DEFAULT_QUIET_EXPIRY.toMillis());
+    }
+
+    /** The first tick of a key: the boundary after its event, or the first within the catch-up bound. */
+    public long first(long eventMillis, long watermark) {
+        return next(Math.floorDiv(eventMillis, tickMillis) * tickMillis, watermark);
+    }
+
+    /**
+     * The tick after the one that fired at {@code fired}: the next boundary, or, when the watermark is further ahead
+     * than the catch-up bound, the first boundary within that bound of the watermark.
+     */
+    public long next(long fired, long watermark) {
+        long next = fired + tickMillis;
+        if (watermark <= next || watermark - next <= catchUpMillis) { // (the first test keeps MIN_VALUE from wrapping)
+            return next;
+        }
+        return (Math.floorDiv(watermark - catchUpMillis, tickMillis) + 1) * tickMillis;
+    }
+
+    /**
+     * True when a key last active at {@code lastActiveMillis}, judged at {@code ticksSinceActive} ticks since, has been
+     * silent long enough to be forgotten.
+     */
+    public boolean expires(long tickMillisNow, long lastActiveMillis, long ticksSinceActive) {
+        return tickMillisNow - lastActiveMillis >= quietExpiryMillis && ticksSinceActive >= catchUpTicks();
+    }
+
+    /** How many ticks the catch-up bound holds. */
+    public long catchUpTicks() {
+        return catchUpMillis / tickMillis;
+    }
+}
