@@ -270,7 +270,10 @@ class PlaneEndToEndIT {
     void controlEventsAndHeartbeatsAreSignedAndVerifiable() throws Exception {
         ControlSigner key = ControlSigner.fromFile(LocalPlane.SIGNING_KEY_ID,
                 Path.of(plane.config.signingKey().file()));
-        ControlVerifier verifier = new ControlVerifier(List.of(key), Duration.ofSeconds(30));
+        // The demo session is a replay of 2026-11-20: its event time is days behind the wall clock, so this drill
+        // opts out of the watermark-lag check that the documented set-up has on (checked below on a default one).
+        ControlVerifier verifier = ControlVerifier.withoutWatermarkLagCheck(List.of(key), Duration.ofSeconds(30));
+        ControlVerifier asDocumented = new ControlVerifier(List.of(key), Duration.ofSeconds(30));
         List<ConsumerRecord<byte[], byte[]>> controls = new java.util.ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> heartbeats = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = CommittedTopicReader.fromBeginning(
@@ -300,11 +303,16 @@ class PlaneEndToEndIT {
         assertThat(verifier.mayTrade(untouched, now).reason()).isEqualTo("PLANE_HEARTBEAT_MISSING");
         ConsumerRecord<byte[], byte[]> hb = heartbeats.get(heartbeats.size() - 1);
         assertThat(verifier.accept(hb.value(), KafkaHeaders.of(hb), now)).isEqualTo(ControlVerifier.Verdict.ACCEPTED);
+        assertThat(asDocumented.accept(hb.value(), KafkaHeaders.of(hb), now))
+                .isEqualTo(ControlVerifier.Verdict.ACCEPTED);
         assertThat(verifier.mayTrade(killed, now).allowed()).isFalse();
         assertThat(verifier.mayTrade(killed, now).reason()).contains("pnl.drawdown.kill-switch");
         java.time.Instant beat = java.time.Instant.ofEpochMilli(hb.timestamp());
         assertThat(verifier.mayTrade(untouched, beat.plusSeconds(1)).allowed()).isTrue();
         assertThat(verifier.mayTrade(untouched, beat.plusSeconds(31)).reason()).startsWith("PLANE_HEARTBEAT_STALE");
+        // With the default check, a plane whose event time is days behind the wall clock allows nothing.
+        assertThat(asDocumented.mayTrade(untouched, beat.plusSeconds(1)).reason())
+                .startsWith("PLANE_EVENT_TIME_STALLED");
     }
 
     static long watermarkOf(ConsumerRecord<byte[], byte[]> heartbeat) {
