@@ -29,14 +29,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bad-input drill on the live plane: a fuzzed corpus on every input topic (random bytes, truncated envelopes, empty
  * and null values, missing ids, NaN and negative numbers, unknown enum values, far-future timestamps, payloads on
- * the wrong topic, plane outputs sent as input) mixed with valid events. Every record is accounted for by its Kafka
- * position: exactly once either stored as a valid event or dead-lettered with a known reason. The plane keeps
- * running.
+ * the wrong topic, plane outputs sent as input) mixed with valid events, and the hostile classes of the hardening
+ * issue: records of 800 KB, ids of 300 characters, free text of 160,000 control characters, magnitudes that would
+ * overflow a sum (fees of -1e308, prices of 1e300), event times in 1970, policies with zero, negative, unknown or
+ * absurd thresholds, and a policy version re-published with other content. Every record is accounted for by its
+ * Kafka position: exactly once either stored as a valid event or dead-lettered with a known reason (a valid event
+ * the plane refuses to apply, a repeated fill or a conflicting policy version, is both). The plane keeps running:
+ * every row reaches ClickHouse through the exactly-once rows topic, which a restart loop would stop.
  */
 class FuzzedInputIT {
     static final Set<String> REASONS = Set.of(DeadLetterReason.UNDECODABLE, DeadLetterReason.EMPTY_PAYLOAD,
             DeadLetterReason.MISSING_FIELD, DeadLetterReason.INVALID_VALUE, DeadLetterReason.UNKNOWN_ENUM,
-            DeadLetterReason.FUTURE_TIMESTAMP, DeadLetterReason.WRONG_TOPIC, DeadLetterReason.NOT_AN_INPUT);
+            DeadLetterReason.FUTURE_TIMESTAMP, DeadLetterReason.WRONG_TOPIC, DeadLetterReason.NOT_AN_INPUT,
+            DeadLetterReason.STALE_TIMESTAMP, DeadLetterReason.CONFLICTING_VERSION);
+    /** Valid events that are not applied: stored in raw_events and dead-lettered. */
+    static final String APPLIED_ELSEWHERE = "('DUPLICATE_EVENT', 'CONFLICTING_VERSION')";
 
     @TempDir
     Path dir;
@@ -59,12 +66,12 @@ class FuzzedInputIT {
             String accounted = "SELECT source_topic, count(), uniqExact(source_offset), max(source_offset) FROM ("
                     + "SELECT source_topic, source_offset FROM riskplane.raw_events FINAL UNION ALL "
                     + "SELECT source_topic, source_offset FROM riskplane.dead_letters FINAL "
-                    + "WHERE reason_code != 'DUPLICATE_EVENT') GROUP BY source_topic ORDER BY source_topic";
+                    + "WHERE reason_code NOT IN " + APPLIED_ELSEWHERE + ") GROUP BY source_topic ORDER BY source_topic";
             awaitTrue("every fuzzed record stored or dead-lettered", () -> {
                 try {
                     return plane.clickhouse.count("SELECT count() FROM riskplane.raw_events FINAL")
                             + plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
-                                    + "WHERE reason_code != 'DUPLICATE_EVENT'") >= total;
+                                    + "WHERE reason_code NOT IN " + APPLIED_ELSEWHERE) >= total;
                 } catch (Exception e) {
                     return false;
                 }
@@ -80,6 +87,21 @@ class FuzzedInputIT {
             assertThat(plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL WHERE detail = ''"))
                     .as("dead letters without a detail").isZero();
             assertThat(plane.job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
+            // The re-published policy version is refused as such, and nothing written exceeds the bounds.
+            awaitTrue("the conflicting policy version dead-lettered", () -> {
+                try {
+                    return plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
+                            + "WHERE reason_code = 'CONFLICTING_VERSION' AND original_event_id = 'fuzz-policy-conflict'")
+                            == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
+                    + "WHERE length(original_base64) > 90000 OR length(detail) > 5000")).as("unbounded dead letters").isZero();
+            assertThat(plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
+                    + "WHERE detail LIKE '%original cut to its first 65536 bytes ...[cut: 800000 bytes, sha256 %'"))
+                    .as("800 KB records cut with their size and hash").isEqualTo(published.size());
             System.out.println("[fuzz] " + total + " records, dead letters by reason:\n" + plane.clickhouse.query(
                     "SELECT reason_code, count() FROM riskplane.dead_letters FINAL GROUP BY reason_code "
                             + "ORDER BY reason_code"));
@@ -126,6 +148,18 @@ class FuzzedInputIT {
                 Envelope f = faulty.build();
                 out.add(new Fuzzed(topic, null, f.toByteArray()));
             }
+            // The hostile classes: 800 KB of random bytes, an id of 300 characters, an event time in 1970.
+            byte[] huge = new byte[800_000];
+            rnd.nextBytes(huge);
+            huge[0] = (byte) 0xff; // never a valid first tag
+            out.add(new Fuzzed(topic, null, huge));
+            Envelope sample = e.getValue().get(0);
+            out.add(new Fuzzed(topic, null, sample.toBuilder().setEventId("x".repeat(300)).build().toByteArray()));
+            out.add(new Fuzzed(topic, null, sample.toBuilder().setEventId("fuzz-1970-" + (n++))
+                    .setEventTime(ProtoTime.fromMillis(1_000)).build().toByteArray()));
+            Envelope.Builder absurd = sample.toBuilder().setEventId("fuzz-absurd-" + (n++));
+            mutateNumber(absurd, 1e300);
+            out.add(new Fuzzed(topic, null, absurd.build().toByteArray()));
             // A payload of another topic, an empty value and a tombstone.
             String other = topic.equals(Topics.ORDERS) ? Topics.FILLS : Topics.ORDERS;
             Envelope wrong = byTopic.get(other).get(0).toBuilder().setEventId("fuzz-wrong-" + (n++)).build();
@@ -133,6 +167,44 @@ class FuzzedInputIT {
             out.add(new Fuzzed(topic, null, new byte[0]));
             out.add(new Fuzzed(topic, null, null));
         }
+        out.addAll(hostilePolicies(byTopic));
+        return out;
+    }
+
+    /**
+     * Fills with fees of -1e308, a health probe with 160,000 control characters of detail, policies with negative,
+     * zero, unknown and absurd thresholds, and a valid policy version re-published with a looser limit.
+     */
+    static List<Fuzzed> hostilePolicies(Map<String, List<Envelope>> byTopic) {
+        List<Fuzzed> out = new ArrayList<>();
+        Envelope fill = byTopic.get(Topics.FILLS).get(0);
+        for (int i = 0; i < 2; i++) {
+            Envelope f = fill.toBuilder().setEventId("fuzz-fee-" + i)
+                    .setFill(fill.getFill().toBuilder().setFillId("fuzz-fee-" + i).setFee(-1e308)).build();
+            out.add(new Fuzzed(Topics.FILLS, null, f.toByteArray()));
+        }
+        Envelope probe = byTopic.get(Topics.HEALTH).get(0);
+        out.add(new Fuzzed(Topics.HEALTH, null, probe.toBuilder().setEventId("fuzz-probe-detail")
+                .setHealthProbe(probe.getHealthProbe().toBuilder().setDetail("\u0001".repeat(160_000))).build()
+                .toByteArray()));
+        Envelope policy = byTopic.get(Topics.POLICIES).stream().filter(p -> p.getRiskPolicy().getMaxDrawdown() > 0)
+                .findFirst().orElseThrow();
+        io.riskplane.v1.RiskPolicy base = policy.getRiskPolicy();
+        Map<String, io.riskplane.v1.RiskPolicy> hostile = new LinkedHashMap<>();
+        hostile.put("fuzz-policy-negative", base.toBuilder().setVersion(base.getVersion() + 10)
+                .putThresholds("cooldown_base_s", -30).putThresholds("trip_window_s", -1).build());
+        hostile.put("fuzz-policy-zero", base.toBuilder().setVersion(base.getVersion() + 11)
+                .putThresholds("kill_trips", 0).build());
+        hostile.put("fuzz-policy-unknown", base.toBuilder().setVersion(base.getVersion() + 12)
+                .putThresholds("max_orders_strategi", 20).build());
+        hostile.put("fuzz-policy-absurd", base.toBuilder().setVersion(base.getVersion() + 13)
+                .setMaxDrawdown(1e300).build());
+        hostile.put("fuzz-policy-evil-slo", io.riskplane.v1.RiskPolicy.newBuilder().setPolicyId("zz-evil-slo")
+                .setVersion(1).setScope(io.riskplane.v1.Scope.newBuilder().setOrg("*").setVenue("*"))
+                .putThresholds("quote_freshness_ms", 1e12).build());
+        hostile.put("fuzz-policy-conflict", base.toBuilder().setMaxDrawdown(base.getMaxDrawdown() * 1_000).build());
+        hostile.forEach((id, p) -> out.add(new Fuzzed(Topics.POLICIES, null, policy.toBuilder().setEventId(id)
+                .setRiskPolicy(p).build().toByteArray())));
         return out;
     }
 

@@ -12,8 +12,11 @@ import java.util.HexFormat;
  * checked on the input topic, which keeps it whole.
  */
 public final class OutputBounds {
-    /** A text column of a ClickHouse row: longer text is cut (JSON escaping may still multiply it by six). */
-    public static final int MAX_FIELD_CHARS = 8_192;
+    /**
+     * A text column of a ClickHouse row: longer text is cut. It holds a dead letter's original in Base64 (87,384
+     * characters for MAX_ORIGINAL_BYTES); JSON escaping may multiply text by six, which MAX_RECORD_BYTES still holds.
+     */
+    public static final int MAX_FIELD_CHARS = 100_000;
     /** What a cut text keeps. */
     public static final int CUT_PREFIX_CHARS = 2_048;
     /** The original bytes a dead letter carries. */
