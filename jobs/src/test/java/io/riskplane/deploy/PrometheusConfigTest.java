@@ -42,7 +42,7 @@ class PrometheusConfigTest {
     static final Map<String, Object> DATASOURCE = Map.of("type", "prometheus", "uid", "riskplane-prometheus");
     static final Set<String> SEVERITIES = Set.of("page", "critical", "warning", "info");
     static final Set<String> PLANE_ALERTS = Set.of("RiskplaneJobDown", "RiskplaneCheckpointsFailing",
-            "RiskplaneConsumerLagHigh", "RiskplaneEventTimeStalled", "RiskplaneDeadLettersHigh", "RiskplaneLateEvents",
+            "RiskplaneConsumerLagHigh", "RiskplaneEventTimeStalled", "RiskplaneDeadLettersHigh", "RiskplanePolicyConflict", "RiskplaneOutputRejected", "RiskplaneLateEvents",
             "RiskplaneJobRestarting");
 
     static final ObjectMapper JSON = new ObjectMapper();
