@@ -18,7 +18,11 @@ import java.time.Duration;
  * All three depend only on event times and the watermark, so a replay fires the same ticks.
  */
 public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpiryMillis) implements Serializable {
-    public static final Duration DEFAULT_CATCH_UP = Duration.ofMinutes(10);
+    /**
+     * As the plane's default stale horizon: an event the plane accepts (at most that far behind the watermark) gets
+     * every tick since it, so a backlog read in large watermark steps ticks as its replay does.
+     */
+    public static final Duration DEFAULT_CATCH_UP = Duration.ofHours(1);
     public static final Duration DEFAULT_QUIET_EXPIRY = Duration.ofHours(6);
 
     public EventTimeTicks {

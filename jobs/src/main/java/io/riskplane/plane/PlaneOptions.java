@@ -28,14 +28,16 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
      * Events more than this behind the plane's event time are refused as STALE_TIMESTAMP: far beyond any producer's
      * retry, and short enough that an ancient time cannot start a detector in the past. docs/operations.md.
      */
-    public static final Duration DEFAULT_STALE_HORIZON = Duration.ofHours(1);
+    public static final Duration DEFAULT_STALE_HORIZON = EventTimeTicks.DEFAULT_CATCH_UP;
 
     public PlaneOptions {
         // The quiet expiry must exceed the longest quote_freshness_ms a policy may set (PolicyThresholds), so that an
         // expiring key has been judged stale under every policy first.
-        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0 || staleHorizon.isNegative() || staleHorizon.isZero()) {
-            throw new IllegalArgumentException("quiet key expiry must be > 1 h and the stale horizon > 0, got "
-                    + quietKeyExpiry + " and " + staleHorizon);
+        // The stale horizon is also the ticks' catch-up bound (EventTimeTicks), which the expiry may not undercut.
+        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0 || staleHorizon.isNegative() || staleHorizon.isZero()
+                || staleHorizon.compareTo(quietKeyExpiry) > 0) {
+            throw new IllegalArgumentException("quiet key expiry must be > 1 h, the stale horizon > 0 and not above "
+                    + "the expiry, got " + quietKeyExpiry + " and " + staleHorizon);
         }
     }
     public static final String DEFAULT_PLANE_ID = "riskplane";

@@ -157,7 +157,7 @@ public final class RiskPlaneJob {
                 .filter(b -> !b.isFill()).name("quotes").uid("quotes-only")
                 .keyBy(QuoteFreshness::key)
                 .process(new QuoteFreshness(new EventTimeTicks(QUOTE_FRESHNESS_TICK_MS,
-                        EventTimeTicks.DEFAULT_CATCH_UP.toMillis(), options.quietKeyExpiry().toMillis())))
+                        options.staleHorizon().toMillis(), options.quietKeyExpiry().toMillis())))
                 .name("quote freshness").uid("quote-freshness");
         DataStream<SloMeasurement> errorBudget = facts
                 .filter(f -> ExecutionFact.TERMINAL.equals(f.kind())).name("terminal orders").uid("terminal-orders")
@@ -202,7 +202,8 @@ public final class RiskPlaneJob {
 
         DataStream<CursorStaleness> staleness = routed.getSideOutput(EventRouter.SIGNALS_AND_CURSORS)
                 .keyBy(StalenessInput::source)
-                .process(new CursorStalenessDetector(options.staleness(), options.quietKeyExpiry().toMillis()))
+                .process(new CursorStalenessDetector(options.staleness(), options.staleHorizon().toMillis(),
+                        options.quietKeyExpiry().toMillis()))
                 .name("cursor staleness")
                 .uid("cursor-staleness");
         DataStream<ConditionSample> routeFallback = orders

@@ -51,14 +51,14 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
     private transient MapState<String, Consumer> consumers;
 
     public CursorStalenessDetector(StalenessSettings settings) {
-        this(settings, EventTimeTicks.DEFAULT_QUIET_EXPIRY.toMillis());
+        this(settings, EventTimeTicks.DEFAULT_CATCH_UP.toMillis(), EventTimeTicks.DEFAULT_QUIET_EXPIRY.toMillis());
     }
 
-    public CursorStalenessDetector(StalenessSettings settings, long quietExpiryMillis) {
+    public CursorStalenessDetector(StalenessSettings settings, long catchUpMillis, long quietExpiryMillis) {
         super(TypeInformation.of(StalenessInput.class), (a, b) -> a.eventId().compareTo(b.eventId()));
         this.settings = settings;
-        this.ticks = new EventTimeTicks(settings.tickMillis(),
-                Math.max(settings.tickMillis(), EventTimeTicks.DEFAULT_CATCH_UP.toMillis()), quietExpiryMillis);
+        this.ticks = new EventTimeTicks(settings.tickMillis(), Math.max(settings.tickMillis(), catchUpMillis),
+                quietExpiryMillis);
     }
 
     @Override

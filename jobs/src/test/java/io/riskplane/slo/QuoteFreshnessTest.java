@@ -38,9 +38,9 @@ class QuoteFreshnessTest {
         h.processElement(BookEvent.quote("q-1970", 1_000, "ETH", "kraken", 1, 2), 1_000); // late: judged on arrival
         h.processWatermark(now + 1);
         List<SloMeasurement> out = h.extractOutputValues();
-        // the 10-minute catch-up of 5 s ticks up to the watermark: 120 rows, not 358 million
-        assertThat(out).hasSize(120);
-        assertThat(out.get(119).measuredAtMillis()).isEqualTo(now - Math.floorMod(now, 5_000));
+        // the one-hour catch-up of 5 s ticks up to the watermark: 720 rows, not 358 million
+        assertThat(out).hasSize(720);
+        assertThat(out.get(719).measuredAtMillis()).isEqualTo(now - Math.floorMod(now, 5_000));
         assertThat(out).allMatch(m -> m.value() > 1e12); // every one of them stale
         // judged stale at a catch-up's worth of ticks and quiet past the expiry: the key is forgotten
         assertThat(h.numEventTimeTimers()).isZero();

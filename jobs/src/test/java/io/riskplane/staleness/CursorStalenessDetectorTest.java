@@ -102,7 +102,7 @@ class CursorStalenessDetectorTest {
 
     @Test
     void aSourceQuietPastTheExpiryIsJudgedStaleThenForgotten() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CursorStalenessDetector(SETTINGS, 900_000),
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CursorStalenessDetector(SETTINGS, 600_000, 900_000),
                 StalenessInput::source, Types.STRING);
         long base = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli();
         h.processElement(signal(1, base + 1_000), base + 1_000);
