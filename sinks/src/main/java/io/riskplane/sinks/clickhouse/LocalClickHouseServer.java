@@ -31,6 +31,12 @@ public final class LocalClickHouseServer implements AutoCloseable {
     }
 
     public static LocalClickHouseServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "");
+    }
+
+    /** As {@link #start(Path)}, with a password for the default user (stored as its SHA-256; empty for none). */
+    public static LocalClickHouseServer start(Path dir, String defaultPassword) throws IOException,
+            InterruptedException {
         List<String> command = serverCommand();
         int httpPort = freePort();
         int tcpPort = freePort();
@@ -41,7 +47,7 @@ public final class LocalClickHouseServer implements AutoCloseable {
         Files.createDirectories(dir.resolve("format_schemas"));
         Path config = dir.resolve("config.xml");
         Files.writeString(config, config(dir, httpPort, tcpPort));
-        Files.writeString(dir.resolve("users.xml"), USERS);
+        Files.writeString(dir.resolve("users.xml"), users(defaultPassword));
         LocalClickHouseServer server = new LocalClickHouseServer(launch(command, dir), httpPort, dir);
         server.awaitReady(Duration.ofSeconds(60));
         return server;
@@ -198,6 +204,21 @@ public final class LocalClickHouseServer implements AutoCloseable {
     }
 
     /** A default user for the plane (loopback only, no password) and a read-only analyst user. */
+    private static String users(String defaultPassword) {
+        return USERS.replace("<default><password></password>", defaultPassword.isEmpty()
+                ? "<default><password></password>"
+                : "<default><password_sha256_hex>" + sha256Hex(defaultPassword) + "</password_sha256_hex>");
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final String USERS = "<?xml version=\"1.0\"?>\n<yandex>\n"
             + "  <profiles>\n"
             + "    <default><max_memory_usage>4000000000</max_memory_usage></default>\n"
