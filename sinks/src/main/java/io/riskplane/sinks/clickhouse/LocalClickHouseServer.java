@@ -203,7 +203,21 @@ public final class LocalClickHouseServer implements AutoCloseable {
                 + "</yandex>\n";
     }
 
-    /** A default user for the plane (loopback only, no password) and a read-only analyst user. */
+    /**
+     * The read-only users' limits (profile {@code analyst}, users {@code analyst} and {@code grafana}): readonly = 1,
+     * so that no query or URL parameter can change a setting (a per-query {@code SETTINGS max_memory_usage=0} is
+     * refused) and no table function runs (url, remote, remoteSecure, file, ...: ClickHouse forbids table functions
+     * in readonly mode 1). ClickHouse 18.16 has no settings constraints, so these clients must not send settings.
+     */
+    public static final long READ_ONLY_MAX_EXECUTION_TIME_S = 60;
+    public static final long READ_ONLY_MAX_MEMORY_USAGE = 2_000_000_000L;
+
+    static String readOnlyProfile() {
+        return "<readonly>1</readonly><max_execution_time>" + READ_ONLY_MAX_EXECUTION_TIME_S
+                + "</max_execution_time><max_memory_usage>" + READ_ONLY_MAX_MEMORY_USAGE + "</max_memory_usage>";
+    }
+
+    /** The plane's default user (loopback only; a password if given) and the read-only users above. */
     private static String users(String defaultPassword) {
         return USERS.replace("<default><password></password>", defaultPassword.isEmpty()
                 ? "<default><password></password>"
@@ -222,13 +236,17 @@ public final class LocalClickHouseServer implements AutoCloseable {
     private static final String USERS = "<?xml version=\"1.0\"?>\n<yandex>\n"
             + "  <profiles>\n"
             + "    <default><max_memory_usage>4000000000</max_memory_usage></default>\n"
-            + "    <analyst><readonly>2</readonly></analyst>\n"
+            + "    <analyst>" + readOnlyProfile() + "</analyst>\n"
             + "  </profiles>\n"
             + "  <users>\n"
             + "    <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
             + "<profile>default</profile><quota>default</quota></default>\n"
             + "    <analyst><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
-            + "<profile>analyst</profile><quota>default</quota></analyst>\n"
+            + "<profile>analyst</profile><quota>default</quota>"
+            + "<allow_databases><database>riskplane</database><database>system</database></allow_databases></analyst>\n"
+            + "    <grafana><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
+            + "<profile>analyst</profile><quota>default</quota>"
+            + "<allow_databases><database>riskplane</database><database>system</database></allow_databases></grafana>\n"
             + "  </users>\n"
             + "  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>"
             + "<result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>"
