@@ -53,13 +53,40 @@ public final class LocalClickHouseServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts the server under a watchdog shell: Java cannot ask the kernel to signal a child when its parent dies
+     * (PR_SET_PDEATHSIG), so after a SIGKILL of this JVM the server would keep running, holding its ports and data.
+     * The watchdog polls this JVM's pid every 0.5 s; when it is gone (or the watchdog is sent SIGTERM, as
+     * {@link #close()} does) it stops the server with SIGTERM, then SIGKILL after 20 s. The server's pid is written
+     * to server.pid in the server's directory.
+     */
     private static Process launch(List<String> command, Path dir) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(command);
+        List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "riskplane-clickhouse-watchdog",
+                String.valueOf(ProcessHandle.current().pid()), dir.resolve("server.pid").toString()));
+        cmd.addAll(command);
         cmd.add("--config-file=" + dir.resolve("config.xml"));
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
                 .start();
+    }
+
+    static final String WATCHDOG = String.join("\n",
+            "parent=$1; pidfile=$2; shift 2",
+            "\"$@\" &",
+            "child=$!",
+            "echo $child > \"$pidfile\"",
+            "trap 'kill -TERM $child 2>/dev/null' TERM INT HUP",
+            "while kill -0 \"$parent\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done",
+            "kill -TERM $child 2>/dev/null",
+            "i=0",
+            "while kill -0 $child 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i+1)); done",
+            "kill -KILL $child 2>/dev/null",
+            "wait $child");
+
+    /** The server process's pid (not its watchdog's). */
+    public long pid() throws IOException {
+        return Long.parseLong(Files.readString(dir.resolve("server.pid")).trim());
     }
 
     /** Stops the server (for outage drills); {@link #restart()} brings it back on the same ports and data. */
@@ -110,13 +137,18 @@ public final class LocalClickHouseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // SIGTERM to the watchdog, which stops the server and waits for it; should the watchdog not end in time,
+        // both are killed (the server by its pid, which the watchdog's death would otherwise orphan).
+        List<ProcessHandle> server = process.toHandle().children().toList();
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(25, TimeUnit.SECONDS)) {
+                server.forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            server.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
