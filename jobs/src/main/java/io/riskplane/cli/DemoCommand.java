@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
             report(plane, outcome.controls(), outcome.early());
             System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - started) / 1e9);
             if (keepRunning) {
-                System.out.printf("%nEverything stays up: Flink web UI http://localhost:%d, ClickHouse %s, Kafka %s, "
+                System.out.printf("%nEverything stays up: Flink web UI (read-only) http://127.0.0.1:%d, ClickHouse %s, Kafka %s, "
                         + "Iceberg %s. Ctrl-C stops.%n", port, plane.clickhouseServer.httpUrl(),
                         plane.kafka.bootstrapServers(), plane.warehouse);
                 CountDownLatch stop = new CountDownLatch(1);

@@ -20,6 +20,15 @@ final class RunCommand implements Callable<Integer> {
     /** Set when the job went to a Flink cluster whose JVM this is: main must then not call System.exit. */
     static volatile boolean submittedToCluster;
 
+    /** Where the local web UI listens (flink.web_ui_port on flink.rest_bind_address). */
+    static String webUi(PlaneConfig.Flink f) {
+        PlaneConfig.Flink flink = f == null ? new PlaneConfig.Flink(null, null, null, null, null, null, null) : f;
+        String host = flink.restBindAddressOrDefault();
+        return ", web UI at http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
+                + (flink.webUiPort() == null ? 8081 : flink.webUiPort())
+                + (flink.webCancel() ? "" : " (read-only: flink.web_cancel_enabled is off)");
+    }
+
     @Override
     public Integer call() throws Exception {
         PlaneConfig c = PlaneConfig.load(config);
@@ -65,8 +74,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }));
         System.out.printf("job %s running%s; Ctrl-C stops it%n", job.getJobID(),
-                c.flink() != null && c.flink().webUiPort() != null
-                        ? ", web UI at http://localhost:" + c.flink().webUiPort() : ", web UI at http://localhost:8081");
+                webUi(c.flink()));
         JobStatus last = null;
         while (true) {
             JobStatus s = job.getJobStatus().get();

@@ -33,7 +33,7 @@ public final class LocalPlane implements AutoCloseable {
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
     public String metricsUrl() {
-        return "http://localhost:" + config.flink().metricsPort() + "/metrics";
+        return "http://127.0.0.1:" + config.flink().metricsPort() + "/metrics";
     }
 
     private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
@@ -119,8 +119,8 @@ public final class LocalPlane implements AutoCloseable {
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
             progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),
                     (System.nanoTime() - t) / 1e9,
-                    webUiPort == null ? "" : ", web UI at http://localhost:" + webUiPort)
-                    + ", Prometheus metrics at http://localhost:" + metricsPort + "/metrics");
+                    webUiPort == null ? "" : ", web UI at http://127.0.0.1:" + webUiPort)
+                    + ", Prometheus metrics at http://127.0.0.1:" + metricsPort + "/metrics");
             ClickHouseLoader loader = config.clickhouse().loader(config.kafka(),
                     org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
             Thread loading = new Thread(loader::run, "clickhouse-loader");

@@ -113,12 +113,49 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
     }
 
+    /**
+     * The job's Flink settings. For a local run (`run` without a cluster, `demo`, `bench`; docs/operations.md):
+     * web_ui_port serves Flink's REST API and web UI, metrics_port Flink's Prometheus reporter (off when unset).
+     * rest_bind_address (default 127.0.0.1) and metrics_bind_address (default 127.0.0.1) are the addresses they
+     * listen on: 0.0.0.0 for every interface. web_submit_enabled (default false: Flink's web.submit.enable) serves
+     * jar upload and run; web_cancel_enabled (default false: Flink's web.cancel.enable) serves every REST handler
+     * that changes a job or the cluster (cancel, stop, savepoint, rescale, job submission, shutdown), which
+     * otherwise answer 404 ({@link LocalFlink}). On a Flink cluster the cluster's own configuration applies.
+     */
     public record Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
-            Integer webUiPort, Integer metricsPort, String restoreFrom) {
+            Integer webUiPort, Integer metricsPort, String restoreFrom, String restBindAddress,
+            String metricsBindAddress, Boolean webSubmitEnabled, Boolean webCancelEnabled) {
+        /** Loopback: the local REST API and metrics are reachable from this machine only unless configured. */
+        public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
+        /** Settings for a local plane: every local-exposure key at its default. */
+        public Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
+                Integer webUiPort, Integer metricsPort, String restoreFrom) {
+            this(parallelism, checkpointIntervalMs, checkpointDir, stateBackend, webUiPort, metricsPort, restoreFrom,
+                    null, null, null, null);
+        }
+
+        public String restBindAddressOrDefault() {
+            return restBindAddress == null || restBindAddress.isBlank() ? DEFAULT_BIND_ADDRESS : restBindAddress;
+        }
+
+        public String metricsBindAddressOrDefault() {
+            return metricsBindAddress == null || metricsBindAddress.isBlank() ? DEFAULT_BIND_ADDRESS
+                    : metricsBindAddress;
+        }
+
+        public boolean webSubmit() {
+            return Boolean.TRUE.equals(webSubmitEnabled);
+        }
+
+        public boolean webCancel() {
+            return Boolean.TRUE.equals(webCancelEnabled);
+        }
+
         /** The same settings, restoring from a retained checkpoint or savepoint (path to its chk-N directory). */
         public Flink restoringFrom(String path) {
             return new Flink(parallelism, checkpointIntervalMs, checkpointDir, stateBackend, webUiPort, metricsPort,
-                    path);
+                    path, restBindAddress, metricsBindAddress, webSubmitEnabled, webCancelEnabled);
         }
     }
 

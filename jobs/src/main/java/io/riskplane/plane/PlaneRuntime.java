@@ -10,6 +10,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -56,16 +57,18 @@ public final class PlaneRuntime {
             conf.setString("execution.state-recovery.path", f.restoreFrom());
         }
         if (f.metricsPort() != null) {
-            // Flink's Prometheus reporter: every operator metric (riskplane_* counters included) on /metrics.
-            conf.setString("metrics.reporter.prom.factory.class",
-                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-            conf.setString("metrics.reporter.prom.port", String.valueOf(f.metricsPort()));
+            // Flink's Prometheus metrics (every operator metric, riskplane_* counters included) on /metrics, on
+            // flink.metrics_bind_address only: Flink's own PrometheusReporter binds every interface.
+            conf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporter.Factory.class.getName());
+            conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_HOST,
+                    f.metricsBindAddressOrDefault());
+            conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_PORT,
+                    String.valueOf(f.metricsPort()));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         boolean local = env instanceof LocalStreamEnvironment;
-        if (local && localWebUi) {
-            conf.set(RestOptions.PORT, f.webUiPort() == null ? 8081 : f.webUiPort());
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        if (local) {
+            env = LocalFlink.environment(localExposure(conf, f, localWebUi));
         }
         // On a cluster (e.g. application mode under the Flink Kubernetes Operator) the deployment's parallelism
         // applies unless the configuration names one; locally the default is 2.
@@ -89,6 +92,24 @@ public final class PlaneRuntime {
         new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
                 KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options), sinks, options).build(env);
         return env.executeAsync("riskplane");
+    }
+
+    /**
+     * The local MiniCluster's REST endpoint (there even without the web UI, on a random port) and what it serves:
+     * flink.rest_bind_address (loopback by default), jar upload only with flink.web_submit_enabled, and only GET
+     * handlers unless flink.web_cancel_enabled (docs/security.md, "Local REST API and metrics").
+     */
+    public static Configuration localExposure(Configuration conf, PlaneConfig.Flink f, boolean webUi) {
+        String bind = f.restBindAddressOrDefault();
+        conf.set(RestOptions.BIND_ADDRESS, bind);
+        conf.set(RestOptions.ADDRESS, bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind);
+        conf.set(WebOptions.SUBMIT_ENABLE, f.webSubmit());
+        conf.set(WebOptions.CANCEL_ENABLE, f.webCancel());
+        conf.set(LocalFlink.JOB_CONTROL, f.webCancel());
+        if (webUi) {
+            conf.set(RestOptions.PORT, f.webUiPort() == null ? 8081 : f.webUiPort());
+        }
+        return conf;
     }
 
     static void createTopics(PlaneConfig.Kafka k) throws Exception {

@@ -313,6 +313,86 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Kafka ACLs per principal (issue 14, item 5; docs/security.md, "Threat model"), on the production render: every
+     * topic ACL names one topic literally; the plane reads exactly Topics.INPUTS and writes exactly Topics.OUTPUTS;
+     * each input topic has exactly one writer, its own producer, and the policies topic only the risk desk; the
+     * execution service reads exactly control, control-early and heartbeat; the forwarder and the loader read only
+     * their topic; and each workload authenticates as its own user.
+     */
+    @Test
+    void kafkaUsersGrantEachPrincipalOnlyItsTopics() {
+        List<JsonNode> users = all("production", "KafkaUser");
+        Map<String, Set<String>> reads = new LinkedHashMap<>();
+        Map<String, Set<String>> writes = new LinkedHashMap<>();
+        Map<String, Set<String>> writersOf = new LinkedHashMap<>();
+        for (JsonNode u : users) {
+            String user = name(u);
+            assertThat(u.path("spec").path("authentication").path("type").asText()).as(user).isEqualTo("scram-sha-512");
+            assertThat(u.path("spec").path("authorization").path("type").asText()).as(user).isEqualTo("simple");
+            reads.put(user, new TreeSet<>());
+            writes.put(user, new TreeSet<>());
+            for (JsonNode acl : u.path("spec").path("authorization").path("acls")) {
+                JsonNode r = acl.path("resource");
+                Set<String> ops = new TreeSet<>(texts(acl.path("operations")));
+                assertThat(acl.path("type").asText("allow")).as(user).isEqualTo("allow");
+                if (!r.path("type").asText().equals("topic")) {
+                    assertThat(r.path("type").asText()).as(user).isIn("group", "transactionalId");
+                    continue;
+                }
+                String topic = r.path("name").asText();
+                assertThat(r.path("patternType").asText("literal")).as(user + " on " + topic).isEqualTo("literal");
+                assertThat(topic).as(user).isNotEqualTo("*");
+                assertThat(ops).as(user + " on " + topic).isSubsetOf("Read", "Write", "Describe")
+                        .doesNotContain("All", "Alter", "Delete", "Create", "AlterConfigs");
+                if (ops.contains("Read")) {
+                    reads.get(user).add(topic);
+                }
+                if (ops.contains("Write")) {
+                    writes.get(user).add(topic);
+                    writersOf.computeIfAbsent(topic, t -> new TreeSet<>()).add(user);
+                }
+            }
+        }
+        assertThat(reads.get("riskplane")).containsExactlyInAnyOrderElementsOf(Topics.INPUTS);
+        assertThat(writes.get("riskplane")).containsExactlyInAnyOrderElementsOf(Topics.OUTPUTS);
+        for (String input : Topics.INPUTS) {
+            String owner = input.equals(Topics.POLICIES) ? "riskplane-risk-desk"
+                    : "riskplane-producer-" + input.substring("riskplane.v1.".length());
+            assertThat(writersOf.get(input)).as("writers of " + input).containsExactly(owner);
+            assertThat(writes.get(owner)).as(owner).containsExactly(input);
+            assertThat(reads.get(owner)).as(owner).isEmpty();
+        }
+        for (String output : Topics.OUTPUTS) {
+            assertThat(writersOf.get(output)).as("writers of " + output).containsExactly("riskplane");
+        }
+        assertThat(reads.get("riskplane-execution")).containsExactlyInAnyOrder(Topics.CONTROL, Topics.CONTROL_EARLY,
+                Topics.HEARTBEAT);
+        assertThat(writes.get("riskplane-execution")).isEmpty();
+        assertThat(reads.get("riskplane-alerts-forwarder")).containsExactly(Topics.ALERTS);
+        assertThat(writes.get("riskplane-alerts-forwarder")).isEmpty();
+        assertThat(reads.get("riskplane-clickhouse-loader")).containsExactly(Topics.CLICKHOUSE_ROWS);
+        assertThat(writes.get("riskplane-clickhouse-loader")).isEmpty();
+        assertThat(reads.keySet()).hasSize(3 + (Topics.INPUTS.size() - 1) + 2);
+
+        // Each workload logs in as its own KafkaUser (Strimzi's Secret of the same name).
+        Map<String, String> userOf = Map.of("FlinkDeployment/riskplane", "riskplane",
+                "Deployment/riskplane-alerts-forwarder", "riskplane-alerts-forwarder",
+                "Deployment/riskplane-clickhouse-loader", "riskplane-clickhouse-loader");
+        userOf.forEach((workload, user) -> {
+            JsonNode d = RENDERED.get("production").stream()
+                    .filter(x -> (kind(x) + "/" + name(x)).equals(workload)).findFirst()
+                    .orElseThrow(() -> new AssertionError(workload + " not rendered"));
+            List<String> jaasSecrets = new ArrayList<>();
+            forEachEnvVar(d, env -> {
+                if (env.path("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")) {
+                    jaasSecrets.add(env.path("valueFrom").path("secretKeyRef").path("name").asText());
+                }
+            });
+            assertThat(jaasSecrets).as(workload).isNotEmpty().containsOnly(user);
+        });
+    }
+
     // ---- rendering ------------------------------------------------------------------------------------------------
 
     static Path repositoryRoot() {

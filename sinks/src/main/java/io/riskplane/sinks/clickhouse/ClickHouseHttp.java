@@ -64,14 +64,20 @@ public final class ClickHouseHttp {
             321, 349);
     private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
 
-    /** POSTs body as this user; the response body, or an IOException naming what was asked unless 200. */
+    /**
+     * POSTs body as this user; the response body, or an IOException naming what was asked unless 200. The user and
+     * password travel in the X-ClickHouse-User / X-ClickHouse-Key headers (ClickHouse 18.16 and current servers),
+     * never in the URL, which proxies, access logs and error messages record.
+     */
     private String post(String extraParameters, byte[] body, String what) throws IOException, InterruptedException {
-        String url = baseUrl + "/?user=" + enc(user) + (password.isEmpty() ? "" : "&password=" + enc(password))
-                + extraParameters;
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(extraParameters))
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                .header("X-ClickHouse-User", user)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!password.isEmpty()) {
+            request.header("X-ClickHouse-Key", password);
+        }
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
             String message = "ClickHouse answered " + r.statusCode() + " to " + what + ": " + r.body().trim();
             java.util.regex.Matcher code = CODE.matcher(r.body());
@@ -81,6 +87,11 @@ public final class ClickHouseHttp {
             throw new IOException(message);
         }
         return r.body();
+    }
+
+    /** The URL of a request: the server and the query's parameters, no credentials. */
+    URI url(String extraParameters) {
+        return URI.create(baseUrl + "/" + (extraParameters.isEmpty() ? "" : "?" + extraParameters.substring(1)));
     }
 
     public long count(String sql) throws IOException, InterruptedException {

@@ -31,6 +31,12 @@ public final class LocalClickHouseServer implements AutoCloseable {
     }
 
     public static LocalClickHouseServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "");
+    }
+
+    /** As {@link #start(Path)}, with a password for the default user (stored as its SHA-256; empty for none). */
+    public static LocalClickHouseServer start(Path dir, String defaultPassword) throws IOException,
+            InterruptedException {
         List<String> command = serverCommand();
         int httpPort = freePort();
         int tcpPort = freePort();
@@ -41,19 +47,46 @@ public final class LocalClickHouseServer implements AutoCloseable {
         Files.createDirectories(dir.resolve("format_schemas"));
         Path config = dir.resolve("config.xml");
         Files.writeString(config, config(dir, httpPort, tcpPort));
-        Files.writeString(dir.resolve("users.xml"), USERS);
+        Files.writeString(dir.resolve("users.xml"), users(defaultPassword));
         LocalClickHouseServer server = new LocalClickHouseServer(launch(command, dir), httpPort, dir);
         server.awaitReady(Duration.ofSeconds(60));
         return server;
     }
 
+    /**
+     * Starts the server under a watchdog shell: Java cannot ask the kernel to signal a child when its parent dies
+     * (PR_SET_PDEATHSIG), so after a SIGKILL of this JVM the server would keep running, holding its ports and data.
+     * The watchdog polls this JVM's pid every 0.5 s; when it is gone (or the watchdog is sent SIGTERM, as
+     * {@link #close()} does) it stops the server with SIGTERM, then SIGKILL after 20 s. The server's pid is written
+     * to server.pid in the server's directory.
+     */
     private static Process launch(List<String> command, Path dir) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(command);
+        List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "riskplane-clickhouse-watchdog",
+                String.valueOf(ProcessHandle.current().pid()), dir.resolve("server.pid").toString()));
+        cmd.addAll(command);
         cmd.add("--config-file=" + dir.resolve("config.xml"));
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
                 .start();
+    }
+
+    static final String WATCHDOG = String.join("\n",
+            "parent=$1; pidfile=$2; shift 2",
+            "\"$@\" &",
+            "child=$!",
+            "echo $child > \"$pidfile\"",
+            "trap 'kill -TERM $child 2>/dev/null' TERM INT HUP",
+            "while kill -0 \"$parent\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done",
+            "kill -TERM $child 2>/dev/null",
+            "i=0",
+            "while kill -0 $child 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i+1)); done",
+            "kill -KILL $child 2>/dev/null",
+            "wait $child");
+
+    /** The server process's pid (not its watchdog's). */
+    public long pid() throws IOException {
+        return Long.parseLong(Files.readString(dir.resolve("server.pid")).trim());
     }
 
     /** Stops the server (for outage drills); {@link #restart()} brings it back on the same ports and data. */
@@ -104,13 +137,18 @@ public final class LocalClickHouseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // SIGTERM to the watchdog, which stops the server and waits for it; should the watchdog not end in time,
+        // both are killed (the server by its pid, which the watchdog's death would otherwise orphan).
+        List<ProcessHandle> server = process.toHandle().children().toList();
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(25, TimeUnit.SECONDS)) {
+                server.forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            server.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
@@ -197,17 +235,50 @@ public final class LocalClickHouseServer implements AutoCloseable {
                 + "</yandex>\n";
     }
 
-    /** A default user for the plane (loopback only, no password) and a read-only analyst user. */
+    /**
+     * The read-only users' limits (profile {@code analyst}, users {@code analyst} and {@code grafana}): readonly = 1,
+     * so that no query or URL parameter can change a setting (a per-query {@code SETTINGS max_memory_usage=0} is
+     * refused) and no table function runs (url, remote, remoteSecure, file, ...: ClickHouse forbids table functions
+     * in readonly mode 1). ClickHouse 18.16 has no settings constraints, so these clients must not send settings.
+     */
+    public static final long READ_ONLY_MAX_EXECUTION_TIME_S = 60;
+    public static final long READ_ONLY_MAX_MEMORY_USAGE = 2_000_000_000L;
+
+    static String readOnlyProfile() {
+        return "<readonly>1</readonly><max_execution_time>" + READ_ONLY_MAX_EXECUTION_TIME_S
+                + "</max_execution_time><max_memory_usage>" + READ_ONLY_MAX_MEMORY_USAGE + "</max_memory_usage>";
+    }
+
+    /** The plane's default user (loopback only; a password if given) and the read-only users above. */
+    private static String users(String defaultPassword) {
+        return USERS.replace("<default><password></password>", defaultPassword.isEmpty()
+                ? "<default><password></password>"
+                : "<default><password_sha256_hex>" + sha256Hex(defaultPassword) + "</password_sha256_hex>");
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final String USERS = "<?xml version=\"1.0\"?>\n<yandex>\n"
             + "  <profiles>\n"
             + "    <default><max_memory_usage>4000000000</max_memory_usage></default>\n"
-            + "    <analyst><readonly>2</readonly></analyst>\n"
+            + "    <analyst>" + readOnlyProfile() + "</analyst>\n"
             + "  </profiles>\n"
             + "  <users>\n"
             + "    <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
             + "<profile>default</profile><quota>default</quota></default>\n"
             + "    <analyst><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
-            + "<profile>analyst</profile><quota>default</quota></analyst>\n"
+            + "<profile>analyst</profile><quota>default</quota>"
+            + "<allow_databases><database>riskplane</database><database>system</database></allow_databases></analyst>\n"
+            + "    <grafana><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>"
+            + "<profile>analyst</profile><quota>default</quota>"
+            + "<allow_databases><database>riskplane</database><database>system</database></allow_databases></grafana>\n"
             + "  </users>\n"
             + "  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>"
             + "<result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>"
