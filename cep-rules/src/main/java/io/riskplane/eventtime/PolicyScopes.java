@@ -2,7 +2,6 @@ package io.riskplane.eventtime;
 
 import io.riskplane.model.PolicyRecord;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 
 /**
@@ -22,15 +21,16 @@ public final class PolicyScopes {
         PolicyThresholds.Spec spec = PolicyThresholds.spec(thresholdName);
         PolicyRecord best = null;
         int bestRank = -1;
-        for (PolicyRecord p : latestPerId(all, atMillis).values()) {
-            if (!p.hasThreshold(thresholdName)) {
+        for (Map.Entry<String, PolicyRecord> e : all) {
+            PolicyRecord p = e.getValue();
+            if (p.effectiveMillis() > atMillis || !p.hasThreshold(thresholdName)) {
                 continue;
             }
             int r = rank.applyAsInt(p);
-            if (r < 0) {
+            if (r < 0 || (best != null && r < bestRank) || !latestOfItsId(all, p, atMillis)) {
                 continue;
             }
-            if (best == null || r > bestRank || (r == bestRank && preferred(p, best, thresholdName, spec))) {
+            if (best == null || r > bestRank || preferred(p, best, thresholdName, spec)) {
                 best = p;
                 bestRank = r;
             }
@@ -38,18 +38,20 @@ public final class PolicyScopes {
         return best;
     }
 
-    /** Of each policy id, the latest version effective at {@code atMillis}, by policy id. */
-    public static Map<String, PolicyRecord> latestPerId(Iterable<Map.Entry<String, PolicyRecord>> all,
+    /**
+     * Whether {@code p} is its policy id's latest version effective at {@code atMillis}. Policies are few: a second
+     * pass over them costs less than collecting them (this runs for every judged input).
+     */
+    public static boolean latestOfItsId(Iterable<Map.Entry<String, PolicyRecord>> all, PolicyRecord p,
             long atMillis) {
-        Map<String, PolicyRecord> latest = new TreeMap<>();
         for (Map.Entry<String, PolicyRecord> e : all) {
-            PolicyRecord p = e.getValue();
-            if (p.effectiveMillis() > atMillis) {
-                continue;
+            PolicyRecord q = e.getValue();
+            if (q != p && q.effectiveMillis() <= atMillis && q.policyId().equals(p.policyId())
+                    && PolicyVersionedFunction.RECENCY.compare(q, p) > 0) {
+                return false;
             }
-            latest.merge(p.policyId(), p, (a, b) -> PolicyVersionedFunction.RECENCY.compare(b, a) > 0 ? b : a);
         }
-        return latest;
+        return true;
     }
 
     private static boolean preferred(PolicyRecord p, PolicyRecord best, String name, PolicyThresholds.Spec spec) {

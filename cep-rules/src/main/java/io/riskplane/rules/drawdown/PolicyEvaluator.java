@@ -65,15 +65,17 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
 
     /**
      * The policies in force for a snapshot's scope: of each policy id its latest version effective by the snapshot
-     * ({@link PolicyScopes#latestPerId}); the scope's own policies if any, else (for a strategy) the org's "*"
+     * ({@link PolicyScopes#latestOfItsId}); the scope's own policies if any, else (for a strategy) the org's "*"
      * defaults. The most recent first (RECENCY), so that a snapshot within every limit names the latest.
      */
     static List<PolicyRecord> policiesInForce(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> all) {
         String wanted = PnlSnapshot.ORG.equals(s.scopeType()) ? PolicyRecord.ORG_WIDE : s.strategy();
         List<PolicyRecord> own = new ArrayList<>();
         List<PolicyRecord> fallback = new ArrayList<>();
-        for (PolicyRecord p : PolicyScopes.latestPerId(all, s.eventTimeMillis()).values()) {
-            if (!p.isPnlPolicy() || !p.org().equals(s.org())) {
+        for (Map.Entry<String, PolicyRecord> e : all) {
+            PolicyRecord p = e.getValue();
+            if (p.effectiveMillis() > s.eventTimeMillis() || !p.isPnlPolicy() || !p.org().equals(s.org())
+                    || !PolicyScopes.latestOfItsId(all, p, s.eventTimeMillis())) {
                 continue;
             }
             if (p.strategy().equals(wanted)) {
