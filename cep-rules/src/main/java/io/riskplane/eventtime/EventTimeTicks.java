@@ -47,7 +47,9 @@ public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpi
      */
     public long next(long fired, long watermark) {
         long next = fired + tickMillis;
-        if (watermark <= next || watermark - next <= catchUpMillis) { // (the first test keeps MIN_VALUE from wrapping)
+        // (The first test keeps MIN_VALUE from wrapping.) At the end of a bounded input (watermark MAX_VALUE) nothing
+        // jumps: the detectors stop re-arming there, and an event processed then still gets its own next tick.
+        if (watermark <= next || watermark == Long.MAX_VALUE || watermark - next <= catchUpMillis) {
             return next;
         }
         return (Math.floorDiv(watermark - catchUpMillis, tickMillis) + 1) * tickMillis;

@@ -37,6 +37,9 @@ class EventTimeTicksTest {
         assertThat(ticks.next(10_000, 75_000)).isEqualTo(15_000); // 60 s behind: still within
         assertThat(ticks.next(10_000, 1_000_000)).isEqualTo(945_000); // first boundary after 940 s
         assertThat(ticks.next(10_000, 1_000_003)).isEqualTo(945_000);
+        // the end of a bounded input is no jump
+        assertThat(ticks.next(10_000, Long.MAX_VALUE)).isEqualTo(15_000);
+        assertThat(ticks.first(12_000, Long.MAX_VALUE)).isEqualTo(15_000);
     }
 
     @Test
