@@ -43,6 +43,11 @@ public final class Replay {
             throw new IOException("replay input " + input + " is not a file");
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
+            // Its MiniCluster's REST endpoint, too, on loopback and read-only (docs/security.md).
+            env = LocalFlink.environment(PlaneRuntime.localExposure(new org.apache.flink.configuration.Configuration(),
+                    new PlaneConfig.Flink(null, null, null, null, null, null, null), false));
+        }
         env.setParallelism(parallelism);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
