@@ -50,7 +50,8 @@ public final class PolicyThresholds {
 
     static {
         // SLO rules
-        // At most an hour: a venue silent for longer is stale under every policy before its key expires (EventTimeTicks).
+        // At most an hour: a venue silent for longer is stale under every policy before its key expires
+        // (EventTimeTicks).
         limit("quote_freshness_ms", 3_600_000, "ms");
         limit("rejection_rate", 1, "ratio");
         count("rejection_min_samples", 1_000_000, Stricter.LOWER);

@@ -60,7 +60,8 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
             // An absurdly old time (1970, last year) would start tick loops and windows far in the past and hold
             // state for keys no producer uses: it is refused, relative to the watermark (live and replay alike).
             long watermark = ctx.timerService().currentWatermark();
-            if (watermark > Long.MIN_VALUE + staleHorizonMillis && d.eventTimeMillis() < watermark - staleHorizonMillis) {
+            if (watermark > Long.MIN_VALUE + staleHorizonMillis
+                    && d.eventTimeMillis() < watermark - staleHorizonMillis) {
                 d = new Decoded(Decoded.DEAD_LETTER_KIND, d.eventId(), d.source(), d.ingestMillis(), d.topic(),
                         d.partition(), d.offset(), d.ingestMillis(), d.envelope(), null, null, null, null, null, null,
                         DeadLetterRecord.of(d, DeadLetterReason.STALE_TIMESTAMP, "event_time "

@@ -34,10 +34,10 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
         // The quiet expiry must exceed the longest quote_freshness_ms a policy may set (PolicyThresholds), so that an
         // expiring key has been judged stale under every policy first.
         // The stale horizon is also the ticks' catch-up bound (EventTimeTicks), which the expiry may not undercut.
-        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0 || staleHorizon.isNegative() || staleHorizon.isZero()
+        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0 || staleHorizon.compareTo(Duration.ofMinutes(1)) < 0
                 || staleHorizon.compareTo(quietKeyExpiry) > 0) {
-            throw new IllegalArgumentException("quiet key expiry must be > 1 h, the stale horizon > 0 and not above "
-                    + "the expiry, got " + quietKeyExpiry + " and " + staleHorizon);
+            throw new IllegalArgumentException("the quiet key expiry must be over 1 h and the stale horizon between "
+                    + "1 min and the expiry, got " + quietKeyExpiry + " and " + staleHorizon);
         }
     }
     public static final String DEFAULT_PLANE_ID = "riskplane";

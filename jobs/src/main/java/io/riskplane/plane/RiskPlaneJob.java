@@ -120,8 +120,8 @@ public final class RiskPlaneJob {
         noKryo.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(noKryo);
         DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
-        SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter(options.staleHorizon().toMillis()))
-                .name("route and dead-letter").uid("router");
+        SingleOutputStreamOperator<Decoded> routed = decoded
+                .process(new EventRouter(options.staleHorizon().toMillis())).name("route and dead-letter").uid("router");
         DataStream<BookEvent> book = routed.getSideOutput(EventRouter.BOOK);
         SingleOutputStreamOperator<PolicyRecord> policies = gated(routed, "");
 
