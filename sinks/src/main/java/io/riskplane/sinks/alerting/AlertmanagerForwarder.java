@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.contract.OutputBounds;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
@@ -202,7 +203,8 @@ public final class AlertmanagerForwarder implements AutoCloseable {
             if (r.statusCode() / 100 == 2) {
                 refused[0] = null;
             } else if (refusedAsData(r.statusCode())) {
-                refused[0] = new Refusal(r.statusCode(), r.body().strip());
+                // Bounded: the message goes into a log line and a dead letter's detail.
+                refused[0] = new Refusal(r.statusCode(), OutputBounds.cut(r.body().strip(), 2000));
             } else {
                 throw new IOException("HTTP " + r.statusCode() + ": " + r.body());
             }
