@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
+import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EmbeddedKafka;
+import io.riskplane.model.DeadLetterReason;
 import io.riskplane.sinks.alerting.AlertmanagerForwarder;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
+import io.riskplane.v1.DeadLetter;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Evidence;
 import io.riskplane.v1.Scope;
@@ -31,10 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +152,128 @@ class AlertRoutingIT {
         assertThat(receivers.get("ctl-3")).containsExactlyInAnyOrder("riskplane-webhook", "trading-pager");
         assertThat(receivers.get("ctl-2")).containsExactlyInAnyOrder("riskplane-webhook", "trading-slack");
         assertThat(receivers.get("ctl-4")).containsExactlyInAnyOrder("riskplane-webhook", "riskplane-audit-only");
+    }
+
+    /**
+     * An alert Alertmanager refuses as data (a label name it does not allow: HTTP 400) becomes an ALERT_REJECTED
+     * dead letter instead of being retried forever; the valid alert of the same batch, and the alerts after it, still
+     * reach Alertmanager, and the batch is committed.
+     */
+    @Test
+    void anAlertAlertmanagerRefusesIsDeadLetteredAndTheOthersStillArrive() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        started.add(kafka);
+        kafka.createTopics(List.of(Topics.ALERTS, Topics.DEAD_LETTER), 1);
+        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        webhook.start();
+        started.add(() -> webhook.stop(0));
+        int amPort = EmbeddedKafka.freePort();
+        alertmanager = startAlertmanager(amPort, webhook.getAddress().getPort());
+
+        Envelope bad = envelope(control("ctl-bad", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
+                "pnl.drawdown.kill-switch", Scope.newBuilder().setOrg("acme").build()), "bad-label");
+        Envelope good = envelope(control("ctl-good", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
+                "pnl.drawdown.kill-switch", Scope.newBuilder().setOrg("acme").build()), null);
+        Envelope later = envelope(control("ctl-later", ControlKind.COOLDOWN, ControlAction.HALT_NEW_ENTRIES,
+                "guardrail.trip.cooldown", Scope.newBuilder().setOrg("acme").build()), null);
+        // Published before the forwarder starts: both in its first poll, so Alertmanager refuses a batch of two.
+        send(kafka, List.of(bad, good));
+
+        List<String> log = new CopyOnWriteArrayList<>();
+        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(kafka.bootstrapServers(), new Properties(),
+                "alerts-reject-it", "http://127.0.0.1:" + amPort, Duration.ofMillis(100), Duration.ofSeconds(1),
+                line -> {
+                    log.add(line);
+                    System.out.println("[alerts-reject-it] " + line);
+                });
+        Thread t = new Thread(forwarder::run, "forwarder");
+        t.start();
+        started.add(() -> {
+            forwarder.stop();
+            t.join(10_000);
+        });
+
+        // Alertmanager 0.25 stores the valid alerts of a batch it answers with 400, so this alone proves little; the
+        // dead letter, the later alert and the committed offsets below are what a stalled forwarder would not reach.
+        awaitTrue("the valid alert in Alertmanager", () -> alertsIn(amPort).contains("ctl-good"));
+        List<Envelope> letters = new ArrayList<>();
+        try (CommittedTopicReader dl = new CommittedTopicReader(kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
+            awaitTrue("one dead letter", () -> {
+                letters.clear();
+                try {
+                    letters.addAll(dl.poll(Duration.ofMillis(200)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return letters.size() == 1;
+            });
+        }
+        DeadLetter d = letters.get(0).getDeadLetter();
+        assertThat(d.getReasonCode()).isEqualTo(DeadLetterReason.ALERT_REJECTED).isEqualTo("ALERT_REJECTED");
+        assertThat(d.getOriginal().toByteArray()).isEqualTo(bad.toByteArray());
+        assertThat(d.getOriginalEventId()).isEqualTo("alt-ctl-bad");
+        assertThat(d.getSourceTopic()).isEqualTo(Topics.ALERTS);
+        assertThat(d.getSourcePartition()).isZero();
+        assertThat(d.getSourceOffset()).isZero();
+        // Alertmanager's own message, as it answers the post (0.25: `invalid label set: invalid name "bad-label"`).
+        assertThat(d.getDetail()).contains("HTTP 400").contains("invalid").contains("bad-label");
+
+        // Not retried: the refusal cost no failed attempt, the batch was split, and the forwarder moves on.
+        assertThat(log).anyMatch(l -> l.contains("refused a batch of 2 alerts"));
+        send(kafka, List.of(later));
+        awaitTrue("the later alert in Alertmanager", () -> alertsIn(amPort).contains("ctl-later"));
+        awaitTrue("the good and later alerts counted as posted", () -> forwarder.posted() == 2);
+        try (var admin = kafka.admin()) {
+            awaitTrue("all three records committed", () -> committed(admin, "alerts-reject-it") == 3);
+        }
+        assertThat(alertsIn(amPort)).containsExactlyInAnyOrder("ctl-good", "ctl-later");
+        assertThat(forwarder.rejected()).isEqualTo(1);
+        assertThat(forwarder.failedAttempts()).isZero();
+    }
+
+    /** The alert of control c as the job publishes it, with an extra label named extraLabel when it is not null. */
+    static Envelope envelope(ControlEvent c, String extraLabel) {
+        io.riskplane.v1.Alert.Builder a = ControlEventAlerts.alertOf(c, SETTINGS).toBuilder();
+        if (extraLabel != null) {
+            a.putLabels(extraLabel, "x");
+        }
+        return Envelope.newBuilder().setEventId("alt-" + c.getControlId()).setSource("riskplane")
+                .setEventTime(c.getDecidedAt()).setAlert(a).build();
+    }
+
+    static void send(EmbeddedKafka kafka, List<Envelope> envelopes) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (Envelope e : envelopes) {
+                producer.send(new ProducerRecord<>(Topics.ALERTS, e.getEventId().getBytes(StandardCharsets.UTF_8),
+                        e.toByteArray())).get();
+            }
+        }
+    }
+
+    static java.util.Set<String> alertsIn(int amPort) {
+        try {
+            return receiversByControl(amPort).keySet();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long committed(org.apache.kafka.clients.admin.Admin admin, String group) {
+        try {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(Topics.ALERTS, 0));
+            return o == null ? -1 : o.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ControlEvent control(String id, ControlKind kind, ControlAction action, String rule, Scope scope) {

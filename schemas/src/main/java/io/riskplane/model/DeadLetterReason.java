@@ -19,6 +19,8 @@ public final class DeadLetterReason {
     public static final String OUTPUT_REJECTED = "OUTPUT_REJECTED";
     /** A ClickHouse row the warehouse refused as data (dead-lettered by the loader, not the job). */
     public static final String WAREHOUSE_REJECTED = "WAREHOUSE_REJECTED";
+    /** An alert Alertmanager refused as data (dead-lettered by the alerts forwarder, not the job). */
+    public static final String ALERT_REJECTED = "ALERT_REJECTED";
 
     private DeadLetterReason() {}
 }
