@@ -54,8 +54,6 @@ public final class ClickHouseLoader implements AutoCloseable {
         Properties p = Relay.consumerProperties(bootstrap, client, groupId);
         p.putIfAbsent("max.poll.records", String.valueOf(maxRowsPerPoll));
         p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(8 << 20));
-        // A long outage holds one batch for minutes: stay in the group meanwhile.
-        p.putIfAbsent("max.poll.interval.ms", String.valueOf(Integer.MAX_VALUE));
         this.relay = new Relay(p, initialBackoff, maxBackoff, log);
         Properties producer = new Properties();
         producer.putAll(client);

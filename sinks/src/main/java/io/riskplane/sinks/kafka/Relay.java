@@ -46,7 +46,7 @@ public final class Relay implements AutoCloseable {
         this.log = log;
     }
 
-    /** Consumer properties: the client's own, plus read_committed, manual commits and the group. */
+    /** Consumer properties: the client's own, plus read_committed, manual commits, the group, no poll deadline. */
     public static Properties consumerProperties(String bootstrap, Properties client, String groupId) {
         Properties p = new Properties();
         p.putAll(client);
@@ -55,6 +55,9 @@ public final class Relay implements AutoCloseable {
         p.put("enable.auto.commit", "false");
         p.put("isolation.level", "read_committed");
         p.putIfAbsent("auto.offset.reset", "earliest");
+        // A relay holds one batch for as long as its destination is down (retried, never skipped): stay in the
+        // group meanwhile, or the commit after a long outage would fail and end the relay.
+        p.putIfAbsent("max.poll.interval.ms", String.valueOf(Integer.MAX_VALUE));
         return p;
     }
 
