@@ -31,7 +31,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Posts the plane's alerts (topic riskplane.v1.alerts, read_committed) to Alertmanager's v2 API. Runs beside the
@@ -72,12 +71,7 @@ public final class AlertmanagerForwarder implements AutoCloseable {
                 log);
         this.postUri = URI.create(alertmanagerUrl.replaceAll("/+$", "") + "/api/v2/alerts");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Properties producer = new Properties();
-        producer.putAll(client);
-        producer.put("bootstrap.servers", bootstrap);
-        producer.put("acks", "all");
-        producer.put("enable.idempotence", "true");
-        this.deadLetters = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetters = Relay.deadLetterProducer(bootstrap, client);
         this.log = log;
     }
 

@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Inserts the plane's rows (topic riskplane.v1.clickhouse-rows, read_committed: only rows of completed checkpoints)
@@ -55,12 +54,7 @@ public final class ClickHouseLoader implements AutoCloseable {
         p.putIfAbsent("max.poll.records", String.valueOf(maxRowsPerPoll));
         p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(8 << 20));
         this.relay = new Relay(p, initialBackoff, maxBackoff, log);
-        Properties producer = new Properties();
-        producer.putAll(client);
-        producer.put("bootstrap.servers", bootstrap);
-        producer.put("acks", "all");
-        producer.put("enable.idempotence", "true");
-        this.deadLetters = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetters = Relay.deadLetterProducer(bootstrap, client);
         this.clickhouse = clickhouse;
         this.pollTimeout = pollTimeout;
         this.log = log;

@@ -61,6 +61,22 @@ public final class Relay implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The producer a relay publishes its dead letters with (what its destination refused as data): every send
+     * acknowledged by all replicas and idempotent, so that a dead letter is durable before the batch is committed.
+     */
+    public static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetterProducer(String bootstrap,
+            Properties client) {
+        Properties producer = new Properties();
+        producer.putAll(client);
+        producer.put("bootstrap.servers", bootstrap);
+        producer.put("acks", "all");
+        producer.put("enable.idempotence", "true");
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(producer,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+
     /** Polls topic and delivers each batch, committing it once accepted, until {@link #stop()}; on its own thread. */
     public void run(String topic, Duration pollTimeout, Delivery delivery) {
         consumer.subscribe(List.of(topic));
