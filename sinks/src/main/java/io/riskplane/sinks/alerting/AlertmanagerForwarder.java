@@ -3,12 +3,10 @@ package io.riskplane.sinks.alerting;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.OutputBounds;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.sinks.kafka.KafkaSinks;
 import io.riskplane.sinks.kafka.Relay;
 import io.riskplane.v1.Alert;
 import io.riskplane.v1.Envelope;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -151,24 +148,12 @@ public final class AlertmanagerForwarder implements AutoCloseable {
     }
 
     private boolean deadLetter(ConsumerRecord<byte[], byte[]> source, Envelope alert, Refusal why) {
-        DeadLetterRecord d = new DeadLetterRecord(
-                DeterministicId.of("dl-", DeadLetterReason.ALERT_REJECTED, source.topic(), source.partition(),
-                        source.offset()),
-                DeadLetterReason.ALERT_REJECTED,
-                "Alertmanager refused alert " + alert.getAlert().getAlertId() + " (HTTP " + why.status() + "): "
-                        + why.message(),
-                source.value(), source.topic(), source.partition(), source.offset(), alert.getEventId(),
-                source.timestamp());
+        DeadLetterRecord d = Relay.refused(source, DeadLetterReason.ALERT_REJECTED, "Alertmanager refused alert "
+                + alert.getAlert().getAlertId() + " (HTTP " + why.status() + "): " + why.message(), alert.getEventId());
         log.accept("alerts forwarder: alert " + source.partition() + "/" + source.offset() + " refused (HTTP "
                 + why.status() + ": " + why.message() + "); published as a dead letter");
-        boolean published = relay.untilAccepted("alerts forwarder: dead letter for alert " + source.partition() + "/"
-                + source.offset(), () -> {
-                    try {
-                        deadLetters.send(KafkaSinks.deadLetterRecord(d)).get();
-                    } catch (ExecutionException e) {
-                        throw new IOException(e.getCause());
-                    }
-                });
+        boolean published = relay.publishUntilAccepted(deadLetters, d, "alerts forwarder: dead letter for alert "
+                + source.partition() + "/" + source.offset());
         if (published) {
             rejected.incrementAndGet();
         }

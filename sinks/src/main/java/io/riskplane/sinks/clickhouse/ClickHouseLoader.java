@@ -1,10 +1,8 @@
 package io.riskplane.sinks.clickhouse;
 
-import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.sinks.kafka.KafkaSinks;
 import io.riskplane.sinks.kafka.Relay;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,22 +137,13 @@ public final class ClickHouseLoader implements AutoCloseable {
     }
 
     private boolean deadLetter(String table, ConsumerRecord<byte[], byte[]> row, ClickHouseHttp.Rejected why) {
-        DeadLetterRecord d = new DeadLetterRecord(
-                DeterministicId.of("dl-", DeadLetterReason.WAREHOUSE_REJECTED, row.topic(), row.partition(),
-                        row.offset()),
-                DeadLetterReason.WAREHOUSE_REJECTED,
-                "ClickHouse refused this row of " + table + " (code " + why.code() + "): " + why.getMessage(),
-                row.value(), row.topic(), row.partition(), row.offset(), "", row.timestamp());
+        DeadLetterRecord d = Relay.refused(row, DeadLetterReason.WAREHOUSE_REJECTED,
+                "ClickHouse refused this row of " + table + " (code " + why.code() + "): " + why.getMessage(), "");
         log.accept("clickhouse loader: row " + row.partition() + "/" + row.offset() + " of " + table
                 + " refused (code " + why.code() + "); published as a dead letter");
-        boolean published = relay.untilAccepted("clickhouse loader: dead letter for " + table, () -> {
-            try {
-                deadLetters.send(KafkaSinks.deadLetterRecord(d)).get();
-            } catch (ExecutionException e) {
-                throw new IOException(e.getCause());
-            }
-        }) && relay.untilAccepted("clickhouse loader: insert into dead_letters", () -> clickhouse.insertJsonEachRow(
-                ClickHouseRows.DEAD_LETTERS.name(), ClickHouseRows.DEAD_LETTERS.row(d).json()));
+        boolean published = relay.publishUntilAccepted(deadLetters, d, "clickhouse loader: dead letter for " + table)
+                && relay.untilAccepted("clickhouse loader: insert into dead_letters", () -> clickhouse.insertJsonEachRow(
+                        ClickHouseRows.DEAD_LETTERS.name(), ClickHouseRows.DEAD_LETTERS.row(d).json()));
         if (published) {
             rejected.incrementAndGet();
         }

@@ -98,6 +98,30 @@ public final class Relay implements AutoCloseable {
         }
     }
 
+    /**
+     * The dead letter of a relayed record that its destination refused as data: id over the reason and the record's
+     * place on the relayed topic, the record itself as the original.
+     */
+    public static io.riskplane.model.DeadLetterRecord refused(
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String reason, String detail,
+            String originalEventId) {
+        return new io.riskplane.model.DeadLetterRecord(io.riskplane.contract.DeterministicId.of("dl-", reason,
+                record.topic(), record.partition(), record.offset()), reason, detail, record.value(), record.topic(),
+                record.partition(), record.offset(), originalEventId, record.timestamp());
+    }
+
+    /** Publishes a dead letter, retrying until the broker has it; false when the relay was stopped first. */
+    public boolean publishUntilAccepted(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer,
+            io.riskplane.model.DeadLetterRecord d, String what) {
+        return untilAccepted(what, () -> {
+            try {
+                producer.send(KafkaSinks.deadLetterRecord(d)).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        });
+    }
+
     /** Runs the attempt until it succeeds (true) or the relay is stopped or interrupted (false). */
     public boolean untilAccepted(String what, Attempt attempt) {
         long backoff = initialBackoff.toMillis();
