@@ -1,55 +1,37 @@
 package io.riskplane.dislocation;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.eventtime.StateMap;
+import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.DislocationEpisode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.util.Collector;
+import java.util.function.Consumer;
 
 /**
- * Cross-venue dislocations of one canonical instrument (the key): on every quote, the highest and lowest mid among
- * venues with a fresh quote; their spread in bps of the lower mid, minus both venues' taker fees, is the net
- * divergence. An episode starts when the net divergence exceeds the threshold, tracks its peak, and ends when it
- * falls back; episodes shorter than the minimum duration are not reported (a single bad tick is not a dislocation).
+ * Cross-venue dislocations of one canonical instrument: on every quote, the highest and lowest mid among venues with
+ * a fresh quote; their spread in bps of the lower mid, minus both venues' taker fees, is the net divergence. An
+ * episode starts when the net divergence exceeds the threshold, tracks its peak, and ends when it falls back;
+ * episodes shorter than the minimum duration are not reported (a single bad tick is not a dislocation).
+ *
+ * <p>Plain Java: the host (InstrumentHost) owns the state and the event-time order.
  */
-public class DislocationDetector extends EventTimeOrderedFunction<String, BookEvent, DislocationEpisode> {
-    private static final long serialVersionUID = 1L;
-
+public final class DislocationDetector {
     private final DislocationSettings settings;
-    private transient MapState<String, BookEvent> lastByVenue;
-    private transient ValueState<DislocationEpisode> open;
+    private final StateMap<String, BookEvent> lastByVenue;
+    private final StateValue<DislocationEpisode> open;
 
-    public DislocationDetector(DislocationSettings settings) {
-        super(TypeInformation.of(BookEvent.class), (a, b) -> a.eventId().compareTo(b.eventId()));
+    public DislocationDetector(DislocationSettings settings, StateMap<String, BookEvent> lastByVenue,
+            StateValue<DislocationEpisode> open) {
         this.settings = settings;
+        this.lastByVenue = lastByVenue;
+        this.open = open;
     }
 
-    @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        lastByVenue = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-quote-by-venue", Types.STRING,
-                TypeInformation.of(BookEvent.class)));
-        open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-episode",
-                TypeInformation.of(DislocationEpisode.class)));
-    }
-
-    @Override
-    protected long timestampOf(BookEvent e) {
-        return e.eventTimeMillis();
-    }
-
-    @Override
-    protected void process(long ts, List<BookEvent> quotes, Context ctx, Collector<DislocationEpisode> out)
+    /** The quotes of one timestamp, sorted by event id. */
+    public void onQuotes(String instrument, long ts, List<BookEvent> quotes, Consumer<DislocationEpisode> out)
             throws Exception {
         for (BookEvent q : quotes) {
             lastByVenue.put(q.venue(), q);
@@ -71,7 +53,7 @@ public class DislocationDetector extends EventTimeOrderedFunction<String, BookEv
                 low = q;
             }
         }
-        DislocationEpisode current = open.value();
+        DislocationEpisode current = open.get();
         boolean dislocated = false;
         double gross = 0;
         double net = 0;
@@ -82,7 +64,6 @@ public class DislocationDetector extends EventTimeOrderedFunction<String, BookEv
             net = gross - fees;
             dislocated = net > settings.thresholdBps();
         }
-        String instrument = ctx.getCurrentKey();
         if (dislocated) {
             if (current == null) {
                 current = new DislocationEpisode("", instrument, "", ts, 0, 0, net, gross, ts, high.venue(),
@@ -94,15 +75,20 @@ public class DislocationDetector extends EventTimeOrderedFunction<String, BookEv
             }
             if (current.status().isEmpty() && ts - current.startMillis() >= settings.minDurationMillis()) {
                 current = with(current, DislocationEpisode.OPEN, 0, ts - current.startMillis());
-                out.collect(current);
+                out.accept(current);
             }
-            open.update(current);
+            open.set(current);
         } else if (current != null) {
             if (ts - current.startMillis() >= settings.minDurationMillis()) {
-                out.collect(with(current, DislocationEpisode.CLOSED, ts, ts - current.startMillis()));
+                out.accept(with(current, DislocationEpisode.CLOSED, ts, ts - current.startMillis()));
             }
             open.clear();
         }
+    }
+
+    /** A venue quiet past the quote-freshness expiry is no longer fresh anywhere: its last quote is dropped. */
+    public void forget(String venue) throws Exception {
+        lastByVenue.remove(venue);
     }
 
     private static DislocationEpisode with(DislocationEpisode e, String status, long end, long duration) {

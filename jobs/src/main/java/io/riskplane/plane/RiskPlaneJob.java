@@ -8,13 +8,9 @@ import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
-import io.riskplane.pnl.DrawdownTracker;
 import io.riskplane.pnl.EquityComponent;
-import io.riskplane.pnl.PositionBook;
-import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
-import io.riskplane.rules.drawdown.PolicyEvaluation;
-import io.riskplane.rules.drawdown.PolicyEvaluator;
-import io.riskplane.dislocation.DislocationDetector;
+import io.riskplane.hosts.InstrumentHost;
+import io.riskplane.hosts.PnlScopeHost;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -44,7 +40,6 @@ import io.riskplane.telemetry.RouteFallbackRatio;
 import io.riskplane.rules.slo.SloEvaluator;
 import io.riskplane.rules.slo.SloRule;
 import io.riskplane.slo.ErrorBudgetBurn;
-import io.riskplane.slo.QuoteFreshness;
 import io.riskplane.slo.TelemetrySloMeasurements;
 import io.riskplane.telemetry.ExecutionFact;
 import io.riskplane.telemetry.ExecutionInput;
@@ -94,7 +89,7 @@ public final class RiskPlaneJob {
 
     /** The streams the graph computes, for callers that want to attach more. */
     public record Streams(DataStream<Decoded> raw, DataStream<PnlSnapshot> snapshots,
-            DataStream<PolicyEvaluation> evaluations, DataStream<ControlRecord> controls,
+            DataStream<ControlRecord> controls,
             DataStream<DeadLetterRecord> deadLetters, DataStream<TelemetryWindow> telemetry,
             DataStream<SloEvaluation> sloEvaluations, DataStream<DislocationEpisode> dislocations,
             DataStream<CursorStaleness> staleness, DataStream<GuardrailTrip> guardrailTrips,
@@ -125,24 +120,25 @@ public final class RiskPlaneJob {
         DataStream<BookEvent> book = routed.getSideOutput(EventRouter.BOOK);
         SingleOutputStreamOperator<PolicyRecord> policies = gated(routed, "");
 
-        SingleOutputStreamOperator<EquityComponent> positions = book
+        // The instrument key space: position book, quote freshness and dislocations share one exchange and one
+        // event-time order. Its equity components go straight to both PnL key spaces (strategy and org), so a mark
+        // crosses two keyed exchanges whichever scope it moves.
+        SingleOutputStreamOperator<EquityComponent> instruments = book
                 .keyBy(BookEvent::instrument)
-                .process(new PositionBook()).name("position book").uid("position-book");
-        DataStream<PnlSnapshot> strategySnapshots = positions
-                .keyBy(EquityComponent::scopeKey)
-                .process(new DrawdownTracker()).name("strategy drawdown").uid("strategy-drawdown");
-        DataStream<PnlSnapshot> orgSnapshots = strategySnapshots
-                .map(DrawdownTracker::asOrgComponent).returns(TypeInformation.of(EquityComponent.class))
-                .name("strategy to org").uid("strategy-to-org")
-                .keyBy(EquityComponent::scopeKey)
-                .process(new DrawdownTracker()).name("org drawdown").uid("org-drawdown");
-        DataStream<PnlSnapshot> snapshots = strategySnapshots.union(orgSnapshots);
-
-        DataStream<PolicyEvaluation> evaluations = snapshots
-                .keyBy(PnlSnapshot::scopeKey)
-                .connect(policies.broadcast(PolicyEvaluator.POLICIES))
-                .process(new PolicyEvaluator()).name("policy evaluation").uid("policy-evaluator");
-        DataStream<ControlRecord> controls = DrawdownKillSwitchRule.apply(evaluations);
+                .process(new InstrumentHost(new EventTimeTicks(QUOTE_FRESHNESS_TICK_MS,
+                        options.staleHorizon().toMillis(), options.quietKeyExpiry().toMillis()), options.dislocation()))
+                .name("instrument host").uid("instrument-host");
+        SingleOutputStreamOperator<ControlRecord> strategyPnl = instruments
+                .keyBy(PnlScopeHost::strategyKey)
+                .connect(policies.broadcast(PnlScopeHost.POLICIES))
+                .process(new PnlScopeHost(PnlSnapshot.STRATEGY)).name("strategy pnl host").uid("strategy-pnl-host");
+        SingleOutputStreamOperator<ControlRecord> orgPnl = instruments
+                .keyBy(PnlScopeHost::orgKey)
+                .connect(policies.broadcast(PnlScopeHost.POLICIES))
+                .process(new PnlScopeHost(PnlSnapshot.ORG)).name("org pnl host").uid("org-pnl-host");
+        DataStream<PnlSnapshot> snapshots = strategyPnl.getSideOutput(PnlScopeHost.SNAPSHOTS)
+                .union(orgPnl.getSideOutput(PnlScopeHost.SNAPSHOTS));
+        DataStream<ControlRecord> controls = strategyPnl.union(orgPnl);
 
         DataStream<ExecutionFact> facts = routed.getSideOutput(EventRouter.EXECUTION)
                 .keyBy(ExecutionInput::lifecycleKey)
@@ -153,12 +149,7 @@ public final class RiskPlaneJob {
                 .process(new ExecutionTelemetry(ExecutionTelemetry.DEFAULT_WINDOWS))
                 .name("execution telemetry").uid("execution-telemetry");
 
-        DataStream<SloMeasurement> quoteFreshness = book
-                .filter(b -> !b.isFill()).name("quotes").uid("quotes-only")
-                .keyBy(QuoteFreshness::key)
-                .process(new QuoteFreshness(new EventTimeTicks(QUOTE_FRESHNESS_TICK_MS,
-                        options.staleHorizon().toMillis(), options.quietKeyExpiry().toMillis())))
-                .name("quote freshness").uid("quote-freshness");
+        DataStream<SloMeasurement> quoteFreshness = instruments.getSideOutput(InstrumentHost.FRESHNESS);
         DataStream<SloMeasurement> errorBudget = facts
                 .filter(f -> ExecutionFact.TERMINAL.equals(f.kind())).name("terminal orders").uid("terminal-orders")
                 .keyBy(ExecutionFact::adapter)
@@ -171,11 +162,7 @@ public final class RiskPlaneJob {
                 .process(new SloEvaluator()).name("SLO evaluation").uid("slo-evaluator");
         controls = controls.union(SloRule.apply(sloEvaluations));
 
-        DataStream<DislocationEpisode> dislocations = book
-                .filter(b -> !b.isFill()).name("quotes for dislocations").uid("quotes-for-dislocations")
-                .keyBy(BookEvent::instrument)
-                .process(new DislocationDetector(options.dislocation())).name("cross-venue dislocations")
-                .uid("dislocations");
+        DataStream<DislocationEpisode> dislocations = instruments.getSideOutput(InstrumentHost.DISLOCATIONS);
 
         DataStream<OrderRecord> orders = routed.getSideOutput(EventRouter.ORDERS);
         DataStream<GuardrailTrip> trips = orders
@@ -226,7 +213,7 @@ public final class RiskPlaneJob {
         controls = controls.union(LaneRollbackRule.apply(laneRuns));
 
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
-                .union(positions.getSideOutput(PositionBook.DUPLICATES),
+                .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
         sinks.rawEvents(routed);
@@ -249,7 +236,7 @@ public final class RiskPlaneJob {
         sinks.conditionEvaluations(conditions);
         sinks.laneRuns(laneRuns);
         sinks.finish();
-        return new Streams(routed, snapshots, evaluations, controls, deadLetters, telemetry, sloEvaluations,
+        return new Streams(routed, snapshots, controls, deadLetters, telemetry, sloEvaluations,
                 dislocations, staleness, trips, conditions, laneRuns, earlyControls);
     }
 

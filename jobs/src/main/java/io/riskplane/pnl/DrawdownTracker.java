@@ -1,83 +1,43 @@
 package io.riskplane.pnl;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.PnlSnapshot;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.util.Collector;
 
 /**
- * Equity, peak and peak-to-trough drawdown of one scope (the key: a strategy, or an org), from the latest value of
- * each of its components. Emits one {@link PnlSnapshot} per event time at which a component changed.
+ * Equity, peak and peak-to-trough drawdown of one scope (a strategy, or an org), fed its summed components in
+ * event-time order, one call per event time at which a component changed. Equity starts at 0 and so does the peak:
+ * a scope that only loses is in drawdown from its first loss. Daily PnL is equity minus the equity at the end of the
+ * previous New York trading day.
  *
- * <p>Equity starts at 0 and so does the peak: a scope that only loses is in drawdown from its first loss. Daily PnL
- * is equity minus the equity at the end of the previous New York trading day.
+ * <p>Plain Java: the host (PnlScopeHost) owns the state, sums the components and keeps the event-time order.
  */
-public class DrawdownTracker extends EventTimeOrderedFunction<String, EquityComponent, PnlSnapshot> {
-    private static final long serialVersionUID = 1L;
+public final class DrawdownTracker {
     static final int MAX_TRIGGER_IDS = 32;
 
-    private transient MapState<String, EquityComponent> components;
-    private transient ValueState<Peak> peak;
+    private final StateValue<Peak> peak;
 
-    public DrawdownTracker() {
-        super(TypeInformation.of(EquityComponent.class), (a, b) -> a.componentId().compareTo(b.componentId()));
+    public DrawdownTracker(StateValue<Peak> peak) {
+        this.peak = peak;
     }
 
     /** The running state of a scope between snapshots. */
     public record Peak(double peakEquity, long peakTimeMillis, double lastEquity, String tradingDay,
             double dayStartEquity) {}
 
-    @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        components = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "components", Types.STRING, TypeInformation.of(EquityComponent.class)));
-        peak = getRuntimeContext().getState(new ValueStateDescriptor<>("peak", TypeInformation.of(Peak.class)));
-    }
-
-    @Override
-    protected long timestampOf(EquityComponent e) {
-        return e.eventTimeMillis();
-    }
-
-    @Override
-    protected void process(long ts, List<EquityComponent> updates, Context ctx, Collector<PnlSnapshot> out)
-            throws Exception {
-        TreeSet<String> triggers = new TreeSet<>();
-        for (EquityComponent c : updates) {
-            components.put(c.componentId(), c);
-            triggers.addAll(List.of(c.triggerEventIds()));
-        }
-        // Sum in component order: floating-point addition is not associative, and state backends iterate in
-        // different orders.
-        Map<String, EquityComponent> sorted = new TreeMap<>();
-        for (Map.Entry<String, EquityComponent> e : components.entries()) {
-            sorted.put(e.getKey(), e.getValue());
-        }
-        double realized = 0;
-        double fees = 0;
-        double unrealized = 0;
-        for (EquityComponent c : sorted.values()) {
-            realized += c.realizedNet();
-            fees += c.fees();
-            unrealized += c.unrealized();
-        }
+    /**
+     * The scope's snapshot at {@code ts}.
+     *
+     * @param scopeKey scope type|org|strategy, which names the snapshot
+     * @param triggers the ids that moved the scope at ts, sorted (at most 32 are kept)
+     */
+    public PnlSnapshot next(String scopeKey, String scopeType, String org, String strategy, long ts, double realized,
+            double fees, double unrealized, Collection<String> triggers) throws Exception {
         double equity = realized + unrealized;
         String day = NewYorkTradingDay.of(ts);
-
-        Peak prev = peak.value();
+        Peak prev = peak.get();
         if (prev == null) {
             prev = new Peak(0, ts, 0, day, 0);
         }
@@ -85,22 +45,14 @@ public class DrawdownTracker extends EventTimeOrderedFunction<String, EquityComp
         Peak next = equity > prev.peakEquity()
                 ? new Peak(equity, ts, equity, day, dayStart)
                 : new Peak(prev.peakEquity(), prev.peakTimeMillis(), equity, day, dayStart);
-        peak.update(next);
+        peak.set(next);
 
         double drawdown = next.peakEquity() - equity;
         Double fraction = next.peakEquity() > 0 ? drawdown / next.peakEquity() : null;
-        EquityComponent any = updates.get(0);
-        List<String> ids = new ArrayList<>(triggers);
-        String scopeKey = ctx.getCurrentKey();
-        out.collect(new PnlSnapshot(DeterministicId.of("pnl-", scopeKey, ts), any.scopeType(), any.org(),
-                any.strategy(), ts, day, realized, fees, unrealized, equity, next.peakEquity(),
-                next.peakTimeMillis(), drawdown, fraction, equity - dayStart, dayStart,
-                ids.subList(0, Math.min(ids.size(), MAX_TRIGGER_IDS)).toArray(new String[0])));
-    }
-
-    /** Feeds a strategy's snapshot into its org's tracker as one component of the org. */
-    public static EquityComponent asOrgComponent(PnlSnapshot s) {
-        return new EquityComponent(PnlSnapshot.ORG, s.org(), "", s.strategy(), s.eventTimeMillis(), s.realizedPnl(),
-                s.fees(), s.unrealizedPnl(), new String[] {s.snapshotId()});
+        List<String> ids = List.copyOf(triggers);
+        return new PnlSnapshot(DeterministicId.of("pnl-", scopeKey, ts), scopeType, org, strategy, ts, day, realized,
+                fees, unrealized, equity, next.peakEquity(), next.peakTimeMillis(), drawdown, fraction,
+                equity - dayStart, dayStart,
+                ids.subList(0, Math.min(ids.size(), MAX_TRIGGER_IDS)).toArray(new String[0]));
     }
 }

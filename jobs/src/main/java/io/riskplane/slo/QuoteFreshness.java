@@ -1,103 +1,97 @@
 package io.riskplane.slo;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.eventtime.EventTimeOrderedFunction;
 import io.riskplane.eventtime.EventTimeTicks;
+import io.riskplane.eventtime.PendingByEventTime;
+import io.riskplane.eventtime.StateMap;
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.SloMeasurement;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.util.Collector;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
- * Age of the last quote of one instrument on one venue (the key), measured on a fixed event-time tick. The tick
- * keeps firing when quotes stop: silence itself grows the age, so a feed that goes quiet breaches (fail closed). The
- * tick is bounded ({@link EventTimeTicks}): it starts at the watermark, skips what lies beyond its catch-up bound, and
- * a key quiet past the expiry has its last measurement and its state cleared ({@code quiet_keys_expired}).
+ * Age of the last quote of one instrument on each venue, measured on a fixed event-time tick. The tick keeps firing
+ * when quotes stop: silence itself grows the age, so a feed that goes quiet breaches (fail closed). The tick is
+ * bounded ({@link EventTimeTicks}): it starts at the watermark, skips what lies beyond its catch-up bound, and a venue
+ * quiet past the expiry has its last measurement and its clock cleared (counted by the host in
+ * {@code quiet_keys_expired}).
+ *
+ * <p>Plain Java: the host (InstrumentHost) owns the state (one {@link Clock} per venue), the timer and the order.
  */
-public class QuoteFreshness extends EventTimeOrderedFunction<String, BookEvent, SloMeasurement> {
-    private static final long serialVersionUID = 1L;
-
+public final class QuoteFreshness {
     private final EventTimeTicks ticks;
-    private transient ValueState<BookEvent> lastQuote;
-    private transient ValueState<Long> nextTick;
-    private transient ValueState<Long> ticksSinceQuote;
-    private transient Counter quietKeysExpired;
+    private final StateMap<String, Clock> clocks;
 
-    public QuoteFreshness(long tickMillis) {
-        this(EventTimeTicks.every(tickMillis));
-    }
+    /**
+     * A venue's tick: the next tick ({@link PendingByEventTime#NONE} once a bounded input has ended), the ticks
+     * judged since its last quote, and that quote.
+     */
+    public record Clock(long nextTick, long ticksSinceQuote, long lastQuoteMillis, String lastQuoteId) {}
 
-    public QuoteFreshness(EventTimeTicks ticks) {
-        super(TypeInformation.of(BookEvent.class), (a, b) -> a.eventId().compareTo(b.eventId()));
+    public QuoteFreshness(EventTimeTicks ticks, StateMap<String, Clock> clocksByVenue) {
         this.ticks = ticks;
+        this.clocks = clocksByVenue;
     }
 
-    public static String key(BookEvent quote) {
-        return quote.venue() + "|" + quote.instrument();
+    /** The quotes of one timestamp (of every venue), sorted by event id: each venue's last one counts. */
+    public void onQuotes(long ts, List<BookEvent> quotes, long watermark) throws Exception {
+        Map<String, BookEvent> lastByVenue = new TreeMap<>();
+        for (BookEvent q : quotes) {
+            lastByVenue.put(q.venue(), q);
+        }
+        for (BookEvent q : lastByVenue.values()) {
+            Clock c = clocks.get(q.venue());
+            long next = c == null || c.nextTick() == PendingByEventTime.NONE ? ticks.first(ts, watermark) : c.nextTick();
+            clocks.put(q.venue(), new Clock(next, 0, q.eventTimeMillis(), q.eventId()));
+        }
     }
 
-    @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        lastQuote = getRuntimeContext().getState(new ValueStateDescriptor<>("last-quote",
-                TypeInformation.of(BookEvent.class)));
-        nextTick = getRuntimeContext().getState(new ValueStateDescriptor<>("next-tick", Types.LONG));
-        ticksSinceQuote = getRuntimeContext().getState(new ValueStateDescriptor<>("ticks-since-quote", Types.LONG));
-        quietKeysExpired = getRuntimeContext().getMetricGroup().counter("quiet_keys_expired");
+    /** The earliest tick of any venue, or {@link PendingByEventTime#NONE}. */
+    public long earliestTick() throws Exception {
+        long earliest = PendingByEventTime.NONE;
+        for (Map.Entry<String, Clock> c : clocks.entries()) {
+            earliest = Math.min(earliest, c.getValue().nextTick());
+        }
+        return earliest;
     }
 
-    @Override
-    protected long timestampOf(BookEvent e) {
-        return e.eventTimeMillis();
-    }
-
-    @Override
-    protected void process(long ts, List<BookEvent> quotes, Context ctx, Collector<SloMeasurement> out)
+    /**
+     * Measures every venue whose tick is {@code tick}, in venue order. Returns the venues forgotten (quiet past the
+     * expiry) so that the host can drop what else it keeps of them.
+     */
+    public List<String> onTick(String instrument, long tick, long watermark, Consumer<SloMeasurement> out)
             throws Exception {
-        lastQuote.update(quotes.get(quotes.size() - 1));
-        ticksSinceQuote.clear();
-        if (nextTick.value() == null) {
-            long tick = ticks.first(ts, ctx.timerService().currentWatermark());
-            nextTick.update(tick);
-            ctx.timerService().registerEventTimeTimer(tick);
+        Map<String, Clock> due = new TreeMap<>();
+        for (Map.Entry<String, Clock> c : clocks.entries()) {
+            if (c.getValue().nextTick() == tick) {
+                due.put(c.getKey(), c.getValue());
+            }
         }
-    }
-
-    @Override
-    protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<SloMeasurement> out) throws Exception {
-        Long tick = nextTick.value();
-        if (tick == null || timestamp != tick) {
-            return;
+        List<String> expired = new java.util.ArrayList<>();
+        for (Map.Entry<String, Clock> e : due.entrySet()) {
+            String venue = e.getKey();
+            Clock c = e.getValue();
+            String scope = String.join("|", SloMeasurement.QUOTE_FRESHNESS, venue, instrument);
+            out.accept(new SloMeasurement(DeterministicId.of("slo-", scope, tick), SloMeasurement.QUOTE_FRESHNESS,
+                    SloMeasurement.VENUE_INSTRUMENT, venue, instrument, "", tick, c.lastQuoteMillis(),
+                    (double) (tick - c.lastQuoteMillis()), 1, Map.of(), new String[] {c.lastQuoteId()}));
+            if (watermark == Long.MAX_VALUE) {
+                // A bounded input has ended: stop ticking (a later quote still gets its own next tick).
+                clocks.put(venue, new Clock(PendingByEventTime.NONE, c.ticksSinceQuote(), c.lastQuoteMillis(),
+                        c.lastQuoteId()));
+                continue;
+            }
+            long sinceQuote = c.ticksSinceQuote() + 1;
+            if (ticks.expires(tick, c.lastQuoteMillis(), sinceQuote)) {
+                clocks.remove(venue);
+                expired.add(venue);
+                continue;
+            }
+            clocks.put(venue, new Clock(ticks.next(tick, watermark), sinceQuote, c.lastQuoteMillis(),
+                    c.lastQuoteId()));
         }
-        BookEvent q = lastQuote.value();
-        double age = timestamp - q.eventTimeMillis();
-        String scope = String.join("|", SloMeasurement.QUOTE_FRESHNESS, q.venue(), q.instrument());
-        out.collect(new SloMeasurement(DeterministicId.of("slo-", scope, timestamp), SloMeasurement.QUOTE_FRESHNESS,
-                SloMeasurement.VENUE_INSTRUMENT, q.venue(), q.instrument(), "", timestamp, q.eventTimeMillis(), age, 1,
-                Map.of(), new String[] {q.eventId()}));
-        if (endOfInput(ctx)) {
-            nextTick.clear();
-            return;
-        }
-        Long judged = ticksSinceQuote.value();
-        long sinceQuote = judged == null ? 1 : judged + 1;
-        if (ticks.expires(timestamp, q.eventTimeMillis(), sinceQuote)) {
-            nextTick.clear();
-            lastQuote.clear();
-            ticksSinceQuote.clear();
-            quietKeysExpired.inc();
-            return;
-        }
-        ticksSinceQuote.update(sinceQuote);
-        long next = ticks.next(timestamp, ctx.timerService().currentWatermark());
-        nextTick.update(next);
-        ctx.timerService().registerEventTimeTimer(next);
+        return expired;
     }
 }

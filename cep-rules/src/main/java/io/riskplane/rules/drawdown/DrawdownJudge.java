@@ -1,51 +1,32 @@
 package io.riskplane.rules.drawdown;
 
+import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
+import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
-import io.riskplane.eventtime.PolicyScopes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.util.Collector;
 
 /**
- * Judges each PnL snapshot against the risk policy in force at the snapshot's event time (see
- * {@link PolicyVersionedFunction} for how versions and ordering work) and marks the evaluation that enters breach.
+ * Judges a scope's PnL snapshots, in event-time order, against the risk policy in force at each snapshot's event
+ * time, and marks the evaluation that enters breach (rule {@value DrawdownKillSwitchRule#RULE_ID} fires on it). No
+ * policy is a breach (fail closed); among equally specific policies the snapshot breaches when any of them says so.
+ *
+ * <p>Plain Java: the host (PnlScopeHost) keeps the policy versions (broadcast state), the scope's breach state and
+ * the event-time order.
  */
-public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, PolicyEvaluation> {
-    private static final long serialVersionUID = 1L;
+public final class DrawdownJudge {
+    private final StateValue<Boolean> inBreach;
 
-    /** Every policy version, keyed policyId@version. */
-    public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
-            PolicyVersionedFunction.policiesDescriptor("risk-policies");
-
-    private transient ValueState<Boolean> inBreach;
-
-    public PolicyEvaluator() {
-        super(POLICIES, TypeInformation.of(PnlSnapshot.class), (a, b) -> a.snapshotId().compareTo(b.snapshotId()));
+    public DrawdownJudge(StateValue<Boolean> inBreach) {
+        this.inBreach = inBreach;
     }
 
-    @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        inBreach = getRuntimeContext().getState(new ValueStateDescriptor<>("in-breach", Types.BOOLEAN));
-    }
-
-    @Override
-    protected long timestampOf(PnlSnapshot s) {
-        return s.eventTimeMillis();
-    }
-
-    @Override
-    protected void judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies,
-            Collector<PolicyEvaluation> out) throws Exception {
+    /** Judges one snapshot with every policy version received so far (keyed policyId@version). */
+    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies)
+            throws Exception {
         PolicyRecord policy = null;
         String reason = DrawdownReason.POLICY_MISSING;
         // Among equally specific policies the strictest wins: the snapshot breaches when any of them says so.
@@ -58,9 +39,11 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
             }
         }
         boolean breached = !DrawdownReason.WITHIN_LIMITS.equals(reason);
-        boolean was = Boolean.TRUE.equals(inBreach.value());
-        inBreach.update(breached);
-        out.collect(new PolicyEvaluation(s, policy, breached, breached && !was, reason));
+        boolean was = Boolean.TRUE.equals(inBreach.get());
+        if (breached != was) {
+            inBreach.set(breached ? Boolean.TRUE : null);
+        }
+        return new PolicyEvaluation(s, policy, breached, breached && !was, reason);
     }
 
     /**
@@ -85,7 +68,7 @@ public class PolicyEvaluator extends PolicyVersionedFunction<PnlSnapshot, Policy
             }
         }
         List<PolicyRecord> tier = own.isEmpty() ? fallback : own;
-        tier.sort(RECENCY.reversed());
+        tier.sort(PolicyVersionedFunction.RECENCY.reversed());
         return tier;
     }
 }

@@ -1,0 +1,108 @@
+package io.riskplane.rules.drawdown;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.eventtime.PolicyVersionedFunction;
+import io.riskplane.eventtime.StateValue;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PolicyRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The drawdown judgement without Flink: versions from their event time, edge-triggered breach, fail closed. */
+class DrawdownJudgeTest {
+    final Map<String, PolicyRecord> policies = new TreeMap<>();
+    final DrawdownJudge judge = new DrawdownJudge(StateValue.inMemory());
+
+    static PnlSnapshot snap(String strategy, long t, double drawdown) {
+        String type = strategy.isEmpty() ? PnlSnapshot.ORG : PnlSnapshot.STRATEGY;
+        return new PnlSnapshot("pnl-" + strategy + t, type, "acme", strategy, t, "2026-11-20", 0, 0, -drawdown,
+                -drawdown, 0, 0, drawdown, null, -drawdown, 0, new String[0]);
+    }
+
+    static PolicyRecord policy(String id, long version, String strategy, double maxDd, long effective) {
+        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
+                "p" + version, Map.of());
+    }
+
+    /** As the host's broadcast state: the first copy of a version stays. */
+    void receive(PolicyRecord p) {
+        policies.putIfAbsent(PolicyVersionedFunction.versionKey(p), p);
+    }
+
+    PolicyEvaluation judge(PnlSnapshot s) throws Exception {
+        return judge.judge(s, policies.entrySet());
+    }
+
+    @Test
+    void aNewPolicyVersionTakesEffectFromItsEventTime() throws Exception {
+        receive(policy("p", 1, "s1", 100, 0));
+        receive(policy("p", 2, "s1", 50, 5_000)); // tighter, from t=5s
+        PolicyEvaluation before = judge(snap("s1", 4_000, 80));
+        PolicyEvaluation after = judge(snap("s1", 6_000, 80));
+        assertThat(before.policy().version()).isEqualTo(1);
+        assertThat(before.breached()).isFalse();
+        assertThat(after.policy().version()).isEqualTo(2);
+        assertThat(after.reasonCode()).isEqualTo(DrawdownReason.DRAWDOWN_LIMIT_BREACHED);
+        assertThat(after.entersBreach()).isTrue();
+    }
+
+    @Test
+    void breachIsEdgeTriggeredAndReArmsAfterRecovery() throws Exception {
+        receive(policy("p", 1, "s1", 50, 0));
+        List<Boolean> enters = new ArrayList<>();
+        long[] times = {1_000, 2_000, 3_000, 4_000};
+        double[] drawdowns = {60, 70, 10, 55};
+        for (int i = 0; i < times.length; i++) {
+            enters.add(judge(snap("s1", times[i], drawdowns[i])).entersBreach());
+        }
+        assertThat(enters).containsExactly(true, false, false, true);
+    }
+
+    @Test
+    void noPolicyIsABreachAndTheOrgDefaultCoversStrategiesWithoutTheirOwn() throws Exception {
+        assertThat(judge(snap("s9", 1_000, 0)).reasonCode()).isEqualTo(DrawdownReason.POLICY_MISSING);
+        receive(policy("default", 1, PolicyRecord.EACH_STRATEGY, 10, 1_500));
+        receive(policy("org", 1, PolicyRecord.ORG_WIDE, 1_000, 1_500));
+        PolicyEvaluation strategy = judge(snap("s9", 2_000, 5));
+        assertThat(strategy.policy().policyId()).isEqualTo("default");
+        assertThat(strategy.breached()).isFalse();
+        PolicyEvaluation org = new DrawdownJudge(StateValue.inMemory()).judge(snap("", 2_000, 500),
+                policies.entrySet());
+        assertThat(org.policy().policyId()).isEqualTo("org"); // never the per-strategy default
+        assertThat(org.breached()).isFalse();
+    }
+
+    @Test
+    void aNonFiniteMeasureIsABreachNeverASilentFalse() throws Exception {
+        receive(policy("p", 1, "s1", 50, 0));
+        // fees of -1e308 twice: equity and peak +Infinity, drawdown NaN (inf - inf); every comparison would be false
+        PnlSnapshot nan = new PnlSnapshot("pnl-nan", PnlSnapshot.STRATEGY, "acme", "s1", 1_000, "2026-11-20", 0,
+                Double.NEGATIVE_INFINITY, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, Double.NaN, null,
+                Double.POSITIVE_INFINITY, 0, new String[0]);
+        PolicyEvaluation e = judge(nan);
+        assertThat(e.breached()).isTrue();
+        assertThat(e.entersBreach()).isTrue();
+        assertThat(e.reasonCode()).isEqualTo(DrawdownReason.NON_FINITE_MEASURE);
+    }
+
+    @Test
+    void amongEquallySpecificPoliciesTheStrictestDecidesAndARepublishedVersionDoesNotReplaceTheFirst()
+            throws Exception {
+        receive(policy("desk", 1, "s1", 50, 0));
+        // a later policy of another id for the same strategy, with a loose limit: it must not loosen the desk's
+        receive(policy("zz-loose", 1, "s1", 1e15, 500));
+        // the desk's own id and version re-published with a loose limit: the first copy stays
+        receive(policy("desk", 1, "s1", 1e15, 0));
+        PolicyEvaluation first = judge(snap("s1", 1_000, 60));
+        PolicyEvaluation second = judge(snap("s1", 2_000, 10));
+        assertThat(first.breached()).isTrue();
+        assertThat(first.policy().policyId()).isEqualTo("desk");
+        assertThat(first.policy().maxDrawdown()).isEqualTo(50);
+        assertThat(second.breached()).isFalse();
+        assertThat(second.policy().policyId()).isEqualTo("zz-loose"); // within every limit: names the latest
+    }
+}

@@ -1,0 +1,209 @@
+package io.riskplane.hosts;
+
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.OrderWithinTimestamp;
+import io.riskplane.eventtime.PendingByEventTime;
+import io.riskplane.eventtime.PolicyVersionedFunction;
+import io.riskplane.eventtime.StateValue;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.pnl.DrawdownTracker;
+import io.riskplane.pnl.EquityComponent;
+import io.riskplane.rules.drawdown.DrawdownJudge;
+import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
+import io.riskplane.rules.drawdown.KillSwitchEvents;
+import io.riskplane.rules.drawdown.PolicyEvaluation;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The host of a PnL key space: one strategy (key org|strategy) or one org (key org). It receives the equity
+ * components of the instrument hosts (a strategy's position in one instrument) directly, so that a mark crosses two
+ * keyed exchanges for both scopes, and in event-time order it
+ * <ul>
+ *   <li>sums the scope's latest components (an org: each strategy's instruments, then the strategies, in name
+ *       order, exactly as a strategy's own snapshot sums them) and tracks peak and drawdown
+ *       ({@link DrawdownTracker}): the snapshots go to {@link #SNAPSHOTS};</li>
+ *   <li>judges every snapshot against the policy in force ({@link DrawdownJudge}) and emits rule
+ *       {@value DrawdownKillSwitchRule#RULE_ID} on the one that enters breach (main output).</li>
+ * </ul>
+ * A component behind the watermark on arrival is applied at once and counted in {@code late_events}: its breach fires
+ * too (fail closed).
+ */
+public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityComponent, PolicyRecord, ControlRecord> {
+    private static final long serialVersionUID = 1L;
+
+    /** Every policy version, keyed policyId@version. */
+    public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
+            PolicyVersionedFunction.policiesDescriptor("risk-policies");
+    public static final OutputTag<PnlSnapshot> SNAPSHOTS =
+            new OutputTag<>("pnl-snapshots", TypeInformation.of(PnlSnapshot.class));
+
+    /** Strategy, then instrument: the order an org sums in (a component is unique per pair and event time). */
+    static final OrderWithinTimestamp<EquityComponent> ORDER = (a, b) -> {
+        int c = a.strategy().compareTo(b.strategy());
+        return c != 0 ? c : a.componentId().compareTo(b.componentId());
+    };
+
+    /** Separates strategy and instrument in an org's component keys; sorts before every other character. */
+    private static final char SEP = '\u0000';
+
+    private final String scopeType;
+    private final PendingByEventTime<EquityComponent> pending =
+            new PendingByEventTime<>("pending-components", TypeInformation.of(EquityComponent.class), ORDER);
+    private transient MapState<String, EquityComponent> components;
+    private transient DrawdownTracker tracker;
+    private transient DrawdownJudge judge;
+    private transient Counter lateEvents;
+    private transient Counter policyVersions;
+
+    /** @param scopeType {@link PnlSnapshot#STRATEGY} (keyed by {@link #strategyKey}) or {@link PnlSnapshot#ORG} */
+    public PnlScopeHost(String scopeType) {
+        if (!PnlSnapshot.STRATEGY.equals(scopeType) && !PnlSnapshot.ORG.equals(scopeType)) {
+            throw new IllegalArgumentException("scope type " + scopeType);
+        }
+        this.scopeType = scopeType;
+    }
+
+    /** The key of a strategy scope. */
+    public static String strategyKey(EquityComponent c) {
+        return c.scopeKey();
+    }
+
+    /** The key of an org scope. */
+    public static String orgKey(EquityComponent c) {
+        return c.org();
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        var rc = getRuntimeContext();
+        pending.open(rc);
+        components = rc.getMapState(new MapStateDescriptor<>("components", Types.STRING,
+                TypeInformation.of(EquityComponent.class)));
+        tracker = new DrawdownTracker(StateValue.of(rc.getState(new ValueStateDescriptor<>("peak",
+                TypeInformation.of(DrawdownTracker.Peak.class)))));
+        judge = new DrawdownJudge(StateValue.of(rc.getState(new ValueStateDescriptor<>("in-breach",
+                Types.BOOLEAN))));
+        lateEvents = rc.getMetricGroup().counter("late_events");
+        policyVersions = rc.getMetricGroup().counter("policy_versions_received");
+    }
+
+    @Override
+    public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<ControlRecord> out)
+            throws Exception {
+        if (PolicyVersionedFunction.keepFirst(ctx.getBroadcastState(POLICIES), policy)) {
+            policyVersions.inc();
+        }
+    }
+
+    @Override
+    public void processElement(EquityComponent c, ReadOnlyContext ctx, Collector<ControlRecord> out)
+            throws Exception {
+        if (c.eventTimeMillis() > ctx.timerService().currentWatermark()) {
+            pending.hold(c.eventTimeMillis(), c, ctx.timerService());
+            return;
+        }
+        lateEvents.inc();
+        apply(c.eventTimeMillis(), List.of(c), ctx.getCurrentKey(), ctx.getBroadcastState(POLICIES), ctx, out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ControlRecord> out) throws Exception {
+        pending.fired(timestamp);
+        String key = ctx.getCurrentKey();
+        ReadOnlyBroadcastState<String, PolicyRecord> policies = ctx.getBroadcastState(POLICIES);
+        pending.advance(ctx.timerService().currentWatermark(), ctx.timerService(), new PendingByEventTime.Steps<>() {
+            @Override
+            public long earliestTick() {
+                return PendingByEventTime.NONE;
+            }
+
+            @Override
+            public void events(long time, List<EquityComponent> updates) throws Exception {
+                apply(time, updates, key, policies, ctx, out);
+            }
+
+            @Override
+            public void ticks(long time) {}
+        });
+    }
+
+    private void apply(long ts, List<EquityComponent> updates, String key,
+            ReadOnlyBroadcastState<String, PolicyRecord> policies, ReadOnlyContext ctx, Collector<ControlRecord> out)
+            throws Exception {
+        boolean org = PnlSnapshot.ORG.equals(scopeType);
+        TreeSet<String> triggers = new TreeSet<>();
+        for (EquityComponent c : updates) {
+            if (org) {
+                components.put(c.strategy() + SEP + c.componentId(), c);
+                // An org's triggers are the snapshots of its strategies that moved (as each strategy host names them).
+                triggers.add(DeterministicId.of("pnl-", c.scopeKey(), ts));
+            } else {
+                components.put(c.componentId(), c);
+                triggers.addAll(List.of(c.triggerEventIds()));
+            }
+        }
+        // Sum in key order: floating-point addition is not associative, and state backends iterate in different
+        // orders. An org sums each strategy first, then the strategies, so its figures are exactly the sum of its
+        // strategies' snapshots.
+        Map<String, EquityComponent> sorted = new TreeMap<>();
+        for (Map.Entry<String, EquityComponent> e : components.entries()) {
+            sorted.put(e.getKey(), e.getValue());
+        }
+        double realized = 0;
+        double fees = 0;
+        double unrealized = 0;
+        String strategy = null;
+        double sRealized = 0;
+        double sFees = 0;
+        double sUnrealized = 0;
+        for (EquityComponent c : sorted.values()) {
+            if (org && !c.strategy().equals(strategy)) {
+                realized += sRealized;
+                fees += sFees;
+                unrealized += sUnrealized;
+                sRealized = 0;
+                sFees = 0;
+                sUnrealized = 0;
+                strategy = c.strategy();
+            }
+            sRealized += c.realizedNet();
+            sFees += c.fees();
+            sUnrealized += c.unrealized();
+        }
+        if (org) {
+            realized += sRealized;
+            fees += sFees;
+            unrealized += sUnrealized;
+        } else {
+            realized = sRealized;
+            fees = sFees;
+            unrealized = sUnrealized;
+        }
+        EquityComponent any = updates.get(0);
+        String scopeStrategy = org ? "" : any.strategy();
+        String scopeKey = org ? PnlSnapshot.ORG + "|" + key + "|" : key;
+        PnlSnapshot s = tracker.next(scopeKey, scopeType, any.org(), scopeStrategy, ts, realized, fees, unrealized,
+                triggers);
+        ctx.output(SNAPSHOTS, s);
+        PolicyEvaluation e = judge.judge(s, policies.immutableEntries());
+        if (DrawdownKillSwitchRule.fires(e)) {
+            out.collect(KillSwitchEvents.haltNewEntries(e));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.riskplane.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.contract.DeterministicId;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.pnl.EquityComponent;
+import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
+import io.riskplane.v1.Envelope;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Harness test of the PnL host: event-time order against racing policies, the kill switch once per breach, an org's
+ * figures as the sum of its strategies', and no state left but the scope's own.
+ */
+class PnlScopeHostTest {
+    static KeyedBroadcastOperatorTestHarness<String, EquityComponent, PolicyRecord, ControlRecord> host(
+            String scopeType) throws Exception {
+        KeySelector<EquityComponent, String> key = PnlSnapshot.ORG.equals(scopeType)
+                ? PnlScopeHost::orgKey : PnlScopeHost::strategyKey;
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new PnlScopeHost(scopeType), key,
+                Types.STRING, PnlScopeHost.POLICIES);
+    }
+
+    static EquityComponent c(String strategy, String instrument, long t, double realized, double unrealized,
+            String id) {
+        return new EquityComponent(PnlSnapshot.STRATEGY, "acme", strategy, instrument, t, realized, 0, unrealized,
+                new String[] {id});
+    }
+
+    static PolicyRecord policy(String id, long version, String strategy, double maxDd, long effective) {
+        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
+                "p" + version, Map.of());
+    }
+
+    static List<PnlSnapshot> snapshots(KeyedBroadcastOperatorTestHarness<String, EquityComponent, PolicyRecord,
+            ControlRecord> h) {
+        var q = h.getSideOutput(PnlScopeHost.SNAPSHOTS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void componentsWaitForTheWatermarkSoALatePolicyOnAnotherChannelStillApplies() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processElement(c("s1", "BTC", 6_000, 0, -80, "e1"), 6_000);
+        // The policy arrives after the component but is effective before it.
+        h.processBroadcastElement(policy("p", 1, "s1", 50, 5_000), 5_000);
+        h.processWatermark(6_000);
+        h.processBroadcastWatermark(6_000);
+        List<ControlRecord> controls = h.extractOutputValues();
+        assertThat(controls).singleElement().satisfies(r -> {
+            var control = Envelope.parseFrom(r.envelope()).getControl();
+            assertThat(control.getRuleId()).isEqualTo(DrawdownKillSwitchRule.RULE_ID);
+            assertThat(control.getPolicyId()).isEqualTo("p"); // not POLICY_MISSING
+            assertThat(control.getReasonCode()).isEqualTo("DRAWDOWN_LIMIT_BREACHED");
+        });
+    }
+
+    @Test
+    void theKillSwitchFiresOnEnteringBreachOnly() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processBroadcastElement(policy("p", 1, "s1", 50, 0), 0);
+        double[] unrealized = {-60, -70, -10, -55};
+        for (int i = 0; i < unrealized.length; i++) {
+            long t = 1_000L * (i + 1);
+            h.processElement(c("s1", "BTC", t, 0, unrealized[i], "e" + i), t);
+        }
+        h.processWatermark(4_000);
+        h.processBroadcastWatermark(4_000);
+        assertThat(snapshots(h)).extracting(PnlSnapshot::drawdown).containsExactly(60.0, 70.0, 10.0, 55.0);
+        assertThat(h.extractOutputValues()).extracting(ControlRecord::decidedAtMillis).containsExactly(1_000L, 4_000L);
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anOrgIsTheExactSumOfItsStrategiesNamedByTheirSnapshots() throws Exception {
+        var org = host(PnlSnapshot.ORG);
+        var s1 = host(PnlSnapshot.STRATEGY);
+        var s2 = host(PnlSnapshot.STRATEGY);
+        List<EquityComponent> in = List.of(c("s1", "BTC", 1_000, 0.1, 0.2, "a"), c("s1", "ETH", 1_000, 0.7, 0.3, "b"),
+                c("s2", "BTC", 1_000, 1e-17, -0.3, "c"), c("s1", "BTC", 2_000, 0.15, 0.25, "d"));
+        for (EquityComponent e : in) {
+            org.processElement(e, e.eventTimeMillis());
+            (e.strategy().equals("s1") ? s1 : s2).processElement(e, e.eventTimeMillis());
+        }
+        for (var h : List.of(org, s1, s2)) {
+            h.processWatermark(2_000);
+            h.processBroadcastWatermark(2_000);
+        }
+        List<PnlSnapshot> orgs = snapshots(org);
+        assertThat(orgs).hasSize(2);
+        PnlSnapshot at1 = orgs.get(0);
+        // by hand: s1 = (0.1 + 0.7, 0.2 + 0.3), s2 = (1e-17, -0.3); org = s1 + s2, in strategy order
+        double s1Realized = 0.1 + 0.7;
+        double s1Unrealized = 0.2 + 0.3;
+        assertThat(at1.realizedPnl()).isEqualTo(s1Realized + 1e-17);
+        assertThat(at1.unrealizedPnl()).isEqualTo(s1Unrealized + -0.3);
+        assertThat(at1.strategy()).isEmpty();
+        assertThat(at1.snapshotId()).isEqualTo(DeterministicId.of("pnl-", "org|acme|", 1_000));
+        assertThat(at1.triggerEventIds()).containsExactly(
+                DeterministicId.of("pnl-", "strategy|acme|s1", 1_000), DeterministicId.of("pnl-", "strategy|acme|s2", 1_000));
+        // and the strategies' own snapshots carry those ids and add up to it
+        PnlSnapshot s1At1 = snapshots(s1).get(0);
+        PnlSnapshot s2At1 = snapshots(s2).get(0);
+        assertThat(at1.triggerEventIds()).containsExactly(s1At1.snapshotId(), s2At1.snapshotId());
+        assertThat(at1.realizedPnl()).isEqualTo(s1At1.realizedPnl() + s2At1.realizedPnl());
+        assertThat(orgs.get(1).realizedPnl()).isEqualTo((0.15 + 0.7) + 1e-17);
+        assertThat(snapshots(s1).get(1).realizedPnl()).isEqualTo(0.15 + 0.7);
+    }
+
+    @Test
+    void aScopeWithinItsLimitsKeepsOnlyItsComponentsAndPeak() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processBroadcastElement(policy("p", 1, "s1", 50, 0), 0);
+        h.processElement(c("s1", "BTC", 1_000, 0, 10, "e1"), 1_000);
+        h.processElement(c("s1", "BTC", 1_500, 0, 20, "e2"), 1_500);
+        h.processWatermark(2_000);
+        h.processBroadcastWatermark(2_000);
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator()
+                .getKeyedStateBackend()).numKeyValueStateEntries()).isEqualTo(2); // one component, the peak: no buffer, no breach flag
+    }
+}
