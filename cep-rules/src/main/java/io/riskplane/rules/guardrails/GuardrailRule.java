@@ -6,6 +6,7 @@ import static io.riskplane.rules.ControlEvents.threshold;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.rules.OneEventRule;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.rules.ControlEvents;
 import io.riskplane.v1.ControlAction;
@@ -14,15 +15,8 @@ import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Evidence;
 import io.riskplane.v1.Scope;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.flink.cep.CEP;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.util.Collector;
 
 /**
  * Rules {@value #COOLDOWN_RULE_ID} and {@value #KILL_RULE_ID} (v{@value #RULE_VERSION}, docs/rules.md): every
@@ -38,15 +32,10 @@ public final class GuardrailRule {
 
     private GuardrailRule() {}
 
-    public static Pattern<GuardrailTrip, ?> pattern() {
-        return Pattern.begin("trip", AfterMatchSkipStrategy.skipPastLastEvent());
-    }
-
+    /** Every trip is a control event: a cooldown, or the kill at kill_trips. */
     public static DataStream<ControlRecord> apply(DataStream<GuardrailTrip> trips) {
-        return CEP.pattern(trips.keyBy(GuardrailTrip::scopeKey), pattern())
-                .process(new Emit())
-                .name("rules guardrail.trip / guardrail.repeat")
-                .uid("rule-guardrails");
+        return OneEventRule.apply(trips, t -> true, GuardrailRule::controlEvent,
+                "rules guardrail.trip / guardrail.repeat", "rule-guardrails");
     }
 
     public static String reasonCode(GuardrailTrip t) {
@@ -110,14 +99,4 @@ public final class GuardrailRule {
         };
     }
 
-    static final class Emit extends PatternProcessFunction<GuardrailTrip, ControlRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void processMatch(Map<String, List<GuardrailTrip>> match, Context ctx, Collector<ControlRecord> out) {
-            for (GuardrailTrip t : match.get("trip")) {
-                out.collect(controlEvent(t));
-            }
-        }
-    }
 }

@@ -6,7 +6,7 @@ import static io.riskplane.rules.ControlEvents.threshold;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.rules.RuleCandidates;
+import io.riskplane.rules.OneEventRule;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.rules.ControlEvents;
@@ -16,16 +16,8 @@ import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Evidence;
 import io.riskplane.v1.Scope;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.flink.cep.CEP;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
-import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.util.Collector;
 
 /**
  * Rule {@value #RULE_ID} v{@value #RULE_VERSION}: an autonomous lane that fails lane_max_failures times within
@@ -39,19 +31,14 @@ public final class LaneRollbackRule {
 
     private LaneRollbackRule() {}
 
-    /** The condition of the rule's one-event pattern. */
-    static final SimpleCondition<LaneRunEvaluation> FIRES = SimpleCondition.of(LaneRunEvaluation::entersRollback);
-
-    public static Pattern<LaneRunEvaluation, ?> pattern() {
-        return Pattern.<LaneRunEvaluation>begin("rollback", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(FIRES);
+    /** The rule's condition: the evaluation that enters a rollback. */
+    public static boolean fires(LaneRunEvaluation e) {
+        return e.entersRollback();
     }
 
     public static DataStream<ControlRecord> apply(DataStream<LaneRunEvaluation> evaluations) {
-        return CEP.pattern(RuleCandidates.of(evaluations, FIRES).keyBy(e -> e.run().lane()), pattern())
-                .process(new Emit())
-                .name("rule lane.failures.rollback")
-                .uid("rule-lane-rollback");
+        return OneEventRule.apply(evaluations, LaneRollbackRule::fires, LaneRollbackRule::controlEvent,
+                "rule lane.failures.rollback", "rule-lane-rollback");
     }
 
     public static ControlRecord controlEvent(LaneRunEvaluation e) {
@@ -91,15 +78,4 @@ public final class LaneRollbackRule {
         return ControlEvents.record(c, "lane|" + r.lane());
     }
 
-    static final class Emit extends PatternProcessFunction<LaneRunEvaluation, ControlRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void processMatch(Map<String, List<LaneRunEvaluation>> match, Context ctx,
-                Collector<ControlRecord> out) {
-            for (LaneRunEvaluation e : match.get("rollback")) {
-                out.collect(controlEvent(e));
-            }
-        }
-    }
 }

@@ -2,16 +2,8 @@ package io.riskplane.rules.sustained;
 
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.rules.RuleCandidates;
-import java.util.List;
-import java.util.Map;
-import org.apache.flink.cep.CEP;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
-import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+import io.riskplane.rules.OneEventRule;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.util.Collector;
 
 /**
  * Rules {@value #ROUTE_RULE_ID} (ROLLBACK / DISABLE_ROUTE for an adapter whose fallback ratio stayed over budget for
@@ -26,30 +18,13 @@ public final class SustainedBreachRule {
 
     private SustainedBreachRule() {}
 
-    /** The condition of the rule's one-event pattern. */
-    static final SimpleCondition<ConditionEvaluation> FIRES = SimpleCondition.of(ConditionEvaluation::entersTrigger);
-
-    public static Pattern<ConditionEvaluation, ?> pattern() {
-        return Pattern.<ConditionEvaluation>begin("sustained", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(FIRES);
+    /** The rules' condition: the evaluation that enters the sustained breach. */
+    public static boolean fires(ConditionEvaluation e) {
+        return e.entersTrigger();
     }
 
     public static DataStream<ControlRecord> apply(DataStream<ConditionEvaluation> evaluations) {
-        return CEP.pattern(RuleCandidates.of(evaluations, FIRES).keyBy(ConditionEvaluation::scopeKey), pattern())
-                .process(new Emit())
-                .name("rules route.fallback.rollback / signal.lag.halt-lanes")
-                .uid("rule-sustained");
-    }
-
-    static final class Emit extends PatternProcessFunction<ConditionEvaluation, ControlRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void processMatch(Map<String, List<ConditionEvaluation>> match, Context ctx,
-                Collector<ControlRecord> out) {
-            for (ConditionEvaluation e : match.get("sustained")) {
-                out.collect(SustainedControlEvents.of(e));
-            }
-        }
+        return OneEventRule.apply(evaluations, SustainedBreachRule::fires, SustainedControlEvents::of,
+                "rules route.fallback.rollback / signal.lag.halt-lanes", "rule-sustained");
     }
 }
