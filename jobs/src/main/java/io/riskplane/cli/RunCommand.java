@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the plane against external Kafka, ClickHouse and Iceberg (see "
-                + "config/riskplane.example.yaml). Locally on a MiniCluster, or on a Flink cluster when submitted "
-                + "there. Stops on Ctrl-C.")
+                + "config/riskplane.example.yaml). Locally: the decision job on a MiniCluster, the archive job "
+                + "(topics to Iceberg) on one of its own and the ClickHouse loader; on a Flink cluster when "
+                + "submitted there, the decision job only (the archive is `riskplane archive`). Stops on Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML configuration.")
     Path config;

@@ -90,44 +90,51 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void executionTelemetry(DataStream<TelemetryWindow> telemetry) {
-        addRows(telemetry.map(new DetectorRow<>(ClickHouseRows.EXECUTION_TELEMETRY, OutputJson::telemetryOutput)).returns(WarehouseRow.class)
-                .name("telemetry to lakehouse rows").uid("telemetry-lakehouse-rows"));
+        addRows(telemetry.map(new DetectorRow<>(ClickHouseRows.EXECUTION_TELEMETRY, OutputJson::telemetryOutput))
+                .returns(WarehouseRow.class).name("execution_telemetry to clickhouse rows")
+                .uid("clickhouse-execution-telemetry-rows"));
     }
 
     @Override
     public void sloEvaluations(DataStream<SloEvaluation> evaluations) {
-        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.SLO_EVALUATIONS, OutputJson::sloOutput)).returns(WarehouseRow.class)
-                .name("slo to lakehouse rows").uid("slo-lakehouse-rows"));
+        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.SLO_EVALUATIONS, OutputJson::sloOutput))
+                .returns(WarehouseRow.class).name("slo_evaluations to clickhouse rows")
+                .uid("clickhouse-slo-evaluations-rows"));
     }
 
     @Override
     public void dislocations(DataStream<DislocationEpisode> episodes) {
-        addRows(episodes.map(new DetectorRow<>(ClickHouseRows.DISLOCATIONS, OutputJson::dislocationOutput)).returns(WarehouseRow.class)
-                .name("dislocations to lakehouse rows").uid("dislocation-lakehouse-rows"));
+        addRows(episodes.map(new DetectorRow<>(ClickHouseRows.DISLOCATIONS, OutputJson::dislocationOutput))
+                .returns(WarehouseRow.class).name("dislocations to clickhouse rows")
+                .uid("clickhouse-dislocations-rows"));
     }
 
     @Override
     public void cursorStaleness(DataStream<CursorStaleness> rows) {
-        addRows(rows.map(new DetectorRow<>(ClickHouseRows.CURSOR_STALENESS, OutputJson::stalenessOutput)).returns(WarehouseRow.class)
-                .name("staleness to lakehouse rows").uid("staleness-lakehouse-rows"));
+        addRows(rows.map(new DetectorRow<>(ClickHouseRows.CURSOR_STALENESS, OutputJson::stalenessOutput))
+                .returns(WarehouseRow.class).name("cursor_staleness to clickhouse rows")
+                .uid("clickhouse-cursor-staleness-rows"));
     }
 
     @Override
     public void guardrailTrips(DataStream<GuardrailTrip> trips) {
-        addRows(trips.map(new DetectorRow<>(ClickHouseRows.GUARDRAIL_TRIPS, OutputJson::tripOutput)).returns(WarehouseRow.class)
-                .name("guardrail trips to lakehouse rows").uid("guardrail-lakehouse-rows"));
+        addRows(trips.map(new DetectorRow<>(ClickHouseRows.GUARDRAIL_TRIPS, OutputJson::tripOutput))
+                .returns(WarehouseRow.class).name("guardrail_trips to clickhouse rows")
+                .uid("clickhouse-guardrail-trips-rows"));
     }
 
     @Override
     public void conditionEvaluations(DataStream<ConditionEvaluation> evaluations) {
-        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.CONDITION_EVALUATIONS, OutputJson::conditionOutput)).returns(WarehouseRow.class)
-                .name("conditions to lakehouse rows").uid("condition-lakehouse-rows"));
+        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.CONDITION_EVALUATIONS, OutputJson::conditionOutput))
+                .returns(WarehouseRow.class).name("condition_evaluations to clickhouse rows")
+                .uid("clickhouse-condition-evaluations-rows"));
     }
 
     @Override
     public void laneRuns(DataStream<LaneRunEvaluation> evaluations) {
-        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.LANE_RUNS, OutputJson::laneRunOutput)).returns(WarehouseRow.class)
-                .name("lane runs to lakehouse rows").uid("lane-run-lakehouse-rows"));
+        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.LANE_RUNS, OutputJson::laneRunOutput))
+                .returns(WarehouseRow.class).name("lane_runs to clickhouse rows")
+                .uid("clickhouse-lane-runs-rows"));
     }
 
     /**
