@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "clickhouse", mixinStandardHelpOptions = true,
         description = "`riskplane clickhouse load --config FILE`: inserts the plane's rows (topic "
-                + "riskplane.v1.clickhouse-rows) into ClickHouse, retrying with backoff while it is unreachable. "
+                + "riskplane.v1.clickhouse-rows) and the valid input events (raw_events, read from the input topics) "
+                + "into ClickHouse, retrying with backoff while it is unreachable. "
                 + "Runs until stopped. `run` and `demo` load in-process; on Kubernetes it is a Deployment of its own. "
                 + "See docs/storage.md.")
 final class ClickHouseCommand implements Callable<Integer> {
@@ -29,13 +30,14 @@ final class ClickHouseCommand implements Callable<Integer> {
         PlaneConfig c = PlaneConfig.load(config);
         ClickHouseLoader loader = loader(c);
         Runtime.getRuntime().addShutdownHook(new Thread(loader::stop));
-        System.out.printf("loading %s from %s into %s%n", Topics.CLICKHOUSE_ROWS, c.kafka().bootstrap(),
+        System.out.printf("loading %s and the input topics from %s into %s%n", Topics.CLICKHOUSE_ROWS,
+                c.kafka().bootstrap(),
                 c.clickhouse().url());
         loader.run();
         return 0;
     }
 
     static ClickHouseLoader loader(PlaneConfig c) {
-        return c.clickhouse().loader(c.kafka(), line -> System.err.println("riskplane: " + line));
+        return c.clickhouse().loader(c.kafka(), c.options().maxFutureSkew(), line -> System.err.println("riskplane: " + line));
     }
 }

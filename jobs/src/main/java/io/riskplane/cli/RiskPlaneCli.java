@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "riskplane", mixinStandardHelpOptions = true, version = "riskplane 0.1.0",
         description = "Stream-processing analytics and risk plane for automated trading.",
         subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProduceCommand.class,
-                SchemaCommand.class, ClickHouseCommand.class, IcebergCommand.class, AlertsCommand.class,
+                SchemaCommand.class, ClickHouseCommand.class, ArchiveCommand.class, IcebergCommand.class, AlertsCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RiskPlaneCli implements Runnable {
     @CommandLine.Spec

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the plane against external Kafka, ClickHouse and Iceberg (see "
-                + "config/riskplane.example.yaml). Locally on a MiniCluster, or on a Flink cluster when submitted "
-                + "there. Stops on Ctrl-C.")
+                + "config/riskplane.example.yaml). Locally: the decision job on a MiniCluster, the archive job "
+                + "(topics to Iceberg) on one of its own and the ClickHouse loader; on a Flink cluster when "
+                + "submitted there, the decision job only (the archive is `riskplane archive`). Stops on Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML configuration.")
     Path config;
@@ -43,12 +44,17 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         JobClient job = PlaneRuntime.start(c, true);
+        // The Iceberg tables are written by the archive job, beside the plane on a MiniCluster of its own (on
+        // Kubernetes: a FlinkDeployment of its own running `riskplane archive`).
+        JobClient archive = io.riskplane.archive.ArchiveRuntime.start(c);
+        System.out.printf("archive job %s running (commits to Iceberg every %s)%n", archive.getJobID(),
+                c.archiveOrDefaults().checkpointInterval());
         // Rows reach ClickHouse through Kafka and this loader (on Kubernetes: `riskplane clickhouse load`).
         io.riskplane.sinks.clickhouse.ClickHouseLoader loader = ClickHouseCommand.loader(c);
         Thread loading = new Thread(loader::run, "clickhouse-loader");
         loading.setDaemon(true);
         loading.start();
-        // The job commits an Iceberg snapshot per table on every checkpoint; expire old ones (on Kubernetes: a
+        // The archive job commits an Iceberg snapshot per table on every checkpoint; expire old ones (on Kubernetes: a
         // CronJob running `riskplane iceberg expire`).
         java.util.concurrent.ScheduledExecutorService maintenance = IcebergCommand.expireEvery(c,
                 java.time.Duration.ofMinutes(10));
@@ -67,14 +73,21 @@ final class RunCommand implements Callable<Integer> {
             if (forwarder != null) {
                 forwarder.stop();
             }
-            try {
-                job.cancel().get();
-            } catch (Exception ignored) {
-                // stopping anyway
+            for (JobClient j : java.util.List.of(job, archive)) {
+                try {
+                    j.cancel().get();
+                } catch (Exception ignored) {
+                    // stopping anyway
+                }
             }
         }));
         System.out.printf("job %s running%s; Ctrl-C stops it%n", job.getJobID(),
                 webUi(c.flink()));
+        return watch(job) ? 0 : 1;
+    }
+
+    /** Prints the job's status changes until it ends; true when it finished. */
+    static boolean watch(JobClient job) throws Exception {
         JobStatus last = null;
         while (true) {
             JobStatus s = job.getJobStatus().get();
@@ -84,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
             }
             if (s.isGloballyTerminalState()) {
                 job.getJobExecutionResult().get();
-                return s == JobStatus.FINISHED ? 0 : 1;
+                return s == JobStatus.FINISHED;
             }
             Thread.sleep(1000);
         }

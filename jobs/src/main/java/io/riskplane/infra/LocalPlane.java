@@ -16,7 +16,8 @@ import org.apache.flink.core.execution.JobClient;
 
 /**
  * The whole plane on one machine: an in-JVM Kafka broker, a private ClickHouse server, an Iceberg warehouse on
- * local disk and the streaming job on a Flink MiniCluster. `riskplane demo` and the end-to-end tests run this.
+ * local disk, the decision job on a Flink MiniCluster, the archive job (Kafka to Iceberg) on a MiniCluster of its
+ * own and the ClickHouse loader on a thread. `riskplane demo` and the end-to-end tests run this.
  */
 public final class LocalPlane implements AutoCloseable {
     public final EmbeddedKafka kafka;
@@ -26,6 +27,8 @@ public final class LocalPlane implements AutoCloseable {
     public final Path warehouse;
     /** The running job; replaced by {@link #restartFromLatestCheckpoint()}. */
     public volatile JobClient job;
+    /** The archive job (io.riskplane.archive.ArchiveJob), beside the decision job. */
+    public volatile JobClient archive;
     public final PlaneConfig config;
     /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job. */
     public final ClickHouseLoader loader;
@@ -36,14 +39,20 @@ public final class LocalPlane implements AutoCloseable {
         return "http://127.0.0.1:" + config.flink().metricsPort() + "/metrics";
     }
 
+    /** Where the archive job's MiniCluster serves its metrics. */
+    public String archiveMetricsUrl() {
+        return "http://127.0.0.1:" + config.archive().metricsPort() + "/metrics";
+    }
+
     private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
-            JobClient job, PlaneConfig config, ClickHouseLoader loader) {
+            JobClient job, JobClient archive, PlaneConfig config, ClickHouseLoader loader) {
         this.kafka = kafka;
         this.clickhouseServer = ch;
         this.clickhouse = new ClickHouseHttp(ch.httpUrl(), "default", "");
         this.lakehouse = lakehouse;
         this.warehouse = warehouse;
         this.job = job;
+        this.archive = archive;
         this.config = config;
         this.loader = loader;
     }
@@ -64,6 +73,12 @@ public final class LocalPlane implements AutoCloseable {
     /** Checkpoints every second by default: control events become visible to read_committed readers on each. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 
+    /**
+     * The archive job commits to Iceberg every few seconds here, not every 2 minutes as in production
+     * (archive.checkpoint_interval_ms): the demo runs a minute and shows its Iceberg rows.
+     */
+    public static final long DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS = 3000;
+
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
             boolean controlExactlyOnce, long liveLagMs, Consumer<String> progress) throws Exception {
         return start(workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce, liveLagMs, null,
@@ -74,6 +89,14 @@ public final class LocalPlane implements AutoCloseable {
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
             boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl, Consumer<String> progress)
             throws Exception {
+        return start(workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce, liveLagMs,
+                icebergCatalogImpl, DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS, progress);
+    }
+
+    /** @param archiveCheckpointIntervalMs how often the archive job commits to Iceberg */
+    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
+            boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl, long archiveCheckpointIntervalMs,
+            Consumer<String> progress) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -114,20 +137,27 @@ public final class LocalPlane implements AutoCloseable {
                     new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
                             .toString(), "hashmap", webUiPort, metricsPort, null),
                     new PlaneConfig.Time(null, null, null, liveLagMs, null, null), null, null, null,
-                    security);
+                    security, new PlaneConfig.Archive(archiveCheckpointIntervalMs, null, null, null,
+                            EmbeddedKafka.freePort(), null));
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
+            started.add(() -> job.cancel().get());
             progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),
                     (System.nanoTime() - t) / 1e9,
                     webUiPort == null ? "" : ", web UI at http://127.0.0.1:" + webUiPort)
                     + ", Prometheus metrics at http://127.0.0.1:" + metricsPort + "/metrics");
-            ClickHouseLoader loader = config.clickhouse().loader(config.kafka(),
+            t = System.nanoTime();
+            JobClient archive = io.riskplane.archive.ArchiveRuntime.start(config);
+            started.add(() -> archive.cancel().get());
+            progress.accept(String.format("archive job %s (Kafka to Iceberg, commits every %.0f s) submitted in "
+                    + "%.1f s", archive.getJobID(), archiveCheckpointIntervalMs / 1e3, (System.nanoTime() - t) / 1e9));
+            ClickHouseLoader loader = config.clickhouse().loader(config.kafka(), config.options().maxFutureSkew(),
                     org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
             Thread loading = new Thread(loader::run, "clickhouse-loader");
             loading.setDaemon(true);
             loading.start();
             return new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()), warehouse, job,
-                    config, loader);
+                    archive, config, loader);
         } catch (Exception e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -174,6 +204,11 @@ public final class LocalPlane implements AutoCloseable {
             job.cancel().get();
         } catch (Exception ignored) {
             // already finished or failed; its error was reported where it happened
+        }
+        try {
+            archive.cancel().get();
+        } catch (Exception ignored) {
+            // as above
         }
         loader.stop();
         kafka.close();

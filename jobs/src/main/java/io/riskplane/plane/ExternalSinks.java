@@ -3,7 +3,6 @@ package io.riskplane.plane;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
-import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DetectorOutput;
@@ -15,45 +14,39 @@ import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
+import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
-import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import io.riskplane.sinks.kafka.KafkaSinks;
 import java.util.Properties;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * The production wiring: control events (confirmed and early), alerts, heartbeats and dead letters to Kafka; every result as a ClickHouse
- * row to Kafka for the loader; raw events and detector outputs to Iceberg.
+ * The production wiring, all of it to Kafka: control events (confirmed and early), alerts, heartbeats and dead
+ * letters; every result as a ClickHouse row for the loader, a detector's row with its lakehouse form in the record's
+ * headers for the archive job. The decision job writes no raw events (the loader and the archive job read the input
+ * topics themselves) and nothing to Iceberg (the archive job does, from these topics): a slow store never
+ * back-pressures the control path.
  */
 public final class ExternalSinks implements PlaneSinks {
     private final String bootstrap;
     private final Properties kafkaClient;
     private final String transactionalIdPrefix;
-    private final IcebergLakehouse lakehouse;
     private final io.riskplane.verify.SigningKey signing;
     private final boolean controlExactlyOnce;
-    private DataStream<DetectorOutput> detectorOutputs;
     private DataStream<WarehouseRow> clickhouseRows;
-    /** Confirmed and early control events, for their history in ClickHouse and Iceberg (written in finish()). */
+    /** Confirmed and early control events, for their history in ClickHouse (written in finish()). */
     private DataStream<ControlRecord> archivedControls;
 
     public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
-            IcebergLakehouse lakehouse, io.riskplane.verify.SigningKey signing,
+            io.riskplane.verify.SigningKey signing,
             boolean controlExactlyOnce) {
         this.signing = signing;
         this.controlExactlyOnce = controlExactlyOnce;
         this.bootstrap = bootstrap;
         this.kafkaClient = kafkaClient;
         this.transactionalIdPrefix = transactionalIdPrefix;
-        this.lakehouse = lakehouse;
-    }
-
-    @Override
-    public void rawEvents(DataStream<Decoded> events) {
-        DataStream<io.riskplane.model.RawEvent> raw = events.map(io.riskplane.model.RawEvent::of)
-                .name("raw events as JSON").uid("raw-events-json");
-        addRows(raw.map(ClickHouseRows.RAW_EVENTS).name("raw_events to clickhouse rows").uid("clickhouse-raw-events-rows"));
-        lakehouse.rawEvents(raw);
     }
 
     @Override
@@ -97,67 +90,62 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void executionTelemetry(DataStream<TelemetryWindow> telemetry) {
-        addRows(telemetry.map(ClickHouseRows.EXECUTION_TELEMETRY).name("execution_telemetry to clickhouse rows").uid("clickhouse-execution-telemetry-rows"));
-        addDetectorOutputs(telemetry.map(OutputJson::telemetryOutput).name("telemetry to lakehouse rows")
-                .uid("telemetry-lakehouse-rows"));
+        addRows(telemetry.map(new DetectorRow<>(ClickHouseRows.EXECUTION_TELEMETRY, OutputJson::telemetryOutput))
+                .returns(WarehouseRow.class).name("execution_telemetry to clickhouse rows")
+                .uid("clickhouse-execution-telemetry-rows"));
     }
 
     @Override
     public void sloEvaluations(DataStream<SloEvaluation> evaluations) {
-        addRows(evaluations.map(ClickHouseRows.SLO_EVALUATIONS).name("slo_evaluations to clickhouse rows").uid("clickhouse-slo-evaluations-rows"));
-        addDetectorOutputs(evaluations.map(OutputJson::sloOutput).name("slo to lakehouse rows")
-                .uid("slo-lakehouse-rows"));
+        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.SLO_EVALUATIONS, OutputJson::sloOutput))
+                .returns(WarehouseRow.class).name("slo_evaluations to clickhouse rows")
+                .uid("clickhouse-slo-evaluations-rows"));
     }
 
     @Override
     public void dislocations(DataStream<DislocationEpisode> episodes) {
-        addRows(episodes.map(ClickHouseRows.DISLOCATIONS).name("dislocations to clickhouse rows").uid("clickhouse-dislocations-rows"));
-        addDetectorOutputs(episodes.map(OutputJson::dislocationOutput).name("dislocations to lakehouse rows")
-                .uid("dislocation-lakehouse-rows"));
+        addRows(episodes.map(new DetectorRow<>(ClickHouseRows.DISLOCATIONS, OutputJson::dislocationOutput))
+                .returns(WarehouseRow.class).name("dislocations to clickhouse rows")
+                .uid("clickhouse-dislocations-rows"));
     }
 
     @Override
     public void cursorStaleness(DataStream<CursorStaleness> rows) {
-        addRows(rows.map(ClickHouseRows.CURSOR_STALENESS).name("cursor_staleness to clickhouse rows").uid("clickhouse-cursor-staleness-rows"));
-        addDetectorOutputs(rows.map(OutputJson::stalenessOutput).name("staleness to lakehouse rows")
-                .uid("staleness-lakehouse-rows"));
+        addRows(rows.map(new DetectorRow<>(ClickHouseRows.CURSOR_STALENESS, OutputJson::stalenessOutput))
+                .returns(WarehouseRow.class).name("cursor_staleness to clickhouse rows")
+                .uid("clickhouse-cursor-staleness-rows"));
     }
 
     @Override
     public void guardrailTrips(DataStream<GuardrailTrip> trips) {
-        addRows(trips.map(ClickHouseRows.GUARDRAIL_TRIPS).name("guardrail_trips to clickhouse rows").uid("clickhouse-guardrail-trips-rows"));
-        addDetectorOutputs(trips.map(OutputJson::tripOutput).name("guardrail trips to lakehouse rows")
-                .uid("guardrail-lakehouse-rows"));
+        addRows(trips.map(new DetectorRow<>(ClickHouseRows.GUARDRAIL_TRIPS, OutputJson::tripOutput))
+                .returns(WarehouseRow.class).name("guardrail_trips to clickhouse rows")
+                .uid("clickhouse-guardrail-trips-rows"));
     }
 
     @Override
     public void conditionEvaluations(DataStream<ConditionEvaluation> evaluations) {
-        addRows(evaluations.map(ClickHouseRows.CONDITION_EVALUATIONS).name("condition_evaluations to clickhouse rows").uid("clickhouse-condition-evaluations-rows"));
-        addDetectorOutputs(evaluations.map(OutputJson::conditionOutput).name("conditions to lakehouse rows")
-                .uid("condition-lakehouse-rows"));
+        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.CONDITION_EVALUATIONS, OutputJson::conditionOutput))
+                .returns(WarehouseRow.class).name("condition_evaluations to clickhouse rows")
+                .uid("clickhouse-condition-evaluations-rows"));
     }
 
     @Override
     public void laneRuns(DataStream<LaneRunEvaluation> evaluations) {
-        addRows(evaluations.map(ClickHouseRows.LANE_RUNS).name("lane_runs to clickhouse rows").uid("clickhouse-lane-runs-rows"));
-        addDetectorOutputs(evaluations.map(OutputJson::laneRunOutput).name("lane runs to lakehouse rows")
-                .uid("lane-run-lakehouse-rows"));
+        addRows(evaluations.map(new DetectorRow<>(ClickHouseRows.LANE_RUNS, OutputJson::laneRunOutput))
+                .returns(WarehouseRow.class).name("lane_runs to clickhouse rows")
+                .uid("clickhouse-lane-runs-rows"));
     }
 
     /**
-     * The control events' history (confirmed and early: one row stream, one Iceberg sink), one Iceberg sink for
-     * every detector (a single committer per table, not one per detector), and one Kafka sink for every ClickHouse
-     * row: the loader inserts them, outside the job.
+     * The control events' history (confirmed and early: one row stream) and one Kafka sink for every ClickHouse row:
+     * the loader inserts them, outside the job, and the archive job writes the detectors' rows to Iceberg.
      */
     @Override
     public void finish() {
         if (archivedControls != null) {
             addRows(archivedControls.map(ClickHouseRows.CONTROL_EVENTS).name("control_events to clickhouse rows")
                     .uid("clickhouse-control-events-rows"));
-            lakehouse.controlEvents(archivedControls);
-        }
-        if (detectorOutputs != null) {
-            lakehouse.detectorOutputs(detectorOutputs);
         }
         if (clickhouseRows != null) {
             clickhouseRows.sinkTo(KafkaSinks.clickhouseRows(bootstrap, kafkaClient, transactionalIdPrefix + "-rows"))
@@ -169,8 +157,21 @@ public final class ExternalSinks implements PlaneSinks {
         clickhouseRows = clickhouseRows == null ? rows : clickhouseRows.union(rows);
     }
 
-    private void addDetectorOutputs(DataStream<DetectorOutput> outputs) {
-        detectorOutputs = detectorOutputs == null ? outputs : detectorOutputs.union(outputs);
+    /** A detector's ClickHouse row carrying its lakehouse form (the replay JSON) for the archive job. */
+    static final class DetectorRow<T> implements MapFunction<T, WarehouseRow> {
+        private static final long serialVersionUID = 1L;
+        private final ClickHouseTable<T> table;
+        private final SerializableFunction<T, DetectorOutput> archive;
+
+        DetectorRow(ClickHouseTable<T> table, SerializableFunction<T, DetectorOutput> archive) {
+            this.table = table;
+            this.archive = archive;
+        }
+
+        @Override
+        public WarehouseRow map(T value) {
+            return table.row(value).withArchive(archive.apply(value));
+        }
     }
 
     @Override

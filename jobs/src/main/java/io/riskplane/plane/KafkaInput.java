@@ -31,8 +31,8 @@ public final class KafkaInput {
 
     /**
      * The orders and policies once more, for the early decisions (docs/rules.md, "guardrail.order-rate.early"): a
-     * source of their own keeps them off the main source thread, which also writes every raw event's archive rows,
-     * so an order is judged within milliseconds whatever the rest of the input costs. Own consumer group
+     * source of their own keeps them off the main source thread, which decodes and routes every input event, so an
+     * order is judged within milliseconds whatever the rest of the input costs. Own consumer group
      * (groupId + {@value #ARRIVALS_GROUP_SUFFIX}): a start without a checkpoint resumes where it left off.
      */
     public static KafkaSource<Decoded> arrivals(String bootstrap, Properties client, String groupId,

@@ -21,7 +21,56 @@ import io.riskplane.alerting.AlertSettings;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
-        Dislocation dislocation, Staleness staleness, Alerting alerting, Security security) {
+        Dislocation dislocation, Staleness staleness, Alerting alerting, Security security, Archive archive) {
+
+    /** Without an archive section: every archive key at its default. */
+    public PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
+            Dislocation dislocation, Staleness staleness, Alerting alerting, Security security) {
+        this(kafka, clickhouse, iceberg, flink, time, dislocation, staleness, alerting, security, null);
+    }
+
+    /**
+     * The archive job (io.riskplane.archive.ArchiveJob), which writes the Iceberg tables from the Kafka topics,
+     * apart from the decision job. checkpoint_interval_ms: how often it commits to Iceberg (default 2 minutes: one
+     * snapshot per table per commit, so fewer and larger files than committing every second); group_id: its Kafka
+     * consumer group (default riskplane-archive); parallelism: its subtasks (default flink.parallelism);
+     * checkpoint_dir: where its checkpoints go (default flink.checkpoint_dir with "-archive" appended; never the
+     * plane's own, which restarts look in); metrics_port: its Prometheus reporter when run locally (off when
+     * unset; its own port: it is a MiniCluster of its own); restore_from: a retained checkpoint of the archive job
+     * to resume from.
+     */
+    public record Archive(Long checkpointIntervalMs, String groupId, Integer parallelism, String checkpointDir,
+            Integer metricsPort, String restoreFrom) {
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(2);
+        public static final String DEFAULT_GROUP_ID = "riskplane-archive";
+        public static final String CHECKPOINT_DIR_SUFFIX = "-archive";
+
+        public Duration checkpointInterval() {
+            return checkpointIntervalMs == null ? DEFAULT_CHECKPOINT_INTERVAL : Duration.ofMillis(checkpointIntervalMs);
+        }
+
+        public String groupIdOrDefault() {
+            return groupId == null || groupId.isBlank() ? DEFAULT_GROUP_ID : groupId;
+        }
+
+        /** Its checkpoint directory: its own, else next to the plane's (planeDir + "-archive"), else none. */
+        public String checkpointDirOr(String planeDir) {
+            if (checkpointDir != null && !checkpointDir.isBlank()) {
+                return checkpointDir;
+            }
+            return planeDir == null ? null : planeDir.replaceAll("/+$", "") + CHECKPOINT_DIR_SUFFIX;
+        }
+
+        /** The same settings, resuming from a retained checkpoint of the archive job. */
+        public Archive restoringFrom(String path) {
+            return new Archive(checkpointIntervalMs, groupId, parallelism, checkpointDir, metricsPort, path);
+        }
+    }
+
+    /** The archive settings, each key at its default where the file has none. */
+    public Archive archiveOrDefaults() {
+        return archive == null ? new Archive(null, null, null, null, null, null) : archive;
+    }
 
     /**
      * control_signing: the HMAC key that signs control events and heartbeats (key id plus key_env or key_file; the
@@ -100,16 +149,20 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
 
         /**
-         * The loader that inserts the plane's rows: batch_size rows at most per poll (one insert per table),
-         * batch_interval_ms the longest wait for rows; failed inserts retried from 0.5 s to 30 s apart.
+         * The loader that inserts the plane's rows and, read from the input topics themselves, the raw events:
+         * batch_size records at most per poll (one insert per table), batch_interval_ms the longest wait for
+         * records; failed inserts retried from 0.5 s to 30 s apart. Input records are decoded and validated as the
+         * plane's source does it, with the same maximum future skew (time.max_future_skew_ms).
          */
-        public io.riskplane.sinks.clickhouse.ClickHouseLoader loader(Kafka kafka,
+        public io.riskplane.sinks.clickhouse.ClickHouseLoader loader(Kafka kafka, Duration maxFutureSkew,
                 java.util.function.Consumer<String> log) {
             return new io.riskplane.sinks.clickhouse.ClickHouseLoader(kafka.bootstrap(), kafka.clientProperties(),
                     io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, http(),
                     batchSize == null ? 20000 : batchSize,
                     java.time.Duration.ofMillis(batchIntervalMs == null ? 500 : batchIntervalMs),
-                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30), log);
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30), log,
+                    io.riskplane.contract.Topics.INPUTS, new io.riskplane.ingest.RawEventRows(
+                            new io.riskplane.ingest.EnvelopeDecoder(maxFutureSkew.toMillis())));
         }
     }
 
@@ -160,7 +213,12 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     }
 
     public PlaneConfig withFlink(Flink f) {
-        return new PlaneConfig(kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security);
+        return new PlaneConfig(kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security,
+                archive);
+    }
+
+    public PlaneConfig withArchive(Archive a) {
+        return new PlaneConfig(kafka, clickhouse, iceberg, flink, time, dislocation, staleness, alerting, security, a);
     }
 
     public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs, Long liveLagMs,

@@ -2,7 +2,6 @@ package io.riskplane.plane;
 
 import io.riskplane.contract.Topics;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
-import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +30,13 @@ public final class PlaneRuntime {
     }
 
     /**
-     * Applies the ClickHouse DDL and creates the Iceberg tables (both idempotent), then submits the job. ClickHouse
-     * rows go to Kafka: run {@link PlaneConfig.ClickHouse#loader} beside the job to insert them.
+     * Applies the ClickHouse DDL (idempotent), then submits the decision job. It writes only to Kafka: run
+     * {@link PlaneConfig.ClickHouse#loader} beside it to insert the ClickHouse rows, and the archive job
+     * (io.riskplane.archive.ArchiveRuntime) for the Iceberg tables.
      */
     public static JobClient start(PlaneConfig config, boolean localWebUi) throws Exception {
         PlaneConfig.ClickHouse ch = config.clickhouse();
         ClickHouseSchema.apply(ch.http());
-        IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(config.iceberg());
-        lakehouse.ensureTables();
         PlaneConfig.Kafka k = config.kafka();
         if (Boolean.TRUE.equals(k.createTopics())) {
             createTopics(k);
@@ -46,24 +44,49 @@ public final class PlaneRuntime {
 
         PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null, null, null)
                 : config.flink();
+        StreamExecutionEnvironment env = environment(f, f.checkpointDir(), f.metricsPort(), localWebUi);
+        env.enableCheckpointing(f.checkpointIntervalMs() == null ? 2000 : f.checkpointIntervalMs(),
+                CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(500);
+        // Barriers overtake in-flight records, so a checkpoint does not stall the pipeline while a slow sink
+        // back-pressures it (aligned barriers held every channel for 0.5-2 s of each second: docs/benchmark.md).
+        env.getCheckpointConfig().enableUnalignedCheckpoints();
+
+        PlaneOptions options = config.options();
+        ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
+                nz(k.transactionalIdPrefix(), "riskplane-control"), config.signingKey(),
+                k.controlExactlyOnce());
+        String group = nz(k.groupId(), "riskplane");
+        new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
+                KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options), sinks, options).build(env);
+        return env.executeAsync("riskplane");
+    }
+
+    /**
+     * A job's environment: the cluster's when this process runs in one, else a local MiniCluster of its own (REST
+     * endpoint per {@link #localExposure}); state backend, retained checkpoints in checkpointDir (when set), restore
+     * path and Prometheus reporter on metricsPort (when set) from f. Parallelism: f's, else the cluster's, else 2.
+     */
+    public static StreamExecutionEnvironment environment(PlaneConfig.Flink f, String checkpointDir,
+            Integer metricsPort, boolean localWebUi) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, nz(f.stateBackend(), "hashmap"));
-        if (f.checkpointDir() != null) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, f.checkpointDir());
+        if (checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         }
         // Keep the latest checkpoint when the job is cancelled or the process dies, so a restart resumes from it.
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         if (f.restoreFrom() != null) {
             conf.setString("execution.state-recovery.path", f.restoreFrom());
         }
-        if (f.metricsPort() != null) {
+        if (metricsPort != null) {
             // Flink's Prometheus metrics (every operator metric, riskplane_* counters included) on /metrics, on
             // flink.metrics_bind_address only: Flink's own PrometheusReporter binds every interface.
             conf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporter.Factory.class.getName());
             conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_HOST,
                     f.metricsBindAddressOrDefault());
             conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_PORT,
-                    String.valueOf(f.metricsPort()));
+                    String.valueOf(metricsPort));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         boolean local = env instanceof LocalStreamEnvironment;
@@ -77,21 +100,7 @@ public final class PlaneRuntime {
         } else if (local) {
             env.setParallelism(2);
         }
-        env.enableCheckpointing(f.checkpointIntervalMs() == null ? 2000 : f.checkpointIntervalMs(),
-                CheckpointingMode.EXACTLY_ONCE);
-        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(500);
-        // Barriers overtake in-flight records, so a checkpoint does not stall the pipeline while a slow sink
-        // back-pressures it (aligned barriers held every channel for 0.5-2 s of each second: docs/benchmark.md).
-        env.getCheckpointConfig().enableUnalignedCheckpoints();
-
-        PlaneOptions options = config.options();
-        ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
-                nz(k.transactionalIdPrefix(), "riskplane-control"), lakehouse, config.signingKey(),
-                k.controlExactlyOnce());
-        String group = nz(k.groupId(), "riskplane");
-        new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
-                KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options), sinks, options).build(env);
-        return env.executeAsync("riskplane");
+        return env;
     }
 
     /**

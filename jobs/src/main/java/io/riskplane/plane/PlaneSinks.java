@@ -3,7 +3,6 @@ package io.riskplane.plane;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
-import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DislocationEpisode;
@@ -15,10 +14,12 @@ import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.LaneRunEvaluation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** Where the plane's outputs go. Production wires Kafka, ClickHouse and Iceberg; replay and tests plug in their own. */
+/**
+ * Where the plane's outputs go: only what it computes. Production writes them to Kafka (ExternalSinks); replay and
+ * tests plug in their own. The raw input is no output of the plane: the ClickHouse loader and the archive job read
+ * it from the input topics themselves.
+ */
 public interface PlaneSinks {
-    void rawEvents(DataStream<Decoded> events);
-
     void pnlSnapshots(DataStream<PnlSnapshot> snapshots);
 
     void controlEvents(DataStream<ControlRecord> controls);

@@ -2,7 +2,6 @@ package io.riskplane.plane;
 
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.DislocationEpisode;
@@ -32,9 +31,6 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> trips;
     private DataStream<OutputLine> conditions;
     private DataStream<OutputLine> laneRuns;
-
-    @Override
-    public void rawEvents(DataStream<Decoded> events) {}
 
     @Override
     public void pnlSnapshots(DataStream<PnlSnapshot> s) {

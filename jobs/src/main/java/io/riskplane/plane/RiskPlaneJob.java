@@ -216,7 +216,6 @@ public final class RiskPlaneJob {
                 .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
-        sinks.rawEvents(routed);
         sinks.pnlSnapshots(snapshots);
         sinks.controlEvents(controls);
         sinks.earlyControlEvents(earlyControls);

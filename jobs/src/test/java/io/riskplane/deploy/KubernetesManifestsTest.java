@@ -90,15 +90,92 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void theFlinkDeploymentMatchesTheOperatorsCrd(String overlay) {
-        JsonNode fd = only(overlay, "FlinkDeployment");
-        assertThat(fd.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
-        assertThat(messages(flinkDeploymentSchema.validate(fd))).as("CRD validation of %s", overlay).isEmpty();
+        List<JsonNode> deployments = all(overlay, "FlinkDeployment");
+        assertThat(deployments).extracting(KubernetesManifestsTest::name)
+                .containsExactlyInAnyOrder("riskplane", "riskplane-archive");
+        for (JsonNode fd : deployments) {
+            assertThat(fd.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+            assertThat(messages(flinkDeploymentSchema.validate(fd))).as("CRD validation of %s in %s", name(fd),
+                    overlay).isEmpty();
+        }
+    }
+
+    /**
+     * The archive job (Kafka to Iceberg) is a Flink application of its own: same image, entry class and configuration
+     * as the plane, `riskplane archive`, savepoint upgrades, and its own checkpoints, savepoints and HA storage (never
+     * the plane's), agreeing with the archive section of riskplane.yaml; its pods are not the plane's metrics targets.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theArchiveJobIsAFlinkDeploymentOfItsOwn(String overlay) throws Exception {
+        JsonNode planeSpec = plane(overlay).path("spec");
+        JsonNode spec = archive(overlay).path("spec");
+        assertThat(spec.path("image").asText()).isEqualTo(planeSpec.path("image").asText());
+        assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_1");
+        JsonNode job = spec.path("job");
+        assertThat(job.path("entryClass").asText()).isEqualTo(planeSpec.path("job").path("entryClass").asText());
+        assertThat(job.path("jarURI").asText()).isEqualTo(planeSpec.path("job").path("jarURI").asText());
+        assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(job.path("state").asText()).isEqualTo("running");
+        List<String> args = texts(job.path("args"));
+        assertThat(args).startsWith("archive", "--config");
+        assertThat(args).isEqualTo(List.of("archive", "--config",
+                texts(planeSpec.path("job").path("args")).get(2)));
+        // The command exists: picocli knows `archive`.
+        assertThat(new picocli.CommandLine(new io.riskplane.cli.RiskPlaneCli()).getSubcommands()).containsKey("archive");
+
+        Map<String, String> conf = strings(spec.path("flinkConfiguration"));
+        Map<String, String> planeConf = strings(planeSpec.path("flinkConfiguration"));
+        assertThat(conf).containsEntry("high-availability.type", "kubernetes").containsKey("restart-strategy.type");
+        for (String dir : List.of("high-availability.storageDir", "execution.checkpointing.dir",
+                "execution.checkpointing.savepoint-dir")) {
+            assertThat(conf.get(dir)).as("%s in %s", dir, overlay).startsWith("s3://")
+                    .isNotEqualTo(planeConf.get(dir));
+        }
+        assertThat(Integer.parseInt(conf.getOrDefault("pipeline.max-parallelism", "0")))
+                .isGreaterThanOrEqualTo(job.path("parallelism").asInt());
+
+        JsonNode main = mainContainer(spec);
+        JsonNode configMap = mountedConfigMap(overlay, spec.path("podTemplate").path("spec"), main,
+                Path.of(args.get(2)).getParent().toString());
+        assertThat(name(configMap)).isEqualTo(name(mountedConfigMap(overlay, planeSpec.path("podTemplate")
+                .path("spec"), mainContainer(planeSpec), Path.of(args.get(2)).getParent().toString())));
+        Path file = Files.createTempFile("riskplane-archive-" + overlay, ".yaml");
+        try {
+            Files.writeString(file, configMap.path("data").path(Path.of(args.get(2)).getFileName().toString())
+                    .asText());
+            PlaneConfig config = PlaneConfig.load(file);
+            PlaneConfig.Archive a = config.archiveOrDefaults();
+            assertThat(a.parallelism()).as("archive.parallelism vs spec.job.parallelism")
+                    .isEqualTo(job.path("parallelism").asInt());
+            assertThat(a.checkpointDirOr(config.flink().checkpointDir()))
+                    .as("archive.checkpoint_dir vs execution.checkpointing.dir")
+                    .isEqualTo(conf.get("execution.checkpointing.dir"));
+            assertThat(a.checkpointInterval()).isEqualTo(Duration.ofMinutes(2));
+            // Every ${env:NAME} a Kafka property refers to is set in the archive's pods too.
+            if (config.kafka().properties() != null) {
+                for (String v : config.kafka().properties().values()) {
+                    java.util.regex.Matcher m = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}").matcher(v);
+                    while (m.find()) {
+                        assertThat(envNames(main)).as("env of the archive's pods").contains(m.group(1));
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        // Not selected by the plane's PodMonitors: the plane's dashboards and alert rules see the plane alone.
+        Map<String, String> labels = strings(spec.path("podTemplate").path("metadata").path("labels"));
+        for (JsonNode pm : all(overlay, "PodMonitor")) {
+            assertThat(labels).doesNotContainEntry("riskplane.io/metrics",
+                    pm.path("spec").path("selector").path("matchLabels").path("riskplane.io/metrics").asText());
+        }
     }
 
     /** The validator is not vacuous: a wrong type, an unknown field and an unknown Flink version are all errors. */
     @Test
     void theCrdValidationRejectsWhatTheApiServerWould() {
-        ObjectNode valid = (ObjectNode) only("production", "FlinkDeployment");
+        ObjectNode valid = (ObjectNode) plane("production");
         assertThat(messages(flinkDeploymentSchema.validate(valid))).isEmpty();
 
         ObjectNode wrongType = valid.deepCopy();
@@ -123,7 +200,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void theFlinkDeploymentRunsThePlaneOnFlink21WithSavepointUpgradesHaAndObjectStorage(String overlay) throws Exception {
-        JsonNode spec = only(overlay, "FlinkDeployment").path("spec");
+        JsonNode spec = plane(overlay).path("spec");
         assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_1");
         assertThat(spec.path("mode").asText("native")).isEqualTo("native");
 
@@ -169,7 +246,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void thePlaneConfigurationLoadsAndAgreesWithTheFlinkDeployment(String overlay) throws Exception {
-        JsonNode spec = only(overlay, "FlinkDeployment").path("spec");
+        JsonNode spec = plane(overlay).path("spec");
         List<String> args = texts(spec.path("job").path("args"));
         Path configPath = Path.of(args.get(args.indexOf("--config") + 1));
         JsonNode configMap = mountedConfigMap(overlay, spec.path("podTemplate").path("spec"), mainContainer(spec),
@@ -248,7 +325,7 @@ class KubernetesManifestsTest {
         int inputPartitions = Topics.INPUTS.stream().mapToInt(t -> topics.get(t).path("spec").path("partitions").asInt())
                 .sum();
         assertThat(inputPartitions).isGreaterThanOrEqualTo(
-                only(overlay, "FlinkDeployment").path("spec").path("job").path("parallelism").asInt());
+                plane(overlay).path("spec").path("job").path("parallelism").asInt());
     }
 
     @ParameterizedTest
@@ -371,12 +448,21 @@ class KubernetesManifestsTest {
         assertThat(writes.get("riskplane-execution")).isEmpty();
         assertThat(reads.get("riskplane-alerts-forwarder")).containsExactly(Topics.ALERTS);
         assertThat(writes.get("riskplane-alerts-forwarder")).isEmpty();
-        assertThat(reads.get("riskplane-clickhouse-loader")).containsExactly(Topics.CLICKHOUSE_ROWS);
+        // The loader reads the input topics for raw_events; the archive job reads them, the detectors' rows and the
+        // control topics for the Iceberg tables. Neither writes a topic.
+        List<String> loaderReads = new ArrayList<>(Topics.INPUTS);
+        loaderReads.add(Topics.CLICKHOUSE_ROWS);
+        assertThat(reads.get("riskplane-clickhouse-loader")).containsExactlyInAnyOrderElementsOf(loaderReads);
         assertThat(writes.get("riskplane-clickhouse-loader")).isEmpty();
-        assertThat(reads.keySet()).hasSize(3 + (Topics.INPUTS.size() - 1) + 2);
+        List<String> archiveReads = new ArrayList<>(Topics.INPUTS);
+        archiveReads.addAll(List.of(Topics.CLICKHOUSE_ROWS, Topics.CONTROL, Topics.CONTROL_EARLY));
+        assertThat(reads.get("riskplane-archive")).containsExactlyInAnyOrderElementsOf(archiveReads);
+        assertThat(writes.get("riskplane-archive")).isEmpty();
+        assertThat(reads.keySet()).hasSize(4 + (Topics.INPUTS.size() - 1) + 2);
 
         // Each workload logs in as its own KafkaUser (Strimzi's Secret of the same name).
         Map<String, String> userOf = Map.of("FlinkDeployment/riskplane", "riskplane",
+                "FlinkDeployment/riskplane-archive", "riskplane-archive",
                 "Deployment/riskplane-alerts-forwarder", "riskplane-alerts-forwarder",
                 "Deployment/riskplane-clickhouse-loader", "riskplane-clickhouse-loader");
         userOf.forEach((workload, user) -> {
@@ -526,6 +612,21 @@ class KubernetesManifestsTest {
 
     private static List<JsonNode> all(String overlay, String kind) {
         return RENDERED.get(overlay).stream().filter(d -> kind(d).equals(kind)).collect(Collectors.toList());
+    }
+
+    /** The plane's FlinkDeployment (the archive job has one of its own: {@link #archive}). */
+    private static JsonNode plane(String overlay) {
+        return named(overlay, "FlinkDeployment", "riskplane");
+    }
+
+    private static JsonNode archive(String overlay) {
+        return named(overlay, "FlinkDeployment", "riskplane-archive");
+    }
+
+    private static JsonNode named(String overlay, String kind, String name) {
+        List<JsonNode> found = all(overlay, kind).stream().filter(d -> name(d).equals(name)).toList();
+        assertThat(found).as("%s %s in %s", kind, name, overlay).hasSize(1);
+        return found.get(0);
     }
 
     private static JsonNode only(String overlay, String kind) {

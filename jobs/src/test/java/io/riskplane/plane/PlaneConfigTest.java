@@ -18,6 +18,21 @@ class PlaneConfigTest {
         assertThat(c.iceberg()).containsEntry("type", "rest");
         assertThat(c.options().outOfOrderness()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.flink().stateBackend()).isEqualTo("rocksdb");
+        assertThat(c.archiveOrDefaults().checkpointInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.archiveOrDefaults().groupIdOrDefault()).isEqualTo("riskplane-archive");
+        assertThat(c.archiveOrDefaults().checkpointDirOr(c.flink().checkpointDir()))
+                .isEqualTo("s3://flink/riskplane/checkpoints-archive");
+    }
+
+    @Test
+    void archiveDefaultsWithoutASection() {
+        PlaneConfig.Archive a = new PlaneConfig(null, null, null, null, null, null, null, null, null)
+                .archiveOrDefaults();
+        assertThat(a.checkpointInterval()).isEqualTo(PlaneConfig.Archive.DEFAULT_CHECKPOINT_INTERVAL)
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(a.groupIdOrDefault()).isEqualTo("riskplane-archive");
+        assertThat(a.checkpointDirOr("file:///tmp/cp/")).isEqualTo("file:///tmp/cp-archive");
+        assertThat(a.checkpointDirOr(null)).isNull();
     }
 
     @Test

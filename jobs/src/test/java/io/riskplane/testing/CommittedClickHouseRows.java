@@ -25,7 +25,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** The drills' check that ClickHouse holds exactly the rows the plane committed to riskplane.v1.clickhouse-rows. */
+/**
+ * The drills' check that ClickHouse holds exactly the rows the plane committed to riskplane.v1.clickhouse-rows, and
+ * in raw_events exactly the valid records committed to the input topics (the loader reads those itself).
+ */
 public final class CommittedClickHouseRows {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,17 +96,31 @@ public final class CommittedClickHouseRows {
         return keys;
     }
 
-    /** Distinct keys (tab-separated, as ClickHouse prints them) per table on the committed rows topic, to its end. */
+    /**
+     * Distinct keys (tab-separated, as ClickHouse prints them) per table on the committed rows topic, to its end;
+     * for raw_events, of the valid records on the input topics (decoded as the plane decodes them).
+     */
     static Map<String, Set<String>> rowKeys(LocalPlane plane, Map<String, List<String>> keys) {
         Map<String, Set<String>> ids = new TreeMap<>();
+        java.util.List<String> topics = new java.util.ArrayList<>(Topics.INPUTS);
+        topics.add(Topics.CLICKHOUSE_ROWS);
+        io.riskplane.ingest.RawEventRows raw = new io.riskplane.ingest.RawEventRows(
+                new io.riskplane.ingest.EnvelopeDecoder(plane.config.options().maxFutureSkew().toMillis()));
         try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(),
-                Topics.CLICKHOUSE_ROWS)) {
+                topics.toArray(String[]::new))) {
             Set<TopicPartition> parts = c.assignment();
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    String name = new String(r.key(), StandardCharsets.UTF_8);
-                    JsonNode row = readTree(r.value());
+                    io.riskplane.sinks.clickhouse.WarehouseRow input = null;
+                    if (!r.topic().equals(Topics.CLICKHOUSE_ROWS)) {
+                        input = raw.rowOf(r);
+                        if (input == null) {
+                            continue; // a dead letter, not a raw event
+                        }
+                    }
+                    String name = input != null ? input.table() : new String(r.key(), StandardCharsets.UTF_8);
+                    JsonNode row = readTree(input != null ? input.json() : r.value());
                     String key = keys.get(name).stream().map(column -> row.get(column).asText())
                             .collect(java.util.stream.Collectors.joining("\t"));
                     ids.computeIfAbsent(name, k -> new HashSet<>()).add(key);

@@ -21,7 +21,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Inserts the plane's rows (topic riskplane.v1.clickhouse-rows, read_committed: only rows of completed checkpoints)
- * into ClickHouse, one JSONEachRow insert per table per poll. It runs beside the Flink job, not in it: a ClickHouse
+ * into ClickHouse, one JSONEachRow insert per table per poll. With input topics and an {@link InputRows}, it also
+ * reads the plane's input topics itself and inserts each valid input event as a {@code raw_events} row (the decision
+ * job writes no raw events): in the same polls, under the same commits and retries. It runs beside the Flink job, not in it: a ClickHouse
  * outage stops this loader, never the control path. Nothing is lost: offsets are committed only after every insert
  * of the batch succeeded, and a failed insert is retried with exponential backoff until it does. A repeat after a
  * crash collapses in the ReplacingMergeTrees (read with FINAL).
@@ -35,6 +37,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class ClickHouseLoader implements AutoCloseable {
     public static final String DEFAULT_GROUP_ID = "riskplane-clickhouse-loader";
 
+    /**
+     * The raw_events row of a record of an input topic, or null when the record is not a valid input event (the
+     * plane dead-letters it, with its reason). Never throws on bad input.
+     */
+    @FunctionalInterface
+    public interface InputRows {
+        WarehouseRow rowOf(ConsumerRecord<byte[], byte[]> record);
+    }
+
     private final Relay relay;
     private final ClickHouseHttp clickhouse;
     private final Duration pollTimeout;
@@ -42,11 +53,32 @@ public final class ClickHouseLoader implements AutoCloseable {
     private final AtomicLong inserted = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong notRaw = new AtomicLong();
     private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final List<String> topics;
+    private final InputRows inputRows;
 
+    /** The rows topic only. */
     public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
             int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
             Consumer<String> log) {
+        this(bootstrap, client, groupId, clickhouse, maxRowsPerPoll, pollTimeout, initialBackoff, maxBackoff, log,
+                List.of(), null);
+    }
+
+    /**
+     * The rows topic and the input topics, whose records become raw_events rows by inputRows.
+     */
+    public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
+            int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
+            Consumer<String> log, List<String> inputTopics, InputRows inputRows) {
+        if (!inputTopics.isEmpty() && inputRows == null) {
+            throw new IllegalArgumentException("input topics need a way to turn their records into rows");
+        }
+        List<String> all = new ArrayList<>(List.of(Topics.CLICKHOUSE_ROWS));
+        all.addAll(inputTopics);
+        this.topics = List.copyOf(all);
+        this.inputRows = inputRows;
         Properties p = Relay.consumerProperties(bootstrap, client, groupId);
         p.putIfAbsent("max.poll.records", String.valueOf(maxRowsPerPoll));
         p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(8 << 20));
@@ -77,10 +109,15 @@ public final class ClickHouseLoader implements AutoCloseable {
         return skipped.get();
     }
 
+    /** Records of the input topics that are not valid input events (the plane's dead letters): no raw_events row. */
+    public long notRawEvents() {
+        return notRaw.get();
+    }
+
     /** Loads until {@link #stop()}; call on a thread of its own. */
     public void run() {
         try {
-            relay.run(Topics.CLICKHOUSE_ROWS, pollTimeout, this::insert);
+            relay.run(topics, pollTimeout, this::insert);
         } finally {
             deadLetters.close(Duration.ofSeconds(5));
         }
@@ -88,8 +125,17 @@ public final class ClickHouseLoader implements AutoCloseable {
 
     /** One insert per table of the batch; true once ClickHouse accepted them all (refused rows dead-lettered). */
     private boolean insert(ConsumerRecords<byte[], byte[]> records) {
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> byTable = new TreeMap<>();
+        Map<String, List<Pending>> byTable = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (!r.topic().equals(Topics.CLICKHOUSE_ROWS)) {
+                WarehouseRow row = inputRows.rowOf(r);
+                if (row == null) {
+                    notRaw.incrementAndGet();
+                } else {
+                    byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(new Pending(r, row.json()));
+                }
+                continue;
+            }
             String table = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
             if (!ClickHouseRows.TABLE_NAMES.contains(table) || r.value() == null) {
                 skipped.incrementAndGet();
@@ -97,9 +143,9 @@ public final class ClickHouseLoader implements AutoCloseable {
                         + " names no table of the plane (`" + table + "`); skipped");
                 continue;
             }
-            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(r);
+            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(new Pending(r, r.value()));
         }
-        for (Map.Entry<String, List<ConsumerRecord<byte[], byte[]>>> e : byTable.entrySet()) {
+        for (Map.Entry<String, List<Pending>> e : byTable.entrySet()) {
             if (!load(e.getKey(), e.getValue())) {
                 return false;
             }
@@ -111,7 +157,7 @@ public final class ClickHouseLoader implements AutoCloseable {
      * Inserts rows into table, retrying while ClickHouse is unreachable; rows it refuses as data are split off and
      * dead-lettered. False when the loader was stopped first.
      */
-    private boolean load(String table, List<ConsumerRecord<byte[], byte[]>> rows) {
+    private boolean load(String table, List<Pending> rows) {
         byte[] body = body(rows);
         ClickHouseHttp.Rejected[] refused = new ClickHouseHttp.Rejected[1];
         boolean done = relay.untilAccepted("clickhouse loader: insert into " + table, () -> {
@@ -130,7 +176,7 @@ public final class ClickHouseLoader implements AutoCloseable {
             return true;
         }
         if (rows.size() == 1) {
-            return deadLetter(table, rows.get(0), refused[0]);
+            return deadLetter(table, rows.get(0).record(), refused[0]);
         }
         int half = rows.size() / 2;
         return load(table, rows.subList(0, half)) && load(table, rows.subList(half, rows.size()));
@@ -150,10 +196,13 @@ public final class ClickHouseLoader implements AutoCloseable {
         return published;
     }
 
-    private static byte[] body(List<ConsumerRecord<byte[], byte[]>> rows) {
+    /** A row to insert and the record it came from (the row itself, or an input event). */
+    private record Pending(ConsumerRecord<byte[], byte[]> record, byte[] json) {}
+
+    private static byte[] body(List<Pending> rows) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (ConsumerRecord<byte[], byte[]> r : rows) {
-            body.writeBytes(r.value());
+        for (Pending r : rows) {
+            body.writeBytes(r.json());
             body.write('\n');
         }
         return body.toByteArray();

@@ -36,8 +36,9 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
- * The lakehouse side of the plane: raw input events and control events as Iceberg tables partitioned by day of
- * event time, in namespace {@value #NAMESPACE}. The catalog is a directory on local disk by default (Hadoop
+ * The lakehouse side of the plane: raw input events, control events and the detectors' rows as Iceberg tables
+ * partitioned by day of event time, in namespace {@value #NAMESPACE}, written by the archive job
+ * (io.riskplane.archive.ArchiveJob), never by the decision job. The catalog is a directory on local disk by default (Hadoop
  * catalog); `type=rest` or `type=jdbc` with Iceberg's own catalog properties points it at a production catalog.
  * Commits happen on Flink checkpoints, so each row lands exactly once.
  */
@@ -140,7 +141,7 @@ public final class IcebergLakehouse implements Serializable {
 
     /**
      * Every checkpoint commits a snapshot, and each commit writes a new metadata file: without these, every earlier
-     * metadata file stays on storage forever (one a second at the default checkpoint interval).
+     * metadata file stays on storage forever.
      */
     static final Map<String, String> METADATA_RETENTION = Map.of(
             "write.metadata.delete-after-commit.enabled", "true",
@@ -206,8 +207,8 @@ public final class IcebergLakehouse implements Serializable {
 
     /**
      * Expires each table's snapshots older than {@code maxAge}, keeping at least the newest {@code retainLast}, and
-     * deletes the manifests only they referenced. The plane commits a snapshot per table on every checkpoint (one a
-     * second or two), and the current metadata file lists them all: without expiry it grows by about 1 KB per
+     * deletes the manifests only they referenced. The archive job commits a snapshot per table on every checkpoint
+     * (every 2 minutes by default), and the current metadata file lists them all: without expiry it grows by about 1 KB per
      * commit and every commit rewrites it. No data is lost: the tables are append-only, so the current snapshot
      * references every data file; only time travel to an expired snapshot goes. Safe beside the running job: a
      * commit that races it is retried by Iceberg ({@code commit.retry.num-retries}).

@@ -142,14 +142,19 @@ public final class KafkaSinks {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WarehouseRow row, KafkaSinkContext ctx, Long timestamp) {
-            if (row.json().length > OutputBounds.MAX_RECORD_BYTES) {
+            int size = row.json().length + (row.archive() == null ? 0 : DetectorOutputHeaders.size(row.archive()));
+            if (size > OutputBounds.MAX_RECORD_BYTES) {
                 if (rejected != null) {
                     rejected.inc();
                 }
                 return deadLetterRecord(oversized(row));
             }
-            return new ProducerRecord<>(Topics.CLICKHOUSE_ROWS, row.table().getBytes(StandardCharsets.UTF_8),
-                    row.json());
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.CLICKHOUSE_ROWS,
+                    row.table().getBytes(StandardCharsets.UTF_8), row.json());
+            if (row.archive() != null) {
+                DetectorOutputHeaders.write(r.headers(), row.archive());
+            }
+            return r;
         }
     }
 
@@ -160,7 +165,10 @@ public final class KafkaSinks {
     static DeadLetterRecord oversized(WarehouseRow row) {
         String reason = DeadLetterReason.OUTPUT_REJECTED;
         return new DeadLetterRecord(DeterministicId.ofBytes("dl-", row.json(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
-                reason, "a " + row.table() + " row of " + row.json().length + " bytes exceeds the "
+                reason, "a " + row.table() + " row of " + row.json().length + " bytes"
+                        + (row.archive() == null ? "" : " (with its detector output for the archive, "
+                                + (row.json().length + DetectorOutputHeaders.size(row.archive())) + ")")
+                        + " exceeds the "
                         + OutputBounds.MAX_RECORD_BYTES + "-byte bound of the plane's records; it was not written",
                 row.json(), Topics.CLICKHOUSE_ROWS, -1, -1, "", 0);
     }

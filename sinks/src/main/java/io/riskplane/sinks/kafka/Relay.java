@@ -79,7 +79,12 @@ public final class Relay implements AutoCloseable {
 
     /** Polls topic and delivers each batch, committing it once accepted, until {@link #stop()}; on its own thread. */
     public void run(String topic, Duration pollTimeout, Delivery delivery) {
-        consumer.subscribe(List.of(topic));
+        run(List.of(topic), pollTimeout, delivery);
+    }
+
+    /** As {@link #run(String, Duration, Delivery)}, over several topics: one batch may hold records of each. */
+    public void run(java.util.Collection<String> topics, Duration pollTimeout, Delivery delivery) {
+        consumer.subscribe(List.copyOf(topics));
         try {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);

@@ -1,0 +1,122 @@
+package io.riskplane.archive;
+
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.contract.Topics;
+import io.riskplane.ingest.EnvelopeDecoder;
+import io.riskplane.ingest.KafkaEnvelopeDeserializer;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.Decoded;
+import io.riskplane.model.DetectorOutput;
+import io.riskplane.sinks.kafka.DetectorOutputHeaders;
+import io.riskplane.v1.Envelope;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The archive job's Kafka sources, all read_committed, in the archive's own consumer group (offsets restored from its
+ * checkpoints; on a first start the group's committed offsets, else the earliest): the input topics, decoded and
+ * validated as the plane's source does it; the detectors' rows (riskplane.v1.clickhouse-rows, whose records carry
+ * the lakehouse row in their headers); and the control topics.
+ */
+public final class ArchiveSources {
+    /** Larger fetches than the plane's: the archive reads in bulk and has no watermarks to keep interleaved. */
+    static final int MAX_PARTITION_FETCH_BYTES = 1024 * 1024;
+
+    private ArchiveSources() {}
+
+    public static KafkaSource<Decoded> inputs(String bootstrap, Properties client, String groupId,
+            long maxFutureSkewMillis) {
+        return source(bootstrap, client, groupId, Topics.INPUTS,
+                new KafkaEnvelopeDeserializer(new EnvelopeDecoder(maxFutureSkewMillis)));
+    }
+
+    public static KafkaSource<DetectorOutput> detectorRows(String bootstrap, Properties client, String groupId) {
+        return source(bootstrap, client, groupId, List.of(Topics.CLICKHOUSE_ROWS), new DetectorRowDeserializer());
+    }
+
+    public static KafkaSource<ControlRecord> controls(String bootstrap, Properties client, String groupId) {
+        return source(bootstrap, client, groupId, List.of(Topics.CONTROL, Topics.CONTROL_EARLY),
+                new ControlDeserializer());
+    }
+
+    private static <T> KafkaSource<T> source(String bootstrap, Properties client, String groupId,
+            List<String> topics, KafkaRecordDeserializationSchema<T> deserializer) {
+        Properties props = new Properties();
+        props.putAll(client);
+        // Only what the producers committed: the plane's rows and control events of completed checkpoints.
+        props.put("isolation.level", "read_committed");
+        props.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_PARTITION_FETCH_BYTES));
+        return KafkaSource.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topics)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setDeserializer(deserializer)
+                .setProperties(props)
+                .build();
+    }
+
+    /** A detector's row: the lakehouse form from the headers. Rows of other tables carry none and are passed over. */
+    static final class DetectorRowDeserializer implements KafkaRecordDeserializationSchema<DetectorOutput> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DetectorOutput> out) {
+            DetectorOutput o = DetectorOutputHeaders.read(record.headers());
+            if (o != null) {
+                out.collect(o);
+            }
+        }
+
+        @Override
+        public TypeInformation<DetectorOutput> getProducedType() {
+            return TypeInformation.of(DetectorOutput.class);
+        }
+    }
+
+    /**
+     * A control event as the plane published it (the envelope bytes as they are). A record that is no control
+     * envelope was not written by the plane: it is not archived, and counted (metric archive_foreign_records).
+     */
+    static final class ControlDeserializer implements KafkaRecordDeserializationSchema<ControlRecord> {
+        private static final long serialVersionUID = 1L;
+        private transient Counter foreign;
+
+        @Override
+        public void open(DeserializationSchema.InitializationContext context) {
+            foreign = context.getMetricGroup().counter("archive_foreign_records");
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ControlRecord> out) {
+            Envelope e;
+            try {
+                e = record.value() == null ? null : Envelope.parseFrom(record.value());
+            } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                e = null;
+            }
+            if (e == null || !e.hasControl() || e.getControl().getControlId().isEmpty()) {
+                if (foreign != null) {
+                    foreign.inc();
+                }
+                return;
+            }
+            out.collect(new ControlRecord(e.getControl().getControlId(), "",
+                    ProtoTime.toMillis(e.getControl().getDecidedAt()), e.getControl().getRuleId(), record.value()));
+        }
+
+        @Override
+        public TypeInformation<ControlRecord> getProducedType() {
+            return TypeInformation.of(ControlRecord.class);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.riskplane.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.contract.ProtoTime;
+import io.riskplane.contract.Topics;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.DetectorOutput;
+import io.riskplane.sinks.kafka.DetectorOutputHeaders;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.Envelope;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** What the archive job makes of the records it reads, and that each control event is archived once. */
+class ArchiveSourcesTest {
+    @Test
+    void aControlRecordIsTheEnvelopeAsPublishedAndForeignRecordsAreNotArchived() {
+        Envelope e = Envelope.newBuilder().setEventId("ctl-1").setEventTime(ProtoTime.fromMillis(1_795_000_000_123L))
+                .setControl(ControlEvent.newBuilder().setControlId("ctl-1").setRuleId("guardrail.order-rate.early")
+                        .setDecidedAt(ProtoTime.fromMillis(1_795_000_000_123L)))
+                .build();
+        List<ControlRecord> out = new ArrayList<>();
+        ArchiveSources.ControlDeserializer d = new ArchiveSources.ControlDeserializer();
+        d.deserialize(new ConsumerRecord<>(Topics.CONTROL_EARLY, 0, 5, null, e.toByteArray()), collector(out));
+        d.deserialize(new ConsumerRecord<>(Topics.CONTROL, 0, 6, null, "not protobuf".getBytes(StandardCharsets.UTF_8)),
+                collector(out));
+        d.deserialize(new ConsumerRecord<>(Topics.CONTROL, 0, 7, null, Envelope.newBuilder().setEventId("q")
+                .build().toByteArray()), collector(out));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).controlId()).isEqualTo("ctl-1");
+        assertThat(out.get(0).decidedAtMillis()).isEqualTo(1_795_000_000_123L);
+        assertThat(out.get(0).ruleId()).isEqualTo("guardrail.order-rate.early");
+        assertThat(out.get(0).envelope()).isEqualTo(e.toByteArray());
+    }
+
+    @Test
+    void onlyRowsWithADetectorOutputInTheirHeadersAreDetectorRows() {
+        DetectorOutput o = new DetectorOutput("g-1", "guardrails", "strategy|acme|momo|", 1_795_000_000_000L, "{}");
+        ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1,
+                "guardrail_trips".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
+        DetectorOutputHeaders.write(row.headers(), o);
+        ConsumerRecord<byte[], byte[]> plain = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 2,
+                "alerts".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
+        List<DetectorOutput> out = new ArrayList<>();
+        ArchiveSources.DetectorRowDeserializer d = new ArchiveSources.DetectorRowDeserializer();
+        d.deserialize(row, collector(out));
+        d.deserialize(plain, collector(out));
+        assertThat(out).containsExactly(o);
+    }
+
+    /** The early topic is at least once: a copy written again after a recovery of the plane is not archived twice. */
+    @Test
+    void eachControlIdIsArchivedOnce() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, ControlRecord> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ArchiveJob.FirstOfEachControl(),
+                        ControlRecord::controlId, Types.STRING);
+        ControlRecord a = new ControlRecord("ctl-a", "", 1L, "r", new byte[] {1});
+        ControlRecord b = new ControlRecord("ctl-b", "", 2L, "r", new byte[] {2});
+        h.processElement(a, 0);
+        h.processElement(b, 0);
+        h.processElement(a, 0);
+        assertThat(h.extractOutputValues()).extracting(ControlRecord::controlId).containsExactly("ctl-a", "ctl-b");
+    }
+
+    private static <T> Collector<T> collector(List<T> out) {
+        return new Collector<>() {
+            @Override
+            public void collect(T record) {
+                out.add(record);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}
