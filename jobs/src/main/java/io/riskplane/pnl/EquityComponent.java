@@ -5,6 +5,7 @@ package io.riskplane.pnl;
  * scope), or a strategy's totals (for an org scope). Values are cumulative, so the latest component replaces the
  * previous one.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(EquityComponentSerializer.Factory.class)
 public record EquityComponent(
         String scopeType,
         String org,

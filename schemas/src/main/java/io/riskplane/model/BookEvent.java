@@ -2,8 +2,10 @@ package io.riskplane.model;
 
 /**
  * A fill or a quote, flattened for the position book, which is keyed by canonical instrument. One flat value
- * rather than a class hierarchy so that Flink serializes it as a POJO, not through Kryo.
+ * rather than a class hierarchy. Flink serializes it with its compact serializer (model.serde), found through the
+ * annotation wherever a job resolves its type.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.BookEventSerializer.Factory.class)
 public record BookEvent(
         int type,
         String eventId,

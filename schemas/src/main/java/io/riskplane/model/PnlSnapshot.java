@@ -5,6 +5,7 @@ package io.riskplane.model;
  * realizedPnl is net of fees; equity = realizedPnl + unrealizedPnl; drawdown = peakEquity - equity (>= 0);
  * drawdownFraction = drawdown / peakEquity, null while peakEquity <= 0 (docs/metrics.md).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.PnlSnapshotSerializer.Factory.class)
 public record PnlSnapshot(
         String snapshotId,
         String scopeType,
