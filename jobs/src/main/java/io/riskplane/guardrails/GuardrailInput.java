@@ -6,6 +6,7 @@ package io.riskplane.guardrails;
  * against the side, gives the adverse selection). Exits and reduce-only orders are exempt: they can never be
  * blocked, so they never trip anything. Unknown numbers are NaN.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(GuardrailInputSerializer.Factory.class)
 public record GuardrailInput(
         String kind,
         String level,
@@ -15,7 +16,22 @@ public record GuardrailInput(
         String eventId,
         long atMillis,
         double spreadCrossBps,
-        double adverseSelectionBps) {
+        double adverseSelectionBps,
+        String scopeKey) {
+
+    /**
+     * The key every keyed exchange of this record uses, built once per instance (on construction, and so once on
+     * deserialization) rather than on every call of the key selector, which Flink makes more than once per record.
+     * It is derived from the other fields: the value passed for it is ignored.
+     */
+    public GuardrailInput {
+        scopeKey = String.join("|", level, org, strategy, instrument);
+    }
+
+    public GuardrailInput(String kind, String level, String org, String strategy, String instrument, String eventId,
+            long atMillis, double spreadCrossBps, double adverseSelectionBps) {
+        this(kind, level, org, strategy, instrument, eventId, atMillis, spreadCrossBps, adverseSelectionBps, null);
+    }
 
     public static final String ORDER = "order";
     public static final String FILL = "fill";
@@ -23,8 +39,4 @@ public record GuardrailInput(
     public static final String ORG = "org";
     public static final String STRATEGY = "strategy";
     public static final String INSTRUMENT = "instrument";
-
-    public String scopeKey() {
-        return String.join("|", level, org, strategy, instrument);
-    }
 }

@@ -58,7 +58,13 @@ public final class OutputJson {
             // Schubfach: Double.toString's notation with the shortest digits, without FloatingDecimal (1.7 PnL
             // snapshots per input event are mostly doubles).
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            // scopeKey is a record component only so that keyed exchanges build it once; it is not in the JSON form.
+            .addMixIn(PnlSnapshot.class, WithoutScopeKey.class)
+            .addMixIn(io.riskplane.model.SloMeasurement.class, WithoutScopeKey.class)
             .build();
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"scope_key", "scopeKey"})
+    private abstract static class WithoutScopeKey {}
 
     private OutputJson() {}
 

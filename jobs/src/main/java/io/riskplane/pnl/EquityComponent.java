@@ -15,9 +15,21 @@ public record EquityComponent(
         double realizedNet,
         double fees,
         double unrealized,
-        String[] triggerEventIds) {
+        String[] triggerEventIds,
+        String scopeKey) {
 
-    public String scopeKey() {
-        return scopeType + "|" + org + "|" + strategy;
+    /**
+     * The key every keyed exchange of this record uses, built once per instance (on construction, and so once on
+     * deserialization) rather than on every call of the key selector, which Flink makes more than once per record.
+     * It is derived from the other fields: the value passed for it is ignored.
+     */
+    public EquityComponent {
+        scopeKey = scopeType + "|" + org + "|" + strategy;
+    }
+
+    public EquityComponent(String scopeType, String org, String strategy, String componentId, long eventTimeMillis,
+            double realizedNet, double fees, double unrealized, String[] triggerEventIds) {
+        this(scopeType, org, strategy, componentId, eventTimeMillis, realizedNet, fees, unrealized, triggerEventIds,
+                null);
     }
 }

@@ -4,6 +4,7 @@ package io.riskplane.telemetry;
  * One measured fact about execution, at one aggregation level. Unknown numbers are NaN (a fill whose order was never
  * seen has no slippage). Dimensions not part of the level are "".
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(ExecutionFactSerializer.Factory.class)
 public record ExecutionFact(
         String kind,
         String level,
@@ -24,7 +25,26 @@ public record ExecutionFact(
         String errorCategory,
         boolean fallback,
         String fallbackReason,
-        double ingestLatencyMs) {
+        double ingestLatencyMs,
+        String scopeKey) {
+
+    /**
+     * The key every keyed exchange of this record uses, built once per instance (on construction, and so once on
+     * deserialization) rather than on every call of the key selector, which Flink makes more than once per record.
+     * It is derived from the other fields: the value passed for it is ignored.
+     */
+    public ExecutionFact {
+        scopeKey = String.join("|", level, org, strategy, instrument, venue, adapter, source);
+    }
+
+    public ExecutionFact(String kind, String level, String eventId, long eventTimeMillis, String org, String strategy,
+            String instrument, String venue, String adapter, String source, double quantity, double filledQuantity,
+            double slippageBps, double latencyMs, double confidence, boolean rejected, String errorCategory, boolean
+            fallback, String fallbackReason, double ingestLatencyMs) {
+        this(kind, level, eventId, eventTimeMillis, org, strategy, instrument, venue, adapter, source, quantity,
+                filledQuantity, slippageBps, latencyMs, confidence, rejected, errorCategory, fallback, fallbackReason,
+                ingestLatencyMs, null);
+    }
 
     public static final String FILL = "fill";
     public static final String ACK = "ack";
@@ -36,10 +56,6 @@ public record ExecutionFact(
     public static final String ADAPTER = "adapter";
     public static final String STRATEGY = "strategy";
     public static final String SIGNAL_SOURCE = "signal_source";
-
-    public String scopeKey() {
-        return String.join("|", level, org, strategy, instrument, venue, adapter, source);
-    }
 
     /** The same fact at another level, with the dimensions that level does not have cleared. */
     public ExecutionFact atLevel(String newLevel) {

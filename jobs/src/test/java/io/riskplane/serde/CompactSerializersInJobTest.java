@@ -7,6 +7,20 @@ import io.riskplane.model.Decoded;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.serde.BookEventSerializer;
 import io.riskplane.model.serde.PnlSnapshotSerializer;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.OrderRecord;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.SignalRecord;
+import io.riskplane.model.SloMeasurement;
+import io.riskplane.model.serde.ControlRecordSerializer;
+import io.riskplane.model.serde.OrderRecordSerializer;
+import io.riskplane.model.serde.PolicyRecordSerializer;
+import io.riskplane.model.serde.SignalRecordSerializer;
+import io.riskplane.model.serde.SloMeasurementSerializer;
+import io.riskplane.guardrails.GuardrailInput;
+import io.riskplane.guardrails.GuardrailInputSerializer;
+import io.riskplane.telemetry.ExecutionFact;
+import io.riskplane.telemetry.ExecutionFactSerializer;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
 import io.riskplane.plane.LocalFlink;
@@ -49,6 +63,13 @@ class CompactSerializersInJobTest {
         COMPACT.put(BookEvent.class, BookEventSerializer.class);
         COMPACT.put(EquityComponent.class, EquityComponentSerializer.class);
         COMPACT.put(PnlSnapshot.class, PnlSnapshotSerializer.class);
+        COMPACT.put(OrderRecord.class, OrderRecordSerializer.class);
+        COMPACT.put(PolicyRecord.class, PolicyRecordSerializer.class);
+        COMPACT.put(ControlRecord.class, ControlRecordSerializer.class);
+        COMPACT.put(SloMeasurement.class, SloMeasurementSerializer.class);
+        COMPACT.put(SignalRecord.class, SignalRecordSerializer.class);
+        COMPACT.put(ExecutionFact.class, ExecutionFactSerializer.class);
+        COMPACT.put(GuardrailInput.class, GuardrailInputSerializer.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ package io.riskplane.model;
  * One order state transition as the execution telemetry uses it. Times are epoch ms UTC, 0 when the producer did
  * not set them; side is +1 buy, -1 sell; state and errorCategory are the enum names.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.OrderRecordSerializer.Factory.class)
 public record OrderRecord(
         String eventId,
         long eventTimeMillis,

@@ -4,6 +4,7 @@ package io.riskplane.model;
  * A risk policy version as the rules use it. strategy "" is the org as a whole; "*" is the default for every
  * strategy of the org that has no policy of its own. Optional thresholds are 0 when not set.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.PolicyRecordSerializer.Factory.class)
 public record PolicyRecord(
         String policyId,
         long version,

@@ -1,6 +1,7 @@
 package io.riskplane.model;
 
 /** A signal as the telemetry uses it: signal lag is the envelope's event time minus signalTimeMillis. */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.SignalRecordSerializer.Factory.class)
 public record SignalRecord(
         String eventId,
         long eventTimeMillis,
