@@ -97,6 +97,9 @@ class SerializerFootprintTest {
     static <T> TypeSerializer<T> pojo(Class<T> type) {
         Map<String, TypeInformation<?>> fields = new LinkedHashMap<>();
         for (RecordComponent c : type.getRecordComponents()) {
+            if (c.getName().equals("scopeKey")) {
+                continue; // derived, and added with the compact serializers: the records had no such field before
+            }
             fields.put(c.getName(), fieldType(c.getGenericType()));
         }
         return ((TypeInformation<T>) Types.POJO(type, fields)).createSerializer(new SerializerConfigImpl());
