@@ -10,7 +10,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** {@link GuardrailInput}, every field in declaration order. */
+/** {@link GuardrailInput}, every field in declaration order (the scope key is rebuilt, not written). */
 public final class GuardrailInputSerializer extends CompactSerializer<GuardrailInput> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
@@ -32,7 +32,8 @@ public final class GuardrailInputSerializer extends CompactSerializer<GuardrailI
 
     @Override
     public GuardrailInput deserialize(DataInputView in) throws IOException {
-        return new GuardrailInput(readString(in), readString(in), readString(in), readString(in), readString(in), readString(in), in.readLong(), in.readDouble(), in.readDouble());
+        return new GuardrailInput(readString(in), readString(in), readString(in), readString(in), readString(in),
+                readString(in), in.readLong(), in.readDouble(), in.readDouble());
     }
 
     @Override

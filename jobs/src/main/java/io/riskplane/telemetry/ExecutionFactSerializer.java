@@ -10,7 +10,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** {@link ExecutionFact}, every field in declaration order. */
+/** {@link ExecutionFact}, every field in declaration order (the scope key is rebuilt, not written). */
 public final class ExecutionFactSerializer extends CompactSerializer<ExecutionFact> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
@@ -43,7 +43,10 @@ public final class ExecutionFactSerializer extends CompactSerializer<ExecutionFa
 
     @Override
     public ExecutionFact deserialize(DataInputView in) throws IOException {
-        return new ExecutionFact(readString(in), readString(in), readString(in), in.readLong(), readString(in), readString(in), readString(in), readString(in), readString(in), readString(in), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), readString(in), in.readBoolean(), readString(in), in.readDouble());
+        return new ExecutionFact(readString(in), readString(in), readString(in), in.readLong(), readString(in),
+                readString(in), readString(in), readString(in), readString(in), readString(in), in.readDouble(),
+                in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), readString(in),
+                in.readBoolean(), readString(in), in.readDouble());
     }
 
     @Override

@@ -17,16 +17,27 @@ class ExecutionFactSerializerTest extends CompactSerializerTestBase<ExecutionFac
 
     @Override
     protected ExecutionFact fixtureValue() {
-        return new ExecutionFact("kind-1", "level-1", "eventId-1", 1_765_000_000_123L, "org-1", "strategy-1", "instrument-1", "venue-1", "adapter-1", "source-1", 12.5, 12.5, 12.5, 12.5, 12.5, true, "errorCategory-1", true, "fallbackReason-1", 12.5);
+        return new ExecutionFact("kind-1", "level-1", "eventId-1", 1_765_000_000_123L, "org-1", "strategy-1",
+                "instrument-1", "venue-1", "adapter-1", "source-1", 12.5, 12.5, 12.5, 12.5, 12.5, true,
+                "errorCategory-1", true, "fallbackReason-1", 12.5);
     }
 
     @Override
     protected ExecutionFact[] getTestData() {
         return new ExecutionFact[] {
-            new ExecutionFact("kind-1", "level-1", "eventId-1", 1_765_000_000_123L, "org-1", "strategy-1", "instrument-1", "venue-1", "adapter-1", "source-1", 12.5, 12.5, 12.5, 12.5, 12.5, true, "errorCategory-1", true, "fallbackReason-1", 12.5),
-            new ExecutionFact(null, null, null, Long.MIN_VALUE, null, null, null, null, null, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, null, false, null, Double.NaN),
-            new ExecutionFact("é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Long.MAX_VALUE, "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, true, "é適\uD83D\uDE00\uD800?", true, "é適\uD83D\uDE00\uD800?", Double.NEGATIVE_INFINITY),
-            new ExecutionFact("", "", "", 0, "", "", "", "", "", "", -0.0, -0.0, -0.0, -0.0, -0.0, false, "", false, "", -0.0),
+            new ExecutionFact("kind-1", "level-1", "eventId-1", 1_765_000_000_123L, "org-1", "strategy-1",
+                    "instrument-1", "venue-1", "adapter-1", "source-1", 12.5, 12.5, 12.5, 12.5, 12.5, true,
+                    "errorCategory-1", true, "fallbackReason-1", 12.5),
+            new ExecutionFact(null, null, null, Long.MIN_VALUE, null, null, null, null, null, null, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, null, false, null, Double.NaN),
+            new ExecutionFact("é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Long.MAX_VALUE,
+                    "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Double.NEGATIVE_INFINITY,
+                    Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                    Double.NEGATIVE_INFINITY, true, "é適\uD83D\uDE00\uD800?", true, "é適\uD83D\uDE00\uD800?",
+                    Double.NEGATIVE_INFINITY),
+            new ExecutionFact("", "", "", 0, "", "", "", "", "", "", -0.0, -0.0, -0.0, -0.0, -0.0, false, "", false, "",
+                    -0.0),
         };
     }
 

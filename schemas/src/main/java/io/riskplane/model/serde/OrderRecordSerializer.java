@@ -44,7 +44,10 @@ public final class OrderRecordSerializer extends CompactSerializer<OrderRecord> 
 
     @Override
     public OrderRecord deserialize(DataInputView in) throws IOException {
-        return new OrderRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in), readString(in), readString(in), in.readInt(), readString(in), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), readString(in), readString(in), readString(in), readString(in), in.readLong(), in.readLong(), in.readBoolean(), in.readBoolean(), readString(in));
+        return new OrderRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in),
+                readString(in), readString(in), in.readInt(), readString(in), in.readDouble(), in.readDouble(),
+                in.readDouble(), in.readDouble(), in.readDouble(), readString(in), readString(in), readString(in),
+                readString(in), in.readLong(), in.readLong(), in.readBoolean(), in.readBoolean(), readString(in));
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** {@link PnlSnapshot}, every field in declaration order. */
+/** {@link PnlSnapshot}, every field in declaration order (the scope key is rebuilt, not written). */
 public final class PnlSnapshotSerializer extends CompactSerializer<PnlSnapshot> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */

@@ -37,7 +37,9 @@ public final class PolicyRecordSerializer extends CompactSerializer<PolicyRecord
 
     @Override
     public PolicyRecord deserialize(DataInputView in) throws IOException {
-        return new PolicyRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in), readString(in), readString(in), readString(in), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), in.readLong(), readString(in), readDoubleMap(in));
+        return new PolicyRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in),
+                readString(in), readString(in), readString(in), in.readDouble(), in.readDouble(), in.readDouble(),
+                in.readDouble(), in.readBoolean(), in.readLong(), readString(in), readDoubleMap(in));
     }
 
     @Override

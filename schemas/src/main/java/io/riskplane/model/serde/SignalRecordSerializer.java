@@ -30,7 +30,8 @@ public final class SignalRecordSerializer extends CompactSerializer<SignalRecord
 
     @Override
     public SignalRecord deserialize(DataInputView in) throws IOException {
-        return new SignalRecord(readString(in), in.readLong(), readString(in), in.readLong(), in.readLong(), in.readDouble(), readString(in), readString(in), readString(in));
+        return new SignalRecord(readString(in), in.readLong(), readString(in), in.readLong(), in.readLong(),
+                in.readDouble(), readString(in), readString(in), readString(in));
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** {@link SloMeasurement}, every field in declaration order. */
+/** {@link SloMeasurement}, every field in declaration order (the scope key is rebuilt, not written). */
 public final class SloMeasurementSerializer extends CompactSerializer<SloMeasurement> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
@@ -33,7 +33,9 @@ public final class SloMeasurementSerializer extends CompactSerializer<SloMeasure
 
     @Override
     public SloMeasurement deserialize(DataInputView in) throws IOException {
-        return new SloMeasurement(readString(in), readString(in), readString(in), readString(in), readString(in), readString(in), in.readLong(), in.readLong(), readNullableDouble(in), in.readLong(), readDoubleMap(in), readStringArray(in));
+        return new SloMeasurement(readString(in), readString(in), readString(in), readString(in), readString(in),
+                readString(in), in.readLong(), in.readLong(), readNullableDouble(in), in.readLong(), readDoubleMap(in),
+                readStringArray(in));
     }
 
     @Override
