@@ -46,7 +46,8 @@ public final class PlaneBenchmark {
 
     /** The figures each parallelism of a `--parallelism 1,2` run reports under by_parallelism. */
     static final List<String> PER_PARALLELISM = List.of("plane_events_per_s", "throughput_ratio",
-            "whole_system_events_per_s", "whole_system_ratio", "raw_consume_events_per_s", "output_bytes_per_event",
+            "whole_system_events_per_s", "whole_system_ratio", "plane_input_committed_s", "plane_outputs_complete_s",
+            "whole_system_caught_up_s", "raw_consume_events_per_s", "output_records", "output_bytes_per_event",
             "output_log_bytes_per_event", "checkpoint_bytes", "state_bytes_per_key", "peak_rss_mb");
 
     /** Runs every measurement and returns the figures, in the order they are reported. */
@@ -135,15 +136,21 @@ public final class PlaneBenchmark {
             }
             double publishS = (System.nanoTime() - t0) / 1e9;
             f.put("produce_events_per_s", Math.round(n / publishS));
-            double[] done = awaitWholeSystem(bootstrap, n, t0, s.checkpointIntervalMs(), downstreamConsumers());
-            double planeRate = n / done[0];
-            double wholeRate = n / done[1];
+            Moments done = awaitWholeSystem(bootstrap, n, t0, lastEventMillis(items), s.liveLagMs(),
+                    s.checkpointIntervalMs(), dir.resolve("checkpoints"), downstreamConsumers());
+            double planeRate = n / done.inputCommitted();
+            double wholeRate = n / done.wholeSystem();
             f.put("plane_events_per_s", Math.round(planeRate));
             f.put("whole_system_events_per_s", Math.round(wholeRate));
-            f.put("clickhouse_loader_lag_s", round(done[1] - done[0]));
+            f.put("plane_input_committed_s", round(done.inputCommitted()));
+            f.put("plane_outputs_complete_s", done.watermarkSeen() ? round(done.outputsComplete()) : null);
+            f.put("whole_system_caught_up_s", round(done.wholeSystem()));
             f.put("late_events", PrometheusScrape.sum(plane.metricsUrl(), "_late_events"));
-            log.accept(String.format("decision job: %,d events in %.1f s; whole system caught up at %.1f s", n,
-                    done[0], done[1]));
+            log.accept(String.format("decision job: %,d events read in %.1f s, %s; whole system caught up at %.1f s",
+                    n, done.inputCommitted(), done.watermarkSeen() ? String.format(
+                            "its outputs complete at %.1f s", done.outputsComplete())
+                            : "its watermark did not pass the input's end: outputs still buffered are not counted",
+                    done.wholeSystem()));
 
             // What the decision job wrote, before the latency phase adds to it.
             Map<String, long[]> output = OutputVolume.measure(bootstrap);
@@ -153,15 +160,21 @@ public final class PlaneBenchmark {
             f.put("output_bytes_per_event", round((double) payload / n));
             f.put("output_log_bytes_per_event", round((double) logBytes / n));
             Map<String, Object> byTopic = new LinkedHashMap<>();
-            output.forEach((topic, v) -> byTopic.put(topic, Map.of("records", v[0], "bytes", v[1], "log_bytes",
-                    v[2])));
+            output.forEach((topic, v) -> {
+                Map<String, Long> t = new LinkedHashMap<>();
+                t.put("records", v[0]);
+                t.put("bytes", v[1]);
+                t.put("log_bytes", v[2]);
+                byTopic.put(topic, t);
+            });
             f.put("output_by_topic", byTopic);
             log.accept(String.format("output: %,d bytes (%,d on the broker's log) for %,d events", payload, logBytes,
                     n));
 
             // The raw ceiling, on a quiet machine: a plain consumer of the same topics on the same broker that
-            // decodes the Protobuf.
-            double rawRate = rawConsumeRate(bootstrap, n);
+            // decodes the Protobuf. Read twice, the faster counts: the first read also warms the JIT, which in a
+            // short run would otherwise lower the ceiling of the first parallelism only.
+            double rawRate = Math.max(rawConsumeRate(bootstrap, n), rawConsumeRate(bootstrap, n));
             f.put("raw_consume_events_per_s", Math.round(rawRate));
             f.put("throughput_ratio", round(planeRate / rawRate));
             f.put("whole_system_ratio", round(wholeRate / rawRate));
@@ -230,58 +243,132 @@ public final class PlaneBenchmark {
                 io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, List.of(Topics.CLICKHOUSE_ROWS)));
     }
 
+    /** Seconds from the first record published to each moment {@link #awaitWholeSystem} waits for. */
+    record Moments(double inputCommitted, double outputsComplete, boolean watermarkSeen, double wholeSystem) {}
+
     /**
-     * Polls the broker until the decision job has committed all n input offsets and then every downstream
-     * consumer has committed up to its topics' last stable offsets; returns the seconds from t0 to each. The
-     * downstream check counts only from one checkpoint interval after the decision job: its last transaction may
-     * be committed a moment after its input offsets.
+     * Polls the broker until, in turn: the decision job has committed all n input offsets (its throughput); its
+     * heartbeat reports a watermark at or past lastEventMillis and a checkpoint has completed after that, so that
+     * every output the input causes has been released by the event-time buffers and committed (without live lag
+     * the watermark waits for newer data, so then, or after 60 s without it, the input moment stands in); and every
+     * downstream consumer has committed what its topics held one checkpoint interval later (the last transaction
+     * may commit a moment after the checkpoint). The last moment is the first poll at which the consumers' committed
+     * offsets covered those ends.
      */
-    static double[] awaitWholeSystem(String bootstrap, long n, long t0, long checkpointIntervalMs,
-            List<Downstream> downstream) throws Exception {
+    static Moments awaitWholeSystem(String bootstrap, long n, long t0, long lastEventMillis, long liveLagMs,
+            long checkpointIntervalMs, Path checkpoints, List<Downstream> downstream) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
         double planeS = -1;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        double outputsS = -1;
+        long watermarkAtWallMs = -1;
+        boolean watermarkSeen = false;
+        Map<TopicPartition, Long> ends = null;
+        List<Map.Entry<Double, Map<TopicPartition, Long>>> history = new ArrayList<>();
+        Properties hp = new Properties();
+        hp.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+                KafkaConsumer<byte[], byte[]> heartbeats = new KafkaConsumer<>(hp, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> hbs = heartbeats.partitionsFor(Topics.HEARTBEAT).stream()
+                    .map(pi -> new TopicPartition(Topics.HEARTBEAT, pi.partition())).toList();
+            heartbeats.assign(hbs);
+            heartbeats.seekToBeginning(hbs);
             while (System.nanoTime() < deadline) {
-                long now = System.nanoTime();
+                // The poll is also the loop's pace (100 ms).
+                for (ConsumerRecord<byte[], byte[]> r : heartbeats.poll(Duration.ofMillis(100))) {
+                    Envelope e;
+                    try {
+                        e = Envelope.parseFrom(r.value());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException notOurs) {
+                        continue;
+                    }
+                    if (watermarkAtWallMs < 0 && e.getHeartbeat().hasWatermark() && io.riskplane.contract.ProtoTime
+                            .toMillis(e.getHeartbeat().getWatermark()) >= lastEventMillis) {
+                        watermarkAtWallMs = System.currentTimeMillis();
+                    }
+                }
+                double now = (System.nanoTime() - t0) / 1e9;
                 if (planeS < 0 && committedInputOffsets(admin) >= n) {
-                    planeS = (now - t0) / 1e9;
+                    planeS = now;
                 }
-                if (planeS >= 0 && (now - t0) / 1e9 >= planeS + checkpointIntervalMs / 1e3) {
-                    boolean all = true;
-                    for (Downstream c : downstream) {
-                        all &= caughtUp(admin, c);
-                    }
-                    if (all) {
-                        return new double[] {planeS, (now - t0) / 1e9};
+                if (planeS >= 0 && outputsS < 0) {
+                    Path latest = LocalPlane.latestCheckpoint(checkpoints);
+                    if (watermarkAtWallMs >= 0 && latest != null
+                            && latest.resolve("_metadata").toFile().lastModified() > watermarkAtWallMs) {
+                        outputsS = Math.max(planeS, now);
+                        watermarkSeen = true;
+                    } else if (liveLagMs <= 0 || now > planeS + 60) {
+                        outputsS = planeS;
                     }
                 }
-                Thread.sleep(100); // polling the broker
+                if (outputsS < 0) {
+                    continue;
+                }
+                history.add(Map.entry(now, committed(admin, downstream)));
+                if (ends == null && now >= outputsS + checkpointIntervalMs / 1e3) {
+                    ends = stableEnds(admin, downstream);
+                }
+                if (ends != null) {
+                    for (var h : history) {
+                        if (covers(h.getValue(), ends)) {
+                            return new Moments(planeS, outputsS, watermarkSeen, h.getKey());
+                        }
+                    }
+                    history.clear(); // none covers the ends: the next polls will tell
+                }
             }
         }
         throw new IllegalStateException(planeS < 0 ? "the decision job did not read " + n + " events within 60 minutes"
                 : "the consumers " + downstream + " did not catch up within 60 minutes");
     }
 
+    /** The downstream groups' committed offsets on their topics. */
+    static Map<TopicPartition, Long> committed(Admin admin, List<Downstream> downstream) throws Exception {
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        for (Downstream d : downstream) {
+            admin.listConsumerGroupOffsets(d.group()).partitionsToOffsetAndMetadata().get().forEach((tp, o) -> {
+                if (o != null && d.topics().contains(tp.topic())) {
+                    out.put(new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The last stable offsets of the downstream groups' topics, keyed as {@link #committed}. */
+    static Map<TopicPartition, Long> stableEnds(Admin admin, List<Downstream> downstream) throws Exception {
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        for (Downstream d : downstream) {
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(d.topics()).allTopicNames().get().forEach((topic, t) -> t.partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().forEach((tp, o) -> out.put(
+                            new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset()));
+        }
+        return out;
+    }
+
     /**
-     * True when the group has committed, on every partition of its topics, the last stable offset (less one: the
-     * marker of the last transaction, which a consumer need not commit past).
+     * True when every end is committed, less one: the marker of the last transaction, which a consumer need not
+     * commit past.
      */
-    static boolean caughtUp(Admin admin, Downstream consumer) throws Exception {
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                .listConsumerGroupOffsets(consumer.group()).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-        admin.describeTopics(consumer.topics()).allTopicNames().get().forEach((topic, d) -> d.partitions()
-                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest())));
-        var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+    static boolean covers(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends) {
         for (var e : ends.entrySet()) {
-            var c = committed.get(e.getKey());
-            if (e.getValue().offset() > 0 && (c == null || c.offset() + 1 < e.getValue().offset())) {
+            Long c = committed.get(e.getKey());
+            if (e.getValue() > 0 && (c == null || c + 1 < e.getValue())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The latest event time of the session's records, those too far in the future to be accepted left out. */
+    static long lastEventMillis(List<TradingSession.Item> items) {
+        long now = System.currentTimeMillis();
+        return items.stream().mapToLong(TradingSession.Item::eventTimeMillis).filter(t -> t <= now).max()
+                .orElse(0);
     }
 
     /** The offsets the plane's consumer group has committed on the input topics, summed over partitions. */

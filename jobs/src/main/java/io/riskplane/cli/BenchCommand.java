@@ -21,13 +21,16 @@ import picocli.CommandLine.Option;
                 + "caught up), output bytes, detection latency, replay throughput net of start-up, peak memory per "
                 + "process and state size. Prints the figures; --json also writes them.")
 final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--quick", description = "A 60-minute session (about 35k events) instead of 600 minutes.")
     boolean quick;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
-    @Option(names = "--parallelism", defaultValue = "2", split = ",", paramLabel = "N[,N...]",
+    @Option(names = "--parallelism", defaultValue = "2", split = ",", paramLabel = "N",
             description = "Flink parallelism (default ${DEFAULT-VALUE}). Several, e.g. 1,2: a fresh plane for each, "
                     + "its throughput, output, state and memory reported under by_parallelism; the last one also "
                     + "measures Flink alone, round trips and detection latency.")
@@ -64,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (scale < 1 || parallelism.stream().anyMatch(p -> p < 1)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--scale and --parallelism must be at least 1");
         }
         if (Files.exists(workDir)) {
