@@ -248,19 +248,28 @@ public final class PlaneBenchmark {
 
     /**
      * Polls the broker until, in turn: the decision job has committed all n input offsets (its throughput); its
-     * heartbeat reports a watermark at or past lastEventMillis and a checkpoint has completed after that, so that
-     * every output the input causes has been released by the event-time buffers and committed (without live lag
-     * the watermark waits for newer data, so then, or after 60 s without it, the input moment stands in); and every
-     * downstream consumer has committed what its topics held one checkpoint interval later (the last transaction
-     * may commit a moment after the checkpoint). The last moment is the first poll at which the consumers' committed
-     * offsets covered those ends.
+     * outputs are complete: the watermark its heartbeat reports has reached its final value for this input and a
+     * checkpoint has completed after that; and every downstream consumer has committed what its topics held one
+     * checkpoint interval later (the last transaction may commit a moment after the checkpoint). The last moment is
+     * the first poll at which the consumers' committed offsets covered those ends.
+     *
+     * <p>The final watermark: on a backlog the plane keeps pure event time, so the watermark stops at about the
+     * last event's time less the out-of-orderness, once the other partitions are idle. It counts as final when it
+     * reaches that, or when it has not moved for the idleness timeout and two heartbeats. Without live lag, or if
+     * the outputs are not complete 60 s after the input, the input moment stands in (and the log says so).
      */
     static Moments awaitWholeSystem(String bootstrap, long n, long t0, long lastEventMillis, long liveLagMs,
             long checkpointIntervalMs, Path checkpoints, List<Downstream> downstream) throws Exception {
+        PlaneOptions o = PlaneOptions.streaming();
+        long finalWatermark = lastEventMillis - o.outOfOrderness().toMillis() - 1;
+        long stableMs = o.idleness().toMillis() + 2 * o.heartbeatInterval().toMillis();
         long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
+        long t0Wall = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
         double planeS = -1;
         double outputsS = -1;
-        long watermarkAtWallMs = -1;
+        long watermark = Long.MIN_VALUE;
+        long watermarkSinceWall = -1; // when the current watermark was first read
+        java.util.TreeSet<Long> checkpointTimes = new java.util.TreeSet<>(); // _metadata mtimes seen
         boolean watermarkSeen = false;
         Map<TopicPartition, Long> ends = null;
         List<Map.Entry<Double, Map<TopicPartition, Long>>> history = new ArrayList<>();
@@ -282,20 +291,29 @@ public final class PlaneBenchmark {
                     } catch (com.google.protobuf.InvalidProtocolBufferException notOurs) {
                         continue;
                     }
-                    if (watermarkAtWallMs < 0 && e.getHeartbeat().hasWatermark() && io.riskplane.contract.ProtoTime
-                            .toMillis(e.getHeartbeat().getWatermark()) >= lastEventMillis) {
-                        watermarkAtWallMs = System.currentTimeMillis();
+                    if (e.getHeartbeat().hasWatermark()) {
+                        long w = io.riskplane.contract.ProtoTime.toMillis(e.getHeartbeat().getWatermark());
+                        if (w > watermark) {
+                            watermark = w;
+                            watermarkSinceWall = System.currentTimeMillis();
+                        }
                     }
                 }
+                long nowWall = System.currentTimeMillis();
                 double now = (System.nanoTime() - t0) / 1e9;
+                Path latest = LocalPlane.latestCheckpoint(checkpoints);
+                if (latest != null) {
+                    checkpointTimes.add(latest.resolve("_metadata").toFile().lastModified());
+                }
                 if (planeS < 0 && committedInputOffsets(admin) >= n) {
                     planeS = now;
                 }
                 if (planeS >= 0 && outputsS < 0) {
-                    Path latest = LocalPlane.latestCheckpoint(checkpoints);
-                    if (watermarkAtWallMs >= 0 && latest != null
-                            && latest.resolve("_metadata").toFile().lastModified() > watermarkAtWallMs) {
-                        outputsS = Math.max(planeS, now);
+                    boolean finalValue = watermarkSinceWall >= 0 && (watermark >= finalWatermark
+                            || nowWall - watermarkSinceWall >= stableMs);
+                    Long after = finalValue ? checkpointTimes.higher(watermarkSinceWall) : null;
+                    if (after != null) {
+                        outputsS = Math.max(planeS, (after - t0Wall) / 1e3);
                         watermarkSeen = true;
                     } else if (liveLagMs <= 0 || now > planeS + 60) {
                         outputsS = planeS;
