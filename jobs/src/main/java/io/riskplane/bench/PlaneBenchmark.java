@@ -235,8 +235,9 @@ public final class PlaneBenchmark {
 
     /**
      * Every consumer besides the decision job that must have caught up for the whole system to have processed the
-     * input. The hook for what runs beside the plane: the archive job's group (and the loader's group on the input
-     * topics, once it loads raw_events from there) belong here.
+     * input. The hook for what runs beside the plane: once the loader also reads the input topics for raw_events,
+     * its entry gets Topics.INPUTS; the archive job's group(s) (PlaneConfig.Archive, "riskplane-archive") join with
+     * the topics they read (inputs, rows, control and early control).
      */
     static List<Downstream> downstreamConsumers() {
         return List.of(new Downstream("clickhouse_loader",
