@@ -2,6 +2,7 @@ package io.riskplane.bench;
 
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
+import io.riskplane.infra.EmbeddedKafka;
 import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,33 +40,95 @@ public final class PlaneBenchmark {
 
     private PlaneBenchmark() {}
 
+    /** What one bench run measures; see BenchCommand for each option's meaning. */
+    public record Settings(Duration sessionLength, int scale, List<Integer> parallelisms, long checkpointIntervalMs,
+            boolean controlExactlyOnce, long liveLagMs, int breaches, EmbeddedKafka.Mode brokerMode) {}
+
+    /** The figures each parallelism of a `--parallelism 1,2` run reports under by_parallelism. */
+    static final List<String> PER_PARALLELISM = List.of("plane_events_per_s", "throughput_ratio",
+            "whole_system_events_per_s", "whole_system_ratio", "plane_input_committed_s", "plane_outputs_complete_s",
+            "whole_system_caught_up_s", "raw_consume_events_per_s", "output_records", "output_bytes_per_event",
+            "output_log_bytes_per_event", "checkpoint_bytes", "state_bytes_per_key", "peak_rss_mb");
+
     /** Runs every measurement and returns the figures, in the order they are reported. */
-    public static Map<String, Object> run(Path workDir, Duration sessionLength, int parallelism,
-            long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, int breaches, Consumer<String> log)
+    public static Map<String, Object> run(Path workDir, Settings s, java.util.function.Consumer<String> log)
             throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
-        log.accept("generating a session of " + sessionLength.toMinutes() + " minutes ...");
+        log.accept("generating a session of " + s.sessionLength().toMinutes() + " minutes at scale " + s.scale()
+                + " ...");
         // The session ends now, so that the breaches injected live afterwards continue its event time.
-        java.time.Instant start = java.time.Instant.now().minus(sessionLength).truncatedTo(
+        java.time.Instant start = java.time.Instant.now().minus(s.sessionLength()).truncatedTo(
                 java.time.temporal.ChronoUnit.SECONDS);
-        List<TradingSession.Item> items = new TradingSession(7, start, sessionLength).generate();
+        List<TradingSession.Item> items = new TradingSession(7, start, s.sessionLength(), s.scale()).generate();
         int n = items.size();
         // Length-delimited Protobuf, the record values as on Kafka: replay reads it without parsing JSON text.
         Path input = workDir.resolve("bench-input.pb");
         TradingSession.export(items, input);
         f.put("events", n);
-        f.put("session_minutes", sessionLength.toMinutes());
-        f.put("parallelism", parallelism);
-        f.put("checkpoint_interval_ms", checkpointIntervalMs);
-        f.put("control_delivery", controlExactlyOnce ? "exactly_once" : "at_least_once");
-        f.put("live_lag_ms", liveLagMs);
+        f.put("session_minutes", s.sessionLength().toMinutes());
+        f.put("scale", s.scale());
+        long keys = stateKeys(items);
+        f.put("state_keys", keys);
+        List<Integer> ps = s.parallelisms();
+        f.put("parallelism", ps.get(ps.size() - 1));
+        f.put("checkpoint_interval_ms", s.checkpointIntervalMs());
+        f.put("control_delivery", s.controlExactlyOnce() ? "exactly_once" : "at_least_once");
+        f.put("live_lag_ms", s.liveLagMs());
+        f.put("broker", s.brokerMode() == EmbeddedKafka.Mode.OWN_PROCESS ? "own JVM process" : "in the plane's JVM");
+        f.put("clickhouse_loader", "threads in the plane's JVM");
 
-        try (LocalPlane plane = LocalPlane.start(workDir.resolve("plane"), null, parallelism, checkpointIntervalMs,
-                controlExactlyOnce, liveLagMs, log)) {
-            // Plane throughput: from the first record published to the plane having read every record
-            // (its events_in counter, valid or not), with every detector, rule and sink on.
+        // Each parallelism gets a fresh broker, ClickHouse and plane; the last one also gets the measurements that
+        // do not depend on it (Flink alone, round trips, detection latency), which keeps the run's length.
+        Map<String, Object> byParallelism = new LinkedHashMap<>();
+        for (int i = 0; i < ps.size(); i++) {
+            boolean last = i == ps.size() - 1;
+            Map<String, Object> r = planeRun(workDir.resolve("plane-p" + ps.get(i)), items, keys, ps.get(i), last,
+                    s, log);
+            if (ps.size() > 1) {
+                Map<String, Object> sub = new LinkedHashMap<>();
+                PER_PARALLELISM.forEach(k -> sub.put(k, r.get(k)));
+                byParallelism.put(String.valueOf(ps.get(i)), sub);
+            }
+            if (last) {
+                f.putAll(r);
+            }
+        }
+        if (!byParallelism.isEmpty()) {
+            f.put("by_parallelism", byParallelism);
+        }
+
+        // Replay: the same job graph, bounded, over the session file (parallelism 1, as `replay`), and over an empty
+        // file: job start and end without records, taken off the first to give the rate net of start-up.
+        long r0 = System.nanoTime();
+        Replay.run(input, workDir.resolve("replay"), 1, PlaneOptions.replay());
+        double replayS = (System.nanoTime() - r0) / 1e9;
+        Path empty = Files.createFile(workDir.resolve("bench-empty.pb"));
+        long e0 = System.nanoTime();
+        Replay.run(empty, workDir.resolve("replay-empty"), 1, PlaneOptions.replay());
+        double startupS = (System.nanoTime() - e0) / 1e9;
+        f.put("replay_events_per_s", Math.round(n / replayS));
+        f.put("replay_startup_s", round(startupS));
+        f.put("replay_net_events_per_s", replayS > startupS ? Math.round(n / (replayS - startupS)) : null);
+        log.accept(String.format("replay: %,d events in %.1f s; an empty file in %.1f s", n, replayS, startupS));
+        return f;
+    }
+
+    /** One plane (broker, ClickHouse, decision job, loader) at one parallelism, and what it measures. */
+    static Map<String, Object> planeRun(Path dir, List<TradingSession.Item> items, long keys, int parallelism,
+            boolean full, Settings s, java.util.function.Consumer<String> log)
+            throws Exception {
+        Map<String, Object> f = new LinkedHashMap<>();
+        int n = items.size();
+        boolean peakReset = resetPeakRss();
+        log.accept("parallelism " + parallelism + ":");
+        try (LocalPlane plane = LocalPlane.start(s.brokerMode(), dir, null, parallelism, s.checkpointIntervalMs(),
+                s.controlExactlyOnce(), s.liveLagMs(), null, LocalPlane.DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS, log)) {
+            String bootstrap = plane.kafka.bootstrapServers();
+            // The decision job's throughput: from the first record published to its consumer group having
+            // committed every input offset. The source commits on each completed checkpoint, so every record has
+            // been read and everything it produced is committed. The job runs while the records are published.
             long t0 = System.nanoTime();
-            try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
+            try (EnvelopePublisher p = new EnvelopePublisher(bootstrap, new Properties())) {
                 for (TradingSession.Item i : items) {
                     p.send(i.topic(), i.envelope(), i.value());
                 }
@@ -74,116 +136,267 @@ public final class PlaneBenchmark {
             }
             double publishS = (System.nanoTime() - t0) / 1e9;
             f.put("produce_events_per_s", Math.round(n / publishS));
-            long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
-            // Done when the plane's consumer group has committed every input offset: the source commits on each
-            // completed checkpoint, so every record has been read and everything it produced is checkpointed.
-            // (Scraping the plane's Prometheus page once a second, as before, took a tenth of the CPU itself.)
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", plane.kafka.bootstrapServers()))) {
-                while (committedInputOffsets(admin) < n) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the plane did not read " + n + " events within 60 minutes");
-                    }
-                    Thread.sleep(200);
-                }
-            }
-            double planeS = (System.nanoTime() - t0) / 1e9;
-            double planeRate = n / planeS;
+            Moments done = awaitWholeSystem(bootstrap, n, t0, lastEventMillis(items), s.liveLagMs(),
+                    s.checkpointIntervalMs(), dir.resolve("checkpoints"), downstreamConsumers());
+            double planeRate = n / done.inputCommitted();
+            double wholeRate = n / done.wholeSystem();
             f.put("plane_events_per_s", Math.round(planeRate));
+            f.put("whole_system_events_per_s", Math.round(wholeRate));
+            f.put("plane_input_committed_s", round(done.inputCommitted()));
+            f.put("plane_outputs_complete_s", done.watermarkSeen() ? round(done.outputsComplete()) : null);
+            f.put("whole_system_caught_up_s", round(done.wholeSystem()));
             f.put("late_events", PrometheusScrape.sum(plane.metricsUrl(), "_late_events"));
-            log.accept(String.format("plane: %,d events in %.1f s", n, planeS));
+            log.accept(String.format("decision job: %,d events read in %.1f s, %s; whole system caught up at %.1f s",
+                    n, done.inputCommitted(), done.watermarkSeen() ? String.format(
+                            "its outputs complete at %.1f s", done.outputsComplete())
+                            : "its watermark did not pass the input's end: outputs still buffered are not counted",
+                    done.wholeSystem()));
 
-            // The raw ceiling: a plain consumer of the same topics on the same broker that decodes the Protobuf.
-            double rawRate = rawConsumeRate(plane.kafka.bootstrapServers(), n);
+            // What the decision job wrote, before the latency phase adds to it.
+            Map<String, long[]> output = OutputVolume.measure(bootstrap);
+            long payload = output.values().stream().mapToLong(v -> v[1]).sum();
+            long logBytes = output.values().stream().mapToLong(v -> v[2]).sum();
+            f.put("output_records", output.values().stream().mapToLong(v -> v[0]).sum());
+            f.put("output_bytes_per_event", round((double) payload / n));
+            f.put("output_log_bytes_per_event", round((double) logBytes / n));
+            Map<String, Object> byTopic = new LinkedHashMap<>();
+            output.forEach((topic, v) -> {
+                Map<String, Long> t = new LinkedHashMap<>();
+                t.put("records", v[0]);
+                t.put("bytes", v[1]);
+                t.put("log_bytes", v[2]);
+                byTopic.put(topic, t);
+            });
+            f.put("output_by_topic", byTopic);
+            log.accept(String.format("output: %,d bytes (%,d on the broker's log) for %,d events", payload, logBytes,
+                    n));
+
+            // The raw ceiling, on a quiet machine: a plain consumer of the same topics on the same broker that
+            // decodes the Protobuf. Read twice, the faster counts: the first read also warms the JIT, which in a
+            // short run would otherwise lower the ceiling of the first parallelism only.
+            double rawRate = Math.max(rawConsumeRate(bootstrap, n), rawConsumeRate(bootstrap, n));
             f.put("raw_consume_events_per_s", Math.round(rawRate));
             f.put("throughput_ratio", round(planeRate / rawRate));
+            f.put("whole_system_ratio", round(wholeRate / rawRate));
             log.accept(String.format("raw consume: %,.0f events/s", rawRate));
 
-            // Flink's own share of the gap: the same topics through the source, the router and one keyed exchange,
-            // nothing else (the plane is idle meanwhile: its input is read).
-            Map<String, Double> ceiling = FlinkCeiling.measure(plane.kafka.bootstrapServers(), n, parallelism,
-                    checkpointIntervalMs);
-            ceiling.forEach((variant, rate) -> {
-                f.put("flink_" + variant + "_events_per_s", Math.round(rate));
-                f.put("flink_" + variant + "_ratio", round(rate / rawRate));
-            });
-            log.accept("Flink without the plane's graph: " + ceiling);
-
-            // Latency is measured on a quiet plane: the ClickHouse loader (in this JVM) first finishes the backlog's
-            // rows, which took a core for a minute or more and inflated the round trip it is compared with.
-            double loaderS = awaitLoaderCaughtUp(plane.kafka.bootstrapServers());
-            log.accept(String.format("ClickHouse loader caught up %.1f s after the raw consume", loaderS));
-            f.put("clickhouse_loader_catch_up_s", round(loaderS));
-            plane.kafka.createTopics(List.of(RTT_TOPIC), 1);
-            double[] rtt = roundTripMillis(plane.kafka.bootstrapServers(), RTT_SAMPLES);
-            f.put("kafka_round_trip_p50_ms", round(rtt[0]));
-            f.put("kafka_round_trip_p99_ms", round(rtt[1]));
-            DetectionLatency.Result detection = DetectionLatency.measure(plane.kafka.bootstrapServers(), breaches,
-                    log);
-            // The first halt readable is the early one: what execution obeys first, so the headline figure.
-            f.put("detection_breaches", detection.early().size());
-            f.put("detection_latency_p50_ms", round(percentile(detection.early(), 0.50)));
-            f.put("detection_latency_p99_ms", round(percentile(detection.early(), 0.99)));
-            f.put("latency_ratio", round(percentile(detection.early(), 0.99) / rtt[1]));
-            f.put("confirmed_detection_latency_p50_ms", round(percentile(detection.confirmed(), 0.50)));
-            f.put("confirmed_detection_latency_p99_ms", round(percentile(detection.confirmed(), 0.99)));
-            f.put("confirmed_latency_ratio", round(percentile(detection.confirmed(), 0.99) / rtt[1]));
-            // The same round trip measured under the detection phase's background load, for context: the ratios
-            // above keep the idle round trip as their baseline.
-            f.put("kafka_round_trip_under_load_p50_ms", round(detection.loadedRoundTrip()[0]));
-            f.put("kafka_round_trip_under_load_p99_ms", round(detection.loadedRoundTrip()[1]));
-            f.put("latency_ratio_under_load", round(percentile(detection.early(), 0.99)
-                    / detection.loadedRoundTrip()[1]));
-            f.put("peak_rss_mb", peakRssMb());
-            long checkpoint = latestCheckpointBytes(workDir.resolve("plane").resolve("checkpoints"));
+            if (full) {
+                // Flink's own share of the gap: the same topics through the source, the router and one keyed
+                // exchange, nothing else (the plane is idle meanwhile: its input is read).
+                Map<String, Double> ceiling = FlinkCeiling.measure(bootstrap, n, parallelism,
+                        s.checkpointIntervalMs());
+                ceiling.forEach((variant, rate) -> {
+                    f.put("flink_" + variant + "_events_per_s", Math.round(rate));
+                    f.put("flink_" + variant + "_ratio", round(rate / rawRate));
+                });
+                log.accept("Flink without the plane's graph: " + ceiling);
+                plane.kafka.createTopics(List.of(RTT_TOPIC), 1);
+                double[] rtt = roundTripMillis(bootstrap, RTT_SAMPLES);
+                f.put("kafka_round_trip_p50_ms", round(rtt[0]));
+                f.put("kafka_round_trip_p99_ms", round(rtt[1]));
+                DetectionLatency.Result detection = DetectionLatency.measure(bootstrap, s.breaches(), log);
+                // The first halt readable is the early one: what execution obeys first, so the headline figure.
+                f.put("detection_breaches", detection.early().size());
+                f.put("detection_latency_p50_ms", round(percentile(detection.early(), 0.50)));
+                f.put("detection_latency_p99_ms", round(percentile(detection.early(), 0.99)));
+                f.put("latency_ratio", round(percentile(detection.early(), 0.99) / rtt[1]));
+                f.put("confirmed_detection_latency_p50_ms", round(percentile(detection.confirmed(), 0.50)));
+                f.put("confirmed_detection_latency_p99_ms", round(percentile(detection.confirmed(), 0.99)));
+                f.put("confirmed_latency_ratio", round(percentile(detection.confirmed(), 0.99) / rtt[1]));
+                // The same round trip under the detection phase's background load: the ratio against it is the
+                // one with the same noise on both sides.
+                f.put("kafka_round_trip_under_load_p50_ms", round(detection.loadedRoundTrip()[0]));
+                f.put("kafka_round_trip_under_load_p99_ms", round(detection.loadedRoundTrip()[1]));
+                f.put("latency_ratio_under_load", round(percentile(detection.early(), 0.99)
+                        / detection.loadedRoundTrip()[1]));
+                f.put("confirmed_latency_ratio_under_load", round(percentile(detection.confirmed(), 0.99)
+                        / detection.loadedRoundTrip()[1]));
+            }
+            Map<String, Object> rss = new LinkedHashMap<>();
+            rss.put("plane_jvm", peakRssMb(ProcessHandle.current().pid()));
+            if (plane.kafka.mode() == EmbeddedKafka.Mode.OWN_PROCESS) {
+                rss.put("broker", peakRssMb(plane.kafka.pid()));
+            }
+            rss.put("clickhouse", peakRssMb(plane.clickhouseServer.pid()));
+            f.put("peak_rss_mb", rss);
+            if (!peakReset) {
+                log.accept("peak RSS of this JVM could not be reset: plane_jvm is the peak since the JVM started");
+            }
+            long checkpoint = latestCheckpointBytes(dir.resolve("checkpoints"));
             f.put("checkpoint_bytes", checkpoint);
             f.put("state_bytes_per_event", round((double) checkpoint / n));
-            long keys = stateKeys(items);
-            f.put("state_keys", keys);
             f.put("state_bytes_per_key", round((double) checkpoint / keys));
         }
-
-        // Replay throughput: the same job graph, bounded, over the session file (parallelism 1, as `replay`).
-        long r0 = System.nanoTime();
-        Replay.run(input, workDir.resolve("replay"), 1, PlaneOptions.replay());
-        double replayS = (System.nanoTime() - r0) / 1e9;
-        f.put("replay_events_per_s", Math.round(n / replayS));
-        log.accept(String.format("replay: %,d events in %.1f s", n, replayS));
         return f;
     }
 
+    /** A consumer group and the topics it reads: caught up when it has committed up to their ends. */
+    public record Downstream(String name, String group, List<String> topics) {}
+
     /**
-     * Waits until the ClickHouse loader's committed offsets reach the rows topic's last stable offset (less the
-     * transaction marker it may not have committed past), at most 30 minutes; returns the seconds waited.
+     * Every consumer besides the decision job that must have caught up for the whole system to have processed the
+     * input: the ClickHouse loader (input topics for raw_events, and the detector rows) and the archive job (input
+     * topics, detector rows and both control topics, to Iceberg).
      */
-    static double awaitLoaderCaughtUp(String bootstrap) throws Exception {
-        long t0 = System.nanoTime();
-        long deadline = t0 + Duration.ofMinutes(30).toNanos();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    static List<Downstream> downstreamConsumers() {
+        List<String> loaderTopics = new java.util.ArrayList<>(Topics.INPUTS);
+        loaderTopics.add(Topics.CLICKHOUSE_ROWS);
+        List<String> archiveTopics = new java.util.ArrayList<>(Topics.INPUTS);
+        archiveTopics.addAll(List.of(Topics.CLICKHOUSE_ROWS, Topics.CONTROL, Topics.CONTROL_EARLY));
+        // The loader writes raw_events from the input topics and the detector rows; the archive job writes Iceberg.
+        return List.of(new Downstream("clickhouse_loader",
+                io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, loaderTopics),
+                new Downstream("archive_job", io.riskplane.plane.PlaneConfig.Archive.DEFAULT_GROUP_ID, archiveTopics));
+    }
+
+    /** Seconds from the first record published to each moment {@link #awaitWholeSystem} waits for. */
+    record Moments(double inputCommitted, double outputsComplete, boolean watermarkSeen, double wholeSystem) {}
+
+    /**
+     * Polls the broker until, in turn: the decision job has committed all n input offsets (its throughput); its
+     * outputs are complete: the watermark its heartbeat reports has reached its final value for this input and a
+     * checkpoint has completed after that; and every downstream consumer has committed what its topics held one
+     * checkpoint interval later (the last transaction may commit a moment after the checkpoint). The last moment is
+     * the first poll at which the consumers' committed offsets covered those ends.
+     *
+     * <p>The final watermark: on a backlog the plane keeps pure event time, so the watermark stops at about the
+     * last event's time less the out-of-orderness, once the other partitions are idle. It counts as final when it
+     * reaches that, or when it is within the idleness timeout of that and has not moved for the idleness timeout and
+     * two heartbeats. Without live lag, or if
+     * the outputs are not complete 60 s after the input, the input moment stands in (and the log says so).
+     */
+    static Moments awaitWholeSystem(String bootstrap, long n, long t0, long lastEventMillis, long liveLagMs,
+            long checkpointIntervalMs, Path checkpoints, List<Downstream> downstream) throws Exception {
+        PlaneOptions o = PlaneOptions.streaming();
+        long finalWatermark = lastEventMillis - o.outOfOrderness().toMillis() - 1;
+        long stableMs = o.idleness().toMillis() + 2 * o.heartbeatInterval().toMillis();
+        long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
+        long t0Wall = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
+        double planeS = -1;
+        double outputsS = -1;
+        long watermark = Long.MIN_VALUE;
+        long watermarkSinceWall = -1; // when the current watermark was first read
+        java.util.TreeSet<Long> checkpointTimes = new java.util.TreeSet<>(); // _metadata mtimes seen
+        boolean watermarkSeen = false;
+        Map<TopicPartition, Long> ends = null;
+        List<Map.Entry<Double, Map<TopicPartition, Long>>> history = new ArrayList<>();
+        Properties hp = new Properties();
+        hp.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+                KafkaConsumer<byte[], byte[]> heartbeats = new KafkaConsumer<>(hp, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> hbs = heartbeats.partitionsFor(Topics.HEARTBEAT).stream()
+                    .map(pi -> new TopicPartition(Topics.HEARTBEAT, pi.partition())).toList();
+            heartbeats.assign(hbs);
+            heartbeats.seekToBeginning(hbs);
             while (System.nanoTime() < deadline) {
-                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets(io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID)
-                        .partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-                admin.describeTopics(List.of(Topics.CLICKHOUSE_ROWS)).allTopicNames().get()
-                        .get(Topics.CLICKHOUSE_ROWS).partitions().forEach(p -> latest.put(
-                                new TopicPartition(Topics.CLICKHOUSE_ROWS, p.partition()),
-                                org.apache.kafka.clients.admin.OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                        org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
-                boolean caughtUp = true;
-                for (var e : ends.entrySet()) {
-                    var c = committed.get(e.getKey());
-                    if (e.getValue().offset() > 0 && (c == null || c.offset() + 1 < e.getValue().offset())) {
-                        caughtUp = false;
+                // The poll is also the loop's pace (100 ms).
+                for (ConsumerRecord<byte[], byte[]> r : heartbeats.poll(Duration.ofMillis(100))) {
+                    Envelope e;
+                    try {
+                        e = Envelope.parseFrom(r.value());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException notOurs) {
+                        continue;
+                    }
+                    if (e.getHeartbeat().hasWatermark()) {
+                        long w = io.riskplane.contract.ProtoTime.toMillis(e.getHeartbeat().getWatermark());
+                        if (w > watermark) {
+                            watermark = w;
+                            watermarkSinceWall = System.currentTimeMillis();
+                        }
                     }
                 }
-                if (caughtUp) {
-                    return (System.nanoTime() - t0) / 1e9;
+                long nowWall = System.currentTimeMillis();
+                double now = (System.nanoTime() - t0) / 1e9;
+                Path latest = LocalPlane.latestCheckpoint(checkpoints);
+                if (latest != null) {
+                    checkpointTimes.add(latest.resolve("_metadata").toFile().lastModified());
                 }
-                Thread.sleep(500); // polling the broker
+                if (planeS < 0 && committedInputOffsets(admin) >= n) {
+                    planeS = now;
+                }
+                if (planeS >= 0 && outputsS < 0) {
+                    // Near the end and still: a watermark held back early (an idle split at parallelism 2 held it
+                    // at the session's start for half a minute) is not final however long it stands.
+                    boolean finalValue = watermarkSinceWall >= 0 && (watermark >= finalWatermark
+                            || watermark >= finalWatermark - o.idleness().toMillis()
+                                    && nowWall - watermarkSinceWall >= stableMs);
+                    Long after = finalValue ? checkpointTimes.higher(watermarkSinceWall) : null;
+                    if (after != null) {
+                        outputsS = Math.max(planeS, (after - t0Wall) / 1e3);
+                        watermarkSeen = true;
+                    } else if (liveLagMs <= 0 || now > planeS + 60) {
+                        outputsS = planeS;
+                    }
+                }
+                if (outputsS < 0) {
+                    continue;
+                }
+                history.add(Map.entry(now, committed(admin, downstream)));
+                if (ends == null && now >= outputsS + checkpointIntervalMs / 1e3) {
+                    ends = stableEnds(admin, downstream);
+                }
+                if (ends != null) {
+                    for (var h : history) {
+                        if (covers(h.getValue(), ends)) {
+                            return new Moments(planeS, outputsS, watermarkSeen, h.getKey());
+                        }
+                    }
+                    history.clear(); // none covers the ends: the next polls will tell
+                }
             }
         }
-        throw new IllegalStateException("the ClickHouse loader did not catch up within 30 minutes");
+        throw new IllegalStateException(planeS < 0 ? "the decision job did not read " + n + " events within 60 minutes"
+                : "the consumers " + downstream + " did not catch up within 60 minutes");
+    }
+
+    /** The downstream groups' committed offsets on their topics. */
+    static Map<TopicPartition, Long> committed(Admin admin, List<Downstream> downstream) throws Exception {
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        for (Downstream d : downstream) {
+            admin.listConsumerGroupOffsets(d.group()).partitionsToOffsetAndMetadata().get().forEach((tp, o) -> {
+                if (o != null && d.topics().contains(tp.topic())) {
+                    out.put(new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The last stable offsets of the downstream groups' topics, keyed as {@link #committed}. */
+    static Map<TopicPartition, Long> stableEnds(Admin admin, List<Downstream> downstream) throws Exception {
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        for (Downstream d : downstream) {
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(d.topics()).allTopicNames().get().forEach((topic, t) -> t.partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().forEach((tp, o) -> out.put(
+                            new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset()));
+        }
+        return out;
+    }
+
+    /**
+     * True when every end is committed, less one: the marker of the last transaction, which a consumer need not
+     * commit past.
+     */
+    static boolean covers(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends) {
+        for (var e : ends.entrySet()) {
+            Long c = committed.get(e.getKey());
+            if (e.getValue() > 0 && (c == null || c + 1 < e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The latest event time of the session's records, those too far in the future to be accepted left out. */
+    static long lastEventMillis(List<TradingSession.Item> items) {
+        long now = System.currentTimeMillis();
+        return items.stream().mapToLong(TradingSession.Item::eventTimeMillis).filter(t -> t <= now).max()
+                .orElse(0);
     }
 
     /** The offsets the plane's consumer group has committed on the input topics, summed over partitions. */
@@ -269,14 +482,31 @@ public final class PlaneBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
-    /** VmHWM of this JVM, which holds the broker, the MiniCluster and the plane (ClickHouse is its own process). */
-    static long peakRssMb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+    /** VmHWM (peak resident set) of a process, in MiB; -1 when it cannot be read. */
+    static long peakRssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
         }
         return -1;
+    }
+
+    /**
+     * Resets this JVM's VmHWM to its current RSS (Linux 4.0+: "5" into clear_refs), so that each parallelism's
+     * plane reports its own peak. False when the kernel does not allow it.
+     */
+    static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Size of the newest completed checkpoint (hashmap backend: all state is in its chk-N directory). */

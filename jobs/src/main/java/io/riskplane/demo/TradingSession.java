@@ -136,11 +136,27 @@ public final class TradingSession {
     private final long seed;
     private final Instant start;
     private final Duration length;
+    private final int scale;
 
     public TradingSession(long seed, Instant start, Duration length) {
+        this(seed, start, length, 1);
+    }
+
+    /**
+     * @param scale how many times the strategies and instruments: 1 is the session above; N adds N-1 replicas of
+     *     every instrument (same venues, a random walk of its own, suffix {@code -R<n>}) each traded by a replica
+     *     of its strategies (same org, adapter and lane, suffix {@code -r<n>}), without the incidents. The
+     *     original records are the same at every scale, so the designed breaches still happen (the bench's
+     *     `--scale`: how throughput and state grow with the keys).
+     */
+    public TradingSession(long seed, Instant start, Duration length, int scale) {
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be at least 1, not " + scale);
+        }
         this.seed = seed;
         this.start = start;
         this.length = length;
+        this.scale = scale;
     }
 
     public static TradingSession demo() {
@@ -154,7 +170,7 @@ public final class TradingSession {
         long end = t0 + length.toMillis();
         long incidentStart = t0 + INCIDENT_OFFSET.toMillis();
         long incidentEnd = incidentStart + Duration.ofMinutes(3).toMillis();
-        Counter ids = new Counter();
+        Counter ids = new Counter("evt-" + seed + "-");
 
         for (Instrument in : INSTRUMENTS) {
             for (String venue : in.venues()) {
@@ -328,8 +344,73 @@ public final class TradingSession {
             items.addAll(runaway(ids, bt, burst, midPath.get((int) ((bt - t0) / 1000))[indexOf("PM:FED-CUT-DEC")]));
         }
 
+        for (int r = 2; r <= scale; r++) {
+            items.addAll(replica(r, t0, end));
+        }
         items.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
         items.addAll(malformed(t0 + 10 * 60_000L));
+        return items;
+    }
+
+    /**
+     * Replica r of every instrument and strategy: registry entries, quotes every second and orders every ~30 s,
+     * from a Random and an event-id sequence of its own, so that the original records do not change with the scale.
+     */
+    private List<Item> replica(int r, long t0, long end) {
+        Random rnd = new Random(seed * 1_000_003L + r);
+        Counter ids = new Counter("evt-" + seed + "-r" + r + "-");
+        List<Item> items = new ArrayList<>();
+        String suffix = "-R" + r;
+        for (Instrument in : INSTRUMENTS) {
+            for (String venue : in.venues()) {
+                String id = in.id() + suffix;
+                items.add(item(ids, "registry", t0 - 60_000, b -> b.setInstrument(InstrumentRegistryEntry.newBuilder()
+                        .setInstrument(id).setVenue(venue).setVenueSymbol(venueSymbol(id, venue))
+                        .setAssetClass(in.assetClass()).setQuoteCurrency("USD").setTickSize(0.01)
+                        .setLotSize(in.assetClass() == AssetClass.EQUITY ? 1 : 0.0001)
+                        .setLifecycle(InstrumentLifecycle.ACTIVE).setMarketCalendar(in.calendar()))));
+            }
+        }
+        double[] mids = INSTRUMENTS.stream().mapToDouble(Instrument::start).toArray();
+        List<double[]> midPath = new ArrayList<>();
+        for (long t = t0; t <= end; t += 1000) {
+            for (int i = 0; i < INSTRUMENTS.size(); i++) {
+                Instrument in = INSTRUMENTS.get(i);
+                String id = in.id() + suffix;
+                mids[i] = Math.max(in.start() * 0.05, mids[i] * (1 + in.vol() * rnd.nextGaussian()));
+                if (in.assetClass() == AssetClass.PREDICTION_MARKET) {
+                    mids[i] = Math.min(0.98, Math.max(0.02, mids[i]));
+                }
+                for (int v = 0; v < in.venues().length; v++) {
+                    String venue = in.venues()[v];
+                    double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
+                    double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
+                    long qt = t + v * 7L + i;
+                    double bid = round(mid - half);
+                    double ask = Math.max(bid, round(mid + half));
+                    items.add(item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
+                            .setInstrument(id).setVenueSymbol(venueSymbol(id, venue))
+                            .setBid(bid).setAsk(ask)
+                            .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
+                            .setExchangeTime(ProtoTime.fromMillis(qt - 3))
+                            .setReceiveTime(ProtoTime.fromMillis(qt + 2)))));
+                }
+            }
+            midPath.add(mids.clone());
+        }
+        int orderNo = 0;
+        for (long t = t0 + 5_000; t < end - 5_000; t += 30_000) {
+            int step = (int) ((t - t0) / 1000);
+            for (int s = 0; s < STRATEGIES.size(); s++) {
+                Strategy base = STRATEGIES.get(s);
+                Strategy st = new Strategy(base.org(), base.name() + "-r" + r, base.instrument() + suffix,
+                        base.clip(), base.adapter(), base.lane());
+                double mid = midPath.get(Math.min(step, midPath.size() - 1))[indexOf(base.instrument())];
+                Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+                orderNo++;
+                items.addAll(order(ids, rnd, st, side, mid, t + s * 113L, orderNo, false, false));
+            }
+        }
         return items;
     }
 
@@ -429,13 +510,18 @@ public final class TradingSession {
     }
 
     private static final class Counter {
+        final String prefix;
         long next;
+
+        Counter(String prefix) {
+            this.prefix = prefix;
+        }
     }
 
     private Item item(Counter ids, String source, long t, Payload payload) {
         Envelope.Builder b = Envelope.newBuilder().setSource(source).setEventTime(ProtoTime.fromMillis(t));
         payload.set(b);
-        b.setEventId(String.format("evt-%d-%07d", seed, ++ids.next));
+        b.setEventId(ids.prefix + String.format("%07d", ++ids.next));
         Envelope e = b.build();
         return new Item(Topics.forPayload(e.getPayloadCase()), t, e.toByteArray(), null, e);
     }
@@ -546,7 +632,8 @@ public final class TradingSession {
     }
 
     private static String venueOf(String instrument) {
-        return INSTRUMENTS.get(indexOf(instrument)).venues()[0];
+        // A replica trades on the venues of the instrument it copies.
+        return INSTRUMENTS.get(indexOf(instrument.replaceFirst("-R\\d+$", ""))).venues()[0];
     }
 
     private static String venueSymbol(String instrument, String venue) {

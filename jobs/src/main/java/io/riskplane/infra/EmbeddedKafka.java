@@ -26,19 +26,37 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real single-node Kafka broker (KRaft, broker and controller in one) inside this JVM, on loopback ports, with
- * its log in a directory of ours. For `riskplane demo` and the tests; production points at a real cluster.
+ * A real single-node Kafka broker (KRaft, broker and controller in one) on loopback ports, with its log in a
+ * directory of ours: inside this JVM ({@link Mode#IN_JVM}, `riskplane demo` and the tests) or in a JVM process of
+ * its own ({@link Mode#OWN_PROCESS}, `riskplane bench`: as on Kubernetes, where the broker does not share a heap,
+ * a garbage collector or a process with the plane). Production points at a real cluster.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+    /** Where the broker runs. */
+    public enum Mode { IN_JVM, OWN_PROCESS }
+
+    /** Heap and GC settings of the broker process: kafka-server-start.sh's defaults. */
+    static final List<String> BROKER_JVM_OPTIONS = List.of("-Xmx1G", "-Xms1G", "-server", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+            "-Djava.awt.headless=true");
+
     private final KafkaRaftServer server;
+    private final Process process;
+    private final Path dir;
     private final String bootstrap;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrap) {
+    private EmbeddedKafka(KafkaRaftServer server, Process process, Path dir, String bootstrap) {
         this.server = server;
+        this.process = process;
+        this.dir = dir;
         this.bootstrap = bootstrap;
     }
 
     public static EmbeddedKafka start(Path dir) throws IOException {
+        return start(dir, Mode.IN_JVM);
+    }
+
+    public static EmbeddedKafka start(Path dir, Mode mode) throws IOException {
         int brokerPort = freePort();
         int controllerPort = freePort();
         Path logs = dir.resolve("kafka-logs");
@@ -74,11 +92,45 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (rc != 0) {
             throw new IOException("formatting the embedded Kafka log directory failed: " + formatLog);
         }
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        if (mode == Mode.OWN_PROCESS) {
+            EmbeddedKafka kafka = new EmbeddedKafka(null, launch(config, dir), dir, bootstrap);
+            try {
+                kafka.awaitReady(Duration.ofSeconds(60));
+            } catch (IOException e) {
+                kafka.close();
+                throw e;
+            }
+            return kafka;
+        }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, null, dir, bootstrap);
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
+    }
+
+    /**
+     * `kafka.Kafka server.properties` on this JVM's classpath, through {@link KafkaBrokerProcess}, which only adds a
+     * watch on this JVM so that the broker stops when we die without closing it. Output goes to broker.log.
+     */
+    private static Process launch(Path config, Path dir) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(BROKER_JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KafkaBrokerProcess.class.getName(),
+                String.valueOf(ProcessHandle.current().pid()), config.toAbsolutePath().toString()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+    }
+
+    /** The broker's process id: its own process, or this JVM's when it runs inside it. */
+    public long pid() {
+        return process != null ? process.pid() : ProcessHandle.current().pid();
+    }
+
+    public Mode mode() {
+        return process != null ? Mode.OWN_PROCESS : Mode.IN_JVM;
     }
 
     public String bootstrapServers() {
@@ -115,6 +167,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         Exception last = null;
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
+                if (process != null && !process.isAlive()) {
+                    throw new IOException("the Kafka broker process exited with " + process.exitValue() + "; see "
+                            + dir.resolve("broker.log"));
+                }
                 try {
                     if (!admin.describeCluster().nodes().get().isEmpty()) {
                         return;
@@ -132,8 +188,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        if (process == null) {
+            server.shutdown();
+            server.awaitShutdown();
+            return;
+        }
+        process.destroy(); // SIGTERM: the broker's own shutdown hook shuts it down in order
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 
     public static int freePort() {

@@ -97,15 +97,25 @@ public final class LocalPlane implements AutoCloseable {
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
             boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl, long archiveCheckpointIntervalMs,
             Consumer<String> progress) throws Exception {
+        return start(EmbeddedKafka.Mode.IN_JVM, workDir, webUiPort, parallelism, checkpointIntervalMs,
+                controlExactlyOnce, liveLagMs, icebergCatalogImpl, archiveCheckpointIntervalMs, progress);
+    }
+
+    /** @param brokerMode the broker in this JVM (demo, tests) or in a JVM process of its own (bench) */
+    public static LocalPlane start(EmbeddedKafka.Mode brokerMode, Path workDir, Integer webUiPort, int parallelism,
+            long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl,
+            long archiveCheckpointIntervalMs,
+            Consumer<String> progress) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
-            EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
+            EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"), brokerMode);
             started.add(kafka);
             List<String> topics = new ArrayList<>(Topics.INPUTS);
             topics.addAll(Topics.OUTPUTS);
             kafka.createTopics(topics, 1);
-            progress.accept(String.format("Kafka broker (KRaft, in this JVM) at %s, %d topics, ready in %.1f s",
+            progress.accept(String.format("Kafka broker (KRaft, %s) at %s, %d topics, ready in %.1f s",
+                    brokerMode == EmbeddedKafka.Mode.IN_JVM ? "in this JVM" : "own JVM process " + kafka.pid(),
                     kafka.bootstrapServers(), topics.size(), (System.nanoTime() - t) / 1e9));
 
             t = System.nanoTime();

@@ -90,4 +90,24 @@ class CliIT {
         assertThat(rc).isEqualTo(1);
         assertThat(err.toString()).contains("missing.jsonl is not a file");
     }
+
+    @Test
+    void benchTakesSeveralParallelismsAScaleAndABrokerMode() {
+        BenchCommand defaults = (BenchCommand) RiskPlaneCli.commandLine().parseArgs("bench").subcommand()
+                .commandSpec().userObject();
+        assertThat(defaults.parallelism).containsExactly(2);
+        assertThat(defaults.scale).isEqualTo(1);
+        assertThat(defaults.broker).isEqualTo(io.riskplane.infra.EmbeddedKafka.Mode.OWN_PROCESS);
+        BenchCommand bench = (BenchCommand) RiskPlaneCli.commandLine().parseArgs("bench", "--quick",
+                "--parallelism", "1,2", "--scale", "10", "--broker", "IN_JVM").subcommand().commandSpec().userObject();
+        assertThat(bench.parallelism).containsExactly(1, 2);
+        assertThat(bench.scale).isEqualTo(10);
+        assertThat(bench.broker).isEqualTo(io.riskplane.infra.EmbeddedKafka.Mode.IN_JVM);
+
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = RiskPlaneCli.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        assertThat(cli.execute("bench", "--scale", "0", "--work-dir", dir.resolve("bench").toString())).isNotZero();
+        assertThat(err.toString()).contains("must be at least 1");
+    }
 }
