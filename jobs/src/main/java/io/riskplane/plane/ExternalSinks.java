@@ -5,7 +5,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.ConditionEvaluation;
@@ -57,8 +57,10 @@ public final class ExternalSinks implements PlaneSinks {
     }
 
     @Override
-    public void pnlSnapshots(DataStream<PnlSnapshot> snapshots) {
-        addRows(snapshots.map(ClickHouseRows.PNL_SNAPSHOTS).name("pnl_snapshots to clickhouse rows").uid("clickhouse-pnl-snapshots-rows"));
+    public void pnlBars(DataStream<PnlBar> bars) {
+        addRows(bars.map(ClickHouseRows.PNL_BARS).name("pnl_bars to clickhouse rows").uid("clickhouse-pnl-bars-rows"));
+        addDetectorOutputs(bars.map(OutputJson::pnlBarOutput).name("pnl bars to lakehouse rows")
+                .uid("pnl-bar-lakehouse-rows"));
     }
 
     @Override

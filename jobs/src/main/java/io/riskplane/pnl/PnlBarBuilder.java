@@ -107,9 +107,9 @@ public final class PnlBarBuilder {
 
     /** The row with its id: over the scope, the second, the close time and the kind, so a late bar has its own. */
     private static PnlBar complete(PnlBar b) {
-        String id = DeterministicId.of(b.fill() ? "pnf-" : "pnb-", b.scopeKey(), b.barStartMillis(),
+        String id = DeterministicId.of(b.fillRow() ? "pnf-" : "pnb-", b.scopeKey(), b.barStartMillis(),
                 b.eventTimeMillis());
-        return new PnlBar(id, b.scopeType(), b.org(), b.strategy(), b.barStartMillis(), b.eventTimeMillis(), b.fill(),
+        return new PnlBar(id, b.scopeType(), b.org(), b.strategy(), b.barStartMillis(), b.eventTimeMillis(), b.fillRow(),
                 b.tradingDay(), b.openEquity(), b.highEquity(), b.lowEquity(), b.closeEquity(), b.maxDrawdown(),
                 b.maxDrawdownFraction(), b.realizedPnl(), b.fees(), b.unrealizedPnl(), b.peakEquity(),
                 b.peakTimeMillis(), b.drawdown(), b.drawdownFraction(), b.dailyPnl(), b.dayStartEquity(),

@@ -35,7 +35,7 @@ class PnlBarBuilderTest {
         List<PnlBar> first = b.add(s1, true);
         assertThat(first).hasSize(1);
         PnlBar fill = first.get(0);
-        assertThat(fill.fill()).isTrue();
+        assertThat(fill.fillRow()).isTrue();
         assertThat(fill.barStartMillis()).isEqualTo(T0);
         assertThat(fill.eventTimeMillis()).isEqualTo(T0 + 100);
         assertThat(List.of(fill.openEquity(), fill.highEquity(), fill.lowEquity(), fill.closeEquity()))
@@ -56,7 +56,7 @@ class PnlBarBuilderTest {
         List<PnlBar> second = b.add(s5, false);
         assertThat(second).hasSize(1);
         PnlBar bar = second.get(0);
-        assertThat(bar.fill()).isFalse();
+        assertThat(bar.fillRow()).isFalse();
         assertThat(bar.barId()).isEqualTo(DeterministicId.of("pnb-", SCOPE, T0, T0 + 999));
         assertThat(bar.barStartMillis()).isEqualTo(T0);
         assertThat(bar.eventTimeMillis()).isEqualTo(T0 + 999);
@@ -82,7 +82,7 @@ class PnlBarBuilderTest {
         // A fill in the open second: its own row at once, and it is in the second's bar too.
         PnlSnapshot s6 = snap(T0 + 1500, 7, 12, 8, 2, "f2");
         List<PnlBar> third = b.add(s6, true);
-        assertThat(third).extracting(PnlBar::fill, PnlBar::closeEquity, PnlBar::maxDrawdown)
+        assertThat(third).extracting(PnlBar::fillRow, PnlBar::closeEquity, PnlBar::maxDrawdown)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(true, 7.0, 5.0));
         assertThat(b.closeBefore(T0 + 1999)).isEmpty();
         PnlBar closed = b.closeBefore(T0 + 2000).orElseThrow();
@@ -112,7 +112,7 @@ class PnlBarBuilderTest {
         // With T0 + 3000 open, a snapshot of T0 + 2500 is late too; the open bar is untouched.
         b.add(snap(T0 + 3100, 6, 10, 0, 0, "q2"), false);
         List<PnlBar> lateToo = b.add(snap(T0 + 2500, 1, 10, 0, 0, "q3"), true);
-        assertThat(lateToo).extracting(PnlBar::barStartMillis, PnlBar::fill).containsExactly(
+        assertThat(lateToo).extracting(PnlBar::barStartMillis, PnlBar::fillRow).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(T0 + 2000, false),
                 org.assertj.core.groups.Tuple.tuple(T0 + 2000, true));
         PnlBar open = b.closeBefore(T0 + 4000).orElseThrow();

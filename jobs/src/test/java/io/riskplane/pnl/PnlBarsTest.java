@@ -25,7 +25,7 @@ class PnlBarsTest {
         h.processElement(snap(T0 + 600, 8, 10, 0, 1, "q2"), T0 + 600);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.processElement(snap(T0 + 800, 8, 10, 5, 1, "f2"), T0 + 800);
-        assertThat(rows(h)).extracting(r -> r.fill() + "@" + (r.eventTimeMillis() - T0))
+        assertThat(rows(h)).extracting(r -> r.fillRow() + "@" + (r.eventTimeMillis() - T0))
                 .containsExactly("true@100", "true@800");
 
         h.processWatermark(T0 + 998);
@@ -34,7 +34,7 @@ class PnlBarsTest {
         List<PnlBar> rows = rows(h);
         assertThat(rows).hasSize(3);
         PnlBar bar = rows.get(2);
-        assertThat(bar.fill()).isFalse();
+        assertThat(bar.fillRow()).isFalse();
         assertThat(List.of(bar.openEquity(), bar.highEquity(), bar.lowEquity(), bar.closeEquity()))
                 .containsExactly(10.0, 10.0, 6.0, 8.0);
         assertThat(bar.maxDrawdown()).isEqualTo(4.0);

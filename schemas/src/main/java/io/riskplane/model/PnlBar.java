@@ -5,9 +5,9 @@ package io.riskplane.model;
  * time as one bar, or one fill's snapshot as a row of its own. The kill switch judges every snapshot in memory; this is
  * what dashboards and analysts read.
  *
- * <p>A bar ({@code fill} false) covers every snapshot of the scope in [barStartMillis, barStartMillis + 1000): its
+ * <p>A bar ({@code fillRow} false) covers every snapshot of the scope in [barStartMillis, barStartMillis + 1000): its
  * equity open (first), high, low and close (last) and the largest drawdown among them, so no trough is hidden. A fill
- * row ({@code fill} true) is the snapshot of one fill (open = high = low = close, snapshotCount 1); that snapshot is
+ * row ({@code fillRow} true) is the snapshot of one fill (open = high = low = close, snapshotCount 1); that snapshot is
  * in its second's bar as well. The close columns (realizedPnl ... drawdownFraction, tradingDay) are those of the
  * snapshot at eventTimeMillis, the bar's last. Money is in the policy currency (docs/metrics.md).
  */
@@ -18,7 +18,7 @@ public record PnlBar(
         String strategy,
         long barStartMillis,
         long eventTimeMillis,
-        boolean fill,
+        boolean fillRow,
         String tradingDay,
         double openEquity,
         double highEquity,
