@@ -158,13 +158,13 @@ class ReplayIT {
      */
     @Test
     void pnlBarsCarryEverySecondsRangeAndEveryFill() throws Exception {
-        String org = TradingSession.INCIDENT_ORG;
+        String incidentOrg = TradingSession.INCIDENT_ORG;
         String strategy = TradingSession.INCIDENT_STRATEGY;
         // Reference bars: {open, high, low, close, max drawdown, snapshots} per second, and the fill times.
         java.util.TreeMap<Long, double[]> expected = new java.util.TreeMap<>();
         List<Long> fillTimes = new ArrayList<>();
         double peak = 0;
-        for (double[] r : referenceEquity(org + "|" + strategy)) {
+        for (double[] r : referenceEquity(incidentOrg + "|" + strategy)) {
             peak = Math.max(peak, r[1]);
             if (r[2] == 0) {
                 continue;
@@ -190,7 +190,7 @@ class ReplayIT {
                 barsPerScopeSecond.merge(b.get("scope_type").asText() + "|" + b.get("org").asText() + "|"
                         + b.get("strategy").asText() + "|" + b.get("bar_start_millis").asLong(), 1, Integer::sum);
             }
-            if (!b.get("scope_type").asText().equals("strategy") || !b.get("org").asText().equals(org)
+            if (!b.get("scope_type").asText().equals("strategy") || !b.get("org").asText().equals(incidentOrg)
                     || !b.get("strategy").asText().equals(strategy)) {
                 continue;
             }
@@ -216,7 +216,7 @@ class ReplayIT {
         assertThat(fillRows).isEqualTo(fillTimes).isNotEmpty();
         // Far fewer rows than snapshots: the point of bars.
         long snapshots = (long) expected.values().stream().mapToDouble(b -> b[5]).sum();
-        assertThat(bars.size() + fillRows.size()).isLessThan(snapshots);
+        assertThat((long) bars.size() + fillRows.size()).isLessThan(snapshots);
 
         ControlEvent ks = EnvelopeJson.parse(Files.readAllLines(p2.resolve(OutputJson.CONTROL_EVENTS)).stream()
                 .filter(l -> l.contains("pnl.drawdown.kill-switch")).findFirst().orElseThrow()).getControl();
