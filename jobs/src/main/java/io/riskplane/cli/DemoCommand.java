@@ -203,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "FINAL ORDER BY reason_code, original_event_id")));
 
         System.out.println("\n=== ClickHouse rows (FINAL) ===");
-        for (String t : List.of("raw_events", "pnl_snapshots", "control_events", "dead_letters", "execution_telemetry",
+        for (String t : List.of("raw_events", "pnl_bars", "control_events", "dead_letters", "execution_telemetry",
                 "slo_evaluations", "dislocations", "cursor_staleness", "guardrail_trips", "condition_evaluations",
                 "lane_runs")) {
             System.out.printf("  riskplane.%-21s %,10d%n", t,
@@ -215,9 +215,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("  riskplane.%-15s %,10d%n", t, plane.lakehouse.rowCount(t));
         }
         System.out.println("\n=== PnL at the end of the session, by strategy (ClickHouse) ===");
-        System.out.print(indent(ch.query("SELECT org, strategy, round(argMax(equity, event_time_ms), 2) AS equity, "
-                + "round(max(drawdown), 2) AS max_drawdown, round(argMax(realized_pnl, event_time_ms), 2) AS realized, "
-                + "round(argMax(fees, event_time_ms), 2) AS fees FROM riskplane.pnl_snapshots FINAL "
+        System.out.print(indent(ch.query("SELECT org, strategy, round(argMax(close_equity, event_time_ms), 2) AS equity, "
+                + "round(max(max_drawdown), 2) AS max_drawdown, round(argMax(realized_pnl, event_time_ms), 2) AS realized, "
+                + "round(argMax(fees, event_time_ms), 2) AS fees FROM riskplane.pnl_bars FINAL "
                 + "WHERE scope_type = 'strategy' GROUP BY org, strategy ORDER BY org, strategy FORMAT PrettyCompactNoEscapes")));
 
         System.out.println("\n=== Execution telemetry by adapter, last rolling hour (ClickHouse) ===");
@@ -238,8 +238,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("%n=== Query it yourself (ClickHouse HTTP at %s) ===%n", plane.clickhouseServer.httpUrl());
         System.out.printf("  curl '%s/' --data-binary \"SELECT decided_at, org, strategy, reason_code, summary "
                 + "FROM riskplane.control_events FINAL FORMAT PrettyCompact\"%n", plane.clickhouseServer.httpUrl());
-        System.out.printf("  curl '%s/' --data-binary \"SELECT trading_day, strategy, max(drawdown) FROM "
-                + "riskplane.pnl_snapshots FINAL GROUP BY trading_day, strategy FORMAT PrettyCompact\"%n",
+        System.out.printf("  curl '%s/' --data-binary \"SELECT trading_day, strategy, max(max_drawdown) FROM "
+                + "riskplane.pnl_bars FINAL GROUP BY trading_day, strategy FORMAT PrettyCompact\"%n",
                 plane.clickhouseServer.httpUrl());
         System.out.println("  (with --keep-running everything stays up to explore)");
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Runs the plane's job graph in bounded mode over a file of envelopes (JSON Lines, or length-delimited "
                 + "Protobuf when the name ends in .pb) and writes "
-                + "control-events.jsonl, control-events-early.jsonl, alerts.jsonl, pnl-snapshots.jsonl, dead-letters.jsonl, execution-telemetry.jsonl, "
+                + "control-events.jsonl, control-events-early.jsonl, alerts.jsonl, pnl-bars.jsonl, dead-letters.jsonl, execution-telemetry.jsonl, "
                 + "slo-evaluations.jsonl, dislocations.jsonl, cursor-staleness.jsonl, guardrail-trips.jsonl, "
                 + "condition-evaluations.jsonl and lane-runs.jsonl to DIR. "
                 + "The same input gives "

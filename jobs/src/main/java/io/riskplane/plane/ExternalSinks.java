@@ -4,7 +4,7 @@ import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.ConditionEvaluation;
@@ -50,8 +50,9 @@ public final class ExternalSinks implements PlaneSinks {
     }
 
     @Override
-    public void pnlSnapshots(DataStream<PnlSnapshot> snapshots) {
-        addRows(snapshots.map(ClickHouseRows.PNL_SNAPSHOTS).name("pnl_snapshots to clickhouse rows").uid("clickhouse-pnl-snapshots-rows"));
+    public void pnlBars(DataStream<PnlBar> bars) {
+        addRows(bars.map(new DetectorRow<>(ClickHouseRows.PNL_BARS, OutputJson::pnlBarOutput))
+                .returns(WarehouseRow.class).name("pnl_bars to clickhouse rows").uid("clickhouse-pnl-bars-rows"));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.CursorStaleness;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.LaneRunEvaluation;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
@@ -22,13 +23,14 @@ import io.riskplane.v1.Envelope;
 
 /**
  * The JSON Lines forms of the plane's outputs. Control events and dead letters are envelopes in the canonical
- * Protobuf JSON mapping (as on Kafka); PnL snapshots are their fields in snake_case (docs/contracts.md).
+ * Protobuf JSON mapping (as on Kafka); PnL bars and detector rows are their fields in snake_case (docs/contracts.md).
  */
 public final class OutputJson {
     public static final String CONTROL_EVENTS = "control-events.jsonl";
     public static final String EARLY_CONTROL_EVENTS = "control-events-early.jsonl";
     public static final String ALERTS = "alerts.jsonl";
-    public static final String PNL_SNAPSHOTS = "pnl-snapshots.jsonl";
+    public static final String PNL_BARS = "pnl-bars.jsonl";
+    public static final String PNL_DETECTOR = "pnl";
     public static final String DEAD_LETTERS = "dead-letters.jsonl";
     public static final String EXECUTION_TELEMETRY = "execution-telemetry.jsonl";
     public static final String EXECUTION_TELEMETRY_DETECTOR = "execution_telemetry";
@@ -46,7 +48,7 @@ public final class OutputJson {
     public static final String LANE_DETECTOR = "lane_runs";
 
     /** Every replay output file, in the order `replay` lists them. */
-    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, EARLY_CONTROL_EVENTS, ALERTS, PNL_SNAPSHOTS, DEAD_LETTERS,
+    public static final java.util.List<String> FILES = java.util.List.of(CONTROL_EVENTS, EARLY_CONTROL_EVENTS, ALERTS, PNL_BARS, DEAD_LETTERS,
             EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS, GUARDRAIL_TRIPS,
             CONDITION_EVALUATIONS, LANE_RUNS);
 
@@ -55,8 +57,8 @@ public final class OutputJson {
             .disable(SerializationFeature.INDENT_OUTPUT)
             // Maps come back from Flink's serializer in no particular order; outputs must not depend on it.
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            // Schubfach: Double.toString's notation with the shortest digits, without FloatingDecimal (1.7 PnL
-            // snapshots per input event are mostly doubles).
+            // Schubfach: Double.toString's notation with the shortest digits, without FloatingDecimal (PnL bars
+            // are mostly doubles).
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             // scopeKey is a record component only so that keyed exchanges build it once; it is not in the JSON form.
             .addMixIn(PnlSnapshot.class, WithoutScopeKey.class)
@@ -89,8 +91,14 @@ public final class OutputJson {
         }
     }
 
-    public static OutputLine snapshot(PnlSnapshot s) {
-        return new OutputLine(PNL_SNAPSHOTS, key(s.eventTimeMillis(), s.scopeKey()), json(s));
+    /** Sorted by close time, scope, then the bar before the fill row of the same snapshot. */
+    public static OutputLine pnlBar(PnlBar b) {
+        return new OutputLine(PNL_BARS, key(b.eventTimeMillis(), b.scopeKey() + (b.fillRow() ? "|1" : "|0")),
+                json(b));
+    }
+
+    public static DetectorOutput pnlBarOutput(PnlBar b) {
+        return new DetectorOutput(b.barId(), PNL_DETECTOR, b.scopeKey(), b.eventTimeMillis(), json(b));
     }
 
     public static OutputLine telemetry(TelemetryWindow w) {

@@ -4,7 +4,7 @@ import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * it from the input topics themselves.
  */
 public interface PlaneSinks {
-    void pnlSnapshots(DataStream<PnlSnapshot> snapshots);
+    /** The stored form of the PnL snapshots: one bar per scope and second, and a row per fill (docs/storage.md). */
+    void pnlBars(DataStream<PnlBar> bars);
 
     void controlEvents(DataStream<ControlRecord> controls);
 
@@ -34,10 +35,12 @@ public interface PlaneSinks {
 
     void executionTelemetry(DataStream<TelemetryWindow> telemetry);
 
+    /** The SLO evaluations storage keeps: status changes and one per scope and minute (SloEvaluation.stored()). */
     void sloEvaluations(DataStream<SloEvaluation> evaluations);
 
     void dislocations(DataStream<DislocationEpisode> episodes);
 
+    /** The staleness rows storage keeps: status changes and one per consumer and minute (CursorStaleness.stored()). */
     void cursorStaleness(DataStream<CursorStaleness> rows);
 
     void guardrailTrips(DataStream<GuardrailTrip> trips);

@@ -3,7 +3,7 @@ package io.riskplane.plane;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.CursorStaleness;
@@ -22,7 +22,7 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> controls;
     private DataStream<OutputLine> earlyControls;
     private DataStream<OutputLine> alerts;
-    private DataStream<OutputLine> snapshots;
+    private DataStream<OutputLine> snapshots; // pnl bars
     private DataStream<OutputLine> deadLetters;
     private DataStream<OutputLine> telemetry;
     private DataStream<OutputLine> slo;
@@ -33,8 +33,8 @@ public final class ReplayOutput implements PlaneSinks {
     private DataStream<OutputLine> laneRuns;
 
     @Override
-    public void pnlSnapshots(DataStream<PnlSnapshot> s) {
-        snapshots = s.map(OutputJson::snapshot).name("snapshot json");
+    public void pnlBars(DataStream<PnlBar> b) {
+        snapshots = b.map(OutputJson::pnlBar).name("pnl bar json");
     }
 
     @Override

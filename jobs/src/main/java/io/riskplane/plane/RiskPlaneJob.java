@@ -6,11 +6,13 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.hosts.InstrumentHost;
 import io.riskplane.hosts.PnlScopeHost;
+import io.riskplane.pnl.PnlBars;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -216,7 +218,9 @@ public final class RiskPlaneJob {
                 .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
-        sinks.pnlSnapshots(snapshots);
+        // Storage gets PnL bars (a row per scope and second, and one per fill); the rule above judged every snapshot.
+        sinks.pnlBars(snapshots.keyBy(PnlSnapshot::scopeKey).process(new PnlBars()).name("pnl bars")
+                .uid("pnl-bars").returns(PnlBar.class));
         sinks.controlEvents(controls);
         sinks.earlyControlEvents(earlyControls);
         if (!options.dataDrivenWatermarks()) {
@@ -228,9 +232,12 @@ public final class RiskPlaneJob {
                 .uid("control-event-alerts"));
         sinks.deadLetters(deadLetters);
         sinks.executionTelemetry(telemetry);
-        sinks.sloEvaluations(sloEvaluations);
+        // The rules judged every evaluation; storage keeps the status changes and one per scope and minute.
+        sinks.sloEvaluations(sloEvaluations.filter(SloEvaluation::stored).name("stored SLO evaluations")
+                .uid("stored-slo-evaluations"));
         sinks.dislocations(dislocations);
-        sinks.cursorStaleness(staleness);
+        sinks.cursorStaleness(staleness.filter(CursorStaleness::stored).name("stored cursor staleness")
+                .uid("stored-cursor-staleness"));
         sinks.guardrailTrips(trips);
         sinks.conditionEvaluations(conditions);
         sinks.laneRuns(laneRuns);

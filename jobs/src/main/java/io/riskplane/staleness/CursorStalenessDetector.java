@@ -3,6 +3,7 @@ package io.riskplane.staleness;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.eventtime.EventTimeOrderedFunction;
 import io.riskplane.eventtime.EventTimeTicks;
+import io.riskplane.eventtime.StoreOnChange;
 import io.riskplane.model.CursorRecord;
 import io.riskplane.model.CursorStaleness;
 import io.riskplane.model.SignalRecord;
@@ -40,6 +41,9 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
     public record Consumer(long sequence, long cursorMillis, String lane, String eventId, int aheadStreak,
             int tailStableStreak, int noSignalsStreak) {}
 
+    /** One stored row per consumer per minute of event time, besides its status changes (docs/storage.md). */
+    static final long STORE_PERIOD_MILLIS = StoreOnChange.DEFAULT_PERIOD.toMillis();
+
     private final StalenessSettings settings;
     private final EventTimeTicks ticks;
     private transient ValueState<Tail> tail;
@@ -49,6 +53,8 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
     private transient ValueState<Long> tailAtPreviousTick;
     private transient ValueState<Long> nextTick;
     private transient MapState<String, Consumer> consumers;
+    /** Per consumer, what storage last saw of it (StoreOnChange): rows are stored on a change and once a minute. */
+    private transient MapState<String, StoreOnChange.State> stored;
 
     public CursorStalenessDetector(StalenessSettings settings) {
         this(settings, EventTimeTicks.DEFAULT_CATCH_UP.toMillis(), EventTimeTicks.DEFAULT_QUIET_EXPIRY.toMillis());
@@ -71,6 +77,8 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
         nextTick = getRuntimeContext().getState(new ValueStateDescriptor<>("next-tick", Types.LONG));
         consumers = getRuntimeContext().getMapState(new MapStateDescriptor<>("consumers", Types.STRING,
                 TypeInformation.of(Consumer.class)));
+        stored = getRuntimeContext().getMapState(new MapStateDescriptor<>("stored", Types.STRING,
+                TypeInformation.of(StoreOnChange.State.class)));
         lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("last-active", Types.LONG));
         quietKeysExpired = getRuntimeContext().getMetricGroup().counter("quiet_keys_expired");
     }
@@ -130,7 +138,10 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             Consumer c = consumers.get(id);
             Judged j = judge(ctx.getCurrentKey(), id, c, t, previousTail, watchingSince.value(), timestamp);
             consumers.put(id, j.next());
-            out.collect(j.row());
+            StoreOnChange.Decision store = StoreOnChange.decide(stored.get(id), j.row().statusKey(), timestamp,
+                    STORE_PERIOD_MILLIS);
+            stored.put(id, store.next());
+            out.collect(j.row().withStoreReason(store.reason()));
             judgedStale &= j.next().noSignalsStreak() >= ticks.catchUpTicks();
         }
         tailAtPreviousTick.update(t == null ? -1L : t.sequence());
@@ -145,6 +156,7 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             tailAtPreviousTick.clear();
             nextTick.clear();
             consumers.clear();
+            stored.clear();
             lastActive.clear();
             quietKeysExpired.inc();
             return;
@@ -178,7 +190,7 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
                 consumerId, c.lane(), calendar.name(), open, t == null ? -1 : t.sequence(),
                 t == null ? 0 : t.signalMillis(), t == null ? 0 : t.lastArrivalMillis(), c.sequence(),
                 c.cursorMillis(), signalLag, cursorLag, ahead, stable, silent, next.aheadStreak(),
-                next.tailStableStreak(), next.noSignalsStreak(), status, triggers);
+                next.tailStableStreak(), next.noSignalsStreak(), status, triggers, StoreOnChange.NOT_STORED);
         return new Judged(row, next);
     }
 }

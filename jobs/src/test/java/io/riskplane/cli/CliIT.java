@@ -76,7 +76,7 @@ class CliIT {
                 "--parallelism", "2");
         assertThat(rc).isZero();
         assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).hasSize(7);
-        assertThat(Files.readAllLines(out.resolve("pnl-snapshots.jsonl"))).isNotEmpty();
+        assertThat(Files.readAllLines(out.resolve("pnl-bars.jsonl"))).isNotEmpty();
         assertThat(out.resolve("control-events.jsonl")).exists();
     }
 

@@ -76,7 +76,7 @@ class ClickHouseOutageIT {
             // row ids (each table's first column) on the topic and in ClickHouse are equal.
             Map<String, Set<String>> committed = CommittedClickHouseRows.awaitLoaded(plane);
             assertThat(committed.keySet()).contains("raw_events", "control_events", "alerts", "execution_telemetry",
-                    "pnl_snapshots", "dead_letters");
+                    "pnl_bars", "dead_letters");
             assertThat(plane.clickhouse.query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY "
                     + "control_id").lines().toList()).isEqualTo(demo.allControlIds());
             assertThat(plane.loader.skipped()).isZero();

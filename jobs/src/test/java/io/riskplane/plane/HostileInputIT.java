@@ -74,8 +74,8 @@ class HostileInputIT {
                 .collect(Collectors.toMap(DeadLetter::getOriginalEventId, DeadLetter::getReasonCode, (a, b) -> a + b,
                         TreeMap::new));
         assertThat(deadLetters).isEqualTo(expected);
-        // Nothing of the refused records reached the PnL: no snapshot of the session carries a non-finite number.
-        assertThat(Files.readAllLines(dir.resolve("attacked").resolve(OutputJson.PNL_SNAPSHOTS)))
+        // Nothing of the refused records reached the PnL: no PnL bar of the session carries a non-finite number.
+        assertThat(Files.readAllLines(dir.resolve("attacked").resolve(OutputJson.PNL_BARS)))
                 .noneMatch(l -> l.contains("Infinity") || l.contains("NaN"));
     }
 

@@ -2,7 +2,6 @@ package io.riskplane.plane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import org.junit.jupiter.api.Test;
@@ -10,23 +9,12 @@ import org.junit.jupiter.api.Test;
 /** The scope key that records carry for their keyed exchanges stays out of the JSON outputs. */
 class OutputJsonScopeKeyTest {
     @Test
-    void snapshotLineHasNoScopeKey() {
-        PnlSnapshot s = new PnlSnapshot("pnl-1", PnlSnapshot.STRATEGY, "acme", "m", 1_000L, "2026-12-05", 1, 0, 0, 1,
-                1, 1_000L, 0, null, 0, 0, new String[] {"e-1"});
-        assertThat(s.scopeKey()).isEqualTo("strategy|acme|m");
-        String json = OutputJson.snapshot(s).json();
-        assertThat(json).doesNotContain("scope_key").doesNotContain("strategy|acme|m")
-                .startsWith("{\"snapshot_id\":\"pnl-1\",\"scope_type\":\"strategy\",\"org\":\"acme\"")
-                .endsWith("\"trigger_event_ids\":[\"e-1\"]}");
-    }
-
-    @Test
     void measurementKeyIsBuiltFromItsFieldsAndNotWritten() {
         SloMeasurement m = new SloMeasurement("m-1", SloMeasurement.QUOTE_FRESHNESS, SloMeasurement.VENUE_INSTRUMENT,
                 "kraken", "ETH-USD", "", 5_000L, 0, 1.5, 1, null, new String[0]);
         assertThat(m.scopeKey()).isEqualTo("quote_freshness|venue_instrument|kraken|ETH-USD|");
         SloEvaluation e = new SloEvaluation("ev-1", m, SloEvaluation.HEALTHY, "max_age_ms", 10_000, 0, 1, false, false,
-                false, "p-1", 1, 3, 3, true, null, new String[0]);
+                false, "p-1", 1, 3, 3, true, null, new String[0], "");
         assertThat(OutputJson.slo(e).json()).doesNotContain("scope_key")
                 .contains("\"measurement\":{\"measurement_id\":\"m-1\",");
     }

@@ -193,8 +193,8 @@ class PlaneEndToEndIT {
                     .containsExactlyInAnyOrderElementsOf(controls.stream().map(Envelope::getEventId).toList());
             assertThat(count("SELECT count() FROM riskplane.control_events FINAL "
                     + "WHERE rule_id != 'guardrail.order-rate.early'")).isEqualTo(EXPECTED_CONTROLS);
-            assertThat(count("SELECT count() FROM riskplane.pnl_snapshots FINAL WHERE strategy = 'momentum-btc' "
-                    + "AND drawdown >= 25000")).isGreaterThan(0);
+            assertThat(count("SELECT count() FROM riskplane.pnl_bars FINAL WHERE strategy = 'momentum-btc' "
+                    + "AND max_drawdown >= 25000")).isGreaterThan(0);
             awaitTrue("execution telemetry in ClickHouse", () -> count("SELECT count() FROM "
                     + "riskplane.execution_telemetry FINAL WHERE level = 'adapter' AND fills > 0") > 0);
             awaitTrue("execution telemetry in Iceberg", () -> !iceberg(IcebergLakehouse.DETECTOR_OUTPUTS).isEmpty());

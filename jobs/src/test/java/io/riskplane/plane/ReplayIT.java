@@ -151,6 +151,136 @@ class ReplayIT {
         assertThat(ks.getEvidence().getTriggerEventIdsList()).isNotEmpty();
     }
 
+    /**
+     * Storage keeps the incident strategy's PnL as bars: one per second in which it changed, with the open, high, low
+     * and close equity and largest drawdown of that second as the reference computation gives them, a row per fill,
+     * and the kill-switch's trough in the bar of its second.
+     */
+    @Test
+    void pnlBarsCarryEverySecondsRangeAndEveryFill() throws Exception {
+        String incidentOrg = TradingSession.INCIDENT_ORG;
+        String strategy = TradingSession.INCIDENT_STRATEGY;
+        // Reference bars: {open, high, low, close, max drawdown, snapshots} per second, and the fill times.
+        java.util.TreeMap<Long, double[]> expected = new java.util.TreeMap<>();
+        List<Long> fillTimes = new ArrayList<>();
+        double peak = 0;
+        for (double[] r : referenceEquity(incidentOrg + "|" + strategy)) {
+            peak = Math.max(peak, r[1]);
+            if (r[2] == 0) {
+                continue;
+            }
+            long second = Math.floorDiv((long) r[0], 1000L) * 1000;
+            double[] b = expected.computeIfAbsent(second, k -> new double[] {r[1], r[1], r[1], r[1], 0, 0});
+            b[1] = Math.max(b[1], r[1]);
+            b[2] = Math.min(b[2], r[1]);
+            b[3] = r[1];
+            b[4] = Math.max(b[4], peak - r[1]);
+            b[5]++;
+            if (r[3] == 1) {
+                fillTimes.add((long) r[0]);
+            }
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.TreeMap<Long, double[]> bars = new java.util.TreeMap<>();
+        List<Long> fillRows = new ArrayList<>();
+        Map<String, Integer> barsPerScopeSecond = new HashMap<>();
+        for (String line : Files.readAllLines(p2.resolve(OutputJson.PNL_BARS))) {
+            var b = mapper.readTree(line);
+            if (!b.get("fill_row").asBoolean()) {
+                barsPerScopeSecond.merge(b.get("scope_type").asText() + "|" + b.get("org").asText() + "|"
+                        + b.get("strategy").asText() + "|" + b.get("bar_start_millis").asLong(), 1, Integer::sum);
+            }
+            if (!b.get("scope_type").asText().equals("strategy") || !b.get("org").asText().equals(incidentOrg)
+                    || !b.get("strategy").asText().equals(strategy)) {
+                continue;
+            }
+            if (b.get("fill_row").asBoolean()) {
+                fillRows.add(b.get("event_time_millis").asLong());
+                assertThat(b.get("snapshot_count").asInt()).isEqualTo(1);
+            } else {
+                bars.put(b.get("bar_start_millis").asLong(), new double[] {b.get("open_equity").asDouble(),
+                        b.get("high_equity").asDouble(), b.get("low_equity").asDouble(),
+                        b.get("close_equity").asDouble(), b.get("max_drawdown").asDouble(),
+                        b.get("snapshot_count").asDouble()});
+            }
+        }
+        assertThat(barsPerScopeSecond.values()).as("bars per scope and second").containsOnly(1);
+        assertThat(bars.keySet()).isEqualTo(expected.keySet());
+        for (Map.Entry<Long, double[]> e : expected.entrySet()) {
+            double[] actual = bars.get(e.getKey());
+            for (int i = 0; i < 6; i++) {
+                assertThat(actual[i]).as("bar " + e.getKey() + " column " + i)
+                        .isCloseTo(e.getValue()[i], org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+        assertThat(fillRows).isEqualTo(fillTimes).isNotEmpty();
+        // Far fewer rows than snapshots: the point of bars.
+        long snapshots = (long) expected.values().stream().mapToDouble(b -> b[5]).sum();
+        assertThat((long) bars.size() + fillRows.size()).isLessThan(snapshots);
+
+        ControlEvent ks = EnvelopeJson.parse(Files.readAllLines(p2.resolve(OutputJson.CONTROL_EVENTS)).stream()
+                .filter(l -> l.contains("pnl.drawdown.kill-switch")).findFirst().orElseThrow()).getControl();
+        double drawdown = ks.getEvidence().getMetricsList().stream()
+                .filter(m -> m.getName().equals("drawdown")).findFirst().orElseThrow().getValue();
+        double[] decisionBar = bars.get(Math.floorDiv(millis(ks), 1000L) * 1000);
+        assertThat(decisionBar[4]).isGreaterThanOrEqualTo(drawdown);
+    }
+
+    /**
+     * SLO and staleness rows are stored on a status change and once per scope and minute: every halt and resume is
+     * stored, and no scope has two periodic rows in a minute or a periodic row in a minute that has a stored row.
+     */
+    @Test
+    void sloAndStalenessRowsAreStoredOnChangeAndOncePerMinute() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        int halts = 0;
+        int resumes = 0;
+        Map<String, String> lastStatus = new HashMap<>();
+        Map<String, Long> lastStoredMinute = new HashMap<>();
+        for (String line : Files.readAllLines(p2.resolve(OutputJson.SLO_EVALUATIONS))) {
+            var e = mapper.readTree(line);
+            String scope = e.get("measurement").get("slo").asText() + "|" + e.get("measurement").get("scope_type")
+                    .asText() + "|" + e.get("measurement").get("venue").asText() + "|"
+                    + e.get("measurement").get("instrument").asText() + "|" + e.get("measurement").get("adapter")
+                    .asText();
+            String status = e.get("status").asText() + "|" + e.get("halted").asBoolean();
+            long minute = Math.floorDiv(e.get("measurement").get("measured_at_millis").asLong(), 60_000L);
+            String reason = e.get("store_reason").asText();
+            if (e.get("enters_halt").asBoolean()) {
+                halts++;
+            }
+            if (e.get("enters_resume").asBoolean()) {
+                resumes++;
+            }
+            if (reason.equals("PERIODIC")) {
+                assertThat(status).as(line).isEqualTo(lastStatus.get(scope));
+                assertThat(minute).as(line).isGreaterThan(lastStoredMinute.get(scope));
+            } else {
+                assertThat(reason).as(line).isEqualTo("STATUS_CHANGE");
+                assertThat(status).as(line).isNotEqualTo(lastStatus.get(scope));
+            }
+            lastStatus.put(scope, status);
+            lastStoredMinute.put(scope, minute);
+        }
+        // QUOTE_STALE and LATENCY_P95_BREACHED halts, SLO_RECOVERED resume (the control events above).
+        assertThat(halts).isEqualTo(2);
+        assertThat(resumes).isEqualTo(1);
+
+        Map<String, Long> lastStaleMinute = new HashMap<>();
+        int stale = 0;
+        for (String line : Files.readAllLines(p2.resolve(OutputJson.CURSOR_STALENESS))) {
+            var c = mapper.readTree(line);
+            String scope = c.get("source").asText() + "|" + c.get("consumer_id").asText();
+            long minute = Math.floorDiv(c.get("measured_at_millis").asLong(), 60_000L);
+            if (c.get("store_reason").asText().equals("PERIODIC")) {
+                assertThat(minute).as(line).isGreaterThan(lastStaleMinute.get(scope));
+            }
+            stale += c.get("status").asText().equals("STALE") ? 1 : 0;
+            lastStaleMinute.put(scope, minute);
+        }
+        assertThat(stale).isPositive();
+    }
+
     @Test
     void quoteSilenceHaltsThenResumesAndSlowFillsHaltTheAdapter() throws Exception {
         Path out = p2;
@@ -340,6 +470,23 @@ class ReplayIT {
      * price. Returns {first breach time, drawdown bits at that time}.
      */
     static long[] referenceBreach(String strategyKey, double limit) {
+        double peak = 0;
+        for (double[] r : referenceEquity(strategyKey)) {
+            peak = Math.max(peak, r[1]);
+            if (peak - r[1] >= limit) {
+                return new long[] {(long) r[0], Double.doubleToLongBits(peak - r[1])};
+            }
+        }
+        throw new AssertionError("the reference computation never reaches the limit");
+    }
+
+    /**
+     * The strategy's equity, computed from the session's fills and quotes alone (average cost, marked at the latest
+     * quote mid, or the fill price before the instrument's first quote): one {time, equity, touched, fill} per event
+     * time once it has a position. touched = a fill of the strategy or a quote of an instrument it holds at that time
+     * (when the plane emits a snapshot); fill = a fill of the strategy at that time.
+     */
+    static List<double[]> referenceEquity(String strategyKey) {
         List<Envelope> book = new ArrayList<>();
         for (TradingSession.Item i : items) {
             if (i.envelope() != null && !i.envelope().getEventId().startsWith("bad-")
@@ -353,16 +500,22 @@ class ReplayIT {
         Map<String, double[]> pos = new HashMap<>(); // instrument -> qty, avg, realized, fees
         Map<String, Double> marks = new HashMap<>();
         Map<String, Boolean> quoted = new HashMap<>();
-        double peak = 0;
+        List<double[]> out = new ArrayList<>();
+        boolean touched = false;
+        boolean filled = false;
         for (int i = 0; i < book.size(); i++) {
             Envelope e = book.get(i);
             long t = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
             if (e.hasQuote()) {
                 marks.put(e.getQuote().getInstrument(), (e.getQuote().getBid() + e.getQuote().getAsk()) / 2);
                 quoted.put(e.getQuote().getInstrument(), true);
+                double[] held = pos.get(e.getQuote().getInstrument());
+                touched |= held != null && held[0] != 0;
             } else {
                 Fill f = e.getFill();
                 if ((f.getOrg() + "|" + f.getStrategy()).equals(strategyKey)) {
+                    touched = true;
+                    filled = true;
                     double[] p = pos.computeIfAbsent(f.getInstrument(), k -> new double[4]);
                     double q = f.getSide() == Side.BUY ? f.getQuantity() : -f.getQuantity();
                     if (p[0] == 0 || Math.signum(p[0]) == Math.signum(q)) {
@@ -397,12 +550,11 @@ class ReplayIT {
                 double[] v = p.getValue();
                 equity += v[2] - v[3] + (v[0] == 0 ? 0 : v[0] * (marks.get(p.getKey()) - v[1]));
             }
-            peak = Math.max(peak, equity);
-            if (peak - equity >= limit) {
-                return new long[] {t, Double.doubleToLongBits(peak - equity)};
-            }
+            out.add(new double[] {t, equity, touched ? 1 : 0, filled ? 1 : 0});
+            touched = false;
+            filled = false;
         }
-        throw new AssertionError("the reference computation never reaches the limit");
+        return out;
     }
 
     /** Reason and record number of each dead letter, sorted. */

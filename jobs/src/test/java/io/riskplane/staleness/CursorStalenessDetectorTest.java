@@ -75,6 +75,26 @@ class CursorStalenessDetectorTest {
         assertThat(momo.tailStableStreak()).isZero();
         assertThat(momo.noSignalsStreak()).isZero();
         assertThat(momo.status()).isEqualTo(CursorStaleness.OK);
+
+        // Storage keeps a consumer's row when its status or reasons change, and its first row of each minute.
+        // 0-25 s: momo OK, STALE tail-stable from 10 s, + no-signals at 25 s; shadow STALE ahead, + tail-stable from
+        // 10 s, + no-signals at 25 s. From 30 s (the tail moved at 26 s): both OK; shadow tail-stable from 35 s
+        // (its cursor is at the tail), momo stays OK (behind it); both silent from 50 s (24 s since 26 s); 60 s is
+        // a new minute with nothing changed.
+        h.processWatermark(base + 65_000);
+        List<String> stored = new ArrayList<>();
+        for (CursorStaleness r : h.extractOutputValues()) {
+            stored.add((r.measuredAtMillis() - base) / 1000 + " " + r.consumerId() + " "
+                    + (r.storeReason().isEmpty() ? "-" : r.storeReason()));
+        }
+        assertThat(stored).containsExactly(
+                "5 momo STATUS_CHANGE", "5 shadow STATUS_CHANGE", "10 momo STATUS_CHANGE", "10 shadow STATUS_CHANGE",
+                "15 momo -", "15 shadow -", "20 momo -", "20 shadow -",
+                "25 momo STATUS_CHANGE", "25 shadow STATUS_CHANGE",
+                "30 momo STATUS_CHANGE", "30 shadow STATUS_CHANGE", "35 momo -", "35 shadow STATUS_CHANGE",
+                "40 momo -", "40 shadow -", "45 momo -", "45 shadow -",
+                "50 momo STATUS_CHANGE", "50 shadow STATUS_CHANGE", "55 momo -", "55 shadow -",
+                "60 momo PERIODIC", "60 shadow PERIODIC", "65 momo -", "65 shadow -");
     }
 
     @Test

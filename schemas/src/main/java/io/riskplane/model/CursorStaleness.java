@@ -4,7 +4,9 @@ package io.riskplane.model;
  * One consumer's cursor judged against the signal-stream tail the plane observed, at one event-time tick
  * (docs/metrics.md, "Cursor staleness"). Sequences are -1 and times 0 when nothing was seen yet; lags are seconds and
  * null when undefined. sessionOpen is false outside the lane's market session, where silence is expected and
- * no_signals_in_window / cursor_tail_stable are not raised.
+ * no_signals_in_window / cursor_tail_stable are not raised. storeReason says why storage keeps this row: STATUS_CHANGE
+ * (status or reasons changed, or the consumer's first), PERIODIC (the first of a minute of event time), or "" (judged
+ * but not stored; docs/storage.md).
  */
 public record CursorStaleness(
         String stalenessId,
@@ -28,7 +30,8 @@ public record CursorStaleness(
         int tailStableStreak,
         int noSignalsStreak,
         String status,
-        String[] triggerEventIds) {
+        String[] triggerEventIds,
+        String storeReason) {
 
     public static final String OK = "OK";
     public static final String STALE = "STALE";
@@ -36,5 +39,23 @@ public record CursorStaleness(
 
     public String scopeKey() {
         return source + "|" + consumerId;
+    }
+
+    /** Everything that makes up the consumer's status: a change of any of it is stored. */
+    public String statusKey() {
+        return status + (cursorAheadOfStream ? "|ahead" : "") + (cursorTailStable ? "|tail-stable" : "")
+                + (noSignalsInWindow ? "|no-signals" : "");
+    }
+
+    /** Whether storage keeps this row (the signal-lag rule reads every one). */
+    public boolean stored() {
+        return !storeReason.isEmpty();
+    }
+
+    public CursorStaleness withStoreReason(String reason) {
+        return new CursorStaleness(stalenessId, measuredAtMillis, source, consumerId, lane, calendar, sessionOpen,
+                tailSequence, tailSignalMillis, tailEventMillis, cursorSequence, cursorTimeMillis, signalLagSeconds,
+                cursorLagSeconds, cursorAheadOfStream, cursorTailStable, noSignalsInWindow, aheadStreak,
+                tailStableStreak, noSignalsStreak, status, triggerEventIds, reason);
     }
 }

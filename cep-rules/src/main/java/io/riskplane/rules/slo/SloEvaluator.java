@@ -3,6 +3,7 @@ package io.riskplane.rules.slo;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
+import io.riskplane.eventtime.StoreOnChange;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -31,11 +32,19 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
     /** The running state of one scope. */
     public record Streaks(int breaches, int healthy, boolean halted, List<String> recentIds) {}
 
+    private final long storePeriodMillis;
     private transient ValueState<Streaks> streaks;
+    private transient ValueState<StoreOnChange.State> stored;
 
     public SloEvaluator() {
+        this(StoreOnChange.DEFAULT_PERIOD.toMillis());
+    }
+
+    /** @param storePeriodMillis one stored evaluation per scope per this much event time, besides status changes */
+    public SloEvaluator(long storePeriodMillis) {
         super(POLICIES, TypeInformation.of(SloMeasurement.class),
                 (a, b) -> a.measurementId().compareTo(b.measurementId()));
+        this.storePeriodMillis = storePeriodMillis;
     }
 
     @Override
@@ -43,6 +52,8 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         super.open(openContext);
         streaks = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-streaks",
                 TypeInformation.of(Streaks.class)));
+        stored = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-stored",
+                TypeInformation.of(StoreOnChange.State.class)));
     }
 
     @Override
@@ -66,12 +77,16 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         boolean autoResume = p != null && p.autoResume();
         Streaks next = step(s, v.status(), m.measurementId(), confirm, resume, autoResume);
         streaks.update(next);
+        // Storage keeps a row when the status or the halt changes, and one per period (the rule sees every one).
+        StoreOnChange.Decision store = StoreOnChange.decide(stored.value(),
+                v.status() + (next.halted() ? "|halted" : ""), m.measuredAtMillis(), storePeriodMillis);
+        stored.update(store.next());
         String name = SloJudge.thresholdName(m.slo());
         out.collect(new SloEvaluation(DeterministicId.of("sle-", m.measurementId()), m, v.status(), name,
                 p == null ? Double.NaN : p.threshold(name, Double.NaN), next.breaches(), next.healthy(),
                 next.halted(), next.halted() && !s.halted(), s.halted() && !next.halted(),
                 p == null ? "" : p.policyId(), p == null ? 0 : p.version(), confirm, resume, autoResume, v.derived(),
-                next.recentIds().toArray(new String[0])));
+                next.recentIds().toArray(new String[0]), store.reason()));
     }
 
     /** One step of the halt state machine; recentIds keeps the measurements of the current streak. */

@@ -33,7 +33,8 @@ class SloControlEventsVerifierTest {
                 at, at - 300_000, 0.5, 40, Map.of(), new String[0]);
         return SloControlEvents.of(new SloEvaluation("e-" + slo + "-" + at, m,
                 resume ? SloEvaluation.HEALTHY : SloEvaluation.BREACH, thresholdName, 0.1, resume ? 0 : 3,
-                resume ? 5 : 0, !resume, !resume, resume, "ouch-slo", 1, 3, 5, true, Map.of(), new String[0]));
+                resume ? 5 : 0, !resume, !resume, resume, "ouch-slo", 1, 3, 5, true, Map.of(), new String[0],
+                io.riskplane.eventtime.StoreOnChange.STATUS_CHANGE));
     }
 
     static Verdict feed(ControlVerifier v, byte[] value, Instant now) {

@@ -51,6 +51,21 @@ class SloEvaluatorTest {
         assertThat(out).extracting(SloEvaluation::entersResume)
                 .containsExactly(false, false, false, false, false, false, false, true);
         assertThat(out.get(4).streakMeasurementIds()).containsExactly("m15000", "m20000", "m25000");
+        // Storage keeps the changes of status or halt: BREACH, HEALTHY, BREACH, (BREACH), BREACH halted,
+        // (BREACH halted), HEALTHY halted, HEALTHY resumed. All within the first minute: no periodic row.
+        assertThat(out).extracting(SloEvaluation::storeReason).containsExactly("STATUS_CHANGE", "STATUS_CHANGE",
+                "STATUS_CHANGE", "", "STATUS_CHANGE", "", "STATUS_CHANGE", "STATUS_CHANGE");
+    }
+
+    @Test
+    void aSteadyScopeIsStoredOncePerMinuteAndJudgedEveryTime() throws Exception {
+        h.processBroadcastElement(policy("v", "*", "", true, Map.of("quote_freshness_ms", 10_000.0)), 0);
+        List<SloEvaluation> out = run(age(30_000, 100), age(55_000, 100), age(60_000, 100), age(65_000, 100),
+                age(125_000, 100), age(130_000, 100));
+        assertThat(out).extracting(SloEvaluation::status).containsOnly("HEALTHY").hasSize(6);
+        assertThat(out).extracting(SloEvaluation::healthyStreak).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(out).extracting(SloEvaluation::storeReason).containsExactly("STATUS_CHANGE", "", "PERIODIC", "",
+                "PERIODIC", "");
     }
 
     @Test

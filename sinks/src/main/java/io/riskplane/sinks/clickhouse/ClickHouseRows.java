@@ -12,6 +12,7 @@ import io.riskplane.model.CursorStaleness;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -34,6 +35,53 @@ public final class ClickHouseRows {
             + "source_offset, ingest_time_ms, envelope_json",
             ClickHouseRows::bindRawEvent);
 
+    /**
+     * PnL as stored since schema v6: a bar per scope and second, and a row per fill (docs/storage.md). The ORDER BY
+     * (org, scope_type, strategy, bar_start_ms, fill_row, event_time_ms) is unique per row.
+     */
+    public static final ClickHouseTable<PnlBar> PNL_BARS = new ClickHouseTable<>("pnl_bars",
+            "bar_id, scope_type, org, strategy, bar_start, bar_start_ms, event_time, event_time_ms, fill_row, "
+            + "trading_day, open_equity, high_equity, low_equity, close_equity, max_drawdown, max_drawdown_fraction, "
+            + "realized_pnl, fees, unrealized_pnl, peak_equity, peak_time_ms, drawdown, drawdown_fraction, daily_pnl, "
+            + "day_start_equity, snapshot_count, first_snapshot_id, last_snapshot_id, trigger_event_ids",
+            ClickHouseRows::bindPnlBar);
+
+    static void bindPnlBar(JsonRow ps, PnlBar b) {
+        ps.setString(1, b.barId());
+        ps.setString(2, b.scopeType());
+        ps.setString(3, b.org());
+        ps.setString(4, b.strategy());
+        ps.setLong(5, Math.floorDiv(b.barStartMillis(), 1000L));
+        ps.setLong(6, b.barStartMillis());
+        ps.setLong(7, Math.floorDiv(b.eventTimeMillis(), 1000L));
+        ps.setLong(8, b.eventTimeMillis());
+        ps.setInt(9, b.fillRow() ? 1 : 0);
+        ps.setString(10, b.tradingDay());
+        ps.setDouble(11, b.openEquity());
+        ps.setDouble(12, b.highEquity());
+        ps.setDouble(13, b.lowEquity());
+        ps.setDouble(14, b.closeEquity());
+        ps.setDouble(15, b.maxDrawdown());
+        ps.setNullable(16, b.maxDrawdownFraction());
+        ps.setDouble(17, b.realizedPnl());
+        ps.setDouble(18, b.fees());
+        ps.setDouble(19, b.unrealizedPnl());
+        ps.setDouble(20, b.peakEquity());
+        ps.setLong(21, b.peakTimeMillis());
+        ps.setDouble(22, b.drawdown());
+        ps.setNullable(23, b.drawdownFraction());
+        ps.setDouble(24, b.dailyPnl());
+        ps.setDouble(25, b.dayStartEquity());
+        ps.setInt(26, b.snapshotCount());
+        ps.setString(27, b.firstSnapshotId());
+        ps.setString(28, b.lastSnapshotId());
+        ps.setString(29, String.join(",", b.triggerEventIds()));
+    }
+
+    /**
+     * PnL snapshots, one per scope and changed millisecond: written by jobs before schema v6, no longer by the plane.
+     * Kept so that rows such a job committed to the rows topic before an upgrade still load.
+     */
     public static final ClickHouseTable<PnlSnapshot> PNL_SNAPSHOTS = new ClickHouseTable<>("pnl_snapshots",
             "snapshot_id, scope_type, org, strategy, event_time, event_time_ms, trading_day, realized_pnl, "
             + "fees, unrealized_pnl, equity, peak_equity, peak_time_ms, drawdown, drawdown_fraction, daily_pnl, "
@@ -116,7 +164,7 @@ public final class ClickHouseRows {
     public static final ClickHouseTable<SloEvaluation> SLO_EVALUATIONS = new ClickHouseTable<>("slo_evaluations",
             "evaluation_id, slo, scope_type, venue, instrument, adapter, evaluated_at, evaluated_at_ms, "
             + "window_start_ms, value, samples, status, threshold_name, threshold, breach_streak, "
-            + "healthy_streak, halted, policy_id, policy_version, derived_json, values_json",
+            + "healthy_streak, halted, policy_id, policy_version, derived_json, values_json, store_reason",
             ClickHouseRows::bindSlo);
 
     static void bindSlo(JsonRow ps, SloEvaluation e) {
@@ -142,6 +190,7 @@ public final class ClickHouseRows {
         ps.setLong(19, e.policyVersion());
         ps.setString(20, jsonObject(e.derived()));
         ps.setString(21, jsonObject(m.values()));
+        ps.setString(22, e.storeReason());
     }
 
     public static final ClickHouseTable<DislocationEpisode> DISLOCATIONS = new ClickHouseTable<>("dislocations",
@@ -172,7 +221,7 @@ public final class ClickHouseRows {
             "staleness_id, measured_at, measured_at_ms, source, consumer_id, lane, calendar, session_open, "
             + "tail_sequence, tail_signal_ms, tail_event_ms, cursor_sequence, cursor_time_ms, signal_lag_s, "
             + "cursor_lag_s, cursor_ahead_of_stream, cursor_tail_stable, no_signals_in_window, ahead_streak, "
-            + "tail_stable_streak, no_signals_streak, status, trigger_event_ids",
+            + "tail_stable_streak, no_signals_streak, status, trigger_event_ids, store_reason",
             ClickHouseRows::bindStaleness);
 
     static void bindStaleness(JsonRow ps, CursorStaleness c) {
@@ -199,6 +248,7 @@ public final class ClickHouseRows {
         ps.setInt(21, c.noSignalsStreak());
         ps.setString(22, c.status());
         ps.setString(23, String.join(",", c.triggerEventIds()));
+        ps.setString(24, c.storeReason());
     }
 
     public static final ClickHouseTable<GuardrailTrip> GUARDRAIL_TRIPS = new ClickHouseTable<>("guardrail_trips",
@@ -271,7 +321,7 @@ public final class ClickHouseRows {
             ClickHouseRows::bindLaneRun);
 
     /** Every table the plane writes. */
-    public static final java.util.List<ClickHouseTable<?>> TABLES = java.util.List.of(RAW_EVENTS, PNL_SNAPSHOTS,
+    public static final java.util.List<ClickHouseTable<?>> TABLES = java.util.List.of(RAW_EVENTS, PNL_BARS, PNL_SNAPSHOTS,
             CONTROL_EVENTS, ALERTS, DEAD_LETTERS, EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS,
             GUARDRAIL_TRIPS, CONDITION_EVALUATIONS, LANE_RUNS);
 

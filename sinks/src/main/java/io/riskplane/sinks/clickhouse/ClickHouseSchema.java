@@ -8,13 +8,14 @@ import java.util.List;
 
 /**
  * Applies the versioned DDL in src/main/resources/clickhouse at start. Idempotent: every statement is
- * IF NOT EXISTS, and each applied version is recorded in riskplane.schema_migrations.
+ * IF NOT EXISTS, or an {@code ALTER TABLE db.t ADD COLUMN c ...} that is skipped when the column exists (ClickHouse
+ * 18.16 has no ADD COLUMN IF NOT EXISTS), and each applied version is recorded in riskplane.schema_migrations.
  */
 public final class ClickHouseSchema {
     /** In order; append new versions, never edit an applied one. */
     public static final List<String> MIGRATIONS = List.of("V001__create_tables.sql", "V002__telemetry_and_slo.sql",
             "V003__dislocations.sql", "V004__staleness_guardrails_rollbacks.sql",
-            "V005__alerts.sql");
+            "V005__alerts.sql", "V006__pnl_bars_and_stored_rows.sql");
 
     private ClickHouseSchema() {}
 
@@ -28,12 +29,28 @@ public final class ClickHouseSchema {
                 continue;
             }
             for (String statement : statements(name)) {
-                ch.query(statement);
+                if (!columnExists(ch, statement)) {
+                    ch.query(statement);
+                }
             }
             ch.query("INSERT INTO riskplane.schema_migrations VALUES (" + version + ", '" + name + "', now())");
             applied++;
         }
         return applied;
+    }
+
+    private static final java.util.regex.Pattern ADD_COLUMN = java.util.regex.Pattern.compile(
+            "ALTER\\s+TABLE\\s+(\\w+)\\.(\\w+)\\s+ADD\\s+COLUMN\\s+(\\w+)\\s.*",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+
+    /** True when the statement adds a column that is already there (a migration applied before it was recorded). */
+    private static boolean columnExists(ClickHouseHttp ch, String statement) throws IOException, InterruptedException {
+        java.util.regex.Matcher m = ADD_COLUMN.matcher(statement.trim());
+        if (!m.matches()) {
+            return false;
+        }
+        return ch.count("SELECT count() FROM system.columns WHERE database = '" + m.group(1) + "' AND table = '"
+                + m.group(2) + "' AND name = '" + m.group(3) + "'") > 0;
     }
 
     static List<String> statements(String resource) throws IOException {
