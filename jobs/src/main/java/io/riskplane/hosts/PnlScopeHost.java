@@ -6,10 +6,12 @@ import io.riskplane.eventtime.PendingByEventTime;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.pnl.DrawdownTracker;
 import io.riskplane.pnl.EquityComponent;
+import io.riskplane.pnl.PnlBarBuilder;
 import io.riskplane.rules.drawdown.DrawdownJudge;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.KillSwitchEvents;
@@ -22,6 +24,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -39,7 +42,9 @@ import org.apache.flink.util.OutputTag;
  *       order, exactly as a strategy's own snapshot sums them) and tracks peak and drawdown
  *       ({@link DrawdownTracker}): the snapshots go to {@link #SNAPSHOTS};</li>
  *   <li>judges every snapshot against the policy in force ({@link DrawdownJudge}) and emits rule
- *       {@value DrawdownKillSwitchRule#RULE_ID} on the one that enters breach (main output).</li>
+ *       {@value DrawdownKillSwitchRule#RULE_ID} on the one that enters breach (main output);</li>
+ *   <li>turns the snapshots into what storage keeps ({@link PnlBarBuilder}): a bar per second, closed when the
+ *       watermark passes the second (a tick of this host), and a row per fill: {@link #BARS}.</li>
  * </ul>
  * A component behind the watermark on arrival is applied at once and counted in {@code late_events}: its breach fires
  * too (fail closed).
@@ -52,6 +57,7 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
             PolicyVersionedFunction.policiesDescriptor("risk-policies");
     public static final OutputTag<PnlSnapshot> SNAPSHOTS =
             new OutputTag<>("pnl-snapshots", TypeInformation.of(PnlSnapshot.class));
+    public static final OutputTag<PnlBar> BARS = new OutputTag<>("pnl-bars", TypeInformation.of(PnlBar.class));
 
     /** Strategy, then instrument: the order an org sums in (a component is unique per pair and event time). */
     static final OrderWithinTimestamp<EquityComponent> ORDER = (a, b) -> {
@@ -68,6 +74,7 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
     private transient MapState<String, EquityComponent> components;
     private transient DrawdownTracker tracker;
     private transient DrawdownJudge judge;
+    private transient ValueState<PnlBarBuilder.State> bars;
     private transient Counter lateEvents;
     private transient Counter policyVersions;
 
@@ -99,6 +106,7 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
                 TypeInformation.of(DrawdownTracker.Peak.class)))));
         judge = new DrawdownJudge(StateValue.of(rc.getState(new ValueStateDescriptor<>("in-breach",
                 Types.BOOLEAN))));
+        bars = rc.getState(new ValueStateDescriptor<>("pnl-bars", TypeInformation.of(PnlBarBuilder.State.class)));
         lateEvents = rc.getMetricGroup().counter("late_events");
         policyVersions = rc.getMetricGroup().counter("policy_versions_received");
     }
@@ -120,6 +128,14 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
         }
         lateEvents.inc();
         apply(c.eventTimeMillis(), List.of(c), ctx.getCurrentKey(), ctx.getBroadcastState(POLICIES), ctx, out);
+        pending.rearm(ctx.timerService(), barCloseTick());
+    }
+
+    /** The tick that closes the open bar: the last millisecond of its second. */
+    private long barCloseTick() throws Exception {
+        PnlBarBuilder.State s = bars.value();
+        return s == null || s.open() == null ? PendingByEventTime.NONE
+                : s.open().barStartMillis() + PnlBar.BAR_MILLIS - 1;
     }
 
     @Override
@@ -129,8 +145,8 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
         ReadOnlyBroadcastState<String, PolicyRecord> policies = ctx.getBroadcastState(POLICIES);
         pending.advance(ctx.timerService().currentWatermark(), ctx.timerService(), new PendingByEventTime.Steps<>() {
             @Override
-            public long earliestTick() {
-                return PendingByEventTime.NONE;
+            public long earliestTick() throws Exception {
+                return barCloseTick();
             }
 
             @Override
@@ -139,7 +155,11 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
             }
 
             @Override
-            public void ticks(long time) {}
+            public void ticks(long time) throws Exception {
+                PnlBarBuilder builder = new PnlBarBuilder(bars.value());
+                builder.closeBefore(time + 1).ifPresent(b -> ctx.output(BARS, b));
+                bars.update(builder.state());
+            }
         });
     }
 
@@ -148,7 +168,9 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
             throws Exception {
         boolean org = PnlSnapshot.ORG.equals(scopeType);
         TreeSet<String> triggers = new TreeSet<>();
+        boolean fromFill = false;
         for (EquityComponent c : updates) {
+            fromFill |= c.fromFill();
             if (org) {
                 components.put(c.strategy() + SEP + c.componentId(), c);
                 // An org's triggers are the snapshots of its strategies that moved (as each strategy host names them).
@@ -201,6 +223,11 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
         PnlSnapshot s = tracker.next(scopeKey, scopeType, any.org(), scopeStrategy, ts, realized, fees, unrealized,
                 triggers);
         ctx.output(SNAPSHOTS, s);
+        PnlBarBuilder builder = new PnlBarBuilder(bars.value());
+        for (PnlBar row : builder.add(s, fromFill)) {
+            ctx.output(BARS, row);
+        }
+        bars.update(builder.state());
         PolicyEvaluation e = judge.judge(s, policies.immutableEntries());
         if (DrawdownKillSwitchRule.fires(e)) {
             out.collect(KillSwitchEvents.haltNewEntries(e));

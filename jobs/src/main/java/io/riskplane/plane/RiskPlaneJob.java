@@ -12,7 +12,6 @@ import io.riskplane.model.PolicyRecord;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.hosts.InstrumentHost;
 import io.riskplane.hosts.PnlScopeHost;
-import io.riskplane.pnl.PnlBars;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -218,9 +217,8 @@ public final class RiskPlaneJob {
                 .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
-        // Storage gets PnL bars (a row per scope and second, and one per fill); the rule above judged every snapshot.
-        sinks.pnlBars(snapshots.keyBy(PnlSnapshot::scopeKey).process(new PnlBars()).name("pnl bars")
-                .uid("pnl-bars").returns(PnlBar.class));
+        // Storage gets PnL bars (a row per scope and second, and one per fill); the rule judged every snapshot.
+        sinks.pnlBars(strategyPnl.getSideOutput(PnlScopeHost.BARS).union(orgPnl.getSideOutput(PnlScopeHost.BARS)));
         sinks.controlEvents(controls);
         sinks.earlyControlEvents(earlyControls);
         if (!options.dataDrivenWatermarks()) {

@@ -16,6 +16,7 @@ public record EquityComponent(
         double fees,
         double unrealized,
         String[] triggerEventIds,
+        boolean fromFill,
         String scopeKey) {
 
     /**
@@ -30,6 +31,13 @@ public record EquityComponent(
     public EquityComponent(String scopeType, String org, String strategy, String componentId, long eventTimeMillis,
             double realizedNet, double fees, double unrealized, String[] triggerEventIds) {
         this(scopeType, org, strategy, componentId, eventTimeMillis, realizedNet, fees, unrealized, triggerEventIds,
-                null);
+                false, null);
+    }
+
+    /** @param fromFill a fill moved it (storage keeps a PnL row per fill: PnlBarBuilder) */
+    public EquityComponent(String scopeType, String org, String strategy, String componentId, long eventTimeMillis,
+            double realizedNet, double fees, double unrealized, String[] triggerEventIds, boolean fromFill) {
+        this(scopeType, org, strategy, componentId, eventTimeMillis, realizedNet, fees, unrealized, triggerEventIds,
+                fromFill, null);
     }
 }

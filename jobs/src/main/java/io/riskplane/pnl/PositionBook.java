@@ -51,6 +51,7 @@ public final class PositionBook {
     public void apply(String instrument, long ts, List<BookEvent> events, Consumer<EquityComponent> out,
             Consumer<BookEvent> duplicate) throws Exception {
         Map<String, List<String>> touched = new TreeMap<>();
+        java.util.Set<String> filled = new java.util.HashSet<>();
         Mark m = mark.get();
         String lastQuoteId = null;
         for (BookEvent e : events) {
@@ -72,6 +73,7 @@ public final class PositionBook {
                 m = new Mark(e.price(), false);
             }
             touched.computeIfAbsent(key, k -> new ArrayList<>()).add(e.eventId());
+            filled.add(key);
         }
         if (m == null) {
             return;
@@ -92,7 +94,8 @@ public final class PositionBook {
             out.accept(new EquityComponent(PnlSnapshot.STRATEGY, t.getKey().substring(0, bar),
                     t.getKey().substring(bar + 1), instrument, ts, p.realizedNet(), p.fees(),
                     p.unrealized(m.price()),
-                    ids.subList(0, Math.min(ids.size(), MAX_TRIGGER_IDS)).toArray(new String[0])));
+                    ids.subList(0, Math.min(ids.size(), MAX_TRIGGER_IDS)).toArray(new String[0]),
+                    filled.contains(t.getKey())));
         }
     }
 }

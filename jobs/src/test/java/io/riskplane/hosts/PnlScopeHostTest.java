@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.pnl.EquityComponent;
@@ -48,6 +49,12 @@ class PnlScopeHostTest {
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }
 
+    static List<PnlBar> bars(KeyedBroadcastOperatorTestHarness<String, EquityComponent, PolicyRecord,
+            ControlRecord> h) {
+        var q = h.getSideOutput(PnlScopeHost.BARS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+    }
+
     @Test
     void componentsWaitForTheWatermarkSoALatePolicyOnAnotherChannelStillApplies() throws Exception {
         var h = host(PnlSnapshot.STRATEGY);
@@ -78,7 +85,14 @@ class PnlScopeHostTest {
         h.processBroadcastWatermark(4_000);
         assertThat(snapshots(h)).extracting(PnlSnapshot::drawdown).containsExactly(60.0, 70.0, 10.0, 55.0);
         assertThat(h.extractOutputValues()).extracting(ControlRecord::decidedAtMillis).containsExactly(1_000L, 4_000L);
+        // the bar of second 4 closes when event time reaches its last millisecond: the one timer left
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        h.processWatermark(4_999);
+        h.processBroadcastWatermark(4_999);
         assertThat(h.numEventTimeTimers()).isZero();
+        // one bar per second, its close the second's last snapshot; no fill rows (no component came from a fill)
+        assertThat(bars(h)).extracting(PnlBar::barStartMillis).containsExactly(1_000L, 2_000L, 3_000L, 4_000L);
+        assertThat(bars(h)).extracting(PnlBar::maxDrawdown).containsExactly(60.0, 70.0, 10.0, 55.0);
     }
 
     @Test
@@ -118,7 +132,32 @@ class PnlScopeHostTest {
     }
 
     @Test
-    void aScopeWithinItsLimitsKeepsOnlyItsComponentsAndPeak() throws Exception {
+    void aSecondsBarCarriesItsTroughAndEveryFillHasItsOwnRow() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processBroadcastElement(policy("p", 1, "s1", 500, 0), 0);
+        EquityComponent fill = new EquityComponent(PnlSnapshot.STRATEGY, "acme", "s1", "BTC", 1_100, -1, 1, 0,
+                new String[] {"f1"}, true);
+        h.processElement(fill, 1_100);
+        h.processElement(c("s1", "BTC", 1_400, -1, 30, "q1"), 1_400);
+        h.processElement(c("s1", "BTC", 1_700, -1, -40, "q2"), 1_700); // the trough of the second
+        h.processElement(c("s1", "BTC", 1_900, -1, 5, "q3"), 1_900);
+        h.processWatermark(2_000);
+        h.processBroadcastWatermark(2_000);
+        List<PnlBar> rows = bars(h);
+        assertThat(rows).filteredOn(PnlBar::fillRow).singleElement()
+                .satisfies(r -> assertThat(r.closeEquity()).isEqualTo(-1.0));
+        PnlBar bar = rows.stream().filter(r -> !r.fillRow()).findFirst().orElseThrow();
+        // by hand: equities -1, 29, -41, 4; peak 29 at 1.4 s, so the largest drawdown is 29 - (-41) = 70
+        assertThat(bar.openEquity()).isEqualTo(-1.0);
+        assertThat(bar.highEquity()).isEqualTo(29.0);
+        assertThat(bar.lowEquity()).isEqualTo(-41.0);
+        assertThat(bar.closeEquity()).isEqualTo(4.0);
+        assertThat(bar.maxDrawdown()).isEqualTo(70.0);
+        assertThat(bar.snapshotCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aScopeWithinItsLimitsKeepsOnlyItsComponentsPeakAndLastBar() throws Exception {
         var h = host(PnlSnapshot.STRATEGY);
         h.processBroadcastElement(policy("p", 1, "s1", 50, 0), 0);
         h.processElement(c("s1", "BTC", 1_000, 0, 10, "e1"), 1_000);
@@ -126,7 +165,8 @@ class PnlScopeHostTest {
         h.processWatermark(2_000);
         h.processBroadcastWatermark(2_000);
         assertThat(h.numEventTimeTimers()).isZero();
+        // one component, the peak, where bars stopped: no buffer, no breach flag
         assertThat(((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator()
-                .getKeyedStateBackend()).numKeyValueStateEntries()).isEqualTo(2); // one component, the peak: no buffer, no breach flag
+                .getKeyedStateBackend()).numKeyValueStateEntries()).isEqualTo(3);
     }
 }

@@ -18,6 +18,13 @@ class EquityComponentSerializerTest extends CompactSerializerTestBase<EquityComp
     @Override
     protected EquityComponent fixtureValue() {
         return new EquityComponent(PnlSnapshot.STRATEGY, "acme", "momentum-btc", "BTC-USD", 1_765_000_000_456L,
+                1_234.5, 12.25, -345.75, new String[] {"f-1"}, true);
+    }
+
+    /** Version 1 had no fromFill: its value reads back as not from a fill. */
+    @Override
+    protected EquityComponent fixtureValue(int version) {
+        return new EquityComponent(PnlSnapshot.STRATEGY, "acme", "momentum-btc", "BTC-USD", 1_765_000_000_456L,
                 1_234.5, 12.25, -345.75, new String[] {"f-1"});
     }
 

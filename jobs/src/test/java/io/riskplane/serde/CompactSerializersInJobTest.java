@@ -110,6 +110,9 @@ class CompactSerializersInJobTest {
             }
         }
         for (Class<?> compact : COMPACT.values()) {
+            if (compact == PnlSnapshotSerializer.class) {
+                continue; // judged inside the PnL hosts, never exchanged: storage gets bars (a test can attach them)
+            }
             assertThat(all).as(compact.getSimpleName() + " on the plane's exchanges")
                     .anyMatch(compact::isInstance);
         }

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Flink's serializer test suite (copy, duplicate, serialize individually and as a sequence, snapshot and restore,
- * Java serializability) for a compact serializer, plus the format of version 1: a snapshot and a value written by
- * version 1, kept as files under src/test/resources/serde, must restore as is and read back to the same value. A
- * format change without a version bump fails here. To write the files of a new version once:
- * {@code -Driskplane.writeSerdeFixtures=DIR}.
+ * Java serializability) for a compact serializer, plus every format version: a snapshot and a value written by each
+ * version, kept as files under src/test/resources/serde, must restore (the current one as is, older ones after
+ * migration) and read back to the expected value. A format change without a version bump fails here. To write the
+ * files of a new version once: {@code -Driskplane.writeSerdeFixtures=DIR} (with only that serializer's test).
  */
 public abstract class CompactSerializerTestBase<T> extends SerializerTestBase<T> {
 
@@ -32,8 +32,13 @@ public abstract class CompactSerializerTestBase<T> extends SerializerTestBase<T>
                 (a, b, checker) -> recordsEqual(a, b, checker)));
     }
 
-    /** The value written into the version-1 fixture. */
+    /** The value written into the fixture of the current format version. */
     protected abstract T fixtureValue();
+
+    /** What the fixture of an older format version reads back as today (by default the same value). */
+    protected T fixtureValue(int version) {
+        return fixtureValue();
+    }
 
     @Override
     protected int getLength() {
@@ -46,21 +51,30 @@ public abstract class CompactSerializerTestBase<T> extends SerializerTestBase<T>
     }
 
     @Test
-    void version1SnapshotRestoresAsIsAndReadsItsData() throws Exception {
-        String name = getTypeClass().getSimpleName() + "-v1";
+    void everyFormatVersionRestoresAndReadsItsData() throws Exception {
+        int current = createSerializer().snapshotConfiguration().getCurrentVersion();
         String dir = System.getProperty("riskplane.writeSerdeFixtures");
         if (dir != null) {
-            writeFixture(Path.of(dir), name);
+            writeFixture(Path.of(dir), getTypeClass().getSimpleName() + "-v" + current);
         }
-        DataInputDeserializer snapshotIn = new DataInputDeserializer(resource(name + ".snapshot"));
-        TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn,
-                getClass().getClassLoader());
-        assertThat(old.getClass()).isEqualTo(createSerializer().snapshotConfiguration().getClass());
-        TypeSerializerSchemaCompatibility<T> compat = createSerializer().snapshotConfiguration()
-                .resolveSchemaCompatibility(old);
-        assertThat(compat.isCompatibleAsIs()).as("version 1 state restores as is").isTrue();
-        T read = old.restoreSerializer().deserialize(new DataInputDeserializer(resource(name + ".data")));
-        deepEquals("value written by version 1", fixtureValue(), read);
+        for (int version = 1; version <= current; version++) {
+            String name = getTypeClass().getSimpleName() + "-v" + version;
+            DataInputDeserializer snapshotIn = new DataInputDeserializer(resource(name + ".snapshot"));
+            TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn,
+                    getClass().getClassLoader());
+            assertThat(old.getClass()).isEqualTo(createSerializer().snapshotConfiguration().getClass());
+            TypeSerializerSchemaCompatibility<T> compat = createSerializer().snapshotConfiguration()
+                    .resolveSchemaCompatibility(old);
+            if (version == current) {
+                assertThat(compat.isCompatibleAsIs()).as("version " + version + " state restores as is").isTrue();
+            } else {
+                assertThat(compat.isCompatibleAfterMigration()).as("version " + version + " state migrates")
+                        .isTrue();
+            }
+            T read = old.restoreSerializer().deserialize(new DataInputDeserializer(resource(name + ".data")));
+            deepEquals("value written by version " + version,
+                    version == current ? fixtureValue() : fixtureValue(version), read);
+        }
     }
 
     @Test
