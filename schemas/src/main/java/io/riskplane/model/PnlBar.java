@@ -43,8 +43,11 @@ public record PnlBar(
     /** A bar covers one second of event time. */
     public static final long BAR_MILLIS = 1_000;
 
-    /** At most this many trigger ids per row: those of its first snapshots, in order, without repeats. */
-    public static final int MAX_TRIGGER_IDS = 32;
+    /**
+     * At most this many trigger ids per row: those of its first snapshots, in order, without repeats. A bar names its
+     * first and last snapshot too; a replay gives every snapshot in between. (32 made a bar 1.3 KB of ids.)
+     */
+    public static final int MAX_TRIGGER_IDS = 4;
 
     public String scopeKey() {
         return scopeType + "|" + org + "|" + strategy;
