@@ -511,19 +511,26 @@ public final class PlaneBenchmark {
 
     /** Size of the newest completed checkpoint (hashmap backend: all state is in its chk-N directory). */
     static long latestCheckpointBytes(Path checkpoints) throws IOException {
-        Path latest = LocalPlane.latestCheckpoint(checkpoints);
-        if (latest == null) {
-            return -1;
-        }
-        long bytes = 0;
-        try (Stream<Path> files = Files.walk(latest)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(p)) {
-                    bytes += Files.size(p);
+        // The job still runs: the latest checkpoint can be subsumed and deleted while it is measured; take the next.
+        for (int attempt = 1; ; attempt++) {
+            Path latest = LocalPlane.latestCheckpoint(checkpoints);
+            if (latest == null) {
+                return -1;
+            }
+            long bytes = 0;
+            try (Stream<Path> files = Files.walk(latest)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(p)) {
+                        bytes += Files.size(p);
+                    }
+                }
+                return bytes;
+            } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+                if (attempt >= 10) {
+                    throw e;
                 }
             }
         }
-        return bytes;
     }
 
     static double round(double v) {

@@ -200,11 +200,18 @@ public final class LocalPlane implements AutoCloseable {
         if (!java.nio.file.Files.isDirectory(checkpoints)) {
             return null;
         }
-        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(checkpoints, 3)) {
-            return all.filter(p -> p.getFileName().toString().equals("_metadata")
-                            && p.getParent().getFileName().toString().startsWith("chk-"))
-                    .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
-                    .map(Path::getParent).orElse(null);
+        // Flink deletes subsumed checkpoints while we walk: a file that vanished means walk again.
+        for (int attempt = 1; ; attempt++) {
+            try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(checkpoints, 3)) {
+                return all.filter(p -> p.getFileName().toString().equals("_metadata")
+                                && p.getParent().getFileName().toString().startsWith("chk-"))
+                        .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
+                        .map(Path::getParent).orElse(null);
+            } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -1,10 +1,7 @@
 package io.riskplane.telemetry;
 
+import io.riskplane.model.serde.CompactTypeInfo;
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -13,71 +10,23 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink type information for {@link QuantileSketch}: its own compact encoding instead of Kryo. */
-public final class QuantileSketchTypeInfo extends TypeInformation<QuantileSketch> {
-    private static final long serialVersionUID = 1L;
+/**
+ * Flink type information for {@link QuantileSketch}: its own compact encoding instead of Kryo, as an atomic type like
+ * every record with a compact serializer ({@link CompactTypeInfo}).
+ */
+public final class QuantileSketchTypeInfo {
+    private QuantileSketchTypeInfo() {}
 
     /** Picked up through the @TypeInfo annotation on QuantileSketch. */
-    public static final class Factory extends TypeInfoFactory<QuantileSketch> {
-        @Override
-        public TypeInformation<QuantileSketch> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
-            return new QuantileSketchTypeInfo();
+    public static final class Factory extends CompactTypeInfo.Factory<QuantileSketch> {
+        public Factory() {
+            super(QuantileSketch.class, Serializer.INSTANCE);
         }
     }
 
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<QuantileSketch> getTypeClass() {
-        return QuantileSketch.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<QuantileSketch> createSerializer(SerializerConfig config) {
-        return Serializer.INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-        return "QuantileSketch";
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof QuantileSketchTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return QuantileSketchTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object obj) {
-        return obj instanceof QuantileSketchTypeInfo;
+    /** The type information the factory gives. */
+    public static TypeInformation<QuantileSketch> typeInfo() {
+        return new CompactTypeInfo<>(QuantileSketch.class, Serializer.INSTANCE);
     }
 
     /** Length-prefixed DDSketch encoding. */

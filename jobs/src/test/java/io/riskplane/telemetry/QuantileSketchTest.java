@@ -13,7 +13,7 @@ class QuantileSketchTest {
     /** What state restore does: every sketch written to a checkpoint reads back with the same count and quantiles. */
     @Test
     void sketchesSurviveTheirSerializer() throws Exception {
-        TypeSerializer<QuantileSketch> serializer = new QuantileSketchTypeInfo().createSerializer(
+        TypeSerializer<QuantileSketch> serializer = QuantileSketchTypeInfo.typeInfo().createSerializer(
                 new org.apache.flink.api.common.serialization.SerializerConfigImpl());
         Random rnd = new Random(3);
         double[][] cases = {{}, {0}, {-1}, {1}, {-1, 0, 1}, {0, 0, 0}, {-5, -3}, {1e-12}, {1e9}};
