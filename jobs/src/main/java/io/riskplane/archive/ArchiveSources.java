@@ -7,6 +7,7 @@ import io.riskplane.ingest.KafkaEnvelopeDeserializer;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DetectorOutput;
+import io.riskplane.plane.KafkaInput;
 import io.riskplane.sinks.kafka.DetectorOutputHeaders;
 import io.riskplane.v1.Envelope;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.Properties;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
@@ -49,19 +49,8 @@ public final class ArchiveSources {
 
     private static <T> KafkaSource<T> source(String bootstrap, Properties client, String groupId,
             List<String> topics, KafkaRecordDeserializationSchema<T> deserializer) {
-        Properties props = new Properties();
-        props.putAll(client);
         // Only what the producers committed: the plane's rows and control events of completed checkpoints.
-        props.put("isolation.level", "read_committed");
-        props.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_PARTITION_FETCH_BYTES));
-        return KafkaSource.<T>builder()
-                .setBootstrapServers(bootstrap)
-                .setTopics(topics)
-                .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                .setDeserializer(deserializer)
-                .setProperties(props)
+        return KafkaInput.committed(bootstrap, client, groupId, topics, deserializer, MAX_PARTITION_FETCH_BYTES)
                 .build();
     }
 

@@ -6,6 +6,7 @@ import io.riskplane.ingest.KafkaEnvelopeDeserializer;
 import io.riskplane.model.Decoded;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
@@ -43,21 +44,33 @@ public final class KafkaInput {
 
     private static KafkaSourceBuilder<Decoded> builder(String bootstrap, Properties client, String groupId,
             PlaneOptions options, java.util.List<String> topics) {
-        Properties props = new Properties();
-        props.putAll(client);
-        // Only committed transactions: the plane never acts on a producer's aborted writes.
-        props.putIfAbsent("isolation.level", "read_committed");
         // A reader serves several partitions and drains one partition's fetched bytes before the next. With the
         // default 1 MB per partition, a partition can wait seconds behind another while a backlog is read, and be
         // declared idle although it has data; small fetches keep partitions interleaved (see SplitIdleness).
-        props.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_PARTITION_FETCH_BYTES));
-        return KafkaSource.<Decoded>builder()
+        return committed(bootstrap, client, groupId, topics,
+                new KafkaEnvelopeDeserializer(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
+                MAX_PARTITION_FETCH_BYTES);
+    }
+
+    /**
+     * A source of topics as every riskplane job reads them: read_committed (never a producer's aborted writes),
+     * from the group's committed offsets, else the earliest; {@code maxPartitionFetchBytes} unless the client
+     * properties set it.
+     */
+    public static <T> KafkaSourceBuilder<T> committed(String bootstrap, Properties client, String groupId,
+            java.util.List<String> topics, KafkaRecordDeserializationSchema<T> deserializer,
+            int maxPartitionFetchBytes) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put("isolation.level", "read_committed");
+        props.putIfAbsent("max.partition.fetch.bytes", String.valueOf(maxPartitionFetchBytes));
+        return KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topics)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new KafkaEnvelopeDeserializer(new EnvelopeDecoder(options.maxFutureSkew().toMillis())))
+                .setDeserializer(deserializer)
                 .setProperties(props);
     }
 }

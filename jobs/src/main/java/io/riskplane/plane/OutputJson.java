@@ -15,7 +15,6 @@ import io.riskplane.model.CursorStaleness;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.PnlBar;
-import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.sinks.kafka.KafkaSinks;
@@ -61,7 +60,6 @@ public final class OutputJson {
             // are mostly doubles).
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             // scopeKey is a record component only so that keyed exchanges build it once; it is not in the JSON form.
-            .addMixIn(PnlSnapshot.class, WithoutScopeKey.class)
             .addMixIn(io.riskplane.model.SloMeasurement.class, WithoutScopeKey.class)
             .build();
 
