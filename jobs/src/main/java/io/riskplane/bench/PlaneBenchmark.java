@@ -121,8 +121,12 @@ public final class PlaneBenchmark {
         int n = items.size();
         boolean peakReset = resetPeakRss();
         log.accept("parallelism " + parallelism + ":");
+        // The decision job runs alone until its outputs are complete (its throughput, with the machine to itself
+        // as on its own pods); then the archive job and the loader start and catch up from the topics (the whole
+        // system: everything processed, end to end, on the same two cores).
         try (LocalPlane plane = LocalPlane.start(s.brokerMode(), dir, null, parallelism, s.checkpointIntervalMs(),
-                s.controlExactlyOnce(), s.liveLagMs(), null, LocalPlane.DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS, log)) {
+                s.controlExactlyOnce(), s.liveLagMs(), null, LocalPlane.DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS, false,
+                log)) {
             String bootstrap = plane.kafka.bootstrapServers();
             // The decision job's throughput: from the first record published to its consumer group having
             // committed every input offset. The source commits on each completed checkpoint, so every record has
@@ -137,7 +141,11 @@ public final class PlaneBenchmark {
             double publishS = (System.nanoTime() - t0) / 1e9;
             f.put("produce_events_per_s", Math.round(n / publishS));
             Moments done = awaitWholeSystem(bootstrap, n, t0, lastEventMillis(items), s.liveLagMs(),
-                    s.checkpointIntervalMs(), dir.resolve("checkpoints"), downstreamConsumers());
+                    s.checkpointIntervalMs(), dir.resolve("checkpoints"), downstreamConsumers(),
+                    () -> {
+                        plane.startDownstream(log);
+                        return null;
+                    });
             double planeRate = n / done.inputCommitted();
             double wholeRate = n / done.wholeSystem();
             f.put("plane_events_per_s", Math.round(planeRate));
@@ -226,6 +234,7 @@ public final class PlaneBenchmark {
             f.put("checkpoint_bytes", checkpoint);
             f.put("state_bytes_per_event", round((double) checkpoint / n));
             f.put("state_bytes_per_key", round((double) checkpoint / keys));
+            f.put("checkpoint_bytes_by_operator", checkpointByOperator(dir.resolve("checkpoints")));
         }
         return f;
     }
@@ -257,7 +266,8 @@ public final class PlaneBenchmark {
      * outputs are complete: the watermark its heartbeat reports has reached its final value for this input and a
      * checkpoint has completed after that; and every downstream consumer has committed what its topics held one
      * checkpoint interval later (the last transaction may commit a moment after the checkpoint). The last moment is
-     * the first poll at which the consumers' committed offsets covered those ends.
+     * the first poll at which the consumers' committed offsets covered those ends. {@code startDownstream} (or null)
+     * runs once the outputs are complete: the consumers start only then.
      *
      * <p>The final watermark: on a backlog the plane keeps pure event time, so the watermark stops at about the
      * last event's time less the out-of-orderness, once the other partitions are idle. It counts as final when it
@@ -266,7 +276,8 @@ public final class PlaneBenchmark {
      * the outputs are not complete 60 s after the input, the input moment stands in (and the log says so).
      */
     static Moments awaitWholeSystem(String bootstrap, long n, long t0, long lastEventMillis, long liveLagMs,
-            long checkpointIntervalMs, Path checkpoints, List<Downstream> downstream) throws Exception {
+            long checkpointIntervalMs, Path checkpoints, List<Downstream> downstream,
+            java.util.concurrent.Callable<?> startDownstream) throws Exception {
         PlaneOptions o = PlaneOptions.streaming();
         long finalWatermark = lastEventMillis - o.outOfOrderness().toMillis() - 1;
         long stableMs = o.idleness().toMillis() + 2 * o.heartbeatInterval().toMillis();
@@ -332,6 +343,10 @@ public final class PlaneBenchmark {
                 }
                 if (outputsS < 0) {
                     continue;
+                }
+                if (startDownstream != null) {
+                    startDownstream.call();
+                    startDownstream = null;
                 }
                 history.add(Map.entry(now, committed(admin, downstream)));
                 if (ends == null && now >= outputsS + checkpointIntervalMs / 1e3) {
@@ -568,6 +583,23 @@ public final class PlaneBenchmark {
                 }
                 return bytes;
             } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The latest checkpoint by operator (CheckpointBreakdown), taking the next when Flink subsumes it meanwhile. */
+    static Map<String, Long> checkpointByOperator(Path checkpoints) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path latest = LocalPlane.latestCheckpoint(checkpoints);
+            if (latest == null) {
+                return Map.of();
+            }
+            try {
+                return CheckpointBreakdown.of(latest);
+            } catch (java.nio.file.NoSuchFileException e) {
                 if (attempt >= 10) {
                     throw e;
                 }

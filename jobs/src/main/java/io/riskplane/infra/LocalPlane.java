@@ -31,7 +31,7 @@ public final class LocalPlane implements AutoCloseable {
     public volatile JobClient archive;
     public final PlaneConfig config;
     /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job. */
-    public final ClickHouseLoader loader;
+    public volatile ClickHouseLoader loader;
     public static final String SIGNING_KEY_ID = "local";
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
@@ -106,6 +106,18 @@ public final class LocalPlane implements AutoCloseable {
             long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl,
             long archiveCheckpointIntervalMs,
             Consumer<String> progress) throws Exception {
+        return start(brokerMode, workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce,
+                liveLagMs, icebergCatalogImpl, archiveCheckpointIntervalMs, true, progress);
+    }
+
+    /**
+     * @param withDownstream whether the archive job and the loader start now; without, the decision job runs alone
+     *     until {@link #startDownstream} (the bench measures it so, then the whole system catching up)
+     */
+    public static LocalPlane start(EmbeddedKafka.Mode brokerMode, Path workDir, Integer webUiPort, int parallelism,
+            long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl,
+            long archiveCheckpointIntervalMs, boolean withDownstream,
+            Consumer<String> progress) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -156,18 +168,13 @@ public final class LocalPlane implements AutoCloseable {
                     (System.nanoTime() - t) / 1e9,
                     webUiPort == null ? "" : ", web UI at http://127.0.0.1:" + webUiPort)
                     + ", Prometheus metrics at http://127.0.0.1:" + metricsPort + "/metrics");
-            t = System.nanoTime();
-            JobClient archive = io.riskplane.archive.ArchiveRuntime.start(config);
-            started.add(() -> archive.cancel().get());
-            progress.accept(String.format("archive job %s (Kafka to Iceberg, commits every %.0f s) submitted in "
-                    + "%.1f s", archive.getJobID(), archiveCheckpointIntervalMs / 1e3, (System.nanoTime() - t) / 1e9));
-            ClickHouseLoader loader = config.clickhouse().loader(config.kafka(), config.options().maxFutureSkew(),
-                    org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
-            Thread loading = new Thread(loader::run, "clickhouse-loader");
-            loading.setDaemon(true);
-            loading.start();
-            return new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()), warehouse, job,
-                    archive, config, loader);
+            LocalPlane plane = new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()),
+                    warehouse, job, null, config, null);
+            if (withDownstream) {
+                started.add(plane::stopDownstream);
+                plane.startDownstream(progress);
+            }
+            return plane;
         } catch (Exception e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -177,6 +184,36 @@ public final class LocalPlane implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Starts the archive job and the ClickHouse loader (once), which catch up from the topics' committed offsets. */
+    public synchronized void startDownstream(Consumer<String> progress) throws Exception {
+        if (archive != null) {
+            return;
+        }
+        long t = System.nanoTime();
+        archive = io.riskplane.archive.ArchiveRuntime.start(config);
+        progress.accept(String.format("archive job %s (Kafka to Iceberg, commits every %.0f s) submitted in %.1f s",
+                archive.getJobID(), config.archive().checkpointInterval().toMillis() / 1e3, (System.nanoTime() - t) / 1e9));
+        ClickHouseLoader started = config.clickhouse().loader(config.kafka(), config.options().maxFutureSkew(),
+                org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
+        Thread loading = new Thread(started::run, "clickhouse-loader");
+        loading.setDaemon(true);
+        loading.start();
+        loader = started;
+    }
+
+    private void stopDownstream() {
+        try {
+            if (archive != null) {
+                archive.cancel().get();
+            }
+        } catch (Exception ignored) {
+            // already finished or failed; its error was reported where it happened
+        }
+        if (loader != null) {
+            loader.stop();
         }
     }
 
@@ -222,12 +259,7 @@ public final class LocalPlane implements AutoCloseable {
         } catch (Exception ignored) {
             // already finished or failed; its error was reported where it happened
         }
-        try {
-            archive.cancel().get();
-        } catch (Exception ignored) {
-            // as above
-        }
-        loader.stop();
+        stopDownstream();
         kafka.close();
         clickhouseServer.close();
     }
