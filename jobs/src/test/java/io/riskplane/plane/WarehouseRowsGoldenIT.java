@@ -5,18 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.ingest.DelimitedEnvelopeFormat;
 import io.riskplane.ingest.EnvelopeDecoder;
-import io.riskplane.model.AlertRecord;
-import io.riskplane.model.ConditionEvaluation;
-import io.riskplane.model.ControlRecord;
-import io.riskplane.model.CursorStaleness;
-import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.DislocationEpisode;
-import io.riskplane.model.GuardrailTrip;
-import io.riskplane.model.LaneRunEvaluation;
-import io.riskplane.model.PnlBar;
-import io.riskplane.model.SloEvaluation;
-import io.riskplane.model.TelemetryWindow;
-import io.riskplane.sinks.clickhouse.ClickHouseRows;
+import io.riskplane.outputs.OutputLine;
+import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -100,81 +91,27 @@ class WarehouseRowsGoldenIT {
         return new OutputLine(r.table(), "", line(r));
     }
 
-    /** Builds each row as ExternalSinks does, into one stream. */
+    /** Builds each row as ExternalSinks does (PlaneOutput.warehouseRow), into one stream. */
     static final class RowCapture implements PlaneSinks {
         DataStream<OutputLine> rows;
 
-        private void add(DataStream<WarehouseRow> r) {
-            DataStream<OutputLine> lines = r.map(WarehouseRowsGoldenIT::lineOf);
+        @Override
+        public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
+            DataStream<OutputLine> lines = stream.map(new RowLine<>(output)).returns(OutputLine.class);
             rows = rows == null ? lines : rows.union(lines);
         }
+    }
 
-        @Override
-        public void pnlBars(DataStream<PnlBar> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.PNL_BARS, OutputJson::pnlBarOutput))
-                    .returns(WarehouseRow.class));
+    static final class RowLine<T> implements MapFunction<T, OutputLine> {
+        private final PlaneOutput<T> output;
+
+        RowLine(PlaneOutput<T> output) {
+            this.output = output;
         }
 
         @Override
-        public void controlEvents(DataStream<ControlRecord> s) {
-            add(s.map(ClickHouseRows.CONTROL_EVENTS));
-        }
-
-        @Override
-        public void earlyControlEvents(DataStream<ControlRecord> s) {
-            add(s.map(ClickHouseRows.CONTROL_EVENTS));
-        }
-
-        @Override
-        public void alerts(DataStream<AlertRecord> s) {
-            add(s.map(ClickHouseRows.ALERTS));
-        }
-
-        @Override
-        public void deadLetters(DataStream<DeadLetterRecord> s) {
-            add(s.map(ClickHouseRows.DEAD_LETTERS));
-        }
-
-        @Override
-        public void executionTelemetry(DataStream<TelemetryWindow> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.EXECUTION_TELEMETRY, OutputJson::telemetryOutput))
-                    .returns(WarehouseRow.class));
-        }
-
-        @Override
-        public void sloEvaluations(DataStream<SloEvaluation> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.SLO_EVALUATIONS, OutputJson::sloOutput))
-                    .returns(WarehouseRow.class));
-        }
-
-        @Override
-        public void dislocations(DataStream<DislocationEpisode> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.DISLOCATIONS, OutputJson::dislocationOutput))
-                    .returns(WarehouseRow.class));
-        }
-
-        @Override
-        public void cursorStaleness(DataStream<CursorStaleness> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.CURSOR_STALENESS, OutputJson::stalenessOutput))
-                    .returns(WarehouseRow.class));
-        }
-
-        @Override
-        public void guardrailTrips(DataStream<GuardrailTrip> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.GUARDRAIL_TRIPS, OutputJson::tripOutput))
-                    .returns(WarehouseRow.class));
-        }
-
-        @Override
-        public void conditionEvaluations(DataStream<ConditionEvaluation> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.CONDITION_EVALUATIONS,
-                    OutputJson::conditionOutput)).returns(WarehouseRow.class));
-        }
-
-        @Override
-        public void laneRuns(DataStream<LaneRunEvaluation> s) {
-            add(s.map(new ExternalSinks.DetectorRow<>(ClickHouseRows.LANE_RUNS, OutputJson::laneRunOutput))
-                    .returns(WarehouseRow.class));
+        public OutputLine map(T value) {
+            return lineOf(output.warehouseRow(value));
         }
     }
 }
