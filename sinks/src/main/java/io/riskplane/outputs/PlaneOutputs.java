@@ -30,10 +30,10 @@ import java.util.TreeMap;
  * output is one entry here (with its record in io.riskplane.model, its stream handed to PlaneSinks.output in
  * RiskPlaneJob, and a migration for its ClickHouse table): docs/storage.md, "How to add an output".
  *
- * <p>Every function here is a lambda or a method reference used once: the descriptors travel with the job graph,
- * and a serialized method reference used at several sites with different record types (OutputJson::fields for
- * two outputs) comes back as the first of them (javac's $deserializeLambda$ matches it without the record type),
- * casting every record to that type.
+ * <p>The method references here name methods of the output's own record; a function shared by several record types
+ * is called from a lambda instead ({@code v -> OutputJson.fields(v)}). The descriptors travel serialized with the
+ * job graph, and javac's $deserializeLambda$ tells method references apart without the type they were made for:
+ * {@code OutputJson::fields} for two outputs comes back as the first one, casting every record to its type.
  *
  * <p>The names, files, tables, topics and detector names are contract (docs/contracts.md, docs/storage.md):
  * renaming one is a breaking change, not a refactor. So are the operator uids derived from the tables
