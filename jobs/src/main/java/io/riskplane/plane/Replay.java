@@ -4,6 +4,8 @@ import io.riskplane.ingest.DelimitedEnvelopeFormat;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
 import io.riskplane.model.Decoded;
+import io.riskplane.outputs.OutputLine;
+import io.riskplane.outputs.PlaneOutputs;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +62,7 @@ public final class Replay {
         Files.createDirectories(outDir);
         Path parts = Files.createTempDirectory(outDir, ".replay-parts");
         Map<String, List<OutputLine>> byFile = new LinkedHashMap<>();
-        for (String f : OutputJson.FILES) {
+        for (String f : PlaneOutputs.REPLAY_FILES) {
             byFile.put(f, new ArrayList<>());
         }
         try {

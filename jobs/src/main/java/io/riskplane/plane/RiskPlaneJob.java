@@ -29,6 +29,7 @@ import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.model.OrderRecord;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.rules.guardrails.GuardrailRule;
 import io.riskplane.rules.lanes.LaneFailureEvaluator;
 import io.riskplane.rules.lanes.LaneRollbackRule;
@@ -218,27 +219,31 @@ public final class RiskPlaneJob {
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
         // Storage gets PnL bars (a row per scope and second, and one per fill); the rule judged every snapshot.
-        sinks.pnlBars(strategyPnl.getSideOutput(PnlScopeHost.BARS).union(orgPnl.getSideOutput(PnlScopeHost.BARS)));
-        sinks.controlEvents(controls);
-        sinks.earlyControlEvents(earlyControls);
+        sinks.output(PlaneOutputs.PNL_BARS, strategyPnl.getSideOutput(PnlScopeHost.BARS)
+                .union(orgPnl.getSideOutput(PnlScopeHost.BARS)));
+        sinks.output(PlaneOutputs.CONTROL_EVENTS, controls);
+        sinks.output(PlaneOutputs.EARLY_CONTROL_EVENTS, earlyControls);
         if (!options.dataDrivenWatermarks()) {
             sinks.heartbeats(controls.transform("plane heartbeat", TypeInformation.of(HeartbeatRecord.class),
                     new PlaneHeartbeat(options.planeId(), options.heartbeatInterval().toMillis()))
                     .setParallelism(1).setMaxParallelism(1).uid("plane-heartbeat"));
         }
-        sinks.alerts(controls.map(new ControlEventAlerts(options.alerting())).name("alerts for on-call")
+        sinks.output(PlaneOutputs.ALERTS, controls.map(new ControlEventAlerts(options.alerting()))
+                .name("alerts for on-call")
                 .uid("control-event-alerts"));
-        sinks.deadLetters(deadLetters);
-        sinks.executionTelemetry(telemetry);
+        sinks.output(PlaneOutputs.DEAD_LETTERS, deadLetters);
+        sinks.output(PlaneOutputs.EXECUTION_TELEMETRY, telemetry);
         // The rules judged every evaluation; storage keeps the status changes and one per scope and minute.
-        sinks.sloEvaluations(sloEvaluations.filter(SloEvaluation::stored).name("stored SLO evaluations")
+        sinks.output(PlaneOutputs.SLO_EVALUATIONS, sloEvaluations.filter(SloEvaluation::stored)
+                .name("stored SLO evaluations")
                 .uid("stored-slo-evaluations"));
-        sinks.dislocations(dislocations);
-        sinks.cursorStaleness(staleness.filter(CursorStaleness::stored).name("stored cursor staleness")
+        sinks.output(PlaneOutputs.DISLOCATIONS, dislocations);
+        sinks.output(PlaneOutputs.CURSOR_STALENESS, staleness.filter(CursorStaleness::stored)
+                .name("stored cursor staleness")
                 .uid("stored-cursor-staleness"));
-        sinks.guardrailTrips(trips);
-        sinks.conditionEvaluations(conditions);
-        sinks.laneRuns(laneRuns);
+        sinks.output(PlaneOutputs.GUARDRAIL_TRIPS, trips);
+        sinks.output(PlaneOutputs.CONDITION_EVALUATIONS, conditions);
+        sinks.output(PlaneOutputs.LANE_RUNS, laneRuns);
         sinks.finish();
         return new Streams(routed, snapshots, controls, deadLetters, telemetry, sloEvaluations,
                 dislocations, staleness, trips, conditions, laneRuns, earlyControls);

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.outputs.PlaneOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.EnvelopeJson;
@@ -56,8 +57,8 @@ class HostileInputIT {
         Replay.run(clean, dir.resolve("clean"), 2, PlaneOptions.replay());
         Replay.run(attacked, dir.resolve("attacked"), 2, PlaneOptions.replay());
 
-        List<String> cleanControls = Files.readAllLines(dir.resolve("clean").resolve(OutputJson.CONTROL_EVENTS));
-        List<String> attackedControls = Files.readAllLines(dir.resolve("attacked").resolve(OutputJson.CONTROL_EVENTS));
+        List<String> cleanControls = Files.readAllLines(dir.resolve("clean").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()));
+        List<String> attackedControls = Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()));
         List<ControlEvent> controls = cleanControls.stream().map(l -> parse(l).getControl()).toList();
         assertThat(controls).anySatisfy(c -> {
             assertThat(c.getRuleId()).isEqualTo("pnl.drawdown.kill-switch");
@@ -65,17 +66,17 @@ class HostileInputIT {
         });
         assertThat(controls).anySatisfy(c -> assertThat(c.getRuleId()).startsWith("guardrail."));
         assertThat(attackedControls).isEqualTo(cleanControls);
-        assertThat(Files.readAllLines(dir.resolve("attacked").resolve(OutputJson.EARLY_CONTROL_EVENTS)))
-                .isEqualTo(Files.readAllLines(dir.resolve("clean").resolve(OutputJson.EARLY_CONTROL_EVENTS)));
+        assertThat(Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())))
+                .isEqualTo(Files.readAllLines(dir.resolve("clean").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())));
 
-        Map<String, String> deadLetters = Files.readAllLines(dir.resolve("attacked").resolve(OutputJson.DEAD_LETTERS))
+        Map<String, String> deadLetters = Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.DEAD_LETTERS.replayFile()))
                 .stream().map(l -> parse(l).getDeadLetter())
                 .filter(d -> expected.containsKey(d.getOriginalEventId()))
                 .collect(Collectors.toMap(DeadLetter::getOriginalEventId, DeadLetter::getReasonCode, (a, b) -> a + b,
                         TreeMap::new));
         assertThat(deadLetters).isEqualTo(expected);
         // Nothing of the refused records reached the PnL: no PnL bar of the session carries a non-finite number.
-        assertThat(Files.readAllLines(dir.resolve("attacked").resolve(OutputJson.PNL_BARS)))
+        assertThat(Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.PNL_BARS.replayFile())))
                 .noneMatch(l -> l.contains("Infinity") || l.contains("NaN"));
     }
 

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.outputs.PlaneOutputs;
 import static io.riskplane.testing.Await.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,7 +109,7 @@ class PlaneEndToEndIT {
             TradingSession.export(items, session);
             Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
             List<Envelope> replayed = new java.util.ArrayList<>();
-            for (String line : java.nio.file.Files.readAllLines(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS))) {
+            for (String line : java.nio.file.Files.readAllLines(dir.resolve("replay").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()))) {
                 replayed.add(io.riskplane.contract.EnvelopeJson.parse(line));
             }
             assertThat(controls).containsExactlyInAnyOrderElementsOf(replayed);
@@ -135,7 +136,7 @@ class PlaneEndToEndIT {
                 });
                 List<Envelope> replayedEarly = new java.util.ArrayList<>();
                 for (String line : java.nio.file.Files.readAllLines(dir.resolve("replay")
-                        .resolve(OutputJson.EARLY_CONTROL_EVENTS))) {
+                        .resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile()))) {
                     replayedEarly.add(io.riskplane.contract.EnvelopeJson.parse(line));
                 }
                 assertThat(early).containsExactlyInAnyOrderElementsOf(replayedEarly);

@@ -1,5 +1,6 @@
 package io.riskplane.plane;
 
+import io.riskplane.outputs.PlaneOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.EnvelopeJson;
@@ -62,11 +63,11 @@ class ReplayIT {
         Path b = p1b;
         Path c = p2;
         Replay.Result r = p2Result;
-        for (String f : OutputJson.FILES) {
+        for (String f : PlaneOutputs.REPLAY_FILES) {
             List<String> first = Files.readAllLines(a.resolve(f));
             assertThat(first).as(f).isNotEmpty();
             assertSameLines(f + " second run", first, Files.readAllLines(b.resolve(f)));
-            if (f.equals(OutputJson.DEAD_LETTERS)) {
+            if (f.equals(PlaneOutputs.DEAD_LETTERS.replayFile())) {
                 // A dead letter carries the bytes it was read from, which differ between the two input forms.
                 assertThat(deadLetterKeys(Files.readAllLines(c.resolve(f)))).as(f + " from Protobuf")
                         .isEqualTo(deadLetterKeys(first));
@@ -76,10 +77,10 @@ class ReplayIT {
             assertThat(Files.readAllBytes(c.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
         }
         assertThat(Replay.countRecords(binaryInput)).isEqualTo(items.size()).isEqualTo(Replay.countRecords(input));
-        assertThat(r.linesPerFile().get(OutputJson.DEAD_LETTERS)).isEqualTo(7);
+        assertThat(r.linesPerFile().get(PlaneOutputs.DEAD_LETTERS.replayFile())).isEqualTo(7);
 
         List<String> reasons = new ArrayList<>();
-        for (String line : Files.readAllLines(c.resolve(OutputJson.DEAD_LETTERS))) {
+        for (String line : Files.readAllLines(c.resolve(PlaneOutputs.DEAD_LETTERS.replayFile()))) {
             reasons.add(EnvelopeJson.parse(line).getDeadLetter().getReasonCode());
         }
         assertThat(reasons).containsExactlyInAnyOrder("INVALID_VALUE", "INVALID_VALUE", "MISSING_FIELD",
@@ -107,7 +108,7 @@ class ReplayIT {
         long windowFills = 0;
         long windowOrders = 0;
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (String line : Files.readAllLines(out.resolve(OutputJson.EXECUTION_TELEMETRY))) {
+        for (String line : Files.readAllLines(out.resolve(PlaneOutputs.EXECUTION_TELEMETRY.replayFile()))) {
             var w = mapper.readTree(line);
             // Each fact lands in exactly one 1m window per level; the adapter level sees every order and fill.
             if (w.get("window_size").asText().equals("1m") && w.get("level").asText().equals("adapter")) {
@@ -123,7 +124,7 @@ class ReplayIT {
     void killSwitchFiresWhenReferenceDrawdownFirstReachesTheLimit() throws Exception {
         Path out = p2;
         List<ControlEvent> controls = new ArrayList<>();
-        for (String line : Files.readAllLines(out.resolve(OutputJson.CONTROL_EVENTS))) {
+        for (String line : Files.readAllLines(out.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()))) {
             ControlEvent c = EnvelopeJson.parse(line).getControl();
             if (c.getRuleId().equals("pnl.drawdown.kill-switch")) {
                 controls.add(c);
@@ -184,7 +185,7 @@ class ReplayIT {
         java.util.TreeMap<Long, double[]> bars = new java.util.TreeMap<>();
         List<Long> fillRows = new ArrayList<>();
         Map<String, Integer> barsPerScopeSecond = new HashMap<>();
-        for (String line : Files.readAllLines(p2.resolve(OutputJson.PNL_BARS))) {
+        for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.PNL_BARS.replayFile()))) {
             var b = mapper.readTree(line);
             if (!b.get("fill_row").asBoolean()) {
                 barsPerScopeSecond.merge(b.get("scope_type").asText() + "|" + b.get("org").asText() + "|"
@@ -218,7 +219,7 @@ class ReplayIT {
         long snapshots = (long) expected.values().stream().mapToDouble(b -> b[5]).sum();
         assertThat((long) bars.size() + fillRows.size()).isLessThan(snapshots);
 
-        ControlEvent ks = EnvelopeJson.parse(Files.readAllLines(p2.resolve(OutputJson.CONTROL_EVENTS)).stream()
+        ControlEvent ks = EnvelopeJson.parse(Files.readAllLines(p2.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile())).stream()
                 .filter(l -> l.contains("pnl.drawdown.kill-switch")).findFirst().orElseThrow()).getControl();
         double drawdown = ks.getEvidence().getMetricsList().stream()
                 .filter(m -> m.getName().equals("drawdown")).findFirst().orElseThrow().getValue();
@@ -237,7 +238,7 @@ class ReplayIT {
         int resumes = 0;
         Map<String, String> lastStatus = new HashMap<>();
         Map<String, Long> lastStoredMinute = new HashMap<>();
-        for (String line : Files.readAllLines(p2.resolve(OutputJson.SLO_EVALUATIONS))) {
+        for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.SLO_EVALUATIONS.replayFile()))) {
             var e = mapper.readTree(line);
             String scope = e.get("measurement").get("slo").asText() + "|" + e.get("measurement").get("scope_type")
                     .asText() + "|" + e.get("measurement").get("venue").asText() + "|"
@@ -268,7 +269,7 @@ class ReplayIT {
 
         Map<String, Long> lastStaleMinute = new HashMap<>();
         int stale = 0;
-        for (String line : Files.readAllLines(p2.resolve(OutputJson.CURSOR_STALENESS))) {
+        for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.CURSOR_STALENESS.replayFile()))) {
             var c = mapper.readTree(line);
             String scope = c.get("source").asText() + "|" + c.get("consumer_id").asText();
             long minute = Math.floorDiv(c.get("measured_at_millis").asLong(), 60_000L);
@@ -285,7 +286,7 @@ class ReplayIT {
     void quoteSilenceHaltsThenResumesAndSlowFillsHaltTheAdapter() throws Exception {
         Path out = p2;
         List<ControlEvent> slo = new ArrayList<>();
-        for (String line : Files.readAllLines(out.resolve(OutputJson.CONTROL_EVENTS))) {
+        for (String line : Files.readAllLines(out.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()))) {
             ControlEvent c = EnvelopeJson.parse(line).getControl();
             if (c.getRuleId().startsWith("slo.")) {
                 slo.add(c);
@@ -341,7 +342,7 @@ class ReplayIT {
     @Test
     void everyRuleFiresExactlyWhereTheScenarioSaysItShould() throws Exception {
         List<ControlEvent> controls = new ArrayList<>();
-        for (String line : Files.readAllLines(p2.resolve(OutputJson.CONTROL_EVENTS))) {
+        for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()))) {
             controls.add(EnvelopeJson.parse(line).getControl());
         }
         assertThat(controls).extracting(ControlEvent::getRuleId).containsExactlyInAnyOrder(
@@ -416,7 +417,7 @@ class ReplayIT {
                 .containsExactly(30L, 30L, 60L, -1L);
 
         // Cursor staleness saw every reason: the silence (tail stable, no signals) and shadow-momo's bad cursor.
-        String rows = Files.readString(p2.resolve(OutputJson.CURSOR_STALENESS));
+        String rows = Files.readString(p2.resolve(PlaneOutputs.CURSOR_STALENESS.replayFile()));
         assertThat(rows).contains("\"cursor_ahead_of_stream\":true", "\"cursor_tail_stable\":true",
                 "\"no_signals_in_window\":true");
     }
@@ -443,7 +444,7 @@ class ReplayIT {
     void theCoinbasePremiumIsOneDislocationEpisode() throws Exception {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> episodes = new ArrayList<>();
-        for (String line : Files.readAllLines(p2.resolve(OutputJson.DISLOCATIONS))) {
+        for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.DISLOCATIONS.replayFile()))) {
             episodes.add(mapper.readTree(line));
         }
         assertThat(episodes).extracting(e -> e.get("status").asText()).containsExactly("OPEN", "CLOSED");

@@ -3,7 +3,7 @@ package io.riskplane.testing;
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.EnvelopePublisher;
-import io.riskplane.plane.OutputJson;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.plane.PlaneOptions;
 import io.riskplane.plane.Replay;
 import io.riskplane.v1.Envelope;
@@ -28,8 +28,8 @@ public record DemoSession(List<TradingSession.Item> items, long valid, long malf
         TradingSession.export(items, session);
         Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
         return new DemoSession(items, items.size() - malformed, malformed,
-                read(dir.resolve("replay").resolve(OutputJson.CONTROL_EVENTS)),
-                read(dir.resolve("replay").resolve(OutputJson.EARLY_CONTROL_EVENTS)));
+                read(dir.resolve("replay").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile())),
+                read(dir.resolve("replay").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())));
     }
 
     /** The ids of every control event, confirmed and early, sorted: what ClickHouse and Iceberg must hold. */

@@ -3,6 +3,7 @@ package io.riskplane.sinks.clickhouse;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.sinks.kafka.Relay;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -187,9 +188,10 @@ public final class ClickHouseLoader implements AutoCloseable {
                 "ClickHouse refused this row of " + table + " (code " + why.code() + "): " + why.getMessage(), "");
         log.accept("clickhouse loader: row " + row.partition() + "/" + row.offset() + " of " + table
                 + " refused (code " + why.code() + "); published as a dead letter");
+        WarehouseRow deadLetterRow = PlaneOutputs.DEAD_LETTERS.clickhouse().row(d);
         boolean published = relay.publishUntilAccepted(deadLetters, d, "clickhouse loader: dead letter for " + table)
-                && relay.untilAccepted("clickhouse loader: insert into dead_letters", () -> clickhouse.insertJsonEachRow(
-                        ClickHouseRows.DEAD_LETTERS.name(), ClickHouseRows.DEAD_LETTERS.row(d).json()));
+                && relay.untilAccepted("clickhouse loader: insert into " + deadLetterRow.table(),
+                        () -> clickhouse.insertJsonEachRow(deadLetterRow.table(), deadLetterRow.json()));
         if (published) {
             rejected.incrementAndGet();
         }

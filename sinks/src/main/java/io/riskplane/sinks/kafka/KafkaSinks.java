@@ -30,6 +30,13 @@ public final class KafkaSinks {
     private KafkaSinks() {}
 
     /**
+     * What the plane's Kafka sinks are built from (io.riskplane.plane.ExternalSinks): the alerts and rows sinks take
+     * their transactional ids from the prefix with a suffix of their own.
+     */
+    public record Settings(String bootstrap, Properties client, String transactionalIdPrefix, SigningKey signing,
+            boolean controlExactlyOnce) {}
+
+    /**
      * Control events with exactly-once delivery: written in a Kafka transaction committed with each checkpoint, so a
      * read_committed consumer sees every control event once. Keyed by scope so that one scope's events stay ordered.
      */
@@ -159,7 +166,7 @@ public final class KafkaSinks {
     }
 
     /**
-     * A row over the record bound even after its text columns were cut (JsonRow): it goes to the dead letters,
+     * A row over the record bound even after its text columns were cut (ClickHouseTable): it goes to the dead letters,
      * within the same transaction, instead of failing the writer, which would restart the job into the same row.
      */
     static DeadLetterRecord oversized(WarehouseRow row) {
