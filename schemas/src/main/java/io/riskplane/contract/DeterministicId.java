@@ -22,13 +22,21 @@ public final class DeterministicId {
         return digest(prefix, bytes, parts);
     }
 
-    private static String digest(String prefix, byte[] bytes, Object[] parts) {
-        MessageDigest md;
+    /**
+     * One digest per thread, reset after each id: looking the algorithm up among the security providers for every id
+     * cost as much as hashing (the PnL hosts make an id per snapshot).
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            md = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static String digest(String prefix, byte[] bytes, Object[] parts) {
+        MessageDigest md = SHA_256.get();
+        md.reset();
         if (bytes != null) {
             md.update(bytes);
             md.update((byte) 0x1e);
