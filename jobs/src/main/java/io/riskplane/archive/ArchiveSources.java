@@ -27,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The archive job's Kafka sources, all read_committed, in the archive's own consumer group (offsets restored from its
  * checkpoints; on a first start the group's committed offsets, else the earliest): the input topics, decoded and
  * validated as the plane's source does it; the detectors' rows (riskplane.v1.clickhouse-rows, whose records carry
- * the lakehouse row in their headers); and the control topics.
+ * the detector_outputs keys in their headers, the json printed from the RowBinary row); and the control topics.
  */
 public final class ArchiveSources {
     /** Larger fetches than the plane's: the archive reads in bulk and has no watermarks to keep interleaved. */

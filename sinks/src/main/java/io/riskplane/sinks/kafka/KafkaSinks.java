@@ -120,7 +120,7 @@ public final class KafkaSinks {
     }
 
     /**
-     * ClickHouse rows (key = table, value = one JSONEachRow line), exactly once with the checkpoint so that the
+     * ClickHouse rows (key = table, value = one RowBinary row, header riskplane.row_format), exactly once with the checkpoint so that the
      * loader, reading read_committed, inserts only what a completed checkpoint covers: after a crash ClickHouse holds
      * the same rows as a run without one.
      */
