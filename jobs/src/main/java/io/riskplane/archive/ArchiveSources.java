@@ -8,7 +8,10 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.plane.KafkaInput;
+import io.riskplane.sinks.clickhouse.ClickHouseRows;
+import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import io.riskplane.sinks.kafka.DetectorOutputHeaders;
+import java.nio.charset.StandardCharsets;
 import io.riskplane.v1.Envelope;
 import java.util.List;
 import java.util.Properties;
@@ -24,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The archive job's Kafka sources, all read_committed, in the archive's own consumer group (offsets restored from its
  * checkpoints; on a first start the group's committed offsets, else the earliest): the input topics, decoded and
  * validated as the plane's source does it; the detectors' rows (riskplane.v1.clickhouse-rows, whose records carry
- * the lakehouse row in their headers); and the control topics.
+ * the detector_outputs keys in their headers, the json printed from the RowBinary row); and the control topics.
  */
 public final class ArchiveSources {
     /** Larger fetches than the plane's: the archive reads in bulk and has no watermarks to keep interleaved. */
@@ -54,15 +57,48 @@ public final class ArchiveSources {
                 .build();
     }
 
-    /** A detector's row: the lakehouse form from the headers. Rows of other tables carry none and are passed over. */
+    /**
+     * A detector's row: its detector_outputs row, the keys from the headers and the json printed from the RowBinary
+     * row itself (column name to value, in column order: ClickHouseTable.json). A record of a job before RowBinary
+     * carries its json (the replay JSON) in the headers, and keeps it. Rows of other tables carry no detector headers
+     * and are passed over; a row that does not decode as its table's is not archived and counted (metric
+     * archive_unreadable_rows).
+     */
     static final class DetectorRowDeserializer implements KafkaRecordDeserializationSchema<DetectorOutput> {
         private static final long serialVersionUID = 1L;
+        private transient Counter unreadable;
+
+        @Override
+        public void open(DeserializationSchema.InitializationContext context) {
+            unreadable = context.getMetricGroup().counter("archive_unreadable_rows");
+        }
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DetectorOutput> out) {
-            DetectorOutput o = DetectorOutputHeaders.read(record.headers());
+            DetectorOutput o = detectorOutput(record);
             if (o != null) {
                 out.collect(o);
+            }
+        }
+
+        DetectorOutput detectorOutput(ConsumerRecord<byte[], byte[]> record) {
+            DetectorOutput keys = DetectorOutputHeaders.read(record.headers());
+            if (keys == null || keys.json() != null) {
+                return keys;
+            }
+            ClickHouseTable<?> table = record.key() == null ? null
+                    : ClickHouseRows.TABLES_BY_NAME.get(new String(record.key(), StandardCharsets.UTF_8));
+            try {
+                if (table == null || record.value() == null || !DetectorOutputHeaders.isRowBinary(record.headers())) {
+                    throw new IllegalArgumentException("no RowBinary row of a table of the plane");
+                }
+                return new DetectorOutput(keys.outputId(), keys.detector(), keys.scopeKey(), keys.eventTimeMillis(),
+                        table.json(record.value()));
+            } catch (IllegalArgumentException e) {
+                if (unreadable != null) {
+                    unreadable.inc();
+                }
+                return null;
             }
         }
 

@@ -12,8 +12,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The production wiring, all of it to Kafka: the outputs with a topic of their own (control events confirmed and
- * early, alerts, dead letters) to it, and heartbeats; every output as ClickHouse rows for the loader, a detector's
- * row with its lakehouse form in the record's headers for the archive job. The decision job writes no raw events
+ * early, alerts, dead letters) to it, and heartbeats; every output as ClickHouse rows (RowBinary) for the loader, a
+ * detector's row with its detector_outputs keys in the record's headers for the archive job, which prints the json
+ * from the row. The decision job writes no raw events
  * (the loader and the archive job read the input topics themselves) and nothing to Iceberg (the archive job does,
  * from these topics): a slow store never back-pressures the control path.
  */
@@ -80,7 +81,7 @@ public final class ExternalSinks implements PlaneSinks {
         }
     }
 
-    /** An output's ClickHouse row, with a detector's lakehouse row for the archive job. */
+    /** An output's ClickHouse row, with a detector's detector_outputs keys for the archive job. */
     private static final class RowOf<T> implements MapFunction<T, WarehouseRow> {
         private static final long serialVersionUID = 1L;
         private final PlaneOutput<T> output;

@@ -56,6 +56,47 @@ class ArchiveSourcesTest {
         assertThat(out).containsExactly(o);
     }
 
+    /**
+     * A RowBinary row as the decision job writes it: the detector_outputs row has the keys from the headers and, as
+     * its json, the row read back as its JSONEachRow line (which the JSON writer prints independently); the replay
+     * JSON is not on the record. A row that is not one of its table is not archived.
+     */
+    @Test
+    void aRowBinaryDetectorRowIsArchivedWithItsRowAsJson() {
+        long t0 = 1_795_000_000_000L;
+        io.riskplane.model.SloMeasurement m = new io.riskplane.model.SloMeasurement("slo-m1",
+                io.riskplane.model.SloMeasurement.QUOTE_FRESHNESS, io.riskplane.model.SloMeasurement.VENUE_INSTRUMENT,
+                "kraken", "ETH", "", t0, t0 - 900, 900.0, 1, java.util.Map.of(), new String[] {"q1", "q2"});
+        io.riskplane.model.SloEvaluation slo = new io.riskplane.model.SloEvaluation("sle-1", m,
+                io.riskplane.model.SloEvaluation.HEALTHY, "quote_freshness_ms", 10_000, 0, 1, false, false, false, "p",
+                1, 3, 2, true, java.util.Map.of("x", 1.5), new String[] {"slo-m0", "slo-m1"},
+                io.riskplane.eventtime.StoreOnChange.PERIODIC);
+        var output = io.riskplane.outputs.PlaneOutputs.SLO_EVALUATIONS;
+        io.riskplane.sinks.clickhouse.WarehouseRow w = output.warehouseRow(slo);
+        assertThat(w.binary()).isTrue();
+        assertThat(w.archive().json()).as("no JSON printed in the decision job").isNull();
+        ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1,
+                "slo_evaluations".getBytes(StandardCharsets.UTF_8), w.bytes());
+        DetectorOutputHeaders.writeRowBinary(row.headers());
+        DetectorOutputHeaders.write(row.headers(), w.archive());
+        assertThat(row.headers().lastHeader(DetectorOutputHeaders.JSON)).isNull();
+        byte[] cut = java.util.Arrays.copyOf(w.bytes(), w.bytes().length - 1);
+        ConsumerRecord<byte[], byte[]> broken = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 2,
+                "slo_evaluations".getBytes(StandardCharsets.UTF_8), cut);
+        DetectorOutputHeaders.writeRowBinary(broken.headers());
+        DetectorOutputHeaders.write(broken.headers(), w.archive());
+
+        List<DetectorOutput> out = new ArrayList<>();
+        ArchiveSources.DetectorRowDeserializer d = new ArchiveSources.DetectorRowDeserializer();
+        d.deserialize(row, collector(out));
+        d.deserialize(broken, collector(out));
+        String json = new String(output.clickhouse().jsonRow(slo), StandardCharsets.UTF_8);
+        assertThat(out).containsExactly(new DetectorOutput("sle-1", "slo", slo.scopeKey(), t0, json));
+        assertThat(json).startsWith("{\"evaluation_id\":\"sle-1\",\"slo\":\"quote_freshness\"")
+                .contains("\"value\":900.0").contains("\"measurement_id\":\"slo-m1\"")
+                .contains("\"streak_measurement_ids\":\"slo-m0,slo-m1\"").contains("\"derived_json\":\"{\\\"x\\\":1.5}\"");
+    }
+
     /** The early topic is at least once: a copy written again after a recovery of the plane is not archived twice. */
     @Test
     void eachControlIdIsArchivedOnce() throws Exception {

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ClickHouse rows of the demo session, and the lakehouse rows that travel with the detectors' rows, as the
- * production sinks build them, byte for byte: a digest per table of the sorted rows. The digests were taken from the
- * code before the outputs were described once (io.riskplane.outputs); the rows must not change with it.
+ * The ClickHouse rows of the demo session (RowBinary), and the detector keys that travel with the detectors' rows,
+ * as the production sinks build them, byte for byte: a digest per table of the sorted rows. Any change to them must
+ * come with RowBinaryContentsIT still green (the same ClickHouse contents as the JSON rows before RowBinary).
  */
 class WarehouseRowsGoldenIT {
     @TempDir
@@ -67,24 +67,29 @@ class WarehouseRowsGoldenIT {
         assertThat(digests).as("rows per table and SHA-256 of the sorted rows").isEqualTo(EXPECTED);
     }
 
+    /**
+     * The digests of the RowBinary rows (base64) and detector keys. Taken after RowBinaryContentsIT showed that
+     * ClickHouse holds the same contents from these rows as from the JSON rows of main (whose digests this test
+     * pinned before), and every row reads back as its JSON line.
+     */
     static final Map<String, String> EXPECTED = Map.ofEntries(
-            Map.entry("alerts", "11 0618abdb446a07c6e956d72ae6b6e64e39b311501d3b86ae08c04fe5fd86876b"),
-            Map.entry("condition_evaluations", "958 79c3e4fea5b0b15ecafc9ca66aab059e724c2961555545c05da8d9acc6327f86"),
-            Map.entry("control_events", "14 347ae67874e3fba0b5e1eefdfb5b5bd1e5597ad9612907a5b8fa76ce14499396"),
-            Map.entry("cursor_staleness", "128 79ea2a3462adcd1a47c4da32bac6a1a6082d744cdb023bb4c64d14a4bb2d5e26"),
-            Map.entry("dead_letters", "7 5776a6076f6f6be5d07c684697c0018848fcfd3a0f8f839fa5be6d3c42d92722"),
-            Map.entry("dislocations", "2 6e2c4c075a7fde6c83113b1f46024fd550fa9111a2c1ebbba4d2f62b803cc0c0"),
-            Map.entry("execution_telemetry", "3203 6cffd993ced37f7a78752e66b69875dd196ab0a9516409325304ea27ed7b14ce"),
-            Map.entry("guardrail_trips", "4 57a3f112bf39b387e820cc55c127d72d4ddfbbbfcfc273dd271a89b1076ec5bd"),
-            Map.entry("lane_runs", "13 d16aed96aa5ac36b0f8f5066a1d2978fb4112109e405dd063608d01b3c465e53"),
-            Map.entry("pnl_bars", "22928 f170dddfea26dc4a4059fcec541baca70ec7a65144066e894af3f1dcfec68293"),
-            Map.entry("slo_evaluations", "1758 445be333d1bebe7497e8d014932fc2e4fff2a485403ce009768d2155ce651d4e"));
+            Map.entry("alerts", "11 1ed0caa854b7bae1edef4e5cd3edf09a685c61b6c5b12aeda663a0b750b26ed9"),
+            Map.entry("condition_evaluations", "958 aa505dcfe953eb28cf835ed6c8a71a3d388d7a6fee52f2cbaedfe21f926a9805"),
+            Map.entry("control_events", "14 d5017d6eb3a6cd54f481bbbf2ac72e000f471e13fe5c40660087404cd64ffbb3"),
+            Map.entry("cursor_staleness", "128 03c09103804ee18cfac11fd352b1a3732c81e94f051b4265482a9f74d8eb4cb4"),
+            Map.entry("dead_letters", "7 0ae6c53be4f17ace0acd44a1ebade8bce1b9d0024ca2e70847597dbaf4a0d304"),
+            Map.entry("dislocations", "2 456461041e4d9a44759eb9267af273de148190ce3779c8414c027831ba6e8e63"),
+            Map.entry("execution_telemetry", "3203 729a4658cb6c6456cafde92a21b1226a286c24ce689e0ffd32261d8f94615fe3"),
+            Map.entry("guardrail_trips", "4 3e4db7bee02febe047fcb0e33bf49d1ea9975d5b680803d750bafda218623990"),
+            Map.entry("lane_runs", "13 7bbabd7f184c8127cfd78dc4255f7e756b9773c0db0ab893d86e9181cdb56a45"),
+            Map.entry("pnl_bars", "22928 a64cd652bf42762eb5ec9fadee2bf8c800fd9f68f5733a09e1e68ee2210b123f"),
+            Map.entry("slo_evaluations", "1758 ef02e55e571af611d6c92ab710e2d8ce59aef1f4acb36db0126e6930ef5a0596"));
 
-    /** A row and the lakehouse form in its headers (when a detector's), as one line. */
+    /** A row (RowBinary, in base64) and the detector keys in its headers (when a detector's), as one line. */
     static String line(WarehouseRow r) {
-        String json = new String(r.json(), StandardCharsets.UTF_8);
-        return r.archive() == null ? json : json + "\t" + r.archive().detector() + "\t" + r.archive().outputId()
-                + "\t" + r.archive().scopeKey() + "\t" + r.archive().eventTimeMillis() + "\t" + r.archive().json();
+        String row = java.util.Base64.getEncoder().encodeToString(r.bytes());
+        return r.archive() == null ? row : row + "\t" + r.archive().detector() + "\t" + r.archive().outputId()
+                + "\t" + r.archive().scopeKey() + "\t" + r.archive().eventTimeMillis();
     }
 
     static OutputLine lineOf(WarehouseRow r) {

@@ -11,6 +11,7 @@ import io.riskplane.infra.LocalPlane;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import io.riskplane.sinks.clickhouse.ClickHouseTable;
+import io.riskplane.sinks.kafka.DetectorOutputHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -120,7 +121,12 @@ public final class CommittedClickHouseRows {
                         }
                     }
                     String name = input != null ? input.table() : new String(r.key(), StandardCharsets.UTF_8);
-                    JsonNode row = readTree(input != null ? input.json() : r.value());
+                    // RowBinary rows are read back as their JSON (ClickHouseTable.json); rows without the format header are JSON.
+                    byte[] json = input != null ? ClickHouseRows.RAW_EVENTS.json(input.bytes()).getBytes(StandardCharsets.UTF_8)
+                            : DetectorOutputHeaders.isRowBinary(r.headers())
+                            ? ClickHouseRows.TABLES_BY_NAME.get(name).json(r.value()).getBytes(StandardCharsets.UTF_8)
+                            : r.value();
+                    JsonNode row = readTree(json);
                     String key = keys.get(name).stream().map(column -> row.get(column).asText())
                             .collect(java.util.stream.Collectors.joining("\t"));
                     ids.computeIfAbsent(name, k -> new HashSet<>()).add(key);

@@ -29,8 +29,9 @@ public final class OutputsTable {
                     .append(escape(o.sortKeyDoc())).append(" |\n");
         }
         md.append('\n').append("Every output's rows also go to ").append(code(Topics.CLICKHOUSE_ROWS))
-                .append(" (key = table) for the loader; a detector's with its `detector_outputs` row in the headers ")
-                .append("for the archive job.\n");
+                .append(" (key = table), in ClickHouse's RowBinary, for the loader; a detector's with its detector, ")
+                .append("output id, scope key and event time in the headers for the archive job, which prints the ")
+                .append("`detector_outputs` json from the row.\n");
         return md.append(END).append('\n').toString();
     }
 

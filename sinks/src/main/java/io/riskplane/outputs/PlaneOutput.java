@@ -50,7 +50,10 @@ public final class PlaneOutput<T> implements Serializable {
         return new Builder<>(name, type);
     }
 
-    /** The lakehouse form of a detector's output: a row of Iceberg detector_outputs, whose json is the replay line. */
+    /**
+     * The lakehouse form of a detector's output: a row of Iceberg detector_outputs, whose json is its ClickHouse row
+     * as a JSON object (ClickHouseTable.json).
+     */
     public record Detector<T>(String name, SerializableFunction<T, String> outputId,
             SerializableFunction<T, String> scopeKey, TimeOf<T> eventTime) implements Serializable {}
 
@@ -109,7 +112,7 @@ public final class PlaneOutput<T> implements Serializable {
         return kafkaTopic;
     }
 
-    /** The JSON line of the replay file (and the json of a detector's lakehouse row). */
+    /** The JSON line of the replay file. */
     public String json(T value) {
         return json.apply(value);
     }
@@ -123,16 +126,19 @@ public final class PlaneOutput<T> implements Serializable {
         return new OutputLine(replayFile, sortKey.apply(value), json.apply(value));
     }
 
-    /** The detector_outputs row, or null when this is no detector's output. */
-    public DetectorOutput detectorOutput(T value) {
+    /**
+     * What Iceberg detector_outputs needs of a detector's output besides its row (detector, output id, scope key,
+     * event time; json null: the archive job prints it from the row), or null when this is no detector's output.
+     */
+    public DetectorOutput detectorKeys(T value) {
         return detector == null ? null : new DetectorOutput(detector.outputId().apply(value), detector.name(),
-                detector.scopeKey().apply(value), detector.eventTime().millis(value), json.apply(value));
+                detector.scopeKey().apply(value), detector.eventTime().millis(value), null);
     }
 
-    /** The ClickHouse row, carrying a detector's lakehouse row for the archive job (DetectorOutputHeaders). */
+    /** The ClickHouse row in RowBinary, with a detector's keys for the archive job (DetectorOutputHeaders). */
     public WarehouseRow warehouseRow(T value) {
         WarehouseRow row = clickhouse.row(value);
-        return detector == null ? row : row.withArchive(detectorOutput(value));
+        return detector == null ? row : row.withArchive(detectorKeys(value));
     }
 
     /** The operator that turns it into ClickHouse rows. */
@@ -187,7 +193,7 @@ public final class PlaneOutput<T> implements Serializable {
             return this;
         }
 
-        /** A detector's output: its rows also go to Iceberg detector_outputs (the replay line is their json). */
+        /** A detector's output: its rows also go to Iceberg detector_outputs (their json is the ClickHouse row). */
         public Builder<T> detector(String detectorName, SerializableFunction<T, String> outputId,
                 SerializableFunction<T, String> scopeKey, TimeOf<T> eventTime) {
             this.detector = new Detector<>(detectorName, outputId, scopeKey, eventTime);

@@ -46,10 +46,13 @@ class StoredRowsClickHouseIT {
                     + " VALUES ('sle-old', 'quote_freshness', toDateTime(1795000000), 1795000000000, 'HEALTHY')");
             // v6 half applied before (the process stopped after one ALTER): the rest applies, the column is kept.
             ch.query("ALTER TABLE riskplane.cursor_staleness ADD COLUMN store_reason String DEFAULT ''");
-            assertThat(ClickHouseSchema.apply(ch)).isEqualTo(1);
+            assertThat(ClickHouseSchema.apply(ch)).as("v6 and v7").isEqualTo(2);
             assertThat(ClickHouseSchema.apply(ch)).isZero();
             assertThat(ch.query("SELECT evaluation_id, store_reason = '' FROM riskplane.slo_evaluations"))
                     .isEqualTo("sle-old\t1\n");
+            // v7's columns on a row loaded before it: the defaults.
+            assertThat(ch.query("SELECT measurement_id = '', streak_measurement_ids = '', auto_resume "
+                    + "FROM riskplane.slo_evaluations")).isEqualTo("1\t1\t0\n");
             assertThat(ch.count("EXISTS TABLE riskplane.pnl_snapshots")).isEqualTo(1);
 
             // Two seconds of acme/s1: a fill at 0.1 s, marks down to 4 and up to 12, close 11; a mark at 1.2 s.
@@ -61,7 +64,7 @@ class StoredRowsClickHouseIT {
             rows.addAll(b.add(snap(T0 + 1200, 9, 12, 1.0), false));
             rows.add(b.closeBefore(Long.MAX_VALUE).orElseThrow());
             assertThat(rows).hasSize(3);
-            byte[] json = lines(rows.stream().map(r -> PlaneOutputs.PNL_BARS.clickhouse().row(r).json()).toList());
+            byte[] json = lines(rows.stream().map(r -> PlaneOutputs.PNL_BARS.clickhouse().jsonRow(r)).toList());
             ch.insertJsonEachRow("pnl_bars", json);
             ch.insertJsonEachRow("pnl_bars", json); // delivered twice
             assertThat(ch.count("SELECT count() FROM riskplane.pnl_bars FINAL")).isEqualTo(3);
@@ -80,14 +83,14 @@ class StoredRowsClickHouseIT {
             SloEvaluation slo = new SloEvaluation("sle-1", m, SloEvaluation.HEALTHY, "quote_freshness_ms", 10_000, 0,
                     1, false, false, false, "p", 1, 3, 2, true, Map.of(), new String[] {"m1"},
                     StoreOnChange.PERIODIC);
-            ch.insertJsonEachRow("slo_evaluations", PlaneOutputs.SLO_EVALUATIONS.clickhouse().row(slo).json());
+            ch.insertJsonEachRow("slo_evaluations", PlaneOutputs.SLO_EVALUATIONS.clickhouse().jsonRow(slo));
             assertThat(ch.query("SELECT store_reason FROM riskplane.slo_evaluations FINAL "
                     + "WHERE evaluation_id = 'sle-1'")).isEqualTo("PERIODIC\n");
 
             CursorStaleness c = new CursorStaleness("cst-1", T0, "alpha", "momo", "momo", "24x7", true, 3, T0 - 500,
                     T0 - 400, 3, T0 - 500, 0.5, 0.0, false, false, false, 0, 0, 0, CursorStaleness.OK,
                     new String[] {"s3", "c1"}, StoreOnChange.STATUS_CHANGE);
-            ch.insertJsonEachRow("cursor_staleness", PlaneOutputs.CURSOR_STALENESS.clickhouse().row(c).json());
+            ch.insertJsonEachRow("cursor_staleness", PlaneOutputs.CURSOR_STALENESS.clickhouse().jsonRow(c));
             assertThat(ch.query("SELECT status, store_reason FROM riskplane.cursor_staleness FINAL"))
                     .isEqualTo("OK\tSTATUS_CHANGE\n");
         }

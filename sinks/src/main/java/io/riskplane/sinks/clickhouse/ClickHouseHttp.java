@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Plain HTTP queries, for reading back (row counts in the demo, assertions in tests). ClickHouse JDBC's SELECTs
+ * Plain HTTP queries and inserts (the loader's JSONEachRow and RowBinary rows), and reading back (row counts in the
+ * demo, assertions in tests). ClickHouse JDBC's SELECTs
  * need RowBinaryWithNamesAndTypes, which ClickHouse 18.16 lacks; the HTTP interface reads from every version.
  */
 public final class ClickHouseHttp {
@@ -37,6 +38,30 @@ public final class ClickHouseHttp {
     }
 
     /**
+     * Inserts RowBinary rows (concatenated) into the named columns of riskplane.{table}, in that order; throws unless
+     * ClickHouse answered 200. RowBinary carries no names or types: the caller checks them against the table first
+     * ({@link #columnTypes}); ClickHouse checks the names (an unknown column is refused).
+     */
+    public void insertRowBinary(String table, java.util.List<String> columns, byte[] rows)
+            throws IOException, InterruptedException {
+        post("&query=" + enc("INSERT INTO riskplane." + table + " (" + String.join(", ", columns)
+                + ") FORMAT RowBinary"), rows, "an insert into " + table);
+    }
+
+    /** The columns of riskplane.{table} with their types as system.columns spells them, in table order. */
+    public java.util.Map<String, String> columnTypes(String table) throws IOException, InterruptedException {
+        java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
+        for (String line : query("SELECT name, type FROM system.columns WHERE database = 'riskplane' AND table = '"
+                + table.replace("'", "") + "' FORMAT TabSeparated").split("\n")) {
+            if (!line.isEmpty()) {
+                String[] nameType = line.split("\t", 2);
+                types.put(nameType[0], nameType[1]);
+            }
+        }
+        return types;
+    }
+
+    /**
      * ClickHouse refused the data itself (a value it cannot parse or store): sending the same rows again cannot
      * succeed, unlike a connection failure or a server that is starting.
      */
@@ -44,7 +69,7 @@ public final class ClickHouseHttp {
         private static final long serialVersionUID = 1L;
         private final int code;
 
-        Rejected(int code, String message) {
+        public Rejected(int code, String message) {
             super(message);
             this.code = code;
         }
@@ -56,11 +81,12 @@ public final class ClickHouseHttp {
     }
 
     /**
-     * ClickHouse error codes that mean the input data is bad: cannot parse text, quoted string, input, date,
+     * ClickHouse error codes that mean the input data is bad: cannot read all data (a RowBinary row shorter than its
+     * columns), cannot parse text, quoted string, input, date,
      * datetime or number; type mismatch; argument out of bound; cannot convert type; incorrect data; string too
      * large; value out of range of the data type; NULL in an ordinary column.
      */
-    static final java.util.Set<Integer> DATA_ERRORS = java.util.Set.of(6, 26, 27, 38, 41, 53, 69, 70, 72, 117, 131,
+    static final java.util.Set<Integer> DATA_ERRORS = java.util.Set.of(6, 26, 27, 33, 38, 41, 53, 69, 70, 72, 117, 131,
             321, 349);
     private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
 

@@ -4,6 +4,7 @@ import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.outputs.PlaneOutputs;
+import io.riskplane.sinks.kafka.DetectorOutputHeaders;
 import io.riskplane.sinks.kafka.Relay;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Inserts the plane's rows (topic riskplane.v1.clickhouse-rows, read_committed: only rows of completed checkpoints)
- * into ClickHouse, one JSONEachRow insert per table per poll. With input topics and an {@link InputRows}, it also
+ * into ClickHouse, one insert per table per poll: RowBinary rows (the record's riskplane.row_format header) in one,
+ * JSONEachRow lines (rows written before RowBinary, without that header) in another. With input topics and an {@link InputRows}, it also
  * reads the plane's input topics itself and inserts each valid input event as a {@code raw_events} row (the decision
  * job writes no raw events): in the same polls, under the same commits and retries. It runs beside the Flink job, not in it: a ClickHouse
  * outage stops this loader, never the control path. Nothing is lost: offsets are committed only after every insert
@@ -58,6 +60,8 @@ public final class ClickHouseLoader implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final List<String> topics;
     private final InputRows inputRows;
+    /** Tables whose columns were found to have the types the RowBinary rows write (reset when an insert fails). */
+    private final java.util.Set<String> checkedTables = new java.util.HashSet<>();
 
     /** The rows topic only. */
     public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
@@ -133,7 +137,8 @@ public final class ClickHouseLoader implements AutoCloseable {
                 if (row == null) {
                     notRaw.incrementAndGet();
                 } else {
-                    byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(new Pending(r, row.json()));
+                    byTable.computeIfAbsent(batchOf(row.table(), row.binary()), t -> new ArrayList<>())
+                            .add(new Pending(r, row.binary(), row.bytes()));
                 }
                 continue;
             }
@@ -144,14 +149,38 @@ public final class ClickHouseLoader implements AutoCloseable {
                         + " names no table of the plane (`" + table + "`); skipped");
                 continue;
             }
-            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(new Pending(r, r.value()));
+            // A record without the format header is a JSONEachRow line of a job before RowBinary: loaded as before.
+            boolean binary = DetectorOutputHeaders.isRowBinary(r.headers());
+            byTable.computeIfAbsent(batchOf(table, binary), t -> new ArrayList<>())
+                    .add(new Pending(r, binary, r.value()));
         }
         for (Map.Entry<String, List<Pending>> e : byTable.entrySet()) {
-            if (!load(e.getKey(), e.getValue())) {
+            String table = e.getKey().substring(0, e.getKey().indexOf(' '));
+            List<Pending> rows = e.getValue();
+            if (rows.get(0).binary()) {
+                // A record whose bytes are no row of its table never reaches ClickHouse: it is refused here.
+                ClickHouseTable<?> descriptor = ClickHouseRows.TABLES_BY_NAME.get(table);
+                List<Pending> whole = new ArrayList<>(rows.size());
+                for (Pending p : rows) {
+                    if (descriptor.isRow(p.bytes())) {
+                        whole.add(p);
+                    } else if (!deadLetter(table, p.record(), new ClickHouseHttp.Rejected(0,
+                            "not a RowBinary row of " + table + " (" + p.bytes().length + " bytes)"))) {
+                        return false;
+                    }
+                }
+                rows = whole;
+            }
+            if (!rows.isEmpty() && !load(table, rows)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** One insert per table and format: "table json" or "table binary". */
+    private static String batchOf(String table, boolean binary) {
+        return table + (binary ? " binary" : " json");
     }
 
     /**
@@ -159,11 +188,12 @@ public final class ClickHouseLoader implements AutoCloseable {
      * dead-lettered. False when the loader was stopped first.
      */
     private boolean load(String table, List<Pending> rows) {
-        byte[] body = body(rows);
+        boolean binary = rows.get(0).binary();
+        byte[] body = binary ? concatenated(rows) : body(rows);
         ClickHouseHttp.Rejected[] refused = new ClickHouseHttp.Rejected[1];
         boolean done = relay.untilAccepted("clickhouse loader: insert into " + table, () -> {
             try {
-                clickhouse.insertJsonEachRow(table, body);
+                insert(table, binary, body);
                 refused[0] = null;
             } catch (ClickHouseHttp.Rejected r) {
                 refused[0] = r; // the same rows would be refused again: split them below
@@ -185,27 +215,78 @@ public final class ClickHouseLoader implements AutoCloseable {
 
     private boolean deadLetter(String table, ConsumerRecord<byte[], byte[]> row, ClickHouseHttp.Rejected why) {
         DeadLetterRecord d = Relay.refused(row, DeadLetterReason.WAREHOUSE_REJECTED,
-                "ClickHouse refused this row of " + table + " (code " + why.code() + "): " + why.getMessage(), "");
+                (why.code() == 0 ? "The loader refused this row of " + table + ": "
+                        : "ClickHouse refused this row of " + table + " (code " + why.code() + "): ") + why.getMessage(),
+                "");
         log.accept("clickhouse loader: row " + row.partition() + "/" + row.offset() + " of " + table
                 + " refused (code " + why.code() + "); published as a dead letter");
         WarehouseRow deadLetterRow = PlaneOutputs.DEAD_LETTERS.clickhouse().row(d);
         boolean published = relay.publishUntilAccepted(deadLetters, d, "clickhouse loader: dead letter for " + table)
                 && relay.untilAccepted("clickhouse loader: insert into " + deadLetterRow.table(),
-                        () -> clickhouse.insertJsonEachRow(deadLetterRow.table(), deadLetterRow.json()));
+                        () -> insert(deadLetterRow.table(), true, deadLetterRow.bytes()));
         if (published) {
             rejected.incrementAndGet();
         }
         return published;
     }
 
-    /** A row to insert and the record it came from (the row itself, or an input event). */
-    private record Pending(ConsumerRecord<byte[], byte[]> record, byte[] json) {}
+    /**
+     * One insert of RowBinary rows or JSONEachRow lines. RowBinary carries no names or types, and ClickHouse 18.16
+     * has no RowBinaryWithNamesAndTypes input: the rows name their columns in the INSERT (ClickHouse refuses an
+     * unknown one), and their types are checked against system.columns first, so that a row is never stored as
+     * another type's bytes. A type that differs is refused as data (code 53, TYPE_MISMATCH, as ClickHouse's own
+     * check would be: the rows are dead-lettered); a column the table lacks is retried (a migration not yet applied).
+     */
+    private void insert(String table, boolean binary, byte[] body) throws IOException, InterruptedException {
+        if (!binary) {
+            clickhouse.insertJsonEachRow(table, body);
+            return;
+        }
+        ClickHouseTable<?> descriptor = ClickHouseRows.TABLES_BY_NAME.get(table);
+        if (!checkedTables.contains(table)) {
+            Map<String, String> actual = clickhouse.columnTypes(table);
+            for (ClickHouseTable.ColumnType c : descriptor.columnTypes()) {
+                String type = actual.get(c.name());
+                if (type == null) {
+                    throw new IOException("riskplane." + table + " has no column " + c.name() + " (" + c.type()
+                            .clickhouse() + "): are the migrations applied (ClickHouseSchema)?");
+                }
+                if (!type.equals(c.type().clickhouse())) {
+                    throw new ClickHouseHttp.Rejected(TYPE_MISMATCH, "riskplane." + table + "." + c.name() + " is "
+                            + type + ", the row writes it as " + c.type().clickhouse());
+                }
+            }
+            checkedTables.add(table);
+        }
+        try {
+            clickhouse.insertRowBinary(table, descriptor.columns(), body);
+        } catch (IOException e) {
+            checkedTables.remove(table); // the schema may have moved: check it again before the next insert
+            throw e;
+        }
+    }
 
+    /** ClickHouse's TYPE_MISMATCH. */
+    static final int TYPE_MISMATCH = 53;
+
+    /** A row to insert, its format, and the record it came from (the row itself, or an input event). */
+    private record Pending(ConsumerRecord<byte[], byte[]> record, boolean binary, byte[] bytes) {}
+
+    /** JSONEachRow: one line per row. */
     private static byte[] body(List<Pending> rows) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Pending r : rows) {
-            body.writeBytes(r.json());
+            body.writeBytes(r.bytes());
             body.write('\n');
+        }
+        return body.toByteArray();
+    }
+
+    /** RowBinary: the rows one after another. */
+    private static byte[] concatenated(List<Pending> rows) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Pending r : rows) {
+            body.writeBytes(r.bytes());
         }
         return body.toByteArray();
     }

@@ -44,7 +44,7 @@ public final class ClickHouseRows {
             .text("strategy", PnlSnapshot::strategy)
             .dateTime("event_time", PnlSnapshot::eventTimeMillis)
             .int64("event_time_ms", PnlSnapshot::eventTimeMillis)
-            .text("trading_day", PnlSnapshot::tradingDay)
+            .date("trading_day", PnlSnapshot::tradingDay)
             .float64("realized_pnl", PnlSnapshot::realizedPnl)
             .float64("fees", PnlSnapshot::fees)
             .float64("unrealized_pnl", PnlSnapshot::unrealizedPnl)
@@ -60,6 +60,10 @@ public final class ClickHouseRows {
 
     /** Every table the plane writes: raw events, the old snapshots, then each output's table once. */
     public static final List<ClickHouseTable<?>> TABLES = tables();
+
+    /** The tables by name. */
+    public static final java.util.Map<String, ClickHouseTable<?>> TABLES_BY_NAME = TABLES.stream().collect(
+            Collectors.toUnmodifiableMap(ClickHouseTable::name, t -> t));
 
     /** Their names: the loader inserts into these and no others. */
     public static final Set<String> TABLE_NAMES = TABLES.stream().map(ClickHouseTable::name)

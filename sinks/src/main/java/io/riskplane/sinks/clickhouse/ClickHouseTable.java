@@ -6,18 +6,27 @@ import io.riskplane.contract.OutputBounds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * A ClickHouse table the plane writes: its name and its columns in insert order, each a name with the getter that
- * fills it, from which the row (one JSONEachRow line) is written. As a MapFunction it turns values into rows for the
- * loader. Numbers that JSON cannot hold (NaN, infinities) are written as the quoted text ClickHouse parses ("nan",
- * "inf", "-inf"); DateTime columns take epoch seconds; text longer than OutputBounds.MAX_FIELD_CHARS is cut to a
- * prefix with its length and SHA-256.
+ * A ClickHouse table the plane writes: its name and its columns in insert order, each a name, the ClickHouse type it
+ * writes and the getter that fills it. From these a row is written in ClickHouse's RowBinary format (what the
+ * decision job puts on riskplane.v1.clickhouse-rows and the loader inserts), and read back as its JSONEachRow line
+ * (the json of Iceberg detector_outputs, and the form of the rows that jobs before RowBinary wrote). As a MapFunction
+ * it turns values into rows for the loader.
+ *
+ * <p>RowBinary (ClickHouse docs, "RowBinary"): fixed-width numbers little-endian, String as unsigned LEB128 length
+ * + UTF-8 bytes, Nullable as a prefix byte (1 = NULL, else 0 and the value), DateTime as UInt32 epoch seconds, Date
+ * as UInt16 days since 1970-01-01. In JSON, numbers that JSON cannot hold (NaN, infinities) are the quoted text
+ * ClickHouse parses ("nan", "inf", "-inf"). DateTime columns take epoch milliseconds (rounded down to seconds); text
+ * longer than OutputBounds.MAX_FIELD_CHARS is cut to a prefix with its length and SHA-256.
  */
 public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
     private static final long serialVersionUID = 1L;
@@ -25,14 +34,36 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
-    private final String name;
-    private final List<String> columns;
-    private final RowWriter<T> writer;
+    /** The ClickHouse types the plane's columns have, as system.columns names them. */
+    public enum Type {
+        STRING("String"), INT32("Int32"), INT64("Int64"), UINT8("UInt8"), UINT32("UInt32"), FLOAT64("Float64"),
+        NULLABLE_FLOAT64("Nullable(Float64)"), DATE_TIME("DateTime"), DATE("Date");
 
-    private ClickHouseTable(String name, List<String> columns, RowWriter<T> writer) {
+        private final String clickhouse;
+
+        Type(String clickhouse) {
+            this.clickhouse = clickhouse;
+        }
+
+        /** The type as ClickHouse spells it (system.columns.type, CREATE TABLE). */
+        public String clickhouse() {
+            return clickhouse;
+        }
+    }
+
+    /** A column: its name and ClickHouse type. */
+    public record ColumnType(String name, Type type) implements Serializable {}
+
+    private final String name;
+    private final List<ColumnType> columns;
+    private final List<Column<?>> bound;
+    private final SerializableFunction<T, ?> view;
+
+    private ClickHouseTable(String name, List<Column<?>> bound, SerializableFunction<T, ?> view) {
         this.name = name;
-        this.columns = List.copyOf(columns);
-        this.writer = writer;
+        this.bound = List.copyOf(bound);
+        this.columns = this.bound.stream().map(c -> new ColumnType(c.name(), c.type())).toList();
+        this.view = view;
     }
 
     /** A table whose columns read the value itself. */
@@ -53,8 +84,37 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
         return name;
     }
 
+    /** The column names, in insert order. */
     public List<String> columns() {
+        return columns.stream().map(ColumnType::name).toList();
+    }
+
+    /** The columns with the ClickHouse types their rows are written in, in insert order. */
+    public List<ColumnType> columnTypes() {
         return columns;
+    }
+
+    /**
+     * How this descriptor differs from the table's columns (name to ClickHouse type, as system.columns has them):
+     * a column the table lacks, a column of another type, a table column no descriptor column fills. Empty when they
+     * agree.
+     */
+    public List<String> differences(java.util.Map<String, String> tableColumns) {
+        List<String> out = new ArrayList<>();
+        for (ColumnType c : columns) {
+            String type = tableColumns.get(c.name());
+            if (type == null) {
+                out.add(name + "." + c.name() + " is not in the table");
+            } else if (!type.equals(c.type().clickhouse())) {
+                out.add(name + "." + c.name() + " is " + type + " in the table, written as " + c.type().clickhouse());
+            }
+        }
+        for (String column : tableColumns.keySet()) {
+            if (columns.stream().noneMatch(c -> c.name().equals(column))) {
+                out.add(name + "." + column + " is filled by no column of the descriptor");
+            }
+        }
+        return out;
     }
 
     @Override
@@ -62,30 +122,119 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
         return row(value);
     }
 
+    /** The row in RowBinary: what the loader inserts. */
     public WarehouseRow row(T value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 24 * columns.size());
+        return WarehouseRow.binary(name, rowBinary(value));
+    }
+
+    /** The row's RowBinary bytes. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public byte[] rowBinary(T value) {
+        Object v = view.apply(value);
+        RowBinaryOut out = new RowBinaryOut(32 + 16 * bound.size());
+        for (Column c : bound) {
+            c.binary().write(out, v);
+        }
+        return out.toByteArray();
+    }
+
+    /** The row as a JSONEachRow line (the form rows had before RowBinary; ClickHouse loads it the same). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public byte[] jsonRow(T value) {
+        Object v = view.apply(value);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 24 * bound.size());
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            writer.write(g, value);
+            for (Column c : bound) {
+                g.writeFieldName(c.name());
+                c.json().write(g, v);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new WarehouseRow(name, out.toByteArray());
+        return out.toByteArray();
     }
 
-    @FunctionalInterface
-    private interface RowWriter<T> extends Serializable {
-        void write(JsonGenerator g, T value) throws IOException;
+    /**
+     * A RowBinary row of this table read back as its JSONEachRow line: column name to value in column order, the
+     * same text {@link #jsonRow} writes for the value. Throws IllegalArgumentException when the bytes are not one row
+     * of this table.
+     */
+    public String json(byte[] rowBinary) {
+        RowBinaryIn in = new RowBinaryIn(rowBinary);
+        StringWriter text = new StringWriter(64 + 24 * columns.size());
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.writeStartObject();
+            for (ColumnType c : columns) {
+                g.writeFieldName(c.name());
+                switch (c.type()) {
+                    case STRING -> g.writeString(in.string());
+                    case INT32 -> g.writeNumber(in.int32());
+                    case INT64 -> g.writeNumber(in.int64());
+                    case UINT8 -> g.writeNumber(in.uint8());
+                    case UINT32 -> g.writeNumber(Integer.toUnsignedLong(in.int32()));
+                    case FLOAT64 -> writeDouble(g, in.float64());
+                    case NULLABLE_FLOAT64 -> {
+                        if (in.uint8() != 0) {
+                            g.writeNull();
+                        } else {
+                            writeDouble(g, in.float64());
+                        }
+                    }
+                    case DATE_TIME -> g.writeNumber(Integer.toUnsignedLong(in.int32()));
+                    case DATE -> g.writeString(LocalDate.ofEpochDay(in.uint16()).toString());
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!in.atEnd()) {
+            throw new IllegalArgumentException("not one row of " + name + ": " + in.remaining()
+                    + " bytes after the last column");
+        }
+        return text.toString();
     }
 
-    /** One column's value, written into the row. */
+    /**
+     * True when the bytes are exactly one RowBinary row of this table (every column's bytes present, no more): a
+     * cheap walk, no values built. The loader sends no other to ClickHouse, which would read a corrupt length as a
+     * request for gigabytes and refuse the insert as out of memory rather than as bad data.
+     */
+    public boolean isRow(byte[] rowBinary) {
+        RowBinaryIn in = new RowBinaryIn(rowBinary);
+        try {
+            for (ColumnType c : columns) {
+                switch (c.type()) {
+                    case STRING -> in.skip(in.leb128());
+                    case INT32, UINT32, DATE_TIME -> in.skip(4);
+                    case INT64, FLOAT64 -> in.skip(8);
+                    case UINT8 -> in.skip(1);
+                    case DATE -> in.skip(2);
+                    case NULLABLE_FLOAT64 -> in.skip(in.uint8() == 0 ? 8 : 0);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return in.atEnd();
+    }
+
+    /** One column's value, written into a JSON row. */
     @FunctionalInterface
-    private interface Value<V> extends Serializable {
+    private interface JsonValue<V> extends Serializable {
         void write(JsonGenerator g, V view) throws IOException;
     }
 
-    private record Column<V>(String name, Value<V> value) implements Serializable {}
+    /** One column's value, written into a RowBinary row. */
+    @FunctionalInterface
+    private interface BinaryValue<V> extends Serializable {
+        void write(RowBinaryOut out, V view);
+    }
+
+    private record Column<V>(String name, Type type, JsonValue<V> json, BinaryValue<V> binary)
+            implements Serializable {}
 
     @FunctionalInterface
     public interface LongOf<V> extends Serializable {
@@ -118,66 +267,98 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
             this.view = view;
         }
 
-        private Builder<T, V> column(String column, Value<V> value) {
+        private Builder<T, V> column(String column, Type type, JsonValue<V> json, BinaryValue<V> binary) {
             if (columns.stream().anyMatch(c -> c.name().equals(column))) {
                 throw new IllegalArgumentException("column " + column + " of " + name + " bound twice");
             }
-            columns.add(new Column<>(column, value));
+            columns.add(new Column<>(column, type, json, binary));
             return this;
         }
 
         /** A String column; null is the empty string, long text is cut (OutputBounds). */
         public Builder<T, V> text(String column, SerializableFunction<V, String> get) {
-            return column(column, (g, v) -> {
-                String s = get.apply(v);
-                g.writeString(s == null ? "" : OutputBounds.cut(s, OutputBounds.MAX_FIELD_CHARS));
-            });
+            return column(column, Type.STRING, (g, v) -> g.writeString(cutText(get.apply(v))),
+                    (out, v) -> out.string(cutText(get.apply(v))));
         }
 
         public Builder<T, V> int64(String column, LongOf<V> get) {
-            return column(column, (g, v) -> g.writeNumber(get.of(v)));
+            return column(column, Type.INT64, (g, v) -> g.writeNumber(get.of(v)), (out, v) -> out.int64(get.of(v)));
         }
 
         public Builder<T, V> int32(String column, IntOf<V> get) {
-            return column(column, (g, v) -> g.writeNumber(get.of(v)));
+            return column(column, Type.INT32, (g, v) -> g.writeNumber(get.of(v)), (out, v) -> out.int32(get.of(v)));
+        }
+
+        /** A UInt32 column: the low 32 bits of the value (ClickHouse wraps a JSON number the same way). */
+        public Builder<T, V> uint32(String column, LongOf<V> get) {
+            return column(column, Type.UINT32, (g, v) -> g.writeNumber(get.of(v)),
+                    (out, v) -> out.int32((int) get.of(v)));
         }
 
         /** A UInt8 column holding 1 or 0. */
         public Builder<T, V> flag(String column, FlagOf<V> get) {
-            return column(column, (g, v) -> g.writeNumber(get.of(v) ? 1 : 0));
+            return column(column, Type.UINT8, (g, v) -> g.writeNumber(get.of(v) ? 1 : 0),
+                    (out, v) -> out.uint8(get.of(v) ? 1 : 0));
         }
 
         /** A DateTime column: the epoch seconds of a time in epoch milliseconds (rounded down). */
         public Builder<T, V> dateTime(String column, LongOf<V> millis) {
-            return column(column, (g, v) -> g.writeNumber(Math.floorDiv(millis.of(v), 1000L)));
+            return column(column, Type.DATE_TIME, (g, v) -> g.writeNumber(Math.floorDiv(millis.of(v), 1000L)),
+                    (out, v) -> out.int32((int) Math.floorDiv(millis.of(v), 1000L)));
+        }
+
+        /**
+         * A Date column from its ISO text (yyyy-MM-dd). Empty or unreadable text is day 0, 1970-01-01 (ClickHouse
+         * shows it as 0000-00-00), rather than failing the job on a row.
+         */
+        public Builder<T, V> date(String column, SerializableFunction<V, String> isoDate) {
+            return column(column, Type.DATE, (g, v) -> g.writeString(cutText(isoDate.apply(v))),
+                    (out, v) -> out.uint16(epochDay(isoDate.apply(v))));
         }
 
         public Builder<T, V> float64(String column, DoubleOf<V> get) {
-            return column(column, (g, v) -> writeDouble(g, get.of(v)));
+            return column(column, Type.FLOAT64, (g, v) -> writeDouble(g, get.of(v)),
+                    (out, v) -> out.float64(get.of(v)));
         }
 
         /** A Nullable(Float64) column: null stays NULL. */
         public Builder<T, V> nullableFloat64(String column, SerializableFunction<V, Double> get) {
-            return column(column, (g, v) -> {
+            return column(column, Type.NULLABLE_FLOAT64, (g, v) -> {
                 Double d = get.apply(v);
                 if (d == null) {
                     g.writeNull();
                 } else {
                     writeDouble(g, d);
                 }
+            }, (out, v) -> {
+                Double d = get.apply(v);
+                if (d == null) {
+                    out.uint8(1);
+                } else {
+                    out.uint8(0);
+                    out.float64(d);
+                }
             });
         }
 
         public ClickHouseTable<T> build() {
-            List<Column<V>> cols = List.copyOf(columns);
-            SerializableFunction<T, V> viewOf = view;
-            return new ClickHouseTable<>(name, cols.stream().map(Column::name).toList(), (g, value) -> {
-                V v = viewOf.apply(value);
-                for (Column<V> c : cols) {
-                    g.writeFieldName(c.name());
-                    c.value().write(g, v);
-                }
-            });
+            return new ClickHouseTable<>(name, List.copyOf(columns), view);
+        }
+    }
+
+    private static String cutText(String s) {
+        return s == null ? "" : OutputBounds.cut(s, OutputBounds.MAX_FIELD_CHARS);
+    }
+
+    private static int epochDay(String iso) {
+        if (iso == null || iso.isEmpty()) {
+            return 0;
+        }
+        try {
+            long day = LocalDate.parse(iso).toEpochDay();
+            return day < 0 || day > 0xFFFF ? 0 : (int) day;
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
         }
     }
 
@@ -186,6 +367,154 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
             g.writeNumber(d);
         } else {
             g.writeString(Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf");
+        }
+    }
+
+    /** A growing little-endian buffer for one row. */
+    static final class RowBinaryOut {
+        private byte[] buf;
+        private int size;
+
+        RowBinaryOut(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void uint8(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        void uint16(int v) {
+            ensure(2);
+            buf[size++] = (byte) v;
+            buf[size++] = (byte) (v >>> 8);
+        }
+
+        void int32(int v) {
+            ensure(4);
+            for (int i = 0; i < 4; i++) {
+                buf[size++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void int64(long v) {
+            ensure(8);
+            for (int i = 0; i < 8; i++) {
+                buf[size++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void float64(double d) {
+            // The raw bits: NaN stays NaN, -0.0 stays -0.0, as ClickHouse stores them.
+            int64(Double.doubleToRawLongBits(d));
+        }
+
+        void string(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            leb128(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, size, utf8.length);
+            size += utf8.length;
+        }
+
+        void leb128(long n) {
+            do {
+                int b = (int) (n & 0x7F);
+                n >>>= 7;
+                uint8(n == 0 ? b : b | 0x80);
+            } while (n != 0);
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** Reads one RowBinary row. */
+    static final class RowBinaryIn {
+        private final byte[] buf;
+        private int pos;
+
+        RowBinaryIn(byte[] buf) {
+            this.buf = buf;
+        }
+
+        private void need(long n) {
+            if (n < 0 || pos + n > buf.length) {
+                throw new IllegalArgumentException("RowBinary row ends before its last column");
+            }
+        }
+
+        int uint8() {
+            need(1);
+            return buf[pos++] & 0xFF;
+        }
+
+        int uint16() {
+            return uint8() | uint8() << 8;
+        }
+
+        int int32() {
+            need(4);
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                v |= (buf[pos++] & 0xFF) << (8 * i);
+            }
+            return v;
+        }
+
+        long int64() {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v |= (buf[pos++] & 0xFFL) << (8 * i);
+            }
+            return v;
+        }
+
+        double float64() {
+            return Double.longBitsToDouble(int64());
+        }
+
+        String string() {
+            long n = leb128();
+            need(n);
+            String s = new String(buf, pos, (int) n, StandardCharsets.UTF_8);
+            pos += (int) n;
+            return s;
+        }
+
+        long leb128() {
+            long n = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (shift > 63) {
+                    throw new IllegalArgumentException("RowBinary length too long");
+                }
+                int b = uint8();
+                n |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return n;
+                }
+            }
+        }
+
+        void skip(long n) {
+            need(n);
+            pos += (int) n;
+        }
+
+        boolean atEnd() {
+            return pos == buf.length;
+        }
+
+        int remaining() {
+            return buf.length - pos;
         }
     }
 }

@@ -6,46 +6,66 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * A detector's lakehouse row (Iceberg detector_outputs) in the headers of its ClickHouse row on
- * riskplane.v1.clickhouse-rows: the archive job reads it from there, so that the decision job writes only to Kafka.
- * The loader ignores headers. A record without them is not a detector's row.
+ * The headers of a record of riskplane.v1.clickhouse-rows besides its table (the key): the row's format, and for a
+ * detector's row what Iceberg detector_outputs needs besides the row (detector, output id, scope key, event time).
+ * The archive job prints the json of detector_outputs from the row itself (ClickHouseTable.json). Records that
+ * jobs before RowBinary wrote carry no format header (the value is a JSONEachRow line) and the output's replay JSON
+ * in {@link #JSON}; both still load. A record without the detector headers is not a detector's row.
  */
 public final class DetectorOutputHeaders {
+    /** The value's format: {@link #ROW_BINARY}; absent on a JSONEachRow line. */
+    public static final String ROW_FORMAT = "riskplane.row_format";
+    public static final String ROW_BINARY = "RowBinary";
     public static final String DETECTOR = "riskplane.detector";
     public static final String OUTPUT_ID = "riskplane.output_id";
     public static final String SCOPE_KEY = "riskplane.scope_key";
     public static final String EVENT_TIME_MS = "riskplane.event_time_ms";
-    /** The output's JSON, as in the replay file of its detector. */
+    /** The output's JSON, as in the replay file of its detector: only on records of jobs before RowBinary. */
     public static final String JSON = "riskplane.json";
 
     private DetectorOutputHeaders() {}
 
+    /** Marks the value as a RowBinary row. */
+    public static void writeRowBinary(Headers headers) {
+        headers.add(ROW_FORMAT, utf8(ROW_BINARY));
+    }
+
+    /** True when the value is a RowBinary row, false for a JSONEachRow line. */
+    public static boolean isRowBinary(Headers headers) {
+        return ROW_BINARY.equals(text(headers, ROW_FORMAT));
+    }
+
+    /** The detector output's keys; its json too when it has one (how jobs before RowBinary wrote it). */
     public static void write(Headers headers, DetectorOutput o) {
         headers.add(DETECTOR, utf8(o.detector()));
         headers.add(OUTPUT_ID, utf8(o.outputId()));
         headers.add(SCOPE_KEY, utf8(o.scopeKey()));
         headers.add(EVENT_TIME_MS, utf8(Long.toString(o.eventTimeMillis())));
-        headers.add(JSON, utf8(o.json()));
+        if (o.json() != null) {
+            headers.add(JSON, utf8(o.json()));
+        }
     }
 
     /** Bytes the headers add to a record (about: Kafka's own framing is a few bytes more). */
     public static int size(DetectorOutput o) {
         return o.detector().length() + o.outputId().length() + o.scopeKey().length() + 20
-                + o.json().getBytes(StandardCharsets.UTF_8).length + 96;
+                + (o.json() == null ? 0 : o.json().getBytes(StandardCharsets.UTF_8).length) + 96;
     }
 
-    /** The detector output these headers carry, or null when they carry none (or only part of one). */
+    /**
+     * The detector output these headers carry, with its json (records of jobs before RowBinary) or with a null json
+     * (the archive job prints it from the row); null when they carry none (or only part of one).
+     */
     public static DetectorOutput read(Headers headers) {
         String detector = text(headers, DETECTOR);
         String id = text(headers, OUTPUT_ID);
         String scope = text(headers, SCOPE_KEY);
         String time = text(headers, EVENT_TIME_MS);
-        String json = text(headers, JSON);
-        if (detector == null || id == null || scope == null || time == null || json == null) {
+        if (detector == null || id == null || scope == null || time == null) {
             return null;
         }
         try {
-            return new DetectorOutput(id, detector, scope, Long.parseLong(time), json);
+            return new DetectorOutput(id, detector, scope, Long.parseLong(time), text(headers, JSON));
         } catch (NumberFormatException e) {
             return null;
         }

@@ -120,7 +120,7 @@ public final class KafkaSinks {
     }
 
     /**
-     * ClickHouse rows (key = table, value = one JSONEachRow line), exactly once with the checkpoint so that the
+     * ClickHouse rows (key = table, value = one RowBinary row, header riskplane.row_format), exactly once with the checkpoint so that the
      * loader, reading read_committed, inserts only what a completed checkpoint covers: after a crash ClickHouse holds
      * the same rows as a run without one.
      */
@@ -149,7 +149,7 @@ public final class KafkaSinks {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WarehouseRow row, KafkaSinkContext ctx, Long timestamp) {
-            int size = row.json().length + (row.archive() == null ? 0 : DetectorOutputHeaders.size(row.archive()));
+            int size = row.bytes().length + (row.archive() == null ? 0 : DetectorOutputHeaders.size(row.archive()));
             if (size > OutputBounds.MAX_RECORD_BYTES) {
                 if (rejected != null) {
                     rejected.inc();
@@ -157,7 +157,10 @@ public final class KafkaSinks {
                 return deadLetterRecord(oversized(row));
             }
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.CLICKHOUSE_ROWS,
-                    row.table().getBytes(StandardCharsets.UTF_8), row.json());
+                    row.table().getBytes(StandardCharsets.UTF_8), row.bytes());
+            if (row.binary()) {
+                DetectorOutputHeaders.writeRowBinary(r.headers());
+            }
             if (row.archive() != null) {
                 DetectorOutputHeaders.write(r.headers(), row.archive());
             }
@@ -171,13 +174,13 @@ public final class KafkaSinks {
      */
     static DeadLetterRecord oversized(WarehouseRow row) {
         String reason = DeadLetterReason.OUTPUT_REJECTED;
-        return new DeadLetterRecord(DeterministicId.ofBytes("dl-", row.json(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
-                reason, "a " + row.table() + " row of " + row.json().length + " bytes"
+        return new DeadLetterRecord(DeterministicId.ofBytes("dl-", row.bytes(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
+                reason, "a " + row.table() + " row of " + row.bytes().length + " bytes"
                         + (row.archive() == null ? "" : " (with its detector output for the archive, "
-                                + (row.json().length + DetectorOutputHeaders.size(row.archive())) + ")")
+                                + (row.bytes().length + DetectorOutputHeaders.size(row.archive())) + ")")
                         + " exceeds the "
                         + OutputBounds.MAX_RECORD_BYTES + "-byte bound of the plane's records; it was not written",
-                row.json(), Topics.CLICKHOUSE_ROWS, -1, -1, "", 0);
+                row.bytes(), Topics.CLICKHOUSE_ROWS, -1, -1, "", 0);
     }
 
     /** Dead letters at least once: their ids are deterministic, so a consumer can drop a repeat. */

@@ -1,0 +1,140 @@
+package io.riskplane.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.demo.TradingSession;
+import io.riskplane.ingest.DelimitedEnvelopeFormat;
+import io.riskplane.ingest.EnvelopeDecoder;
+import io.riskplane.model.DetectorOutput;
+import io.riskplane.outputs.OutputLine;
+import io.riskplane.outputs.PlaneOutput;
+import io.riskplane.sinks.clickhouse.WarehouseRow;
+import io.riskplane.sinks.kafka.DetectorOutputHeaders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bytes of riskplane.v1.clickhouse-rows per table, counted as OutputVolume counts a record (key, value, header
+ * names and values, uncompressed), for the rows as the decision job writes them now (RowBinary, format and detector
+ * key headers) and as it wrote them before (the JSONEachRow line, and a detector's replay JSON again in the
+ * headers). On the demo session by default; {@code -Drows.volume.input=/tmp/session600.pb
+ * -Drows.volume.events=344001} measures another session.
+ */
+class RowsTopicVolumeIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theRowsTopicCarriesEachRowOnceInRowBinary() throws Exception {
+        Path input;
+        long events;
+        String given = System.getProperty("rows.volume.input");
+        if (given != null) {
+            input = Path.of(given);
+            events = Long.parseLong(System.getProperty("rows.volume.events"));
+        } else {
+            input = dir.resolve("session.pb");
+            var items = TradingSession.demo().generate();
+            TradingSession.export(items, input);
+            events = items.size();
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        PlaneOptions options = PlaneOptions.replay();
+        FileSource<io.riskplane.model.Decoded> source = FileSource.forRecordStreamFormat(
+                new DelimitedEnvelopeFormat(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
+                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
+        Capture capture = new Capture();
+        new RiskPlaneJob(source, capture, options).build(env);
+        Path parts = Files.createDirectories(dir.resolve("parts"));
+        capture.rows.sinkTo(new ReplayLineSink(parts));
+        env.execute("rows topic volume");
+
+        Map<String, long[]> byTable = new TreeMap<>(); // rows, bytes before, bytes now
+        ReplayLineSink.readAll(parts, l -> {
+            String[] n = l.json().split(" ");
+            long[] v = byTable.computeIfAbsent(l.file(), t -> new long[3]);
+            v[0]++;
+            v[1] += Long.parseLong(n[0]);
+            v[2] += Long.parseLong(n[1]);
+        });
+        long rows = 0;
+        long before = 0;
+        long now = 0;
+        StringBuilder report = new StringBuilder("rows topic, " + events + " input events\n");
+        report.append(String.format("%-24s %9s %14s %14s %9s %9s%n", "table", "rows", "bytes before", "bytes now",
+                "B/row bef", "B/row now"));
+        for (Map.Entry<String, long[]> e : byTable.entrySet()) {
+            long[] v = e.getValue();
+            rows += v[0];
+            before += v[1];
+            now += v[2];
+            report.append(String.format("%-24s %9d %14d %14d %9.1f %9.1f%n", e.getKey(), v[0], v[1], v[2],
+                    (double) v[1] / v[0], (double) v[2] / v[0]));
+        }
+        report.append(String.format("%-24s %9d %14d %14d   per input event: %.1f before, %.1f now%n", "all", rows,
+                before, now, (double) before / events, (double) now / events));
+        System.out.print(report);
+        Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "rows-topic-volume.txt"), report);
+        assertThat(now).as("each row once, in RowBinary: under half the bytes of before").isLessThan(before / 2);
+    }
+
+    static final class Capture implements PlaneSinks {
+        DataStream<OutputLine> rows;
+
+        @Override
+        public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
+            DataStream<OutputLine> lines = stream.map(new Sizes<>(output)).returns(OutputLine.class);
+            rows = rows == null ? lines : rows.union(lines);
+        }
+    }
+
+    /** A value's record size before (JSON row, replay JSON in the headers) and now, as "before now". */
+    static final class Sizes<T> implements MapFunction<T, OutputLine> {
+        private final PlaneOutput<T> output;
+
+        Sizes(PlaneOutput<T> output) {
+            this.output = output;
+        }
+
+        @Override
+        public OutputLine map(T value) {
+            String table = output.clickhouse().name();
+            byte[] key = table.getBytes(StandardCharsets.UTF_8);
+            ProducerRecord<byte[], byte[]> old = new ProducerRecord<>("t", key, output.clickhouse().jsonRow(value));
+            WarehouseRow row = output.warehouseRow(value);
+            if (row.archive() != null) {
+                DetectorOutput keys = row.archive();
+                DetectorOutputHeaders.write(old.headers(), new DetectorOutput(keys.outputId(), keys.detector(),
+                        keys.scopeKey(), keys.eventTimeMillis(), output.json(value)));
+            }
+            ProducerRecord<byte[], byte[]> now = new ProducerRecord<>("t", key, row.bytes());
+            DetectorOutputHeaders.writeRowBinary(now.headers());
+            if (row.archive() != null) {
+                DetectorOutputHeaders.write(now.headers(), row.archive());
+            }
+            return new OutputLine(table, "", size(old) + " " + size(now));
+        }
+
+        private static long size(ProducerRecord<byte[], byte[]> r) {
+            long n = r.key().length + r.value().length;
+            for (Header h : r.headers()) {
+                n += h.key().length() + h.value().length;
+            }
+            return n;
+        }
+    }
+}
