@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import io.riskplane.model.serde.BookEventSerializer;
+import io.riskplane.model.serde.PnlBarSerializer;
 import io.riskplane.model.serde.PnlSnapshotSerializer;
+import io.riskplane.model.serde.TelemetryWindowSerializer;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.OrderRecord;
 import io.riskplane.model.PolicyRecord;
@@ -70,6 +74,8 @@ class CompactSerializersInJobTest {
         COMPACT.put(SignalRecord.class, SignalRecordSerializer.class);
         COMPACT.put(ExecutionFact.class, ExecutionFactSerializer.class);
         COMPACT.put(GuardrailInput.class, GuardrailInputSerializer.class);
+        COMPACT.put(PnlBar.class, PnlBarSerializer.class);
+        COMPACT.put(TelemetryWindow.class, TelemetryWindowSerializer.class);
     }
 
     @Test
