@@ -4,10 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
+import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.AlertRecord;
+import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.TelemetryWindow;
 import io.riskplane.model.serde.BookEventSerializer;
+import io.riskplane.model.serde.SloEvaluationSerializer;
+import io.riskplane.model.serde.CursorStalenessSerializer;
+import io.riskplane.model.serde.ConditionEvaluationSerializer;
+import io.riskplane.model.serde.GuardrailTripSerializer;
+import io.riskplane.model.serde.LaneRunEvaluationSerializer;
+import io.riskplane.model.serde.DislocationEpisodeSerializer;
+import io.riskplane.model.serde.AlertRecordSerializer;
+import io.riskplane.model.serde.DeadLetterRecordSerializer;
 import io.riskplane.model.serde.PnlBarSerializer;
 import io.riskplane.model.serde.PnlSnapshotSerializer;
 import io.riskplane.model.serde.TelemetryWindowSerializer;
@@ -76,6 +92,14 @@ class CompactSerializersInJobTest {
         COMPACT.put(GuardrailInput.class, GuardrailInputSerializer.class);
         COMPACT.put(PnlBar.class, PnlBarSerializer.class);
         COMPACT.put(TelemetryWindow.class, TelemetryWindowSerializer.class);
+        COMPACT.put(SloEvaluation.class, SloEvaluationSerializer.class);
+        COMPACT.put(CursorStaleness.class, CursorStalenessSerializer.class);
+        COMPACT.put(ConditionEvaluation.class, ConditionEvaluationSerializer.class);
+        COMPACT.put(GuardrailTrip.class, GuardrailTripSerializer.class);
+        COMPACT.put(LaneRunEvaluation.class, LaneRunEvaluationSerializer.class);
+        COMPACT.put(DislocationEpisode.class, DislocationEpisodeSerializer.class);
+        COMPACT.put(AlertRecord.class, AlertRecordSerializer.class);
+        COMPACT.put(DeadLetterRecord.class, DeadLetterRecordSerializer.class);
     }
 
     @Test
