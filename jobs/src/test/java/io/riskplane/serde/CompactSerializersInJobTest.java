@@ -41,6 +41,8 @@ import io.riskplane.guardrails.GuardrailInput;
 import io.riskplane.guardrails.GuardrailInputSerializer;
 import io.riskplane.telemetry.ExecutionFact;
 import io.riskplane.telemetry.ExecutionFactSerializer;
+import io.riskplane.telemetry.TelemetryBucket;
+import io.riskplane.telemetry.TelemetryBucketSerializer;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
 import io.riskplane.plane.LocalFlink;
@@ -100,6 +102,7 @@ class CompactSerializersInJobTest {
         COMPACT.put(DislocationEpisode.class, DislocationEpisodeSerializer.class);
         COMPACT.put(AlertRecord.class, AlertRecordSerializer.class);
         COMPACT.put(DeadLetterRecord.class, DeadLetterRecordSerializer.class);
+        COMPACT.put(TelemetryBucket.class, TelemetryBucketSerializer.class);
     }
 
     @Test
@@ -142,6 +145,9 @@ class CompactSerializersInJobTest {
         for (Class<?> compact : COMPACT.values()) {
             if (compact == PnlSnapshotSerializer.class) {
                 continue; // judged inside the PnL hosts, never exchanged: storage gets bars (a test can attach them)
+            }
+            if (compact == TelemetryBucketSerializer.class) {
+                continue; // only in ExecutionTelemetry's keyed state, never exchanged
             }
             assertThat(all).as(compact.getSimpleName() + " on the plane's exchanges")
                     .anyMatch(compact::isInstance);

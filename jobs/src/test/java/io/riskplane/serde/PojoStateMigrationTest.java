@@ -39,6 +39,12 @@ class PojoStateMigrationTest {
     }
 
     @Test
+    void telemetryBucketsWrittenByThePojoSerializerMigrate() throws Exception {
+        // ExecutionTelemetry's "minute-buckets" MapState values.
+        assertMigrates("TelemetryBucket", io.riskplane.telemetry.TelemetryBucket.class, PojoStateValues.buckets());
+    }
+
+    @Test
     void aPojoSnapshotOfAnotherClassIsIncompatible() throws Exception {
         TypeSerializerSnapshot<PnlBarBuilder.State> state = pojoSnapshot("PnlBarBuilder.State");
         // The PnlBar serializer must not take the State's POJO snapshot for its own predecessor.
