@@ -5,8 +5,10 @@ import java.util.TreeMap;
 
 /**
  * One minute of execution facts for one scope: counts, sums and sketches, all mergeable, so that any rolling window
- * is the merge of its minutes. Mutable for cheap accumulation in keyed state; a Flink POJO.
+ * is the merge of its minutes. Mutable for cheap accumulation in keyed state, with its own serializer
+ * ({@link TelemetryBucketSerializer}; state written by the POJO serializer before migrates).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(TelemetryBucketSerializer.Factory.class)
 public class TelemetryBucket {
     public long orders;
     public double orderedQuantity;

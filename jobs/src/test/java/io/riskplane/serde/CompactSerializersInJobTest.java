@@ -4,9 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.Decoded;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.LaneRunEvaluation;
+import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.AlertRecord;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import io.riskplane.model.serde.BookEventSerializer;
+import io.riskplane.model.serde.SloEvaluationSerializer;
+import io.riskplane.model.serde.CursorStalenessSerializer;
+import io.riskplane.model.serde.ConditionEvaluationSerializer;
+import io.riskplane.model.serde.GuardrailTripSerializer;
+import io.riskplane.model.serde.LaneRunEvaluationSerializer;
+import io.riskplane.model.serde.DislocationEpisodeSerializer;
+import io.riskplane.model.serde.AlertRecordSerializer;
+import io.riskplane.model.serde.DeadLetterRecordSerializer;
+import io.riskplane.model.serde.PnlBarSerializer;
 import io.riskplane.model.serde.PnlSnapshotSerializer;
+import io.riskplane.model.serde.TelemetryWindowSerializer;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.OrderRecord;
 import io.riskplane.model.PolicyRecord;
@@ -21,6 +41,8 @@ import io.riskplane.guardrails.GuardrailInput;
 import io.riskplane.guardrails.GuardrailInputSerializer;
 import io.riskplane.telemetry.ExecutionFact;
 import io.riskplane.telemetry.ExecutionFactSerializer;
+import io.riskplane.telemetry.TelemetryBucket;
+import io.riskplane.telemetry.TelemetryBucketSerializer;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
 import io.riskplane.plane.LocalFlink;
@@ -70,6 +92,17 @@ class CompactSerializersInJobTest {
         COMPACT.put(SignalRecord.class, SignalRecordSerializer.class);
         COMPACT.put(ExecutionFact.class, ExecutionFactSerializer.class);
         COMPACT.put(GuardrailInput.class, GuardrailInputSerializer.class);
+        COMPACT.put(PnlBar.class, PnlBarSerializer.class);
+        COMPACT.put(TelemetryWindow.class, TelemetryWindowSerializer.class);
+        COMPACT.put(SloEvaluation.class, SloEvaluationSerializer.class);
+        COMPACT.put(CursorStaleness.class, CursorStalenessSerializer.class);
+        COMPACT.put(ConditionEvaluation.class, ConditionEvaluationSerializer.class);
+        COMPACT.put(GuardrailTrip.class, GuardrailTripSerializer.class);
+        COMPACT.put(LaneRunEvaluation.class, LaneRunEvaluationSerializer.class);
+        COMPACT.put(DislocationEpisode.class, DislocationEpisodeSerializer.class);
+        COMPACT.put(AlertRecord.class, AlertRecordSerializer.class);
+        COMPACT.put(DeadLetterRecord.class, DeadLetterRecordSerializer.class);
+        COMPACT.put(TelemetryBucket.class, TelemetryBucketSerializer.class);
     }
 
     @Test
@@ -112,6 +145,9 @@ class CompactSerializersInJobTest {
         for (Class<?> compact : COMPACT.values()) {
             if (compact == PnlSnapshotSerializer.class) {
                 continue; // judged inside the PnL hosts, never exchanged: storage gets bars (a test can attach them)
+            }
+            if (compact == TelemetryBucketSerializer.class) {
+                continue; // only in ExecutionTelemetry's keyed state, never exchanged
             }
             assertThat(all).as(compact.getSimpleName() + " on the plane's exchanges")
                     .anyMatch(compact::isInstance);

@@ -1,9 +1,13 @@
 package io.riskplane.serde;
 
 import io.riskplane.model.BookEvent;
+import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.TelemetryWindow;
 import io.riskplane.model.serde.BookEventSerializer;
+import io.riskplane.model.serde.PnlBarSerializer;
 import io.riskplane.model.serde.PnlSnapshotSerializer;
+import io.riskplane.model.serde.TelemetryWindowSerializer;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.pnl.EquityComponentSerializer;
 import java.io.IOException;
@@ -49,6 +53,16 @@ class SerializerFootprintTest {
         run("BookEvent (fill)", fill, pojo(BookEvent.class), BookEventSerializer.INSTANCE);
         run("EquityComponent", component, pojo(EquityComponent.class), EquityComponentSerializer.INSTANCE);
         run("PnlSnapshot", snapshot, pojo(PnlSnapshot.class), PnlSnapshotSerializer.INSTANCE);
+        PnlBar bar = new PnlBar("bar-3f2a9c0d5e7b1a46", PnlSnapshot.STRATEGY, "acme", "momentum-btc",
+                1_765_000_000_000L, 1_765_000_000_456L, false, "2026-12-05", 1_000.0, 1_100.5, 990.25, 1_050.0,
+                110.25, 0.1002, 12.5, 1.25, 37.5, 1_100.5, 1_764_999_000_000L, 50.5, 0.0459, -3.5, 1_053.5, 7,
+                "pnl-3f2a9c0d5e7b1a46", "pnl-9a1b2c3d4e5f6071", new String[] {"f-acme-000004567", "q-000123456"});
+        run("PnlBar", bar, pojo(PnlBar.class), PnlBarSerializer.INSTANCE);
+        TelemetryWindow window = new TelemetryWindow("tw-3f2a9c0d5e7b1a46", "5m", 1_765_000_000_000L,
+                1_765_000_300_000L, "strategy", "acme", "momentum-btc", "", "", "", "", 12, 3.5, 3.25, 0.9286, 9,
+                1.5, 1.25, 4.75, -0.5, 2.25, 12.0, 30.5, 41.0, 80.0, 120.5, 180.25, 1, 0.0833, "VENUE_REJECT=1", 2,
+                0.1667, "latency=1,unspecified=1", 40, 0.35, 0.6, 0.9, 150.0, 300.0, 310.5, 2.5, 9.75);
+        run("TelemetryWindow", window, pojo(TelemetryWindow.class), TelemetryWindowSerializer.INSTANCE);
     }
 
     private static final int WARM_UP_ROUNDS = 2;

@@ -6,6 +6,7 @@ package io.riskplane.model;
  * time of the first sample of the current uninterrupted breach run (0 when none); entersTrigger marks the sample at
  * which the run has lasted the policy's duration, the one the rule acts on.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.ConditionEvaluationSerializer.Factory.class)
 public record ConditionEvaluation(
         String evaluationId,
         ConditionSample sample,

@@ -8,6 +8,7 @@ package io.riskplane.model;
  * (status or reasons changed, or the consumer's first), PERIODIC (the first of a minute of event time), or "" (judged
  * but not stored; docs/storage.md).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.CursorStalenessSerializer.Factory.class)
 public record CursorStaleness(
         String stalenessId,
         long measuredAtMillis,

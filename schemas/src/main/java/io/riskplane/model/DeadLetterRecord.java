@@ -1,6 +1,7 @@
 package io.riskplane.model;
 
 /** Input the plane could not use, with a stable reason code and the original bytes (docs/contracts.md). */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.DeadLetterRecordSerializer.Factory.class)
 public record DeadLetterRecord(
         String id,
         String reasonCode,

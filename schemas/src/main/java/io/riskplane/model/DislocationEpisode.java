@@ -5,6 +5,7 @@ package io.riskplane.model;
  * threshold net of fees, for at least the minimum duration. Reported OPEN once it has lasted the minimum duration and
  * CLOSED when it ends (endMillis 0 while open). Prices in quote currency, spreads in basis points of the lower mid.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.DislocationEpisodeSerializer.Factory.class)
 public record DislocationEpisode(
         String episodeId,
         String instrument,

@@ -6,6 +6,7 @@ package io.riskplane.model;
  * included; the cooldown doubles with each (base * 2^(n-1), capped). entersKill marks the trip at which tripsInWindow
  * reaches the policy's kill_trips: the scope is then halted until an operator resumes it.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.GuardrailTripSerializer.Factory.class)
 public record GuardrailTrip(
         String tripId,
         String level,

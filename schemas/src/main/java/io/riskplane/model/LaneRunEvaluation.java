@@ -5,6 +5,7 @@ package io.riskplane.model;
  * ending at this run (this one included); entersRollback marks the run at which failures reaches the policy's K. The
  * rollback target is the lane policy version the lane ran before its current one ("" when none was seen).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.LaneRunEvaluationSerializer.Factory.class)
 public record LaneRunEvaluation(
         String evaluationId,
         LaneRunRecord run,

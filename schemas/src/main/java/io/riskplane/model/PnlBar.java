@@ -11,6 +11,7 @@ package io.riskplane.model;
  * in its second's bar as well. The close columns (realizedPnl ... drawdownFraction, tradingDay) are those of the
  * snapshot at eventTimeMillis, the bar's last. Money is in the policy currency (docs/metrics.md).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.PnlBarSerializer.Factory.class)
 public record PnlBar(
         String barId,
         String scopeType,

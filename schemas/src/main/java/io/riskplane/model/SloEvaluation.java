@@ -9,6 +9,7 @@ import java.util.Map;
  * on (docs/rules.md). storeReason says why storage keeps this evaluation: STATUS_CHANGE (status or halt changed, or
  * the scope's first), PERIODIC (the first of a minute of event time), or "" (judged but not stored; docs/storage.md).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.SloEvaluationSerializer.Factory.class)
 public record SloEvaluation(
         String evaluationId,
         SloMeasurement measurement,

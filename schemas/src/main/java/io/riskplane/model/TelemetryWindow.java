@@ -4,6 +4,7 @@ package io.riskplane.model;
  * Execution telemetry of one scope over one rolling window ending at windowEndMillis (exclusive), emitted each
  * minute (docs/metrics.md defines every field). Ratios and percentiles are null when the window has no sample.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.TelemetryWindowSerializer.Factory.class)
 public record TelemetryWindow(
         String windowId,
         String windowSize,

@@ -1,9 +1,12 @@
 package io.riskplane.model.serde;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,15 +16,27 @@ import org.apache.flink.core.memory.DataOutputView;
  * version, and override {@link #readerFor} to return a serializer that reads the old format; Flink then reads the
  * old state with it and rewrites it in the new one (compatibleAfterMigration). A version without a reader is
  * refused (incompatible), never misread.
+ *
+ * <p>A type that lived in keyed state as a Flink POJO before it had a compact serializer names that predecessor
+ * ({@link #CompactSnapshot(int, TypeSerializer, Class)}): a POJO snapshot of that class is then compatible after
+ * migration, so Flink reads the old state with the POJO serializer restored from its snapshot and writes it with
+ * this one, and savepoints taken before the change still restore.
  */
 public abstract class CompactSnapshot<T> implements TypeSerializerSnapshot<T> {
     private final int currentVersion;
     private final TypeSerializer<T> current;
+    private final Class<T> pojoPredecessor;
     private int version;
 
     protected CompactSnapshot(int currentVersion, TypeSerializer<T> current) {
+        this(currentVersion, current, null);
+    }
+
+    /** For a type whose state was written by Flink's PojoSerializer of pojoPredecessor before. */
+    protected CompactSnapshot(int currentVersion, TypeSerializer<T> current, Class<T> pojoPredecessor) {
         this.currentVersion = currentVersion;
         this.current = current;
+        this.pojoPredecessor = pojoPredecessor;
         this.version = currentVersion;
     }
 
@@ -67,6 +82,10 @@ public abstract class CompactSnapshot<T> implements TypeSerializerSnapshot<T> {
     /** Called on the new serializer's snapshot with the one the state was written with. */
     @Override
     public final TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
+        if (pojoPredecessor != null && old instanceof PojoSerializerSnapshot<T> pojo
+                && pojoClass(pojo) == pojoPredecessor) {
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
         if (old == null || old.getClass() != getClass()) {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
@@ -76,5 +95,20 @@ public abstract class CompactSnapshot<T> implements TypeSerializerSnapshot<T> {
         }
         return readerFor(oldVersion) != null ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                 : TypeSerializerSchemaCompatibility.incompatible();
+    }
+
+    /** The class a POJO snapshot describes (Flink keeps it package-private), or null when it cannot be told. */
+    private static Class<?> pojoClass(PojoSerializerSnapshot<?> pojo) {
+        try {
+            TypeSerializer<?> restored = pojo.restoreSerializer();
+            if (!(restored instanceof PojoSerializer<?>)) {
+                return null;
+            }
+            Field clazz = PojoSerializer.class.getDeclaredField("clazz");
+            clazz.setAccessible(true);
+            return (Class<?>) clazz.get(restored);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // refused as incompatible, never misread
+        }
     }
 }
