@@ -3,9 +3,6 @@ package io.riskplane.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.demo.TradingSession;
-import io.riskplane.ingest.DelimitedEnvelopeFormat;
-import io.riskplane.ingest.EnvelopeDecoder;
-import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
@@ -14,7 +11,6 @@ import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import io.riskplane.sinks.clickhouse.LocalClickHouseServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,11 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,47 +171,19 @@ class RowBinaryContentsIT {
     private Map<String, List<String[]>> rowsOfTheDemoSession() throws Exception {
         Path input = dir.resolve("session.pb");
         TradingSession.export(TradingSession.demo().generate(), input);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        PlaneOptions options = PlaneOptions.replay();
-        FileSource<io.riskplane.model.Decoded> source = FileSource.forRecordStreamFormat(
-                new DelimitedEnvelopeFormat(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
-        Capture capture = new Capture();
-        new RiskPlaneJob(source, capture, options).build(env);
-        Path parts = Files.createDirectories(dir.resolve("parts"));
-        capture.rows.sinkTo(new ReplayLineSink(parts));
-        env.execute("row binary contents");
         Map<String, List<String[]>> byTable = new TreeMap<>();
-        ReplayLineSink.readAll(parts, l -> byTable.computeIfAbsent(l.file(), t -> new ArrayList<>())
-                .add(l.json().split("\t", 2)));
+        RowsOfASession.run(input, dir, 2, "row binary contents", new BothForms()).forEach((table, rows) ->
+                byTable.put(table, rows.stream().map(r -> r.split("\t", 2)).collect(
+                        java.util.stream.Collectors.toCollection(ArrayList::new))));
         return byTable;
     }
 
-    static final class Capture implements PlaneSinks {
-        DataStream<OutputLine> rows;
-
-        @Override
-        public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
-            DataStream<OutputLine> lines = stream.map(new BothForms<>(output)).returns(OutputLine.class);
-            rows = rows == null ? lines : rows.union(lines);
-        }
-    }
-
     /** A value's row in both forms: RowBinary (base64), tab, the JSON line. */
-    static final class BothForms<T> implements MapFunction<T, OutputLine> {
-        private final PlaneOutput<T> output;
-
-        BothForms(PlaneOutput<T> output) {
-            this.output = output;
-        }
-
+    static final class BothForms implements RowsOfASession.RowText {
         @Override
-        public OutputLine map(T value) {
-            ClickHouseTable<T> t = output.clickhouse();
-            return new OutputLine(t.name(), "", Base64.getEncoder().encodeToString(output.warehouseRow(value).bytes())
-                    + "\t" + new String(t.jsonRow(value), StandardCharsets.UTF_8));
+        public <T> String of(PlaneOutput<T> output, T value) {
+            return Base64.getEncoder().encodeToString(output.warehouseRow(value).bytes()) + "\t"
+                    + new String(output.clickhouse().jsonRow(value), StandardCharsets.UTF_8);
         }
     }
 }

@@ -3,10 +3,7 @@ package io.riskplane.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.demo.TradingSession;
-import io.riskplane.ingest.DelimitedEnvelopeFormat;
-import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.model.DetectorOutput;
-import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import io.riskplane.sinks.kafka.DetectorOutputHeaders;
@@ -15,11 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -50,26 +42,15 @@ class RowsTopicVolumeIT {
             TradingSession.export(items, input);
             events = items.size();
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        PlaneOptions options = PlaneOptions.replay();
-        FileSource<io.riskplane.model.Decoded> source = FileSource.forRecordStreamFormat(
-                new DelimitedEnvelopeFormat(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
-        Capture capture = new Capture();
-        new RiskPlaneJob(source, capture, options).build(env);
-        Path parts = Files.createDirectories(dir.resolve("parts"));
-        capture.rows.sinkTo(new ReplayLineSink(parts));
-        env.execute("rows topic volume");
-
         Map<String, long[]> byTable = new TreeMap<>(); // rows, bytes before, bytes now
-        ReplayLineSink.readAll(parts, l -> {
-            String[] n = l.json().split(" ");
-            long[] v = byTable.computeIfAbsent(l.file(), t -> new long[3]);
-            v[0]++;
-            v[1] += Long.parseLong(n[0]);
-            v[2] += Long.parseLong(n[1]);
+        RowsOfASession.run(input, dir, 1, "rows topic volume", new Sizes()).forEach((table, rows) -> {
+            long[] v = byTable.computeIfAbsent(table, t -> new long[3]);
+            for (String r : rows) {
+                String[] n = r.split(" ");
+                v[0]++;
+                v[1] += Long.parseLong(n[0]);
+                v[2] += Long.parseLong(n[1]);
+            }
         });
         long rows = 0;
         long before = 0;
@@ -92,26 +73,10 @@ class RowsTopicVolumeIT {
         assertThat(now).as("each row once, in RowBinary: under half the bytes of before").isLessThan(before / 2);
     }
 
-    static final class Capture implements PlaneSinks {
-        DataStream<OutputLine> rows;
-
-        @Override
-        public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
-            DataStream<OutputLine> lines = stream.map(new Sizes<>(output)).returns(OutputLine.class);
-            rows = rows == null ? lines : rows.union(lines);
-        }
-    }
-
     /** A value's record size before (JSON row, replay JSON in the headers) and now, as "before now". */
-    static final class Sizes<T> implements MapFunction<T, OutputLine> {
-        private final PlaneOutput<T> output;
-
-        Sizes(PlaneOutput<T> output) {
-            this.output = output;
-        }
-
+    static final class Sizes implements RowsOfASession.RowText {
         @Override
-        public OutputLine map(T value) {
+        public <T> String of(PlaneOutput<T> output, T value) {
             String table = output.clickhouse().name();
             byte[] key = table.getBytes(StandardCharsets.UTF_8);
             ProducerRecord<byte[], byte[]> old = new ProducerRecord<>("t", key, output.clickhouse().jsonRow(value));
@@ -126,7 +91,7 @@ class RowsTopicVolumeIT {
             if (row.archive() != null) {
                 DetectorOutputHeaders.write(now.headers(), row.archive());
             }
-            return new OutputLine(table, "", size(old) + " " + size(now));
+            return size(old) + " " + size(now);
         }
 
         private static long size(ProducerRecord<byte[], byte[]> r) {

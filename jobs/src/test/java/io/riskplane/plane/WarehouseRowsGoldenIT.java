@@ -3,25 +3,15 @@ package io.riskplane.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.demo.TradingSession;
-import io.riskplane.ingest.DelimitedEnvelopeFormat;
-import io.riskplane.ingest.EnvelopeDecoder;
-import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,21 +28,7 @@ class WarehouseRowsGoldenIT {
     void rowsAreByteIdenticalToThoseBeforeTheRefactor() throws Exception {
         Path input = dir.resolve("session.pb");
         TradingSession.export(TradingSession.demo().generate(), input);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        PlaneOptions options = PlaneOptions.replay();
-        FileSource<io.riskplane.model.Decoded> source = FileSource.forRecordStreamFormat(
-                new DelimitedEnvelopeFormat(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
-        RowCapture capture = new RowCapture();
-        new RiskPlaneJob(source, capture, options).build(env);
-        Path parts = Files.createDirectories(dir.resolve("parts"));
-        capture.rows.sinkTo(new ReplayLineSink(parts));
-        env.execute("warehouse rows");
-
-        Map<String, List<String>> byTable = new TreeMap<>();
-        ReplayLineSink.readAll(parts, l -> byTable.computeIfAbsent(l.file(), t -> new ArrayList<>()).add(l.json()));
+        Map<String, List<String>> byTable = RowsOfASession.run(input, dir, 2, "warehouse rows", new RowText());
         Map<String, String> digests = new TreeMap<>();
         for (Map.Entry<String, List<String>> e : byTable.entrySet()) {
             List<String> rows = e.getValue();
@@ -92,31 +68,11 @@ class WarehouseRowsGoldenIT {
                 + "\t" + r.archive().scopeKey() + "\t" + r.archive().eventTimeMillis();
     }
 
-    static OutputLine lineOf(WarehouseRow r) {
-        return new OutputLine(r.table(), "", line(r));
-    }
-
-    /** Builds each row as ExternalSinks does (PlaneOutput.warehouseRow), into one stream. */
-    static final class RowCapture implements PlaneSinks {
-        DataStream<OutputLine> rows;
-
+    /** A row as ExternalSinks builds it (PlaneOutput.warehouseRow): its bytes and its detector keys. */
+    static final class RowText implements RowsOfASession.RowText {
         @Override
-        public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
-            DataStream<OutputLine> lines = stream.map(new RowLine<>(output)).returns(OutputLine.class);
-            rows = rows == null ? lines : rows.union(lines);
-        }
-    }
-
-    static final class RowLine<T> implements MapFunction<T, OutputLine> {
-        private final PlaneOutput<T> output;
-
-        RowLine(PlaneOutput<T> output) {
-            this.output = output;
-        }
-
-        @Override
-        public OutputLine map(T value) {
-            return lineOf(output.warehouseRow(value));
+        public <T> String of(PlaneOutput<T> output, T value) {
+            return line(output.warehouseRow(value));
         }
     }
 }
