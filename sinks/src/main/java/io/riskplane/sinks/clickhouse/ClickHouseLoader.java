@@ -130,14 +130,16 @@ public final class ClickHouseLoader implements AutoCloseable {
 
     /** One insert per table of the batch; true once ClickHouse accepted them all (refused rows dead-lettered). */
     private boolean insert(ConsumerRecords<byte[], byte[]> records) {
-        Map<String, List<Pending>> byTable = new TreeMap<>();
+        // Binary rows of a table before its JSON lines, tables by name: a stable order of inserts.
+        Map<Batch, List<Pending>> byTable = new TreeMap<>(
+                java.util.Comparator.comparing(Batch::table).thenComparing(b -> !b.binary()));
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (!r.topic().equals(Topics.CLICKHOUSE_ROWS)) {
                 WarehouseRow row = inputRows.rowOf(r);
                 if (row == null) {
                     notRaw.incrementAndGet();
                 } else {
-                    byTable.computeIfAbsent(batchOf(row.table(), row.binary()), t -> new ArrayList<>())
+                    byTable.computeIfAbsent(new Batch(row.table(), row.binary()), t -> new ArrayList<>())
                             .add(new Pending(r, row.binary(), row.bytes()));
                 }
                 continue;
@@ -151,13 +153,13 @@ public final class ClickHouseLoader implements AutoCloseable {
             }
             // A record without the format header is a JSONEachRow line of a job before RowBinary: loaded as before.
             boolean binary = DetectorOutputHeaders.isRowBinary(r.headers());
-            byTable.computeIfAbsent(batchOf(table, binary), t -> new ArrayList<>())
+            byTable.computeIfAbsent(new Batch(table, binary), t -> new ArrayList<>())
                     .add(new Pending(r, binary, r.value()));
         }
-        for (Map.Entry<String, List<Pending>> e : byTable.entrySet()) {
-            String table = e.getKey().substring(0, e.getKey().indexOf(' '));
+        for (Map.Entry<Batch, List<Pending>> e : byTable.entrySet()) {
+            String table = e.getKey().table();
             List<Pending> rows = e.getValue();
-            if (rows.get(0).binary()) {
+            if (e.getKey().binary()) {
                 // A record whose bytes are no row of its table never reaches ClickHouse: it is refused here.
                 ClickHouseTable<?> descriptor = ClickHouseRows.TABLES_BY_NAME.get(table);
                 List<Pending> whole = new ArrayList<>(rows.size());
@@ -178,10 +180,8 @@ public final class ClickHouseLoader implements AutoCloseable {
         return true;
     }
 
-    /** One insert per table and format: "table json" or "table binary". */
-    private static String batchOf(String table, boolean binary) {
-        return table + (binary ? " binary" : " json");
-    }
+    /** One insert per table and format: RowBinary rows, or JSONEachRow lines. */
+    private record Batch(String table, boolean binary) {}
 
     /**
      * Inserts rows into table, retrying while ClickHouse is unreachable; rows it refuses as data are split off and
@@ -189,7 +189,7 @@ public final class ClickHouseLoader implements AutoCloseable {
      */
     private boolean load(String table, List<Pending> rows) {
         boolean binary = rows.get(0).binary();
-        byte[] body = binary ? concatenated(rows) : body(rows);
+        byte[] body = body(rows, binary);
         ClickHouseHttp.Rejected[] refused = new ClickHouseHttp.Rejected[1];
         boolean done = relay.untilAccepted("clickhouse loader: insert into " + table, () -> {
             try {
@@ -272,21 +272,14 @@ public final class ClickHouseLoader implements AutoCloseable {
     /** A row to insert, its format, and the record it came from (the row itself, or an input event). */
     private record Pending(ConsumerRecord<byte[], byte[]> record, boolean binary, byte[] bytes) {}
 
-    /** JSONEachRow: one line per row. */
-    private static byte[] body(List<Pending> rows) {
+    /** An insert's body: RowBinary rows one after another, JSONEachRow lines each ended by a newline. */
+    private static byte[] body(List<Pending> rows, boolean binary) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Pending r : rows) {
             body.writeBytes(r.bytes());
-            body.write('\n');
-        }
-        return body.toByteArray();
-    }
-
-    /** RowBinary: the rows one after another. */
-    private static byte[] concatenated(List<Pending> rows) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (Pending r : rows) {
-            body.writeBytes(r.bytes());
+            if (!binary) {
+                body.write('\n');
+            }
         }
         return body.toByteArray();
     }

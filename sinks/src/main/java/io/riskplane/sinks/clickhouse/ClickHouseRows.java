@@ -66,8 +66,7 @@ public final class ClickHouseRows {
             Collectors.toUnmodifiableMap(ClickHouseTable::name, t -> t));
 
     /** Their names: the loader inserts into these and no others. */
-    public static final Set<String> TABLE_NAMES = TABLES.stream().map(ClickHouseTable::name)
-            .collect(Collectors.toUnmodifiableSet());
+    public static final Set<String> TABLE_NAMES = TABLES_BY_NAME.keySet();
 
     private static List<ClickHouseTable<?>> tables() {
         List<ClickHouseTable<?>> all = new ArrayList<>(List.of(RAW_EVENTS, PNL_SNAPSHOTS));
