@@ -230,11 +230,12 @@ public final class PlaneBenchmark {
             if (!peakReset) {
                 log.accept("peak RSS of this JVM could not be reset: plane_jvm is the peak since the JVM started");
             }
-            long checkpoint = latestCheckpointBytes(dir.resolve("checkpoints"));
+            CheckpointSize latestCheckpoint = latestCheckpointSize(dir.resolve("checkpoints"));
+            long checkpoint = latestCheckpoint.bytes();
             f.put("checkpoint_bytes", checkpoint);
             f.put("state_bytes_per_event", round((double) checkpoint / n));
             f.put("state_bytes_per_key", round((double) checkpoint / keys));
-            f.put("checkpoint_bytes_by_operator", checkpointByOperator(dir.resolve("checkpoints")));
+            f.put("checkpoint_bytes_by_operator", latestCheckpoint.byOperator());
         }
         return f;
     }
@@ -566,13 +567,19 @@ public final class PlaneBenchmark {
         }
     }
 
-    /** Size of the newest completed checkpoint (hashmap backend: all state is in its chk-N directory). */
-    static long latestCheckpointBytes(Path checkpoints) throws IOException {
+    /**
+     * A checkpoint's size: the bytes of its files (hashmap backend: all state is in its chk-N directory), and its
+     * state by operator (CheckpointBreakdown), both of the same checkpoint.
+     */
+    record CheckpointSize(long bytes, Map<String, Long> byOperator) {}
+
+    /** The latest completed checkpoint's size; bytes -1 when there is none. */
+    static CheckpointSize latestCheckpointSize(Path checkpoints) throws IOException {
         // The job still runs: the latest checkpoint can be subsumed and deleted while it is measured; take the next.
         for (int attempt = 1; ; attempt++) {
             Path latest = LocalPlane.latestCheckpoint(checkpoints);
             if (latest == null) {
-                return -1;
+                return new CheckpointSize(-1, Map.of());
             }
             long bytes = 0;
             try (Stream<Path> files = Files.walk(latest)) {
@@ -581,25 +588,8 @@ public final class PlaneBenchmark {
                         bytes += Files.size(p);
                     }
                 }
-                return bytes;
+                return new CheckpointSize(bytes, CheckpointBreakdown.of(latest));
             } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
-                if (attempt >= 10) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** The latest checkpoint by operator (CheckpointBreakdown), taking the next when Flink subsumes it meanwhile. */
-    static Map<String, Long> checkpointByOperator(Path checkpoints) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            Path latest = LocalPlane.latestCheckpoint(checkpoints);
-            if (latest == null) {
-                return Map.of();
-            }
-            try {
-                return CheckpointBreakdown.of(latest);
-            } catch (java.nio.file.NoSuchFileException e) {
                 if (attempt >= 10) {
                     throw e;
                 }

@@ -27,10 +27,10 @@ public final class LocalPlane implements AutoCloseable {
     public final Path warehouse;
     /** The running job; replaced by {@link #restartFromLatestCheckpoint()}. */
     public volatile JobClient job;
-    /** The archive job (io.riskplane.archive.ArchiveJob), beside the decision job. */
+    /** The archive job (io.riskplane.archive.ArchiveJob), beside the decision job; null until startDownstream. */
     public volatile JobClient archive;
     public final PlaneConfig config;
-    /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job. */
+    /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job; null until startDownstream. */
     public volatile ClickHouseLoader loader;
     public static final String SIGNING_KEY_ID = "local";
 
@@ -45,16 +45,14 @@ public final class LocalPlane implements AutoCloseable {
     }
 
     private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
-            JobClient job, JobClient archive, PlaneConfig config, ClickHouseLoader loader) {
+            JobClient job, PlaneConfig config) {
         this.kafka = kafka;
         this.clickhouseServer = ch;
         this.clickhouse = new ClickHouseHttp(ch.httpUrl(), "default", "");
         this.lakehouse = lakehouse;
         this.warehouse = warehouse;
         this.job = job;
-        this.archive = archive;
         this.config = config;
-        this.loader = loader;
     }
 
     /**
@@ -169,7 +167,7 @@ public final class LocalPlane implements AutoCloseable {
                     webUiPort == null ? "" : ", web UI at http://127.0.0.1:" + webUiPort)
                     + ", Prometheus metrics at http://127.0.0.1:" + metricsPort + "/metrics");
             LocalPlane plane = new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()),
-                    warehouse, job, null, config, null);
+                    warehouse, job, config);
             if (withDownstream) {
                 started.add(plane::stopDownstream);
                 plane.startDownstream(progress);
