@@ -8,8 +8,8 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.plane.KafkaInput;
-import io.riskplane.sinks.clickhouse.ClickHouseRows;
-import io.riskplane.sinks.clickhouse.ClickHouseTable;
+import io.riskplane.outputs.PlaneOutput;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.sinks.kafka.DetectorOutputHeaders;
 import java.nio.charset.StandardCharsets;
 import io.riskplane.v1.Envelope;
@@ -27,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The archive job's Kafka sources, all read_committed, in the archive's own consumer group (offsets restored from its
  * checkpoints; on a first start the group's committed offsets, else the earliest): the input topics, decoded and
  * validated as the plane's source does it; the detectors' rows (riskplane.v1.clickhouse-rows, whose records carry
- * the detector_outputs keys in their headers, the json printed from the RowBinary row); and the control topics.
+ * the detector_outputs keys read from the RowBinary row's columns, the json printed from it); and the control topics.
  */
 public final class ArchiveSources {
     /** Larger fetches than the plane's: the archive reads in bulk and has no watermarks to keep interleaved. */
@@ -58,10 +58,11 @@ public final class ArchiveSources {
     }
 
     /**
-     * A detector's row: its detector_outputs row, the keys from the headers and the json printed from the RowBinary
-     * row itself (column name to value, in column order: ClickHouseTable.json). A record of a job before RowBinary
-     * carries its json (the replay JSON) in the headers, and keeps it. Rows of other tables carry no detector headers
-     * and are passed over; a row that does not decode as its table's is not archived and counted (metric
+     * A detector's row: its detector_outputs row, the keys read from the RowBinary row's columns and the json printed
+     * from it (column name to value, in column order), both as the output's descriptor says
+     * (PlaneOutput#detectorOutput). A record of a job before RowBinary carries its keys and json (the replay JSON)
+     * in the headers, and keeps them. Rows of tables that are no detector's are passed over; a row that does not
+     * decode as its table's, or a detector's row that is no RowBinary row, is not archived and counted (metric
      * archive_unreadable_rows).
      */
     static final class DetectorRowDeserializer implements KafkaRecordDeserializationSchema<DetectorOutput> {
@@ -82,18 +83,21 @@ public final class ArchiveSources {
         }
 
         DetectorOutput detectorOutput(ConsumerRecord<byte[], byte[]> record) {
-            DetectorOutput keys = DetectorOutputHeaders.read(record.headers());
-            if (keys == null || keys.json() != null) {
-                return keys;
+            DetectorOutput inHeaders = DetectorOutputHeaders.read(record.headers());
+            if (inHeaders != null && inHeaders.json() != null) {
+                return inHeaders;
             }
-            ClickHouseTable<?> table = record.key() == null ? null
-                    : ClickHouseRows.TABLES_BY_NAME.get(new String(record.key(), StandardCharsets.UTF_8));
+            PlaneOutput<?> output = record.key() == null ? null
+                    : PlaneOutputs.DETECTORS_BY_TABLE.get(new String(record.key(), StandardCharsets.UTF_8));
+            if (inHeaders == null && (output == null || output.detector() == null)) {
+                return null;
+            }
             try {
-                if (table == null || record.value() == null || !DetectorOutputHeaders.isRowBinary(record.headers())) {
-                    throw new IllegalArgumentException("no RowBinary row of a table of the plane");
+                if (output == null || output.detector() == null || record.value() == null
+                        || !DetectorOutputHeaders.isRowBinary(record.headers())) {
+                    throw new IllegalArgumentException("no RowBinary row of a detector's table");
                 }
-                return new DetectorOutput(keys.outputId(), keys.detector(), keys.scopeKey(), keys.eventTimeMillis(),
-                        table.json(record.value()));
+                return output.detectorOutput(record.value());
             } catch (IllegalArgumentException e) {
                 if (unreadable != null) {
                     unreadable.inc();

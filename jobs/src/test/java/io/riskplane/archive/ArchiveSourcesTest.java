@@ -41,8 +41,9 @@ class ArchiveSourcesTest {
         assertThat(out.get(0).envelope()).isEqualTo(e.toByteArray());
     }
 
+    /** A record of a job before RowBinary: its detector output (keys and replay JSON) travels in the headers. */
     @Test
-    void onlyRowsWithADetectorOutputInTheirHeadersAreDetectorRows() {
+    void aRowOfAJobBeforeRowBinaryKeepsTheDetectorOutputOfItsHeaders() {
         DetectorOutput o = new DetectorOutput("g-1", "guardrails", "strategy|acme|momo|", 1_795_000_000_000L, "{}");
         ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1,
                 "guardrail_trips".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
@@ -57,12 +58,13 @@ class ArchiveSourcesTest {
     }
 
     /**
-     * A RowBinary row as the decision job writes it: the detector_outputs row has the keys from the headers and, as
-     * its json, the row read back as its JSONEachRow line (which the JSON writer prints independently); the replay
-     * JSON is not on the record. A row that is not one of its table is not archived.
+     * A RowBinary row as the decision job writes it (no headers but its format): the detector_outputs row has the
+     * keys read from the row's columns, equal to the record's own (its evaluation id, scope key and measurement time),
+     * and, as its json, the row read back as its JSONEachRow line (which the JSON writer prints independently). A row
+     * of a table that is no detector's is passed over; a row that is not one of its table is not archived.
      */
     @Test
-    void aRowBinaryDetectorRowIsArchivedWithItsRowAsJson() {
+    void aRowBinaryDetectorRowIsArchivedWithKeysFromItsColumnsAndItsRowAsJson() {
         long t0 = 1_795_000_000_000L;
         io.riskplane.model.SloMeasurement m = new io.riskplane.model.SloMeasurement("slo-m1",
                 io.riskplane.model.SloMeasurement.QUOTE_FRESHNESS, io.riskplane.model.SloMeasurement.VENUE_INSTRUMENT,
@@ -72,26 +74,27 @@ class ArchiveSourcesTest {
                 1, 3, 2, true, java.util.Map.of("x", 1.5), new String[] {"slo-m0", "slo-m1"},
                 io.riskplane.eventtime.StoreOnChange.PERIODIC);
         var output = io.riskplane.outputs.PlaneOutputs.SLO_EVALUATIONS;
-        io.riskplane.sinks.clickhouse.WarehouseRow w = output.warehouseRow(slo);
-        assertThat(w.binary()).isTrue();
-        assertThat(w.archive().json()).as("no JSON printed in the decision job").isNull();
-        ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1,
-                "slo_evaluations".getBytes(StandardCharsets.UTF_8), w.bytes());
-        DetectorOutputHeaders.writeRowBinary(row.headers());
-        DetectorOutputHeaders.write(row.headers(), w.archive());
-        assertThat(row.headers().lastHeader(DetectorOutputHeaders.JSON)).isNull();
-        byte[] cut = java.util.Arrays.copyOf(w.bytes(), w.bytes().length - 1);
+        var w = new io.riskplane.sinks.kafka.KafkaSinks.WarehouseRowSerializer().serialize(output.warehouseRow(slo),
+                null, null);
+        ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1, w.key(), w.value());
+        w.headers().forEach(h -> row.headers().add(h));
+        byte[] cut = java.util.Arrays.copyOf(w.value(), w.value().length - 1);
         ConsumerRecord<byte[], byte[]> broken = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 2,
                 "slo_evaluations".getBytes(StandardCharsets.UTF_8), cut);
         DetectorOutputHeaders.writeRowBinary(broken.headers());
-        DetectorOutputHeaders.write(broken.headers(), w.archive());
+        ConsumerRecord<byte[], byte[]> alert = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 3,
+                "alerts".getBytes(StandardCharsets.UTF_8), new byte[] {1, 'a'});
+        DetectorOutputHeaders.writeRowBinary(alert.headers());
 
         List<DetectorOutput> out = new ArrayList<>();
         ArchiveSources.DetectorRowDeserializer d = new ArchiveSources.DetectorRowDeserializer();
         d.deserialize(row, collector(out));
         d.deserialize(broken, collector(out));
+        d.deserialize(alert, collector(out));
         String json = new String(output.clickhouse().jsonRow(slo), StandardCharsets.UTF_8);
-        assertThat(out).containsExactly(new DetectorOutput("sle-1", "slo", slo.scopeKey(), t0, json));
+        assertThat(out).containsExactly(new DetectorOutput("sle-1", "slo",
+                "quote_freshness|venue_instrument|kraken|ETH|", t0, json));
+        assertThat(slo.scopeKey()).isEqualTo("quote_freshness|venue_instrument|kraken|ETH|");
         assertThat(json).startsWith("{\"evaluation_id\":\"sle-1\",\"slo\":\"quote_freshness\"")
                 .contains("\"value\":900.0").contains("\"measurement_id\":\"slo-m1\"")
                 .contains("\"streak_measurement_ids\":\"slo-m0,slo-m1\"").contains("\"derived_json\":\"{\\\"x\\\":1.5}\"");

@@ -8,11 +8,12 @@ import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
 import io.riskplane.model.DetectorOutput;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
-import io.riskplane.sinks.kafka.DetectorOutputHeaders;
 import io.riskplane.testing.DemoSession;
 import io.riskplane.testing.FlakyCommitCatalog;
 import io.riskplane.v1.Envelope;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ class IcebergCommitFailureIT {
         }
     }
 
-    /** The detector outputs the decision job committed to the rows topic (in their records' headers), sorted. */
+    /** The detector outputs the decision job committed to the rows topic (keys read from the rows), sorted. */
     static List<String> committedDetectorOutputIds(LocalPlane plane) {
         List<String> ids = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(),
@@ -148,8 +149,10 @@ class IcebergCommitFailureIT {
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    DetectorOutput o = DetectorOutputHeaders.read(r.headers());
-                    if (o != null) {
+                    var output = r.key() == null ? null
+                            : PlaneOutputs.DETECTORS_BY_TABLE.get(new String(r.key(), StandardCharsets.UTF_8));
+                    if (output != null && output.detector() != null) {
+                        DetectorOutput o = output.detectorOutput(r.value());
                         ids.add(o.detector() + "/" + o.outputId());
                     }
                 }

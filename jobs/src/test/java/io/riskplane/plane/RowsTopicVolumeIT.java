@@ -7,6 +7,7 @@ import io.riskplane.model.DetectorOutput;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import io.riskplane.sinks.kafka.DetectorOutputHeaders;
+import io.riskplane.sinks.kafka.KafkaSinks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,16 +82,12 @@ class RowsTopicVolumeIT {
             byte[] key = table.getBytes(StandardCharsets.UTF_8);
             ProducerRecord<byte[], byte[]> old = new ProducerRecord<>("t", key, output.clickhouse().jsonRow(value));
             WarehouseRow row = output.warehouseRow(value);
-            if (row.archive() != null) {
-                DetectorOutput keys = row.archive();
+            if (output.detector() != null) {
+                DetectorOutput keys = output.detectorOutput(row.bytes());
                 DetectorOutputHeaders.write(old.headers(), new DetectorOutput(keys.outputId(), keys.detector(),
                         keys.scopeKey(), keys.eventTimeMillis(), output.json(value)));
             }
-            ProducerRecord<byte[], byte[]> now = new ProducerRecord<>("t", key, row.bytes());
-            DetectorOutputHeaders.writeRowBinary(now.headers());
-            if (row.archive() != null) {
-                DetectorOutputHeaders.write(now.headers(), row.archive());
-            }
+            ProducerRecord<byte[], byte[]> now = new KafkaSinks.WarehouseRowSerializer().serialize(row, null, null);
             return size(old) + " " + size(now);
         }
 

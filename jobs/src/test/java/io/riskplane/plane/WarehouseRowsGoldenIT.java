@@ -3,6 +3,7 @@ package io.riskplane.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.demo.TradingSession;
+import io.riskplane.model.DetectorOutput;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ClickHouse rows of the demo session (RowBinary), and the detector keys that travel with the detectors' rows,
- * as the production sinks build them, byte for byte: a digest per table of the sorted rows. Any change to them must
+ * The ClickHouse rows of the demo session (RowBinary) as the production sinks build them, and the detector keys the
+ * archive job reads from the detectors' rows, byte for byte: a digest per table of the sorted rows. Any change to them must
  * come with RowBinaryContentsIT still green (the same ClickHouse contents as the JSON rows before RowBinary).
  */
 class WarehouseRowsGoldenIT {
@@ -61,18 +62,23 @@ class WarehouseRowsGoldenIT {
             Map.entry("pnl_bars", "22928 a64cd652bf42762eb5ec9fadee2bf8c800fd9f68f5733a09e1e68ee2210b123f"),
             Map.entry("slo_evaluations", "1758 ef02e55e571af611d6c92ab710e2d8ce59aef1f4acb36db0126e6930ef5a0596"));
 
-    /** A row (RowBinary, in base64) and the detector keys in its headers (when a detector's), as one line. */
-    static String line(WarehouseRow r) {
+    /**
+     * A row (RowBinary, in base64) and, when a detector's, the detector keys the archive job reads from it, as one
+     * line. Until 2026-12-06 (session 4) the keys came from the record and travelled in the row's headers: the same
+     * digests show that the row's columns give the same keys for every row of the session.
+     */
+    static <T> String line(PlaneOutput<T> output, WarehouseRow r) {
         String row = java.util.Base64.getEncoder().encodeToString(r.bytes());
-        return r.archive() == null ? row : row + "\t" + r.archive().detector() + "\t" + r.archive().outputId()
-                + "\t" + r.archive().scopeKey() + "\t" + r.archive().eventTimeMillis();
+        DetectorOutput keys = output.detectorOutput(r.bytes());
+        return keys == null ? row : row + "\t" + keys.detector() + "\t" + keys.outputId() + "\t" + keys.scopeKey()
+                + "\t" + keys.eventTimeMillis();
     }
 
-    /** A row as ExternalSinks builds it (PlaneOutput.warehouseRow): its bytes and its detector keys. */
+    /** A row as ExternalSinks builds it (PlaneOutput.warehouseRow) and the keys the archive job reads from it. */
     static final class RowText implements RowsOfASession.RowText {
         @Override
         public <T> String of(PlaneOutput<T> output, T value) {
-            return line(output.warehouseRow(value));
+            return line(output, output.warehouseRow(value));
         }
     }
 }

@@ -29,9 +29,10 @@ public final class OutputsTable {
                     .append(escape(o.sortKeyDoc())).append(" |\n");
         }
         md.append('\n').append("Every output's rows also go to ").append(code(Topics.CLICKHOUSE_ROWS))
-                .append(" (key = table), in ClickHouse's RowBinary, for the loader; a detector's with its detector, ")
-                .append("output id, scope key and event time in the headers for the archive job, which prints the ")
-                .append("`detector_outputs` json from the row.\n");
+                .append(" (key = table, header `riskplane.row_format: RowBinary`), in ClickHouse's RowBinary, for the ")
+                .append("loader; the archive job reads a detector's `detector_outputs` row from the same record: its ")
+                .append("output id, scope key and event time from the row's columns, its json the row as a JSON ")
+                .append("object.\n");
         return md.append(END).append('\n').toString();
     }
 

@@ -29,7 +29,7 @@ public final class PlaneOutput<T> implements Serializable {
     private final SerializableFunction<T, String> sortKey;
     private final String sortKeyDoc;
     private final ClickHouseTable<T> clickhouse;
-    private final Detector<T> detector;
+    private final Detector detector;
     private final String icebergTable;
     private final KafkaTopic<T> kafkaTopic;
 
@@ -52,14 +52,22 @@ public final class PlaneOutput<T> implements Serializable {
 
     /**
      * The lakehouse form of a detector's output: a row of Iceberg detector_outputs, whose json is its ClickHouse row
-     * as a JSON object (ClickHouseTable.json).
+     * as a JSON object and whose keys (output id, scope key, event time) the archive job reads from that row's
+     * columns. The keys do not travel beside the row: on riskplane.v1.clickhouse-rows they cost more bytes than
+     * most rows' own values.
      */
-    public record Detector<T>(String name, SerializableFunction<T, String> outputId,
-            SerializableFunction<T, String> scopeKey, TimeOf<T> eventTime) implements Serializable {}
+    public record Detector(String name, KeyOf outputId, KeyOf scopeKey, TimeOf eventTime) implements Serializable {}
 
+    /** A key read from a row's columns. */
     @FunctionalInterface
-    public interface TimeOf<T> extends Serializable {
-        long millis(T value);
+    public interface KeyOf extends Serializable {
+        String of(ClickHouseTable.Row row);
+    }
+
+    /** A time, epoch milliseconds, read from a row's columns. */
+    @FunctionalInterface
+    public interface TimeOf extends Serializable {
+        long millis(ClickHouseTable.Row row);
     }
 
     /**
@@ -98,7 +106,7 @@ public final class PlaneOutput<T> implements Serializable {
     }
 
     /** The lakehouse form, or null when this is no detector's output. */
-    public Detector<T> detector() {
+    public Detector detector() {
         return detector;
     }
 
@@ -127,18 +135,22 @@ public final class PlaneOutput<T> implements Serializable {
     }
 
     /**
-     * What Iceberg detector_outputs needs of a detector's output besides its row (detector, output id, scope key,
-     * event time; json null: the archive job prints it from the row), or null when this is no detector's output.
+     * A detector's row of Iceberg detector_outputs from its ClickHouse row (RowBinary): the keys read from the row's
+     * columns, the json the row as a JSON object. Null when this is no detector's output; IllegalArgumentException
+     * when the bytes are not one row of its table.
      */
-    public DetectorOutput detectorKeys(T value) {
-        return detector == null ? null : new DetectorOutput(detector.outputId().apply(value), detector.name(),
-                detector.scopeKey().apply(value), detector.eventTime().millis(value), null);
+    public DetectorOutput detectorOutput(byte[] rowBinary) {
+        if (detector == null) {
+            return null;
+        }
+        ClickHouseTable.Row row = clickhouse.read(rowBinary);
+        return new DetectorOutput(detector.outputId().of(row), detector.name(), detector.scopeKey().of(row),
+                detector.eventTime().millis(row), row.json());
     }
 
-    /** The ClickHouse row in RowBinary, with a detector's keys for the archive job (DetectorOutputHeaders). */
+    /** The ClickHouse row in RowBinary: all the decision job writes of it (the archive job reads its keys from it). */
     public WarehouseRow warehouseRow(T value) {
-        WarehouseRow row = clickhouse.row(value);
-        return detector == null ? row : row.withArchive(detectorKeys(value));
+        return clickhouse.row(value);
     }
 
     /** The operator that turns it into ClickHouse rows. */
@@ -165,7 +177,7 @@ public final class PlaneOutput<T> implements Serializable {
         private SerializableFunction<T, String> sortKey;
         private String sortKeyDoc;
         private ClickHouseTable<T> clickhouse;
-        private Detector<T> detector;
+        private Detector detector;
         private String icebergTable;
         private KafkaTopic<T> kafkaTopic;
 
@@ -193,10 +205,12 @@ public final class PlaneOutput<T> implements Serializable {
             return this;
         }
 
-        /** A detector's output: its rows also go to Iceberg detector_outputs (their json is the ClickHouse row). */
-        public Builder<T> detector(String detectorName, SerializableFunction<T, String> outputId,
-                SerializableFunction<T, String> scopeKey, TimeOf<T> eventTime) {
-            this.detector = new Detector<>(detectorName, outputId, scopeKey, eventTime);
+        /**
+         * A detector's output: its rows also go to Iceberg detector_outputs (their json is the ClickHouse row), with
+         * the keys read from the row's columns.
+         */
+        public Builder<T> detector(String detectorName, KeyOf outputId, KeyOf scopeKey, TimeOf eventTime) {
+            this.detector = new Detector(detectorName, outputId, scopeKey, eventTime);
             return this;
         }
 

@@ -153,7 +153,8 @@ public final class PlaneOutputs {
                 .text("last_snapshot_id", PnlBar::lastSnapshotId)
                 .text("trigger_event_ids", b -> String.join(",", b.triggerEventIds()))
                 .build())
-            .detector("pnl", PnlBar::barId, PnlBar::scopeKey, PnlBar::eventTimeMillis)
+            .detector("pnl", r -> r.text("bar_id"), r -> r.join("scope_type", "org", "strategy"),
+                    r -> r.int64("event_time_ms"))
             .build();
 
     public static final PlaneOutput<DeadLetterRecord> DEAD_LETTERS = PlaneOutput.builder("dead_letters",
@@ -227,8 +228,9 @@ public final class PlaneOutputs {
                 .nullableFloat64("ingest_latency_p50_ms", TelemetryWindow::ingestLatencyP50Ms)
                 .nullableFloat64("ingest_latency_p99_ms", TelemetryWindow::ingestLatencyP99Ms)
                 .build())
-            .detector("execution_telemetry", TelemetryWindow::windowId, w -> w.windowSize() + "|" + w.scopeKey(),
-                    TelemetryWindow::windowEndMillis)
+            .detector("execution_telemetry", r -> r.text("window_id"),
+                    r -> r.join("window_size", "level", "org", "strategy", "instrument", "venue", "adapter", "source"),
+                    r -> r.int64("window_end_millis"))
             .build();
 
     /** The SLO evaluations storage keeps: status changes and one per scope and minute (SloEvaluation.stored()). */
@@ -269,14 +271,15 @@ public final class PlaneOutputs {
                 .flag("auto_resume", SloEvaluation::autoResume)
                 .text("streak_measurement_ids", e -> String.join(",", e.streakMeasurementIds()))
                 .build())
-            .detector("slo", SloEvaluation::evaluationId, SloEvaluation::scopeKey,
-                    e -> e.measurement().measuredAtMillis())
+            .detector("slo", r -> r.text("evaluation_id"), r -> r.join("slo", "scope_type", "venue", "instrument", "adapter"),
+                    r -> r.int64("evaluated_at_ms"))
             .build();
 
     public static final PlaneOutput<DislocationEpisode> DISLOCATIONS = PlaneOutput.builder("dislocations",
                     DislocationEpisode.class)
             .replay("dislocations.jsonl", v -> OutputJson.fields(v))
-            .sortedBy(d -> OutputJson.timeKey(reportedAt(d), d.instrument() + "|" + d.status()),
+            .sortedBy(d -> OutputJson.timeKey(reportedAt(d.endMillis(), d.startMillis(), d.durationMillis()),
+                    d.instrument() + "|" + d.status()),
                     "the time the row was reported (end, or start + minimum duration), then instrument and status")
             .clickhouse(ClickHouseTable.builder("dislocations", DislocationEpisode.class)
                 .text("episode_id", DislocationEpisode::episodeId)
@@ -296,8 +299,8 @@ public final class PlaneOutputs {
                 .float64("fees_bps", DislocationEpisode::feesBps)
                 .text("trigger_event_ids", d -> String.join(",", d.triggerEventIds()))
                 .build())
-            .detector("dislocation", DislocationEpisode::episodeId, DislocationEpisode::instrument,
-                    PlaneOutputs::reportedAt)
+            .detector("dislocation", r -> r.text("episode_id"), r -> r.text("instrument"),
+                    r -> reportedAt(r.int64("end_ms"), r.int64("start_ms"), r.int64("duration_ms")))
             .build();
 
     /** The staleness rows storage keeps: status changes and one per consumer and minute (CursorStaleness.stored()). */
@@ -332,8 +335,8 @@ public final class PlaneOutputs {
                 .text("trigger_event_ids", c -> String.join(",", c.triggerEventIds()))
                 .text("store_reason", CursorStaleness::storeReason)
                 .build())
-            .detector("cursor_staleness", CursorStaleness::stalenessId, CursorStaleness::scopeKey,
-                    CursorStaleness::measuredAtMillis)
+            .detector("cursor_staleness", r -> r.text("staleness_id"), r -> r.join("source", "consumer_id"),
+                    r -> r.int64("measured_at_ms"))
             .build();
 
     public static final PlaneOutput<GuardrailTrip> GUARDRAIL_TRIPS = PlaneOutput.builder("guardrail_trips",
@@ -364,7 +367,8 @@ public final class PlaneOutputs {
                 .int64("policy_version", GuardrailTrip::policyVersion)
                 .text("trigger_event_ids", t -> String.join(",", t.triggerEventIds()))
                 .build())
-            .detector("guardrails", GuardrailTrip::tripId, GuardrailTrip::scopeKey, GuardrailTrip::atMillis)
+            .detector("guardrails", r -> r.text("trip_id"), r -> r.join("level", "org", "strategy", "instrument"),
+                    r -> r.int64("tripped_at_ms"))
             .build();
 
     public static final PlaneOutput<ConditionEvaluation> CONDITION_EVALUATIONS = PlaneOutput.builder(
@@ -401,8 +405,9 @@ public final class PlaneOutputs {
                 .text("duration_name", ConditionEvaluation::durationName)
                 .text("run_sample_ids", e -> String.join(",", e.runSampleIds()))
                 .build())
-            .detector("sustained_conditions", ConditionEvaluation::evaluationId, ConditionEvaluation::scopeKey,
-                    e -> e.sample().atMillis())
+            .detector("sustained_conditions", r -> r.text("evaluation_id"),
+                    r -> r.join("condition", "org", "strategy", "adapter", "lane", "source"),
+                    r -> r.int64("evaluated_at_ms"))
             .build();
 
     public static final PlaneOutput<LaneRunEvaluation> LANE_RUNS = PlaneOutput.builder("lane_runs",
@@ -432,14 +437,20 @@ public final class PlaneOutputs {
                 .int64("window_start_ms", LaneRunEvaluation::windowStartMillis)
                 .text("failed_run_event_ids", e -> String.join(",", e.failedRunEventIds()))
                 .build())
-            .detector("lane_runs", LaneRunEvaluation::evaluationId, e -> e.run().lane(),
-                    e -> e.run().eventTimeMillis())
+            .detector("lane_runs", r -> r.text("evaluation_id"), r -> r.text("lane"), r -> r.int64("run_at_ms"))
             .build();
 
     /** Every output, in the order `replay` lists its files. */
     public static final List<PlaneOutput<?>> ALL = List.of(CONTROL_EVENTS, EARLY_CONTROL_EVENTS, ALERTS, PNL_BARS,
             DEAD_LETTERS, EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS, GUARDRAIL_TRIPS,
             CONDITION_EVALUATIONS, LANE_RUNS);
+
+    /**
+     * Every detector's output by the name of its ClickHouse table (the key of its records on the rows topic): the
+     * archive job reads their rows into Iceberg detector_outputs.
+     */
+    public static final Map<String, PlaneOutput<?>> DETECTORS_BY_TABLE = ALL.stream().filter(o -> o.detector() != null)
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(o -> o.clickhouse().name(), o -> o));
 
     /** Every replay output file, in that order. */
     public static final List<String> REPLAY_FILES = ALL.stream().map(PlaneOutput::replayFile).toList();
@@ -491,8 +502,9 @@ public final class PlaneOutputs {
     }
 
     /** The event time at which an episode was reported: its end when closed, else when it reached the minimum. */
-    private static long reportedAt(DislocationEpisode d) {
-        return d.endMillis() > 0 ? d.endMillis() : d.startMillis() + d.durationMillis();
+    /** When a dislocation row was reported: its end, or (still open) its start plus the minimum duration. */
+    private static long reportedAt(long endMillis, long startMillis, long durationMillis) {
+        return endMillis > 0 ? endMillis : startMillis + durationMillis;
     }
 
     /** A dead letter's place in its input: topic, partition, zero-padded offset, then its id. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterReason;
-import io.riskplane.model.DetectorOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import io.riskplane.v1.Envelope;
 import java.nio.charset.StandardCharsets;
@@ -31,22 +30,19 @@ class OversizedRowTest {
         assertThat(DetectorOutputHeaders.read(ok.headers())).as("no detector output on a plain row").isNull();
     }
 
-    /** A detector's row carries its lakehouse row in the headers, for the archive job; the value is the row alone. */
+    /**
+     * A detector's row is the row alone: its keys for the archive job are read from the row's columns, so the record
+     * carries only the format header (what the headers once carried cost more bytes than most rows).
+     */
     @Test
-    void aDetectorRowCarriesItsLakehouseRowInItsHeaders() {
-        byte[] json = "{\"window_id\":\"w1\"}".getBytes(StandardCharsets.UTF_8);
-        DetectorOutput out = new DetectorOutput("w1", "execution_telemetry", "1m|adapter|x", 1_795_000_000_000L,
-                "{\"window_id\":\"w1\",\"fills\":3}");
-        var serializer = new KafkaSinks.WarehouseRowSerializer();
-        var record = serializer.serialize(WarehouseRow.json("execution_telemetry", json).withArchive(out), null, null);
+    void aDetectorRowCarriesNothingButItsRowAndFormat() {
+        byte[] rowBinary = {3, 'w', '-', '1'};
+        var record = new KafkaSinks.WarehouseRowSerializer().serialize(
+                WarehouseRow.binary("execution_telemetry", rowBinary), null, null);
         assertThat(record.topic()).isEqualTo(Topics.CLICKHOUSE_ROWS);
-        assertThat(record.value()).isEqualTo(json);
-        assertThat(DetectorOutputHeaders.read(record.headers())).isEqualTo(out);
-
-        // The row and its lakehouse form together over the bound: dead-lettered whole, never half written.
-        DetectorOutput huge = new DetectorOutput("w2", "execution_telemetry", "k", 1L, "z".repeat(900 * 1024));
-        var rejected = serializer.serialize(WarehouseRow.json("execution_telemetry", json).withArchive(huge), null,
-                null);
-        assertThat(rejected.topic()).isEqualTo(Topics.DEAD_LETTER);
+        assertThat(record.value()).isEqualTo(rowBinary);
+        assertThat(record.headers().toArray()).hasSize(1);
+        assertThat(DetectorOutputHeaders.isRowBinary(record.headers())).isTrue();
+        assertThat(DetectorOutputHeaders.read(record.headers())).isNull();
     }
 }

@@ -162,39 +162,107 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
      * of this table.
      */
     public String json(byte[] rowBinary) {
+        return read(rowBinary).json();
+    }
+
+    /**
+     * A RowBinary row of this table read back, its values by column name (what the archive job takes a detector's
+     * keys from). Throws IllegalArgumentException when the bytes are not one row of this table.
+     */
+    public Row read(byte[] rowBinary) {
         RowBinaryIn in = new RowBinaryIn(rowBinary);
-        StringWriter text = new StringWriter(64 + 24 * columns.size());
-        try (JsonGenerator g = JSON.createGenerator(text)) {
-            g.writeStartObject();
-            for (ColumnType c : columns) {
-                g.writeFieldName(c.name());
-                switch (c.type()) {
-                    case STRING -> g.writeString(in.string());
-                    case INT32 -> g.writeNumber(in.int32());
-                    case INT64 -> g.writeNumber(in.int64());
-                    case UINT8 -> g.writeNumber(in.uint8());
-                    case UINT32 -> g.writeNumber(Integer.toUnsignedLong(in.int32()));
-                    case FLOAT64 -> writeDouble(g, in.float64());
-                    case NULLABLE_FLOAT64 -> {
-                        if (in.uint8() != 0) {
-                            g.writeNull();
-                        } else {
-                            writeDouble(g, in.float64());
-                        }
-                    }
-                    case DATE_TIME -> g.writeNumber(Integer.toUnsignedLong(in.int32()));
-                    case DATE -> g.writeString(LocalDate.ofEpochDay(in.uint16()).toString());
-                }
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (columns.get(i).type()) {
+                case STRING -> in.string();
+                case INT32 -> in.int32();
+                case INT64 -> in.int64();
+                case UINT8 -> in.uint8();
+                case UINT32, DATE_TIME -> Integer.toUnsignedLong(in.int32());
+                case FLOAT64 -> in.float64();
+                case NULLABLE_FLOAT64 -> in.uint8() != 0 ? null : in.float64();
+                case DATE -> LocalDate.ofEpochDay(in.uint16()).toString();
+            };
         }
         if (!in.atEnd()) {
             throw new IllegalArgumentException("not one row of " + name + ": " + in.remaining()
                     + " bytes after the last column");
         }
-        return text.toString();
+        return new Row(this, values);
+    }
+
+    /** One row of a table read back from RowBinary: its values in column order, read by column name. */
+    public static final class Row {
+        private final ClickHouseTable<?> table;
+        private final Object[] values;
+
+        private Row(ClickHouseTable<?> table, Object[] values) {
+            this.table = table;
+            this.values = values;
+        }
+
+        /** A String column's value. */
+        public String text(String column) {
+            return (String) value(column, Type.STRING);
+        }
+
+        /** An Int64 column's value. */
+        public long int64(String column) {
+            return (Long) value(column, Type.INT64);
+        }
+
+        /** String columns' values joined by '|', as the plane's scope keys are. */
+        public String join(String... columns) {
+            StringBuilder key = new StringBuilder();
+            for (String c : columns) {
+                key.append(key.isEmpty() ? "" : "|").append(text(c));
+            }
+            return key.toString();
+        }
+
+        private Object value(String column, Type type) {
+            for (int i = 0; i < values.length; i++) {
+                ColumnType c = table.columns.get(i);
+                if (c.name().equals(column)) {
+                    if (c.type() != type) {
+                        throw new IllegalStateException(table.name + "." + column + " is " + c.type() + ", not "
+                                + type);
+                    }
+                    return values[i];
+                }
+            }
+            throw new IllegalStateException(table.name + " has no column " + column);
+        }
+
+        /** The row as its JSONEachRow line (ClickHouseTable#jsonRow's text for the value it was written from). */
+        public String json() {
+            StringWriter text = new StringWriter(64 + 24 * values.length);
+            try (JsonGenerator g = JSON.createGenerator(text)) {
+                g.writeStartObject();
+                for (int i = 0; i < values.length; i++) {
+                    ColumnType c = table.columns.get(i);
+                    g.writeFieldName(c.name());
+                    Object v = values[i];
+                    switch (c.type()) {
+                        case STRING, DATE -> g.writeString((String) v);
+                        case INT32, UINT8 -> g.writeNumber((Integer) v);
+                        case INT64, UINT32, DATE_TIME -> g.writeNumber((Long) v);
+                        case FLOAT64 -> writeDouble(g, (Double) v);
+                        case NULLABLE_FLOAT64 -> {
+                            if (v == null) {
+                                g.writeNull();
+                            } else {
+                                writeDouble(g, (Double) v);
+                            }
+                        }
+                    }
+                }
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return text.toString();
+        }
     }
 
     /**

@@ -6,11 +6,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The headers of a record of riskplane.v1.clickhouse-rows besides its table (the key): the row's format, and for a
- * detector's row what Iceberg detector_outputs needs besides the row (detector, output id, scope key, event time).
- * The archive job prints the json of detector_outputs from the row itself (ClickHouseTable.json). Records that
- * jobs before RowBinary wrote carry no format header (the value is a JSONEachRow line) and the output's replay JSON
- * in {@link #JSON}; both still load. A record without the detector headers is not a detector's row.
+ * The headers of a record of riskplane.v1.clickhouse-rows besides its table (the key): the row's format. Records that
+ * jobs before RowBinary wrote carry no format header (the value is a JSONEachRow line) and, on a detector's row, its
+ * keys (detector, output id, scope key, event time) and the output's replay JSON; records of jobs between RowBinary
+ * and 2026-12-06 (session 4) carry the keys without the JSON. The plane writes neither now: the archive job reads a
+ * detector's keys from the row itself (io.riskplane.outputs.PlaneOutput#detectorOutput). The keys are read, and
+ * written by tests that stand for older jobs, here.
  */
 public final class DetectorOutputHeaders {
     /** The value's format: {@link #ROW_BINARY}; absent on a JSONEachRow line. */
@@ -44,12 +45,6 @@ public final class DetectorOutputHeaders {
         if (o.json() != null) {
             headers.add(JSON, utf8(o.json()));
         }
-    }
-
-    /** Bytes the headers add to a record (about: Kafka's own framing is a few bytes more). */
-    public static int size(DetectorOutput o) {
-        return o.detector().length() + o.outputId().length() + o.scopeKey().length() + 20
-                + (o.json() == null ? 0 : o.json().getBytes(StandardCharsets.UTF_8).length) + 96;
     }
 
     /**

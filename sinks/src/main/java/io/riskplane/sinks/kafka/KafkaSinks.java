@@ -120,7 +120,8 @@ public final class KafkaSinks {
     }
 
     /**
-     * ClickHouse rows (key = table, value = one RowBinary row, header riskplane.row_format), exactly once with the checkpoint so that the
+     * ClickHouse rows (key = table, value = one RowBinary row, header riskplane.row_format; nothing else: the archive
+     * job reads a detector's keys from its row), exactly once with the checkpoint so that the
      * loader, reading read_committed, inserts only what a completed checkpoint covers: after a crash ClickHouse holds
      * the same rows as a run without one.
      */
@@ -135,7 +136,7 @@ public final class KafkaSinks {
         return exactlyOnce(bootstrap, props, transactionalIdPrefix, new WarehouseRowSerializer());
     }
 
-    static final class WarehouseRowSerializer implements KafkaRecordSerializationSchema<WarehouseRow> {
+    public static final class WarehouseRowSerializer implements KafkaRecordSerializationSchema<WarehouseRow> {
         private static final long serialVersionUID = 1L;
 
         private transient org.apache.flink.metrics.Counter rejected;
@@ -149,8 +150,7 @@ public final class KafkaSinks {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WarehouseRow row, KafkaSinkContext ctx, Long timestamp) {
-            int size = row.bytes().length + (row.archive() == null ? 0 : DetectorOutputHeaders.size(row.archive()));
-            if (size > OutputBounds.MAX_RECORD_BYTES) {
+            if (row.bytes().length > OutputBounds.MAX_RECORD_BYTES) {
                 if (rejected != null) {
                     rejected.inc();
                 }
@@ -160,9 +160,6 @@ public final class KafkaSinks {
                     row.table().getBytes(StandardCharsets.UTF_8), row.bytes());
             if (row.binary()) {
                 DetectorOutputHeaders.writeRowBinary(r.headers());
-            }
-            if (row.archive() != null) {
-                DetectorOutputHeaders.write(r.headers(), row.archive());
             }
             return r;
         }
@@ -175,10 +172,7 @@ public final class KafkaSinks {
     static DeadLetterRecord oversized(WarehouseRow row) {
         String reason = DeadLetterReason.OUTPUT_REJECTED;
         return new DeadLetterRecord(DeterministicId.ofBytes("dl-", row.bytes(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
-                reason, "a " + row.table() + " row of " + row.bytes().length + " bytes"
-                        + (row.archive() == null ? "" : " (with its detector output for the archive, "
-                                + (row.bytes().length + DetectorOutputHeaders.size(row.archive())) + ")")
-                        + " exceeds the "
+                reason, "a " + row.table() + " row of " + row.bytes().length + " bytes exceeds the "
                         + OutputBounds.MAX_RECORD_BYTES + "-byte bound of the plane's records; it was not written",
                 row.bytes(), Topics.CLICKHOUSE_ROWS, -1, -1, "", 0);
     }
