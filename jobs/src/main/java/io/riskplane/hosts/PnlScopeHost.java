@@ -169,12 +169,17 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
         boolean org = PnlSnapshot.ORG.equals(scopeType);
         TreeSet<String> triggers = new TreeSet<>();
         boolean fromFill = false;
+        String strategyScope = null;
         for (EquityComponent c : updates) {
             fromFill |= c.fromFill();
             if (org) {
                 components.put(c.strategy() + SEP + c.componentId(), c);
-                // An org's triggers are the snapshots of its strategies that moved (as each strategy host names them).
-                triggers.add(DeterministicId.of("pnl-", c.scopeKey(), ts));
+                // An org's triggers are the snapshots of its strategies that moved (as each strategy host names them):
+                // one id per strategy, whose components come one after the other (ORDER).
+                if (!c.scopeKey().equals(strategyScope)) {
+                    strategyScope = c.scopeKey();
+                    triggers.add(DeterministicId.of("pnl-", strategyScope, ts));
+                }
             } else {
                 components.put(c.componentId(), c);
                 triggers.addAll(List.of(c.triggerEventIds()));

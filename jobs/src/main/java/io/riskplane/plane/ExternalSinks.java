@@ -4,7 +4,9 @@ import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
 import io.riskplane.sinks.kafka.KafkaSinks;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -12,9 +14,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The production wiring, all of it to Kafka: the outputs with a topic of their own (control events confirmed and
- * early, alerts, dead letters) to it, and heartbeats; every output as ClickHouse rows (RowBinary) for the loader, a
- * detector's row with its detector_outputs keys in the record's headers for the archive job, which prints the json
- * from the row. The decision job writes no raw events
+ * early, alerts, dead letters) to it, and heartbeats; every output as ClickHouse rows (RowBinary) for the loader,
+ * which the archive job also reads a detector's detector_outputs row from. The decision job writes no raw events
  * (the loader and the archive job read the input topics themselves) and nothing to Iceberg (the archive job does,
  * from these topics): a slow store never back-pressures the control path.
  */
@@ -33,6 +34,9 @@ public final class ExternalSinks implements PlaneSinks {
     @Override
     public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
         PlaneOutput.KafkaTopic<T> topic = output.kafkaTopic();
+        if (topic != null && rowsByTable.values().stream().anyMatch(t -> t.output() == output)) {
+            throw new IllegalArgumentException(output + " has a Kafka topic of its own: hand over one stream of it");
+        }
         if (topic != null) {
             stream.sinkTo(topic.sink().create(kafka)).name(topic.operatorName()).uid(topic.uid());
         }
@@ -63,25 +67,44 @@ public final class ExternalSinks implements PlaneSinks {
         }
     }
 
-    /** The streams of one ClickHouse table, rowed by the first output that writes it. */
-    private record TableRows<T>(PlaneOutput<T> output, DataStream<T> stream) {
+    /**
+     * The streams of one ClickHouse table, rowed by the first output that writes it. Each stream gets a row operator
+     * of its own, chained to the operator that produced it, and only the rows are united: a record crosses no
+     * exchange on its way to its row (the PnL bars of the strategy and org hosts, the confirmed and early control
+     * events). The first stream's row operator has the output's rows uid, the n-th's that uid and "-n".
+     */
+    private record TableRows<T>(PlaneOutput<T> output, List<DataStream<T>> streams) {
+        TableRows(PlaneOutput<T> output, DataStream<T> stream) {
+            this(output, List.of(stream));
+        }
+
         TableRows<T> union(TableRows<?> other) {
             if (other.output().clickhouse() != output.clickhouse() || other.output().type() != output.type()) {
                 throw new IllegalArgumentException(other.output() + " writes table " + output.clickhouse().name()
                         + " of " + output + " with another row form");
             }
-            @SuppressWarnings("unchecked") // same record type, checked above
-            DataStream<T> same = (DataStream<T>) other.stream();
-            return new TableRows<>(output, stream.union(same));
+            List<DataStream<T>> all = new ArrayList<>(streams);
+            for (DataStream<?> s : other.streams()) {
+                @SuppressWarnings("unchecked") // same record type, checked above
+                DataStream<T> same = (DataStream<T>) s;
+                all.add(same);
+            }
+            return new TableRows<>(output, all);
         }
 
         DataStream<WarehouseRow> rows() {
-            return stream.map(new RowOf<>(output)).returns(WarehouseRow.class).name(output.rowsOperatorName())
-                    .uid(output.rowsUid());
+            DataStream<WarehouseRow> rows = null;
+            for (int i = 0; i < streams.size(); i++) {
+                DataStream<WarehouseRow> r = streams.get(i).map(new RowOf<>(output)).returns(WarehouseRow.class)
+                        .name(output.rowsOperatorName())
+                        .uid(i == 0 ? output.rowsUid() : output.rowsUid() + "-" + (i + 1));
+                rows = rows == null ? r : rows.union(r);
+            }
+            return rows;
         }
     }
 
-    /** An output's ClickHouse row, with a detector's detector_outputs keys for the archive job. */
+    /** An output's ClickHouse row (the archive job reads a detector's detector_outputs keys from it). */
     private static final class RowOf<T> implements MapFunction<T, WarehouseRow> {
         private static final long serialVersionUID = 1L;
         private final PlaneOutput<T> output;

@@ -11,7 +11,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * input topics themselves.
  */
 public interface PlaneSinks {
-    /** One output's stream (the graph hands over each output of PlaneOutputs.ALL once). */
+    /**
+     * One stream of an output. The graph hands over each output of PlaneOutputs.ALL, and an output that several
+     * operators produce (the PnL bars of the strategy and org hosts) once per operator, so that what a sink maps
+     * each record to can be chained to the operator that made it. An output with a Kafka topic of its own is handed
+     * over once.
+     */
     <T> void output(PlaneOutput<T> output, DataStream<T> stream);
 
     /** The plane's heartbeats (live only): no output that is stored, so no descriptor. */

@@ -219,8 +219,9 @@ public final class RiskPlaneJob {
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS));
 
         // Storage gets PnL bars (a row per scope and second, and one per fill); the rule judged every snapshot.
-        sinks.output(PlaneOutputs.PNL_BARS, strategyPnl.getSideOutput(PnlScopeHost.BARS)
-                .union(orgPnl.getSideOutput(PnlScopeHost.BARS)));
+        // Once per host, so that each host's bars become rows (or replay lines) in an operator chained to it.
+        sinks.output(PlaneOutputs.PNL_BARS, strategyPnl.getSideOutput(PnlScopeHost.BARS));
+        sinks.output(PlaneOutputs.PNL_BARS, orgPnl.getSideOutput(PnlScopeHost.BARS));
         sinks.output(PlaneOutputs.CONTROL_EVENTS, controls);
         sinks.output(PlaneOutputs.EARLY_CONTROL_EVENTS, earlyControls);
         if (!options.dataDrivenWatermarks()) {

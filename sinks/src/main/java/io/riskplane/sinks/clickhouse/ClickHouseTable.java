@@ -418,10 +418,23 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
         return s == null ? "" : OutputBounds.cut(s, OutputBounds.MAX_FIELD_CHARS);
     }
 
+    /** The last date parsed, per thread: a PnL bar's row asks for its trading day, nearly always the one before. */
+    private static final ThreadLocal<Object[]> LAST_DATE = new ThreadLocal<>();
+
     private static int epochDay(String iso) {
         if (iso == null || iso.isEmpty()) {
             return 0;
         }
+        Object[] last = LAST_DATE.get();
+        if (last != null && iso.equals(last[0])) {
+            return (Integer) last[1];
+        }
+        int day = parseEpochDay(iso);
+        LAST_DATE.set(new Object[] {iso, day});
+        return day;
+    }
+
+    private static int parseEpochDay(String iso) {
         try {
             long day = LocalDate.parse(iso).toEpochDay();
             return day < 0 || day > 0xFFFF ? 0 : (int) day;
