@@ -1,6 +1,7 @@
 package io.riskplane.bench;
 
 import io.riskplane.contract.Topics;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.EmbeddedKafka;
 import io.riskplane.infra.EnvelopePublisher;
@@ -80,10 +81,12 @@ public final class PlaneBenchmark {
         // Each parallelism gets a fresh broker, ClickHouse and plane; the last one also gets the measurements that
         // do not depend on it (Flink alone, round trips, detection latency), which keeps the run's length.
         Map<String, Object> byParallelism = new LinkedHashMap<>();
+        List<Map<String, Object>> runs = new java.util.ArrayList<>();
         for (int i = 0; i < ps.size(); i++) {
             boolean last = i == ps.size() - 1;
             Map<String, Object> r = planeRun(workDir.resolve("plane-p" + ps.get(i)), items, keys, ps.get(i), last,
                     s, log);
+            runs.add(r);
             if (ps.size() > 1) {
                 Map<String, Object> sub = new LinkedHashMap<>();
                 PER_PARALLELISM.forEach(k -> sub.put(k, r.get(k)));
@@ -100,8 +103,29 @@ public final class PlaneBenchmark {
         // Replay: the same job graph, bounded, over the session file (parallelism 1, as `replay`), and over an empty
         // file: job start and end without records, taken off the first to give the rate net of start-up.
         long r0 = System.nanoTime();
-        Replay.run(input, workDir.resolve("replay"), 1, PlaneOptions.replay());
+        Replay.Result replayed = Replay.run(input, workDir.resolve("replay"), 1, PlaneOptions.replay());
         double replayS = (System.nanoTime() - r0) / 1e9;
+        // Replay decides exactly what the plane decides: a run whose control topic held fewer control events when its
+        // outputs were taken as complete measured input read while outputs were still held back, not a throughput.
+        int replayControls = replayed.linesPerFile().getOrDefault(PlaneOutputs.CONTROL_EVENTS.replayFile(), 0);
+        f.put("replay_control_events", replayControls);
+        for (int i = 0; i < ps.size(); i++) {
+            long controls = controlRecords(runs.get(i));
+            boolean complete = controls >= replayControls;
+            if (ps.size() > 1) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> sub = (Map<String, Object>) byParallelism.get(String.valueOf(ps.get(i)));
+                sub.put("outputs_complete_as_replay", complete);
+            }
+            if (i == ps.size() - 1) {
+                f.put("outputs_complete_as_replay", complete);
+            }
+            if (!complete) {
+                log.accept(String.format("parallelism %d: INCOMPLETE: %d control events on the topic when the outputs "
+                        + "were taken as complete, replay decides %d; this run's decision-job figure is not a "
+                        + "throughput", ps.get(i), controls, replayControls));
+            }
+        }
         Path empty = Files.createFile(workDir.resolve("bench-empty.pb"));
         long e0 = System.nanoTime();
         Replay.run(empty, workDir.resolve("replay-empty"), 1, PlaneOptions.replay());
@@ -111,6 +135,14 @@ public final class PlaneBenchmark {
         f.put("replay_net_events_per_s", replayS > startupS ? Math.round(n / (replayS - startupS)) : null);
         log.accept(String.format("replay: %,d events in %.1f s; an empty file in %.1f s", n, replayS, startupS));
         return f;
+    }
+
+    /** The confirmed control events a plane run had published when its outputs were measured. */
+    @SuppressWarnings("unchecked")
+    private static long controlRecords(Map<String, Object> run) {
+        Map<String, Map<String, Long>> byTopic = (Map<String, Map<String, Long>>) run.get("output_by_topic");
+        Map<String, Long> control = byTopic == null ? null : byTopic.get(Topics.CONTROL);
+        return control == null ? 0 : control.get("records");
     }
 
     /** One plane (broker, ClickHouse, decision job, loader) at one parallelism, and what it measures. */
@@ -146,7 +178,10 @@ public final class PlaneBenchmark {
                         plane.startDownstream(log);
                         return null;
                     });
-            double planeRate = n / done.inputCommitted();
+            // Until its input is committed and, when the watermark showed it, everything the input causes is out.
+            double planeS = done.watermarkSeen() ? Math.max(done.inputCommitted(), done.outputsComplete())
+                    : done.inputCommitted();
+            double planeRate = n / planeS;
             double wholeRate = n / done.wholeSystem();
             f.put("plane_events_per_s", Math.round(planeRate));
             f.put("whole_system_events_per_s", Math.round(wholeRate));

@@ -10,22 +10,36 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.util.Collector;
 
 /**
  * Follows each order (the key) through its state transitions and fills and turns them into execution facts:
  * decision-to-ack latency once, slippage and decision-to-fill latency per fill, and on the terminal state the
  * ordered and filled quantity, rejection, error category and route fallback. Signals pass through as facts.
- * The order's state is kept for an hour of event time after its terminal state, for fills reported late.
+ * The order's state is kept for an hour of event time after its terminal state (the stale horizon: the oldest fill the
+ * plane accepts), for fills reported late; of a terminal order only what a fill or a late acknowledgement still
+ * reads is kept ({@link #afterTerminal}).
+ *
+ * <p>State: one value per order ({@code lifecycle}: the order as known, acknowledged, terminal, forget time). Until
+ * 2026-12-06 (session 4) these were four values ({@code order}, {@code acked}, {@code terminal}, {@code forget-at});
+ * an order restored with those is read from them once and moved to the one value, so a savepoint of either form
+ * restores.
  */
 public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionInput, ExecutionFact> {
     private static final long serialVersionUID = 1L;
     static final long RETAIN_AFTER_TERMINAL_MS = 3_600_000L;
 
-    private transient ValueState<OrderRecord> order;
-    private transient ValueState<Boolean> acked;
-    private transient ValueState<Boolean> terminal;
-    private transient ValueState<Long> forgetAt;
+    /** The order as known, acknowledged, terminal, and when to forget it (0 until terminal). */
+    private static final TypeInformation<Tuple4<OrderRecord, Boolean, Boolean, Long>> LIFECYCLE = Types.TUPLE(
+            TypeInformation.of(OrderRecord.class), Types.BOOLEAN, Types.BOOLEAN, Types.LONG);
+
+    private transient ValueState<Tuple4<OrderRecord, Boolean, Boolean, Long>> lifecycle;
+    // The four values of jobs before 2026-12-06 (session 4), read once per order restored with them.
+    private transient ValueState<OrderRecord> oldOrder;
+    private transient ValueState<Boolean> oldAcked;
+    private transient ValueState<Boolean> oldTerminal;
+    private transient ValueState<Long> oldForgetAt;
 
     public OrderLifecycle() {
         super(TypeInformation.of(ExecutionInput.class), (a, b) -> a.rank() != b.rank()
@@ -35,10 +49,35 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        order = getRuntimeContext().getState(new ValueStateDescriptor<>("order", TypeInformation.of(OrderRecord.class)));
-        acked = getRuntimeContext().getState(new ValueStateDescriptor<>("acked", Types.BOOLEAN));
-        terminal = getRuntimeContext().getState(new ValueStateDescriptor<>("terminal", Types.BOOLEAN));
-        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
+        var rc = getRuntimeContext();
+        lifecycle = rc.getState(new ValueStateDescriptor<>("lifecycle", LIFECYCLE));
+        oldOrder = rc.getState(new ValueStateDescriptor<>("order", TypeInformation.of(OrderRecord.class)));
+        oldAcked = rc.getState(new ValueStateDescriptor<>("acked", Types.BOOLEAN));
+        oldTerminal = rc.getState(new ValueStateDescriptor<>("terminal", Types.BOOLEAN));
+        oldForgetAt = rc.getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
+    }
+
+    /** The key's lifecycle, or null when none is known; one restored in the four old values is moved first. */
+    private Tuple4<OrderRecord, Boolean, Boolean, Long> lifecycle() throws Exception {
+        Tuple4<OrderRecord, Boolean, Boolean, Long> l = lifecycle.value();
+        if (l != null) {
+            return l;
+        }
+        OrderRecord order = oldOrder.value();
+        Boolean acked = oldAcked.value();
+        Boolean terminal = oldTerminal.value();
+        Long forgetAt = oldForgetAt.value();
+        if (order == null && acked == null && terminal == null && forgetAt == null) {
+            return null;
+        }
+        l = Tuple4.of(order, Boolean.TRUE.equals(acked), Boolean.TRUE.equals(terminal),
+                forgetAt == null ? 0L : forgetAt);
+        oldOrder.clear();
+        oldAcked.clear();
+        oldTerminal.clear();
+        oldForgetAt.clear();
+        lifecycle.update(l);
+        return l;
     }
 
     @Override
@@ -66,17 +105,20 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
 
     private void onOrder(OrderRecord o, long ts, double ingest, Context ctx, Collector<ExecutionFact> out)
             throws Exception {
-        OrderRecord known = merge(order.value(), o);
-        order.update(known);
-        if (known.ackTimeMillis() > 0 && !Boolean.TRUE.equals(acked.value())) {
-            acked.update(true);
+        Tuple4<OrderRecord, Boolean, Boolean, Long> l = lifecycle();
+        OrderRecord known = merge(l == null ? null : l.f0, o);
+        boolean acked = l != null && l.f1;
+        boolean terminal = l != null && l.f2;
+        long forgetAt = l == null ? 0L : l.f3;
+        if (known.ackTimeMillis() > 0 && !acked) {
+            acked = true;
             double latency = known.decisionTimeMillis() > 0
                     ? known.ackTimeMillis() - known.decisionTimeMillis() : Double.NaN;
             out.collect(fact(ExecutionFact.ACK, o.eventId(), ts, known, adapter(known, ""), 0, 0, Double.NaN,
                     latency, ingest));
         }
-        if (o.isTerminal() && !Boolean.TRUE.equals(terminal.value())) {
-            terminal.update(true);
+        if (o.isTerminal() && !terminal) {
+            terminal = true;
             boolean fallback = !known.expectedAdapter().isEmpty() && !known.actualAdapter().isEmpty()
                     && !known.expectedAdapter().equals(known.actualAdapter());
             out.collect(new ExecutionFact(ExecutionFact.TERMINAL, ExecutionFact.ROUTE, o.eventId(), ts, known.org(),
@@ -84,13 +126,15 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
                     o.filledQuantity(), Double.NaN, Double.NaN, known.confidence(), "REJECTED".equals(o.state()),
                     "ERROR_CATEGORY_UNSPECIFIED".equals(o.errorCategory()) ? "" : o.errorCategory(), fallback,
                     fallback ? known.fallbackReason() : "", ingest));
-            forgetAt.update(ts + RETAIN_AFTER_TERMINAL_MS);
-            ctx.timerService().registerEventTimeTimer(ts + RETAIN_AFTER_TERMINAL_MS);
+            forgetAt = ts + RETAIN_AFTER_TERMINAL_MS;
+            ctx.timerService().registerEventTimeTimer(forgetAt);
         }
+        lifecycle.update(Tuple4.of(terminal ? afterTerminal(known) : known, acked, terminal, forgetAt));
     }
 
     private void onFill(BookEvent f, long ts, double ingest, Collector<ExecutionFact> out) throws Exception {
-        OrderRecord known = order.value();
+        Tuple4<OrderRecord, Boolean, Boolean, Long> l = lifecycle();
+        OrderRecord known = l == null ? null : l.f0;
         double slippage = Double.NaN;
         double latency = Double.NaN;
         if (known != null && known.decisionPrice() > 0) {
@@ -109,13 +153,21 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
 
     @Override
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<ExecutionFact> out) throws Exception {
-        Long at = forgetAt.value();
-        if (at != null && timestamp >= at) {
-            order.clear();
-            acked.clear();
-            terminal.clear();
-            forgetAt.clear();
+        Tuple4<OrderRecord, Boolean, Boolean, Long> l = lifecycle();
+        if (l != null && l.f2 && timestamp >= l.f3) {
+            lifecycle.clear();
         }
+    }
+
+    /**
+     * What a terminal order keeps for the hour it waits for late fills: what a fill reads (the dimensions, decision
+     * price and time, confidence, adapters) and what merging a late transition into it needs to acknowledge it
+     * (times, adapters). The rest is blank: no fact of a terminal order reads it.
+     */
+    static OrderRecord afterTerminal(OrderRecord o) {
+        return new OrderRecord("", 0, "", o.org(), o.strategy(), o.instrument(), o.venue(), o.side(), "", 0, 0,
+                o.decisionPrice(), 0, o.confidence(), o.expectedAdapter(), o.actualAdapter(), "", "",
+                o.decisionTimeMillis(), o.ackTimeMillis(), false, false, "");
     }
 
     private static ExecutionFact fact(String kind, String eventId, long ts, OrderRecord o, String adapter,

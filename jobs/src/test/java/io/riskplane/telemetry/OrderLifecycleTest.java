@@ -88,4 +88,86 @@ class OrderLifecycleTest {
         assertThat(out.get(1).kind()).isEqualTo(ExecutionFact.SIGNAL);
         assertThat(out.get(1).latencyMs()).isEqualTo(40); // published 1500, generated 1460
     }
+
+    /**
+     * A fill reported after its order's terminal state, within the hour the order is kept, is measured against the
+     * decision as before it; the hour after the terminal state the order's state and timers are gone.
+     */
+    @Test
+    void aLateFillIsMeasuredAgainstTheDecisionAndTheOrderIsForgottenAnHourAfterItsEnd() throws Exception {
+        in(h, order("e1", 1_000, "DECIDED", 0, 0, "fix", "fix", "", "ERROR_CATEGORY_UNSPECIFIED"));
+        in(h, order("e2", 1_100, "FILLED", 2.0, 1_050, "", "", "", "ERROR_CATEGORY_UNSPECIFIED"));
+        h.processWatermark(2_000);
+        assertThat(h.numKeyedStateEntries()).as("the terminal order, one value").isEqualTo(1);
+        h.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "fix", 600_000, "acme", "s1",
+                "BTC", "coinbase", 1, 2.0, 101.0, 0), null, 0), 600_000);
+        h.processWatermark(700_000);
+        List<ExecutionFact> out = h.extractOutputValues();
+        assertThat(out).extracting(ExecutionFact::kind).containsExactly("ack", "terminal", "fill");
+        ExecutionFact fill = out.get(2);
+        assertThat(fill.slippageBps()).isCloseTo(100.0, within(1e-9)); // (101 - 100) / 100 * 1e4
+        assertThat(fill.latencyMs()).isEqualTo(599_000); // 600,000 - decision 1,000
+        assertThat(fill.adapter()).isEqualTo("fix");
+        assertThat(fill.confidence()).isEqualTo(0.8);
+        assertThat(fill.org()).isEqualTo("acme");
+        assertThat(fill.venue()).isEqualTo("coinbase");
+
+        h.processWatermark(1_100 + OrderLifecycle.RETAIN_AFTER_TERMINAL_MS);
+        assertThat(h.numKeyedStateEntries()).as("state cleaned up").isZero();
+        assertThat(h.numEventTimeTimers()).as("timers cleaned up").isZero();
+    }
+
+    /**
+     * An order restored from a savepoint of the jobs before 2026-12-06 (session 4), which kept it in four values
+     * (order, acked, terminal, forget-at), is read from them: a late fill is measured against its decision, and it
+     * is forgotten at its forget time.
+     */
+    @Test
+    void anOrderKeptInTheFourValuesOfOlderJobsIsRestored() throws Exception {
+        OrderRecord filled = order("e2", 1_100, "FILLED", 2.0, 1_050, "fix", "fix", "", "ERROR_CATEGORY_UNSPECIFIED");
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState old;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact> before =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FourValues(), ExecutionInput::lifecycleKey,
+                        Types.STRING)) {
+            before.processElement(new ExecutionInput(filled, null, null, 0), 1_100);
+            old = before.snapshot(1, 1);
+        }
+        KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact> after =
+                new KeyedOneInputStreamOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                        new OrderLifecycle()), ExecutionInput::lifecycleKey, Types.STRING);
+        after.initializeState(old);
+        after.open();
+        after.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "fix", 5_000, "acme", "s1",
+                "BTC", "coinbase", 1, 2.0, 99.0, 0), null, 0), 5_000);
+        after.processWatermark(6_000);
+        List<ExecutionFact> out = after.extractOutputValues();
+        assertThat(out).extracting(ExecutionFact::kind).containsExactly("fill");
+        assertThat(out.get(0).slippageBps()).isCloseTo(-100.0, within(1e-9)); // (99 - 100) / 100 * 1e4
+        assertThat(out.get(0).latencyMs()).isEqualTo(4_000);
+        assertThat(after.numKeyedStateEntries()).as("moved to the one value").isEqualTo(1);
+        after.processWatermark(1_100 + OrderLifecycle.RETAIN_AFTER_TERMINAL_MS);
+        assertThat(after.numKeyedStateEntries()).isZero();
+        assertThat(after.numEventTimeTimers()).isZero();
+        after.close();
+    }
+
+    /** How jobs before 2026-12-06 (session 4) kept a terminal order: four values and a forget timer. */
+    static final class FourValues extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String,
+            ExecutionInput, ExecutionFact> {
+        @Override
+        public void processElement(ExecutionInput in, Context ctx,
+                org.apache.flink.util.Collector<ExecutionFact> out) throws Exception {
+            var rc = getRuntimeContext();
+            rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("order",
+                    org.apache.flink.api.common.typeinfo.TypeInformation.of(OrderRecord.class))).update(in.order());
+            rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("acked", Types.BOOLEAN))
+                    .update(true);
+            rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("terminal", Types.BOOLEAN))
+                    .update(true);
+            long forgetAt = in.order().eventTimeMillis() + OrderLifecycle.RETAIN_AFTER_TERMINAL_MS;
+            rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("forget-at", Types.LONG))
+                    .update(forgetAt);
+            ctx.timerService().registerEventTimeTimer(forgetAt);
+        }
+    }
 }
