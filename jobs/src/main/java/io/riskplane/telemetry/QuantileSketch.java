@@ -3,6 +3,7 @@ package io.riskplane.telemetry;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 @TypeInfo(QuantileSketchTypeInfo.Factory.class)
 public final class QuantileSketch {
     public static final double RELATIVE_ACCURACY = 0.01;
+    /** The index mapping of every sketch (DDSketch.balanced at RELATIVE_ACCURACY): the stores alone need it back. */
+    private static final IndexMapping MAPPING = DDSketch.balanced(RELATIVE_ACCURACY).getIndexMapping();
 
     private final DDSketch sketch;
 
@@ -38,6 +41,11 @@ public final class QuantileSketch {
         if (!other.sketch.isEmpty()) {
             sketch.mergeWith(other.sketch);
         }
+    }
+
+    /** True when nothing was added (O(1)). */
+    public boolean isEmpty() {
+        return sketch.isEmpty();
     }
 
     public long count() {
@@ -67,6 +75,29 @@ public final class QuantileSketch {
     public static QuantileSketch fromBytes(byte[] bytes) {
         try {
             return new QuantileSketch(DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt quantile sketch", e);
+        }
+    }
+
+    /**
+     * The stores alone, without the index mapping (17 bytes, the same for every sketch): the form of the telemetry
+     * buckets in state. {@link #fromStoreBytes} reads it.
+     */
+    public byte[] toStoreBytes() {
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            sketch.encode(out, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding a quantile sketch", e);
+        }
+        return out.trimmedCopy();
+    }
+
+    public static QuantileSketch fromStoreBytes(byte[] bytes) {
+        try {
+            return new QuantileSketch(DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new,
+                    MAPPING));
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt quantile sketch", e);
         }

@@ -1,11 +1,16 @@
 package io.riskplane.telemetry;
 
+import static io.riskplane.model.serde.CompactIO.readBytes;
 import static io.riskplane.model.serde.CompactIO.readString;
+import static io.riskplane.model.serde.CompactIO.readVarInt;
+import static io.riskplane.model.serde.CompactIO.writeBytes;
 import static io.riskplane.model.serde.CompactIO.writeString;
+import static io.riskplane.model.serde.CompactIO.writeVarInt;
 
 import io.riskplane.model.serde.CompactSnapshot;
 import io.riskplane.model.serde.CompactTypeInfo;
 import java.io.IOException;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -20,9 +25,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class TelemetryBucketSerializer extends TypeSerializerSingleton<TelemetryBucket> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     public static final TelemetryBucketSerializer INSTANCE = new TelemetryBucketSerializer();
-    private static final QuantileSketchTypeInfo.Serializer SKETCH = QuantileSketchTypeInfo.Serializer.INSTANCE;
 
     @Override
     public boolean isImmutableType() {
@@ -78,70 +82,134 @@ public final class TelemetryBucketSerializer extends TypeSerializerSingleton<Tel
         return -1;
     }
 
+    /**
+     * Version 2: which of the numbers are non-zero and which sketches are non-empty (one mask), then only those, the
+     * counts as varints, the sketches without DDSketch's index mapping (always {@link QuantileSketch}'s); a bucket
+     * of a quiet minute or of one kind of fact (orders or signals) is mostly zeros and empty sketches. The strings
+     * always. Version 1 ({@link V1}) wrote every field at full width and every sketch with its mapping.
+     */
     @Override
     public void serialize(TelemetryBucket b, DataOutputView out) throws IOException {
-        out.writeLong(b.orders);
-        out.writeDouble(b.orderedQuantity);
-        out.writeDouble(b.filledQuantity);
-        out.writeLong(b.fills);
-        out.writeLong(b.slippageSamples);
-        out.writeDouble(b.slippageSum);
-        SKETCH.serialize(b.slippage, out);
-        out.writeDouble(b.sumX);
-        out.writeDouble(b.sumXX);
-        out.writeDouble(b.sumXY);
-        out.writeLong(b.nX);
-        out.writeDouble(b.sumYforX);
-        out.writeDouble(b.sumT);
-        out.writeDouble(b.sumTT);
-        out.writeDouble(b.sumTY);
-        out.writeLong(b.nT);
-        out.writeDouble(b.sumYforT);
-        SKETCH.serialize(b.ackLatency, out);
-        SKETCH.serialize(b.fillLatency, out);
-        out.writeLong(b.rejected);
+        long[] counts = counts(b);
+        double[] sums = sums(b);
+        QuantileSketch[] sketches = sketches(b);
+        int mask = 0;
+        for (int i = 0; i < counts.length; i++) {
+            mask |= counts[i] != 0 ? 1 << i : 0;
+        }
+        for (int i = 0; i < sums.length; i++) {
+            // Raw bits: -0.0 and NaN (signalLagMax before any signal) are kept exactly.
+            mask |= Double.doubleToRawLongBits(sums[i]) != 0 ? 1 << (COUNTS + i) : 0;
+        }
+        for (int i = 0; i < sketches.length; i++) {
+            mask |= !sketches[i].isEmpty() ? 1 << (COUNTS + SUMS + i) : 0;
+        }
+        writeVarInt(out, mask);
+        for (int i = 0; i < counts.length; i++) {
+            if ((mask & 1 << i) != 0) {
+                writeVarLong(out, counts[i]);
+            }
+        }
+        for (int i = 0; i < sums.length; i++) {
+            if ((mask & 1 << (COUNTS + i)) != 0) {
+                out.writeDouble(sums[i]);
+            }
+        }
+        for (int i = 0; i < sketches.length; i++) {
+            if ((mask & 1 << (COUNTS + SUMS + i)) != 0) {
+                writeBytes(out, sketches[i].toStoreBytes());
+            }
+        }
         writeString(out, b.errorCategories);
-        out.writeLong(b.fallbacks);
         writeString(out, b.fallbackReasons);
-        out.writeLong(b.signals);
-        SKETCH.serialize(b.confidence, out);
-        SKETCH.serialize(b.signalLag, out);
-        out.writeDouble(b.signalLagMax);
-        SKETCH.serialize(b.ingestLatency, out);
     }
 
     @Override
     public TelemetryBucket deserialize(DataInputView in) throws IOException {
+        int mask = readVarInt(in);
+        long[] counts = new long[COUNTS];
+        for (int i = 0; i < COUNTS; i++) {
+            counts[i] = (mask & 1 << i) != 0 ? readVarLong(in) : 0;
+        }
+        double[] sums = new double[SUMS];
+        for (int i = 0; i < SUMS; i++) {
+            sums[i] = (mask & 1 << (COUNTS + i)) != 0 ? in.readDouble() : 0.0;
+        }
+        QuantileSketch[] sketches = new QuantileSketch[SKETCHES];
+        for (int i = 0; i < SKETCHES; i++) {
+            sketches[i] = (mask & 1 << (COUNTS + SUMS + i)) != 0 ? QuantileSketch.fromStoreBytes(readBytes(in))
+                    : new QuantileSketch();
+        }
         TelemetryBucket b = new TelemetryBucket();
-        b.orders = in.readLong();
-        b.orderedQuantity = in.readDouble();
-        b.filledQuantity = in.readDouble();
-        b.fills = in.readLong();
-        b.slippageSamples = in.readLong();
-        b.slippageSum = in.readDouble();
-        b.slippage = SKETCH.deserialize(in);
-        b.sumX = in.readDouble();
-        b.sumXX = in.readDouble();
-        b.sumXY = in.readDouble();
-        b.nX = in.readLong();
-        b.sumYforX = in.readDouble();
-        b.sumT = in.readDouble();
-        b.sumTT = in.readDouble();
-        b.sumTY = in.readDouble();
-        b.nT = in.readLong();
-        b.sumYforT = in.readDouble();
-        b.ackLatency = SKETCH.deserialize(in);
-        b.fillLatency = SKETCH.deserialize(in);
-        b.rejected = in.readLong();
+        b.orders = counts[0];
+        b.fills = counts[1];
+        b.slippageSamples = counts[2];
+        b.nX = counts[3];
+        b.nT = counts[4];
+        b.rejected = counts[5];
+        b.fallbacks = counts[6];
+        b.signals = counts[7];
+        b.orderedQuantity = sums[0];
+        b.filledQuantity = sums[1];
+        b.slippageSum = sums[2];
+        b.sumX = sums[3];
+        b.sumXX = sums[4];
+        b.sumXY = sums[5];
+        b.sumYforX = sums[6];
+        b.sumT = sums[7];
+        b.sumTT = sums[8];
+        b.sumTY = sums[9];
+        b.sumYforT = sums[10];
+        b.signalLagMax = sums[11];
+        b.slippage = sketches[0];
+        b.ackLatency = sketches[1];
+        b.fillLatency = sketches[2];
+        b.confidence = sketches[3];
+        b.signalLag = sketches[4];
+        b.ingestLatency = sketches[5];
         b.errorCategories = readString(in);
-        b.fallbacks = in.readLong();
         b.fallbackReasons = readString(in);
-        b.signals = in.readLong();
-        b.confidence = SKETCH.deserialize(in);
-        b.signalLag = SKETCH.deserialize(in);
-        b.signalLagMax = in.readDouble();
-        b.ingestLatency = SKETCH.deserialize(in);
         return b;
+    }
+
+    private static final int COUNTS = 8;
+    private static final int SUMS = 12;
+    private static final int SKETCHES = 6;
+
+    private static long[] counts(TelemetryBucket b) {
+        return new long[] {b.orders, b.fills, b.slippageSamples, b.nX, b.nT, b.rejected, b.fallbacks, b.signals};
+    }
+
+    private static double[] sums(TelemetryBucket b) {
+        return new double[] {b.orderedQuantity, b.filledQuantity, b.slippageSum, b.sumX, b.sumXX, b.sumXY,
+            b.sumYforX, b.sumT, b.sumTT, b.sumTY, b.sumYforT, b.signalLagMax};
+    }
+
+    private static QuantileSketch[] sketches(TelemetryBucket b) {
+        return new QuantileSketch[] {b.slippage, b.ackLatency, b.fillLatency, b.confidence, b.signalLag,
+            b.ingestLatency};
+    }
+
+    /** Zigzag LEB128: the counts are small and never negative, but a negative one is kept too. */
+    private static void writeVarLong(DataOutputView out, long v) throws IOException {
+        long z = (v << 1) ^ (v >> 63);
+        while ((z & ~0x7FL) != 0) {
+            out.writeByte((int) (z & 0x7F) | 0x80);
+            z >>>= 7;
+        }
+        out.writeByte((int) z);
+    }
+
+    private static long readVarLong(DataInputView in) throws IOException {
+        long z = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            byte b = in.readByte();
+            z |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return (z >>> 1) ^ -(z & 1);
+            }
+        }
+        throw new IOException("malformed varint");
     }
 
     @Override
@@ -167,7 +235,128 @@ public final class TelemetryBucketSerializer extends TypeSerializerSingleton<Tel
         public Snapshot() {
             super(VERSION, INSTANCE, TelemetryBucket.class);
         }
+
+        @Override
+        protected TypeSerializer<TelemetryBucket> readerFor(int oldVersion) {
+            return oldVersion == 1 ? V1.INSTANCE : null;
+        }
     }
+
+    /**
+     * Version 1 of the format, which buckets in savepoints from before 2026-12-06 (session 4) are in: every field at
+     * full width, every sketch with its index mapping. Flink reads such state with it and writes it in version 2.
+     */
+    static final class V1 extends TypeSerializerSingleton<TelemetryBucket> {
+        private static final long serialVersionUID = 1L;
+        static final V1 INSTANCE = new V1();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public TelemetryBucket createInstance() {
+            return new TelemetryBucket();
+        }
+
+        @Override
+        public TelemetryBucket copy(TelemetryBucket from) {
+            return TelemetryBucketSerializer.INSTANCE.copy(from);
+        }
+
+        @Override
+        public TelemetryBucket copy(TelemetryBucket from, TelemetryBucket reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+    @Override
+        public void serialize(TelemetryBucket b, DataOutputView out) throws IOException {
+            out.writeLong(b.orders);
+            out.writeDouble(b.orderedQuantity);
+            out.writeDouble(b.filledQuantity);
+            out.writeLong(b.fills);
+            out.writeLong(b.slippageSamples);
+            out.writeDouble(b.slippageSum);
+            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.slippage, out);
+            out.writeDouble(b.sumX);
+            out.writeDouble(b.sumXX);
+            out.writeDouble(b.sumXY);
+            out.writeLong(b.nX);
+            out.writeDouble(b.sumYforX);
+            out.writeDouble(b.sumT);
+            out.writeDouble(b.sumTT);
+            out.writeDouble(b.sumTY);
+            out.writeLong(b.nT);
+            out.writeDouble(b.sumYforT);
+            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.ackLatency, out);
+            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.fillLatency, out);
+            out.writeLong(b.rejected);
+            writeString(out, b.errorCategories);
+            out.writeLong(b.fallbacks);
+            writeString(out, b.fallbackReasons);
+            out.writeLong(b.signals);
+            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.confidence, out);
+            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.signalLag, out);
+            out.writeDouble(b.signalLagMax);
+            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.ingestLatency, out);
+        }
+
+        @Override
+        public TelemetryBucket deserialize(DataInputView in) throws IOException {
+            TelemetryBucket b = new TelemetryBucket();
+            b.orders = in.readLong();
+            b.orderedQuantity = in.readDouble();
+            b.filledQuantity = in.readDouble();
+            b.fills = in.readLong();
+            b.slippageSamples = in.readLong();
+            b.slippageSum = in.readDouble();
+            b.slippage = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
+            b.sumX = in.readDouble();
+            b.sumXX = in.readDouble();
+            b.sumXY = in.readDouble();
+            b.nX = in.readLong();
+            b.sumYforX = in.readDouble();
+            b.sumT = in.readDouble();
+            b.sumTT = in.readDouble();
+            b.sumTY = in.readDouble();
+            b.nT = in.readLong();
+            b.sumYforT = in.readDouble();
+            b.ackLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
+            b.fillLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
+            b.rejected = in.readLong();
+            b.errorCategories = readString(in);
+            b.fallbacks = in.readLong();
+            b.fallbackReasons = readString(in);
+            b.signals = in.readLong();
+            b.confidence = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
+            b.signalLag = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
+            b.signalLagMax = in.readDouble();
+            b.ingestLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
+            return b;
+        }
+
+        @Override
+        public TelemetryBucket deserialize(TelemetryBucket reuse, DataInputView in) throws IOException {
+            return deserialize(in);
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            serialize(deserialize(source), target);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<TelemetryBucket> snapshotConfiguration() {
+            return new Snapshot();
+        }
+    }
+
 
     public static final class Factory extends CompactTypeInfo.Factory<TelemetryBucket> {
         public Factory() {

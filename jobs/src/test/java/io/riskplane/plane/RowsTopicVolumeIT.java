@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bytes of riskplane.v1.clickhouse-rows per table, counted as OutputVolume counts a record (key, value, header
- * names and values, uncompressed), for the rows as the decision job writes them now (RowBinary, format and detector
- * key headers) and as it wrote them before (the JSONEachRow line, and a detector's replay JSON again in the
- * headers). On the demo session by default; {@code -Drows.volume.input=/tmp/session600.pb
- * -Drows.volume.events=344001} measures another session.
+ * names and values, uncompressed), for the rows as the decision job writes them now (RowBinary and its format header,
+ * as the rows sink's serializer makes the record) and as it wrote them before RowBinary (the JSONEachRow line, and a
+ * detector's keys and replay JSON in the headers). On the demo session by default; {@code
+ * -Drows.volume.input=/tmp/session600.pb -Drows.volume.events=344001}, or the environment's ROWS_VOLUME_INPUT and
+ * ROWS_VOLUME_EVENTS (which reach the test's JVM under Maven too), measure another session.
  */
 class RowsTopicVolumeIT {
     @TempDir
@@ -33,10 +34,10 @@ class RowsTopicVolumeIT {
     void theRowsTopicCarriesEachRowOnceInRowBinary() throws Exception {
         Path input;
         long events;
-        String given = System.getProperty("rows.volume.input");
+        String given = System.getProperty("rows.volume.input", System.getenv("ROWS_VOLUME_INPUT"));
         if (given != null) {
             input = Path.of(given);
-            events = Long.parseLong(System.getProperty("rows.volume.events"));
+            events = Long.parseLong(System.getProperty("rows.volume.events", System.getenv("ROWS_VOLUME_EVENTS")));
         } else {
             input = dir.resolve("session.pb");
             var items = TradingSession.demo().generate();
