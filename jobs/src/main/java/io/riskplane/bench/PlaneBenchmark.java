@@ -77,6 +77,9 @@ public final class PlaneBenchmark {
         f.put("live_lag_ms", s.liveLagMs());
         f.put("broker", s.brokerMode() == EmbeddedKafka.Mode.OWN_PROCESS ? "own JVM process" : "in the plane's JVM");
         f.put("clickhouse_loader", "threads in the plane's JVM");
+        // The plane JVM's options (bin/riskplane: RISKPLANE_JAVA_OPTS, default -Xmx4g -XX:MaxGCPauseMillis=20).
+        f.put("plane_jvm_options", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getInputArguments()));
 
         // Each parallelism gets a fresh broker, ClickHouse and plane; the last one also gets the measurements that
         // do not depend on it (Flink alone, round trips, detection latency), which keeps the run's length.
@@ -125,7 +128,23 @@ public final class PlaneBenchmark {
                         + "were taken as complete, replay decides %d; this run's decision-job figure is not a "
                         + "throughput", ps.get(i), controls, replayControls));
             }
+            @SuppressWarnings("unchecked")
+            Map<String, String> live = (Map<String, String>) runs.get(i).get(CONTROL_IDS);
+            Map<String, String> replayIds = replayControlIds(workDir.resolve("replay"));
+            if (live != null && !live.keySet().equals(replayIds.keySet())) {
+                replayIds.forEach((id, what) -> {
+                    if (!live.containsKey(id)) {
+                        log.accept("  not on the control topic, decided by replay: " + id + " " + what);
+                    }
+                });
+                live.forEach((id, what) -> {
+                    if (!replayIds.containsKey(id)) {
+                        log.accept("  on the control topic, not decided by replay: " + id + " " + what);
+                    }
+                });
+            }
         }
+        f.remove(CONTROL_IDS);
         Path empty = Files.createFile(workDir.resolve("bench-empty.pb"));
         long e0 = System.nanoTime();
         Replay.run(empty, workDir.resolve("replay-empty"), 1, PlaneOptions.replay());
@@ -135,6 +154,41 @@ public final class PlaneBenchmark {
         f.put("replay_net_events_per_s", replayS > startupS ? Math.round(n / (replayS - startupS)) : null);
         log.accept(String.format("replay: %,d events in %.1f s; an empty file in %.1f s", n, replayS, startupS));
         return f;
+    }
+
+    /** A run's control events by id (decision time and rule), kept for the comparison with replay, not reported. */
+    private static final String CONTROL_IDS = "_control_ids";
+
+    /** The control topic's events by id, "decision time rule" each: read until there are {@code records}. */
+    private static Map<String, String> controlIds(String bootstrap, long records) throws Exception {
+        Map<String, String> ids = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (io.riskplane.infra.CommittedTopicReader r = io.riskplane.infra.CommittedTopicReader.control(bootstrap)) {
+            List<Envelope> seen = List.of();
+            while (seen.size() < records && System.nanoTime() < deadline) {
+                seen = r.poll(Duration.ofMillis(200));
+            }
+            for (Envelope e : seen) {
+                ids.put(e.getControl().getControlId(), java.time.Instant.ofEpochMilli(io.riskplane.contract.ProtoTime
+                        .toMillis(e.getEventTime())) + " " + e.getControl().getRuleId());
+            }
+        }
+        return ids;
+    }
+
+    /** Replay's control ids (its control-events file), each with its event time and rule. */
+    private static Map<String, String> replayControlIds(Path replayDir) throws IOException {
+        Map<String, String> ids = new java.util.TreeMap<>();
+        Path file = replayDir.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile());
+        if (Files.exists(file)) {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String line : Files.readAllLines(file)) {
+                var n = json.readTree(line);
+                ids.put(n.path("control").path("controlId").asText(), n.path("eventTime").asText() + " "
+                        + n.path("control").path("ruleId").asText());
+            }
+        }
+        return ids;
     }
 
     /** The confirmed control events a plane run had published when its outputs were measured. */
@@ -197,6 +251,8 @@ public final class PlaneBenchmark {
 
             // What the decision job wrote, before the latency phase adds to it.
             Map<String, long[]> output = OutputVolume.measure(bootstrap);
+            f.put(CONTROL_IDS, controlIds(bootstrap, output.containsKey(Topics.CONTROL)
+                    ? output.get(Topics.CONTROL)[0] : 0));
             long payload = output.values().stream().mapToLong(v -> v[1]).sum();
             long logBytes = output.values().stream().mapToLong(v -> v[2]).sum();
             f.put("output_records", output.values().stream().mapToLong(v -> v[0]).sum());
