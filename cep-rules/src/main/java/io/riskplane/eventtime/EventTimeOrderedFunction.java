@@ -20,6 +20,7 @@ public abstract class EventTimeOrderedFunction<K, I, O> extends KeyedProcessFunc
 
     private final EventTimeBuffer<I> buffer;
     private transient Counter lateEvents;
+    private transient boolean processingLate;
 
     protected EventTimeOrderedFunction(TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
         this.buffer = new EventTimeBuffer<>("pending-by-event-time", inputType, orderWithinTimestamp);
@@ -41,7 +42,12 @@ public abstract class EventTimeOrderedFunction<K, I, O> extends KeyedProcessFunc
         long ts = timestampOf(event);
         if (ts <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
-            process(ts, List.of(event), ctx, out);
+            processingLate = true;
+            try {
+                process(ts, List.of(event), ctx, out);
+            } finally {
+                processingLate = false;
+            }
             return;
         }
         buffer.add(ts, event, ctx.timerService());
@@ -61,6 +67,15 @@ public abstract class EventTimeOrderedFunction<K, I, O> extends KeyedProcessFunc
      * events of that timestamp have been processed. Subclasses that register no timers of their own ignore it.
      */
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {}
+
+    /**
+     * True while {@link #process} handles an event that arrived behind the watermark (late), false while it plays
+     * events in event-time order: what depends only on event times may use the event's time, what bounds an absurd
+     * late event uses the watermark.
+     */
+    protected boolean processingLate() {
+        return processingLate;
+    }
 
     /**
      * True once a bounded input (a replay) has ended: the watermark is at its maximum. Functions that keep a clock

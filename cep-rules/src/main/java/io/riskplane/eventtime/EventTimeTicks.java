@@ -5,17 +5,21 @@ import java.time.Duration;
 
 /**
  * The fixed event-time tick of a detector that keeps measuring while its key is silent (quote freshness, cursor
- * staleness), with the bounds that keep one absurd record from making it tick without end:
+ * staleness), with the bounds that keep one absurd record from making it tick without end. Each bound is taken
+ * against a reference time that the caller passes: for events and ticks played in event-time order, the time being
+ * played itself, so that which ticks fire depends on event times only, never on how far the watermark moved in one
+ * step (a backlog read at parallelism 2 moved it by hours at once and skipped ticks that replay fires, losing
+ * decisions; 2026-12-06, session 4); for an event that arrived behind the watermark (late), the watermark.
  * <ul>
- *   <li>a key's first tick follows its first event, but lies at most {@code catchUp} behind the watermark, never at
- *       an ancient event time;</li>
- *   <li>when the watermark has run ahead (a gap in the input, a jump in event time), at most {@code catchUp} worth of
- *       ticks fire before the one at the watermark: the ticks in between are skipped, not emitted;</li>
- *   <li>a key silent for {@code quietExpiry}, and judged at a catch-up's worth of ticks since its last event (so that
- *       its silence has been judged often enough to confirm a breach downstream, even after a jump of the
- *       watermark), has its last tick and its state cleared; the next event starts it afresh.</li>
+ *   <li>a key's first tick follows its first event, but lies at most {@code catchUp} behind the reference: a late
+ *       event with an ancient time starts ticking near the watermark, not in 1970;</li>
+ *   <li>when the reference is further ahead than {@code catchUp} (only a late event's can be), at most {@code catchUp}
+ *       worth of ticks fire before the one at the reference: the ticks in between are skipped, not emitted;</li>
+ *   <li>a key silent for {@code quietExpiry}, and judged at a catch-up's worth of ticks since its last event, has its
+ *       last tick and its state cleared; the next event starts it afresh. In event-time order this is what ends the
+ *       ticks of a key that fell silent, however long the silence or the watermark's step.</li>
  * </ul>
- * All three depend only on event times and the watermark, so a replay fires the same ticks.
+ * All three depend only on event times and the references, so a replay fires the same ticks.
  */
 public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpiryMillis) implements Serializable {
     /**
@@ -36,14 +40,14 @@ public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpi
         return new EventTimeTicks(tickMillis, DEFAULT_CATCH_UP.toMillis(), DEFAULT_QUIET_EXPIRY.toMillis());
     }
 
-    /** The first tick of a key: the boundary after its event, or the first within the catch-up bound. */
-    public long first(long eventMillis, long watermark) {
-        return next(Math.floorDiv(eventMillis, tickMillis) * tickMillis, watermark);
+    /** The first tick of a key: the boundary after its event, or the first within the catch-up bound of reference. */
+    public long first(long eventMillis, long reference) {
+        return next(Math.floorDiv(eventMillis, tickMillis) * tickMillis, reference);
     }
 
     /**
-     * The tick after the one that fired at {@code fired}: the next boundary, or, when the watermark is further ahead
-     * than the catch-up bound, the first boundary within that bound of the watermark.
+     * The tick after the one that fired at {@code fired}: the next boundary, or, when the reference (a watermark) is
+     * further ahead than the catch-up bound, the first boundary within that bound of it.
      */
     public long next(long fired, long watermark) {
         long next = fired + tickMillis;

@@ -120,9 +120,11 @@ public class InstrumentHost extends KeyedProcessFunction<String, BookEvent, Equi
                 return freshness.earliestTick();
             }
 
+            // In event-time order the time played is the ticks' reference, not the watermark: how far the watermark
+            // jumped in one step (a parallel backlog read) must not decide which ticks fire (docs/operations.md).
             @Override
             public void events(long time, List<BookEvent> events) throws Exception {
-                apply(time, events, watermark, ctx, out);
+                apply(time, events, time, ctx, out);
             }
 
             @Override
@@ -135,8 +137,9 @@ public class InstrumentHost extends KeyedProcessFunction<String, BookEvent, Equi
         });
     }
 
-    private void apply(long ts, List<BookEvent> events, long watermark, Context ctx, Collector<EquityComponent> out)
-            throws Exception {
+    /** @param tickReference the time a new quote clock's first tick is bounded by (EventTimeTicks#first) */
+    private void apply(long ts, List<BookEvent> events, long tickReference, Context ctx,
+            Collector<EquityComponent> out) throws Exception {
         String instrument = ctx.getCurrentKey();
         book.apply(instrument, ts, events, out::collect, e -> {
             duplicates.inc();
@@ -149,7 +152,7 @@ public class InstrumentHost extends KeyedProcessFunction<String, BookEvent, Equi
             }
         }
         if (!quotes.isEmpty()) {
-            freshness.onQuotes(ts, quotes, watermark);
+            freshness.onQuotes(ts, quotes, tickReference);
             dislocations.onQuotes(instrument, ts, quotes, d -> ctx.output(DISLOCATIONS, d));
         }
     }

@@ -35,15 +35,20 @@ public final class QuoteFreshness {
         this.clocks = clocksByVenue;
     }
 
-    /** The quotes of one timestamp (of every venue), sorted by event id: each venue's last one counts. */
-    public void onQuotes(long ts, List<BookEvent> quotes, long watermark) throws Exception {
+    /**
+     * The quotes of one timestamp (of every venue), sorted by event id: each venue's last one counts.
+     *
+     * @param tickReference what a new clock's first tick is bounded by: the time itself for quotes played in
+     *     event-time order, the watermark for a quote that arrived behind it (EventTimeTicks#first)
+     */
+    public void onQuotes(long ts, List<BookEvent> quotes, long tickReference) throws Exception {
         Map<String, BookEvent> lastByVenue = new TreeMap<>();
         for (BookEvent q : quotes) {
             lastByVenue.put(q.venue(), q);
         }
         for (BookEvent q : lastByVenue.values()) {
             Clock c = clocks.get(q.venue());
-            long next = c == null || c.nextTick() == PendingByEventTime.NONE ? ticks.first(ts, watermark) : c.nextTick();
+            long next = c == null || c.nextTick() == PendingByEventTime.NONE ? ticks.first(ts, tickReference) : c.nextTick();
             clocks.put(q.venue(), new Clock(next, 0, q.eventTimeMillis(), q.eventId()));
         }
     }
@@ -89,7 +94,10 @@ public final class QuoteFreshness {
                 expired.add(venue);
                 continue;
             }
-            clocks.put(venue, new Clock(ticks.next(tick, watermark), sinceQuote, c.lastQuoteMillis(),
+            // Every tick in turn: ticks are played in event-time order, so the tick itself is the reference (the
+            // watermark would make a jump of it skip ticks that a finer-stepped run fires). A quiet clock ends at the
+            // expiry above.
+            clocks.put(venue, new Clock(ticks.next(tick, tick), sinceQuote, c.lastQuoteMillis(),
                     c.lastQuoteId()));
         }
         return expired;

@@ -114,7 +114,9 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             }
         }
         if (nextTick.value() == null && !endOfInput(ctx)) {
-            long tick = ticks.first(ts, ctx.timerService().currentWatermark());
+            // In event-time order the time itself bounds the first tick; only an event that arrived late (behind
+            // the watermark) is bounded by the watermark, so that an ancient one cannot tick without end.
+            long tick = ticks.first(ts, processingLate() ? ctx.timerService().currentWatermark() : ts);
             nextTick.update(tick);
             ctx.timerService().registerEventTimeTimer(tick);
         }
@@ -161,7 +163,9 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             quietKeysExpired.inc();
             return;
         }
-        long next = ticks.next(timestamp, ctx.timerService().currentWatermark());
+        // Every tick in turn (timers fire in event-time order; the watermark's step must not skip any): a quiet
+        // source ends at the expiry above.
+        long next = ticks.next(timestamp, timestamp);
         nextTick.update(next);
         ctx.timerService().registerEventTimeTimer(next);
     }

@@ -191,4 +191,48 @@ class InstrumentHostTest {
             assertThat(c.triggerEventIds()).containsExactly("q1"); // and so did the pending quote
         });
     }
+
+    /**
+     * Which ticks fire depends on event times only: the same quotes give the same freshness measurements whether
+     * the watermark passes them second by second or in one step of three hours (as a backlog read at parallelism 2
+     * moved it; the ticks of the first hours were skipped then). The step is far beyond the one-hour catch-up bound.
+     */
+    @Test
+    void aJumpOfTheWatermarkFiresTheSameTicksAsSmallSteps() throws Exception {
+        long t0 = 1_790_000_000_000L;
+        long hours3 = 3 * 3_600_000L;
+        List<BookEvent> quotes = new java.util.ArrayList<>();
+        for (long t = t0; t <= t0 + hours3; t += 7_000) { // kraken every 7 s; coinbase stops after 10 minutes
+            quotes.add(quote("k" + t, t, "kraken", 1.5));
+            if (t < t0 + 600_000) {
+                quotes.add(quote("c" + t, t, "coinbase", 1.5));
+            }
+        }
+        var stepped = host();
+        var jumped = host();
+        for (BookEvent q : quotes) {
+            stepped.processElement(q, q.eventTimeMillis());
+            jumped.processElement(q, q.eventTimeMillis());
+        }
+        stepped.processWatermark(t0 - 1);
+        jumped.processWatermark(t0 - 1);
+        for (long wm = t0; wm <= t0 + hours3; wm += 1_000) {
+            stepped.processWatermark(wm);
+        }
+        jumped.processWatermark(t0 + hours3);
+        List<String> fine = side(stepped, InstrumentHost.FRESHNESS).stream().map(InstrumentHostTest::text).toList();
+        List<String> coarse = side(jumped, InstrumentHost.FRESHNESS).stream().map(InstrumentHostTest::text).toList();
+        // every 5 s tick of both venues for three hours (coinbase's quiet two hours fifty are within the expiry):
+        // computed by hand
+        assertThat(fine).hasSize((int) (2 * hours3 / 5_000));
+        assertThat(coarse).isEqualTo(fine);
+        assertThat(side(jumped, InstrumentHost.DISLOCATIONS).stream().map(io.riskplane.outputs.PlaneOutputs
+                .DISLOCATIONS::json).toList()).isEqualTo(side(stepped, InstrumentHost.DISLOCATIONS).stream()
+                .map(io.riskplane.outputs.PlaneOutputs.DISLOCATIONS::json).toList());
+    }
+
+    private static String text(SloMeasurement m) {
+        return m.measurementId() + " " + m.venue() + " " + m.measuredAtMillis() + " " + m.value() + " "
+                + java.util.Arrays.toString(m.triggerEventIds());
+    }
 }
