@@ -63,21 +63,11 @@ public final class QuantileSketch {
      * checkpoint, found by the crash-recovery drill.)
      */
     public byte[] toBytes() {
-        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
-        try {
-            sketch.encode(out, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("encoding a quantile sketch", e);
-        }
-        return out.trimmedCopy();
+        return encode(false);
     }
 
     public static QuantileSketch fromBytes(byte[] bytes) {
-        try {
-            return new QuantileSketch(DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt quantile sketch", e);
-        }
+        return decode(bytes, false);
     }
 
     /**
@@ -85,19 +75,28 @@ public final class QuantileSketch {
      * buckets in state. {@link #fromStoreBytes} reads it.
      */
     public byte[] toStoreBytes() {
+        return encode(true);
+    }
+
+    public static QuantileSketch fromStoreBytes(byte[] bytes) {
+        return decode(bytes, true);
+    }
+
+    private byte[] encode(boolean omitMapping) {
         GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
         try {
-            sketch.encode(out, true);
+            sketch.encode(out, omitMapping);
         } catch (IOException e) {
             throw new UncheckedIOException("encoding a quantile sketch", e);
         }
         return out.trimmedCopy();
     }
 
-    public static QuantileSketch fromStoreBytes(byte[] bytes) {
+    private static QuantileSketch decode(byte[] bytes, boolean mappingOmitted) {
         try {
-            return new QuantileSketch(DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new,
-                    MAPPING));
+            return new QuantileSketch(mappingOmitted
+                    ? DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new, MAPPING)
+                    : DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt quantile sketch", e);
         }

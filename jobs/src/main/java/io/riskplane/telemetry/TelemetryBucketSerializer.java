@@ -243,8 +243,9 @@ public final class TelemetryBucketSerializer extends TypeSerializerSingleton<Tel
     }
 
     /**
-     * Version 1 of the format, which buckets in savepoints from before 2026-12-06 (session 4) are in: every field at
-     * full width, every sketch with its index mapping. Flink reads such state with it and writes it in version 2.
+     * Reads version 1 of the format, which buckets in savepoints from before 2026-12-06 (session 4) are in: every
+     * field at full width, every sketch with its index mapping. Flink reads such state with it and writes it in
+     * version 2.
      */
     static final class V1 extends TypeSerializerSingleton<TelemetryBucket> {
         private static final long serialVersionUID = 1L;
@@ -275,36 +276,9 @@ public final class TelemetryBucketSerializer extends TypeSerializerSingleton<Tel
             return -1;
         }
 
-    @Override
-        public void serialize(TelemetryBucket b, DataOutputView out) throws IOException {
-            out.writeLong(b.orders);
-            out.writeDouble(b.orderedQuantity);
-            out.writeDouble(b.filledQuantity);
-            out.writeLong(b.fills);
-            out.writeLong(b.slippageSamples);
-            out.writeDouble(b.slippageSum);
-            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.slippage, out);
-            out.writeDouble(b.sumX);
-            out.writeDouble(b.sumXX);
-            out.writeDouble(b.sumXY);
-            out.writeLong(b.nX);
-            out.writeDouble(b.sumYforX);
-            out.writeDouble(b.sumT);
-            out.writeDouble(b.sumTT);
-            out.writeDouble(b.sumTY);
-            out.writeLong(b.nT);
-            out.writeDouble(b.sumYforT);
-            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.ackLatency, out);
-            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.fillLatency, out);
-            out.writeLong(b.rejected);
-            writeString(out, b.errorCategories);
-            out.writeLong(b.fallbacks);
-            writeString(out, b.fallbackReasons);
-            out.writeLong(b.signals);
-            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.confidence, out);
-            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.signalLag, out);
-            out.writeDouble(b.signalLagMax);
-            QuantileSketchTypeInfo.Serializer.INSTANCE.serialize(b.ingestLatency, out);
+        @Override
+        public void serialize(TelemetryBucket b, DataOutputView out) {
+            throw new UnsupportedOperationException("version 1 is only read");
         }
 
         @Override
