@@ -22,7 +22,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * one. The buckets live in ExecutionTelemetry's keyed MapState ("minute-buckets"), written by Flink's POJO
  * serializer before: its snapshot migrates. A change of DDSketch's encoding is a change of this format too.
  */
-public final class TelemetryBucketSerializer extends TypeSerializerSingleton<TelemetryBucket> {
+public class TelemetryBucketSerializer extends TypeSerializerSingleton<TelemetryBucket> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 2;
@@ -247,34 +247,9 @@ public final class TelemetryBucketSerializer extends TypeSerializerSingleton<Tel
      * field at full width, every sketch with its index mapping. Flink reads such state with it and writes it in
      * version 2.
      */
-    static final class V1 extends TypeSerializerSingleton<TelemetryBucket> {
+    static final class V1 extends TelemetryBucketSerializer {
         private static final long serialVersionUID = 1L;
         static final V1 INSTANCE = new V1();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public TelemetryBucket createInstance() {
-            return new TelemetryBucket();
-        }
-
-        @Override
-        public TelemetryBucket copy(TelemetryBucket from) {
-            return TelemetryBucketSerializer.INSTANCE.copy(from);
-        }
-
-        @Override
-        public TelemetryBucket copy(TelemetryBucket from, TelemetryBucket reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
 
         @Override
         public void serialize(TelemetryBucket b, DataOutputView out) {
@@ -314,23 +289,7 @@ public final class TelemetryBucketSerializer extends TypeSerializerSingleton<Tel
             b.ingestLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
             return b;
         }
-
-        @Override
-        public TelemetryBucket deserialize(TelemetryBucket reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView source, DataOutputView target) throws IOException {
-            serialize(deserialize(source), target);
-        }
-
-        @Override
-        public TypeSerializerSnapshot<TelemetryBucket> snapshotConfiguration() {
-            return new Snapshot();
-        }
     }
-
 
     public static final class Factory extends CompactTypeInfo.Factory<TelemetryBucket> {
         public Factory() {
