@@ -65,23 +65,12 @@ class ClickHouseLoaderIT {
             producer.flush();
 
             List<String> log = new CopyOnWriteArrayList<>();
-            ClickHouseLoader loader = new ClickHouseLoader(kafka.bootstrapServers(), new Properties(), "loader-it", ch,
-                    1000, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1), line -> {
-                        log.add(line);
-                        System.out.println("[loader-it] " + line);
-                    });
+            ClickHouseLoader loader = loader(kafka, ch, log::add);
             Thread t = new Thread(loader::run, "loader-it");
             t.start();
             try {
                 awaitTrue("the six good rows in ClickHouse", () -> ids(ch).equals(good));
-                List<Envelope> letters = new ArrayList<>();
-                try (CommittedTopicReader dl = new CommittedTopicReader(kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
-                    awaitTrue("one dead letter", () -> {
-                        letters.clear();
-                        letters.addAll(poll(dl));
-                        return letters.size() == 1;
-                    });
-                }
+                List<Envelope> letters = deadLetters(kafka, 1);
                 var d = letters.get(0).getDeadLetter();
                 assertThat(d.getReasonCode()).isEqualTo(DeadLetterReason.WAREHOUSE_REJECTED);
                 assertThat(d.getOriginal().toByteArray()).isEqualTo(rows.get(3));
@@ -148,21 +137,12 @@ class ClickHouseLoaderIT {
                 producer.send(r);
             }
             producer.flush();
-            ClickHouseLoader loader = new ClickHouseLoader(kafka.bootstrapServers(), new Properties(), "loader-it", ch,
-                    1000, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1),
-                    line -> System.out.println("[loader-it] " + line));
+            ClickHouseLoader loader = loader(kafka, ch, line -> {});
             Thread t = new Thread(loader::run, "loader-it");
             t.start();
             try {
                 awaitTrue("the seven good rows in ClickHouse", () -> ids(ch).equals(good));
-                List<Envelope> letters = new ArrayList<>();
-                try (CommittedTopicReader dl = new CommittedTopicReader(kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
-                    awaitTrue("one dead letter", () -> {
-                        letters.clear();
-                        letters.addAll(poll(dl));
-                        return letters.size() == 1;
-                    });
-                }
+                List<Envelope> letters = deadLetters(kafka, 1);
                 var d = letters.get(0).getDeadLetter();
                 assertThat(d.getReasonCode()).isEqualTo(DeadLetterReason.WAREHOUSE_REJECTED);
                 assertThat(d.getOriginal().toByteArray()).isEqualTo(rows.get(4));
@@ -207,20 +187,11 @@ class ClickHouseLoaderIT {
                 producer.send(r);
             }
             producer.flush();
-            ClickHouseLoader loader = new ClickHouseLoader(kafka.bootstrapServers(), new Properties(), "loader-it", ch,
-                    1000, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1),
-                    line -> System.out.println("[loader-it] " + line));
+            ClickHouseLoader loader = loader(kafka, ch, line -> {});
             Thread t = new Thread(loader::run, "loader-it");
             t.start();
             try {
-                List<Envelope> letters = new ArrayList<>();
-                try (CommittedTopicReader dl = new CommittedTopicReader(kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
-                    awaitTrue("two dead letters", () -> {
-                        letters.clear();
-                        letters.addAll(poll(dl));
-                        return letters.size() == 2;
-                    });
-                }
+                List<Envelope> letters = deadLetters(kafka, 2);
                 for (Envelope letter : letters) {
                     assertThat(letter.getDeadLetter().getReasonCode()).isEqualTo(DeadLetterReason.WAREHOUSE_REJECTED);
                     assertThat(letter.getDeadLetter().getDetail()).contains("code 53")
@@ -233,6 +204,29 @@ class ClickHouseLoaderIT {
                 t.join(30_000);
             }
         }
+    }
+
+    /** A loader of the test's topics with short batches and backoffs, its log printed and handed to {@code log}. */
+    private static ClickHouseLoader loader(EmbeddedKafka kafka, ClickHouseHttp ch,
+            java.util.function.Consumer<String> log) {
+        return new ClickHouseLoader(kafka.bootstrapServers(), new Properties(), "loader-it", ch, 1000,
+                Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1), line -> {
+                    log.accept(line);
+                    System.out.println("[loader-it] " + line);
+                });
+    }
+
+    /** Waits until the dead-letter topic holds exactly {@code n} committed dead letters, and returns them. */
+    private static List<Envelope> deadLetters(EmbeddedKafka kafka, int n) throws Exception {
+        List<Envelope> letters = new ArrayList<>();
+        try (CommittedTopicReader dl = new CommittedTopicReader(kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
+            awaitTrue(n + " dead letter(s)", () -> {
+                letters.clear();
+                letters.addAll(poll(dl));
+                return letters.size() == n;
+            });
+        }
+        return letters;
     }
 
     private static List<String> ids(ClickHouseHttp ch) {
