@@ -12,9 +12,10 @@ import java.time.Duration;
  * decisions; 2026-12-06, session 4); for an event that arrived behind the watermark (late), the watermark.
  * <ul>
  *   <li>a key's first tick follows its first event, but lies at most {@code catchUp} behind the reference: a late
- *       event with an ancient time starts ticking near the watermark, not in 1970;</li>
- *   <li>when the reference is further ahead than {@code catchUp} (only a late event's can be), at most {@code catchUp}
- *       worth of ticks fire before the one at the reference: the ticks in between are skipped, not emitted;</li>
+ *       event with an ancient time starts ticking near the watermark, not in 1970 (at most {@code catchUp} worth of
+ *       ticks then fire up to the watermark);</li>
+ *   <li>after that, every tick fires in turn ({@link #next}): nothing is skipped however far the watermark moves in
+ *       one step;</li>
  *   <li>a key silent for {@code quietExpiry}, and judged at a catch-up's worth of ticks since its last event, has its
  *       last tick and its state cleared; the next event starts it afresh. In event-time order this is what ends the
  *       ticks of a key that fell silent, however long the silence or the watermark's step.</li>
@@ -40,23 +41,26 @@ public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpi
         return new EventTimeTicks(tickMillis, DEFAULT_CATCH_UP.toMillis(), DEFAULT_QUIET_EXPIRY.toMillis());
     }
 
-    /** The first tick of a key: the boundary after its event, or the first within the catch-up bound of reference. */
+    /**
+     * The first tick of a key: the boundary after its event, or, when the reference is further ahead than the catch-up
+     * bound (only a late event's watermark can be), the first boundary within that bound of it.
+     */
     public long first(long eventMillis, long reference) {
-        return next(Math.floorDiv(eventMillis, tickMillis) * tickMillis, reference);
+        long first = Math.floorDiv(eventMillis, tickMillis) * tickMillis + tickMillis;
+        // (The first test keeps MIN_VALUE from wrapping.) At the end of a bounded input (reference MAX_VALUE) nothing
+        // is bounded: an event processed then gets its own next tick, and the detectors stop re-arming there.
+        if (reference <= first || reference == Long.MAX_VALUE || reference - first <= catchUpMillis) {
+            return first;
+        }
+        return (Math.floorDiv(reference - catchUpMillis, tickMillis) + 1) * tickMillis;
     }
 
     /**
-     * The tick after the one that fired at {@code fired}: the next boundary, or, when the reference (a watermark) is
-     * further ahead than the catch-up bound, the first boundary within that bound of it.
+     * The tick after the one that fired at {@code fired}: every boundary in turn, whatever the watermark's steps (a
+     * silent key ends at the quiet expiry, {@link #expires}).
      */
-    public long next(long fired, long watermark) {
-        long next = fired + tickMillis;
-        // (The first test keeps MIN_VALUE from wrapping.) At the end of a bounded input (watermark MAX_VALUE) nothing
-        // jumps: the detectors stop re-arming there, and an event processed then still gets its own next tick.
-        if (watermark <= next || watermark == Long.MAX_VALUE || watermark - next <= catchUpMillis) {
-            return next;
-        }
-        return (Math.floorDiv(watermark - catchUpMillis, tickMillis) + 1) * tickMillis;
+    public long next(long fired) {
+        return fired + tickMillis;
     }
 
     /**

@@ -25,21 +25,27 @@ class EventTimeTicksTest {
         assertThat(now - first).isLessThan(60_000);
         // from there on, one tick per 5 s up to the watermark: at most 12 ticks
         int fired = 0;
-        for (long t = first; t <= now; t = ticks.next(t, now)) {
+        for (long t = first; t <= now; t = ticks.next(t)) {
             fired++;
         }
         assertThat(fired).isEqualTo(12);
     }
 
     @Test
-    void aJumpOfTheWatermarkSkipsTheTicksBeyondTheCatchUp() {
-        assertThat(ticks.next(10_000, 20_000)).isEqualTo(15_000);
-        assertThat(ticks.next(10_000, 75_000)).isEqualTo(15_000); // 60 s behind: still within
-        assertThat(ticks.next(10_000, 1_000_000)).isEqualTo(945_000); // first boundary after 940 s
-        assertThat(ticks.next(10_000, 1_000_003)).isEqualTo(945_000);
-        // the end of a bounded input is no jump
-        assertThat(ticks.next(10_000, Long.MAX_VALUE)).isEqualTo(15_000);
+    void aLateEventsFirstTickIsBoundedByTheCatchUpOfItsWatermark() {
+        assertThat(ticks.first(10_000, 20_000)).isEqualTo(15_000);
+        assertThat(ticks.first(10_000, 75_000)).isEqualTo(15_000); // 60 s behind: still within
+        assertThat(ticks.first(10_000, 1_000_000)).isEqualTo(945_000); // first boundary after 940 s
+        assertThat(ticks.first(10_000, 1_000_003)).isEqualTo(945_000);
+        // the end of a bounded input bounds nothing
+        assertThat(ticks.first(10_000, Long.MAX_VALUE)).isEqualTo(15_000);
         assertThat(ticks.first(12_000, Long.MAX_VALUE)).isEqualTo(15_000);
+    }
+
+    @Test
+    void afterItsFirstTickAKeyTicksEveryBoundaryInTurn() {
+        assertThat(ticks.next(10_000)).isEqualTo(15_000);
+        assertThat(ticks.next(945_000)).isEqualTo(950_000);
     }
 
     @Test

@@ -94,10 +94,8 @@ public final class QuoteFreshness {
                 expired.add(venue);
                 continue;
             }
-            // Every tick in turn: ticks are played in event-time order, so the tick itself is the reference (the
-            // watermark would make a jump of it skip ticks that a finer-stepped run fires). A quiet clock ends at the
-            // expiry above.
-            clocks.put(venue, new Clock(ticks.next(tick, tick), sinceQuote, c.lastQuoteMillis(),
+            // Every tick in turn, whatever the watermark's steps; a quiet clock ends at the expiry above.
+            clocks.put(venue, new Clock(ticks.next(tick), sinceQuote, c.lastQuoteMillis(),
                     c.lastQuoteId()));
         }
         return expired;

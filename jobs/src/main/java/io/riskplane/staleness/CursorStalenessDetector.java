@@ -163,9 +163,8 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             quietKeysExpired.inc();
             return;
         }
-        // Every tick in turn (timers fire in event-time order; the watermark's step must not skip any): a quiet
-        // source ends at the expiry above.
-        long next = ticks.next(timestamp, timestamp);
+        // Every tick in turn, whatever the watermark's steps; a quiet source ends at the expiry above.
+        long next = ticks.next(timestamp);
         nextTick.update(next);
         ctx.timerService().registerEventTimeTimer(next);
     }
