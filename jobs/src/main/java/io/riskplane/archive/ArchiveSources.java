@@ -89,12 +89,11 @@ public final class ArchiveSources {
             }
             PlaneOutput<?> output = record.key() == null ? null
                     : PlaneOutputs.DETECTORS_BY_TABLE.get(new String(record.key(), StandardCharsets.UTF_8));
-            if (inHeaders == null && (output == null || output.detector() == null)) {
+            if (inHeaders == null && output == null) {
                 return null;
             }
             try {
-                if (output == null || output.detector() == null || record.value() == null
-                        || !DetectorOutputHeaders.isRowBinary(record.headers())) {
+                if (output == null || record.value() == null || !DetectorOutputHeaders.isRowBinary(record.headers())) {
                     throw new IllegalArgumentException("no RowBinary row of a detector's table");
                 }
                 return output.detectorOutput(record.value());

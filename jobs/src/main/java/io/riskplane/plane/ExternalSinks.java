@@ -34,9 +34,6 @@ public final class ExternalSinks implements PlaneSinks {
     @Override
     public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
         PlaneOutput.KafkaTopic<T> topic = output.kafkaTopic();
-        if (topic != null && rowsByTable.values().stream().anyMatch(t -> t.output() == output)) {
-            throw new IllegalArgumentException(output + " has a Kafka topic of its own: hand over one stream of it");
-        }
         if (topic != null) {
             stream.sinkTo(topic.sink().create(kafka)).name(topic.operatorName()).uid(topic.uid());
         }

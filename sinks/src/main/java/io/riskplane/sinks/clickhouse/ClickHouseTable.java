@@ -418,20 +418,22 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
         return s == null ? "" : OutputBounds.cut(s, OutputBounds.MAX_FIELD_CHARS);
     }
 
+    /** A date parsed: its ISO text and its day number. */
+    private record ParsedDate(String iso, int epochDay) {}
+
     /** The last date parsed, per thread: a PnL bar's row asks for its trading day, nearly always the one before. */
-    private static final ThreadLocal<Object[]> LAST_DATE = new ThreadLocal<>();
+    private static final ThreadLocal<ParsedDate> LAST_DATE = new ThreadLocal<>();
 
     private static int epochDay(String iso) {
         if (iso == null || iso.isEmpty()) {
             return 0;
         }
-        Object[] last = LAST_DATE.get();
-        if (last != null && iso.equals(last[0])) {
-            return (Integer) last[1];
+        ParsedDate last = LAST_DATE.get();
+        if (last == null || !iso.equals(last.iso())) {
+            last = new ParsedDate(iso, parseEpochDay(iso));
+            LAST_DATE.set(last);
         }
-        int day = parseEpochDay(iso);
-        LAST_DATE.set(new Object[] {iso, day});
-        return day;
+        return last.epochDay();
     }
 
     private static int parseEpochDay(String iso) {
