@@ -1,7 +1,7 @@
 package io.riskplane.slo;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.eventtime.OrderFreeKeyedFunction;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.telemetry.ExecutionFact;
 import java.util.ArrayList;
@@ -18,9 +18,10 @@ import org.apache.flink.util.Collector;
 /**
  * Good and bad orders per adapter (the key) per minute; at the end of every minute, the bad and total counts over the
  * 5m, 30m, 1h and 6h windows that multiwindow, multi-burn-rate alerting pairs (5m with 1h, 30m with 6h). A terminal
- * order is bad when rejected or errored. The burn rates need the SLO target, so the evaluator computes them.
+ * order is bad when rejected or errored. The burn rates need the SLO target, so the evaluator computes them. Counts
+ * do not depend on the order of the facts, so they are counted on arrival (no event-time buffer).
  */
-public class ErrorBudgetBurn extends EventTimeOrderedFunction<String, ExecutionFact, SloMeasurement> {
+public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFact, SloMeasurement> {
     private static final long serialVersionUID = 1L;
     static final long MINUTE = 60_000L;
     public static final int[] WINDOW_MINUTES = {5, 30, 60, 360};
@@ -29,7 +30,7 @@ public class ErrorBudgetBurn extends EventTimeOrderedFunction<String, ExecutionF
     private transient MapState<Long, long[]> minutes;
 
     public ErrorBudgetBurn() {
-        super(TypeInformation.of(ExecutionFact.class), (a, b) -> a.eventId().compareTo(b.eventId()));
+        super(TypeInformation.of(ExecutionFact.class));
     }
 
     @Override
@@ -45,19 +46,16 @@ public class ErrorBudgetBurn extends EventTimeOrderedFunction<String, ExecutionF
     }
 
     @Override
-    protected void process(long ts, List<ExecutionFact> facts, Context ctx, Collector<SloMeasurement> out)
-            throws Exception {
+    protected void add(long ts, ExecutionFact f, Context ctx, Collector<SloMeasurement> out) throws Exception {
         long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
         long[] counts = minutes.get(minute);
         if (counts == null) {
             counts = new long[2];
             ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
         }
-        for (ExecutionFact f : facts) {
-            counts[0]++;
-            if (f.rejected() || !f.errorCategory().isEmpty()) {
-                counts[1]++;
-            }
+        counts[0]++;
+        if (f.rejected() || !f.errorCategory().isEmpty()) {
+            counts[1]++;
         }
         minutes.put(minute, counts);
     }
@@ -74,9 +72,9 @@ public class ErrorBudgetBurn extends EventTimeOrderedFunction<String, ExecutionF
         for (Map.Entry<Long, long[]> e : minutes.entries()) {
             if (e.getKey() < end - longest) {
                 expired.add(e.getKey());
-            } else {
+            } else if (e.getKey() < end) {
                 kept.put(e.getKey(), e.getValue());
-            }
+            } // later minutes hold facts ahead of the watermark: their own timers report them
         }
         for (Long m : expired) {
             minutes.remove(m);

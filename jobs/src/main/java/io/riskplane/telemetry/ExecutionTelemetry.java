@@ -1,7 +1,7 @@
 package io.riskplane.telemetry;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.eventtime.OrderFreeKeyedFunction;
 import io.riskplane.model.TelemetryWindow;
 import java.io.Serializable;
 import java.util.List;
@@ -16,11 +16,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
- * Rolling execution telemetry of one scope (the key): facts accumulate in one-minute buckets; at the end of every
- * minute, for each configured window length, the buckets inside the window are merged and reported. Reporting
+ * Rolling execution telemetry of one scope (the key): facts accumulate in one-minute buckets as they arrive (a bucket
+ * does not depend on the order of its facts); at the end of every minute, for each configured window length, the buckets inside the window are merged and reported. Reporting
  * continues each minute while any bucket of the longest window remains, so a quiet scope's windows roll down too.
  */
-public class ExecutionTelemetry extends EventTimeOrderedFunction<String, ExecutionFact, TelemetryWindow> {
+public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, ExecutionFact, TelemetryWindow> {
     private static final long serialVersionUID = 1L;
     static final long MINUTE = 60_000L;
 
@@ -37,10 +37,7 @@ public class ExecutionTelemetry extends EventTimeOrderedFunction<String, Executi
     private transient ValueState<ExecutionFact> dims;
 
     public ExecutionTelemetry(List<WindowLength> windows) {
-        super(TypeInformation.of(ExecutionFact.class), (a, b) -> {
-            int c = a.eventId().compareTo(b.eventId());
-            return c != 0 ? c : a.kind().compareTo(b.kind());
-        });
+        super(TypeInformation.of(ExecutionFact.class));
         this.windows = List.copyOf(windows);
         this.longest = windows.stream().mapToInt(WindowLength::minutes).max().orElse(1);
     }
@@ -60,20 +57,17 @@ public class ExecutionTelemetry extends EventTimeOrderedFunction<String, Executi
     }
 
     @Override
-    protected void process(long ts, List<ExecutionFact> facts, Context ctx, Collector<TelemetryWindow> out)
-            throws Exception {
+    protected void add(long ts, ExecutionFact f, Context ctx, Collector<TelemetryWindow> out) throws Exception {
         long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
         TelemetryBucket b = buckets.get(minute);
         if (b == null) {
             b = new TelemetryBucket();
             ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
         }
-        for (ExecutionFact f : facts) {
-            b.add(f);
-        }
+        b.add(f);
         buckets.put(minute, b);
         if (dims.value() == null) {
-            dims.update(facts.get(0));
+            dims.update(f); // any fact: the key is all of its dimensions
         }
     }
 
@@ -83,16 +77,21 @@ public class ExecutionTelemetry extends EventTimeOrderedFunction<String, Executi
             return;
         }
         long end = timestamp + 1;
-        boolean anyLeft = false;
+        boolean anyInWindow = false;
+        boolean anyLater = false;
         for (Map.Entry<Long, TelemetryBucket> e : bucketEntries()) {
             if (e.getKey() < end - longest * MINUTE) {
                 buckets.remove(e.getKey());
+            } else if (e.getKey() < end) {
+                anyInWindow = true;
             } else {
-                anyLeft = true;
+                anyLater = true; // facts ahead of the watermark: their minute's own timer reports them
             }
         }
-        if (!anyLeft) {
-            dims.clear();
+        if (!anyInWindow) {
+            if (!anyLater) {
+                dims.clear();
+            }
             return;
         }
         ExecutionFact d = dims.value();
@@ -127,10 +126,12 @@ public class ExecutionTelemetry extends EventTimeOrderedFunction<String, Executi
     }
 
     static TelemetryWindow window(String size, long start, long end, ExecutionFact d, TelemetryBucket b) {
+        double ordered = b.orderedQuantity.value();
+        double filled = b.filledQuantity.value();
         return new TelemetryWindow(DeterministicId.of("tw-", d.scopeKey(), size, end), size, start, end, d.level(), d.org(),
-                d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, b.orderedQuantity,
-                b.filledQuantity, b.orderedQuantity > 0 ? b.filledQuantity / b.orderedQuantity : null, b.fills,
-                b.slippageSamples > 0 ? b.slippageSum / b.slippageSamples : null, b.slippage.quantile(0.5),
+                d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, ordered, filled,
+                ordered > 0 ? filled / ordered : null, b.fills,
+                b.slippageSamples > 0 ? b.slippageSum.value() / b.slippageSamples : null, b.slippage.quantile(0.5),
                 b.slippage.quantile(0.95), TelemetryBucket.slope(b.nX, b.sumX, b.sumXX, b.sumXY, b.sumYforX),
                 TelemetryBucket.slope(b.nT, b.sumT, b.sumTT, b.sumTY, b.sumYforT), b.ackLatency.quantile(0.5),
                 b.ackLatency.quantile(0.95), b.ackLatency.quantile(0.99), b.fillLatency.quantile(0.5),

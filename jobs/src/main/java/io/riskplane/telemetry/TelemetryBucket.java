@@ -5,29 +5,30 @@ import java.util.TreeMap;
 
 /**
  * One minute of execution facts for one scope: counts, sums and sketches, all mergeable, so that any rolling window
- * is the merge of its minutes. Mutable for cheap accumulation in keyed state, with its own serializer
- * ({@link TelemetryBucketSerializer}; state written by the POJO serializer before migrates).
+ * is the merge of its minutes. Nothing in it depends on the order facts are added or buckets merged (counts,
+ * sketches, exact sums, a maximum), so it takes facts as they arrive. Mutable for cheap accumulation in keyed state,
+ * with its own serializer ({@link TelemetryBucketSerializer}; state written by the POJO serializer before migrates).
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(TelemetryBucketSerializer.Factory.class)
 public class TelemetryBucket {
     public long orders;
-    public double orderedQuantity;
-    public double filledQuantity;
+    public ExactSum orderedQuantity = new ExactSum();
+    public ExactSum filledQuantity = new ExactSum();
     public long fills;
     public long slippageSamples;
-    public double slippageSum;
+    public ExactSum slippageSum = new ExactSum();
     public QuantileSketch slippage = new QuantileSketch();
     // Least-squares sums for slippage (y) against confidence (x) and against decision-to-fill seconds (t).
-    public double sumX;
-    public double sumXX;
-    public double sumXY;
+    public ExactSum sumX = new ExactSum();
+    public ExactSum sumXX = new ExactSum();
+    public ExactSum sumXY = new ExactSum();
     public long nX;
-    public double sumYforX;
-    public double sumT;
-    public double sumTT;
-    public double sumTY;
+    public ExactSum sumYforX = new ExactSum();
+    public ExactSum sumT = new ExactSum();
+    public ExactSum sumTT = new ExactSum();
+    public ExactSum sumTY = new ExactSum();
     public long nT;
-    public double sumYforT;
+    public ExactSum sumYforT = new ExactSum();
     public QuantileSketch ackLatency = new QuantileSketch();
     public QuantileSketch fillLatency = new QuantileSketch();
     public long rejected;
@@ -49,22 +50,22 @@ public class TelemetryBucket {
                 fills++;
                 if (Double.isFinite(f.slippageBps())) {
                     slippageSamples++;
-                    slippageSum += f.slippageBps();
+                    slippageSum.add(f.slippageBps());
                     slippage.add(f.slippageBps());
                     if (Double.isFinite(f.confidence())) {
                         nX++;
-                        sumX += f.confidence();
-                        sumXX += f.confidence() * f.confidence();
-                        sumXY += f.confidence() * f.slippageBps();
-                        sumYforX += f.slippageBps();
+                        sumX.add(f.confidence());
+                        sumXX.add(f.confidence() * f.confidence());
+                        sumXY.add(f.confidence() * f.slippageBps());
+                        sumYforX.add(f.slippageBps());
                     }
                     if (Double.isFinite(f.latencyMs())) {
                         double t = f.latencyMs() / 1000.0;
                         nT++;
-                        sumT += t;
-                        sumTT += t * t;
-                        sumTY += t * f.slippageBps();
-                        sumYforT += f.slippageBps();
+                        sumT.add(t);
+                        sumTT.add(t * t);
+                        sumTY.add(t * f.slippageBps());
+                        sumYforT.add(f.slippageBps());
                     }
                 }
                 fillLatency.add(f.latencyMs());
@@ -74,8 +75,8 @@ public class TelemetryBucket {
                 break;
             case ExecutionFact.TERMINAL:
                 orders++;
-                orderedQuantity += f.quantity();
-                filledQuantity += f.filledQuantity();
+                orderedQuantity.add(f.quantity());
+                filledQuantity.add(f.filledQuantity());
                 if (f.rejected()) {
                     rejected++;
                 }
@@ -103,22 +104,22 @@ public class TelemetryBucket {
 
     public void merge(TelemetryBucket o) {
         orders += o.orders;
-        orderedQuantity += o.orderedQuantity;
-        filledQuantity += o.filledQuantity;
+        orderedQuantity.add(o.orderedQuantity);
+        filledQuantity.add(o.filledQuantity);
         fills += o.fills;
         slippageSamples += o.slippageSamples;
-        slippageSum += o.slippageSum;
+        slippageSum.add(o.slippageSum);
         slippage.merge(o.slippage);
-        sumX += o.sumX;
-        sumXX += o.sumXX;
-        sumXY += o.sumXY;
+        sumX.add(o.sumX);
+        sumXX.add(o.sumXX);
+        sumXY.add(o.sumXY);
         nX += o.nX;
-        sumYforX += o.sumYforX;
-        sumT += o.sumT;
-        sumTT += o.sumTT;
-        sumTY += o.sumTY;
+        sumYforX.add(o.sumYforX);
+        sumT.add(o.sumT);
+        sumTT.add(o.sumTT);
+        sumTY.add(o.sumTY);
         nT += o.nT;
-        sumYforT += o.sumYforT;
+        sumYforT.add(o.sumYforT);
         ackLatency.merge(o.ackLatency);
         fillLatency.merge(o.fillLatency);
         rejected += o.rejected;
@@ -135,7 +136,11 @@ public class TelemetryBucket {
     }
 
     /** Least-squares slope of y on x; null with fewer than two distinct x. */
-    static Double slope(long n, double sx, double sxx, double sxy, double sy) {
+    static Double slope(long n, ExactSum x, ExactSum xx, ExactSum xy, ExactSum y) {
+        double sx = x.value();
+        double sxx = xx.value();
+        double sxy = xy.value();
+        double sy = y.value();
         double den = n * sxx - sx * sx;
         if (n < 2 || Math.abs(den) < 1e-12) {
             return null;

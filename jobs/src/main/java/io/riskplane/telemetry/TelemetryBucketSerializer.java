@@ -25,7 +25,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public class TelemetryBucketSerializer extends TypeSerializerSingleton<TelemetryBucket> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     public static final TelemetryBucketSerializer INSTANCE = new TelemetryBucketSerializer();
 
     @Override
@@ -42,22 +42,22 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     public TelemetryBucket copy(TelemetryBucket from) {
         TelemetryBucket b = new TelemetryBucket();
         b.orders = from.orders;
-        b.orderedQuantity = from.orderedQuantity;
-        b.filledQuantity = from.filledQuantity;
+        b.orderedQuantity = from.orderedQuantity.copy();
+        b.filledQuantity = from.filledQuantity.copy();
         b.fills = from.fills;
         b.slippageSamples = from.slippageSamples;
-        b.slippageSum = from.slippageSum;
+        b.slippageSum = from.slippageSum.copy();
         b.slippage = from.slippage.copy();
-        b.sumX = from.sumX;
-        b.sumXX = from.sumXX;
-        b.sumXY = from.sumXY;
+        b.sumX = from.sumX.copy();
+        b.sumXX = from.sumXX.copy();
+        b.sumXY = from.sumXY.copy();
         b.nX = from.nX;
-        b.sumYforX = from.sumYforX;
-        b.sumT = from.sumT;
-        b.sumTT = from.sumTT;
-        b.sumTY = from.sumTY;
+        b.sumYforX = from.sumYforX.copy();
+        b.sumT = from.sumT.copy();
+        b.sumTT = from.sumTT.copy();
+        b.sumTY = from.sumTY.copy();
         b.nT = from.nT;
-        b.sumYforT = from.sumYforT;
+        b.sumYforT = from.sumYforT.copy();
         b.ackLatency = from.ackLatency.copy();
         b.fillLatency = from.fillLatency.copy();
         b.rejected = from.rejected;
@@ -83,26 +83,29 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     }
 
     /**
-     * Version 2: which of the numbers are non-zero and which sketches are non-empty (one mask), then only those, the
-     * counts as varints, the sketches without DDSketch's index mapping (always {@link QuantileSketch}'s); a bucket
-     * of a quiet minute or of one kind of fact (orders or signals) is mostly zeros and empty sketches. The strings
-     * always. Version 1 ({@link V1}) wrote every field at full width and every sketch with its mapping.
+     * Version 3: which of the numbers are non-zero and which sketches are non-empty (one mask), then only those: the
+     * counts as varints, the exact sums as their number of terms (a varint) and the terms
+     * ({@link ExactSum#terms()}), the maximum as a double, the sketches without DDSketch's index mapping (always
+     * {@link QuantileSketch}'s); a bucket of a quiet minute or of one kind of fact (orders or signals) is mostly zeros
+     * and empty sketches. The strings always. Version 2 ({@link V2}) wrote each sum as one double; version 1
+     * ({@link V1}) every field at full width and every sketch with its mapping.
      */
     @Override
     public void serialize(TelemetryBucket b, DataOutputView out) throws IOException {
         long[] counts = counts(b);
-        double[] sums = sums(b);
+        ExactSum[] sums = sums(b);
         QuantileSketch[] sketches = sketches(b);
         int mask = 0;
         for (int i = 0; i < counts.length; i++) {
             mask |= counts[i] != 0 ? 1 << i : 0;
         }
         for (int i = 0; i < sums.length; i++) {
-            // Raw bits: -0.0 and NaN (signalLagMax before any signal) are kept exactly.
-            mask |= Double.doubleToRawLongBits(sums[i]) != 0 ? 1 << (COUNTS + i) : 0;
+            mask |= !sums[i].isZero() ? 1 << (COUNTS + i) : 0;
         }
+        // Raw bits: NaN (before any signal) is kept exactly.
+        mask |= Double.doubleToRawLongBits(b.signalLagMax) != 0 ? 1 << (COUNTS + SUMS) : 0;
         for (int i = 0; i < sketches.length; i++) {
-            mask |= !sketches[i].isEmpty() ? 1 << (COUNTS + SUMS + i) : 0;
+            mask |= !sketches[i].isEmpty() ? 1 << (COUNTS + SUMS + 1 + i) : 0;
         }
         writeVarInt(out, mask);
         for (int i = 0; i < counts.length; i++) {
@@ -112,11 +115,18 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         }
         for (int i = 0; i < sums.length; i++) {
             if ((mask & 1 << (COUNTS + i)) != 0) {
-                out.writeDouble(sums[i]);
+                double[] terms = sums[i].terms();
+                writeVarInt(out, terms.length);
+                for (double t : terms) {
+                    out.writeDouble(t);
+                }
             }
         }
+        if ((mask & 1 << (COUNTS + SUMS)) != 0) {
+            out.writeDouble(b.signalLagMax);
+        }
         for (int i = 0; i < sketches.length; i++) {
-            if ((mask & 1 << (COUNTS + SUMS + i)) != 0) {
+            if ((mask & 1 << (COUNTS + SUMS + 1 + i)) != 0) {
                 writeBytes(out, sketches[i].toStoreBytes());
             }
         }
@@ -127,20 +137,21 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     @Override
     public TelemetryBucket deserialize(DataInputView in) throws IOException {
         int mask = readVarInt(in);
+        TelemetryBucket b = new TelemetryBucket();
         long[] counts = new long[COUNTS];
         for (int i = 0; i < COUNTS; i++) {
             counts[i] = (mask & 1 << i) != 0 ? readVarLong(in) : 0;
         }
-        double[] sums = new double[SUMS];
+        ExactSum[] sums = new ExactSum[SUMS];
         for (int i = 0; i < SUMS; i++) {
-            sums[i] = (mask & 1 << (COUNTS + i)) != 0 ? in.readDouble() : 0.0;
+            sums[i] = (mask & 1 << (COUNTS + i)) != 0 ? readSum(in) : new ExactSum();
         }
+        b.signalLagMax = (mask & 1 << (COUNTS + SUMS)) != 0 ? in.readDouble() : 0.0;
         QuantileSketch[] sketches = new QuantileSketch[SKETCHES];
         for (int i = 0; i < SKETCHES; i++) {
-            sketches[i] = (mask & 1 << (COUNTS + SUMS + i)) != 0 ? QuantileSketch.fromStoreBytes(readBytes(in))
+            sketches[i] = (mask & 1 << (COUNTS + SUMS + 1 + i)) != 0 ? QuantileSketch.fromStoreBytes(readBytes(in))
                     : new QuantileSketch();
         }
-        TelemetryBucket b = new TelemetryBucket();
         b.orders = counts[0];
         b.fills = counts[1];
         b.slippageSamples = counts[2];
@@ -160,7 +171,6 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         b.sumTT = sums[8];
         b.sumTY = sums[9];
         b.sumYforT = sums[10];
-        b.signalLagMax = sums[11];
         b.slippage = sketches[0];
         b.ackLatency = sketches[1];
         b.fillLatency = sketches[2];
@@ -172,17 +182,27 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         return b;
     }
 
+    /** One exact sum as this version wrote it. */
+    ExactSum readSum(DataInputView in) throws IOException {
+        double[] terms = new double[readVarInt(in)];
+        for (int i = 0; i < terms.length; i++) {
+            terms[i] = in.readDouble();
+        }
+        return ExactSum.ofTerms(terms);
+    }
+
     private static final int COUNTS = 8;
-    private static final int SUMS = 12;
+    /** The exact sums; the mask has one more bit after them, for signalLagMax. */
+    private static final int SUMS = 11;
     private static final int SKETCHES = 6;
 
     private static long[] counts(TelemetryBucket b) {
         return new long[] {b.orders, b.fills, b.slippageSamples, b.nX, b.nT, b.rejected, b.fallbacks, b.signals};
     }
 
-    private static double[] sums(TelemetryBucket b) {
-        return new double[] {b.orderedQuantity, b.filledQuantity, b.slippageSum, b.sumX, b.sumXX, b.sumXY,
-            b.sumYforX, b.sumT, b.sumTT, b.sumTY, b.sumYforT, b.signalLagMax};
+    private static ExactSum[] sums(TelemetryBucket b) {
+        return new ExactSum[] {b.orderedQuantity, b.filledQuantity, b.slippageSum, b.sumX, b.sumXX, b.sumXY,
+            b.sumYforX, b.sumT, b.sumTT, b.sumTY, b.sumYforT};
     }
 
     private static QuantileSketch[] sketches(TelemetryBucket b) {
@@ -238,14 +258,34 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
 
         @Override
         protected TypeSerializer<TelemetryBucket> readerFor(int oldVersion) {
-            return oldVersion == 1 ? V1.INSTANCE : null;
+            return oldVersion == 1 ? V1.INSTANCE : oldVersion == 2 ? V2.INSTANCE : null;
+        }
+    }
+
+    /**
+     * Reads version 2 of the format (savepoints from 2026-12-06, session 4, until the buckets took facts in arrival
+     * order): the same layout as version 3, but with each sum as one double, and the mask's bit for signalLagMax
+     * among them (so the bit positions match).
+     */
+    static final class V2 extends TelemetryBucketSerializer {
+        private static final long serialVersionUID = 1L;
+        static final V2 INSTANCE = new V2();
+
+        @Override
+        public void serialize(TelemetryBucket b, DataOutputView out) {
+            throw new UnsupportedOperationException("version 2 is only read");
+        }
+
+        @Override
+        ExactSum readSum(DataInputView in) throws IOException {
+            return ExactSum.of(in.readDouble());
         }
     }
 
     /**
      * Reads version 1 of the format, which buckets in savepoints from before 2026-12-06 (session 4) are in: every
      * field at full width, every sketch with its index mapping. Flink reads such state with it and writes it in
-     * version 2.
+     * the current version.
      */
     static final class V1 extends TelemetryBucketSerializer {
         private static final long serialVersionUID = 1L;
@@ -260,22 +300,22 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         public TelemetryBucket deserialize(DataInputView in) throws IOException {
             TelemetryBucket b = new TelemetryBucket();
             b.orders = in.readLong();
-            b.orderedQuantity = in.readDouble();
-            b.filledQuantity = in.readDouble();
+            b.orderedQuantity = ExactSum.of(in.readDouble());
+            b.filledQuantity = ExactSum.of(in.readDouble());
             b.fills = in.readLong();
             b.slippageSamples = in.readLong();
-            b.slippageSum = in.readDouble();
+            b.slippageSum = ExactSum.of(in.readDouble());
             b.slippage = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
-            b.sumX = in.readDouble();
-            b.sumXX = in.readDouble();
-            b.sumXY = in.readDouble();
+            b.sumX = ExactSum.of(in.readDouble());
+            b.sumXX = ExactSum.of(in.readDouble());
+            b.sumXY = ExactSum.of(in.readDouble());
             b.nX = in.readLong();
-            b.sumYforX = in.readDouble();
-            b.sumT = in.readDouble();
-            b.sumTT = in.readDouble();
-            b.sumTY = in.readDouble();
+            b.sumYforX = ExactSum.of(in.readDouble());
+            b.sumT = ExactSum.of(in.readDouble());
+            b.sumTT = ExactSum.of(in.readDouble());
+            b.sumTY = ExactSum.of(in.readDouble());
             b.nT = in.readLong();
-            b.sumYforT = in.readDouble();
+            b.sumYforT = ExactSum.of(in.readDouble());
             b.ackLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
             b.fillLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
             b.rejected = in.readLong();

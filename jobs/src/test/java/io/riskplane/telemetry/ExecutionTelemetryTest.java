@@ -82,6 +82,70 @@ class ExecutionTelemetryTest {
         assertThat(out.get(out.size() - 1).windowEndMillis()).isEqualTo(5 * M);
     }
 
+    @Test
+    void theArrivalOrderOfFactsChangesNoWindowBitForBit() throws Exception {
+        // Slippages whose double sum depends on the order of addition (1e16 + 1 + 1 against 1 + 1 + 1e16), all
+        // arriving before the watermark: the facts are taken as they come, with no event-time buffer.
+        List<ExecutionFact> facts = List.of(fill("a", 1_000, 1e16, 100, 0.5), fill("b", 2_000, 1, 200, 0.25),
+                fill("c", 3_000, 1, 300, 0.125), terminal("d", 4_000, 0.1, 0.1, false, "", false, ""),
+                terminal("e", 5_000, 0.2, 0.05, false, "", false, ""),
+                terminal("f", 6_000, 0.3, 0.3, true, "VENUE_REJECT", false, ""));
+        List<TelemetryWindow> inOrder = run(facts);
+        List<ExecutionFact> reversed = new java.util.ArrayList<>(facts);
+        java.util.Collections.reverse(reversed);
+        assertThat(run(reversed)).isEqualTo(inOrder);
+        TelemetryWindow w = find(inOrder, "1m", M);
+        assertThat(w.slippageAvgBps()).isEqualTo((1e16 + 2) / 3); // exact, not (1e16 + 1 + 1) / 3
+        assertThat(w.orderedQuantity()).isEqualTo(0.6); // 0.1 + 0.2 + 0.3 is 0.6000000000000001 with +=
+        // Nothing is held for a fact: one state entry per minute and the dimensions, one timer per minute.
+        ExecutionTelemetry f = new ExecutionTelemetry(List.of(new ExecutionTelemetry.WindowLength("1m", 1)));
+        KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow> one =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(f, ExecutionFact::scopeKey, Types.STRING);
+        for (ExecutionFact x : facts) {
+            one.processElement(x, x.eventTimeMillis());
+        }
+        assertThat(one.numEventTimeTimers()).isEqualTo(1);
+        assertThat(one.numKeyedStateEntries()).isEqualTo(2);
+        one.processWatermark(10 * M);
+        assertThat(one.numEventTimeTimers()).isZero();
+        assertThat(one.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aFactAheadOfTheWatermarkChangesNoEarlierWindow() throws Exception {
+        ExecutionFact early = fill("a", 10_000, 1, 1, 0.5);
+        ExecutionFact later = fill("b", 100 * M + 5, 3, 1, 0.5);
+        h.processElement(early, early.eventTimeMillis());
+        h.processWatermark(20 * M);
+        h.processElement(later, later.eventTimeMillis());
+        h.processWatermark(200 * M);
+        List<TelemetryWindow> stepByStep = h.extractOutputValues();
+
+        KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow> both =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ExecutionTelemetry(List.of(
+                        new ExecutionTelemetry.WindowLength("1m", 1), new ExecutionTelemetry.WindowLength("5m", 5))),
+                        ExecutionFact::scopeKey, Types.STRING);
+        both.processElement(later, later.eventTimeMillis());
+        both.processElement(early, early.eventTimeMillis());
+        both.processWatermark(200 * M);
+        assertThat(both.extractOutputValues()).isEqualTo(stepByStep);
+        // Each fact: a 1m window and five 5m windows; nothing between them.
+        assertThat(stepByStep).hasSize(12);
+        assertThat(both.numEventTimeTimers()).isZero();
+        assertThat(both.numKeyedStateEntries()).isZero();
+    }
+
+    private List<TelemetryWindow> run(List<ExecutionFact> facts) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow> t =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ExecutionTelemetry(
+                        ExecutionTelemetry.DEFAULT_WINDOWS), ExecutionFact::scopeKey, Types.STRING);
+        for (ExecutionFact f : facts) {
+            t.processElement(f, f.eventTimeMillis());
+        }
+        t.processWatermark(2 * M);
+        return t.extractOutputValues();
+    }
+
     private static TelemetryWindow find(List<TelemetryWindow> out, String size, long end) {
         return out.stream().filter(w -> w.windowSize().equals(size) && w.windowEndMillis() == end).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + size + " window ending at " + end + " in " + out));

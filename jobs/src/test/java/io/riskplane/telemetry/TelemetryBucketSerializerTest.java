@@ -35,6 +35,25 @@ class TelemetryBucketSerializerTest extends CompactSerializerTestBase<TelemetryB
         return b;
     }
 
+    /**
+     * Versions 1 and 2 stored each sum as one double: the fixture's sums read back as the double sum of their terms
+     * (at most two terms each, so rounded once, as the exact sum rounds).
+     */
+    @Override
+    protected TelemetryBucket fixtureValue(int version) {
+        TelemetryBucket b = fixtureValue();
+        try {
+            for (Field f : TelemetryBucket.class.getFields()) {
+                if (f.getType() == ExactSum.class) {
+                    f.set(b, ExactSum.of(((ExactSum) f.get(b)).value()));
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+        return b;
+    }
+
     @Override
     protected TelemetryBucket[] getTestData() {
         // Every field set by hand to a value no accumulation gives: each must travel on its own.
@@ -46,6 +65,9 @@ class TelemetryBucketSerializerTest extends CompactSerializerTestBase<TelemetryB
                     f.setLong(odd, l++ * 1_000_003L);
                 } else if (f.getType() == double.class) {
                     f.setDouble(odd, l++ == 3 ? Double.NaN : -0.5 * l);
+                } else if (f.getType() == ExactSum.class) {
+                    // Three partials that no double holds at once.
+                    f.set(odd, ExactSum.of(1e300 * l++, 1.0, 1e-300));
                 } else if (f.getType() == String.class) {
                     f.set(odd, "é適\uD83D\uDE00\uD800=" + l++);
                 } else if (f.getType() == QuantileSketch.class) {
