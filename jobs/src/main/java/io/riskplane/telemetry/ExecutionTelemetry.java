@@ -126,14 +126,14 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
     }
 
     static TelemetryWindow window(String size, long start, long end, ExecutionFact d, TelemetryBucket b) {
-        double ordered = b.orderedQuantity.value();
-        double filled = b.filledQuantity.value();
+        double ordered = b.orderedQuantityExact.value();
+        double filled = b.filledQuantityExact.value();
         return new TelemetryWindow(DeterministicId.of("tw-", d.scopeKey(), size, end), size, start, end, d.level(), d.org(),
                 d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, ordered, filled,
                 ordered > 0 ? filled / ordered : null, b.fills,
-                b.slippageSamples > 0 ? b.slippageSum.value() / b.slippageSamples : null, b.slippage.quantile(0.5),
-                b.slippage.quantile(0.95), TelemetryBucket.slope(b.nX, b.sumX, b.sumXX, b.sumXY, b.sumYforX),
-                TelemetryBucket.slope(b.nT, b.sumT, b.sumTT, b.sumTY, b.sumYforT), b.ackLatency.quantile(0.5),
+                b.slippageSamples > 0 ? b.slippageSumExact.value() / b.slippageSamples : null, b.slippage.quantile(0.5),
+                b.slippage.quantile(0.95), TelemetryBucket.slope(b.nX, b.sumXExact, b.sumXXExact, b.sumXYExact, b.sumYforXExact),
+                TelemetryBucket.slope(b.nT, b.sumTExact, b.sumTTExact, b.sumTYExact, b.sumYforTExact), b.ackLatency.quantile(0.5),
                 b.ackLatency.quantile(0.95), b.ackLatency.quantile(0.99), b.fillLatency.quantile(0.5),
                 b.fillLatency.quantile(0.95), b.fillLatency.quantile(0.99), b.rejected,
                 b.orders > 0 ? (double) b.rejected / b.orders : null, b.errorCategories, b.fallbacks,

@@ -7,28 +7,29 @@ import java.util.TreeMap;
  * One minute of execution facts for one scope: counts, sums and sketches, all mergeable, so that any rolling window
  * is the merge of its minutes. Nothing in it depends on the order facts are added or buckets merged (counts,
  * sketches, exact sums, a maximum), so it takes facts as they arrive. Mutable for cheap accumulation in keyed state,
- * with its own serializer ({@link TelemetryBucketSerializer}; state written by the POJO serializer before migrates).
+ * with its own serializer ({@link TelemetryBucketSerializer}; state written by the POJO serializer before migrates,
+ * through the carriers below).
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(TelemetryBucketSerializer.Factory.class)
 public class TelemetryBucket {
     public long orders;
-    public ExactSum orderedQuantity = new ExactSum();
-    public ExactSum filledQuantity = new ExactSum();
+    public ExactSum orderedQuantityExact = new ExactSum();
+    public ExactSum filledQuantityExact = new ExactSum();
     public long fills;
     public long slippageSamples;
-    public ExactSum slippageSum = new ExactSum();
+    public ExactSum slippageSumExact = new ExactSum();
     public QuantileSketch slippage = new QuantileSketch();
     // Least-squares sums for slippage (y) against confidence (x) and against decision-to-fill seconds (t).
-    public ExactSum sumX = new ExactSum();
-    public ExactSum sumXX = new ExactSum();
-    public ExactSum sumXY = new ExactSum();
+    public ExactSum sumXExact = new ExactSum();
+    public ExactSum sumXXExact = new ExactSum();
+    public ExactSum sumXYExact = new ExactSum();
     public long nX;
-    public ExactSum sumYforX = new ExactSum();
-    public ExactSum sumT = new ExactSum();
-    public ExactSum sumTT = new ExactSum();
-    public ExactSum sumTY = new ExactSum();
+    public ExactSum sumYforXExact = new ExactSum();
+    public ExactSum sumTExact = new ExactSum();
+    public ExactSum sumTTExact = new ExactSum();
+    public ExactSum sumTYExact = new ExactSum();
     public long nT;
-    public ExactSum sumYforT = new ExactSum();
+    public ExactSum sumYforTExact = new ExactSum();
     public QuantileSketch ackLatency = new QuantileSketch();
     public QuantileSketch fillLatency = new QuantileSketch();
     public long rejected;
@@ -43,29 +44,65 @@ public class TelemetryBucket {
     public double signalLagMax = Double.NaN;
     public QuantileSketch ingestLatency = new QuantileSketch();
 
+    // Carriers of the sums of buckets restored from savepoints written by Flink's POJO serializer (before 2026-12-06,
+    // session 3): it sets the fields of the names and types it wrote, so those names stay doubles here. Folded into
+    // the exact sums on first use (foldPojoSums); zero otherwise.
+    private double orderedQuantity;
+    private double filledQuantity;
+    private double slippageSum;
+    private double sumX;
+    private double sumXX;
+    private double sumXY;
+    private double sumYforX;
+    private double sumT;
+    private double sumTT;
+    private double sumTY;
+    private double sumYforT;
+
+    /** Moves sums restored by the POJO serializer into the exact sums (see the carriers above). */
+    void foldPojoSums() {
+        orderedQuantity = fold(orderedQuantityExact, orderedQuantity);
+        filledQuantity = fold(filledQuantityExact, filledQuantity);
+        slippageSum = fold(slippageSumExact, slippageSum);
+        sumX = fold(sumXExact, sumX);
+        sumXX = fold(sumXXExact, sumXX);
+        sumXY = fold(sumXYExact, sumXY);
+        sumYforX = fold(sumYforXExact, sumYforX);
+        sumT = fold(sumTExact, sumT);
+        sumTT = fold(sumTTExact, sumTT);
+        sumTY = fold(sumTYExact, sumTY);
+        sumYforT = fold(sumYforTExact, sumYforT);
+    }
+
+    private static double fold(ExactSum into, double carried) {
+        into.add(carried); // a zero adds nothing
+        return 0;
+    }
+
     public void add(ExecutionFact f) {
+        foldPojoSums();
         ingestLatency.add(f.ingestLatencyMs());
         switch (f.kind()) {
             case ExecutionFact.FILL:
                 fills++;
                 if (Double.isFinite(f.slippageBps())) {
                     slippageSamples++;
-                    slippageSum.add(f.slippageBps());
+                    slippageSumExact.add(f.slippageBps());
                     slippage.add(f.slippageBps());
                     if (Double.isFinite(f.confidence())) {
                         nX++;
-                        sumX.add(f.confidence());
-                        sumXX.add(f.confidence() * f.confidence());
-                        sumXY.add(f.confidence() * f.slippageBps());
-                        sumYforX.add(f.slippageBps());
+                        sumXExact.add(f.confidence());
+                        sumXXExact.add(f.confidence() * f.confidence());
+                        sumXYExact.add(f.confidence() * f.slippageBps());
+                        sumYforXExact.add(f.slippageBps());
                     }
                     if (Double.isFinite(f.latencyMs())) {
                         double t = f.latencyMs() / 1000.0;
                         nT++;
-                        sumT.add(t);
-                        sumTT.add(t * t);
-                        sumTY.add(t * f.slippageBps());
-                        sumYforT.add(f.slippageBps());
+                        sumTExact.add(t);
+                        sumTTExact.add(t * t);
+                        sumTYExact.add(t * f.slippageBps());
+                        sumYforTExact.add(f.slippageBps());
                     }
                 }
                 fillLatency.add(f.latencyMs());
@@ -75,8 +112,8 @@ public class TelemetryBucket {
                 break;
             case ExecutionFact.TERMINAL:
                 orders++;
-                orderedQuantity.add(f.quantity());
-                filledQuantity.add(f.filledQuantity());
+                orderedQuantityExact.add(f.quantity());
+                filledQuantityExact.add(f.filledQuantity());
                 if (f.rejected()) {
                     rejected++;
                 }
@@ -103,23 +140,25 @@ public class TelemetryBucket {
     }
 
     public void merge(TelemetryBucket o) {
+        foldPojoSums();
+        o.foldPojoSums();
         orders += o.orders;
-        orderedQuantity.add(o.orderedQuantity);
-        filledQuantity.add(o.filledQuantity);
+        orderedQuantityExact.add(o.orderedQuantityExact);
+        filledQuantityExact.add(o.filledQuantityExact);
         fills += o.fills;
         slippageSamples += o.slippageSamples;
-        slippageSum.add(o.slippageSum);
+        slippageSumExact.add(o.slippageSumExact);
         slippage.merge(o.slippage);
-        sumX.add(o.sumX);
-        sumXX.add(o.sumXX);
-        sumXY.add(o.sumXY);
+        sumXExact.add(o.sumXExact);
+        sumXXExact.add(o.sumXXExact);
+        sumXYExact.add(o.sumXYExact);
         nX += o.nX;
-        sumYforX.add(o.sumYforX);
-        sumT.add(o.sumT);
-        sumTT.add(o.sumTT);
-        sumTY.add(o.sumTY);
+        sumYforXExact.add(o.sumYforXExact);
+        sumTExact.add(o.sumTExact);
+        sumTTExact.add(o.sumTTExact);
+        sumTYExact.add(o.sumTYExact);
         nT += o.nT;
-        sumYforT.add(o.sumYforT);
+        sumYforTExact.add(o.sumYforTExact);
         ackLatency.merge(o.ackLatency);
         fillLatency.merge(o.fillLatency);
         rejected += o.rejected;

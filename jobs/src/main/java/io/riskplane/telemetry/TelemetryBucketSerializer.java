@@ -40,24 +40,25 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
 
     @Override
     public TelemetryBucket copy(TelemetryBucket from) {
+        from.foldPojoSums();
         TelemetryBucket b = new TelemetryBucket();
         b.orders = from.orders;
-        b.orderedQuantity = from.orderedQuantity.copy();
-        b.filledQuantity = from.filledQuantity.copy();
+        b.orderedQuantityExact = from.orderedQuantityExact.copy();
+        b.filledQuantityExact = from.filledQuantityExact.copy();
         b.fills = from.fills;
         b.slippageSamples = from.slippageSamples;
-        b.slippageSum = from.slippageSum.copy();
+        b.slippageSumExact = from.slippageSumExact.copy();
         b.slippage = from.slippage.copy();
-        b.sumX = from.sumX.copy();
-        b.sumXX = from.sumXX.copy();
-        b.sumXY = from.sumXY.copy();
+        b.sumXExact = from.sumXExact.copy();
+        b.sumXXExact = from.sumXXExact.copy();
+        b.sumXYExact = from.sumXYExact.copy();
         b.nX = from.nX;
-        b.sumYforX = from.sumYforX.copy();
-        b.sumT = from.sumT.copy();
-        b.sumTT = from.sumTT.copy();
-        b.sumTY = from.sumTY.copy();
+        b.sumYforXExact = from.sumYforXExact.copy();
+        b.sumTExact = from.sumTExact.copy();
+        b.sumTTExact = from.sumTTExact.copy();
+        b.sumTYExact = from.sumTYExact.copy();
         b.nT = from.nT;
-        b.sumYforT = from.sumYforT.copy();
+        b.sumYforTExact = from.sumYforTExact.copy();
         b.ackLatency = from.ackLatency.copy();
         b.fillLatency = from.fillLatency.copy();
         b.rejected = from.rejected;
@@ -92,6 +93,7 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
      */
     @Override
     public void serialize(TelemetryBucket b, DataOutputView out) throws IOException {
+        b.foldPojoSums();
         long[] counts = counts(b);
         ExactSum[] sums = sums(b);
         QuantileSketch[] sketches = sketches(b);
@@ -160,17 +162,17 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         b.rejected = counts[5];
         b.fallbacks = counts[6];
         b.signals = counts[7];
-        b.orderedQuantity = sums[0];
-        b.filledQuantity = sums[1];
-        b.slippageSum = sums[2];
-        b.sumX = sums[3];
-        b.sumXX = sums[4];
-        b.sumXY = sums[5];
-        b.sumYforX = sums[6];
-        b.sumT = sums[7];
-        b.sumTT = sums[8];
-        b.sumTY = sums[9];
-        b.sumYforT = sums[10];
+        b.orderedQuantityExact = sums[0];
+        b.filledQuantityExact = sums[1];
+        b.slippageSumExact = sums[2];
+        b.sumXExact = sums[3];
+        b.sumXXExact = sums[4];
+        b.sumXYExact = sums[5];
+        b.sumYforXExact = sums[6];
+        b.sumTExact = sums[7];
+        b.sumTTExact = sums[8];
+        b.sumTYExact = sums[9];
+        b.sumYforTExact = sums[10];
         b.slippage = sketches[0];
         b.ackLatency = sketches[1];
         b.fillLatency = sketches[2];
@@ -201,8 +203,8 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     }
 
     private static ExactSum[] sums(TelemetryBucket b) {
-        return new ExactSum[] {b.orderedQuantity, b.filledQuantity, b.slippageSum, b.sumX, b.sumXX, b.sumXY,
-            b.sumYforX, b.sumT, b.sumTT, b.sumTY, b.sumYforT};
+        return new ExactSum[] {b.orderedQuantityExact, b.filledQuantityExact, b.slippageSumExact, b.sumXExact,
+            b.sumXXExact, b.sumXYExact, b.sumYforXExact, b.sumTExact, b.sumTTExact, b.sumTYExact, b.sumYforTExact};
     }
 
     private static QuantileSketch[] sketches(TelemetryBucket b) {
@@ -300,22 +302,22 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         public TelemetryBucket deserialize(DataInputView in) throws IOException {
             TelemetryBucket b = new TelemetryBucket();
             b.orders = in.readLong();
-            b.orderedQuantity = ExactSum.of(in.readDouble());
-            b.filledQuantity = ExactSum.of(in.readDouble());
+            b.orderedQuantityExact = ExactSum.of(in.readDouble());
+            b.filledQuantityExact = ExactSum.of(in.readDouble());
             b.fills = in.readLong();
             b.slippageSamples = in.readLong();
-            b.slippageSum = ExactSum.of(in.readDouble());
+            b.slippageSumExact = ExactSum.of(in.readDouble());
             b.slippage = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
-            b.sumX = ExactSum.of(in.readDouble());
-            b.sumXX = ExactSum.of(in.readDouble());
-            b.sumXY = ExactSum.of(in.readDouble());
+            b.sumXExact = ExactSum.of(in.readDouble());
+            b.sumXXExact = ExactSum.of(in.readDouble());
+            b.sumXYExact = ExactSum.of(in.readDouble());
             b.nX = in.readLong();
-            b.sumYforX = ExactSum.of(in.readDouble());
-            b.sumT = ExactSum.of(in.readDouble());
-            b.sumTT = ExactSum.of(in.readDouble());
-            b.sumTY = ExactSum.of(in.readDouble());
+            b.sumYforXExact = ExactSum.of(in.readDouble());
+            b.sumTExact = ExactSum.of(in.readDouble());
+            b.sumTTExact = ExactSum.of(in.readDouble());
+            b.sumTYExact = ExactSum.of(in.readDouble());
             b.nT = in.readLong();
-            b.sumYforT = ExactSum.of(in.readDouble());
+            b.sumYforTExact = ExactSum.of(in.readDouble());
             b.ackLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
             b.fillLatency = QuantileSketchTypeInfo.Serializer.INSTANCE.deserialize(in);
             b.rejected = in.readLong();
