@@ -80,6 +80,10 @@ public final class PolicyThresholds {
         // Signal lag
         limit("signal_lag_max_s", DAY_S, "s");
         declare(new Spec("signal_lag_for_s", 0, false, DAY_S, false, Stricter.LOWER, "s"));
+        // Drawdown recovery (rule pnl.recovery.resume): a level at or below which the drawdown must stay, for a span.
+        // Zero is allowed (back at the peak); the input also refuses a level at or above the policy's max_drawdown.
+        declare(new Spec("drawdown_resume_below", 0, false, 1e15, false, Stricter.LOWER, "currency"));
+        duration("drawdown_resume_after_s", WEEK_S, Stricter.HIGHER);
         // Lane failures
         count("lane_max_failures", 1_000, Stricter.LOWER);
         duration("lane_failure_window_s", WEEK_S, Stricter.HIGHER);
@@ -115,7 +119,7 @@ public final class PolicyThresholds {
 
     /**
      * Why a policy's thresholds are refused, or null. Besides each value's range, a cooldown's maximum may not be
-     * below its base (the escalation would shorten the halt).
+     * below its base (the escalation would shorten the halt), and a drawdown recovery needs its level and its span.
      */
     public static String refusal(Map<String, Double> thresholds) {
         for (Map.Entry<String, Double> t : new TreeMap<>(thresholds).entrySet()) {
@@ -132,6 +136,10 @@ public final class PolicyThresholds {
         Double max = thresholds.get("cooldown_max_s");
         if (base != null && max != null && max < base) {
             return "thresholds[cooldown_max_s] " + max + " is below thresholds[cooldown_base_s] " + base;
+        }
+        if (thresholds.containsKey("drawdown_resume_below") != thresholds.containsKey("drawdown_resume_after_s")) {
+            return "thresholds[drawdown_resume_below] and thresholds[drawdown_resume_after_s] are set together or not"
+                    + " at all (a recovery needs a level and a span)";
         }
         return null;
     }

@@ -14,6 +14,7 @@ import io.riskplane.pnl.EquityComponent;
 import io.riskplane.pnl.PnlBarBuilder;
 import io.riskplane.rules.drawdown.DrawdownJudge;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
+import io.riskplane.rules.drawdown.DrawdownRecoveryRule;
 import io.riskplane.rules.drawdown.KillSwitchEvents;
 import io.riskplane.rules.drawdown.PolicyEvaluation;
 import java.util.List;
@@ -42,7 +43,8 @@ import org.apache.flink.util.OutputTag;
  *       order, exactly as a strategy's own snapshot sums them) and tracks peak and drawdown
  *       ({@link DrawdownTracker}): the snapshots go to {@link #SNAPSHOTS};</li>
  *   <li>judges every snapshot against the policy in force ({@link DrawdownJudge}) and emits rule
- *       {@value DrawdownKillSwitchRule#RULE_ID} on the one that enters breach (main output);</li>
+ *       {@value DrawdownKillSwitchRule#RULE_ID} on the one that halts the scope, and
+ *       {@value DrawdownRecoveryRule#RULE_ID} on the one that ends the halt by the policy's recovery (main output);</li>
  *   <li>turns the snapshots into what storage keeps ({@link PnlBarBuilder}): a bar per second, closed when the
  *       watermark passes the second (a tick of this host), and a row per fill: {@link #BARS}.</li>
  * </ul>
@@ -105,7 +107,8 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
         tracker = new DrawdownTracker(StateValue.of(rc.getState(new ValueStateDescriptor<>("peak",
                 TypeInformation.of(DrawdownTracker.Peak.class)))));
         judge = new DrawdownJudge(StateValue.of(rc.getState(new ValueStateDescriptor<>("in-breach",
-                Types.BOOLEAN))));
+                Types.BOOLEAN))), StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-calm-since",
+                Types.LONG))));
         bars = rc.getState(new ValueStateDescriptor<>("pnl-bars", TypeInformation.of(PnlBarBuilder.State.class)));
         lateEvents = rc.getMetricGroup().counter("late_events");
         policyVersions = rc.getMetricGroup().counter("policy_versions_received");
@@ -236,6 +239,8 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
         PolicyEvaluation e = judge.judge(s, policies.immutableEntries());
         if (DrawdownKillSwitchRule.fires(e)) {
             out.collect(KillSwitchEvents.haltNewEntries(e));
+        } else if (DrawdownRecoveryRule.fires(e)) {
+            out.collect(KillSwitchEvents.resume(e));
         }
     }
 }

@@ -195,6 +195,12 @@ final class InputValidator {
         if (refused != null) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy." + refused);
         }
+        // A resume level at or above the limit would resume a halt while still in breach of max_drawdown.
+        Double resumeBelow = p.getThresholdsMap().get("drawdown_resume_below");
+        if (resumeBelow != null && !(resumeBelow < p.getMaxDrawdown())) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy.thresholds[drawdown_resume_below] "
+                    + resumeBelow + " must be below risk_policy.max_drawdown " + p.getMaxDrawdown());
+        }
     }
 
     /**

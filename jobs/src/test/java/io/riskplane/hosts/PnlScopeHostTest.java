@@ -9,6 +9,9 @@ import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
+import io.riskplane.rules.drawdown.DrawdownRecoveryRule;
+import io.riskplane.v1.ControlEvent;
+import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Envelope;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +96,37 @@ class PnlScopeHostTest {
         // one bar per second, its close the second's last snapshot; no fill rows (no component came from a fill)
         assertThat(bars(h)).extracting(PnlBar::barStartMillis).containsExactly(1_000L, 2_000L, 3_000L, 4_000L);
         assertThat(bars(h)).extracting(PnlBar::maxDrawdown).containsExactly(60.0, 70.0, 10.0, 55.0);
+    }
+
+    @Test
+    void anOscillatingDrawdownHaltsOnceAndThePolicysRecoveryResumesWithItsEvidence() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processBroadcastElement(new PolicyRecord("p", 1, "acme", "s1", "", "", "", "USD", 50, 0, 0, 0, false, 0,
+                "p1", Map.of("drawdown_resume_below", 20.0, "drawdown_resume_after_s", 30.0)), 0);
+        // Around the limit of 50 five times, then below 20 from t=10s on: resumed at 40s; then 60 again at 41s.
+        double[] unrealized = {-60, -40, -70, -45, -55, -40, -40, -40, -40, -10, -15, -5, -5};
+        long[] at = {1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000, 25_000, 40_000, 41_000};
+        for (int i = 0; i < at.length; i++) {
+            h.processElement(c("s1", "BTC", at[i], 0, unrealized[i], "e" + i), at[i]);
+        }
+        h.processElement(c("s1", "BTC", 42_000, 0, -60, "e-again"), 42_000);
+        h.processWatermark(42_000);
+        h.processBroadcastWatermark(42_000);
+        List<ControlEvent> controls = new java.util.ArrayList<>();
+        for (ControlRecord r : h.extractOutputValues()) {
+            controls.add(Envelope.parseFrom(r.envelope()).getControl());
+        }
+        assertThat(controls).extracting(ControlEvent::getRuleId).containsExactly(DrawdownKillSwitchRule.RULE_ID,
+                DrawdownRecoveryRule.RULE_ID, DrawdownKillSwitchRule.RULE_ID);
+        ControlEvent resume = controls.get(1);
+        assertThat(resume.getKind()).isEqualTo(ControlKind.RESUME);
+        assertThat(resume.getReasonCode()).isEqualTo("DRAWDOWN_RECOVERED");
+        assertThat(resume.getDecidedAt().getSeconds()).isEqualTo(40);
+        assertThat(resume.getEvidence().getWindowStart().getSeconds()).isEqualTo(10);
+        assertThat(resume.getEvidence().getThresholdsList()).extracting(t -> t.getName() + "=" + t.getLimit())
+                .containsExactly("drawdown_resume_below=20.0", "drawdown_resume_after_s=30.0", "max_drawdown=50.0");
+        assertThat(resume.getEvidence().getTriggerEventIdsList()).contains("e11");
+        assertThat(controls.get(2).getDecidedAt().getSeconds()).isEqualTo(42);
     }
 
     @Test

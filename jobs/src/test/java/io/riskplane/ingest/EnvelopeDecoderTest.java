@@ -171,6 +171,25 @@ class EnvelopeDecoderTest {
     }
 
     @Test
+    void aDrawdownRecoveryThatWouldResumeInBreachOrHalfSetIsRefused() {
+        // max_drawdown is 5,000: a resume level at or above it would resume a scope still in breach
+        Decoded atLimit = binary(policy(RiskPolicy.newBuilder().putThresholds("drawdown_resume_below", 5_000)
+                .putThresholds("drawdown_resume_after_s", 60)), Topics.POLICIES);
+        assertThat(reason(atLimit)).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(atLimit.deadLetter().detail()).contains("drawdown_resume_below").contains("max_drawdown");
+        assertThat(binary(policy(RiskPolicy.newBuilder().putThresholds("drawdown_resume_below", 1_000)),
+                Topics.POLICIES).deadLetter().detail()).contains("set together");
+        assertThat(reason(binary(policy(RiskPolicy.newBuilder().putThresholds("drawdown_resume_below", -1)
+                .putThresholds("drawdown_resume_after_s", 60)), Topics.POLICIES)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(policy(RiskPolicy.newBuilder().putThresholds("drawdown_resume_below", 1_000)
+                .putThresholds("drawdown_resume_after_s", 0)), Topics.POLICIES)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(binary(policy(RiskPolicy.newBuilder().putThresholds("drawdown_resume_below", 0)
+                .putThresholds("drawdown_resume_after_s", 60)), Topics.POLICIES).isDeadLetter()).isFalse();
+    }
+
+    @Test
     void overlongStringsAreRefusedAndLargeDeadLettersAreCut() {
         String longId = "x".repeat(257);
         assertThat(binary(envelope(fill().setOrg(longId)), Topics.FILLS).deadLetter().detail())

@@ -77,10 +77,11 @@ public final class ControlVerifier {
     public static final String SLO_RESUME_RULE = "slo.recovery.resume";
     /**
      * Which halting rule each resuming rule lifts (docs/rules.md). A RESUME of any other rule lifts nothing: halts of
-     * rules that never resume by themselves (drawdown, guardrail kill, route and lane rollbacks, signal lag) are
-     * lifted by an operator only.
+     * rules that never resume by themselves (guardrail kill, route and lane rollbacks, signal lag, and drawdown under
+     * a policy without a recovery) are lifted by an operator only.
      */
-    public static final Map<String, String> RESUME_LIFTS = Map.of(SLO_RESUME_RULE, SLO_HALT_RULE);
+    public static final Map<String, String> RESUME_LIFTS = Map.of(SLO_RESUME_RULE, SLO_HALT_RULE,
+            "pnl.recovery.resume", "pnl.drawdown.kill-switch");
 
     /** The SLO a halt is about, from its reason code (docs/rules.md, `slo.breach.kill-switch`). */
     private static final Map<String, String> SLO_BY_REASON = Map.of("QUOTE_STALE", "quote_freshness",

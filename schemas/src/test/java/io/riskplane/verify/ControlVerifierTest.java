@@ -291,6 +291,32 @@ class ControlVerifierTest {
     }
 
     @Test
+    void aDrawdownRecoveryLiftsTheDrawdownHaltOfItsScopeOnly() {
+        byte[] hb = heartbeat(T0);
+        verifier.accept(hb, signed(hb), T0);
+        Scope momo = Scope.newBuilder().setOrg("acme").setStrategy("momo").build();
+        Scope acme = Scope.newBuilder().setOrg("acme").build();
+        feed(verifier, T0,
+                control("ctl-dd-momo", ControlKind.KILL_SWITCH, "pnl.drawdown.kill-switch", "DRAWDOWN_LIMIT_BREACHED",
+                        momo, T0.minusSeconds(300), null, null),
+                control("ctl-dd-acme", ControlKind.KILL_SWITCH, "pnl.drawdown.kill-switch", "DRAWDOWN_LIMIT_BREACHED",
+                        acme, T0.minusSeconds(290), null, null),
+                control("ctl-lag", ControlKind.KILL_SWITCH, "signal.lag.halt-lanes", "SIGNAL_LAG_BREACHED", momo,
+                        T0.minusSeconds(280), null, null));
+        // A recovery decided before the halt lifts nothing; then the strategy's recovery lifts its drawdown halt
+        // only: the org's drawdown halt and the other rule's halt on the strategy stay.
+        feed(verifier, T0,
+                control("ctl-rec-early", ControlKind.RESUME, "pnl.recovery.resume", "DRAWDOWN_RECOVERED", momo,
+                        T0.minusSeconds(310), null, null));
+        assertThat(verifier.halts()).hasSize(3);
+        feed(verifier, T0,
+                control("ctl-rec", ControlKind.RESUME, "pnl.recovery.resume", "DRAWDOWN_RECOVERED", momo,
+                        T0.minusSeconds(100), null, null));
+        assertThat(rulesOf(verifier.haltsOn(momo))).containsExactly("signal.lag.halt-lanes");
+        assertThat(rulesOf(verifier.haltsOn(acme))).containsExactly("pnl.drawdown.kill-switch");
+    }
+
+    @Test
     void anOperatorLiftsTheHaltsOfOneRuleOrAllOnExactlyItsScope() {
         byte[] hb = heartbeat(T0);
         verifier.accept(hb, signed(hb), T0);

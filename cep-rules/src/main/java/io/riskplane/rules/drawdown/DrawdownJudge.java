@@ -14,14 +14,30 @@ import java.util.Map;
  * time, and marks the evaluation that enters breach (rule {@value DrawdownKillSwitchRule#RULE_ID} fires on it). No
  * policy is a breach (fail closed); among equally specific policies the snapshot breaches when any of them says so.
  *
- * <p>Plain Java: the host (PnlScopeHost) keeps the policy versions (broadcast state), the scope's breach state and
- * the event-time order.
+ * <p>Once halted, a scope stays halted while it stays in breach or falls back into it: no second kill switch for the
+ * same episode. How the episode ends depends on the policies in force when the scope is back within its limits:
+ * <ul>
+ *   <li>when every one of them sets a recovery ({@link DrawdownRecovery}: drawdown at or below
+ *       {@code drawdown_resume_below} for {@code drawdown_resume_after_s}), the halt lasts until the scope has met it
+ *       on every snapshot of that span; then the evaluation resumes the scope (rule
+ *       {@value DrawdownRecoveryRule#RULE_ID}) and the kill switch is armed again;</li>
+ *   <li>otherwise the kill switch is armed again on the first snapshot within the limits and the halt itself is
+ *       lifted by an operator (docs/rules.md): the plane does not learn of that lift, so it must not stay silent on
+ *       the next breach.</li>
+ * </ul>
+ *
+ * <p>Plain Java: the host (PnlScopeHost) keeps the policy versions (broadcast state), the scope's halt state and the
+ * event-time order.
  */
 public final class DrawdownJudge {
-    private final StateValue<Boolean> inBreach;
+    /** TRUE while the scope is halted by this rule (state "in-breach", its name from when it meant only that). */
+    private final StateValue<Boolean> halted;
+    /** While halted: since when the scope has met its recovery without a break; absent otherwise. */
+    private final StateValue<Long> calmSince;
 
-    public DrawdownJudge(StateValue<Boolean> inBreach) {
-        this.inBreach = inBreach;
+    public DrawdownJudge(StateValue<Boolean> halted, StateValue<Long> calmSince) {
+        this.halted = halted;
+        this.calmSince = calmSince;
     }
 
     /** Judges one snapshot with every policy version received so far (keyed policyId@version). */
@@ -39,11 +55,41 @@ public final class DrawdownJudge {
             }
         }
         boolean breached = !DrawdownReason.WITHIN_LIMITS.equals(reason);
-        boolean was = Boolean.TRUE.equals(inBreach.get());
-        if (breached != was) {
-            inBreach.set(breached ? Boolean.TRUE : null);
+        boolean was = Boolean.TRUE.equals(halted.get());
+        if (breached) {
+            if (calmSince.get() != null) {
+                calmSince.clear();
+            }
+            if (!was) {
+                halted.set(Boolean.TRUE);
+            }
+            return new PolicyEvaluation(s, policy, true, !was, reason, null, 0);
         }
-        return new PolicyEvaluation(s, policy, breached, breached && !was, reason);
+        if (!was) {
+            return new PolicyEvaluation(s, policy, false, false, reason, null, 0);
+        }
+        DrawdownRecovery recovery = DrawdownRecovery.ofAll(policiesInForce(s, policies));
+        if (recovery == null) {
+            halted.clear();
+            return new PolicyEvaluation(s, policy, false, false, reason, null, 0);
+        }
+        if (s.drawdown() > recovery.resumeBelow()) {
+            if (calmSince.get() != null) {
+                calmSince.clear();
+            }
+            return new PolicyEvaluation(s, policy, false, false, reason, recovery, 0);
+        }
+        Long since = calmSince.get();
+        if (since == null) {
+            since = s.eventTimeMillis();
+            calmSince.set(since);
+        }
+        if (s.eventTimeMillis() - since < recovery.afterMillis()) {
+            return new PolicyEvaluation(s, policy, false, false, reason, recovery, 0);
+        }
+        halted.clear();
+        calmSince.clear();
+        return new PolicyEvaluation(s, policy, false, false, reason, recovery, since);
     }
 
     /**

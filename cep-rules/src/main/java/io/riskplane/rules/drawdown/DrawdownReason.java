@@ -9,6 +9,8 @@ public final class DrawdownReason {
     public static final String POLICY_MISSING = "POLICY_MISSING";
     /** Equity, peak, drawdown or daily PnL is not a finite number: the judgement cannot be trusted, so it halts. */
     public static final String NON_FINITE_MEASURE = "NON_FINITE_MEASURE";
+    /** Rule pnl.recovery.resume: the drawdown stayed at or below the policy's resume level for its span. */
+    public static final String DRAWDOWN_RECOVERED = "DRAWDOWN_RECOVERED";
 
     private DrawdownReason() {}
 }

@@ -16,7 +16,10 @@ import io.riskplane.v1.Threshold;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Builds the drawdown kill-switch control event with its evidence. Everything in it derives from event data. */
+/**
+ * Builds the drawdown rules' control events, the kill switch and the resume, with their evidence. Everything in them
+ * derives from event data.
+ */
 public final class KillSwitchEvents {
     public static final String PLANE_SOURCE = io.riskplane.rules.ControlEvents.PLANE_SOURCE;
 
@@ -82,6 +85,56 @@ public final class KillSwitchEvents {
                 .build();
         return new ControlRecord(controlId, s.scopeKey(), s.eventTimeMillis(), DrawdownKillSwitchRule.RULE_ID,
                 envelope.toByteArray());
+    }
+
+    /** Rule {@value DrawdownRecoveryRule#RULE_ID}: the halted scope met its policy's recovery. */
+    public static ControlRecord resume(PolicyEvaluation e) {
+        PnlSnapshot s = e.snapshot();
+        PolicyRecord p = e.policy();
+        DrawdownRecovery r = e.recovery();
+        String currency = p.currency();
+        Scope.Builder scope = Scope.newBuilder().setOrg(s.org());
+        if (PnlSnapshot.STRATEGY.equals(s.scopeType())) {
+            scope.setStrategy(s.strategy());
+        }
+        String controlId = DeterministicId.of("ctl-", DrawdownRecoveryRule.RULE_ID, DrawdownRecoveryRule.RULE_VERSION,
+                s.scopeKey(), DrawdownReason.DRAWDOWN_RECOVERED, p.policyId(), p.version(), s.eventTimeMillis());
+        String who = PnlSnapshot.STRATEGY.equals(s.scopeType())
+                ? "strategy " + s.org() + "/" + s.strategy() : "org " + s.org();
+        Evidence.Builder ev = Evidence.newBuilder()
+                .addMetrics(metric("drawdown", s.drawdown(), currency))
+                .addMetrics(metric("equity", s.equity(), currency))
+                .addMetrics(metric("peak_equity", s.peakEquity(), currency))
+                .addMetrics(metric("daily_pnl", s.dailyPnl(), currency))
+                .addMetrics(metric("recovered_for_s", (s.eventTimeMillis() - e.resumesFromMillis()) / 1000.0, "s"))
+                .addThresholds(io.riskplane.rules.ControlEvents.threshold(DrawdownRecovery.RESUME_BELOW,
+                        r.resumeBelow(), currency, "<="))
+                .addThresholds(io.riskplane.rules.ControlEvents.threshold(DrawdownRecovery.RESUME_AFTER_S,
+                        r.afterMillis() / 1000.0, "s", ">="))
+                .addThresholds(threshold("max_drawdown", p.maxDrawdown(), currency))
+                .setWindowStart(ProtoTime.fromMillis(e.resumesFromMillis()))
+                .setWindowEnd(ProtoTime.fromMillis(s.eventTimeMillis()))
+                .addTriggerEventIds(s.snapshotId())
+                .addAllTriggerEventIds(Arrays.asList(s.triggerEventIds()))
+                .setSummary(String.format(Locale.ROOT, "%s has been down at most %.2f %s from its peak since %s "
+                        + "(now %.2f, equity %.2f), within its limits: trading resumed (policy %s v%d allows "
+                        + "recovery below %.2f %s for %d s)", who, r.resumeBelow(), currency,
+                        java.time.Instant.ofEpochMilli(e.resumesFromMillis()), s.drawdown(), s.equity(),
+                        p.policyId(), p.version(), r.resumeBelow(), currency, r.afterMillis() / 1000));
+        ControlEvent control = ControlEvent.newBuilder()
+                .setControlId(controlId)
+                .setKind(ControlKind.RESUME)
+                .setAction(ControlAction.RESUME_TRADING)
+                .setScope(scope)
+                .setReasonCode(DrawdownReason.DRAWDOWN_RECOVERED)
+                .setRuleId(DrawdownRecoveryRule.RULE_ID)
+                .setRuleVersion(DrawdownRecoveryRule.RULE_VERSION)
+                .setPolicyId(p.policyId())
+                .setPolicyVersion(p.version())
+                .setEvidence(ev)
+                .setDecidedAt(ProtoTime.fromMillis(s.eventTimeMillis()))
+                .build();
+        return io.riskplane.rules.ControlEvents.record(control, s.scopeKey());
     }
 
     private static String summary(PolicyEvaluation e, String currency) {

@@ -12,10 +12,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The drawdown judgement without Flink: versions from their event time, edge-triggered breach, fail closed. */
+/**
+ * The drawdown judgement without Flink: versions from their event time, one halt per episode, recovery by policy,
+ * fail closed.
+ */
 class DrawdownJudgeTest {
     final Map<String, PolicyRecord> policies = new TreeMap<>();
-    final DrawdownJudge judge = new DrawdownJudge(StateValue.inMemory());
+    final StateValue<Boolean> halted = StateValue.inMemory();
+    final StateValue<Long> calmSince = StateValue.inMemory();
+    final DrawdownJudge judge = new DrawdownJudge(halted, calmSince);
 
     static PnlSnapshot snap(String strategy, long t, double drawdown) {
         String type = strategy.isEmpty() ? PnlSnapshot.ORG : PnlSnapshot.STRATEGY;
@@ -50,6 +55,67 @@ class DrawdownJudgeTest {
         assertThat(after.entersBreach()).isTrue();
     }
 
+    static PolicyRecord withRecovery(String id, long version, String strategy, double maxDd, double resumeBelow,
+            double afterS, long effective) {
+        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
+                "p" + version, Map.of(DrawdownRecovery.RESUME_BELOW, resumeBelow, DrawdownRecovery.RESUME_AFTER_S,
+                        afterS));
+    }
+
+    /** "K" where the kill switch fires, "R" where the halt ends by recovery, "." elsewhere. */
+    String run(long[] times, double[] drawdowns) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < times.length; i++) {
+            PolicyEvaluation e = judge(snap("s1", times[i], drawdowns[i]));
+            sb.append(DrawdownKillSwitchRule.fires(e) ? "K" : DrawdownRecoveryRule.fires(e) ? "R" : ".");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aDrawdownOscillatingAroundItsLimitHaltsOnceAndResumesOnlyAfterItsRecoverySpan() throws Exception {
+        receive(withRecovery("p", 1, "s1", 50, 20, 60, 0));
+        // Over, under, over, under the limit of 50 (the 11 kill switches of issue 16): one halt. Then below the
+        // resume level of 20 from t=100s, an excursion to 25 at 130s restarts the span, below again from 140s:
+        // resumed at the first snapshot 60 s after 140s. Then a new breach halts again.
+        long[] t = {10_000, 20_000, 30_000, 40_000, 50_000, 100_000, 120_000, 130_000, 140_000, 170_000, 199_999,
+            200_000, 210_000, 220_000};
+        double[] dd = {60, 40, 70, 45, 55, 10, 15, 25, 5, 10, 19, 20, 30, 51};
+        assertThat(run(t, dd)).isEqualTo("K..........R.K");
+        assertThat(halted.get()).isTrue();
+        assertThat(calmSince.get()).isNull();
+    }
+
+    @Test
+    void theResumeCarriesTheSpanItMetAndLeavesNoStateBehind() throws Exception {
+        receive(withRecovery("p", 1, "s1", 50, 20, 60, 0));
+        judge(snap("s1", 1_000, 60));
+        judge(snap("s1", 2_000, 10));
+        assertThat(calmSince.get()).isEqualTo(2_000L);
+        PolicyEvaluation e = judge(snap("s1", 62_000, 10));
+        assertThat(e.resumes()).isTrue();
+        assertThat(e.resumesFromMillis()).isEqualTo(2_000);
+        assertThat(e.recovery()).isEqualTo(new DrawdownRecovery(20, 60_000));
+        assertThat(halted.get()).isNull();
+        assertThat(calmSince.get()).isNull();
+    }
+
+    @Test
+    void aPolicyInForceWithoutRecoveryKeepsTheHaltForAnOperatorAndReArmsTheRule() throws Exception {
+        receive(withRecovery("p", 1, "s1", 50, 20, 60, 0));
+        receive(policy("desk", 1, "s1", 80, 0)); // equally specific, no recovery: no policy may resume alone
+        assertThat(run(new long[] {1_000, 2_000, 100_000, 200_000}, new double[] {60, 10, 10, 55}))
+                .isEqualTo("K..K");
+    }
+
+    @Test
+    void theStrictestRecoveryOfThePoliciesInForceApplies() {
+        PolicyRecord a = withRecovery("a", 1, "s1", 50, 20, 60, 0);
+        PolicyRecord b = withRecovery("b", 1, "s1", 50, 10, 30, 0);
+        assertThat(DrawdownRecovery.ofAll(List.of(a, b))).isEqualTo(new DrawdownRecovery(10, 60_000));
+        assertThat(DrawdownRecovery.ofAll(List.of())).isNull();
+    }
+
     @Test
     void breachIsEdgeTriggeredAndReArmsAfterRecovery() throws Exception {
         receive(policy("p", 1, "s1", 50, 0));
@@ -70,7 +136,7 @@ class DrawdownJudgeTest {
         PolicyEvaluation strategy = judge(snap("s9", 2_000, 5));
         assertThat(strategy.policy().policyId()).isEqualTo("default");
         assertThat(strategy.breached()).isFalse();
-        PolicyEvaluation org = new DrawdownJudge(StateValue.inMemory()).judge(snap("", 2_000, 500),
+        PolicyEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory()).judge(snap("", 2_000, 500),
                 policies.entrySet());
         assertThat(org.policy().policyId()).isEqualTo("org"); // never the per-strategy default
         assertThat(org.breached()).isFalse();
