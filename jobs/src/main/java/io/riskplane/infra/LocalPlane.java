@@ -33,6 +33,8 @@ public final class LocalPlane implements AutoCloseable {
     /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job; null until startDownstream. */
     public volatile ClickHouseLoader loader;
     public static final String SIGNING_KEY_ID = "local";
+    /** The local plane's one operator: `riskplane control` signs with its key, keys/oncall.key under the work dir. */
+    public static final String OPERATOR_KEY_ID = "oncall";
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
     public String metricsUrl() {
@@ -136,15 +138,12 @@ public final class LocalPlane implements AutoCloseable {
 
             int metricsPort = EmbeddedKafka.freePort();
             // A fresh signing key per run, in a file only this user can read (docs/security.md).
-            Path keyFile = workDir.resolve("keys").resolve("control-signing.key").toAbsolutePath();
-            java.nio.file.Files.createDirectories(keyFile.getParent());
-            byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            java.nio.file.Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
-            keyFile.toFile().setReadable(false, false);
-            keyFile.toFile().setReadable(true, true);
+            Path keyFile = writeKey(workDir.resolve("keys").resolve("control-signing.key"));
+            // And one for the on-call operator, whose commands `riskplane control` signs with it.
+            Path operatorKeyFile = writeKey(workDir.resolve("keys").resolve(OPERATOR_KEY_ID + ".key"));
             PlaneConfig.Security security = new PlaneConfig.Security(
-                    new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()), null, null);
+                    new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()), null, null,
+                    List.of(new PlaneConfig.SigningKey(OPERATOR_KEY_ID, null, operatorKeyFile.toString())));
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
                     new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), GROUP_ID, "riskplane-control",
@@ -260,5 +259,17 @@ public final class LocalPlane implements AutoCloseable {
         stopDownstream();
         kafka.close();
         clickhouseServer.close();
+    }
+
+    /** A fresh random 32-byte key, base64, in a file only this user can read (docs/security.md). */
+    static Path writeKey(Path file) throws java.io.IOException {
+        Path keyFile = file.toAbsolutePath();
+        java.nio.file.Files.createDirectories(keyFile.getParent());
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        java.nio.file.Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
+        keyFile.toFile().setReadable(false, false);
+        keyFile.toFile().setReadable(true, true);
+        return keyFile;
     }
 }

@@ -76,6 +76,7 @@ final class InputValidator {
             case LANE_RUN: laneRun(e.getLaneRun()); break;
             case INSTRUMENT: instrument(e.getInstrument()); break;
             case RISK_POLICY: policy(e.getRiskPolicy()); break;
+            case OPERATOR_COMMAND: operatorCommand(e); break;
             case PAYLOAD_NOT_SET:
                 throw new InvalidInput(DeadLetterReason.EMPTY_PAYLOAD, "envelope carries no payload");
             default:
@@ -212,6 +213,56 @@ final class InputValidator {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " is not a valid timestamp (seconds "
                     + ts.getSeconds() + ", nanos " + ts.getNanos() + "): it must lie in 0001-01-01..9999-12-31 UTC"
                     + " with nanos in 0..999999999");
+        }
+    }
+
+    /** The scopes a command may name: the levels the rules halt (docs/contracts.md, OperatorCommand). */
+    static final java.util.Set<String> COMMAND_SCOPES = java.util.Set.of("org", "org+strategy",
+            "org+strategy+instrument", "instrument+venue", "adapter", "lane");
+
+    /** A rule id as the rules write them: lower-case dotted words ("" = every rule). */
+    private static final java.util.regex.Pattern RULE_ID = java.util.regex.Pattern.compile("[a-z]+(\\.[a-z-]+)+");
+
+    /**
+     * What the input alone can tell of an operator command: its fields, the shape of its scope, and that it is signed
+     * at all (the signature itself is checked against the operator's key by OperatorCommandGate).
+     */
+    private static void operatorCommand(Envelope e) throws InvalidInput {
+        io.riskplane.v1.OperatorCommand c = e.getOperatorCommand();
+        required("operator_command.command_id", c.getCommandId());
+        if (!c.getCommandId().equals(e.getEventId())) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.command_id "
+                    + c.getCommandId() + " differs from the envelope's event_id " + e.getEventId());
+        }
+        knownEnum("operator_command.action", c.getAction(), true);
+        required("operator_command.operator_id", c.getOperatorId());
+        required("operator_command.reason", c.getReason());
+        io.riskplane.v1.Scope s = c.getScope();
+        java.util.List<String> set = new java.util.ArrayList<>();
+        for (String[] f : new String[][] {{"org", s.getOrg()}, {"strategy", s.getStrategy()},
+            {"instrument", s.getInstrument()}, {"venue", s.getVenue()}, {"adapter", s.getAdapter()},
+            {"lane", s.getLane()}}) {
+            if (!f[1].isEmpty()) {
+                set.add(f[0]);
+            }
+        }
+        String shape = String.join("+", set);
+        if (!COMMAND_SCOPES.contains(shape)) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.scope sets "
+                    + (shape.isEmpty() ? "nothing" : shape) + ", which is no scope the rules halt (one of "
+                    + new java.util.TreeSet<>(COMMAND_SCOPES) + ")");
+        }
+        if (c.getAction() == io.riskplane.v1.OperatorAction.OPERATOR_HALT && !c.getRuleId().isEmpty()) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.rule_id is for a RESUME; a HALT "
+                    + "halts the scope whatever the rule");
+        }
+        if (!c.getRuleId().isEmpty() && !RULE_ID.matcher(c.getRuleId()).matches()) {
+            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.rule_id '" + c.getRuleId()
+                    + "' is not a rule id");
+        }
+        if (c.getSignature().isEmpty()) {
+            throw new InvalidInput(DeadLetterReason.UNSIGNED_COMMAND, "operator command " + c.getCommandId()
+                    + " carries no signature; not applied");
         }
     }
 

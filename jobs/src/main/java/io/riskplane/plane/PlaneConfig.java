@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import io.riskplane.alerting.AlertSettings;
@@ -74,9 +75,16 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
 
     /**
      * control_signing: the HMAC key that signs control events and heartbeats (key id plus key_env or key_file; the
-     * key as base64); heartbeat_interval_ms: how often the plane says it is alive; plane_id: its name there.
+     * key as base64); heartbeat_interval_ms: how often the plane says it is alive; plane_id: its name there;
+     * operator_keys: the key of each operator whose signed commands the plane accepts (key id = operator id; none:
+     * every command is refused, UNKNOWN_OPERATOR).
      */
-    public record Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId) {}
+    public record Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId,
+            List<SigningKey> operatorKeys) {
+        public List<io.riskplane.verify.SigningKey> operatorKeyRefs() {
+            return operatorKeys == null ? List.of() : operatorKeys.stream().map(SigningKey::ref).toList();
+        }
+    }
 
     public record SigningKey(String keyId, String keyEnv, String keyFile) {
         public io.riskplane.verify.SigningKey ref() {
@@ -260,11 +268,12 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                     alerting.teamByOrg() == null ? Map.of() : Map.copyOf(alerting.teamByOrg()));
         }
         String planeId = security == null || security.planeId() == null ? d.planeId() : security.planeId();
+        List<io.riskplane.verify.SigningKey> operatorKeys = security == null ? List.of() : security.operatorKeyRefs();
         Duration heartbeat = security == null || security.heartbeatIntervalMs() == null ? d.heartbeatInterval()
                 : Duration.ofMillis(security.heartbeatIntervalMs());
         if (time == null) {
             return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as, planeId,
-                    heartbeat, d.liveLag(), d.staleHorizon(), d.quietKeyExpiry());
+                    heartbeat, d.liveLag(), d.staleHorizon(), d.quietKeyExpiry(), operatorKeys);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
@@ -273,7 +282,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                 false, ds, ss, as, planeId, heartbeat,
                 time.liveLagMs() == null ? d.liveLag() : Duration.ofMillis(time.liveLagMs()),
                 time.staleHorizonMs() == null ? d.staleHorizon() : Duration.ofMillis(time.staleHorizonMs()),
-                time.quietKeyExpiryMs() == null ? d.quietKeyExpiry() : Duration.ofMillis(time.quietKeyExpiryMs()));
+                time.quietKeyExpiryMs() == null ? d.quietKeyExpiry() : Duration.ofMillis(time.quietKeyExpiryMs()),
+                operatorKeys);
     }
 
     public static PlaneConfig load(Path file) throws IOException {

@@ -17,12 +17,14 @@ import java.time.Duration;
  * org's alerts go to and where runbooks live; planeId names this plane in its heartbeats, sent every
  * heartbeatInterval (live only); liveLag, when not zero, lets a live partition's watermark follow the wall clock
  * (LiveClockWatermarks); staleHorizon refuses events further behind the watermark (STALE_TIMESTAMP); quietKeyExpiry
- * ends the ticking and the state of a quote or signal-source key silent for that long (EventTimeTicks).
+ * ends the ticking and the state of a quote or signal-source key silent for that long (EventTimeTicks);
+ * operatorKeys are where the keys of the operators whose signed commands the plane accepts are (none: it refuses every
+ * command).
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
         boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
         AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag, Duration staleHorizon,
-        Duration quietKeyExpiry)
+        Duration quietKeyExpiry, java.util.List<io.riskplane.verify.SigningKey> operatorKeys)
         implements Serializable {
     /**
      * Events more than this behind the plane's event time are refused as STALE_TIMESTAMP: far beyond any producer's
@@ -31,6 +33,7 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
     public static final Duration DEFAULT_STALE_HORIZON = EventTimeTicks.DEFAULT_CATCH_UP;
 
     public PlaneOptions {
+        operatorKeys = operatorKeys == null ? java.util.List.of() : java.util.List.copyOf(operatorKeys);
         // The quiet expiry must exceed the longest quote_freshness_ms a policy may set (PolicyThresholds), so that an
         // expiring key has been judged stale under every policy first.
         // The stale horizon is also the ticks' catch-up bound (EventTimeTicks), which the expiry may not undercut.
@@ -54,13 +57,19 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
         return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
                 DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_LIVE_LAG, DEFAULT_STALE_HORIZON,
-                EventTimeTicks.DEFAULT_QUIET_EXPIRY);
+                EventTimeTicks.DEFAULT_QUIET_EXPIRY, java.util.List.of());
+    }
+
+    /** The same options, accepting the signed commands of these operators. */
+    public PlaneOptions withOperatorKeys(java.util.List<io.riskplane.verify.SigningKey> keys) {
+        return new PlaneOptions(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness,
+                alerting, planeId, heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, keys);
     }
 
     public static PlaneOptions replay() {
         return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
                 DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO, DEFAULT_STALE_HORIZON,
-                EventTimeTicks.DEFAULT_QUIET_EXPIRY);
+                EventTimeTicks.DEFAULT_QUIET_EXPIRY, java.util.List.of());
     }
 }

@@ -41,6 +41,8 @@ import io.riskplane.staleness.StalenessInput;
 import io.riskplane.telemetry.RouteFallbackRatio;
 import io.riskplane.rules.slo.SloEvaluator;
 import io.riskplane.rules.slo.SloRule;
+import io.riskplane.contract.Topics;
+import io.riskplane.operator.OperatorCommandGate;
 import io.riskplane.slo.ErrorBudgetBurn;
 import io.riskplane.slo.TelemetrySloMeasurements;
 import io.riskplane.telemetry.ExecutionFact;
@@ -103,6 +105,9 @@ public final class RiskPlaneJob {
 
     /** Data-driven watermarks (replay) advance in steps of at least this much event time. */
     static final long DATA_WATERMARK_STEP_MS = 100;
+
+    /** Decoded.kind of an operator command (Topics.kindName). */
+    static final String OPERATOR_COMMAND_KIND = Topics.kindName(io.riskplane.v1.Envelope.PayloadCase.OPERATOR_COMMAND);
 
     /** Quote ages are measured every 5 s of event time. */
     static final long QUOTE_FRESHNESS_TICK_MS = 5_000;
@@ -214,9 +219,19 @@ public final class RiskPlaneJob {
                 .process(new LaneFailureEvaluator()).name("lane failures").uid("lane-failures");
         controls = controls.union(LaneRollbackRule.apply(laneRuns));
 
+        // Operator commands: each signed, accepted once, becomes its control event (docs/rules.md, operator.*).
+        SingleOutputStreamOperator<ControlRecord> operatorControls = routed
+                .filter(d -> OPERATOR_COMMAND_KIND.equals(d.kind())).name("operator commands")
+                .uid("operator-commands")
+                .keyBy(OperatorCommandGate::key)
+                .process(new OperatorCommandGate(options.operatorKeys(), options.staleHorizon().toMillis()))
+                .name("operator command gate").uid("operator-command-gate");
+        controls = controls.union(operatorControls);
+
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
                 .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
-                        policies.getSideOutput(PolicyVersionGate.CONFLICTS));
+                        policies.getSideOutput(PolicyVersionGate.CONFLICTS),
+                        operatorControls.getSideOutput(OperatorCommandGate.REFUSED));
 
         // Storage gets PnL bars (a row per scope and second, and one per fill); the rule judged every snapshot.
         // Once per host, so that each host's bars become rows (or replay lines) in an operator chained to it.

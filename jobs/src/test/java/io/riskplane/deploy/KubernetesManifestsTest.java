@@ -393,7 +393,8 @@ class KubernetesManifestsTest {
     /**
      * Kafka ACLs per principal (issue 14, item 5; docs/security.md, "Threat model"), on the production render: every
      * topic ACL names one topic literally; the plane reads exactly Topics.INPUTS and writes exactly Topics.OUTPUTS;
-     * each input topic has exactly one writer, its own producer, and the policies topic only the risk desk; the
+     * each input topic has exactly one writer, its own producer, the policies topic only the risk desk and the operator
+     * topic only the operators; the
      * execution service reads exactly control, control-early and heartbeat; the forwarder and the loader read only
      * their topic; and each workload authenticates as its own user.
      */
@@ -435,6 +436,7 @@ class KubernetesManifestsTest {
         assertThat(writes.get("riskplane")).containsExactlyInAnyOrderElementsOf(Topics.OUTPUTS);
         for (String input : Topics.INPUTS) {
             String owner = input.equals(Topics.POLICIES) ? "riskplane-risk-desk"
+                    : input.equals(Topics.OPERATOR) ? "riskplane-operators"
                     : "riskplane-producer-" + input.substring("riskplane.v1.".length());
             assertThat(writersOf.get(input)).as("writers of " + input).containsExactly(owner);
             assertThat(writes.get(owner)).as(owner).containsExactly(input);

@@ -170,6 +170,47 @@ class EnvelopeDecoderTest {
                 .putThresholds("kill_trips", 3)), Topics.POLICIES).isDeadLetter()).isFalse();
     }
 
+    static Envelope command(io.riskplane.v1.OperatorCommand.Builder c) {
+        return Envelope.newBuilder().setEventId("cmd-1").setEventTime(ProtoTime.fromMillis(NOW - 5))
+                .setOperatorCommand(c).build();
+    }
+
+    static io.riskplane.v1.OperatorCommand.Builder resume() {
+        return io.riskplane.v1.OperatorCommand.newBuilder().setCommandId("cmd-1")
+                .setAction(io.riskplane.v1.OperatorAction.OPERATOR_RESUME)
+                .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momo")).setOperatorId("oncall")
+                .setReason("desk approved").setSignature(com.google.protobuf.ByteString.copyFromUtf8("sig"));
+    }
+
+    @Test
+    void operatorCommandsOfNoKnownScopeUnsignedOrMalformedAreRefused() {
+        Decoded ok = binary(command(resume()), Topics.OPERATOR);
+        assertThat(ok.isDeadLetter()).isFalse();
+        assertThat(ok.kind()).isEqualTo("operator_command");
+        assertThat(binary(command(resume()), Topics.POLICIES).deadLetter().reasonCode())
+                .isEqualTo(DeadLetterReason.WRONG_TOPIC);
+        assertThat(reason(binary(command(resume().clearSignature()), Topics.OPERATOR)))
+                .isEqualTo(DeadLetterReason.UNSIGNED_COMMAND);
+        // A strategy without its org, or a venue alone, is no scope any rule halts.
+        Decoded noOrg = binary(command(resume().setScope(Scope.newBuilder().setStrategy("momo"))), Topics.OPERATOR);
+        assertThat(reason(noOrg)).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(noOrg.deadLetter().detail()).contains("strategy").contains("no scope");
+        assertThat(reason(binary(command(resume().setScope(Scope.newBuilder().setVenue("kraken"))), Topics.OPERATOR)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(binary(command(resume().setScope(Scope.newBuilder().setVenue("kraken").setInstrument("ETH-USD"))),
+                Topics.OPERATOR).isDeadLetter()).isFalse();
+        assertThat(reason(binary(command(resume().setAction(io.riskplane.v1.OperatorAction.OPERATOR_HALT)
+                .setRuleId("pnl.drawdown.kill-switch")), Topics.OPERATOR))).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(command(resume().setRuleId("DROP TABLE")), Topics.OPERATOR)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(command(resume().setCommandId("cmd-2")), Topics.OPERATOR)))
+                .isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(reason(binary(command(resume().clearReason()), Topics.OPERATOR)))
+                .isEqualTo(DeadLetterReason.MISSING_FIELD);
+        assertThat(reason(binary(command(resume().clearAction()), Topics.OPERATOR)))
+                .isEqualTo(DeadLetterReason.MISSING_FIELD);
+    }
+
     @Test
     void aDrawdownRecoveryThatWouldResumeInBreachOrHalfSetIsRefused() {
         // max_drawdown is 5,000: a resume level at or above it would resume a scope still in breach

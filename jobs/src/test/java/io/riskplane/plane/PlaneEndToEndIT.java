@@ -37,13 +37,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlaneEndToEndIT {
     /** Drawdown kill-switch, quote-stale halt and its resume, adapter latency halt (see TradingSession). */
-    static final int EXPECTED_CONTROLS = 11;
+    /** The session's 11, and the answers to the two accepted operator commands (operator.halt, operator.resume). */
+    static final int EXPECTED_CONTROLS = 13;
+    /** Operator commands published beside the session: a halt, a forged resume, the halt again, a resume. */
+    static List<Envelope> commands;
 
     @TempDir
     static Path dir;
     static LocalPlane plane;
     static List<TradingSession.Item> items;
     static long validEvents;
+    /** Valid records as published: Iceberg's raw_events appends each (the replayed halt twice). */
+    static long validRecords;
     static long malformed;
 
     @BeforeAll
@@ -66,13 +71,49 @@ class PlaneEndToEndIT {
         items = TradingSession.demo().generate();
         malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId().startsWith("bad-"))
                 .count();
-        validEvents = items.size() - malformed;
+        commands = operatorCommands(dir.resolve("keys").resolve(LocalPlane.OPERATOR_KEY_ID + ".key"));
+        // raw_events holds each event id once (ReplacingMergeTree by kind and event id): the replayed halt is one.
+        validEvents = items.size() - malformed + commands.stream().map(Envelope::getEventId).distinct().count();
+        validRecords = items.size() - malformed + commands.size();
         try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
             for (TradingSession.Item i : items) {
                 p.send(i.topic(), i.envelope(), i.value());
             }
+            for (Envelope c : commands) {
+                p.send(Topics.OPERATOR, c, c.toByteArray());
+            }
             p.flush();
         }
+    }
+
+    /**
+     * On-call halts globex/pm-arb with the local plane's operator key, someone else forges a resume of it under the
+     * same operator id, the halt is published again (a replay), and on-call resumes it: two control events, two dead
+     * letters (BAD_SIGNATURE, REPLAYED_COMMAND). Times within the session, so that the watermark holds them.
+     */
+    static List<Envelope> operatorCommands(Path oncallKey) throws Exception {
+        io.riskplane.verify.ControlSigner oncall = io.riskplane.verify.ControlSigner.fromFile(
+                LocalPlane.OPERATOR_KEY_ID, oncallKey);
+        io.riskplane.verify.ControlSigner forger = new io.riskplane.verify.ControlSigner(LocalPlane.OPERATOR_KEY_ID,
+                "not-the-oncall-key-not-the-key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long t = TradingSession.DEFAULT_START.plus(Duration.ofMinutes(50)).toEpochMilli();
+        Envelope halt = io.riskplane.verify.OperatorCommands.sign(command("cmd-e2e-halt", t,
+                io.riskplane.v1.OperatorAction.OPERATOR_HALT, ""), oncall);
+        Envelope forged = io.riskplane.verify.OperatorCommands.sign(command("cmd-e2e-forged", t + 60_000,
+                io.riskplane.v1.OperatorAction.OPERATOR_RESUME, ""), forger);
+        Envelope resume = io.riskplane.verify.OperatorCommands.sign(command("cmd-e2e-resume", t + 120_000,
+                io.riskplane.v1.OperatorAction.OPERATOR_RESUME, "operator.halt"), oncall);
+        return List.of(halt, forged, halt, resume);
+    }
+
+    static Envelope command(String id, long t, io.riskplane.v1.OperatorAction action, String rule) {
+        return Envelope.newBuilder().setEventId(id).setSource("riskplane-cli")
+                .setEventTime(io.riskplane.contract.ProtoTime.fromMillis(t))
+                .setOperatorCommand(io.riskplane.v1.OperatorCommand.newBuilder().setCommandId(id).setAction(action)
+                        .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("globex").setStrategy("pm-arb"))
+                        .setRuleId(rule).setOperatorId(LocalPlane.OPERATOR_KEY_ID).setReason("e2e drill")
+                        .setTicket("E2E-1"))
+                .build();
     }
 
     @AfterAll
@@ -91,7 +132,7 @@ class PlaneEndToEndIT {
             // The confirmed control events and the demo's early ones (one per runaway burst).
             awaitTrue("control events in Iceberg", () -> iceberg(IcebergLakehouse.CONTROL_EVENTS).size()
                     == EXPECTED_CONTROLS + TradingSession.RUNAWAY_BURSTS);
-            awaitTrue("raw events in Iceberg", () -> iceberg(IcebergLakehouse.RAW_EVENTS).size() == validEvents);
+            awaitTrue("raw events in Iceberg", () -> iceberg(IcebergLakehouse.RAW_EVENTS).size() == validRecords);
 
             // Two more checkpoints after everything above has landed: a duplicate would have been committed by now.
             long checkpoints = completedCheckpoints();
@@ -112,12 +153,15 @@ class PlaneEndToEndIT {
             for (String line : java.nio.file.Files.readAllLines(dir.resolve("replay").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()))) {
                 replayed.add(io.riskplane.contract.EnvelopeJson.parse(line));
             }
-            assertThat(controls).containsExactlyInAnyOrderElementsOf(replayed);
+            // The session's own: the operator's commands are not in the file (and replay holds no operator keys).
+            List<Envelope> fromRules = controls.stream()
+                    .filter(e -> !e.getControl().getRuleId().startsWith("operator.")).toList();
+            assertThat(fromRules).hasSize(EXPECTED_CONTROLS - 2).containsExactlyInAnyOrderElementsOf(replayed);
 
             // Early decisions: one per confirmed order-rate trip (each runaway burst), same scope, decided at the
             // same order, on their own topic at least once (so de-duplicated here by id, as execution does); and
             // the same bytes as the replay's, since each burst's orders are on one partition.
-            List<String> confirmedRate = controls.stream()
+            List<String> confirmedRate = fromRules.stream()
                     .filter(e -> e.getControl().getEvidence().getMetrics(0).getName().equals("order_rate"))
                     .map(PlaneEndToEndIT::scopeAndTime).sorted().toList();
             assertThat(confirmedRate).hasSize(TradingSession.RUNAWAY_BURSTS);
@@ -263,6 +307,34 @@ class PlaneEndToEndIT {
     }
 
     /**
+     * The signed halt and resume are answered once each on the control topic, naming their commands; the forged and
+     * the replayed command are dead letters and changed nothing.
+     */
+    @Test
+    void operatorCommandsAreAnsweredOnceAndForgedOrReplayedOnesRefused() throws Exception {
+        try (CommittedTopicReader r = new CommittedTopicReader(plane.kafka.bootstrapServers(), Topics.CONTROL)) {
+            List<Envelope> all = new java.util.ArrayList<>();
+            awaitTrue("the operator's control events", () -> {
+                all.addAll(poll(r));
+                return all.stream().filter(e -> e.getControl().getRuleId().startsWith("operator.")).count() >= 2;
+            });
+            List<io.riskplane.v1.ControlEvent> ops = all.stream().map(Envelope::getControl)
+                    .filter(c -> c.getRuleId().startsWith("operator.")).toList();
+            assertThat(ops).extracting(c -> c.getRuleId() + " " + c.getKind() + " " + c.getLiftsRuleId() + " "
+                    + c.getEvidence().getTriggerEventIdsList()).containsExactlyInAnyOrder(
+                            "operator.halt KILL_SWITCH  [cmd-e2e-halt]",
+                            "operator.resume RESUME operator.halt [cmd-e2e-resume]");
+            assertThat(ops).allSatisfy(c -> assertThat(c.getScope().getOrg() + "/" + c.getScope().getStrategy())
+                    .isEqualTo("globex/pm-arb"));
+        }
+        awaitTrue("the refused commands in ClickHouse", () -> count("SELECT count() FROM riskplane.dead_letters FINAL "
+                + "WHERE reason_code IN ('BAD_SIGNATURE', 'REPLAYED_COMMAND')") == 2);
+        assertThat(plane.clickhouse.query("SELECT reason_code, original_event_id FROM riskplane.dead_letters FINAL "
+                + "WHERE reason_code IN ('BAD_SIGNATURE', 'REPLAYED_COMMAND') ORDER BY reason_code"))
+                .isEqualTo("BAD_SIGNATURE\tcmd-e2e-forged\nREPLAYED_COMMAND\tcmd-e2e-halt\n");
+    }
+
+    /**
      * The execution side's view: every control event on the topic and the heartbeats verify under the plane's key;
      * a tampered or replayed record is rejected; the verifier ends with the drawdown kill-switch in force and lets
      * an untouched scope trade only while the heartbeat is fresh.
@@ -327,12 +399,13 @@ class PlaneEndToEndIT {
 
     @Test
     void badInputLandsInDeadLettersWithReasons() throws Exception {
+        // The malformed records of the session, and the forged and the replayed operator command.
         awaitTrue("dead letters in ClickHouse",
-                () -> count("SELECT count() FROM riskplane.dead_letters FINAL") == malformed);
+                () -> count("SELECT count() FROM riskplane.dead_letters FINAL") == malformed + 2);
         String reasons = plane.clickhouse.query(
                 "SELECT reason_code, count() FROM riskplane.dead_letters FINAL GROUP BY reason_code ORDER BY reason_code");
-        assertThat(reasons).isEqualTo("FUTURE_TIMESTAMP\t1\nINVALID_VALUE\t3\nMISSING_FIELD\t1\nUNDECODABLE\t1\n"
-                + "UNKNOWN_ENUM\t1\n");
+        assertThat(reasons).isEqualTo("BAD_SIGNATURE\t1\nFUTURE_TIMESTAMP\t1\nINVALID_VALUE\t3\nMISSING_FIELD\t1\n"
+                + "REPLAYED_COMMAND\t1\nUNDECODABLE\t1\nUNKNOWN_ENUM\t1\n");
         try (CommittedTopicReader dl = new CommittedTopicReader(plane.kafka.bootstrapServers(), Topics.DEAD_LETTER)) {
             awaitTrue("dead letters on Kafka", () -> poll(dl).size() >= malformed);
             List<Envelope> letters = poll(dl);

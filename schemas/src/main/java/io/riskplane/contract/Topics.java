@@ -14,6 +14,8 @@ public final class Topics {
     public static final String LANE_RUNS = "riskplane.v1.lane-runs";
     public static final String INSTRUMENTS = "riskplane.v1.instruments";
     public static final String POLICIES = "riskplane.v1.policies";
+    /** Signed operator commands: halt or resume a scope (OperatorCommand). */
+    public static final String OPERATOR = "riskplane.v1.operator";
     public static final String CONTROL = "riskplane.v1.control";
     /**
      * Control events decided on arrival, without waiting for the watermark or the checkpoint: written at least once
@@ -31,7 +33,7 @@ public final class Topics {
 
     /** The topics the plane reads. */
     public static final List<String> INPUTS =
-            List.of(ORDERS, FILLS, QUOTES, SIGNALS, CURSORS, HEALTH, LANE_RUNS, INSTRUMENTS, POLICIES);
+            List.of(ORDERS, FILLS, QUOTES, SIGNALS, CURSORS, HEALTH, LANE_RUNS, INSTRUMENTS, POLICIES, OPERATOR);
 
     /** The topics the plane writes. */
     public static final List<String> OUTPUTS = List.of(CONTROL, CONTROL_EARLY, ALERTS, HEARTBEAT, DEAD_LETTER, CLICKHOUSE_ROWS);
@@ -50,6 +52,7 @@ public final class Topics {
             case LANE_RUN: return LANE_RUNS;
             case INSTRUMENT: return INSTRUMENTS;
             case RISK_POLICY: return POLICIES;
+            case OPERATOR_COMMAND: return OPERATOR;
             case CONTROL: return CONTROL; // confirmed; CONTROL_EARLY carries the same payload kind
             case ALERT: return ALERTS;
             case HEARTBEAT: return HEARTBEAT;

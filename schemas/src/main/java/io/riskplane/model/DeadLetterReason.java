@@ -22,5 +22,14 @@ public final class DeadLetterReason {
     /** An alert Alertmanager refused as data (dead-lettered by the alerts forwarder, not the job). */
     public static final String ALERT_REJECTED = "ALERT_REJECTED";
 
+    /** An operator command without a signature. */
+    public static final String UNSIGNED_COMMAND = "UNSIGNED_COMMAND";
+    /** An operator command of an operator the plane has no key for. */
+    public static final String UNKNOWN_OPERATOR = "UNKNOWN_OPERATOR";
+    /** An operator command whose signature does not verify under its operator's key (forged or altered). */
+    public static final String BAD_SIGNATURE = "BAD_SIGNATURE";
+    /** An operator command with a command_id the plane has accepted before (a replayed command). */
+    public static final String REPLAYED_COMMAND = "REPLAYED_COMMAND";
+
     private DeadLetterReason() {}
 }

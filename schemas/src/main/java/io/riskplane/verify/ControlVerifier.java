@@ -72,6 +72,12 @@ public final class ControlVerifier {
     /** The maximum lag of the plane's watermark behind the wall clock when a constructor does not name one. */
     public static final Duration DEFAULT_MAX_WATERMARK_LAG = Duration.ofSeconds(60);
 
+    /**
+     * The rule of an operator's RESUME command on the control topic (the plane's operator.resume): it lifts the halts
+     * of the rule in its lifts_rule_id, or of every rule ("*"), on exactly its scope.
+     */
+    public static final String OPERATOR_RESUME_RULE = "operator.resume";
+
     /** The rule that emits SLO halts, and the one whose RESUME lifts them (the same SLO on the same scope). */
     public static final String SLO_HALT_RULE = "slo.breach.kill-switch";
     public static final String SLO_RESUME_RULE = "slo.recovery.resume";
@@ -223,6 +229,16 @@ public final class ControlVerifier {
         Instant decided = instant(c.getDecidedAt());
         switch (c.getKind()) {
             case RESUME -> {
+                if (OPERATOR_RESUME_RULE.equals(c.getRuleId())) {
+                    // An operator's signed command, through the plane: the halts of the rule it names ("*": of every
+                    // rule) on exactly its scope, decided no later than itself.
+                    String lifts = c.getLiftsRuleId().isEmpty() ? ALL_RULES : c.getLiftsRuleId();
+                    String scope = scopeKey(c.getScope());
+                    halts.values().removeIf(h -> scopeKey(h.scope()).equals(scope)
+                            && (ALL_RULES.equals(lifts) || h.ruleId().equals(lifts))
+                            && !h.decidedAt().isAfter(decided));
+                    return;
+                }
                 // A RESUME lifts only the halts of the rule it resumes, for the same SLO on the same scope, decided
                 // no later than itself; a resume of a rule that lifts nothing (or of an SLO it cannot tell) lifts
                 // nothing: kill-switches and rollbacks of other rules wait for an operator.

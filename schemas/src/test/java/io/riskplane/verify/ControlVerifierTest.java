@@ -290,6 +290,38 @@ class ControlVerifierTest {
                 "KILL_SWITCH pnl.drawdown.kill-switch ctl-dd; KILL_SWITCH signal.lag.halt-lanes ctl-other");
     }
 
+    static byte[] operatorResume(String id, Scope scope, String lifts, Instant decided) {
+        ControlEvent c = ControlEvent.newBuilder().setControlId(id).setKind(ControlKind.RESUME)
+                .setAction(ControlAction.RESUME_TRADING).setScope(scope).setRuleId("operator.resume")
+                .setReasonCode("OPERATOR_RESUME").setLiftsRuleId(lifts).setDecidedAt(ts(decided)).build();
+        return Envelope.newBuilder().setEventId(id).setSource("riskplane").setControl(c).build().toByteArray();
+    }
+
+    @Test
+    void anOperatorsResumeThroughThePlaneLiftsItsRuleOrAllOnExactlyItsScope() {
+        byte[] hb = heartbeat(T0);
+        verifier.accept(hb, signed(hb), T0);
+        Scope momo = Scope.newBuilder().setOrg("acme").setStrategy("momo").build();
+        Scope acme = Scope.newBuilder().setOrg("acme").build();
+        feed(verifier, T0,
+                control("ctl-dd", ControlKind.KILL_SWITCH, "pnl.drawdown.kill-switch", "DRAWDOWN_LIMIT_BREACHED",
+                        momo, T0.minusSeconds(300), null, null),
+                control("ctl-op", ControlKind.KILL_SWITCH, "operator.halt", "OPERATOR_HALT", momo,
+                        T0.minusSeconds(290), null, null),
+                control("ctl-lag", ControlKind.KILL_SWITCH, "signal.lag.halt-lanes", "SIGNAL_LAG_BREACHED", momo,
+                        T0.minusSeconds(280), null, null),
+                control("ctl-org", ControlKind.KILL_SWITCH, "pnl.drawdown.kill-switch", "DRAWDOWN_LIMIT_BREACHED",
+                        acme, T0.minusSeconds(270), null, null));
+        // Decided before the halts: lifts nothing. Then the drawdown halt of the strategy only.
+        feed(verifier, T0, operatorResume("ctl-r0", momo, "*", T0.minusSeconds(400)),
+                operatorResume("ctl-r1", momo, "pnl.drawdown.kill-switch", T0.minusSeconds(200)));
+        assertThat(rulesOf(verifier.haltsOn(momo))).containsExactly("operator.halt", "signal.lag.halt-lanes");
+        // "*": every rule on the strategy, the org's halt stays (a parent scope is another scope).
+        feed(verifier, T0, operatorResume("ctl-r2", momo, "*", T0.minusSeconds(100)));
+        assertThat(verifier.haltsOn(momo)).isEmpty();
+        assertThat(rulesOf(verifier.haltsOn(acme))).containsExactly("pnl.drawdown.kill-switch");
+    }
+
     @Test
     void aDrawdownRecoveryLiftsTheDrawdownHaltOfItsScopeOnly() {
         byte[] hb = heartbeat(T0);
