@@ -43,6 +43,45 @@ class CliIT {
     }
 
     @Test
+    void controlSignsAnOperatorsCommandsAndPublishesThemOnTheOperatorTopic() throws Exception {
+        byte[] key = "cli-oncall-key-cli-oncall-key-32".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path keyFile = dir.resolve("oncall.key");
+        Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
+        int halt = RiskPlaneCli.commandLine().execute("control", "halt", "--bootstrap", kafka.bootstrapServers(),
+                "--operator", "oncall", "--key-file", keyFile.toString(), "--org", "acme", "--strategy", "momo",
+                "--reason", "feed suspect", "--ticket", "INC-1", "--command-id", "cmd-cli-halt");
+        int resume = RiskPlaneCli.commandLine().execute("control", "resume", "--bootstrap", kafka.bootstrapServers(),
+                "--operator", "oncall", "--key-file", keyFile.toString(), "--adapter", "kraken-rest", "--rule",
+                "slo.breach.kill-switch", "--reason", "venue back");
+        assertThat(halt).isZero();
+        assertThat(resume).isZero();
+        List<io.riskplane.v1.Envelope> commands = new ArrayList<>();
+        try (CommittedTopicReader r = new CommittedTopicReader(kafka.bootstrapServers(), Topics.OPERATOR)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (commands.size() < 2 && System.nanoTime() < deadline) {
+                commands.addAll(r.poll(Duration.ofMillis(200)));
+            }
+        }
+        assertThat(commands).hasSize(2);
+        Map<String, io.riskplane.verify.ControlSigner> keys = Map.of("oncall",
+                new io.riskplane.verify.ControlSigner("oncall", key));
+        assertThat(commands).allSatisfy(e -> assertThat(io.riskplane.verify.OperatorCommands.verify(e, keys))
+                .isEqualTo(io.riskplane.verify.OperatorCommands.Verdict.ACCEPTED));
+        io.riskplane.v1.OperatorCommand h = commands.get(0).getOperatorCommand();
+        assertThat(h.getCommandId()).isEqualTo("cmd-cli-halt").isEqualTo(commands.get(0).getEventId());
+        assertThat(h.getAction()).isEqualTo(io.riskplane.v1.OperatorAction.OPERATOR_HALT);
+        assertThat(h.getScope().getOrg() + "/" + h.getScope().getStrategy()).isEqualTo("acme/momo");
+        assertThat(h.getTicket()).isEqualTo("INC-1");
+        io.riskplane.v1.OperatorCommand r = commands.get(1).getOperatorCommand();
+        assertThat(r.getRuleId()).isEqualTo("slo.breach.kill-switch");
+        assertThat(r.getScope().getAdapter()).isEqualTo("kraken-rest");
+        assertThat(r.getCommandId()).startsWith("cmd-");
+        // Without a key source the command is not sent.
+        assertThat(RiskPlaneCli.commandLine().execute("control", "halt", "--bootstrap", kafka.bootstrapServers(),
+                "--operator", "oncall", "--org", "acme", "--reason", "x")).isNotZero();
+    }
+
+    @Test
     void producePublishesEachEnvelopeToTheTopicOfItsPayload() throws Exception {
         Map<String, Integer> expected = new TreeMap<>();
         for (TradingSession.Item i : items) {
