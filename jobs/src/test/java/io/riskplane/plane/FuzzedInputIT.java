@@ -41,13 +41,15 @@ class FuzzedInputIT {
     static final Set<String> REASONS = Set.of(DeadLetterReason.UNDECODABLE, DeadLetterReason.EMPTY_PAYLOAD,
             DeadLetterReason.MISSING_FIELD, DeadLetterReason.INVALID_VALUE, DeadLetterReason.UNKNOWN_ENUM,
             DeadLetterReason.FUTURE_TIMESTAMP, DeadLetterReason.WRONG_TOPIC, DeadLetterReason.NOT_AN_INPUT,
-            DeadLetterReason.STALE_TIMESTAMP, DeadLetterReason.CONFLICTING_VERSION);
+            DeadLetterReason.STALE_TIMESTAMP, DeadLetterReason.CONFLICTING_VERSION, DeadLetterReason.UNSIGNED_COMMAND,
+            DeadLetterReason.UNKNOWN_OPERATOR, DeadLetterReason.BAD_SIGNATURE, DeadLetterReason.REPLAYED_COMMAND);
     /**
      * Valid events that are not applied: stored in raw_events and dead-lettered. STALE_TIMESTAMP is among them: the
      * loader stores every record the decoder accepts (docs/storage.md), and the plane refuses a stale one later,
      * behind its watermark.
      */
-    static final String APPLIED_ELSEWHERE = "('DUPLICATE_EVENT', 'CONFLICTING_VERSION', 'STALE_TIMESTAMP')";
+    static final String APPLIED_ELSEWHERE = "('DUPLICATE_EVENT', 'CONFLICTING_VERSION', 'STALE_TIMESTAMP', "
+            + "'UNKNOWN_OPERATOR', 'BAD_SIGNATURE', 'REPLAYED_COMMAND')";
 
     @TempDir
     Path dir;
@@ -123,6 +125,9 @@ class FuzzedInputIT {
                 }
             }
         }
+        // The session has no operator commands: commands signed with a key the plane does not hold (refused by the
+        // command gate after validation, so stored and dead-lettered), to fuzz like the rest.
+        byTopic.put(Topics.OPERATOR, operatorCommands(byTopic.get(Topics.POLICIES).get(0)));
         assertThat(byTopic.keySet()).containsExactlyInAnyOrderElementsOf(Topics.INPUTS);
         Envelope control = Envelope.newBuilder().setEventId("x").setSource("forger")
                 .setControl(ControlEvent.newBuilder().setControlId("ctl-forged")).build();
@@ -172,6 +177,24 @@ class FuzzedInputIT {
             out.add(new Fuzzed(topic, null, null));
         }
         out.addAll(hostilePolicies(byTopic));
+        return out;
+    }
+
+    static List<Envelope> operatorCommands(Envelope timeOf) {
+        io.riskplane.verify.ControlSigner someone = new io.riskplane.verify.ControlSigner("oncall",
+                "a-key-the-plane-does-not-hold!!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        List<Envelope> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Envelope c = Envelope.newBuilder().setEventId("fuzz-cmd-" + i).setSource("riskplane-cli")
+                    .setEventTime(timeOf.getEventTime())
+                    .setOperatorCommand(io.riskplane.v1.OperatorCommand.newBuilder().setCommandId("fuzz-cmd-" + i)
+                            .setAction(i == 0 ? io.riskplane.v1.OperatorAction.OPERATOR_HALT
+                                    : io.riskplane.v1.OperatorAction.OPERATOR_RESUME)
+                            .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
+                            .setOperatorId("oncall").setReason("fuzz"))
+                    .build();
+            out.add(io.riskplane.verify.OperatorCommands.sign(c, someone));
+        }
         return out;
     }
 

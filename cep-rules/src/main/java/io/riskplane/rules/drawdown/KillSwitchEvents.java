@@ -29,10 +29,7 @@ public final class KillSwitchEvents {
         PnlSnapshot s = e.snapshot();
         PolicyRecord p = e.policy();
         String currency = p == null ? "" : p.currency();
-        Scope.Builder scope = Scope.newBuilder().setOrg(s.org());
-        if (PnlSnapshot.STRATEGY.equals(s.scopeType())) {
-            scope.setStrategy(s.strategy());
-        }
+        Scope.Builder scope = scopeOf(s);
         String controlId = DeterministicId.of("ctl-", DrawdownKillSwitchRule.RULE_ID,
                 DrawdownKillSwitchRule.RULE_VERSION, s.scopeKey(), e.reasonCode(),
                 p == null ? "" : p.policyId(), p == null ? 0 : p.version(), s.eventTimeMillis());
@@ -93,14 +90,10 @@ public final class KillSwitchEvents {
         PolicyRecord p = e.policy();
         DrawdownRecovery r = e.recovery();
         String currency = p.currency();
-        Scope.Builder scope = Scope.newBuilder().setOrg(s.org());
-        if (PnlSnapshot.STRATEGY.equals(s.scopeType())) {
-            scope.setStrategy(s.strategy());
-        }
+        Scope.Builder scope = scopeOf(s);
         String controlId = DeterministicId.of("ctl-", DrawdownRecoveryRule.RULE_ID, DrawdownRecoveryRule.RULE_VERSION,
                 s.scopeKey(), DrawdownReason.DRAWDOWN_RECOVERED, p.policyId(), p.version(), s.eventTimeMillis());
-        String who = PnlSnapshot.STRATEGY.equals(s.scopeType())
-                ? "strategy " + s.org() + "/" + s.strategy() : "org " + s.org();
+        String who = who(s);
         Evidence.Builder ev = Evidence.newBuilder()
                 .addMetrics(metric("drawdown", s.drawdown(), currency))
                 .addMetrics(metric("equity", s.equity(), currency))
@@ -139,8 +132,7 @@ public final class KillSwitchEvents {
 
     private static String summary(PolicyEvaluation e, String currency) {
         PnlSnapshot s = e.snapshot();
-        String who = PnlSnapshot.STRATEGY.equals(s.scopeType())
-                ? "strategy " + s.org() + "/" + s.strategy() : "org " + s.org();
+        String who = who(s);
         if (e.policy() == null) {
             return who + " has no risk policy in force: new entries halted (fail closed)";
         }
@@ -161,6 +153,19 @@ public final class KillSwitchEvents {
                 "%s is down %.2f %s from its peak equity %.2f (now %.2f), reaching %s of policy %s v%d: "
                         + "new entries halted", who, s.drawdown(), currency, s.peakEquity(), s.equity(), limit,
                 p.policyId(), p.version());
+    }
+
+    private static Scope.Builder scopeOf(PnlSnapshot s) {
+        Scope.Builder scope = Scope.newBuilder().setOrg(s.org());
+        if (PnlSnapshot.STRATEGY.equals(s.scopeType())) {
+            scope.setStrategy(s.strategy());
+        }
+        return scope;
+    }
+
+    private static String who(PnlSnapshot s) {
+        return PnlSnapshot.STRATEGY.equals(s.scopeType()) ? "strategy " + s.org() + "/" + s.strategy()
+                : "org " + s.org();
     }
 
     private static Metric metric(String name, double value, String unit) {
