@@ -6,9 +6,11 @@ import io.riskplane.eventtime.PendingByEventTime;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import io.riskplane.pnl.DrawdownTracker;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.pnl.PnlBarBuilder;
@@ -51,12 +53,21 @@ import org.apache.flink.util.OutputTag;
  * A component behind the watermark on arrival is applied at once and counted in {@code late_events}: its breach fires
  * too (fail closed).
  */
-public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityComponent, PolicyRecord, ControlRecord> {
+public class PnlScopeHost
+        extends KeyedBroadcastProcessFunction<String, EquityComponent, RuleDirective, ControlRecord> {
     private static final long serialVersionUID = 1L;
 
     /** Every policy version, keyed policyId@version. */
     public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
             PolicyVersionedFunction.policiesDescriptor("risk-policies");
+    /** Operators' accepted resumes, by command id, for a week of event time (RESUME_MEMORY_MS). */
+    public static final MapStateDescriptor<String, OperatorDirective> OPERATOR_RESUMES = new MapStateDescriptor<>(
+            "operator-resumes", Types.STRING, TypeInformation.of(OperatorDirective.class));
+    /**
+     * How long a resume is kept behind the watermark: a halted scope with no snapshot for that long misses it and
+     * stays halted in the plane (fail closed) until the next resume.
+     */
+    static final long RESUME_MEMORY_MS = 7L * 24 * 3600 * 1000;
     public static final OutputTag<PnlSnapshot> SNAPSHOTS =
             new OutputTag<>("pnl-snapshots", TypeInformation.of(PnlSnapshot.class));
     public static final OutputTag<PnlBar> BARS = new OutputTag<>("pnl-bars", TypeInformation.of(PnlBar.class));
@@ -108,6 +119,7 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
                 TypeInformation.of(DrawdownTracker.Peak.class)))));
         judge = new DrawdownJudge(StateValue.of(rc.getState(new ValueStateDescriptor<>("in-breach",
                 Types.BOOLEAN))), StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-calm-since",
+                Types.LONG))), StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-resumable-from",
                 Types.LONG))));
         bars = rc.getState(new ValueStateDescriptor<>("pnl-bars", TypeInformation.of(PnlBarBuilder.State.class)));
         lateEvents = rc.getMetricGroup().counter("late_events");
@@ -115,11 +127,51 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
     }
 
     @Override
-    public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<ControlRecord> out)
+    public void processBroadcastElement(RuleDirective d, Context ctx, Collector<ControlRecord> out)
             throws Exception {
-        if (PolicyVersionedFunction.keepFirst(ctx.getBroadcastState(POLICIES), policy)) {
-            policyVersions.inc();
+        if (d.policy() != null) {
+            if (PolicyVersionedFunction.keepFirst(ctx.getBroadcastState(POLICIES), d.policy())) {
+                policyVersions.inc();
+            }
+            return;
         }
+        if (!d.command().resumes(DrawdownKillSwitchRule.RULE_ID)) {
+            return; // an operator's halt is its own control event; the drawdown rule keeps judging
+        }
+        var resumes = ctx.getBroadcastState(OPERATOR_RESUMES);
+        resumes.put(d.command().commandId(), d.command());
+        long watermark = ctx.currentWatermark();
+        if (watermark < Long.MIN_VALUE + RESUME_MEMORY_MS) {
+            return; // no event time yet (and no underflow)
+        }
+        long forgetBefore = watermark - RESUME_MEMORY_MS;
+        List<String> old = new java.util.ArrayList<>();
+        for (Map.Entry<String, OperatorDirective> e : resumes.entries()) {
+            if (e.getValue().eventTimeMillis() < forgetBefore) {
+                old.add(e.getKey());
+            }
+        }
+        for (String id : old) {
+            resumes.remove(id);
+        }
+    }
+
+    /**
+     * The time of the latest operator resume of exactly this snapshot's scope that lifts the drawdown rule, at or
+     * before the snapshot; Long.MIN_VALUE when none.
+     */
+    static long lastResume(PnlSnapshot s, Iterable<Map.Entry<String, OperatorDirective>> resumes) {
+        String strategy = PnlSnapshot.STRATEGY.equals(s.scopeType()) ? s.strategy() : "";
+        String scope = String.join("|", s.org(), strategy, "", "", "", "");
+        long last = Long.MIN_VALUE;
+        for (Map.Entry<String, OperatorDirective> e : resumes) {
+            OperatorDirective c = e.getValue();
+            if (c.eventTimeMillis() <= s.eventTimeMillis() && c.scopeKey().equals(scope)
+                    && c.resumes(DrawdownKillSwitchRule.RULE_ID)) {
+                last = Math.max(last, c.eventTimeMillis());
+            }
+        }
+        return last;
     }
 
     @Override
@@ -236,7 +288,8 @@ public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityCo
             ctx.output(BARS, row);
         }
         bars.update(builder.state());
-        PolicyEvaluation e = judge.judge(s, policies.immutableEntries());
+        PolicyEvaluation e = judge.judge(s, policies.immutableEntries(),
+                lastResume(s, ctx.getBroadcastState(OPERATOR_RESUMES).immutableEntries()));
         if (DrawdownKillSwitchRule.fires(e)) {
             out.collect(KillSwitchEvents.haltNewEntries(e));
         } else if (DrawdownRecoveryRule.fires(e)) {

@@ -4,6 +4,7 @@ import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.Decoded;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.verify.ControlSigner;
 import io.riskplane.verify.OperatorCommands;
 import io.riskplane.verify.SigningKey;
@@ -24,7 +25,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Lets through the operator commands that their operator signed, each once, and turns each into its control event
- * ({@link OperatorControls}). Keyed by command id. A command is refused, as a dead letter with its reason and counted
+ * ({@link OperatorControls}) and, for the rules, its directive ({@link #ACCEPTED}). Keyed by command id. A command is refused, as a dead letter with its reason and counted
  * in {@code dead_letters{reason}}, when its operator has no key here (UNKNOWN_OPERATOR), when its signature does not
  * verify (BAD_SIGNATURE), or when a command with its id was accepted before (REPLAYED_COMMAND); the input validation
  * refused unsigned ones already. Nothing of a refused command is applied. An accepted id is remembered until the
@@ -39,6 +40,9 @@ public class OperatorCommandGate extends KeyedProcessFunction<String, Decoded, C
 
     public static final OutputTag<DeadLetterRecord> REFUSED =
             new OutputTag<>("refused-operator-commands", TypeInformation.of(DeadLetterRecord.class));
+    /** Every accepted command, for the rules: a resume re-arms the rules it lifts (docs/rules.md). */
+    public static final OutputTag<OperatorDirective> ACCEPTED =
+            new OutputTag<>("accepted-operator-commands", TypeInformation.of(OperatorDirective.class));
 
     private final List<SigningKey> operatorKeys;
     private final long staleHorizonMillis;
@@ -84,6 +88,7 @@ public class OperatorCommandGate extends KeyedProcessFunction<String, Decoded, C
         accepted.update(Boolean.TRUE);
         ctx.timerService().registerEventTimeTimer(d.eventTimeMillis() + staleHorizonMillis + 1);
         out.collect(OperatorControls.of(e));
+        ctx.output(ACCEPTED, OperatorControls.directive(e));
     }
 
     @Override

@@ -59,6 +59,17 @@ public final class OperatorControls {
         return ControlEvents.record(control.build(), scopeKey);
     }
 
+    /** The accepted command as the rules read it. */
+    public static io.riskplane.model.OperatorDirective directive(Envelope e) {
+        OperatorCommand c = e.getOperatorCommand();
+        Scope s = c.getScope();
+        boolean halt = c.getAction() == OperatorAction.OPERATOR_HALT;
+        return new io.riskplane.model.OperatorDirective(c.getCommandId(), halt, s.getOrg(), s.getStrategy(),
+                s.getInstrument(), s.getVenue(), s.getAdapter(), s.getLane(),
+                halt ? "" : c.getRuleId().isEmpty() ? ALL_RULES : c.getRuleId(),
+                io.riskplane.contract.ProtoTime.toMillis(e.getEventTime()));
+    }
+
     /** The Kafka key of an operator's control event: every scope field, in Scope's order. */
     static String scopeKey(Scope s) {
         return String.join("|", "scope", s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(), s.getAdapter(),

@@ -9,6 +9,7 @@ import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.hosts.InstrumentHost;
 import io.riskplane.hosts.PnlScopeHost;
@@ -126,6 +127,18 @@ public final class RiskPlaneJob {
                 .process(new EventRouter(options.staleHorizon().toMillis())).name("route and dead-letter").uid("router");
         DataStream<BookEvent> book = routed.getSideOutput(EventRouter.BOOK);
         SingleOutputStreamOperator<PolicyRecord> policies = gated(routed, "");
+        // Operator commands: each signed, accepted once, becomes its control event (docs/rules.md, operator.*), and
+        // reaches the rules with the policies, so that a resume re-arms the rules it lifts.
+        SingleOutputStreamOperator<ControlRecord> operatorControls = routed
+                .filter(d -> OPERATOR_COMMAND_KIND.equals(d.kind())).name("operator commands")
+                .uid("operator-commands")
+                .keyBy(OperatorCommandGate::key)
+                .process(new OperatorCommandGate(options.operatorKeys(), options.staleHorizon().toMillis()))
+                .name("operator command gate").uid("operator-command-gate");
+        DataStream<RuleDirective> pnlDirectives = policies.map(RuleDirective::of).name("policy directives")
+                .uid("policy-directives")
+                .union(operatorControls.getSideOutput(OperatorCommandGate.ACCEPTED).map(RuleDirective::of)
+                        .name("operator directives").uid("operator-directives"));
 
         // The instrument key space: position book, quote freshness and dislocations share one exchange and one
         // event-time order. Its equity components go straight to both PnL key spaces (strategy and org), so a mark
@@ -137,11 +150,11 @@ public final class RiskPlaneJob {
                 .name("instrument host").uid("instrument-host");
         SingleOutputStreamOperator<ControlRecord> strategyPnl = instruments
                 .keyBy(PnlScopeHost::strategyKey)
-                .connect(policies.broadcast(PnlScopeHost.POLICIES))
+                .connect(pnlDirectives.broadcast(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES))
                 .process(new PnlScopeHost(PnlSnapshot.STRATEGY)).name("strategy pnl host").uid("strategy-pnl-host");
         SingleOutputStreamOperator<ControlRecord> orgPnl = instruments
                 .keyBy(PnlScopeHost::orgKey)
-                .connect(policies.broadcast(PnlScopeHost.POLICIES))
+                .connect(pnlDirectives.broadcast(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES))
                 .process(new PnlScopeHost(PnlSnapshot.ORG)).name("org pnl host").uid("org-pnl-host");
         DataStream<PnlSnapshot> snapshots = strategyPnl.getSideOutput(PnlScopeHost.SNAPSHOTS)
                 .union(orgPnl.getSideOutput(PnlScopeHost.SNAPSHOTS));
@@ -219,13 +232,6 @@ public final class RiskPlaneJob {
                 .process(new LaneFailureEvaluator()).name("lane failures").uid("lane-failures");
         controls = controls.union(LaneRollbackRule.apply(laneRuns));
 
-        // Operator commands: each signed, accepted once, becomes its control event (docs/rules.md, operator.*).
-        SingleOutputStreamOperator<ControlRecord> operatorControls = routed
-                .filter(d -> OPERATOR_COMMAND_KIND.equals(d.kind())).name("operator commands")
-                .uid("operator-commands")
-                .keyBy(OperatorCommandGate::key)
-                .process(new OperatorCommandGate(options.operatorKeys(), options.staleHorizon().toMillis()))
-                .name("operator command gate").uid("operator-command-gate");
         controls = controls.union(operatorControls);
 
         DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)

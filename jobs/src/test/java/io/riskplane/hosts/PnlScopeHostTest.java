@@ -6,7 +6,9 @@ import io.riskplane.contract.DeterministicId;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.PnlBar;
 import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.DrawdownRecoveryRule;
@@ -27,12 +29,12 @@ import org.junit.jupiter.api.Test;
  * figures as the sum of its strategies', and no state left but the scope's own.
  */
 class PnlScopeHostTest {
-    static KeyedBroadcastOperatorTestHarness<String, EquityComponent, PolicyRecord, ControlRecord> host(
+    static KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective, ControlRecord> host(
             String scopeType) throws Exception {
         KeySelector<EquityComponent, String> key = PnlSnapshot.ORG.equals(scopeType)
                 ? PnlScopeHost::orgKey : PnlScopeHost::strategyKey;
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new PnlScopeHost(scopeType), key,
-                Types.STRING, PnlScopeHost.POLICIES);
+                Types.STRING, PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES);
     }
 
     static EquityComponent c(String strategy, String instrument, long t, double realized, double unrealized,
@@ -41,18 +43,23 @@ class PnlScopeHostTest {
                 new String[] {id});
     }
 
-    static PolicyRecord policy(String id, long version, String strategy, double maxDd, long effective) {
-        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
-                "p" + version, Map.of());
+    static RuleDirective policy(String id, long version, String strategy, double maxDd, long effective) {
+        return RuleDirective.of(new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0,
+                false, effective, "p" + version, Map.of()));
     }
 
-    static List<PnlSnapshot> snapshots(KeyedBroadcastOperatorTestHarness<String, EquityComponent, PolicyRecord,
+    /** An operator's accepted resume of acme/strategy lifting rule (or "*"), at t. */
+    static RuleDirective resume(String id, String strategy, String rule, long t) {
+        return RuleDirective.of(new OperatorDirective(id, false, "acme", strategy, "", "", "", "", rule, t));
+    }
+
+    static List<PnlSnapshot> snapshots(KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective,
             ControlRecord> h) {
         var q = h.getSideOutput(PnlScopeHost.SNAPSHOTS);
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }
 
-    static List<PnlBar> bars(KeyedBroadcastOperatorTestHarness<String, EquityComponent, PolicyRecord,
+    static List<PnlBar> bars(KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective,
             ControlRecord> h) {
         var q = h.getSideOutput(PnlScopeHost.BARS);
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
@@ -76,7 +83,44 @@ class PnlScopeHostTest {
     }
 
     @Test
-    void theKillSwitchFiresOnEnteringBreachOnly() throws Exception {
+    void anOperatorsResumeReArmsTheHaltedScopeFromItsTimeOn() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processBroadcastElement(policy("p", 1, "s1", 50, 0), 0);
+        // Halted at 1 s; within limits at 2 s (stays halted: no recovery in the policy); over again at 3 s (no second
+        // kill). The desk resumes at 3.5 s, lifting the drawdown rule; a resume of another strategy or another rule
+        // changes nothing. Still over at 4 s: halted again (fail closed), once.
+        h.processBroadcastElement(resume("cmd-other-strategy", "s2", "*", 3_500), 0);
+        h.processBroadcastElement(resume("cmd-other-rule", "s1", "guardrail.repeat.kill-switch", 3_500), 0);
+        h.processBroadcastElement(resume("cmd-desk", "s1", "pnl.drawdown.kill-switch", 3_500), 0);
+        double[] unrealized = {-60, -10, -70, -80, -90};
+        for (int i = 0; i < unrealized.length; i++) {
+            long t = 1_000L * (i + 1);
+            h.processElement(c("s1", "BTC", t, 0, unrealized[i], "e" + i), t);
+        }
+        h.processWatermark(5_000);
+        h.processBroadcastWatermark(5_000);
+        assertThat(h.extractOutputValues()).extracting(ControlRecord::decidedAtMillis).containsExactly(1_000L, 4_000L);
+    }
+
+    @Test
+    void resumesAreKeptForAWeekOfEventTimeThenForgotten() throws Exception {
+        var h = host(PnlSnapshot.STRATEGY);
+        h.processBroadcastElement(resume("cmd-1", "s1", "*", 1_000), 0);
+        h.processBroadcastElement(resume("cmd-2", "s1", "operator.halt", 1_000), 0); // lifts another rule: not kept
+        h.processBroadcastWatermark(1_000 + PnlScopeHost.RESUME_MEMORY_MS);
+        h.processWatermark(1_000 + PnlScopeHost.RESUME_MEMORY_MS);
+        h.processBroadcastElement(resume("cmd-3", "s1", "*", 2_000 + PnlScopeHost.RESUME_MEMORY_MS), 0);
+        assertThat(h.getBroadcastState(PnlScopeHost.OPERATOR_RESUMES).immutableEntries())
+                .extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("cmd-1", "cmd-3");
+        h.processBroadcastWatermark(1_001 + PnlScopeHost.RESUME_MEMORY_MS);
+        h.processWatermark(1_001 + PnlScopeHost.RESUME_MEMORY_MS);
+        h.processBroadcastElement(resume("cmd-4", "s1", "*", 3_000 + PnlScopeHost.RESUME_MEMORY_MS), 0);
+        assertThat(h.getBroadcastState(PnlScopeHost.OPERATOR_RESUMES).immutableEntries())
+                .extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("cmd-3", "cmd-4");
+    }
+
+    @Test
+    void theKillSwitchFiresOncePerHaltAndStaysLatchedWithoutAResume() throws Exception {
         var h = host(PnlSnapshot.STRATEGY);
         h.processBroadcastElement(policy("p", 1, "s1", 50, 0), 0);
         double[] unrealized = {-60, -70, -10, -55};
@@ -87,7 +131,8 @@ class PnlScopeHostTest {
         h.processWatermark(4_000);
         h.processBroadcastWatermark(4_000);
         assertThat(snapshots(h)).extracting(PnlSnapshot::drawdown).containsExactly(60.0, 70.0, 10.0, 55.0);
-        assertThat(h.extractOutputValues()).extracting(ControlRecord::decidedAtMillis).containsExactly(1_000L, 4_000L);
+        // Over at 1 s, under at 3 s, over again at 4 s: one halt (until an operator resumes; issue 16's 11 pages).
+        assertThat(h.extractOutputValues()).extracting(ControlRecord::decidedAtMillis).containsExactly(1_000L);
         // the bar of second 4 closes when event time reaches its last millisecond: the one timer left
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.processWatermark(4_999);
@@ -101,8 +146,8 @@ class PnlScopeHostTest {
     @Test
     void anOscillatingDrawdownHaltsOnceAndThePolicysRecoveryResumesWithItsEvidence() throws Exception {
         var h = host(PnlSnapshot.STRATEGY);
-        h.processBroadcastElement(new PolicyRecord("p", 1, "acme", "s1", "", "", "", "USD", 50, 0, 0, 0, false, 0,
-                "p1", Map.of("drawdown_resume_below", 20.0, "drawdown_resume_after_s", 30.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(new PolicyRecord("p", 1, "acme", "s1", "", "", "", "USD", 50, 0, 0,
+                0, false, 0, "p1", Map.of("drawdown_resume_below", 20.0, "drawdown_resume_after_s", 30.0))), 0);
         // Around the limit of 50 five times, then below 20 from t=10s on: resumed at 40s; then 60 again at 41s.
         double[] unrealized = {-60, -40, -70, -45, -55, -40, -40, -40, -40, -10, -15, -5, -5};
         long[] at = {1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000, 25_000, 40_000, 41_000};

@@ -14,17 +14,18 @@ import java.util.Map;
  * time, and marks the evaluation that enters breach (rule {@value DrawdownKillSwitchRule#RULE_ID} fires on it). No
  * policy is a breach (fail closed); among equally specific policies the snapshot breaches when any of them says so.
  *
- * <p>Once halted, a scope stays halted while it stays in breach or falls back into it: no second kill switch for the
- * same episode. How the episode ends depends on the policies in force when the scope is back within its limits:
+ * <p>Once halted, a scope stays halted while it stays in breach or falls back into it: no second kill switch, no
+ * second page for the same episode. The episode ends, and the kill switch is armed again, by whichever comes first:
  * <ul>
- *   <li>when every one of them sets a recovery ({@link DrawdownRecovery}: drawdown at or below
- *       {@code drawdown_resume_below} for {@code drawdown_resume_after_s}), the halt lasts until the scope has met it
- *       on every snapshot of that span; then the evaluation resumes the scope (rule
- *       {@value DrawdownRecoveryRule#RULE_ID}) and the kill switch is armed again;</li>
- *   <li>otherwise the kill switch is armed again on the first snapshot within the limits and the halt itself is
- *       lifted by an operator (docs/rules.md): the plane does not learn of that lift, so it must not stay silent on
- *       the next breach.</li>
+ *   <li>an operator's resume of exactly this scope that lifts this rule (or every rule), at or after the halt
+ *       (rule operator.resume; the host finds the latest in its broadcast state): armed from the resume on, so a
+ *       scope resumed while still in breach is halted again on its next snapshot (fail closed);</li>
+ *   <li>the policies' recovery, when every policy in force sets one ({@link DrawdownRecovery}: drawdown at or below
+ *       {@code drawdown_resume_below} for {@code drawdown_resume_after_s}): then the evaluation resumes the scope
+ *       itself (rule {@value DrawdownRecoveryRule#RULE_ID}).</li>
  * </ul>
+ * Without either the halt stays, however the drawdown moves: lift it with {@code riskplane control resume}, which the
+ * plane sees; a lift on the execution side alone leaves the rule latched (docs/rules.md).
  *
  * <p>Plain Java: the host (PnlScopeHost) keeps the policy versions (broadcast state), the scope's halt state and the
  * event-time order.
@@ -34,14 +35,29 @@ public final class DrawdownJudge {
     private final StateValue<Boolean> halted;
     /** While halted: since when the scope has met its recovery without a break; absent otherwise. */
     private final StateValue<Long> calmSince;
+    /**
+     * While halted: the earliest time of an operator's resume that lifts the halt (the halt's time, or one past the
+     * resume that re-armed the rule when the scope halted again at that very millisecond); absent for a halt from
+     * before this state existed, which any resume lifts.
+     */
+    private final StateValue<Long> resumableFrom;
 
-    public DrawdownJudge(StateValue<Boolean> halted, StateValue<Long> calmSince) {
+    public DrawdownJudge(StateValue<Boolean> halted, StateValue<Long> calmSince, StateValue<Long> resumableFrom) {
         this.halted = halted;
         this.calmSince = calmSince;
+        this.resumableFrom = resumableFrom;
     }
 
-    /** Judges one snapshot with every policy version received so far (keyed policyId@version). */
-    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies)
+    /** Judges one snapshot, with no operator resume. */
+    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies) throws Exception {
+        return judge(s, policies, Long.MIN_VALUE);
+    }
+
+    /**
+     * Judges one snapshot with every policy version received so far (keyed policyId@version) and the time of the
+     * latest operator resume of its scope at or before it (Long.MIN_VALUE when none).
+     */
+    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies, long lastResume)
             throws Exception {
         PolicyRecord policy = null;
         String reason = DrawdownReason.POLICY_MISSING;
@@ -56,12 +72,26 @@ public final class DrawdownJudge {
         }
         boolean breached = !DrawdownReason.WITHIN_LIMITS.equals(reason);
         boolean was = Boolean.TRUE.equals(halted.get());
+        long rearmedAt = Long.MIN_VALUE;
+        if (was && lastResume != Long.MIN_VALUE) {
+            Long from = resumableFrom.get();
+            if (from == null || lastResume >= from) {
+                // An operator resumed the scope after the halt: the rule is armed again from the resume on.
+                halted.clear();
+                calmSince.clear();
+                resumableFrom.clear();
+                was = false;
+                rearmedAt = lastResume;
+            }
+        }
         if (breached) {
             if (calmSince.get() != null) {
                 calmSince.clear();
             }
             if (!was) {
                 halted.set(Boolean.TRUE);
+                // The resume that just re-armed the rule (same millisecond) must not lift this new halt.
+                resumableFrom.set(Math.max(s.eventTimeMillis(), rearmedAt + 1));
             }
             return new PolicyEvaluation(s, policy, true, !was, reason, null, 0);
         }
@@ -70,8 +100,7 @@ public final class DrawdownJudge {
         }
         DrawdownRecovery recovery = DrawdownRecovery.ofAll(policiesInForce(s, policies));
         if (recovery == null) {
-            halted.clear();
-            return new PolicyEvaluation(s, policy, false, false, reason, null, 0);
+            return new PolicyEvaluation(s, policy, false, false, reason, null, 0); // halted until an operator resumes
         }
         if (s.drawdown() > recovery.resumeBelow()) {
             if (calmSince.get() != null) {
@@ -89,6 +118,7 @@ public final class DrawdownJudge {
         }
         halted.clear();
         calmSince.clear();
+        resumableFrom.clear();
         return new PolicyEvaluation(s, policy, false, false, reason, recovery, since);
     }
 

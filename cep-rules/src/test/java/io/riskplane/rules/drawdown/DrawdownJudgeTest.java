@@ -20,7 +20,8 @@ class DrawdownJudgeTest {
     final Map<String, PolicyRecord> policies = new TreeMap<>();
     final StateValue<Boolean> halted = StateValue.inMemory();
     final StateValue<Long> calmSince = StateValue.inMemory();
-    final DrawdownJudge judge = new DrawdownJudge(halted, calmSince);
+    final StateValue<Long> resumableFrom = StateValue.inMemory();
+    final DrawdownJudge judge = new DrawdownJudge(halted, calmSince, resumableFrom);
 
     static PnlSnapshot snap(String strategy, long t, double drawdown) {
         String type = strategy.isEmpty() ? PnlSnapshot.ORG : PnlSnapshot.STRATEGY;
@@ -101,11 +102,50 @@ class DrawdownJudgeTest {
     }
 
     @Test
-    void aPolicyInForceWithoutRecoveryKeepsTheHaltForAnOperatorAndReArmsTheRule() throws Exception {
+    void aPolicyInForceWithoutRecoveryKeepsTheHaltForAnOperator() throws Exception {
         receive(withRecovery("p", 1, "s1", 50, 20, 60, 0));
         receive(policy("desk", 1, "s1", 80, 0)); // equally specific, no recovery: no policy may resume alone
         assertThat(run(new long[] {1_000, 2_000, 100_000, 200_000}, new double[] {60, 10, 10, 55}))
-                .isEqualTo("K..K");
+                .isEqualTo("K...");
+        assertThat(halted.get()).isTrue();
+    }
+
+    /** As run, with the time of the latest operator resume of the scope at or before each snapshot. */
+    String runWithResume(long[] times, double[] drawdowns, long resumeAt) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < times.length; i++) {
+            PolicyEvaluation e = judge.judge(snap("s1", times[i], drawdowns[i]), policies.entrySet(),
+                    times[i] >= resumeAt ? resumeAt : Long.MIN_VALUE);
+            sb.append(DrawdownKillSwitchRule.fires(e) ? "K" : DrawdownRecoveryRule.fires(e) ? "R" : ".");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void anOperatorsResumeReArmsTheRuleOnceAndAScopeStillInBreachHaltsAgain() throws Exception {
+        receive(policy("p", 1, "s1", 50, 0));
+        // Halted at 1 s; resumed at 3 s while within limits: armed, so the breach at 5 s halts again; the same
+        // resume does not lift that second halt.
+        assertThat(runWithResume(new long[] {1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000},
+                new double[] {60, 70, 10, 10, 55, 10, 60}, 3_000)).isEqualTo("K...K..");
+    }
+
+    @Test
+    void aResumeAtTheMillisecondOfAStillBreachedSnapshotHaltsAgainOnceNotOnEverySnapshot() throws Exception {
+        receive(policy("p", 1, "s1", 50, 0));
+        assertThat(runWithResume(new long[] {1_000, 2_000, 3_000, 4_000}, new double[] {60, 70, 80, 90}, 2_000))
+                .isEqualTo("KK..");
+        assertThat(resumableFrom.get()).isEqualTo(2_001L);
+    }
+
+    @Test
+    void aResumeFromBeforeTheHaltLiftsNothing() throws Exception {
+        receive(policy("p", 1, "s1", 50, 0));
+        judge.judge(snap("s1", 1_000, 10), policies.entrySet(), Long.MIN_VALUE);
+        assertThat(judge.judge(snap("s1", 5_000, 60), policies.entrySet(), 2_000).entersBreach()).isTrue();
+        assertThat(judge.judge(snap("s1", 6_000, 10), policies.entrySet(), 2_000).entersBreach()).isFalse();
+        assertThat(judge.judge(snap("s1", 7_000, 60), policies.entrySet(), 2_000).entersBreach()).isFalse();
+        assertThat(halted.get()).isTrue();
     }
 
     @Test
@@ -117,7 +157,7 @@ class DrawdownJudgeTest {
     }
 
     @Test
-    void breachIsEdgeTriggeredAndReArmsAfterRecovery() throws Exception {
+    void aHaltLastsThroughRecoveriesWithoutAResume() throws Exception {
         receive(policy("p", 1, "s1", 50, 0));
         List<Boolean> enters = new ArrayList<>();
         long[] times = {1_000, 2_000, 3_000, 4_000};
@@ -125,7 +165,7 @@ class DrawdownJudgeTest {
         for (int i = 0; i < times.length; i++) {
             enters.add(judge(snap("s1", times[i], drawdowns[i])).entersBreach());
         }
-        assertThat(enters).containsExactly(true, false, false, true);
+        assertThat(enters).containsExactly(true, false, false, false);
     }
 
     @Test
@@ -136,7 +176,7 @@ class DrawdownJudgeTest {
         PolicyEvaluation strategy = judge(snap("s9", 2_000, 5));
         assertThat(strategy.policy().policyId()).isEqualTo("default");
         assertThat(strategy.breached()).isFalse();
-        PolicyEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory()).judge(snap("", 2_000, 500),
+        PolicyEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory(), StateValue.inMemory()).judge(snap("", 2_000, 500),
                 policies.entrySet());
         assertThat(org.policy().policyId()).isEqualTo("org"); // never the per-strategy default
         assertThat(org.breached()).isFalse();
