@@ -1,6 +1,8 @@
 package io.riskplane.eventtime;
 
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import java.util.Comparator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,8 +19,12 @@ import org.apache.flink.util.Collector;
  * takes effect from its own event time without a restart, and a replay applies exactly the versions that were in
  * force. Inputs wait for the watermark so that a policy and an input racing on different channels are always applied
  * in event-time order; an input already behind the watermark is judged on arrival and counted in late_events.
+ *
+ * <p>Operators' accepted commands arrive on the same channel ({@link RuleDirective}). A function given a resumes
+ * descriptor keeps the resumes ({@link OperatorResumes}) and looks them up with {@link #lastResume} while it judges;
+ * the others ignore commands.
  */
-public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProcessFunction<String, I, PolicyRecord, O> {
+public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProcessFunction<String, I, RuleDirective, O> {
     private static final long serialVersionUID = 1L;
 
     /** Among policies that could apply, the later effective time wins, then the higher version, then the policy id. */
@@ -27,14 +33,38 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
             .thenComparing(PolicyRecord::policyId);
 
     private final MapStateDescriptor<String, PolicyRecord> policiesDescriptor;
+    private final MapStateDescriptor<String, OperatorDirective> resumesDescriptor;
     private final EventTimeBuffer<I> buffer;
     private transient Counter policyVersions;
     private transient Counter lateInputs;
+    /** The resumes while {@link #judge} runs (null for a function that keeps none). */
+    private transient Iterable<Map.Entry<String, OperatorDirective>> resumes;
 
     protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
             TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
+        this(policiesDescriptor, null, inputType, orderWithinTimestamp);
+    }
+
+    /** @param resumesDescriptor where operators' resumes are kept, or null to ignore operator commands */
+    protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
+            MapStateDescriptor<String, OperatorDirective> resumesDescriptor, TypeInformation<I> inputType,
+            OrderWithinTimestamp<I> orderWithinTimestamp) {
         this.policiesDescriptor = policiesDescriptor;
+        this.resumesDescriptor = resumesDescriptor;
         this.buffer = new EventTimeBuffer<>("inputs-by-event-time", inputType, orderWithinTimestamp);
+    }
+
+    /** Whether an operator's resume lifts this function's rules: kept only then. */
+    protected boolean keeps(OperatorDirective resume) {
+        return false;
+    }
+
+    /**
+     * While judging: the time of the latest operator resume of exactly {@code scopeKey} at or before {@code at} that
+     * lifts any of {@code rules}; Long.MIN_VALUE when none (or when this function keeps none).
+     */
+    protected long lastResume(String scopeKey, long at, String... rules) {
+        return resumes == null ? Long.MIN_VALUE : OperatorResumes.last(resumes, scopeKey, at, rules);
     }
 
     /** The descriptor of the broadcast state that holds every policy version. */
@@ -75,9 +105,13 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     }
 
     @Override
-    public void processBroadcastElement(PolicyRecord policy, Context ctx, Collector<O> out) throws Exception {
-        if (keepFirst(ctx.getBroadcastState(policiesDescriptor), policy)) {
-            policyVersions.inc();
+    public void processBroadcastElement(RuleDirective d, Context ctx, Collector<O> out) throws Exception {
+        if (d.policy() != null) {
+            if (keepFirst(ctx.getBroadcastState(policiesDescriptor), d.policy())) {
+                policyVersions.inc();
+            }
+        } else if (resumesDescriptor != null && !d.command().halt() && keeps(d.command())) {
+            OperatorResumes.keep(ctx.getBroadcastState(resumesDescriptor), d.command(), ctx.currentWatermark());
         }
     }
 
@@ -86,6 +120,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
         long ts = timestampOf(input);
         if (ts <= ctx.timerService().currentWatermark()) {
             lateInputs.inc();
+            resumes = resumesDescriptor == null ? null : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
         } else {
             buffer.add(ts, input, ctx.timerService());
@@ -94,6 +129,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {
+        resumes = resumesDescriptor == null ? null : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
         for (I input : buffer.drain(timestamp)) {
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
         }

@@ -1,9 +1,11 @@
 package io.riskplane.guardrails;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.OperatorResumes;
 import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +25,20 @@ import org.apache.flink.util.Collector;
  * A violation outside a cooldown is a trip; the cooldown doubles with each trip of the scope within trip_window_s
  * (cooldown_base_s * 2^(n-1), at most cooldown_max_s), and the kill_trips-th trip kills the scope. Violations during
  * a cooldown or after a kill are counted ({@code guardrail_violations_suppressed}) but trip nothing: in-flight orders
- * sent before the halt reached the execution side must not escalate it.
+ * sent before the halt reached the execution side must not escalate it. An operator's resume of exactly the scope
+ * (rule operator.resume lifting the guardrail rules or every rule), decided after its last trip, starts the scope
+ * afresh: windows, trips, cooldown and kill (docs/rules.md).
  */
 public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, GuardrailTrip> {
     private static final long serialVersionUID = 1L;
 
     public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
             PolicyVersionedFunction.policiesDescriptor("guardrail-policies");
+    /** Operators' accepted resumes that lift a guardrail rule (OperatorResumes). */
+    public static final MapStateDescriptor<String, OperatorDirective> RESUMES =
+            OperatorResumes.descriptor("guardrail-operator-resumes");
+    /** The rules whose halts a resume lifts to start a scope afresh. */
+    static final String[] RULES = {"guardrail.trip.cooldown", "guardrail.repeat.kill-switch"};
 
     public static final String ORDER_RATE_WINDOW = "order_rate_window_s";
     public static final String MAX_SPREAD_CROSS = "max_spread_cross_bps";
@@ -59,7 +68,8 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     private transient Counter suppressed;
 
     public GuardrailMonitor() {
-        super(POLICIES, TypeInformation.of(GuardrailInput.class), (a, b) -> a.eventId().compareTo(b.eventId()));
+        super(POLICIES, RESUMES, TypeInformation.of(GuardrailInput.class),
+                (a, b) -> a.eventId().compareTo(b.eventId()));
     }
 
     @Override
@@ -71,6 +81,11 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     }
 
     @Override
+    protected boolean keeps(OperatorDirective resume) {
+        return OperatorResumes.liftsAny(resume, RULES);
+    }
+
+    @Override
     protected long timestampOf(GuardrailInput in) {
         return in.atMillis();
     }
@@ -79,10 +94,18 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     protected void judge(GuardrailInput in, Iterable<Map.Entry<String, PolicyRecord>> policies,
             Collector<GuardrailTrip> out) throws Exception {
         ScopeState s = scope.value();
+        long at = in.atMillis();
+        if (s != null && !s.tripTimes().isEmpty()) {
+            String scopeKey = String.join("|", in.org(), in.strategy(), in.instrument(), "", "", "");
+            long resumed = lastResume(scopeKey, at, RULES);
+            // Strictly after the last trip: the scope's state after a resume at that very millisecond is this one.
+            if (resumed > s.tripTimes().get(s.tripTimes().size() - 1)) {
+                s = null;
+            }
+        }
         if (s == null) {
             s = new ScopeState(List.of(), List.of(), List.of(), 0, false);
         }
-        long at = in.atMillis();
         List<Long> times = new ArrayList<>(s.orderTimes());
         List<String> ids = new ArrayList<>(s.orderIds());
         Violation v = null;

@@ -1,6 +1,7 @@
 package io.riskplane.hosts;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.OperatorResumes;
 import io.riskplane.eventtime.OrderWithinTimestamp;
 import io.riskplane.eventtime.PendingByEventTime;
 import io.riskplane.eventtime.PolicyVersionedFunction;
@@ -60,14 +61,9 @@ public class PnlScopeHost
     /** Every policy version, keyed policyId@version. */
     public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
             PolicyVersionedFunction.policiesDescriptor("risk-policies");
-    /** Operators' accepted resumes, by command id, for a week of event time (RESUME_MEMORY_MS). */
-    public static final MapStateDescriptor<String, OperatorDirective> OPERATOR_RESUMES = new MapStateDescriptor<>(
-            "operator-resumes", Types.STRING, TypeInformation.of(OperatorDirective.class));
-    /**
-     * How long a resume is kept behind the watermark: a halted scope with no snapshot for that long misses it and
-     * stays halted in the plane (fail closed) until the next resume.
-     */
-    static final long RESUME_MEMORY_MS = 7L * 24 * 3600 * 1000;
+    /** Operators' accepted resumes that lift the drawdown rule (OperatorResumes). */
+    public static final MapStateDescriptor<String, OperatorDirective> OPERATOR_RESUMES =
+            OperatorResumes.descriptor("operator-resumes");
     public static final OutputTag<PnlSnapshot> SNAPSHOTS =
             new OutputTag<>("pnl-snapshots", TypeInformation.of(PnlSnapshot.class));
     public static final OutputTag<PnlBar> BARS = new OutputTag<>("pnl-bars", TypeInformation.of(PnlBar.class));
@@ -138,40 +134,14 @@ public class PnlScopeHost
         if (!d.command().resumes(DrawdownKillSwitchRule.RULE_ID)) {
             return; // an operator's halt is its own control event; the drawdown rule keeps judging
         }
-        var resumes = ctx.getBroadcastState(OPERATOR_RESUMES);
-        resumes.put(d.command().commandId(), d.command());
-        long watermark = ctx.currentWatermark();
-        if (watermark < Long.MIN_VALUE + RESUME_MEMORY_MS) {
-            return; // no event time yet (and no underflow)
-        }
-        long forgetBefore = watermark - RESUME_MEMORY_MS;
-        List<String> old = new java.util.ArrayList<>();
-        for (Map.Entry<String, OperatorDirective> e : resumes.entries()) {
-            if (e.getValue().eventTimeMillis() < forgetBefore) {
-                old.add(e.getKey());
-            }
-        }
-        for (String id : old) {
-            resumes.remove(id);
-        }
+        OperatorResumes.keep(ctx.getBroadcastState(OPERATOR_RESUMES), d.command(), ctx.currentWatermark());
     }
 
-    /**
-     * The time of the latest operator resume of exactly this snapshot's scope that lifts the drawdown rule, at or
-     * before the snapshot; Long.MIN_VALUE when none.
-     */
+    /** The latest operator resume of exactly this snapshot's scope that lifts the drawdown rule, at or before it. */
     static long lastResume(PnlSnapshot s, Iterable<Map.Entry<String, OperatorDirective>> resumes) {
         String strategy = PnlSnapshot.STRATEGY.equals(s.scopeType()) ? s.strategy() : "";
-        String scope = String.join("|", s.org(), strategy, "", "", "", "");
-        long last = Long.MIN_VALUE;
-        for (Map.Entry<String, OperatorDirective> e : resumes) {
-            OperatorDirective c = e.getValue();
-            if (c.eventTimeMillis() <= s.eventTimeMillis() && c.scopeKey().equals(scope)
-                    && c.resumes(DrawdownKillSwitchRule.RULE_ID)) {
-                last = Math.max(last, c.eventTimeMillis());
-            }
-        }
-        return last;
+        return OperatorResumes.last(resumes, String.join("|", s.org(), strategy, "", "", "", ""), s.eventTimeMillis(),
+                DrawdownKillSwitchRule.RULE_ID);
     }
 
     @Override

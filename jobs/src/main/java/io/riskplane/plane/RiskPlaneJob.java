@@ -135,7 +135,7 @@ public final class RiskPlaneJob {
                 .keyBy(OperatorCommandGate::key)
                 .process(new OperatorCommandGate(options.operatorKeys(), options.staleHorizon().toMillis()))
                 .name("operator command gate").uid("operator-command-gate");
-        DataStream<RuleDirective> pnlDirectives = policies.map(RuleDirective::of).name("policy directives")
+        DataStream<RuleDirective> directives = policies.map(RuleDirective::of).name("policy directives")
                 .uid("policy-directives")
                 .union(operatorControls.getSideOutput(OperatorCommandGate.ACCEPTED).map(RuleDirective::of)
                         .name("operator directives").uid("operator-directives"));
@@ -150,11 +150,11 @@ public final class RiskPlaneJob {
                 .name("instrument host").uid("instrument-host");
         SingleOutputStreamOperator<ControlRecord> strategyPnl = instruments
                 .keyBy(PnlScopeHost::strategyKey)
-                .connect(pnlDirectives.broadcast(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES))
+                .connect(directives.broadcast(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES))
                 .process(new PnlScopeHost(PnlSnapshot.STRATEGY)).name("strategy pnl host").uid("strategy-pnl-host");
         SingleOutputStreamOperator<ControlRecord> orgPnl = instruments
                 .keyBy(PnlScopeHost::orgKey)
-                .connect(pnlDirectives.broadcast(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES))
+                .connect(directives.broadcast(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES))
                 .process(new PnlScopeHost(PnlSnapshot.ORG)).name("org pnl host").uid("org-pnl-host");
         DataStream<PnlSnapshot> snapshots = strategyPnl.getSideOutput(PnlScopeHost.SNAPSHOTS)
                 .union(orgPnl.getSideOutput(PnlScopeHost.SNAPSHOTS));
@@ -178,7 +178,7 @@ public final class RiskPlaneJob {
                 .flatMap(new TelemetrySloMeasurements()).name("telemetry SLO measurements").uid("telemetry-slos");
         DataStream<SloEvaluation> sloEvaluations = quoteFreshness.union(errorBudget, telemetrySlos)
                 .keyBy(SloMeasurement::scopeKey)
-                .connect(policies.broadcast(SloEvaluator.POLICIES))
+                .connect(directives.broadcast(SloEvaluator.POLICIES, SloEvaluator.RESUMES))
                 .process(new SloEvaluator()).name("SLO evaluation").uid("slo-evaluator");
         controls = controls.union(SloRule.apply(sloEvaluations));
 
@@ -190,7 +190,7 @@ public final class RiskPlaneJob {
                 .union(facts.flatMap(new GuardrailLevels.Fills()).name("fills to guardrail levels")
                         .uid("guardrail-fills"))
                 .keyBy(GuardrailInput::scopeKey)
-                .connect(policies.broadcast(GuardrailMonitor.POLICIES))
+                .connect(directives.broadcast(GuardrailMonitor.POLICIES, GuardrailMonitor.RESUMES))
                 .process(new GuardrailMonitor()).name("guardrails").uid("guardrails");
         controls = controls.union(GuardrailRule.apply(trips));
 
@@ -222,13 +222,13 @@ public final class RiskPlaneJob {
                 .flatMap(new SignalLagSamples()).name("signal lag per lane").uid("signal-lag-samples");
         DataStream<ConditionEvaluation> conditions = routeFallback.union(signalLag)
                 .keyBy(ConditionSample::scopeKey)
-                .connect(policies.broadcast(SustainedBreachEvaluator.POLICIES))
+                .connect(directives.broadcast(SustainedBreachEvaluator.POLICIES))
                 .process(new SustainedBreachEvaluator()).name("sustained breaches").uid("sustained-breaches");
         controls = controls.union(SustainedBreachRule.apply(conditions));
 
         DataStream<LaneRunEvaluation> laneRuns = routed.getSideOutput(EventRouter.LANE_RUNS)
                 .keyBy(LaneRunRecord::lane)
-                .connect(policies.broadcast(LaneFailureEvaluator.POLICIES))
+                .connect(directives.broadcast(LaneFailureEvaluator.POLICIES))
                 .process(new LaneFailureEvaluator()).name("lane failures").uid("lane-failures");
         controls = controls.union(LaneRollbackRule.apply(laneRuns));
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.OrderRecord;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +19,16 @@ import org.junit.jupiter.api.Test;
 
 /** Sliding order counts, per-order caps, escalating cooldowns and the kill, by hand. */
 class GuardrailMonitorTest {
-    KeyedBroadcastOperatorTestHarness<String, GuardrailInput, PolicyRecord, GuardrailTrip> h;
+    KeyedBroadcastOperatorTestHarness<String, GuardrailInput, RuleDirective, GuardrailTrip> h;
 
     @BeforeEach
     void setUp() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new GuardrailMonitor(),
-                GuardrailInput::scopeKey, Types.STRING, GuardrailMonitor.POLICIES);
-        h.processBroadcastElement(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "", "USD", 1_000, 0, 0, 0,
-                false, 0, "p", Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0,
+                GuardrailInput::scopeKey, Types.STRING, GuardrailMonitor.POLICIES, GuardrailMonitor.RESUMES);
+        h.processBroadcastElement(RuleDirective.of(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "",
+                "USD", 1_000, 0, 0, 0, false, 0, "p", Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0,
                         "cooldown_base_s", 30.0, "cooldown_max_s", 50.0, "kill_trips", 3.0, "trip_window_s", 900.0,
-                        "max_spread_cross_bps", 50.0, "max_adverse_selection_bps", 20.0)), 0);
+                        "max_spread_cross_bps", 50.0, "max_adverse_selection_bps", 20.0))), 0);
     }
 
     static GuardrailInput order(long seconds) {
@@ -61,6 +63,31 @@ class GuardrailMonitorTest {
         assertThat(trips).extracting(GuardrailTrip::value).containsExactly(4.0, 4.0, 4.0);
         assertThat(trips.get(0).triggerEventIds()).containsExactly("o1", "o2", "o3", "o4");
         assertThat(trips.get(1).policyVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void anOperatorsResumeAfterTheKillStartsTheScopeAfresh() throws Exception {
+        // As above: killed at 103 s. A resume of another scope (the org) or of another rule changes nothing; the
+        // desk's resume of acme/momo at 200 s starts it afresh: the next burst trips with a first, 30 s cooldown.
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-org", false, "acme", "", "", "", "", "",
+                "*", 150_000)), 0);
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-dd", false, "acme", "momo", "", "", "",
+                "", "pnl.drawdown.kill-switch", 150_000)), 0);
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "",
+                "", "guardrail.repeat.kill-switch", 200_000)), 0);
+        List<GuardrailInput> in = new ArrayList<>();
+        for (long s : new long[] {1, 2, 3, 4, 40, 41, 42, 43, 100, 101, 102, 103}) {
+            in.add(order(s));
+        }
+        // Killed: a burst at 160 s trips nothing. After the resume, a burst at 300 s trips afresh.
+        for (long s : new long[] {160, 161, 162, 163, 300, 301, 302, 303}) {
+            in.add(order(s));
+        }
+        List<GuardrailTrip> trips = feed(in);
+        assertThat(trips).extracting(GuardrailTrip::atMillis).containsExactly(4_000L, 43_000L, 103_000L, 303_000L);
+        assertThat(trips).extracting(GuardrailTrip::tripsInWindow).containsExactly(1, 2, 3, 1);
+        assertThat(trips.get(3).cooldownMillis()).isEqualTo(30_000L);
+        assertThat(trips.get(3).entersKill()).isFalse();
     }
 
     @Test

@@ -107,14 +107,14 @@ class PnlScopeHostTest {
         var h = host(PnlSnapshot.STRATEGY);
         h.processBroadcastElement(resume("cmd-1", "s1", "*", 1_000), 0);
         h.processBroadcastElement(resume("cmd-2", "s1", "operator.halt", 1_000), 0); // lifts another rule: not kept
-        h.processBroadcastWatermark(1_000 + PnlScopeHost.RESUME_MEMORY_MS);
-        h.processWatermark(1_000 + PnlScopeHost.RESUME_MEMORY_MS);
-        h.processBroadcastElement(resume("cmd-3", "s1", "*", 2_000 + PnlScopeHost.RESUME_MEMORY_MS), 0);
+        h.processBroadcastWatermark(1_000 + io.riskplane.eventtime.OperatorResumes.MEMORY_MS);
+        h.processWatermark(1_000 + io.riskplane.eventtime.OperatorResumes.MEMORY_MS);
+        h.processBroadcastElement(resume("cmd-3", "s1", "*", 2_000 + io.riskplane.eventtime.OperatorResumes.MEMORY_MS), 0);
         assertThat(h.getBroadcastState(PnlScopeHost.OPERATOR_RESUMES).immutableEntries())
                 .extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("cmd-1", "cmd-3");
-        h.processBroadcastWatermark(1_001 + PnlScopeHost.RESUME_MEMORY_MS);
-        h.processWatermark(1_001 + PnlScopeHost.RESUME_MEMORY_MS);
-        h.processBroadcastElement(resume("cmd-4", "s1", "*", 3_000 + PnlScopeHost.RESUME_MEMORY_MS), 0);
+        h.processBroadcastWatermark(1_001 + io.riskplane.eventtime.OperatorResumes.MEMORY_MS);
+        h.processWatermark(1_001 + io.riskplane.eventtime.OperatorResumes.MEMORY_MS);
+        h.processBroadcastElement(resume("cmd-4", "s1", "*", 3_000 + io.riskplane.eventtime.OperatorResumes.MEMORY_MS), 0);
         assertThat(h.getBroadcastState(PnlScopeHost.OPERATOR_RESUMES).immutableEntries())
                 .extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("cmd-3", "cmd-4");
     }

@@ -1,9 +1,11 @@
 package io.riskplane.rules.slo;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.OperatorResumes;
 import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.eventtime.StoreOnChange;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -15,6 +17,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
@@ -28,6 +31,10 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
 
     public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
             PolicyVersionedFunction.policiesDescriptor("slo-policies");
+    /** Operators' accepted resumes that lift an SLO halt (OperatorResumes). */
+    public static final MapStateDescriptor<String, OperatorDirective> RESUMES =
+            OperatorResumes.descriptor("slo-operator-resumes");
+    static final String HALT_RULE = "slo.breach.kill-switch";
 
     /** The running state of one scope. */
     public record Streaks(int breaches, int healthy, boolean halted, List<String> recentIds) {}
@@ -35,6 +42,11 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
     private final long storePeriodMillis;
     private transient ValueState<Streaks> streaks;
     private transient ValueState<StoreOnChange.State> stored;
+    /**
+     * While halted: the earliest time of an operator's resume that lifts the halt (as DrawdownJudge's); absent for a
+     * halt from before this state existed, which any resume lifts.
+     */
+    private transient ValueState<Long> resumableFrom;
 
     public SloEvaluator() {
         this(StoreOnChange.DEFAULT_PERIOD.toMillis());
@@ -42,7 +54,7 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
 
     /** @param storePeriodMillis one stored evaluation per scope per this much event time, besides status changes */
     public SloEvaluator(long storePeriodMillis) {
-        super(POLICIES, TypeInformation.of(SloMeasurement.class),
+        super(POLICIES, RESUMES, TypeInformation.of(SloMeasurement.class),
                 (a, b) -> a.measurementId().compareTo(b.measurementId()));
         this.storePeriodMillis = storePeriodMillis;
     }
@@ -54,6 +66,12 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
                 TypeInformation.of(Streaks.class)));
         stored = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-stored",
                 TypeInformation.of(StoreOnChange.State.class)));
+        resumableFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-resumable-from", Types.LONG));
+    }
+
+    @Override
+    protected boolean keeps(OperatorDirective resume) {
+        return OperatorResumes.liftsAny(resume, HALT_RULE);
     }
 
     @Override
@@ -67,6 +85,21 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         PolicyRecord p = policyInForce(m, policies);
         SloJudge.Verdict v = SloJudge.judge(m, p);
         Streaks s = streaks.value();
+        long rearmedAt = Long.MIN_VALUE;
+        if (s != null && s.halted()) {
+            boolean venueScope = SloMeasurement.VENUE_INSTRUMENT.equals(m.scopeType());
+            String scopeKey = venueScope ? String.join("|", "", "", m.instrument(), m.venue(), "", "")
+                    : String.join("|", "", "", "", "", m.adapter(), "");
+            long resumed = lastResume(scopeKey, m.measuredAtMillis(), HALT_RULE);
+            Long from = resumableFrom.value();
+            if (resumed != Long.MIN_VALUE && (from == null || resumed >= from)) {
+                // An operator resumed the scope after the halt: its streaks start afresh, and a breach that goes on
+                // halts it again after confirm_evaluations (no slo.recovery.resume: the operator's event says it).
+                s = null;
+                resumableFrom.clear();
+                rearmedAt = resumed;
+            }
+        }
         if (s == null) {
             s = new Streaks(0, 0, false, List.of());
         }
@@ -77,6 +110,11 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         boolean autoResume = p != null && p.autoResume();
         Streaks next = step(s, v.status(), m.measurementId(), confirm, resume, autoResume);
         streaks.update(next);
+        if (next.halted() && !s.halted()) {
+            resumableFrom.update(Math.max(m.measuredAtMillis(), rearmedAt + 1));
+        } else if (!next.halted() && s.halted()) {
+            resumableFrom.clear();
+        }
         // Storage keeps a row when the status or the halt changes, and one per period (the rule sees every one).
         StoreOnChange.Decision store = StoreOnChange.decide(stored.value(),
                 v.status() + (next.halted() ? "|halted" : ""), m.measuredAtMillis(), storePeriodMillis);

@@ -6,6 +6,7 @@ import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
@@ -20,14 +21,15 @@ import org.junit.jupiter.api.Test;
 
 /** K failures within T roll the lane back to the version it ran before; the failed version is never a target. */
 class LaneFailureEvaluatorTest {
-    KeyedBroadcastOperatorTestHarness<String, LaneRunRecord, PolicyRecord, LaneRunEvaluation> h;
+    KeyedBroadcastOperatorTestHarness<String, LaneRunRecord, RuleDirective, LaneRunEvaluation> h;
 
     @BeforeEach
     void setUp() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new LaneFailureEvaluator(),
                 LaneRunRecord::lane, Types.STRING, LaneFailureEvaluator.POLICIES);
-        h.processBroadcastElement(new PolicyRecord("lanes", 2, "*", "", "", "", "*", "", 0, 0, 0, 0, false, 0, "p",
-                Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(new PolicyRecord("lanes", 2, "*", "", "", "", "*", "", 0, 0, 0, 0,
+                false, 0, "p",
+                Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0))), 0);
     }
 
     static LaneRunRecord run(long seconds, String version, boolean ok) {

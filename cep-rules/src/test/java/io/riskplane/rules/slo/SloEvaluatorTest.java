@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.riskplane.eventtime.PolicyHarness;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
 import java.util.List;
@@ -17,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /** Confirmation counts, sample minimums, auto-resume and burn-rate arithmetic, by hand. */
 class SloEvaluatorTest {
-    KeyedBroadcastOperatorTestHarness<String, SloMeasurement, PolicyRecord, SloEvaluation> h;
+    KeyedBroadcastOperatorTestHarness<String, SloMeasurement, RuleDirective, SloEvaluation> h;
 
     @BeforeEach
     void setUp() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new SloEvaluator(),
-                SloMeasurement::scopeKey, Types.STRING, SloEvaluator.POLICIES);
+                SloMeasurement::scopeKey, Types.STRING, SloEvaluator.POLICIES, SloEvaluator.RESUMES);
     }
 
     static PolicyRecord policy(String id, String venue, String adapter, boolean autoResume, Map<String, Double> t) {
@@ -39,9 +41,29 @@ class SloEvaluatorTest {
     }
 
     @Test
+    void anOperatorsResumeOfTheScopeReArmsAHaltWithoutAutoResume() throws Exception {
+        h.processBroadcastElement(RuleDirective.of(policy("v", "*", "", false, Map.of("quote_freshness_ms", 10_000.0,
+                "confirm_evaluations", 2.0))), 0);
+        // A resume of the venue alone, or of another rule, changes nothing; the desk's resume of kraken ETH at 22 s
+        // starts the streaks afresh, so the breach that goes on halts again after two more evaluations.
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-venue", false, "", "", "", "kraken",
+                "", "", "*", 12_000)), 0);
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-dd", false, "", "", "ETH", "kraken",
+                "", "", "pnl.drawdown.kill-switch", 12_000)), 0);
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-desk", false, "", "", "ETH", "kraken",
+                "", "", "slo.breach.kill-switch", 22_000)), 0);
+        List<SloEvaluation> out = run(age(5_000, 12_000), age(10_000, 12_000), age(15_000, 100), age(20_000, 12_000),
+                age(25_000, 12_000), age(30_000, 12_000), age(35_000, 12_000));
+        assertThat(out).extracting(SloEvaluation::entersHalt)
+                .containsExactly(false, true, false, false, false, true, false);
+        assertThat(out).extracting(SloEvaluation::halted).containsExactly(false, true, true, true, false, true, true);
+        assertThat(out).extracting(SloEvaluation::entersResume).containsOnly(false);
+    }
+
+    @Test
     void aSingleBadTickDoesNotHaltAndNConsecutiveDo() throws Exception {
-        h.processBroadcastElement(policy("v", "*", "", true, Map.of("quote_freshness_ms", 10_000.0,
-                "confirm_evaluations", 3.0, "resume_evaluations", 2.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("v", "*", "", true, Map.of("quote_freshness_ms", 10_000.0,
+                "confirm_evaluations", 3.0, "resume_evaluations", 2.0))), 0);
         List<SloEvaluation> out = run(age(5_000, 12_000), age(10_000, 1_000), age(15_000, 11_000),
                 age(20_000, 16_000), age(25_000, 21_000), age(30_000, 26_000), age(35_000, 100), age(40_000, 200));
         assertThat(out).extracting(SloEvaluation::status).containsExactly("BREACH", "HEALTHY", "BREACH", "BREACH",
@@ -59,7 +81,7 @@ class SloEvaluatorTest {
 
     @Test
     void aSteadyScopeIsStoredOncePerMinuteAndJudgedEveryTime() throws Exception {
-        h.processBroadcastElement(policy("v", "*", "", true, Map.of("quote_freshness_ms", 10_000.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("v", "*", "", true, Map.of("quote_freshness_ms", 10_000.0))), 0);
         List<SloEvaluation> out = run(age(30_000, 100), age(55_000, 100), age(60_000, 100), age(65_000, 100),
                 age(125_000, 100), age(130_000, 100));
         assertThat(out).extracting(SloEvaluation::status).containsOnly("HEALTHY").hasSize(6);
@@ -70,8 +92,8 @@ class SloEvaluatorTest {
 
     @Test
     void withoutAutoResumeAHaltStays() throws Exception {
-        h.processBroadcastElement(policy("v", "kraken", "", false, Map.of("quote_freshness_ms", 10_000.0,
-                "confirm_evaluations", 1.0, "resume_evaluations", 1.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("v", "kraken", "", false, Map.of("quote_freshness_ms", 10_000.0,
+                "confirm_evaluations", 1.0, "resume_evaluations", 1.0))), 0);
         List<SloEvaluation> out = run(age(5_000, 20_000), age(10_000, 10), age(15_000, 10), age(20_000, 10));
         assertThat(out.get(0).entersHalt()).isTrue();
         assertThat(out).extracting(SloEvaluation::halted).containsExactly(true, true, true, true);
@@ -80,8 +102,8 @@ class SloEvaluatorTest {
 
     @Test
     void belowTheSampleMinimumNeitherConfirmsNorClears() throws Exception {
-        h.processBroadcastElement(policy("a", "", "*", true, Map.of("rejection_rate", 0.2,
-                "rejection_min_samples", 10.0, "confirm_evaluations", 2.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("a", "", "*", true, Map.of("rejection_rate", 0.2,
+                "rejection_min_samples", 10.0, "confirm_evaluations", 2.0))), 0);
         SloMeasurement few = new SloMeasurement("r1", SloMeasurement.REJECTION_RATE, SloMeasurement.ADAPTER, "", "",
                 "fix", 60_000, 0, 0.9, 3, Map.of(), new String[0]);
         SloMeasurement many = new SloMeasurement("r2", SloMeasurement.REJECTION_RATE, SloMeasurement.ADAPTER, "", "",

@@ -7,6 +7,7 @@ import io.riskplane.eventtime.PolicyHarness;
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.ConditionSample;
 import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** "Over the limit for T": the run starts at the first breaching sample and fires once it has lasted T. */
 class SustainedBreachEvaluatorTest {
-    KeyedBroadcastOperatorTestHarness<String, ConditionSample, PolicyRecord, ConditionEvaluation> h;
+    KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation> h;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,8 +50,8 @@ class SustainedBreachEvaluatorTest {
 
     @Test
     void fallbackOverBudgetForTheDurationFiresOnceAndAHealthySampleEndsTheRun() throws Exception {
-        h.processBroadcastElement(policy("routes", "*", "", 0, Map.of("fallback_ratio_budget", 0.5,
-                "fallback_budget_for_s", 120.0, "fallback_min_samples", 5.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("routes", "*", "", 0, Map.of("fallback_ratio_budget", 0.5,
+                "fallback_budget_for_s", 120.0, "fallback_min_samples", 5.0))), 0);
         List<ConditionEvaluation> out = run(route(60_000, 0.6, 10), route(120_000, 0.7, 10), route(180_000, 1.0, 3),
                 route(240_000, 0.8, 10), route(300_000, 0.9, 10), route(360_000, 0.5, 10), route(420_000, 0.6, 10));
         assertThat(out).extracting(ConditionEvaluation::status).containsExactly("BREACH", "BREACH",
@@ -78,9 +79,9 @@ class SustainedBreachEvaluatorTest {
 
     @Test
     void aLaneOwnPolicyBeatsTheWildcardAndAClosedSessionNeitherGrowsNorEndsTheRun() throws Exception {
-        h.processBroadcastElement(policy("lanes", "", "*", 0, Map.of("signal_lag_max_s", 10.0,
-                "signal_lag_for_s", 30.0)), 0);
-        h.processBroadcastElement(policy("momo", "", "momo", 0, Map.of("signal_lag_max_s", 60.0)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("lanes", "", "*", 0, Map.of("signal_lag_max_s", 10.0,
+                "signal_lag_for_s", 30.0))), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("momo", "", "momo", 0, Map.of("signal_lag_max_s", 60.0))), 0);
         List<ConditionEvaluation> out = run(lag("momo", 5_000, 20), lag("pairs", 5_000, 20),
                 lag("pairs", 10_000, Double.NaN), lag("pairs", 35_000, 25), lag("momo", 40_000, 61),
                 lag("momo", 70_000, 62));
@@ -97,8 +98,8 @@ class SustainedBreachEvaluatorTest {
 
     @Test
     void withoutAPolicyNothingIsMonitored() throws Exception {
-        h.processBroadcastElement(policy("other", "coinbase-fix", "", 0, Map.of("fallback_ratio_budget", 0.1)), 0);
-        h.processBroadcastElement(policy("later", "*", "", 500_000, Map.of("fallback_ratio_budget", 0.1)), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("other", "coinbase-fix", "", 0, Map.of("fallback_ratio_budget", 0.1))), 0);
+        h.processBroadcastElement(RuleDirective.of(policy("later", "*", "", 500_000, Map.of("fallback_ratio_budget", 0.1))), 0);
         List<ConditionEvaluation> out = run(route(60_000, 1.0, 50), route(400_000, 1.0, 50));
         assertThat(out).extracting(ConditionEvaluation::status).containsExactly("NO_POLICY", "NO_POLICY");
         assertThat(out).noneMatch(ConditionEvaluation::entersTrigger);
