@@ -19,9 +19,25 @@ public final class KafkaInput {
     /** The consumer group of {@link #arrivals}: the plane's group id with this suffix. */
     public static final String ARRIVALS_GROUP_SUFFIX = "-early";
 
+    /** The consumer group of {@link #operatorCommands}: the plane's group id with this suffix. */
+    public static final String OPERATOR_GROUP_SUFFIX = "-operator";
+
+    /** Every input topic but the operator commands' (see {@link #operatorCommands}). */
     public static KafkaSource<Decoded> source(String bootstrap, Properties client, String groupId,
             PlaneOptions options) {
-        return builder(bootstrap, client, groupId, options, Topics.INPUTS).build();
+        return builder(bootstrap, client, groupId, options, Topics.INPUTS.stream()
+                .filter(t -> !t.equals(Topics.OPERATOR)).toList()).build();
+    }
+
+    /**
+     * The operator commands, a source of their own: their topic is nearly always empty, and in the main source an
+     * empty partition holds event time back for the startup grace at every start (SplitIdleness); here it is idle
+     * until a command arrives. Own consumer group (groupId + {@value #OPERATOR_GROUP_SUFFIX}).
+     */
+    public static KafkaSource<Decoded> operatorCommands(String bootstrap, Properties client, String groupId,
+            PlaneOptions options) {
+        return builder(bootstrap, client, groupId + OPERATOR_GROUP_SUFFIX, options,
+                java.util.List.of(Topics.OPERATOR)).build();
     }
 
     /** The plane's source, bounded by the offsets at start: for measurements of what Flink reads (`bench`). */

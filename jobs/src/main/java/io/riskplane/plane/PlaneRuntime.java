@@ -58,7 +58,9 @@ public final class PlaneRuntime {
                 k.controlExactlyOnce());
         String group = nz(k.groupId(), "riskplane");
         new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
-                KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options), sinks, options).build(env);
+                KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options),
+                KafkaInput.operatorCommands(k.bootstrap(), k.clientProperties(), group, options), sinks, options)
+                .build(env);
         return env.executeAsync("riskplane");
     }
 

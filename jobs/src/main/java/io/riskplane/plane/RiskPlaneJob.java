@@ -72,6 +72,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class RiskPlaneJob {
     private final Source<Decoded, ?, ?> source;
     private final Source<Decoded, ?, ?> arrivals;
+    private final Source<Decoded, ?, ?> operatorCommands;
     private final PlaneSinks sinks;
     private final PlaneOptions options;
 
@@ -86,8 +87,18 @@ public final class RiskPlaneJob {
      */
     public RiskPlaneJob(Source<Decoded, ?, ?> source, Source<Decoded, ?, ?> arrivals, PlaneSinks sinks,
             PlaneOptions options) {
+        this(source, arrivals, null, sinks, options);
+    }
+
+    /**
+     * @param operatorCommands when not null, the source of the operator commands (KafkaInput.operatorCommands), idle
+     *     until a command arrives; when null they come in the main source (replay, tests)
+     */
+    public RiskPlaneJob(Source<Decoded, ?, ?> source, Source<Decoded, ?, ?> arrivals,
+            Source<Decoded, ?, ?> operatorCommands, PlaneSinks sinks, PlaneOptions options) {
         this.source = source;
         this.arrivals = arrivals;
+        this.operatorCommands = operatorCommands;
         this.sinks = sinks;
         this.options = options;
     }
@@ -129,7 +140,12 @@ public final class RiskPlaneJob {
         SingleOutputStreamOperator<PolicyRecord> policies = gated(routed, "");
         // Operator commands: each signed, accepted once, becomes its control event (docs/rules.md, operator.*), and
         // reaches the rules with the policies, so that a resume re-arms the rules it lifts.
-        SingleOutputStreamOperator<ControlRecord> operatorControls = routed
+        SingleOutputStreamOperator<Decoded> commandsRouted = operatorCommands == null ? routed
+                : env.fromSource(operatorCommands, commandWatermarks(), "operator commands input")
+                        .uid("operator-input")
+                        .process(new EventRouter(options.staleHorizon().toMillis())).name("route operator commands")
+                        .uid("operator-router");
+        SingleOutputStreamOperator<ControlRecord> operatorControls = commandsRouted
                 .filter(d -> OPERATOR_COMMAND_KIND.equals(d.kind())).name("operator commands")
                 .uid("operator-commands")
                 .keyBy(OperatorCommandGate::key)
@@ -234,7 +250,11 @@ public final class RiskPlaneJob {
 
         controls = controls.union(operatorControls);
 
-        DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS)
+        DataStream<DeadLetterRecord> deadLetters = routed.getSideOutput(EventRouter.DEAD_LETTERS);
+        if (commandsRouted != routed) {
+            deadLetters = deadLetters.union(commandsRouted.getSideOutput(EventRouter.DEAD_LETTERS));
+        }
+        deadLetters = deadLetters
                 .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
                         policies.getSideOutput(PolicyVersionGate.CONFLICTS),
                         operatorControls.getSideOutput(OperatorCommandGate.REFUSED));
@@ -285,6 +305,15 @@ public final class RiskPlaneJob {
     private WatermarkStrategy<Decoded> arrivalWatermarks() {
         return WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(options.outOfOrderness())
                 .withIdleness(options.idleness().isZero() ? Duration.ofSeconds(5) : options.idleness())
+                .withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
+    }
+
+    /** Operator commands: stamped with the wall clock when signed; idle until one arrives (SplitIdleness). */
+    private WatermarkStrategy<Decoded> commandWatermarks() {
+        Duration outOfOrderness = options.outOfOrderness();
+        Duration idleness = options.idleness().isZero() ? Duration.ofSeconds(5) : options.idleness();
+        return WatermarkStrategy.<Decoded>forGenerator(ctx -> SplitIdleness.idleUntilRecord(
+                new BoundedOutOfOrdernessWatermarks<Decoded>(outOfOrderness), idleness, ctx.getInputActivityClock()))
                 .withTimestampAssigner((d, previous) -> d.isDeadLetter() ? Long.MIN_VALUE : d.eventTimeMillis());
     }
 

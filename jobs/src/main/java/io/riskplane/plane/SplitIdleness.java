@@ -24,11 +24,25 @@ final class SplitIdleness<T> implements WatermarkGenerator<T> {
 
     /** clock should be Flink's input-activity clock, which stands still while the source is back-pressured. */
     SplitIdleness(WatermarkGenerator<T> delegate, Duration idleness, Duration startupGrace, RelativeClock clock) {
+        this(delegate, idleness.toNanos(), Math.max(startupGrace.toNanos(), idleness.toNanos()), clock);
+    }
+
+    private SplitIdleness(WatermarkGenerator<T> delegate, long idleNanos, long graceNanos, RelativeClock clock) {
         this.delegate = delegate;
-        this.idleNanos = idleness.toNanos();
-        this.graceNanos = Math.max(startupGrace.toNanos(), idleNanos);
+        this.idleNanos = idleNanos;
+        this.graceNanos = graceNanos;
         this.clock = clock;
         this.lastActivityNanos = clock.relativeTimeNanos();
+    }
+
+    /**
+     * Idle from the start and whenever it has delivered nothing for {@code idleness}: for a partition that is almost
+     * always empty (operator commands), which must never hold event time back, and whose rare records are stamped
+     * with the wall clock, ahead of the plane's watermark.
+     */
+    static <T> SplitIdleness<T> idleUntilRecord(WatermarkGenerator<T> delegate, Duration idleness,
+            RelativeClock clock) {
+        return new SplitIdleness<>(delegate, idleness.toNanos(), 0, clock);
     }
 
     @Override

@@ -34,6 +34,7 @@ class OperatorUidsTest {
         PlaneOptions options = PlaneOptions.streaming();
         new RiskPlaneJob(KafkaInput.source("localhost:9", new Properties(), "g", options),
                 KafkaInput.arrivals("localhost:9", new Properties(), "g", options),
+                KafkaInput.operatorCommands("localhost:9", new Properties(), "g", options),
                 new ExternalSinks("localhost:9", new Properties(), "tx", null, true), options).build(env);
         assertThat(uids(env)).containsExactlyElementsOf(new TreeSet<>(DECISION_JOB_UIDS));
     }
@@ -71,7 +72,8 @@ class OperatorUidsTest {
             "cursor-staleness", "early-order-rate", "early-orders", "error-budget-burn", "execution-telemetry",
             "guardrail-fills", "guardrail-orders", "guardrails", "input", "instrument-host", "kafka-alerts",
             "kafka-clickhouse-rows", "kafka-control", "kafka-control-early", "kafka-dead-letters", "kafka-heartbeat",
-            "lane-failures", "operator-command-gate", "operator-commands", "operator-directives", "order-lifecycle",
+            "lane-failures", "operator-command-gate", "operator-commands", "operator-directives", "operator-input",
+            "operator-router", "order-lifecycle",
             "org-pnl-host",
             "plane-heartbeat", "policies", "policy-directives", "policy-version-gate",
             "route-fallback", "router", "rule-guardrails", "rule-lane-rollback", "rule-slo", "rule-sustained",

@@ -65,8 +65,9 @@ class PlaneEndToEndIT {
             } catch (IllegalStateException reporterStarting) {
                 return false; // the reporter's HTTP server can drop a connection while the job starts
             }
-            // Two readers of the main source and two of the early decisions' source (parallelism 2).
-            return idle.size() == 4 && idle.stream().allMatch(v -> v > idleMs);
+            // Two readers each of the main source, the early decisions' source and the operator commands' source
+            // (parallelism 2).
+            return idle.size() == 6 && idle.stream().allMatch(v -> v > idleMs);
         });
         items = TradingSession.demo().generate();
         malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId().startsWith("bad-"))
