@@ -56,8 +56,9 @@ class SilenceIT {
             long idleMs = plane.config.options().idleness().toMillis() * RiskPlaneJob.STARTUP_GRACE_FACTOR;
             awaitTrue("source readers idle past the startup grace before the feed starts", () -> {
                 List<Double> idle = PrometheusScrape.values(plane.metricsUrl(), "_sourceIdleTime");
-                // Two readers of the main source and two of the early decisions' source (parallelism 2).
-                return idle.size() == 4 && idle.stream().allMatch(v -> v > idleMs);
+                // Two readers each of the main source, the early decisions' source and the operator commands'
+                // source (parallelism 2).
+                return idle.size() == 6 && idle.stream().allMatch(v -> v > idleMs);
             });
             long start = System.currentTimeMillis();
             long lastQuote;
