@@ -63,6 +63,23 @@ public final class OperatorResumes {
         return last;
     }
 
+    /**
+     * Whether the latest resume ({@link #last}; Long.MIN_VALUE when none) lifts a halt that resumes from
+     * {@code resumableFrom} on (null: a halt from before that was kept, which any resume lifts).
+     */
+    public static boolean lifts(long lastResume, Long resumableFrom) {
+        return lastResume != Long.MIN_VALUE && (resumableFrom == null || lastResume >= resumableFrom);
+    }
+
+    /**
+     * From when a resume lifts a halt decided at {@code haltedAt}: that time, or one past the resume that re-armed the
+     * rule ({@code rearmedAt}, Long.MIN_VALUE when none) if the scope halted again at that very millisecond, so that
+     * the same resume does not lift the new halt too.
+     */
+    public static long resumableFrom(long haltedAt, long rearmedAt) {
+        return rearmedAt == Long.MIN_VALUE ? haltedAt : Math.max(haltedAt, rearmedAt + 1);
+    }
+
     /** True when the resume lifts any of the rules (or every rule). */
     public static boolean liftsAny(OperatorDirective c, String... rules) {
         for (String r : rules) {

@@ -110,7 +110,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
             if (keepFirst(ctx.getBroadcastState(policiesDescriptor), d.policy())) {
                 policyVersions.inc();
             }
-        } else if (resumesDescriptor != null && !d.command().halt() && keeps(d.command())) {
+        } else if (resumesDescriptor != null && keeps(d.command())) {
             OperatorResumes.keep(ctx.getBroadcastState(resumesDescriptor), d.command(), ctx.currentWatermark());
         }
     }

@@ -96,8 +96,8 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         ScopeState s = scope.value();
         long at = in.atMillis();
         if (s != null && !s.tripTimes().isEmpty()) {
-            String scopeKey = String.join("|", in.org(), in.strategy(), in.instrument(), "", "", "");
-            long resumed = lastResume(scopeKey, at, RULES);
+            long resumed = lastResume(OperatorDirective.scopeKey(in.org(), in.strategy(), in.instrument(), "", "", ""),
+                    at, RULES);
             // Strictly after the last trip: the scope's state after a resume at that very millisecond is this one.
             if (resumed > s.tripTimes().get(s.tripTimes().size() - 1)) {
                 s = null;

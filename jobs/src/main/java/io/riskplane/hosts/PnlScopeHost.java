@@ -140,8 +140,8 @@ public class PnlScopeHost
     /** The latest operator resume of exactly this snapshot's scope that lifts the drawdown rule, at or before it. */
     static long lastResume(PnlSnapshot s, Iterable<Map.Entry<String, OperatorDirective>> resumes) {
         String strategy = PnlSnapshot.STRATEGY.equals(s.scopeType()) ? s.strategy() : "";
-        return OperatorResumes.last(resumes, String.join("|", s.org(), strategy, "", "", "", ""), s.eventTimeMillis(),
-                DrawdownKillSwitchRule.RULE_ID);
+        return OperatorResumes.last(resumes, OperatorDirective.scopeKey(s.org(), strategy, "", "", "", ""),
+                s.eventTimeMillis(), DrawdownKillSwitchRule.RULE_ID);
     }
 
     @Override
@@ -258,8 +258,9 @@ public class PnlScopeHost
             ctx.output(BARS, row);
         }
         bars.update(builder.state());
-        PolicyEvaluation e = judge.judge(s, policies.immutableEntries(),
-                lastResume(s, ctx.getBroadcastState(OPERATOR_RESUMES).immutableEntries()));
+        Iterable<Map.Entry<String, OperatorDirective>> resumes =
+                ctx.getBroadcastState(OPERATOR_RESUMES).immutableEntries();
+        PolicyEvaluation e = judge.judge(s, policies.immutableEntries(), () -> lastResume(s, resumes));
         if (DrawdownKillSwitchRule.fires(e)) {
             out.collect(KillSwitchEvents.haltNewEntries(e));
         } else if (DrawdownRecoveryRule.fires(e)) {

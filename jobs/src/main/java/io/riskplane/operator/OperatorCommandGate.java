@@ -87,8 +87,9 @@ public class OperatorCommandGate extends KeyedProcessFunction<String, Decoded, C
         }
         accepted.update(Boolean.TRUE);
         ctx.timerService().registerEventTimeTimer(d.eventTimeMillis() + staleHorizonMillis + 1);
-        out.collect(OperatorControls.of(e));
-        ctx.output(ACCEPTED, OperatorControls.directive(e));
+        OperatorDirective directive = OperatorControls.directive(e);
+        out.collect(OperatorControls.of(e, directive));
+        ctx.output(ACCEPTED, directive);
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Rolling execution telemetry of one scope (the key): facts accumulate in one-minute buckets as they arrive (a bucket
- * does not depend on the order of its facts); at the end of every minute, for each configured window length, the buckets inside the window are merged and reported. Reporting
+ * does not depend on the order of its facts); at the end of every minute, for each configured window length, the
+ * buckets inside the window are merged and reported. Reporting
  * continues each minute while any bucket of the longest window remains, so a quiet scope's windows roll down too.
  */
 public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, ExecutionFact, TelemetryWindow> {
@@ -131,9 +132,11 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
         return new TelemetryWindow(DeterministicId.of("tw-", d.scopeKey(), size, end), size, start, end, d.level(), d.org(),
                 d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, ordered, filled,
                 ordered > 0 ? filled / ordered : null, b.fills,
-                b.slippageSamples > 0 ? b.slippageSumExact.value() / b.slippageSamples : null, b.slippage.quantile(0.5),
-                b.slippage.quantile(0.95), TelemetryBucket.slope(b.nX, b.sumXExact, b.sumXXExact, b.sumXYExact, b.sumYforXExact),
-                TelemetryBucket.slope(b.nT, b.sumTExact, b.sumTTExact, b.sumTYExact, b.sumYforTExact), b.ackLatency.quantile(0.5),
+                b.slippageSamples > 0 ? b.slippageSumExact.value() / b.slippageSamples : null,
+                b.slippage.quantile(0.5), b.slippage.quantile(0.95),
+                TelemetryBucket.slope(b.nX, b.sumXExact, b.sumXXExact, b.sumXYExact, b.sumYforXExact),
+                TelemetryBucket.slope(b.nT, b.sumTExact, b.sumTTExact, b.sumTYExact, b.sumYforTExact),
+                b.ackLatency.quantile(0.5),
                 b.ackLatency.quantile(0.95), b.ackLatency.quantile(0.99), b.fillLatency.quantile(0.5),
                 b.fillLatency.quantile(0.95), b.fillLatency.quantile(0.99), b.rejected,
                 b.orders > 0 ? (double) b.rejected / b.orders : null, b.errorCategories, b.fallbacks,

@@ -12,6 +12,12 @@ public record OperatorDirective(String commandId, boolean halt, String org, Stri
 
     /** The scope as one key: every field in Scope's order. */
     public String scopeKey() {
+        return scopeKey(org, strategy, instrument, venue, adapter, lane);
+    }
+
+    /** The key of a rule's scope that a resume must have to lift its halts ("" for the fields it does not use). */
+    public static String scopeKey(String org, String strategy, String instrument, String venue, String adapter,
+            String lane) {
         return String.join("|", org, strategy, instrument, venue, adapter, lane);
     }
 

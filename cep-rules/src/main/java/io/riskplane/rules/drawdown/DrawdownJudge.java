@@ -1,6 +1,7 @@
 package io.riskplane.rules.drawdown;
 
 import io.riskplane.eventtime.PolicyScopes;
+import io.riskplane.eventtime.OperatorResumes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.PnlSnapshot;
@@ -8,6 +9,7 @@ import io.riskplane.model.PolicyRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Judges a scope's PnL snapshots, in event-time order, against the risk policy in force at each snapshot's event
@@ -50,15 +52,16 @@ public final class DrawdownJudge {
 
     /** Judges one snapshot, with no operator resume. */
     public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies) throws Exception {
-        return judge(s, policies, Long.MIN_VALUE);
+        return judge(s, policies, () -> Long.MIN_VALUE);
     }
 
     /**
      * Judges one snapshot with every policy version received so far (keyed policyId@version) and the time of the
-     * latest operator resume of its scope at or before it (Long.MIN_VALUE when none).
+     * latest operator resume of its scope at or before it (Long.MIN_VALUE when none), looked up only while the scope
+     * is halted: every mark is judged, and most scopes are not halted.
      */
-    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies, long lastResume)
-            throws Exception {
+    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies,
+            LongSupplier lastResume) throws Exception {
         PolicyRecord policy = null;
         String reason = DrawdownReason.POLICY_MISSING;
         // Among equally specific policies the strictest wins: the snapshot breaches when any of them says so.
@@ -73,15 +76,15 @@ public final class DrawdownJudge {
         boolean breached = !DrawdownReason.WITHIN_LIMITS.equals(reason);
         boolean was = Boolean.TRUE.equals(halted.get());
         long rearmedAt = Long.MIN_VALUE;
-        if (was && lastResume != Long.MIN_VALUE) {
-            Long from = resumableFrom.get();
-            if (from == null || lastResume >= from) {
+        if (was) {
+            long resumed = lastResume.getAsLong();
+            if (OperatorResumes.lifts(resumed, resumableFrom.get())) {
                 // An operator resumed the scope after the halt: the rule is armed again from the resume on.
                 halted.clear();
                 calmSince.clear();
                 resumableFrom.clear();
                 was = false;
-                rearmedAt = lastResume;
+                rearmedAt = resumed;
             }
         }
         if (breached) {
@@ -90,8 +93,7 @@ public final class DrawdownJudge {
             }
             if (!was) {
                 halted.set(Boolean.TRUE);
-                // The resume that just re-armed the rule (same millisecond) must not lift this new halt.
-                resumableFrom.set(Math.max(s.eventTimeMillis(), rearmedAt + 1));
+                resumableFrom.set(OperatorResumes.resumableFrom(s.eventTimeMillis(), rearmedAt));
             }
             return new PolicyEvaluation(s, policy, true, !was, reason, null, 0);
         }

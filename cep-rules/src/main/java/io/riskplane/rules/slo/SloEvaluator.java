@@ -88,11 +88,10 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         long rearmedAt = Long.MIN_VALUE;
         if (s != null && s.halted()) {
             boolean venueScope = SloMeasurement.VENUE_INSTRUMENT.equals(m.scopeType());
-            String scopeKey = venueScope ? String.join("|", "", "", m.instrument(), m.venue(), "", "")
-                    : String.join("|", "", "", "", "", m.adapter(), "");
+            String scopeKey = venueScope ? OperatorDirective.scopeKey("", "", m.instrument(), m.venue(), "", "")
+                    : OperatorDirective.scopeKey("", "", "", "", m.adapter(), "");
             long resumed = lastResume(scopeKey, m.measuredAtMillis(), HALT_RULE);
-            Long from = resumableFrom.value();
-            if (resumed != Long.MIN_VALUE && (from == null || resumed >= from)) {
+            if (OperatorResumes.lifts(resumed, resumableFrom.value())) {
                 // An operator resumed the scope after the halt: its streaks start afresh, and a breach that goes on
                 // halts it again after confirm_evaluations (no slo.recovery.resume: the operator's event says it).
                 s = null;
@@ -111,7 +110,7 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         Streaks next = step(s, v.status(), m.measurementId(), confirm, resume, autoResume);
         streaks.update(next);
         if (next.halted() && !s.halted()) {
-            resumableFrom.update(Math.max(m.measuredAtMillis(), rearmedAt + 1));
+            resumableFrom.update(OperatorResumes.resumableFrom(m.measuredAtMillis(), rearmedAt));
         } else if (!next.halted() && s.halted()) {
             resumableFrom.clear();
         }

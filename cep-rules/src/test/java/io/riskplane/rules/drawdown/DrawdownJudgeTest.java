@@ -114,8 +114,8 @@ class DrawdownJudgeTest {
     String runWithResume(long[] times, double[] drawdowns, long resumeAt) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < times.length; i++) {
-            PolicyEvaluation e = judge.judge(snap("s1", times[i], drawdowns[i]), policies.entrySet(),
-                    times[i] >= resumeAt ? resumeAt : Long.MIN_VALUE);
+            long resumed = times[i] >= resumeAt ? resumeAt : Long.MIN_VALUE;
+            PolicyEvaluation e = judge.judge(snap("s1", times[i], drawdowns[i]), policies.entrySet(), () -> resumed);
             sb.append(DrawdownKillSwitchRule.fires(e) ? "K" : DrawdownRecoveryRule.fires(e) ? "R" : ".");
         }
         return sb.toString();
@@ -141,10 +141,10 @@ class DrawdownJudgeTest {
     @Test
     void aResumeFromBeforeTheHaltLiftsNothing() throws Exception {
         receive(policy("p", 1, "s1", 50, 0));
-        judge.judge(snap("s1", 1_000, 10), policies.entrySet(), Long.MIN_VALUE);
-        assertThat(judge.judge(snap("s1", 5_000, 60), policies.entrySet(), 2_000).entersBreach()).isTrue();
-        assertThat(judge.judge(snap("s1", 6_000, 10), policies.entrySet(), 2_000).entersBreach()).isFalse();
-        assertThat(judge.judge(snap("s1", 7_000, 60), policies.entrySet(), 2_000).entersBreach()).isFalse();
+        judge.judge(snap("s1", 1_000, 10), policies.entrySet(), () -> Long.MIN_VALUE);
+        assertThat(judge.judge(snap("s1", 5_000, 60), policies.entrySet(), () -> 2_000L).entersBreach()).isTrue();
+        assertThat(judge.judge(snap("s1", 6_000, 10), policies.entrySet(), () -> 2_000L).entersBreach()).isFalse();
+        assertThat(judge.judge(snap("s1", 7_000, 60), policies.entrySet(), () -> 2_000L).entersBreach()).isFalse();
         assertThat(halted.get()).isTrue();
     }
 
