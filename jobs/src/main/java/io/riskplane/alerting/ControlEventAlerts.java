@@ -1,56 +1,19 @@
 package io.riskplane.alerting;
 
-import io.riskplane.model.AlertRecord;
-import io.riskplane.model.ControlRecord;
 import io.riskplane.v1.Alert;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
-import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Severity;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.metrics.Counter;
 
 /**
- * One alert per control event, for on-call (docs/alerting.md). Deterministic, like the control event it comes from:
- * the alert id is derived from the control id, its time is the decision's event time. Also counts control events per
- * rule and kind ({@code control_events}), since every control event passes here.
+ * The alert of a control event, for on-call (docs/alerting.md): its severity, labels and runbook. Deterministic, like
+ * the control event it comes from: the alert id is derived from the control id. Which control events raise an alert,
+ * and when it ends, is the halt ledger's (io.riskplane.halts.HaltLedger: one alert per halt episode).
  */
-public class ControlEventAlerts extends RichMapFunction<ControlRecord, AlertRecord> {
-    private static final long serialVersionUID = 1L;
+public final class ControlEventAlerts {
     public static final String SOURCE = "riskplane";
 
-    private final AlertSettings settings;
-    private transient Map<String, Counter> counters;
-
-    public ControlEventAlerts(AlertSettings settings) {
-        this.settings = settings;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        counters = new HashMap<>();
-    }
-
-    @Override
-    public AlertRecord map(ControlRecord r) throws Exception {
-        Envelope control = Envelope.parseFrom(r.envelope());
-        ControlEvent c = control.getControl();
-        counters.computeIfAbsent(c.getRuleId() + "|" + c.getKind(), k -> getRuntimeContext().getMetricGroup()
-                .addGroup("rule_id", c.getRuleId()).addGroup("kind", c.getKind().name()).counter("control_events"))
-                .inc();
-        Alert alert = alertOf(c, settings);
-        Envelope envelope = Envelope.newBuilder()
-                .setEventId(alert.getAlertId())
-                .setSource(SOURCE)
-                .setEventTime(control.getEventTime())
-                .setAlert(alert)
-                .build();
-        return new AlertRecord(alert.getAlertId(), c.getControlId(), r.scopeKey(), r.decidedAtMillis(),
-                c.getRuleId(), alert.getSeverity().name(), envelope.toByteArray());
-    }
+    private ControlEventAlerts() {}
 
     /**
      * Page for what stops trading until someone acts (kill-switch, rollback); warning for a cooldown, which lifts

@@ -9,7 +9,18 @@ import io.riskplane.v1.OperatorCommand;
 import io.riskplane.v1.Scope;
 import io.riskplane.verify.OperatorCommands;
 import io.riskplane.verify.SigningKey;
+import io.riskplane.v1.HaltEntry;
+import io.riskplane.v1.HaltState;
+import io.riskplane.v1.HaltStatus;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -21,11 +32,12 @@ import picocli.CommandLine.Option;
 /**
  * `riskplane control halt|resume`: an on-call operator's signed command to the plane (docs/runbooks.md). The plane
  * checks the signature against its copy of the operator's key, applies the command once, and answers with a control
- * event of rule operator.halt or operator.resume on the control topic.
+ * event of rule operator.halt or operator.resume on the control topic. `riskplane control status`: what is halted
+ * now, from the halt-state topic.
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = "Operator commands to the plane: halt or resume a scope, signed with the operator's key.",
-        subcommands = {ControlCommand.Halt.class, ControlCommand.Resume.class})
+        subcommands = {ControlCommand.Halt.class, ControlCommand.Resume.class, ControlCommand.Status.class})
 final class ControlCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -102,6 +114,133 @@ final class ControlCommand implements Runnable {
         public Integer call() throws Exception {
             return publish(common, OperatorAction.OPERATOR_RESUME, rule);
         }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "What is halted now: each scope's latest state on riskplane.v1.halt-state (read_committed), "
+                    + "halted and cooling-down scopes only unless --all; filtered by the scope fields given.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
+        String bootstrap;
+
+        @Option(names = "--org", paramLabel = "ORG") String org = "";
+        @Option(names = "--strategy", paramLabel = "STRATEGY") String strategy = "";
+        @Option(names = "--instrument", paramLabel = "INSTRUMENT") String instrument = "";
+        @Option(names = "--venue", paramLabel = "VENUE") String venue = "";
+        @Option(names = "--adapter", paramLabel = "ADAPTER") String adapter = "";
+        @Option(names = "--lane", paramLabel = "LANE") String lane = "";
+
+        @Option(names = "--all", description = "Also the scopes that are ACTIVE again.")
+        boolean all;
+
+        @Option(names = "--json", description = "One HaltState per line (Protobuf JSON) instead of a table.")
+        boolean json;
+
+        @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+                description = "Extra Kafka consumer setting, e.g. security.protocol=SASL_SSL (repeatable).")
+        Map<String, String> kafkaProperties = Map.of();
+
+        @Override
+        public Integer call() throws Exception {
+            Properties client = new Properties();
+            client.putAll(kafkaProperties);
+            Scope filter = Scope.newBuilder().setOrg(org).setStrategy(strategy).setInstrument(instrument)
+                    .setVenue(venue).setAdapter(adapter).setLane(lane).build();
+            List<HaltState> shown = new ArrayList<>();
+            for (HaltState s : latest(bootstrap, client).values()) {
+                if ((all || s.getStatus() != HaltStatus.HALT_STATUS_ACTIVE) && matches(filter, s.getScope())) {
+                    shown.add(s);
+                }
+            }
+            System.out.print(json ? jsonLines(shown) : table(shown));
+            return 0;
+        }
+    }
+
+    /** Each scope's latest state on the halt-state topic, by scope key: the topic read to its end, read_committed. */
+    static Map<String, HaltState> latest(String bootstrap, Properties client) throws Exception {
+        Map<String, Object> props = new java.util.HashMap<>();
+        client.forEach((k, v) -> props.put((String) k, v));
+        props.put("bootstrap.servers", bootstrap);
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        Map<String, HaltState> latest = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(Topics.HALT_STATE, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(Topics.HALT_STATE, p.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + Topics.HALT_STATE + " to its end in 60 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    Envelope e = Envelope.parseFrom(r.value());
+                    if (e.hasHaltState()) {
+                        latest.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), e.getHaltState());
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    static boolean matches(Scope filter, Scope s) {
+        return (filter.getOrg().isEmpty() || filter.getOrg().equals(s.getOrg()))
+                && (filter.getStrategy().isEmpty() || filter.getStrategy().equals(s.getStrategy()))
+                && (filter.getInstrument().isEmpty() || filter.getInstrument().equals(s.getInstrument()))
+                && (filter.getVenue().isEmpty() || filter.getVenue().equals(s.getVenue()))
+                && (filter.getAdapter().isEmpty() || filter.getAdapter().equals(s.getAdapter()))
+                && (filter.getLane().isEmpty() || filter.getLane().equals(s.getLane()));
+    }
+
+    static String jsonLines(List<HaltState> states) {
+        StringBuilder sb = new StringBuilder();
+        for (HaltState s : states) {
+            sb.append(io.riskplane.contract.EnvelopeJson.print(s)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** One line per halt in force (one per scope when ACTIVE), oldest first within a scope. */
+    static String table(List<HaltState> states) {
+        if (states.isEmpty()) {
+            return "nothing halted\n";
+        }
+        StringBuilder sb = new StringBuilder(String.format("%-40s %-12s %-20s %-28s %-14s %s%n", "SCOPE", "STATUS",
+                "SINCE", "RULE", "EPISODE", "WHY"));
+        for (HaltState s : states) {
+            String scope = scopeText(s.getScope());
+            String status = s.getStatus().name().replace("HALT_STATUS_", "");
+            if (s.getHaltsCount() == 0) {
+                sb.append(String.format("%-40s %-12s %-20s %-28s %-14s %s%n", scope, status,
+                        Instant.ofEpochMilli(ProtoTime.toMillis(s.getUpdatedAt())), "-", "-", "by " + s.getControlId()));
+            }
+            for (HaltEntry h : s.getHaltsList()) {
+                sb.append(String.format("%-40s %-12s %-20s %-28s %-14s %s%n", scope, status,
+                        Instant.ofEpochMilli(ProtoTime.toMillis(h.getSince())),
+                        h.getRuleId() + (h.getSubject().isEmpty() ? "" : "/" + h.getSubject()),
+                        h.getEpisodeId(), h.getSummary() + (h.hasExpiresAt()
+                                ? " (until " + Instant.ofEpochMilli(ProtoTime.toMillis(h.getExpiresAt())) + ")" : "")));
+            }
+        }
+        return sb.toString();
+    }
+
+    static String scopeText(Scope s) {
+        List<String> parts = new ArrayList<>();
+        for (String[] f : new String[][] {{"org", s.getOrg()}, {"strategy", s.getStrategy()},
+                {"instrument", s.getInstrument()}, {"venue", s.getVenue()}, {"adapter", s.getAdapter()},
+                {"lane", s.getLane()}}) {
+            if (!f[1].isEmpty()) {
+                parts.add(f[0] + "=" + f[1]);
+            }
+        }
+        return String.join(",", parts);
     }
 
     static Envelope command(Common c, OperatorAction action, String rule, Instant now) {

@@ -11,6 +11,7 @@ import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Metric;
 import io.riskplane.v1.Threshold;
+import io.riskplane.verify.SignedPayloads;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -104,13 +105,24 @@ final class DemoCommand implements Callable<Integer> {
                 + "4 instruments on 2 venues each; BTC falls ~9%% at +%d min%n", items.size(), valid, malformed,
                 first, TradingSession.INCIDENT_OFFSET.toMinutes());
         long t = System.nanoTime();
+        // The risk desk signs its policies (docs/runbooks.md, "Publishing a policy version"); the plane verifies them.
+        io.riskplane.verify.ControlSigner desk = plane.policySigner();
+        int signed = 0;
         try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
             for (TradingSession.Item i : items) {
-                p.send(i.topic(), i.envelope(), i.value());
+                if (i.envelope() != null && i.envelope().hasRiskPolicy()) {
+                    Envelope policy = SignedPayloads.RISK_POLICY.signAs(i.envelope(), desk);
+                    p.send(i.topic(), policy, policy.toByteArray());
+                    signed++;
+                } else {
+                    p.send(i.topic(), i.envelope(), i.value());
+                }
             }
             p.flush();
         }
-        System.out.printf("  * published %,d records to Kafka in %.1f s%n%n", items.size(), (System.nanoTime() - t) / 1e9);
+        System.out.printf("  * published %,d records to Kafka in %.1f s (%d risk policies signed with the risk desk's "
+                + "key %s)%n%n", items.size(), (System.nanoTime() - t) / 1e9, signed,
+                workDir.resolve("keys").resolve(LocalPlane.POLICY_KEY_ID + ".key"));
     }
 
     /** The confirmed control events and the early ones (each once). */

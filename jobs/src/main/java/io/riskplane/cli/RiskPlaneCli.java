@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "riskplane", mixinStandardHelpOptions = true, version = "riskplane 0.1.0",
         description = "Stream-processing analytics and risk plane for automated trading.",
         subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProduceCommand.class, ControlCommand.class,
-                SchemaCommand.class, ClickHouseCommand.class, ArchiveCommand.class, IcebergCommand.class, AlertsCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                ExplainCommand.class, SchemaCommand.class, ClickHouseCommand.class, ArchiveCommand.class,
+                IcebergCommand.class, AlertsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RiskPlaneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

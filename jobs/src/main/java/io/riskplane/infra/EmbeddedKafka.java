@@ -141,7 +141,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = admin()) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : topics) {
-                newTopics.add(new NewTopic(t, partitions, (short) 1));
+                NewTopic topic = new NewTopic(t, partitions, (short) 1);
+                if (io.riskplane.contract.Topics.COMPACTED.contains(t)) {
+                    topic.configs(java.util.Map.of("cleanup.policy", "compact"));
+                }
+                newTopics.add(topic);
             }
             admin.createTopics(newTopics).values().forEach((name, f) -> {
                 try {

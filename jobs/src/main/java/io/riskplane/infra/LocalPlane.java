@@ -35,6 +35,18 @@ public final class LocalPlane implements AutoCloseable {
     public static final String SIGNING_KEY_ID = "local";
     /** The local plane's one operator: `riskplane control` signs with its key, keys/oncall.key under the work dir. */
     public static final String OPERATOR_KEY_ID = "oncall";
+    /**
+     * The local plane's risk desk: the demo signs its policies with its key, keys/risk-desk.key under the work dir
+     * (`riskplane produce --policy-signer risk-desk --policy-key-file ...` signs yours). Signatures are verified, not
+     * required, so the tests' unsigned policies still apply.
+     */
+    public static final String POLICY_KEY_ID = "risk-desk";
+
+    /** The risk desk's key, which signs policies (security.policy_keys). */
+    public io.riskplane.verify.ControlSigner policySigner() {
+        return config.security().policyKeyRefs().stream().filter(k -> k.keyId().equals(POLICY_KEY_ID)).findFirst()
+                .orElseThrow().load();
+    }
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
     public String metricsUrl() {
@@ -141,9 +153,12 @@ public final class LocalPlane implements AutoCloseable {
             Path keyFile = writeKey(workDir.resolve("keys").resolve("control-signing.key"));
             // And one for the on-call operator, whose commands `riskplane control` signs with it.
             Path operatorKeyFile = writeKey(workDir.resolve("keys").resolve(OPERATOR_KEY_ID + ".key"));
+            // And one for the risk desk, whose signature on a policy the plane verifies.
+            Path policyKeyFile = writeKey(workDir.resolve("keys").resolve(POLICY_KEY_ID + ".key"));
             PlaneConfig.Security security = new PlaneConfig.Security(
                     new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()), null, null,
-                    List.of(new PlaneConfig.SigningKey(OPERATOR_KEY_ID, null, operatorKeyFile.toString())));
+                    List.of(new PlaneConfig.SigningKey(OPERATOR_KEY_ID, null, operatorKeyFile.toString())),
+                    List.of(new PlaneConfig.SigningKey(POLICY_KEY_ID, null, policyKeyFile.toString())), false);
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
                     new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), GROUP_ID, "riskplane-control",

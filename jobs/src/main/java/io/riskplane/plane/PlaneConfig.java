@@ -77,12 +77,29 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      * control_signing: the HMAC key that signs control events and heartbeats (key id plus key_env or key_file; the
      * key as base64); heartbeat_interval_ms: how often the plane says it is alive; plane_id: its name there;
      * operator_keys: the key of each operator whose signed commands the plane accepts (key id = operator id; none:
-     * every command is refused, UNKNOWN_OPERATOR).
+     * every command is refused, UNKNOWN_OPERATOR); policy_keys: the risk desk's keys, which sign risk policies (key id
+     * = the policy's signer_id); require_signed_policies (default false): refuse every policy that does not verify
+     * under one of them (UNSIGNED_POLICY, UNKNOWN_POLICY_SIGNER). A policy signed under one of these key ids is
+     * verified either way (BAD_POLICY_SIGNATURE).
      */
     public record Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId,
-            List<SigningKey> operatorKeys) {
+            List<SigningKey> operatorKeys, List<SigningKey> policyKeys, Boolean requireSignedPolicies) {
+        /** Without policy keys: policies need no signature. */
+        public Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId,
+                List<SigningKey> operatorKeys) {
+            this(controlSigning, heartbeatIntervalMs, planeId, operatorKeys, null, null);
+        }
+
         public List<io.riskplane.verify.SigningKey> operatorKeyRefs() {
             return operatorKeys == null ? List.of() : operatorKeys.stream().map(SigningKey::ref).toList();
+        }
+
+        public List<io.riskplane.verify.SigningKey> policyKeyRefs() {
+            return policyKeys == null ? List.of() : policyKeys.stream().map(SigningKey::ref).toList();
+        }
+
+        public boolean policiesMustBeSigned() {
+            return Boolean.TRUE.equals(requireSignedPolicies);
         }
     }
 
@@ -271,9 +288,17 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         List<io.riskplane.verify.SigningKey> operatorKeys = security == null ? List.of() : security.operatorKeyRefs();
         Duration heartbeat = security == null || security.heartbeatIntervalMs() == null ? d.heartbeatInterval()
                 : Duration.ofMillis(security.heartbeatIntervalMs());
+        List<io.riskplane.verify.SigningKey> policyKeys = security == null ? List.of() : security.policyKeyRefs();
+        boolean requireSignedPolicies = security != null && security.policiesMustBeSigned();
+        if (requireSignedPolicies && policyKeys.isEmpty()) {
+            // Every policy would be refused, and the rules would run without the risk desk's limits.
+            throw new IllegalArgumentException("security.require_signed_policies is true but security.policy_keys "
+                    + "names no key: every risk policy would be refused");
+        }
         if (time == null) {
             return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as, planeId,
-                    heartbeat, d.liveLag(), d.staleHorizon(), d.quietKeyExpiry(), operatorKeys);
+                    heartbeat, d.liveLag(), d.staleHorizon(), d.quietKeyExpiry(), operatorKeys, policyKeys,
+                    requireSignedPolicies);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
@@ -283,7 +308,7 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                 time.liveLagMs() == null ? d.liveLag() : Duration.ofMillis(time.liveLagMs()),
                 time.staleHorizonMs() == null ? d.staleHorizon() : Duration.ofMillis(time.staleHorizonMs()),
                 time.quietKeyExpiryMs() == null ? d.quietKeyExpiry() : Duration.ofMillis(time.quietKeyExpiryMs()),
-                operatorKeys);
+                operatorKeys, policyKeys, requireSignedPolicies);
     }
 
     public static PlaneConfig load(Path file) throws IOException {
@@ -308,6 +333,10 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
         if (missing.length() > 0) {
             throw new IllegalArgumentException(file + " is missing:" + missing + " (see config/riskplane.example.yaml)");
+        }
+        if (security != null && security.policiesMustBeSigned() && security.policyKeyRefs().isEmpty()) {
+            throw new IllegalArgumentException(file + ": security.require_signed_policies is true but "
+                    + "security.policy_keys names no key: every risk policy would be refused");
         }
     }
 }

@@ -19,13 +19,24 @@ import java.time.Duration;
  * (LiveClockWatermarks); staleHorizon refuses events further behind the watermark (STALE_TIMESTAMP); quietKeyExpiry
  * ends the ticking and the state of a quote or signal-source key silent for that long (EventTimeTicks);
  * operatorKeys are where the keys of the operators whose signed commands the plane accepts are (none: it refuses every
- * command).
+ * command); policyKeys where the risk desk's keys are, which sign risk policies, and requireSignedPolicies whether a
+ * policy must verify under one of them to be applied (a signed policy is verified either way: PolicyVersionGate).
  */
 public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
         boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
         AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag, Duration staleHorizon,
-        Duration quietKeyExpiry, java.util.List<io.riskplane.verify.SigningKey> operatorKeys)
+        Duration quietKeyExpiry, java.util.List<io.riskplane.verify.SigningKey> operatorKeys,
+        java.util.List<io.riskplane.verify.SigningKey> policyKeys, boolean requireSignedPolicies)
         implements Serializable {
+    /** Without policy keys: policies need no signature. */
+    public PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
+            boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
+            AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag,
+            Duration staleHorizon, Duration quietKeyExpiry, java.util.List<io.riskplane.verify.SigningKey> operatorKeys) {
+        this(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness, alerting, planeId,
+                heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, operatorKeys, java.util.List.of(), false);
+    }
+
     /**
      * Events more than this behind the plane's event time are refused as STALE_TIMESTAMP: far beyond any producer's
      * retry, and short enough that an ancient time cannot start a detector in the past. docs/operations.md.
@@ -34,6 +45,7 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
 
     public PlaneOptions {
         operatorKeys = operatorKeys == null ? java.util.List.of() : java.util.List.copyOf(operatorKeys);
+        policyKeys = policyKeys == null ? java.util.List.of() : java.util.List.copyOf(policyKeys);
         // The quiet expiry must exceed the longest quote_freshness_ms a policy may set (PolicyThresholds), so that an
         // expiring key has been judged stale under every policy first.
         // The stale horizon is also the ticks' catch-up bound (EventTimeTicks), which the expiry may not undercut.
@@ -63,7 +75,15 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
     /** The same options, accepting the signed commands of these operators. */
     public PlaneOptions withOperatorKeys(java.util.List<io.riskplane.verify.SigningKey> keys) {
         return new PlaneOptions(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness,
-                alerting, planeId, heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, keys);
+                alerting, planeId, heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, keys, policyKeys,
+                requireSignedPolicies);
+    }
+
+    /** The same options, with the risk desk's policy keys, and whether a policy must be signed with one of them. */
+    public PlaneOptions withPolicyKeys(java.util.List<io.riskplane.verify.SigningKey> keys, boolean required) {
+        return new PlaneOptions(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness,
+                alerting, planeId, heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, operatorKeys, keys,
+                required);
     }
 
     public static PlaneOptions replay() {

@@ -134,7 +134,11 @@ public final class PlaneRuntime {
             all.addAll(Topics.OUTPUTS);
             for (String t : all) {
                 if (!existing.contains(t)) {
-                    topics.add(new NewTopic(t, k.partitions() == null ? 1 : k.partitions(), (short) -1));
+                    NewTopic topic = new NewTopic(t, k.partitions() == null ? 1 : k.partitions(), (short) -1);
+                    if (Topics.COMPACTED.contains(t)) {
+                        topic.configs(Map.of("cleanup.policy", "compact"));
+                    }
+                    topics.add(topic);
                 }
             }
             admin.createTopics(topics).all().get();

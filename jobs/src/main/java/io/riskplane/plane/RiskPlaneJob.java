@@ -1,6 +1,7 @@
 package io.riskplane.plane;
 
-import io.riskplane.alerting.ControlEventAlerts;
+import io.riskplane.halts.HaltLedger;
+import io.riskplane.model.HaltStateRecord;
 import io.riskplane.model.BookEvent;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.HeartbeatRecord;
@@ -256,7 +257,7 @@ public final class RiskPlaneJob {
         }
         deadLetters = deadLetters
                 .union(instruments.getSideOutput(InstrumentHost.DUPLICATES),
-                        policies.getSideOutput(PolicyVersionGate.CONFLICTS),
+                        policies.getSideOutput(PolicyVersionGate.REFUSED),
                         operatorControls.getSideOutput(OperatorCommandGate.REFUSED));
 
         // Storage gets PnL bars (a row per scope and second, and one per fill); the rule judged every snapshot.
@@ -270,9 +271,13 @@ public final class RiskPlaneJob {
                     new PlaneHeartbeat(options.planeId(), options.heartbeatInterval().toMillis()))
                     .setParallelism(1).setMaxParallelism(1).uid("plane-heartbeat"));
         }
-        sinks.output(PlaneOutputs.ALERTS, controls.map(new ControlEventAlerts(options.alerting()))
-                .name("alerts for on-call")
-                .uid("control-event-alerts"));
+        // Each halt's lifecycle, in event-time order per scope: the current state for execution and the halts view,
+        // and one alert per halt episode, resolved by the RESUME that ends it (docs/rules.md, "Lifecycle").
+        SingleOutputStreamOperator<HaltStateRecord> haltStates = controls
+                .keyBy(HaltLedger::key)
+                .process(new HaltLedger(options.alerting())).name("halt ledger").uid("halt-ledger");
+        sinks.output(PlaneOutputs.HALT_STATES, haltStates);
+        sinks.output(PlaneOutputs.ALERTS, haltStates.getSideOutput(HaltLedger.ALERTS));
         sinks.output(PlaneOutputs.DEAD_LETTERS, deadLetters);
         sinks.output(PlaneOutputs.EXECUTION_TELEMETRY, telemetry);
         // The rules judged every evaluation; storage keeps the status changes and one per scope and minute.
@@ -292,13 +297,16 @@ public final class RiskPlaneJob {
     }
 
     /**
-     * The risk policies of a stream, each version once: a re-published version with other content never replaces the
-     * first (PolicyVersionGate; its dead letters are those of the main graph, the early graph ignores its own).
+     * The risk policies of a stream, each version once, each checked against the risk desk's keys: a policy whose
+     * signature does not verify (or, where signatures are required, is missing) is refused, and a re-published version
+     * with other content never replaces the first (PolicyVersionGate; its dead letters are those of the main graph,
+     * the early graph, which applies the same checks to the same policies, ignores its own).
      */
-    private static SingleOutputStreamOperator<PolicyRecord> gated(DataStream<Decoded> in, String uidPrefix) {
+    private SingleOutputStreamOperator<PolicyRecord> gated(DataStream<Decoded> in, String uidPrefix) {
         return in.filter(d -> d.policy() != null).name("risk policies").uid(uidPrefix + "policies")
                 .keyBy(PolicyVersionGate::key)
-                .process(new PolicyVersionGate()).name("policy versions").uid(uidPrefix + "policy-version-gate");
+                .process(new PolicyVersionGate(options.policyKeys(), options.requireSignedPolicies()))
+                .name("policy versions").uid(uidPrefix + "policy-version-gate");
     }
 
     /** The early decisions need event time only to forget idle keys: plain bounded out-of-orderness with idleness. */

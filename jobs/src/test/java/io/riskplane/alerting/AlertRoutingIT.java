@@ -236,6 +236,130 @@ class AlertRoutingIT {
         assertThat(forwarder.failedAttempts()).isZero();
     }
 
+    /**
+     * One page per halt episode, closed by its RESUME (issue 16): the halt ledger turns a kill-switch, the same rule
+     * confirming it twice, and an operator's resume into two alerts (the page, and the same labels with an end); the
+     * forwarder posts them; Alertmanager notifies the webhook once firing and once resolved, and no longer lists the
+     * alert as active. Times near the wall clock, as live.
+     */
+    @Test
+    void aHaltEpisodePagesOnceAndItsResumeResolvesItInAlertmanager() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        started.add(kafka);
+        kafka.createTopics(List.of(Topics.ALERTS), 1);
+        List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+        HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/", exchange -> {
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            if (exchange.getRequestURI().getPath().equals("/alerts")) {
+                body.path("alerts").forEach(notifications::add);
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        webhook.start();
+        started.add(() -> webhook.stop(0));
+        int amPort = EmbeddedKafka.freePort();
+        alertmanager = startAlertmanager(amPort, webhook.getAddress().getPort());
+
+        long now = System.currentTimeMillis() / 1000 * 1000;
+        Scope scope = Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc").build();
+        var ledger = org.apache.flink.streaming.util.ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new io.riskplane.halts.HaltLedger(SETTINGS), io.riskplane.halts.HaltLedger::key,
+                org.apache.flink.api.common.typeinfo.Types.STRING);
+        ledger.processWatermark(now - 600_000);
+        for (ControlEvent c : List.of(
+                at(control("ctl-k1", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
+                        "pnl.drawdown.kill-switch", scope), now - 300_000),
+                at(control("ctl-k2", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
+                        "pnl.drawdown.kill-switch", scope), now - 200_000),
+                at(control("ctl-k3", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
+                        "pnl.drawdown.kill-switch", scope), now - 100_000))) {
+            ledger.processElement(record(c), ProtoTime.toMillis(c.getDecidedAt()));
+        }
+        ledger.processWatermark(now - 50_000);
+        List<Envelope> firing = alertsOf(ledger);
+        assertThat(firing).hasSize(1);
+        send(kafka, firing);
+
+        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(kafka.bootstrapServers(), new Properties(),
+                "alerts-episode-it", "http://127.0.0.1:" + amPort, Duration.ofMillis(100), Duration.ofSeconds(1),
+                line -> System.out.println("[alerts-episode-it] " + line));
+        Thread t = new Thread(forwarder::run, "forwarder");
+        t.start();
+        started.add(() -> {
+            forwarder.stop();
+            t.join(10_000);
+        });
+        awaitTrue("the page at the webhook, firing", () -> notifications.stream()
+                .anyMatch(n -> n.path("status").asText().equals("firing")));
+        assertThat(alertsIn(amPort)).containsExactly("ctl-k1");
+
+        ControlEvent resume = at(control("ctl-r1", ControlKind.RESUME, ControlAction.RESUME_TRADING,
+                "operator.resume", scope), now - 10_000).toBuilder().setLiftsRuleId("*").build();
+        ledger.processElement(record(resume), now - 10_000);
+        ledger.processWatermark(now);
+        List<Envelope> all = alertsOf(ledger);
+        assertThat(all).hasSize(2);
+        send(kafka, all.subList(1, 2));
+        awaitTrue("the same alert at the webhook, resolved", () -> notifications.stream()
+                .anyMatch(n -> n.path("status").asText().equals("resolved")));
+        JsonNode page = notifications.stream().filter(n -> n.path("status").asText().equals("firing")).findFirst()
+                .orElseThrow();
+        JsonNode resolved = notifications.stream().filter(n -> n.path("status").asText().equals("resolved"))
+                .findFirst().orElseThrow();
+        assertThat(resolved.path("fingerprint").asText()).isEqualTo(page.path("fingerprint").asText());
+        assertThat(resolved.path("labels")).isEqualTo(page.path("labels"));
+        assertThat(resolved.path("labels").path("control_id").asText()).isEqualTo("ctl-k1");
+        assertThat(java.time.Instant.parse(resolved.path("endsAt").asText()))
+                .isEqualTo(java.time.Instant.ofEpochMilli(now - 10_000));
+        assertThat(resolved.path("annotations").path("resolved_by").asText()).isEqualTo("ctl-r1");
+        // The confirmations paged no one: every notification is about the one episode.
+        assertThat(notifications).allSatisfy(n -> assertThat(n.path("labels").path("control_id").asText())
+                .isEqualTo("ctl-k1"));
+        awaitTrue("no active alert left", () -> activeAlerts(amPort) == 0);
+    }
+
+    static ControlEvent at(ControlEvent c, long millis) {
+        return c.toBuilder().setDecidedAt(ProtoTime.fromMillis(millis)).build();
+    }
+
+    static io.riskplane.model.ControlRecord record(ControlEvent c) {
+        Envelope e = Envelope.newBuilder().setEventId(c.getControlId()).setSource("riskplane")
+                .setEventTime(c.getDecidedAt()).setControl(c).build();
+        return new io.riskplane.model.ControlRecord(c.getControlId(), "strategy|acme|momentum-btc",
+                ProtoTime.toMillis(c.getDecidedAt()), c.getRuleId(), e.toByteArray());
+    }
+
+    static List<Envelope> alertsOf(org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<String,
+            io.riskplane.model.ControlRecord, io.riskplane.model.HaltStateRecord> ledger) throws Exception {
+        List<Envelope> out = new ArrayList<>();
+        var q = ledger.getSideOutput(io.riskplane.halts.HaltLedger.ALERTS);
+        if (q != null) {
+            for (var r : q) {
+                out.add(Envelope.parseFrom(r.getValue().envelope()));
+            }
+        }
+        return out;
+    }
+
+    static int activeAlerts(int port) {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/v2/alerts?active=true&silenced=true&inhibited=true")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            int n = 0;
+            for (JsonNode a : JSON.readTree(body)) {
+                if (a.path("status").path("state").asText().equals("active")) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The alert of control c as the job publishes it, with an extra label named extraLabel when it is not null. */
     static Envelope envelope(ControlEvent c, String extraLabel) {
         io.riskplane.v1.Alert.Builder a = ControlEventAlerts.alertOf(c, SETTINGS).toBuilder();

@@ -278,6 +278,27 @@ class KubernetesManifestsTest {
                     }
                 }
             }
+            // Every signing key the plane reads from the environment is set in the Flink pods (from a Secret).
+            PlaneConfig.Security security = config.security();
+            if (security != null) {
+                List<PlaneConfig.SigningKey> keys = new ArrayList<>();
+                if (security.controlSigning() != null) {
+                    keys.add(security.controlSigning());
+                }
+                keys.addAll(security.operatorKeys() == null ? List.of() : security.operatorKeys());
+                keys.addAll(security.policyKeys() == null ? List.of() : security.policyKeys());
+                for (PlaneConfig.SigningKey k : keys) {
+                    if (k.keyEnv() != null) {
+                        assertThat(envNames(mainContainer(spec))).as("env of the Flink pods (key %s)", k.keyId())
+                                .contains(k.keyEnv());
+                    }
+                }
+            }
+            // Production: a risk policy applies only with the risk desk's signature (issue 16).
+            if (overlay.equals("production")) {
+                assertThat(config.options().requireSignedPolicies()).as("security.require_signed_policies").isTrue();
+                assertThat(config.options().policyKeys()).as("security.policy_keys").isNotEmpty();
+            }
         } finally {
             Files.deleteIfExists(file);
         }
@@ -311,7 +332,7 @@ class KubernetesManifestsTest {
         contract.addAll(Topics.OUTPUTS);
         assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(contract);
 
-        for (String compacted : List.of(Topics.POLICIES, Topics.INSTRUMENTS)) {
+        for (String compacted : List.of(Topics.POLICIES, Topics.INSTRUMENTS, Topics.HALT_STATE)) {
             assertThat(topics.get(compacted).path("spec").path("config").path("cleanup.policy").asText())
                     .as("cleanup.policy of %s", compacted).contains("compact");
         }
@@ -446,7 +467,7 @@ class KubernetesManifestsTest {
             assertThat(writersOf.get(output)).as("writers of " + output).containsExactly("riskplane");
         }
         assertThat(reads.get("riskplane-execution")).containsExactlyInAnyOrder(Topics.CONTROL, Topics.CONTROL_EARLY,
-                Topics.HEARTBEAT);
+                Topics.HEARTBEAT, Topics.HALT_STATE);
         assertThat(writes.get("riskplane-execution")).isEmpty();
         assertThat(reads.get("riskplane-alerts-forwarder")).containsExactly(Topics.ALERTS);
         assertThat(writes.get("riskplane-alerts-forwarder")).isEmpty();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Savepoint compatibility: the operator uids of the production graphs (decision job with its Kafka sinks, archive
  * job with its Iceberg sinks), as they were before the outputs were described once (io.riskplane.outputs). A
- * savepoint restores state by uid; a changed uid would drop the state of that operator.
+ * savepoint restores state by uid; a changed uid would drop the state of that operator. (Issue 16 removed the
+ * stateless control-event-alerts and added the halt ledger and its sinks: savepoints from before restore.)
  */
 class OperatorUidsTest {
     @TempDir
@@ -63,15 +64,17 @@ class OperatorUidsTest {
     static final List<String> DECISION_JOB_UIDS = List.of(
             "Sink Committer: kafka-alerts", "Sink Committer: kafka-clickhouse-rows", "Sink Committer: kafka-control",
             "Sink Committer: kafka-control-early", "Sink Committer: kafka-dead-letters",
-            "Sink Committer: kafka-heartbeat", "arrival-policies", "arrival-policy-version-gate", "arrivals",
+            "Sink Committer: kafka-halt-state", "Sink Committer: kafka-heartbeat", "arrival-policies", "arrival-policy-version-gate", "arrivals",
             "clickhouse-alerts-rows", "clickhouse-condition-evaluations-rows", "clickhouse-control-events-rows",
             "clickhouse-control-events-rows-2",
             "clickhouse-cursor-staleness-rows", "clickhouse-dead-letters-rows", "clickhouse-dislocations-rows",
             "clickhouse-execution-telemetry-rows", "clickhouse-guardrail-trips-rows", "clickhouse-lane-runs-rows",
-            "clickhouse-pnl-bars-rows", "clickhouse-pnl-bars-rows-2", "clickhouse-slo-evaluations-rows", "control-event-alerts",
+            "clickhouse-halt-states-rows", "clickhouse-pnl-bars-rows", "clickhouse-pnl-bars-rows-2",
+            "clickhouse-slo-evaluations-rows",
             "cursor-staleness", "early-order-rate", "early-orders", "error-budget-burn", "execution-telemetry",
-            "guardrail-fills", "guardrail-orders", "guardrails", "input", "instrument-host", "kafka-alerts",
-            "kafka-clickhouse-rows", "kafka-control", "kafka-control-early", "kafka-dead-letters", "kafka-heartbeat",
+            "guardrail-fills", "guardrail-orders", "guardrails", "halt-ledger", "input", "instrument-host", "kafka-alerts",
+            "kafka-clickhouse-rows", "kafka-control", "kafka-control-early", "kafka-dead-letters", "kafka-halt-state",
+            "kafka-heartbeat",
             "lane-failures", "operator-command-gate", "operator-commands", "operator-directives", "operator-input",
             "operator-router", "order-lifecycle",
             "org-pnl-host",

@@ -35,7 +35,7 @@ class OutputsDocTest {
     void theSectionNamesEveryOutputAndItsPlaces() {
         // Independent of the renderer: a few cells as the contract says they are.
         String md = OutputsTable.markdown();
-        assertThat(md.lines().filter(l -> l.startsWith("| `")).count()).isEqualTo(12);
+        assertThat(md.lines().filter(l -> l.startsWith("| `")).count()).isEqualTo(13);
         assertThat(md).contains("| `pnl_bars` | none | `pnl-bars.jsonl` | `pnl_bars` | `detector_outputs` (detector "
                 + "`pnl`) | `event_time_millis`, then scope key `scope_type\\|org\\|strategy`, then the bar before the "
                 + "fill row |");
@@ -43,6 +43,8 @@ class OutputsDocTest {
                 + "`control-events-early.jsonl` | `control_events` | `control_events` (from the topic) |");
         assertThat(md).contains("| `dead_letters` | `riskplane.v1.deadletter` | `dead-letters.jsonl` | "
                 + "`dead_letters` | none |");
+        assertThat(md).contains("| `halt_states` | `riskplane.v1.halt-state` | `halt-states.jsonl` | "
+                + "`halt_states` | none |");
     }
 
     @Test
@@ -60,7 +62,7 @@ class OutputsDocTest {
         assertThat(detectors).containsExactly("pnl", "execution_telemetry", "slo", "dislocation", "cursor_staleness",
                 "guardrails", "sustained_conditions", "lane_runs");
         assertThat(PlaneOutputs.REPLAY_FILES).containsExactly("control-events.jsonl", "control-events-early.jsonl",
-                "alerts.jsonl", "pnl-bars.jsonl", "dead-letters.jsonl", "execution-telemetry.jsonl",
+                "alerts.jsonl", "halt-states.jsonl", "pnl-bars.jsonl", "dead-letters.jsonl", "execution-telemetry.jsonl",
                 "slo-evaluations.jsonl", "dislocations.jsonl", "cursor-staleness.jsonl", "guardrail-trips.jsonl",
                 "condition-evaluations.jsonl", "lane-runs.jsonl");
     }

@@ -25,6 +25,32 @@ class PlaneConfigTest {
     }
 
     @Test
+    void policySignaturesAreConfigured(@TempDir Path dir) throws Exception {
+        PlaneOptions example = PlaneConfig.load(Path.of("../config/riskplane.example.yaml")).options();
+        assertThat(example.requireSignedPolicies()).isTrue();
+        assertThat(example.policyKeys()).containsExactly(
+                new io.riskplane.verify.SigningKey("risk-desk", "RISKPLANE_POLICY_KEY_RISK_DESK", null));
+
+        Path f = dir.resolve("c.yaml");
+        String base = "kafka:\n  bootstrap: k:9092\nclickhouse:\n  url: http://ch:8123\niceberg:\n  warehouse: /w\n";
+        // Default: no keys, nothing required.
+        Files.writeString(f, base);
+        assertThat(PlaneConfig.load(f).options().requireSignedPolicies()).isFalse();
+        assertThat(PlaneConfig.load(f).options().policyKeys()).isEmpty();
+        // Keys without the requirement: signed policies are verified, unsigned ones still pass.
+        Files.writeString(f, base + "security:\n  policy_keys:\n    - key_id: desk-1\n      key_file: /k/desk-1\n");
+        PlaneOptions keysOnly = PlaneConfig.load(f).options();
+        assertThat(keysOnly.requireSignedPolicies()).isFalse();
+        assertThat(keysOnly.policyKeys()).extracting(io.riskplane.verify.SigningKey::keyId).containsExactly("desk-1");
+        // Required without a key would refuse every policy: named at load.
+        Files.writeString(f, base + "security:\n  require_signed_policies: true\n");
+        assertThatThrownBy(() -> PlaneConfig.load(f)).hasMessageContaining("security.policy_keys");
+        // A misspelt key is named.
+        Files.writeString(f, base + "security:\n  require_signed_policy: true\n");
+        assertThatThrownBy(() -> PlaneConfig.load(f)).hasMessageContaining("require_signed_policy");
+    }
+
+    @Test
     void archiveDefaultsWithoutASection() {
         PlaneConfig.Archive a = new PlaneConfig(null, null, null, null, null, null, null, null, null)
                 .archiveOrDefaults();

@@ -23,6 +23,11 @@ public final class Topics {
      */
     public static final String CONTROL_EARLY = "riskplane.v1.control-early";
     public static final String ALERTS = "riskplane.v1.alerts";
+    /**
+     * Where each scope stands now (HaltState: ACTIVE, HALTED or COOLING_DOWN, and the halts in force), compacted by
+     * scope key, so that it always holds every scope's current state: what a starting execution service reads first.
+     */
+    public static final String HALT_STATE = "riskplane.v1.halt-state";
     public static final String HEARTBEAT = "riskplane.v1.heartbeat";
     public static final String DEAD_LETTER = "riskplane.v1.deadletter";
     /**
@@ -36,7 +41,11 @@ public final class Topics {
             List.of(ORDERS, FILLS, QUOTES, SIGNALS, CURSORS, HEALTH, LANE_RUNS, INSTRUMENTS, POLICIES, OPERATOR);
 
     /** The topics the plane writes. */
-    public static final List<String> OUTPUTS = List.of(CONTROL, CONTROL_EARLY, ALERTS, HEARTBEAT, DEAD_LETTER, CLICKHOUSE_ROWS);
+    public static final List<String> OUTPUTS = List.of(CONTROL, CONTROL_EARLY, ALERTS, HALT_STATE, HEARTBEAT, DEAD_LETTER,
+            CLICKHOUSE_ROWS);
+
+    /** The topics kept by key (cleanup.policy compact): the latest record per key is the state. */
+    public static final List<String> COMPACTED = List.of(HALT_STATE);
 
     private Topics() {}
 
@@ -57,6 +66,7 @@ public final class Topics {
             case ALERT: return ALERTS;
             case HEARTBEAT: return HEARTBEAT;
             case DEAD_LETTER: return DEAD_LETTER;
+            case HALT_STATE: return HALT_STATE;
             default: throw new IllegalArgumentException("envelope has no payload");
         }
     }

@@ -31,5 +31,12 @@ public final class DeadLetterReason {
     /** An operator command with a command_id the plane has accepted before (a replayed command). */
     public static final String REPLAYED_COMMAND = "REPLAYED_COMMAND";
 
+    /** A risk policy without a signature, where the plane requires the risk desk's (security.require_signed_policies). */
+    public static final String UNSIGNED_POLICY = "UNSIGNED_POLICY";
+    /** A risk policy signed by a signer the plane has no key for (security.policy_keys), where signatures are required. */
+    public static final String UNKNOWN_POLICY_SIGNER = "UNKNOWN_POLICY_SIGNER";
+    /** A risk policy whose signature does not verify under its signer's key (forged or altered): always refused. */
+    public static final String BAD_POLICY_SIGNATURE = "BAD_POLICY_SIGNATURE";
+
     private DeadLetterReason() {}
 }

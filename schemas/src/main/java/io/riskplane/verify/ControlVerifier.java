@@ -5,6 +5,8 @@ import com.google.protobuf.Timestamp;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Envelope;
+import io.riskplane.v1.HaltEntry;
+import io.riskplane.v1.HaltState;
 import io.riskplane.v1.Scope;
 import io.riskplane.v1.Threshold;
 import java.io.ByteArrayInputStream;
@@ -101,7 +103,7 @@ public final class ControlVerifier {
     static final String UNKNOWN_SLO = "?";
 
     private static final int SNAPSHOT_MAGIC = 0x52505653; // "RPVS"
-    private static final int SNAPSHOT_FORMAT = 1;
+    private static final int SNAPSHOT_FORMAT = 2; // 2: with the halt-state floors; 1 is still read
 
     /** The last decision time applied for one scope and rule, and the control ids applied at exactly that time. */
     private static final class Bound {
@@ -118,6 +120,8 @@ public final class ControlVerifier {
     private final Duration maxWatermarkLag; // null only through withoutWatermarkLagCheck
     private final Map<String, Bound> bounds = new TreeMap<>();
     private final Map<String, Halt> halts = new TreeMap<>();
+    /** Per scope key, the time of the halt state it was bootstrapped from: control events up to it are covered. */
+    private final Map<String, Instant> floors = new TreeMap<>();
     private Instant lastHeartbeat;
     private Instant planeWatermark;
 
@@ -193,15 +197,53 @@ public final class ControlVerifier {
             planeWatermark = e.getHeartbeat().hasWatermark() ? instant(e.getHeartbeat().getWatermark()) : null;
             return Verdict.ACCEPTED;
         }
+        if (e.hasHaltState()) {
+            return bootstrap(e.getHaltState());
+        }
         if (!e.hasControl()) {
             return Verdict.NOT_A_CONTROL_OR_HEARTBEAT;
         }
         ControlEvent c = e.getControl();
+        Instant floor = floors.get(scopeKey(c.getScope()));
+        if (floor != null && !instant(c.getDecidedAt()).isAfter(floor)) {
+            return Verdict.REPLAYED; // the halt state this verifier started from covers it
+        }
         String subject = subject(c);
         if (!admit(haltKey(c.getScope(), c.getRuleId(), subject), c.getControlId(), instant(c.getDecidedAt()))) {
             return Verdict.REPLAYED;
         }
         apply(c, subject);
+        return Verdict.ACCEPTED;
+    }
+
+    /**
+     * A scope's state from riskplane.v1.halt-state (signed like the control topic): its halts replace those this
+     * verifier holds on exactly that scope, and every control event of that scope decided at or before the state's
+     * time is then {@code REPLAYED}, since the state already covers it. How a starting execution service learns what
+     * is halted without reading the whole control history: read the halt-state topic to its end, then follow the
+     * control topic from a little before the oldest state read (any overlap is refused as REPLAYED). A state older
+     * than a control event already applied on its scope is stale and refused as REPLAYED too.
+     */
+    private Verdict bootstrap(HaltState s) {
+        String scope = scopeKey(s.getScope());
+        Instant at = instant(s.getUpdatedAt());
+        Instant floor = floors.get(scope);
+        if (floor != null && !at.isAfter(floor)) {
+            return Verdict.REPLAYED;
+        }
+        for (Map.Entry<String, Bound> b : bounds.entrySet()) {
+            if (b.getKey().startsWith(scope + "#") && b.getValue().last.isAfter(at)) {
+                return Verdict.REPLAYED;
+            }
+        }
+        halts.values().removeIf(h -> scopeKey(h.scope()).equals(scope));
+        for (HaltEntry entry : s.getHaltsList()) {
+            Halt h = new Halt(s.getScope(), entry.getControlId(), entry.getRuleId(), entry.getKind(),
+                    entry.hasExpiresAt() ? instant(entry.getExpiresAt()) : null, entry.getSubject(),
+                    instant(entry.getDecidedAt()));
+            halts.put(h.key(), h);
+        }
+        floors.put(scope, at);
         return Verdict.ACCEPTED;
     }
 
@@ -226,7 +268,28 @@ public final class ControlVerifier {
     }
 
     private void apply(ControlEvent c, String subject) {
+        apply(halts, c, subject);
+    }
+
+    /**
+     * What one control event did to a halt: {@code before} null when it opened the halt, {@code after} null when it
+     * lifted it, both set when it replaced it (a kill again, a longer cooldown, a kill over a cooldown).
+     */
+    public record HaltChange(Halt before, Halt after) {}
+
+    /**
+     * Applies one control event to a set of halts by {@link Halt#key()}, with the rules this verifier obeys (docs/rules.md,
+     * "Lifecycle"), and returns what changed (nothing: a cooldown shorter than the halt in force, a resume that lifts
+     * nothing). The plane's halt ledger (riskplane.v1.halt-state) applies the same rules to the same events, so that
+     * its halt state is the one a verifier holds.
+     */
+    public static List<HaltChange> apply(Map<String, Halt> halts, ControlEvent c) {
+        return apply(halts, c, subject(c));
+    }
+
+    private static List<HaltChange> apply(Map<String, Halt> halts, ControlEvent c, String subject) {
         Instant decided = instant(c.getDecidedAt());
+        List<HaltChange> changes = new ArrayList<>();
         switch (c.getKind()) {
             case RESUME -> {
                 if (OPERATOR_RESUME_RULE.equals(c.getRuleId())) {
@@ -234,10 +297,15 @@ public final class ControlVerifier {
                     // rule) on exactly its scope, decided no later than itself.
                     String lifts = c.getLiftsRuleId().isEmpty() ? ALL_RULES : c.getLiftsRuleId();
                     String scope = scopeKey(c.getScope());
-                    halts.values().removeIf(h -> scopeKey(h.scope()).equals(scope)
-                            && (ALL_RULES.equals(lifts) || h.ruleId().equals(lifts))
-                            && !h.decidedAt().isAfter(decided));
-                    return;
+                    for (Iterator<Halt> it = halts.values().iterator(); it.hasNext(); ) {
+                        Halt h = it.next();
+                        if (scopeKey(h.scope()).equals(scope) && (ALL_RULES.equals(lifts) || h.ruleId().equals(lifts))
+                                && !h.decidedAt().isAfter(decided)) {
+                            it.remove();
+                            changes.add(new HaltChange(h, null));
+                        }
+                    }
+                    return changes;
                 }
                 // A RESUME lifts only the halts of the rule it resumes, for the same SLO on the same scope, decided
                 // no later than itself; a resume of a rule that lifts nothing (or of an SLO it cannot tell) lifts
@@ -247,6 +315,7 @@ public final class ControlVerifier {
                     Halt h = halts.get(haltKey(c.getScope(), lifts, subject));
                     if (h != null && !h.decidedAt().isAfter(decided)) {
                         halts.remove(h.key());
+                        changes.add(new HaltChange(h, null));
                     }
                 }
             }
@@ -259,15 +328,17 @@ public final class ControlVerifier {
                 // kill-switch or the longer escalated cooldown of the same scope.
                 if (current == null || (current.until() != null && current.until().isBefore(until))) {
                     halts.put(halt.key(), halt);
+                    changes.add(new HaltChange(current, halt));
                 }
             }
             // Kill-switches, rollbacks and kinds this version does not know halt until lifted: fail closed.
             default -> {
                 Halt halt = new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), null, subject,
                         decided);
-                halts.put(halt.key(), halt);
+                changes.add(new HaltChange(halts.put(halt.key(), halt), halt));
             }
         }
+        return changes;
     }
 
     /**
@@ -387,6 +458,11 @@ public final class ControlVerifier {
                 writeInstant(out, h.until());
                 writeInstant(out, h.decidedAt());
             }
+            out.writeInt(floors.size());
+            for (Map.Entry<String, Instant> f : floors.entrySet()) {
+                writeString(out, f.getKey());
+                writeInstant(out, f.getValue());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -410,11 +486,13 @@ public final class ControlVerifier {
         }
         Map<String, Bound> newBounds = new TreeMap<>();
         Map<String, Halt> newHalts = new TreeMap<>();
+        Map<String, Instant> newFloors = new TreeMap<>();
         Instant heartbeat;
         Instant watermark;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot, 0, snapshot.length - 32))) {
-            if (in.readInt() != SNAPSHOT_MAGIC || in.readInt() != SNAPSHOT_FORMAT) {
-                throw new IllegalArgumentException("not a ControlVerifier snapshot of format " + SNAPSHOT_FORMAT);
+            int format = in.readInt() == SNAPSHOT_MAGIC ? in.readInt() : -1;
+            if (format != 1 && format != SNAPSHOT_FORMAT) {
+                throw new IllegalArgumentException("not a ControlVerifier snapshot of format 1 or " + SNAPSHOT_FORMAT);
             }
             heartbeat = readInstant(in);
             watermark = readInstant(in);
@@ -438,6 +516,11 @@ public final class ControlVerifier {
                         readInstant(in), subject, readInstant(in));
                 newHalts.put(h.key(), h);
             }
+            if (format >= 2) {
+                for (int i = in.readInt(); i > 0; i--) {
+                    newFloors.put(readString(in), readInstant(in));
+                }
+            }
             if (in.available() != 0) {
                 throw new IllegalArgumentException("trailing bytes in a ControlVerifier snapshot");
             }
@@ -448,6 +531,8 @@ public final class ControlVerifier {
         bounds.putAll(newBounds);
         halts.clear();
         halts.putAll(newHalts);
+        floors.clear();
+        floors.putAll(newFloors);
         lastHeartbeat = heartbeat;
         planeWatermark = watermark;
     }
@@ -474,12 +559,13 @@ public final class ControlVerifier {
         return haltField.isEmpty() || haltField.equals(orderField);
     }
 
-    static String scopeKey(Scope s) {
+    /** A scope's key: its six fields joined by '|' (the key of riskplane.v1.halt-state). */
+    public static String scopeKey(Scope s) {
         return String.join("|", s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(), s.getAdapter(),
                 s.getLane());
     }
 
-    static String haltKey(Scope scope, String ruleId, String subject) {
+    public static String haltKey(Scope scope, String ruleId, String subject) {
         return scopeKey(scope) + "#" + ruleId + (subject.isEmpty() ? "" : "/" + subject);
     }
 
@@ -488,7 +574,7 @@ public final class ControlVerifier {
      * threshold its evidence names (a resume's reason code, SLO_RECOVERED, does not tell); {@link #UNKNOWN_SLO} when
      * neither does.
      */
-    static String subject(ControlEvent c) {
+    public static String subject(ControlEvent c) {
         if (!c.getRuleId().equals(SLO_HALT_RULE) && !c.getRuleId().equals(SLO_RESUME_RULE)) {
             return "";
         }

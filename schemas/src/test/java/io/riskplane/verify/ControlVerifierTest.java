@@ -520,4 +520,75 @@ class ControlVerifierTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ControlSigner("k", new byte[16]))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A scope's state as the plane's halt ledger publishes it on riskplane.v1.halt-state. */
+    static byte[] haltState(Scope scope, Instant updated, String controlId, io.riskplane.v1.HaltEntry... halts) {
+        return Envelope.newBuilder().setEventId("hst-" + controlId).setSource("riskplane").setEventTime(ts(updated))
+                .setHaltState(io.riskplane.v1.HaltState.newBuilder().setScope(scope).setControlId(controlId)
+                        .setUpdatedAt(ts(updated)).addAllHalts(List.of(halts))
+                        .setStatus(halts.length == 0 ? io.riskplane.v1.HaltStatus.HALT_STATUS_ACTIVE
+                                : io.riskplane.v1.HaltStatus.HALT_STATUS_HALTED))
+                .build().toByteArray();
+    }
+
+    static io.riskplane.v1.HaltEntry entry(String controlId, String ruleId, Instant decided) {
+        return io.riskplane.v1.HaltEntry.newBuilder().setRuleId(ruleId).setKind(ControlKind.KILL_SWITCH)
+                .setEpisodeId(controlId).setSince(ts(decided)).setControlId(controlId).setDecidedAt(ts(decided))
+                .build();
+    }
+
+    /**
+     * A starting verifier learns what is halted from the halt-state topic alone, then follows the control topic from
+     * a little earlier: what the state covers is REPLAYED (an old kill lifted since must not halt again), what
+     * follows applies.
+     */
+    @Test
+    void aStartingVerifierBootstrapsFromTheHaltStateThenFollowsTheControlTopic() {
+        ControlVerifier v = ControlVerifier.withoutWatermarkLagCheck(List.of(SIGNER), Duration.ofSeconds(5));
+        Instant now = T0;
+        feed(v, now, heartbeat(now));
+        byte[] oldKill = routeRollback("ctl-old", "kraken-rest", T0.minusSeconds(600));
+        byte[] oldResume = operatorResume("ctl-old-resume", Scope.newBuilder().setAdapter("kraken-rest").build(), "*",
+                T0.minusSeconds(500));
+        byte[] sloKill = sloKill("ctl-k1", "LATENCY_P95_BREACHED", "latency_p95_ms", NASDAQ_OUCH,
+                T0.minusSeconds(300));
+        // The state of both scopes: kraken-rest lifted (ACTIVE), nasdaq-ouch halted by ctl-k1.
+        byte[] active = haltState(Scope.newBuilder().setAdapter("kraken-rest").build(), T0.minusSeconds(500),
+                "ctl-old-resume");
+        byte[] halted = haltState(NASDAQ_OUCH, T0.minusSeconds(300), "ctl-k1",
+                entry("ctl-k1", "slo.breach.kill-switch", T0.minusSeconds(300)).toBuilder()
+                        .setSubject("latency_p95").build());
+        feed(v, now, active, halted);
+        assertThat(v.mayTrade(OUCH_ORDER, now).reason()).contains("slo.breach.kill-switch/latency_p95")
+                .contains("ctl-k1");
+        // The control topic from a little before the states: all of it is covered, nothing changes.
+        for (byte[] r : List.of(oldKill, oldResume, sloKill)) {
+            assertThat(v.accept(r, signed(r), now)).isEqualTo(Verdict.REPLAYED);
+        }
+        Scope krakenOrder = Scope.newBuilder().setOrg("acme").setStrategy("mm").setAdapter("kraken-rest").build();
+        assertThat(v.mayTrade(krakenOrder, now).allowed()).isTrue();
+        // What follows the state applies: the SLO's resume lifts the halt the state named.
+        feed(v, now, sloResume("ctl-r1", "latency_p95_ms", NASDAQ_OUCH, T0.minusSeconds(60)));
+        assertThat(v.mayTrade(OUCH_ORDER, now).allowed()).isTrue();
+        // The same state read again, or an older one, is REPLAYED; so is a state behind a control already applied.
+        assertThat(v.accept(halted, signed(halted), now)).isEqualTo(Verdict.REPLAYED);
+        assertThat(v.mayTrade(OUCH_ORDER, now).allowed()).isTrue();
+        // The floors survive a restart.
+        ControlVerifier restored = ControlVerifier.withoutWatermarkLagCheck(List.of(SIGNER), Duration.ofSeconds(5));
+        restored.restore(v.snapshot());
+        assertThat(restored.accept(oldKill, signed(oldKill), now)).isEqualTo(Verdict.REPLAYED);
+        // Unsigned or forged states are refused like any control record.
+        byte[] forged = haltState(Scope.newBuilder().setAdapter("kraken-rest").build(), T0, "ctl-x",
+                entry("ctl-x", "route.fallback.rollback", T0));
+        assertThat(v.accept(forged, Map.of(), now)).isEqualTo(Verdict.UNSIGNED);
+    }
+
+    @Test
+    void aHaltStateBehindAControlAlreadyAppliedIsStale() {
+        ControlVerifier v = ControlVerifier.withoutWatermarkLagCheck(List.of(SIGNER), Duration.ofSeconds(5));
+        feed(v, T0, heartbeat(T0), sloKill("ctl-k2", "LATENCY_P95_BREACHED", "latency_p95_ms", NASDAQ_OUCH, T0));
+        byte[] older = haltState(NASDAQ_OUCH, T0.minusSeconds(10), "ctl-r0");
+        assertThat(v.accept(older, signed(older), T0)).isEqualTo(Verdict.REPLAYED);
+        assertThat(v.mayTrade(OUCH_ORDER, T0).allowed()).isFalse();
+    }
 }

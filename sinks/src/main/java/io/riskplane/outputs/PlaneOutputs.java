@@ -9,6 +9,7 @@ import io.riskplane.model.CursorStaleness;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DislocationEpisode;
 import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.HaltStateRecord;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.PnlBar;
 import io.riskplane.model.SloEvaluation;
@@ -87,7 +88,10 @@ public final class PlaneOutputs {
                     s -> KafkaSinks.earlyControl(s.bootstrap(), s.client(), s.signing()))
             .build();
 
-    /** One alert per control event, for on-call (docs/alerting.md). */
+    /**
+     * One alert per halt episode, for on-call (docs/alerting.md): raised when a halt opens, raised again with its end
+     * when a RESUME lifts it (or a cooldown lengthens, or a kill-switch replaces it).
+     */
     public static final PlaneOutput<AlertRecord> ALERTS = PlaneOutput.builder("alerts", AlertRecord.class)
             .replay("alerts.jsonl", r -> OutputJson.envelope(r.envelope()))
             .sortedBy(r -> OutputJson.timeKey(r.raisedAtMillis(), r.alertId()),
@@ -112,9 +116,50 @@ public final class PlaneOutputs {
                 .dateTime("raised_at", v -> v.record().raisedAtMillis())
                 .int64("raised_at_ms", v -> v.record().raisedAtMillis())
                 .text("envelope_json", v -> EnvelopeJson.print(v.envelope()))
+                .int64("ends_at_ms", v -> v.alert().hasEndsAt() ? millis(v.alert().getEndsAt()) : 0)
+                .text("resolved_by", v -> v.alert().getResolvedByControlId())
                 .build())
             .kafkaTopic(Topics.ALERTS, "kafka alerts topic", "kafka-alerts", s -> KafkaSinks.alerts(s.bootstrap(),
                     s.client(), s.transactionalIdPrefix() + "-alerts", s.controlExactlyOnce()))
+            .build();
+
+    /**
+     * Where each scope stands after every change of its halts (docs/rules.md, "Lifecycle"): the compacted topic
+     * riskplane.v1.halt-state, and ClickHouse halt_states, whose view halts answers what is halted now.
+     */
+    public static final PlaneOutput<HaltStateRecord> HALT_STATES = PlaneOutput.builder("halt_states",
+                    HaltStateRecord.class)
+            .replay("halt-states.jsonl", r -> OutputJson.envelope(r.envelope()))
+            .sortedBy(r -> OutputJson.timeKey(r.updatedAtMillis(), r.stateId()), "`updated_at`, then `state_id`")
+            .clickhouse(ClickHouseTable.builder("halt_states", HaltStateRecord.class, HaltStateView::of)
+                .text("state_id", v -> v.record().stateId())
+                .text("scope_key", v -> v.record().scopeKey())
+                .text("org", v -> v.state().getScope().getOrg())
+                .text("strategy", v -> v.state().getScope().getStrategy())
+                .text("instrument", v -> v.state().getScope().getInstrument())
+                .text("venue", v -> v.state().getScope().getVenue())
+                .text("adapter", v -> v.state().getScope().getAdapter())
+                .text("lane", v -> v.state().getScope().getLane())
+                .text("status", v -> v.state().getStatus().name().replace("HALT_STATUS_", ""))
+                .text("control_id", v -> v.state().getControlId())
+                .dateTime("updated_at", v -> v.record().updatedAtMillis())
+                .int64("updated_at_ms", v -> v.record().updatedAtMillis())
+                .int64("since_ms", v -> v.state().getHaltsList().stream().mapToLong(h -> millis(h.getSince()))
+                        .min().orElse(0))
+                .text("rule_ids", v -> String.join(",", v.state().getHaltsList().stream()
+                        .map(h -> h.getRuleId() + (h.getSubject().isEmpty() ? "" : "/" + h.getSubject())).toList()))
+                .text("episode_ids", v -> String.join(",", v.state().getHaltsList().stream()
+                        .map(io.riskplane.v1.HaltEntry::getEpisodeId).toList()))
+                .text("lifted_episode_ids", v -> String.join(",", v.state().getLiftedEpisodeIdsList()))
+                .text("change", v -> v.state().getChange())
+                .text("halts_json", v -> EnvelopeJson.print(io.riskplane.v1.HaltState.newBuilder()
+                        .addAllHalts(v.state().getHaltsList().stream().map(h -> h.toBuilder().clearAlert().build())
+                                .toList()).build()))
+                .text("envelope_json", v -> EnvelopeJson.print(v.envelope()))
+                .build())
+            .kafkaTopic(Topics.HALT_STATE, "kafka halt-state topic", "kafka-halt-state", s -> KafkaSinks.haltStates(
+                    s.bootstrap(), s.client(), s.transactionalIdPrefix() + "-halt-state", s.signing(),
+                    s.controlExactlyOnce()))
             .build();
 
     /** The stored form of the PnL snapshots: one bar per scope and second, and a row per fill (docs/storage.md). */
@@ -441,7 +486,7 @@ public final class PlaneOutputs {
             .build();
 
     /** Every output, in the order `replay` lists its files. */
-    public static final List<PlaneOutput<?>> ALL = List.of(CONTROL_EVENTS, EARLY_CONTROL_EVENTS, ALERTS, PNL_BARS,
+    public static final List<PlaneOutput<?>> ALL = List.of(CONTROL_EVENTS, EARLY_CONTROL_EVENTS, ALERTS, HALT_STATES, PNL_BARS,
             DEAD_LETTERS, EXECUTION_TELEMETRY, SLO_EVALUATIONS, DISLOCATIONS, CURSOR_STALENESS, GUARDRAIL_TRIPS,
             CONDITION_EVALUATIONS, LANE_RUNS);
 
@@ -475,6 +520,21 @@ public final class PlaneOutputs {
         Alert alert() {
             return envelope.getAlert();
         }
+    }
+
+    /** A halt state with its envelope parsed once per row. */
+    private record HaltStateView(HaltStateRecord record, Envelope envelope) {
+        static HaltStateView of(HaltStateRecord r) {
+            return new HaltStateView(r, parse(r.envelope()));
+        }
+
+        io.riskplane.v1.HaltState state() {
+            return envelope.getHaltState();
+        }
+    }
+
+    private static long millis(com.google.protobuf.Timestamp t) {
+        return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
     }
 
     private static Envelope parse(byte[] bytes) {

@@ -46,6 +46,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class AlertmanagerForwarder implements AutoCloseable {
     public static final String ALERT_NAME = "RiskplaneControlEvent";
     public static final String DEFAULT_GROUP_ID = "riskplane-alerts-forwarder";
+    /** How long after it began a halt still in force is posted to end: until its RESUME, in practice. */
+    public static final Duration OPEN_HALT_HORIZON = Duration.ofDays(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 4xx answers about the request, not the alerts in it: retried, never dead-lettered. */
@@ -197,8 +199,10 @@ public final class AlertmanagerForwarder implements AutoCloseable {
 
     /**
      * The v2 API body: labels identify the alert (Alertmanager groups, routes and de-duplicates on them),
-     * annotations explain it. startsAt is the decision's event time. No endsAt: Alertmanager resolves it after its
-     * resolve_timeout.
+     * annotations explain it. startsAt is the decision's event time. endsAt is the alert's end when it has one (a
+     * cooldown's end, or the RESUME that lifted the halt: the same labels with an end in the past resolve the alert);
+     * a halt in force has none, and is posted with an end {@link #OPEN_HALT_HORIZON} after it began, so that
+     * Alertmanager keeps it firing (rather than resolving it after its resolve_timeout) until the RESUME.
      */
     public static String body(List<Envelope> alerts) {
         ArrayNode array = JSON.createArrayNode();
@@ -222,8 +226,13 @@ public final class AlertmanagerForwarder implements AutoCloseable {
             annotations.put("summary", a.getSummary());
             annotations.put("runbook_url", a.getRunbookUrl());
             annotations.put("alert_id", a.getAlertId());
-            o.put("startsAt", Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos())
-                    .toString());
+            Instant startsAt = Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+            if (!a.getResolvedByControlId().isEmpty()) {
+                annotations.put("resolved_by", a.getResolvedByControlId());
+            }
+            o.put("startsAt", startsAt.toString());
+            o.put("endsAt", (a.hasEndsAt() ? Instant.ofEpochSecond(a.getEndsAt().getSeconds(), a.getEndsAt().getNanos())
+                    : startsAt.plus(OPEN_HALT_HORIZON)).toString());
         }
         return array.toString();
     }

@@ -15,7 +15,8 @@ public final class ClickHouseSchema {
     /** In order; append new versions, never edit an applied one. */
     public static final List<String> MIGRATIONS = List.of("V001__create_tables.sql", "V002__telemetry_and_slo.sql",
             "V003__dislocations.sql", "V004__staleness_guardrails_rollbacks.sql",
-            "V005__alerts.sql", "V006__pnl_bars_and_stored_rows.sql", "V007__json_only_fields.sql");
+            "V005__alerts.sql", "V006__pnl_bars_and_stored_rows.sql", "V007__json_only_fields.sql",
+            "V008__halts_and_operator_commands.sql");
 
     private ClickHouseSchema() {}
 

@@ -7,6 +7,7 @@ import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.HaltStateRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
@@ -95,6 +96,19 @@ public final class KafkaSinks {
             String transactionalIdPrefix, boolean exactlyOnce) {
         return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, alertSerializer())
                 : atOnce(bootstrap, clientProperties, alertSerializer());
+    }
+
+    /**
+     * The halt state of each scope (riskplane.v1.halt-state, compacted, key = scope key), exactly once with the
+     * checkpoint as the control topic, and signed with the control key when one is configured: execution's verifier
+     * bootstraps from it (ControlVerifier#accept).
+     */
+    public static KafkaSink<HaltStateRecord> haltStates(String bootstrap, Properties clientProperties,
+            String transactionalIdPrefix, SigningKey signing, boolean exactlyOnce) {
+        EnvelopeSerializer<HaltStateRecord> serializer = new EnvelopeSerializer<>(Topics.HALT_STATE,
+                HaltStateRecord::scopeKey, HaltStateRecord::envelope, signing);
+        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, serializer)
+                : atOnce(bootstrap, clientProperties, serializer);
     }
 
     private static EnvelopeSerializer<ControlRecord> controlSerializer(String topic, SigningKey signing) {
