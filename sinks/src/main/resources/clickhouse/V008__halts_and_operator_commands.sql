@@ -2,7 +2,8 @@
 -- alerts: one per halt episode, raised again with its end (ends_at_ms, 0 = open) when a RESUME lifts the halt.
 -- halt_states: a scope's state after every change of its halts (as on topic riskplane.v1.halt-state).
 -- halts: what is halted now, since when and why: each scope's latest state, unless ACTIVE.
--- operator_commands: every signed command read from riskplane.v1.operator, with what became of it.
+-- operator_commands: every signed command read from riskplane.v1.operator, with what became of it (a replayed copy
+-- of an applied command is in dead_letters, REPLAYED_COMMAND, not here).
 -- ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: ClickHouseSchema skips a column that exists.
 
 ALTER TABLE riskplane.alerts ADD COLUMN ends_at_ms Int64 DEFAULT 0;
@@ -77,5 +78,5 @@ FROM (
 ANY LEFT JOIN (
     SELECT original_event_id AS command_id, reason_code AS refused_reason, detail AS refused_detail
     FROM riskplane.dead_letters FINAL
-    WHERE source_topic = 'riskplane.v1.operator'
+    WHERE source_topic = 'riskplane.v1.operator' AND reason_code != 'REPLAYED_COMMAND'
 ) USING command_id;

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = "Operator commands to the plane: halt or resume a scope, signed with the operator's key.",
         subcommands = {ControlCommand.Halt.class, ControlCommand.Resume.class, ControlCommand.Status.class})
-final class ControlCommand implements Runnable {
+public final class ControlCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -158,7 +158,7 @@ final class ControlCommand implements Runnable {
     }
 
     /** Each scope's latest state on the halt-state topic, by scope key: the topic read to its end, read_committed. */
-    static Map<String, HaltState> latest(String bootstrap, Properties client) throws Exception {
+    public static Map<String, HaltState> latest(String bootstrap, Properties client) throws Exception {
         Map<String, Object> props = new java.util.HashMap<>();
         client.forEach((k, v) -> props.put((String) k, v));
         props.put("bootstrap.servers", bootstrap);
@@ -207,7 +207,7 @@ final class ControlCommand implements Runnable {
     }
 
     /** One line per halt in force (one per scope when ACTIVE), oldest first within a scope. */
-    static String table(List<HaltState> states) {
+    public static String table(List<HaltState> states) {
         if (states.isEmpty()) {
             return "nothing halted\n";
         }

@@ -74,6 +74,8 @@ final class DemoCommand implements Callable<Integer> {
             publish(plane, items, valid, malformed);
             Outcome outcome = await(plane, valid, malformed);
             report(plane, outcome.controls(), outcome.early());
+            secondAct(plane, items);
+            queryHints(plane);
             System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - started) / 1e9);
             if (keepRunning) {
                 System.out.printf("%nEverything stays up: Flink web UI (read-only) http://127.0.0.1:%d, ClickHouse %s, Kafka %s, "
@@ -247,6 +249,50 @@ final class DemoCommand implements Callable<Integer> {
                 + "round(peak_net_bps, 1) AS net_bps FROM riskplane.dislocations FINAL ORDER BY start_ms, status "
                 + "FORMAT PrettyCompactNoEscapes")));
 
+    }
+
+    /**
+     * Act two (DemoSecondAct): on-call resumes the killed globex/pm-arb, whose guardrail fires again when it runs away
+     * once more; BTC whipsaws the halted acme/momentum-btc's drawdown across its limit, which halts and pages once.
+     */
+    private void secondAct(LocalPlane plane, List<TradingSession.Item> items) throws Exception {
+        System.out.println("\n=== Act two: an operator resume, a relapse, a whipsaw ===");
+        DemoSecondAct.Outcome act = DemoSecondAct.run(plane, TradingSession.demo(), items, timeout,
+                line -> System.out.println("  * " + line));
+        ControlEvent r = act.resume();
+        System.out.printf("%n  resume:    %s %s %s lifts %s on %s/%s: control event %s%n",
+                time(r.getDecidedAt()), r.getKind(), r.getRuleId(), r.getLiftsRuleId().isEmpty()
+                        || r.getLiftsRuleId().equals("*") ? "every rule" : r.getLiftsRuleId(),
+                r.getScope().getOrg(), r.getScope().getStrategy(), r.getControlId());
+        if (act.guardrailAfter().isEmpty()) {
+            System.out.println("  guardrail: did NOT fire again after the resume");
+        }
+        for (ControlEvent c : act.guardrailAfter()) {
+            System.out.printf("  guardrail: %s %s %s fired again: %s (control event %s)%n", time(c.getDecidedAt()),
+                    c.getKind(), c.getRuleId(), c.getEvidence().getSummary(), c.getControlId());
+        }
+        for (ControlEvent c : act.earlyAfter()) {
+            System.out.printf("  early:     %s %s %s on the early control topic (%s)%n", time(c.getDecidedAt()),
+                    c.getKind(), c.getRuleId(), c.getControlId());
+        }
+        System.out.printf("  drawdown:  acme/momentum-btc's drawdown crossed its limit of %,.0f USD %d times in act "
+                + "two (from the generated marks); the plane: %d %s control event%s, %d page%s (alerts topic)%n",
+                TradingSession.INCIDENT_MAX_DRAWDOWN, act.crossings(), act.drawdownKills().size(),
+                DemoSecondAct.DRAWDOWN_RULE, act.drawdownKills().size() == 1 ? "" : "s", act.drawdownPages().size(),
+                act.drawdownPages().size() == 1 ? "" : "s");
+        for (ControlEvent c : act.drawdownKills()) {
+            System.out.printf("             %s %s %s (act one; latched since: no new kill, no new page)%n",
+                    time(c.getDecidedAt()), c.getKind(), c.getControlId());
+        }
+        System.out.println("\n=== What is halted now (riskplane control status) ===");
+        System.out.print(indent(ControlCommand.table(act.halted())));
+    }
+
+    private static String time(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+    }
+
+    private void queryHints(LocalPlane plane) {
         System.out.printf("%n=== Query it yourself (ClickHouse HTTP at %s) ===%n", plane.clickhouseServer.httpUrl());
         System.out.printf("  curl '%s/' --data-binary \"SELECT decided_at, org, strategy, reason_code, summary "
                 + "FROM riskplane.control_events FINAL FORMAT PrettyCompact\"%n", plane.clickhouseServer.httpUrl());

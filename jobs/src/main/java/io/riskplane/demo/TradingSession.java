@@ -606,6 +606,110 @@ public final class TradingSession {
         return out;
     }
 
+    /** The latest event time of the session's valid records (the malformed ones, one stamped in 2099, left out). */
+    public static long lastEventTime(List<Item> session) {
+        return session.stream().filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
+                .mapToLong(Item::eventTimeMillis).max().orElseThrow();
+    }
+
+    /**
+     * The demo's second act (cli.DemoSecondAct): after on-call resumed it, globex/pm-arb runs away once more from
+     * {@code t}: RUNAWAY_ORDERS orders in 5 s as in the session's bursts (order ids {@code pm-arb-runaway-3-<n>}),
+     * on the orders topic only, event ids {@code evt-<seed>-act2-burst-<n>}.
+     */
+    public List<Item> runawayAgain(List<Item> session, long t) {
+        Counter ids = new Counter("evt-" + seed + "-act2-burst-");
+        List<Item> out = new ArrayList<>(runaway(ids, t, RUNAWAY_BURSTS, latestMids(session)[indexOf("PM:FED-CUT-DEC")]));
+        out.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
+        return out;
+    }
+
+    /** How many BTC marks of the second act's whipsaw alternate across the drawdown limit, one a second. */
+    public static final int WHIPSAW_MARKS = 8;
+    /** How far (USD of drawdown) either side of acme/momentum-btc's max_drawdown each whipsaw mark lands. */
+    public static final double WHIPSAW_SWING = 2_500;
+    /** Seconds of quotes after the whipsaw, BTC unchanged, so that the plane's event time moves past its last mark. */
+    public static final int WHIPSAW_HOLD_SECONDS = 2;
+
+    /**
+     * The demo's second act, after {@link #runawayAgain}: the market goes on from {@code from}, every instrument
+     * quoted on both venues every second (as in the session, so no quote goes stale), for WHIPSAW_MARKS +
+     * WHIPSAW_HOLD_SECONDS seconds, on the quotes topic only. BTC whipsaws: each of the first WHIPSAW_MARKS seconds
+     * its mid is where acme/momentum-btc's drawdown (StrategyEquity, from the session's fills and marks) is
+     * WHIPSAW_SWING beyond INCIDENT_MAX_DRAWDOWN, on the other side of it from the second before, so every one of
+     * those marks crosses the limit; then it holds. The strategy is halted by then and must stay so, with one page.
+     * Event ids {@code evt-<seed>-act2-quote-<n>}.
+     */
+    public List<Item> drawdownWhipsaw(List<Item> session, long from) {
+        StrategyEquity book = StrategyEquity.after(session, INCIDENT_ORG, INCIDENT_STRATEGY, "CRYPTO:BTC-USD");
+        Counter ids = new Counter("evt-" + seed + "-act2-quote-");
+        Random rnd = new Random(seed * 1_000_003L - 2);
+        double[] mids = latestMids(session);
+        int btc = indexOf("CRYPTO:BTC-USD");
+        boolean above = book.drawdown() >= INCIDENT_MAX_DRAWDOWN;
+        List<Item> out = new ArrayList<>();
+        for (int s = 0; s < WHIPSAW_MARKS + WHIPSAW_HOLD_SECONDS; s++) {
+            long t = from + s * 1000L;
+            for (int i = 0; i < INSTRUMENTS.size(); i++) {
+                Instrument in = INSTRUMENTS.get(i);
+                if (i == btc) {
+                    if (s < WHIPSAW_MARKS) {
+                        above = !above;
+                        mids[i] = book.markAt(INCIDENT_MAX_DRAWDOWN + (above ? WHIPSAW_SWING : -WHIPSAW_SWING));
+                        if (!(mids[i] > in.start() * 0.5 && mids[i] < in.start() * 1.5)) {
+                            throw new IllegalStateException("no plausible BTC mark for the whipsaw: " + mids[i]
+                                    + " (position " + book.position() + ")");
+                        }
+                    }
+                } else {
+                    mids[i] = Math.max(in.start() * 0.05, mids[i] * (1 + in.vol() * rnd.nextGaussian()));
+                    if (in.assetClass() == AssetClass.PREDICTION_MARKET) {
+                        mids[i] = Math.min(0.98, Math.max(0.02, mids[i]));
+                    }
+                }
+                for (int v = 0; v < in.venues().length; v++) {
+                    String venue = in.venues()[v];
+                    double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
+                    double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
+                    long qt = t + v * 7L + i;
+                    double bid = round(mid - half);
+                    double ask = Math.max(bid, round(mid + half));
+                    Item q = item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
+                            .setInstrument(in.id()).setVenueSymbol(venueSymbol(in.id(), venue))
+                            .setBid(bid).setAsk(ask)
+                            .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
+                            .setExchangeTime(ProtoTime.fromMillis(qt - 3))
+                            .setReceiveTime(ProtoTime.fromMillis(qt + 2))));
+                    out.add(q);
+                    book.apply(q.envelope());
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
+        return out;
+    }
+
+    /** Each instrument's mid in its latest quote of the session (any venue). */
+    private static double[] latestMids(List<Item> session) {
+        double[] mids = INSTRUMENTS.stream().mapToDouble(Instrument::start).toArray();
+        long[] at = new long[mids.length];
+        java.util.Arrays.fill(at, Long.MIN_VALUE);
+        for (Item i : session) {
+            if (i.envelope() != null && i.envelope().hasQuote() && !i.envelope().getEventId().startsWith("bad-")) {
+                Quote q = i.envelope().getQuote();
+                int k = 0;
+                while (k < mids.length && !INSTRUMENTS.get(k).id().equals(q.getInstrument())) {
+                    k++;
+                }
+                if (k < mids.length && i.eventTimeMillis() >= at[k]) {
+                    at[k] = i.eventTimeMillis();
+                    mids[k] = (q.getBid() + q.getAsk()) / 2;
+                }
+            }
+        }
+        return mids;
+    }
+
     private List<Item> cancelledOrder(Counter ids, Strategy st, Order.Builder base, long t) {
         long submit = t + 5;
         long ack = submit + 20;

@@ -239,7 +239,7 @@ public final class RiskPlaneJob {
                 .flatMap(new SignalLagSamples()).name("signal lag per lane").uid("signal-lag-samples");
         DataStream<ConditionEvaluation> conditions = routeFallback.union(signalLag)
                 .keyBy(ConditionSample::scopeKey)
-                .connect(directives.broadcast(SustainedBreachEvaluator.POLICIES))
+                .connect(directives.broadcast(SustainedBreachEvaluator.POLICIES, SustainedBreachEvaluator.RESUMES))
                 .process(new SustainedBreachEvaluator()).name("sustained breaches").uid("sustained-breaches");
         controls = controls.union(SustainedBreachRule.apply(conditions));
 

@@ -190,33 +190,61 @@ class PlaneEndToEndIT {
                         == TradingSession.RUNAWAY_BURSTS);
             }
 
-            // One alert per control event on the alerts topic and in ClickHouse; severity by kind (docs/alerting.md).
+            // One alert per halt episode (docs/alerting.md): each halting control event of this session opens an
+            // episode of its own (no scope and rule halts twice), and each RESUME ends the episode of the latest
+            // halt on its scope that it lifts, raising that episode's alert again with its end.
             try (CommittedTopicReader alertsTopic = new CommittedTopicReader(plane.kafka.bootstrapServers(),
                     Topics.ALERTS)) {
-                awaitTrue("an alert per control event", () -> poll(alertsTopic).size() >= EXPECTED_CONTROLS);
+                awaitTrue("an alert per episode and one per end", () -> poll(alertsTopic).size() >= EXPECTED_CONTROLS);
                 java.util.Map<String, String> expectedSeverity = new java.util.TreeMap<>();
-                for (Envelope c : controls) {
+                java.util.Map<String, String> expectedEnds = new java.util.TreeMap<>(); // resume -> episode it ends
+                List<Envelope> byTime = controls.stream().sorted(java.util.Comparator.comparing(
+                        (Envelope e) -> io.riskplane.contract.ProtoTime.toMillis(e.getControl().getDecidedAt()))).toList();
+                for (Envelope c : byTime) {
                     String kind = c.getControl().getKind().name();
+                    if (kind.equals("RESUME")) {
+                        String lifts = c.getControl().getRuleId().equals("operator.resume")
+                                ? c.getControl().getLiftsRuleId() : "slo.breach.kill-switch";
+                        Envelope halt = byTime.stream().filter(h -> h.getControl().getScope()
+                                .equals(c.getControl().getScope()) && h.getControl().getRuleId().equals(lifts)
+                                && io.riskplane.contract.ProtoTime.toMillis(h.getControl().getDecidedAt())
+                                        <= io.riskplane.contract.ProtoTime.toMillis(c.getControl().getDecidedAt()))
+                                .reduce((a, b) -> b).orElseThrow();
+                        expectedEnds.put(c.getControl().getControlId(), halt.getControl().getControlId());
+                        continue;
+                    }
                     expectedSeverity.put(c.getControl().getControlId(), switch (kind) {
                         case "KILL_SWITCH", "ROLLBACK" -> "PAGE";
                         case "COOLDOWN" -> "WARNING";
-                        case "RESUME" -> "INFO";
                         default -> "unexpected kind " + kind;
                     });
                 }
                 java.util.Map<String, String> alertSeverity = new java.util.TreeMap<>();
+                java.util.Map<String, String> ends = new java.util.TreeMap<>();
                 for (Envelope a : poll(alertsTopic)) {
-                    alertSeverity.put(a.getAlert().getControlId(), a.getAlert().getSeverity().name());
-                    assertThat(a.getAlert().getRunbookUrl()).isEqualTo("docs/runbooks.md#" + a.getAlert().getRuleId());
-                    assertThat(a.getAlert().getLabelsMap()).containsEntry("team", "trading-oncall");
+                    io.riskplane.v1.Alert alert = a.getAlert();
+                    if (alert.getResolvedByControlId().isEmpty()) {
+                        alertSeverity.put(alert.getControlId(), alert.getSeverity().name());
+                    } else {
+                        ends.put(alert.getResolvedByControlId(), alert.getControlId());
+                        assertThat(alert.getEndsAt()).isEqualTo(byId(controls, alert.getResolvedByControlId())
+                                .getControl().getDecidedAt());
+                    }
+                    assertThat(alert.getRunbookUrl()).isEqualTo("docs/runbooks.md#" + alert.getRuleId());
+                    assertThat(alert.getLabelsMap()).containsEntry("team", "trading-oncall");
                 }
                 assertThat(poll(alertsTopic)).hasSize(EXPECTED_CONTROLS);
                 assertThat(alertSeverity).isEqualTo(expectedSeverity);
+                assertThat(ends).isEqualTo(expectedEnds)
+                        .containsValue(byRule(controls, "operator.halt").getControl().getControlId());
                 awaitTrue("alerts in ClickHouse", () -> count("SELECT count() FROM riskplane.alerts FINAL")
                         == EXPECTED_CONTROLS);
                 assertThat(count("SELECT count() FROM riskplane.alerts FINAL WHERE control_id IN "
                         + "(SELECT control_id FROM riskplane.control_events FINAL)")).isEqualTo(EXPECTED_CONTROLS);
+                assertThat(count("SELECT count() FROM riskplane.alerts FINAL WHERE resolved_by != '' "
+                        + "AND ends_at_ms > 0")).isEqualTo(expectedEnds.size());
             }
+
             assertThat(metricTotal("_control_events")).as("control_events metric").isEqualTo(EXPECTED_CONTROLS);
 
             Envelope drawdown = controls.stream()
@@ -258,6 +286,92 @@ class PlaneEndToEndIT {
             // Kafka timestamps are real: the live path measures ingest latency, replay cannot.
             assertThat(count("SELECT count() FROM riskplane.execution_telemetry FINAL "
                     + "WHERE ingest_latency_p50_ms IS NOT NULL")).isGreaterThan(0);
+        }
+    }
+
+    /**
+     * The lifecycle of the session's halts (docs/rules.md, "Lifecycle of a halt"): the halt-state topic as execution
+     * bootstraps from it and `riskplane control status` reads it, the halts view, and the operator commands view.
+     */
+    @Test
+    void everyHaltHasItsStateAndEveryOperatorCommandItsVerdict() throws Exception {
+        List<Envelope> controls;
+        try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
+            awaitTrue("all control events on the control topic", () -> poll(reader).size() >= EXPECTED_CONTROLS);
+            controls = poll(reader);
+        }
+        var ks = byRule(controls, "pnl.drawdown.kill-switch").getControl();
+        // The halt state of every scope, as execution bootstraps from it and `riskplane control status` shows it:
+        // the drawdown halt stands; globex/pm-arb's operator halt was lifted by the operator's resume, and its
+        // guardrail kill-switch (another rule, later) stands.
+        String operatorResume = byRule(controls, "operator.resume").getControl().getControlId();
+        awaitTrue("the halt state of the halted scopes", () -> {
+            var st = haltStates();
+            var pm = st.get("globex|pm-arb||||");
+            return st.containsKey("acme|momentum-btc||||") && pm != null
+                    && pm.getHaltsList().stream().anyMatch(h -> h.getRuleId().equals("guardrail.repeat.kill-switch"));
+        });
+        java.util.Map<String, io.riskplane.v1.HaltState> states = haltStates();
+        io.riskplane.v1.HaltState momo = states.get("acme|momentum-btc||||");
+        assertThat(momo.getStatus()).isEqualTo(io.riskplane.v1.HaltStatus.HALT_STATUS_HALTED);
+        assertThat(momo.getHaltsList()).extracting(io.riskplane.v1.HaltEntry::getEpisodeId)
+                .containsExactly(ks.getControlId());
+        assertThat(states.get("globex|pm-arb||||").getHaltsList()).extracting(io.riskplane.v1.HaltEntry::getRuleId)
+                .containsExactly("guardrail.repeat.kill-switch");
+        awaitTrue("the operator's lift in the scope's history", () -> count("SELECT count() FROM "
+                + "riskplane.halt_states FINAL WHERE scope_key = 'globex|pm-arb||||' AND control_id = '"
+                + operatorResume + "' AND change LIKE 'LIFTED KILL_SWITCH operator.halt by operator.resume%'") == 1);
+        // Every scope a halting control event named and no RESUME lifted is halted there; no other is.
+        java.util.Set<String> expectedHalted = new java.util.TreeSet<>();
+        for (Envelope c : controls) {
+            if (c.getControl().getKind() == ControlKind.KILL_SWITCH
+                    || c.getControl().getKind() == ControlKind.ROLLBACK) {
+                // Lifted: a later RESUME of the same scope that lifts its rule (an SLO resume lifts SLO halts).
+                boolean lifted = controls.stream().anyMatch(r -> r.getControl().getKind() == ControlKind.RESUME
+                        && r.getControl().getScope().equals(c.getControl().getScope())
+                        && (r.getControl().getLiftsRuleId().equals(c.getControl().getRuleId())
+                                || r.getControl().getLiftsRuleId().equals("*")
+                                || r.getControl().getRuleId().equals("slo.recovery.resume")
+                                        && c.getControl().getRuleId().equals("slo.breach.kill-switch"))
+                        && io.riskplane.contract.ProtoTime.toMillis(r.getControl().getDecidedAt())
+                                >= io.riskplane.contract.ProtoTime.toMillis(c.getControl().getDecidedAt()));
+                if (!lifted) {
+                    expectedHalted.add(io.riskplane.verify.ControlVerifier.scopeKey(c.getControl().getScope()));
+                }
+            }
+        }
+        assertThat(states.entrySet().stream().filter(e -> e.getValue().getStatus()
+                == io.riskplane.v1.HaltStatus.HALT_STATUS_HALTED).map(java.util.Map.Entry::getKey))
+                .containsExactlyInAnyOrderElementsOf(expectedHalted);
+        awaitTrue("the halts view", () -> count("SELECT count() FROM riskplane.halts WHERE status = 'HALTED'")
+                == expectedHalted.size());
+        assertThat(plane.clickhouse.query("SELECT episode_ids, since_ms FROM riskplane.halts "
+                + "WHERE scope_key = 'acme|momentum-btc||||'").trim()).isEqualTo(ks.getControlId() + "\t"
+                + io.riskplane.contract.ProtoTime.toMillis(ks.getDecidedAt()));
+        // Operator commands, with what became of each: the halt and the resume applied, the forged resume refused.
+        awaitTrue("operator commands in ClickHouse", () -> count("SELECT count() FROM riskplane.operator_commands "
+                + "WHERE verdict != 'PENDING'") == 3);
+        assertThat(plane.clickhouse.query("SELECT command_id, verdict, refused_reason, operator_id, ticket "
+                + "FROM riskplane.operator_commands ORDER BY issued_at_ms")).isEqualTo(
+                        "cmd-e2e-halt\tACCEPTED\t\toncall\tE2E-1\n"
+                        + "cmd-e2e-forged\tREFUSED\tBAD_SIGNATURE\toncall\tE2E-1\n"
+                        + "cmd-e2e-resume\tACCEPTED\t\toncall\tE2E-1\n");
+    }
+
+    static Envelope byId(List<Envelope> controls, String id) {
+        return controls.stream().filter(e -> e.getControl().getControlId().equals(id)).findFirst().orElseThrow();
+    }
+
+    static Envelope byRule(List<Envelope> controls, String rule) {
+        return controls.stream().filter(e -> e.getControl().getRuleId().equals(rule)).findFirst().orElseThrow();
+    }
+
+    /** Each scope's latest state on riskplane.v1.halt-state, as `riskplane control status` reads it. */
+    static java.util.Map<String, io.riskplane.v1.HaltState> haltStates() {
+        try {
+            return io.riskplane.cli.ControlCommand.latest(plane.kafka.bootstrapServers(), new Properties());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

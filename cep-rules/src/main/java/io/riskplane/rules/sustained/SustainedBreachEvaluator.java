@@ -1,10 +1,12 @@
 package io.riskplane.rules.sustained;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.OperatorResumes;
 import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.ConditionSample;
+import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.PolicyRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
@@ -21,12 +24,21 @@ import org.apache.flink.util.Collector;
  * once a breach has lasted, without a healthy sample in between, for the policy's duration: "value over the limit
  * for T". A healthy sample ends the run; a sample below the sample minimum neither extends nor ends it. Which
  * thresholds and which policies apply to each condition is in {@link SustainedCondition}.
+ *
+ * <p>A breach that fired latches (docs/rules.md, "Lifecycle of a halt"): its rule halts the route or lane until an
+ * operator resumes it, so a later run of the same scope reports its breach (triggered) but fires nothing
+ * ({@code enters_trigger} false) until an operator's resume of exactly that scope, lifting this rule or every rule,
+ * decided at or after the halt; from then on the rule is armed again.
  */
 public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionSample, ConditionEvaluation> {
     private static final long serialVersionUID = 1L;
 
     public static final MapStateDescriptor<String, PolicyRecord> POLICIES =
             PolicyVersionedFunction.policiesDescriptor("sustained-breach-policies");
+    /** Operators' accepted resumes that lift a sustained-breach rule (OperatorResumes). */
+    public static final MapStateDescriptor<String, OperatorDirective> RESUMES =
+            OperatorResumes.descriptor("sustained-breach-operator-resumes");
+    static final String[] RULES = {SustainedBreachRule.ROUTE_RULE_ID, SustainedBreachRule.SIGNAL_LAG_RULE_ID};
 
     /** Run ids kept as evidence: the first and the latest samples of a run. */
     static final int EVIDENCE_SAMPLES = 12;
@@ -35,16 +47,24 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
     public record Run(long since, boolean triggered, List<String> sampleIds) {}
 
     private transient ValueState<Run> run;
+    /** While the scope's halt is in force: from when a resume lifts it (OperatorResumes.resumableFrom). */
+    private transient ValueState<Long> latchedFrom;
 
     public SustainedBreachEvaluator() {
-        super(POLICIES, TypeInformation.of(ConditionSample.class),
+        super(POLICIES, RESUMES, TypeInformation.of(ConditionSample.class),
                 (a, b) -> a.sampleId().compareTo(b.sampleId()));
+    }
+
+    @Override
+    protected boolean keeps(OperatorDirective resume) {
+        return OperatorResumes.liftsAny(resume, RULES);
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         run = getRuntimeContext().getState(new ValueStateDescriptor<>("breach-run", TypeInformation.of(Run.class)));
+        latchedFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("breach-latched-from", Types.LONG));
     }
 
     @Override
@@ -64,18 +84,42 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
                 : Double.isNaN(s.value()) || s.samples() < minSamples ? ConditionEvaluation.INSUFFICIENT_DATA
                 : s.value() > limit ? ConditionEvaluation.BREACH : ConditionEvaluation.HEALTHY;
         Run before = run.value();
+        Long latched = latchedFrom.value();
+        long rearmedAt = Long.MIN_VALUE;
+        if (latched != null) {
+            String rule = c == SustainedCondition.ROUTE_FALLBACK ? SustainedBreachRule.ROUTE_RULE_ID
+                    : SustainedBreachRule.SIGNAL_LAG_RULE_ID;
+            long resumed = lastResume(scopeKey(c, s), s.atMillis(), rule);
+            if (OperatorResumes.lifts(resumed, latched)) {
+                // Resumed: armed again, and a breach that goes on must last the policy's duration anew.
+                latched = null;
+                latchedFrom.clear();
+                rearmedAt = resumed;
+                before = null;
+            }
+        }
         Run after = step(before, status, s.atMillis(), s.sampleId(), duration);
         if (after == null) {
             run.clear();
         } else {
             run.update(after);
         }
-        boolean enters = after != null && after.triggered() && (before == null || !before.triggered());
+        boolean enters = latched == null && after != null && after.triggered()
+                && (before == null || !before.triggered());
+        if (enters) {
+            latchedFrom.update(OperatorResumes.resumableFrom(s.atMillis(), rearmedAt));
+        }
         out.collect(new ConditionEvaluation(DeterministicId.of("cev-", s.sampleId()), s, status, c.limitName(), limit,
                 c.durationName(), duration, minSamples, after == null ? 0 : after.since(),
                 after != null && after.triggered(), enters, p == null ? "" : p.policyId(),
                 p == null ? 0 : p.version(),
                 after == null ? new String[0] : after.sampleIds().toArray(new String[0])));
+    }
+
+    /** The key of the scope the rule halts (SustainedControlEvents): the adapter, or the lane with its org and strategy. */
+    static String scopeKey(SustainedCondition c, ConditionSample s) {
+        return c == SustainedCondition.ROUTE_FALLBACK ? OperatorDirective.scopeKey("", "", "", "", s.adapter(), "")
+                : OperatorDirective.scopeKey(s.org(), s.strategy(), "", "", "", s.lane());
     }
 
     /** One step of the run: null when no breach run is open. */

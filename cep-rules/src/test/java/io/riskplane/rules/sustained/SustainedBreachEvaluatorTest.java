@@ -27,7 +27,8 @@ class SustainedBreachEvaluatorTest {
     @BeforeEach
     void setUp() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new SustainedBreachEvaluator(),
-                ConditionSample::scopeKey, Types.STRING, SustainedBreachEvaluator.POLICIES);
+                ConditionSample::scopeKey, Types.STRING, SustainedBreachEvaluator.POLICIES,
+                SustainedBreachEvaluator.RESUMES);
     }
 
     static PolicyRecord policy(String id, String adapter, String lane, long effective, Map<String, Double> t) {
@@ -94,6 +95,33 @@ class SustainedBreachEvaluatorTest {
         assertThat(c.getAction()).isEqualTo(ControlAction.HALT_NEW_ENTRIES);
         assertThat(c.getScope().getLane()).isEqualTo("pairs");
         assertThat(c.getReasonCode()).isEqualTo("SIGNAL_LAG_BREACHED");
+    }
+
+    /**
+     * Issue 16: a route rolled back stays so until an operator resumes it. A second breach run of the same route
+     * reports its breach but fires nothing; a resume of another scope or rule changes nothing; after the operator's
+     * resume of the route, a breach must last the policy's duration anew, then fires again.
+     */
+    @Test
+    void aFiredBreachLatchesUntilAnOperatorResumesItsScope() throws Exception {
+        h.processBroadcastElement(RuleDirective.of(policy("routes", "*", "", 0, Map.of("fallback_ratio_budget", 0.5,
+                "fallback_budget_for_s", 120.0, "fallback_min_samples", 5.0))), 0);
+        h.processBroadcastElement(RuleDirective.of(new io.riskplane.model.OperatorDirective("cmd-other", false, "",
+                "", "", "", "coinbase-fix", "", "*", 500_000)), 0);
+        h.processBroadcastElement(RuleDirective.of(new io.riskplane.model.OperatorDirective("cmd-rule", false, "",
+                "", "", "", "kraken-rest", "", "signal.lag.halt-lanes", 500_000)), 0);
+        h.processBroadcastElement(RuleDirective.of(new io.riskplane.model.OperatorDirective("cmd-desk", false, "",
+                "", "", "", "kraken-rest", "", "route.fallback.rollback", 700_000)), 0);
+        List<ConditionEvaluation> out = run(route(60_000, 0.6, 10), route(240_000, 0.8, 10), route(300_000, 0.1, 10),
+                route(360_000, 0.9, 10), route(600_000, 0.9, 10), route(720_000, 0.9, 10), route(780_000, 0.9, 10),
+                route(840_000, 0.9, 10));
+        // Fires at 240 s (lasted 180 s); the run from 360 s lasts 240 s but is latched; the resume at 700 s re-arms
+        // it and restarts the run at 720 s, which has lasted 120 s at 840 s.
+        assertThat(out).extracting(ConditionEvaluation::entersTrigger)
+                .containsExactly(false, true, false, false, false, false, false, true);
+        assertThat(out).extracting(ConditionEvaluation::triggered)
+                .containsExactly(false, true, false, false, true, false, false, true);
+        assertThat(out.get(7).breachSinceMillis()).isEqualTo(720_000L);
     }
 
     @Test
