@@ -298,6 +298,8 @@ class KubernetesManifestsTest {
             if (overlay.equals("production")) {
                 assertThat(config.options().requireSignedPolicies()).as("security.require_signed_policies").isTrue();
                 assertThat(config.options().policyKeys()).as("security.policy_keys").isNotEmpty();
+                // On-call can halt and resume through the plane: without a key every command is refused.
+                assertThat(config.options().operatorKeys()).as("security.operator_keys").isNotEmpty();
             }
         } finally {
             Files.deleteIfExists(file);
