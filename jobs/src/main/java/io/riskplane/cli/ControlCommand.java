@@ -181,7 +181,7 @@ public final class ControlCommand implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     Envelope e = Envelope.parseFrom(r.value());
                     if (e.hasHaltState()) {
-                        latest.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), e.getHaltState());
+                        latest.put(io.riskplane.verify.ControlVerifier.scopeKey(e.getHaltState().getScope()), e.getHaltState());
                     }
                 }
             }

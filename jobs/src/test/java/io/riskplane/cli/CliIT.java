@@ -81,6 +81,75 @@ class CliIT {
                 "--operator", "oncall", "--org", "acme", "--reason", "x")).isNotZero();
     }
 
+    /**
+     * `control status` reads the compacted halt-state topic to its end and shows each scope's latest state: a scope
+     * halted then resumed is gone unless --all; filters by scope field; --json prints the states.
+     */
+    @Test
+    void controlStatusShowsEachScopesLatestHaltState() throws Exception {
+        kafka.createTopics(List.of(Topics.HALT_STATE), 1);
+        io.riskplane.v1.Scope momo = io.riskplane.v1.Scope.newBuilder().setOrg("acme").setStrategy("momo").build();
+        io.riskplane.v1.Scope route = io.riskplane.v1.Scope.newBuilder().setAdapter("kraken-rest").build();
+        io.riskplane.v1.HaltEntry drawdown = io.riskplane.v1.HaltEntry.newBuilder()
+                .setRuleId("pnl.drawdown.kill-switch").setKind(io.riskplane.v1.ControlKind.KILL_SWITCH)
+                .setEpisodeId("ctl-dd1").setSince(io.riskplane.contract.ProtoTime.fromMillis(1_795_185_000_000L))
+                .setControlId("ctl-dd1").setSummary("drawdown 26000 USD >= 25000 USD").build();
+        io.riskplane.v1.HaltEntry rollback = drawdown.toBuilder().setRuleId("route.fallback.rollback")
+                .setKind(io.riskplane.v1.ControlKind.ROLLBACK).setEpisodeId("ctl-rb1").setControlId("ctl-rb1")
+                .setSummary("route disabled").build();
+        List<io.riskplane.v1.Envelope> states = List.of(
+                state("hst-ctl-rb1", route, io.riskplane.v1.HaltStatus.HALT_STATUS_HALTED, rollback),
+                state("hst-ctl-dd1", momo, io.riskplane.v1.HaltStatus.HALT_STATUS_HALTED, drawdown),
+                state("hst-ctl-r1", route, io.riskplane.v1.HaltStatus.HALT_STATUS_ACTIVE));
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (io.riskplane.v1.Envelope e : states) {
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.HALT_STATE,
+                        io.riskplane.verify.ControlVerifier.scopeKey(e.getHaltState().getScope())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8), e.toByteArray())).get();
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(RiskPlaneCli.commandLine().execute("control", "status", "--bootstrap",
+                    kafka.bootstrapServers())).isZero();
+            String halted = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            out.reset();
+            assertThat(RiskPlaneCli.commandLine().execute("control", "status", "--bootstrap",
+                    kafka.bootstrapServers(), "--all", "--adapter", "kraken-rest")).isZero();
+            String routeOut = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            out.reset();
+            assertThat(RiskPlaneCli.commandLine().execute("control", "status", "--bootstrap",
+                    kafka.bootstrapServers(), "--org", "globex")).isZero();
+            String none = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            System.setOut(saved);
+            assertThat(halted.lines()).hasSize(2); // header and the drawdown halt: the route was resumed
+            assertThat(halted.lines().skip(1).findFirst().orElseThrow()).contains("org=acme,strategy=momo")
+                    .contains("HALTED").contains("2026-11-20T14:30:00Z").contains("pnl.drawdown.kill-switch")
+                    .contains("ctl-dd1").contains("drawdown 26000 USD >= 25000 USD");
+            assertThat(routeOut.lines()).hasSize(2);
+            assertThat(routeOut.lines().skip(1).findFirst().orElseThrow()).contains("adapter=kraken-rest")
+                    .contains("ACTIVE").contains("by ctl-r1");
+            assertThat(none).isEqualTo("nothing halted\n");
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    static io.riskplane.v1.Envelope state(String id, io.riskplane.v1.Scope scope, io.riskplane.v1.HaltStatus status,
+            io.riskplane.v1.HaltEntry... halts) {
+        return io.riskplane.v1.Envelope.newBuilder().setEventId(id).setSource("riskplane")
+                .setHaltState(io.riskplane.v1.HaltState.newBuilder().setScope(scope).setStatus(status)
+                        .setControlId(id.substring(4)).addAllHalts(List.of(halts))
+                        .setUpdatedAt(io.riskplane.contract.ProtoTime.fromMillis(1_795_185_600_000L)))
+                .build();
+    }
+
     @Test
     void producePublishesEachEnvelopeToTheTopicOfItsPayload() throws Exception {
         Map<String, Integer> expected = new TreeMap<>();
