@@ -47,17 +47,28 @@ public final class ControlCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The scope and who asks, common to both commands. */
-    static final class Common {
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
-        String bootstrap;
-
+    /** A scope by its fields, each empty unless given. */
+    static final class ScopeOptions {
         @Option(names = "--org", paramLabel = "ORG") String org = "";
         @Option(names = "--strategy", paramLabel = "STRATEGY") String strategy = "";
         @Option(names = "--instrument", paramLabel = "INSTRUMENT") String instrument = "";
         @Option(names = "--venue", paramLabel = "VENUE") String venue = "";
         @Option(names = "--adapter", paramLabel = "ADAPTER") String adapter = "";
         @Option(names = "--lane", paramLabel = "LANE") String lane = "";
+
+        Scope scope() {
+            return Scope.newBuilder().setOrg(org).setStrategy(strategy).setInstrument(instrument).setVenue(venue)
+                    .setAdapter(adapter).setLane(lane).build();
+        }
+    }
+
+    /** The scope and who asks, common to both commands. */
+    static final class Common {
+        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
+        String bootstrap;
+
+        @picocli.CommandLine.Mixin
+        ScopeOptions scope;
 
         @Option(names = "--operator", required = true, paramLabel = "ID",
                 description = "Your operator id: the key id the plane knows your key by (security.operator_keys).")
@@ -123,12 +134,8 @@ public final class ControlCommand implements Runnable {
         @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
         String bootstrap;
 
-        @Option(names = "--org", paramLabel = "ORG") String org = "";
-        @Option(names = "--strategy", paramLabel = "STRATEGY") String strategy = "";
-        @Option(names = "--instrument", paramLabel = "INSTRUMENT") String instrument = "";
-        @Option(names = "--venue", paramLabel = "VENUE") String venue = "";
-        @Option(names = "--adapter", paramLabel = "ADAPTER") String adapter = "";
-        @Option(names = "--lane", paramLabel = "LANE") String lane = "";
+        @picocli.CommandLine.Mixin
+        ScopeOptions scope;
 
         @Option(names = "--all", description = "Also the scopes that are ACTIVE again.")
         boolean all;
@@ -144,8 +151,7 @@ public final class ControlCommand implements Runnable {
         public Integer call() throws Exception {
             Properties client = new Properties();
             client.putAll(kafkaProperties);
-            Scope filter = Scope.newBuilder().setOrg(org).setStrategy(strategy).setInstrument(instrument)
-                    .setVenue(venue).setAdapter(adapter).setLane(lane).build();
+            Scope filter = scope.scope();
             List<HaltState> shown = new ArrayList<>();
             for (HaltState s : latest(bootstrap, client).values()) {
                 if ((all || s.getStatus() != HaltStatus.HALT_STATUS_ACTIVE) && matches(filter, s.getScope())) {
@@ -248,8 +254,7 @@ public final class ControlCommand implements Runnable {
         return Envelope.newBuilder().setEventId(id).setSource("riskplane-cli")
                 .setEventTime(ProtoTime.fromMillis(now.toEpochMilli()))
                 .setOperatorCommand(OperatorCommand.newBuilder().setCommandId(id).setAction(action)
-                        .setScope(Scope.newBuilder().setOrg(c.org).setStrategy(c.strategy).setInstrument(c.instrument)
-                                .setVenue(c.venue).setAdapter(c.adapter).setLane(c.lane))
+                        .setScope(c.scope.scope())
                         .setRuleId(rule).setOperatorId(c.operator).setReason(c.reason).setTicket(c.ticket))
                 .build();
     }

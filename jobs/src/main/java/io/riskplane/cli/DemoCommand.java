@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole plane on this machine (in-JVM Kafka, a private ClickHouse server, a local "
                 + "Iceberg warehouse, a Flink MiniCluster with its web UI), feeds it a generated trading session "
-                + "with a drawdown incident, and prints what happened.")
+                + "with a drawdown incident, and prints what happened; then an operator resumes the killed "
+                + "globex/pm-arb, which runs away again, and BTC whipsaws the halted acme/momentum-btc's drawdown.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".riskplane/demo",
             description = "Where the broker, ClickHouse and the warehouse keep their files; emptied first "
@@ -248,7 +249,6 @@ final class DemoCommand implements Callable<Integer> {
                 + "duration_ms / 1000 AS seconds, high_venue, low_venue, round(peak_gross_bps, 1) AS gross_bps, "
                 + "round(peak_net_bps, 1) AS net_bps FROM riskplane.dislocations FINAL ORDER BY start_ms, status "
                 + "FORMAT PrettyCompactNoEscapes")));
-
     }
 
     /**
@@ -260,30 +260,31 @@ final class DemoCommand implements Callable<Integer> {
         DemoSecondAct.Outcome act = DemoSecondAct.run(plane, TradingSession.demo(), items, timeout,
                 line -> System.out.println("  * " + line));
         ControlEvent r = act.resume();
-        System.out.printf("%n  resume:    %s %s %s lifts %s on %s/%s: control event %s%n",
-                time(r.getDecidedAt()), r.getKind(), r.getRuleId(), r.getLiftsRuleId().isEmpty()
-                        || r.getLiftsRuleId().equals("*") ? "every rule" : r.getLiftsRuleId(),
-                r.getScope().getOrg(), r.getScope().getStrategy(), r.getControlId());
+        System.out.printf("%n  resume     %-24s %-8s %s, %s of %s/%s%n", time(r.getDecidedAt()), r.getKind(),
+                r.getRuleId(), r.getLiftsRuleId().isEmpty() || r.getLiftsRuleId().equals("*") ? "every rule"
+                        : r.getLiftsRuleId(), r.getScope().getOrg(), r.getScope().getStrategy());
+        System.out.printf("             control event %s%n", r.getControlId());
         if (act.guardrailAfter().isEmpty()) {
-            System.out.println("  guardrail: did NOT fire again after the resume");
+            System.out.println("  guardrail  did NOT fire again after the resume");
         }
         for (ControlEvent c : act.guardrailAfter()) {
-            System.out.printf("  guardrail: %s %s %s fired again: %s (control event %s)%n", time(c.getDecidedAt()),
-                    c.getKind(), c.getRuleId(), c.getEvidence().getSummary(), c.getControlId());
+            System.out.printf("  guardrail  %-24s %-8s %s: fired again after the resume%n", time(c.getDecidedAt()),
+                    c.getKind(), c.getRuleId());
+            System.out.printf("             control event %s: %s%n", c.getControlId(), c.getEvidence().getSummary());
         }
         for (ControlEvent c : act.earlyAfter()) {
-            System.out.printf("  early:     %s %s %s on the early control topic (%s)%n", time(c.getDecidedAt()),
-                    c.getKind(), c.getRuleId(), c.getControlId());
+            System.out.printf("  early      %-24s %-8s %s (%s, %s)%n", time(c.getDecidedAt()), c.getKind(),
+                    c.getRuleId(), Topics.CONTROL_EARLY, c.getControlId());
         }
-        System.out.printf("  drawdown:  acme/momentum-btc's drawdown crossed its limit of %,.0f USD %d times in act "
-                + "two (from the generated marks); the plane: %d %s control event%s, %d page%s (alerts topic)%n",
-                TradingSession.INCIDENT_MAX_DRAWDOWN, act.crossings(), act.drawdownKills().size(),
-                DemoSecondAct.DRAWDOWN_RULE, act.drawdownKills().size() == 1 ? "" : "s", act.drawdownPages().size(),
-                act.drawdownPages().size() == 1 ? "" : "s");
-        for (ControlEvent c : act.drawdownKills()) {
-            System.out.printf("             %s %s %s (act one; latched since: no new kill, no new page)%n",
-                    time(c.getDecidedAt()), c.getKind(), c.getControlId());
-        }
+        System.out.printf("  drawdown   acme/momentum-btc crossed its max_drawdown of %,.0f USD %d times in act two "
+                + "(counted from the generated marks)%n", TradingSession.INCIDENT_MAX_DRAWDOWN, act.crossings());
+        System.out.printf("             %s control events: %d%s; pages on %s: %d%n", DemoSecondAct.DRAWDOWN_RULE,
+                act.drawdownKills().size(), act.drawdownKills().stream().map(c -> " (" + time(c.getDecidedAt()) + ", "
+                        + c.getControlId() + ", act one)").collect(java.util.stream.Collectors.joining()),
+                Topics.ALERTS, act.drawdownPages().size());
+        System.out.println(act.drawdownKills().size() == 1 && act.drawdownPages().size() == 1
+                ? "             the rule stays latched until an operator resumes the strategy: one kill, one page"
+                : "             UNEXPECTED: the rule should have halted and paged the strategy exactly once");
         System.out.println("\n=== What is halted now (riskplane control status) ===");
         System.out.print(indent(ControlCommand.table(act.halted())));
     }
@@ -299,6 +300,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  curl '%s/' --data-binary \"SELECT trading_day, strategy, max(max_drawdown) FROM "
                 + "riskplane.pnl_bars FINAL GROUP BY trading_day, strategy FORMAT PrettyCompact\"%n",
                 plane.clickhouseServer.httpUrl());
+        System.out.printf("  bin/riskplane control status --bootstrap %s --all%n", plane.kafka.bootstrapServers());
         System.out.println("  (with --keep-running everything stays up to explore)");
     }
 

@@ -85,8 +85,10 @@ public final class DemoSecondAct {
             Duration timeout, Consumer<String> progress) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String bootstrap = plane.kafka.bootstrapServers();
-        long resumeAt = (TradingSession.lastEventTime(session) / 1000 + 1) * 1000;
-        Envelope command = resumeCommand(plane, Instant.ofEpochMilli(resumeAt));
+        long resumeAt = resumeTime(session);
+        Envelope command = resumeCommand(plane.config.security().operatorKeys().stream()
+                .filter(k -> k.keyId().equals(LocalPlane.OPERATOR_KEY_ID)).findFirst().orElseThrow().keyFile(),
+                Instant.ofEpochMilli(resumeAt));
         try (EnvelopePublisher p = new EnvelopePublisher(bootstrap, new Properties());
                 CommittedTopicReader controls = CommittedTopicReader.control(bootstrap)) {
             p.send(Topics.OPERATOR, command, command.toByteArray());
@@ -150,16 +152,23 @@ public final class DemoSecondAct {
         }
     }
 
-    /** The resume as `riskplane control resume --org globex --strategy pm-arb` builds and signs it, at {@code at}. */
-    static Envelope resumeCommand(LocalPlane plane, Instant at) {
+    /** When on-call resumes: the first whole second after the session's last event. */
+    public static long resumeTime(List<TradingSession.Item> session) {
+        return (TradingSession.lastEventTime(session) / 1000 + 1) * 1000;
+    }
+
+    /**
+     * The resume as `riskplane control resume --org globex --strategy pm-arb --operator oncall --key-file FILE`
+     * builds and signs it, stamped {@code at}.
+     */
+    public static Envelope resumeCommand(String oncallKeyFile, Instant at) {
         ControlCommand.Common c = new ControlCommand.Common();
-        c.bootstrap = plane.kafka.bootstrapServers();
-        c.org = RESUMED_ORG;
-        c.strategy = RESUMED_STRATEGY;
+        c.scope = new ControlCommand.ScopeOptions();
+        c.scope.org = RESUMED_ORG;
+        c.scope.strategy = RESUMED_STRATEGY;
         c.operator = LocalPlane.OPERATOR_KEY_ID;
         c.key = new ControlCommand.KeySource();
-        c.key.file = plane.config.security().operatorKeys().stream()
-                .filter(k -> k.keyId().equals(LocalPlane.OPERATOR_KEY_ID)).findFirst().orElseThrow().keyFile();
+        c.key.file = oncallKeyFile;
         c.reason = "runaway loop fixed in pm-arb v7.1; resuming after review";
         c.ticket = "DEMO-2";
         c.commandId = RESUME_COMMAND_ID;

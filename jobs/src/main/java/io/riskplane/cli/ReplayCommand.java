@@ -2,7 +2,12 @@ package io.riskplane.cli;
 
 import io.riskplane.plane.PlaneOptions;
 import io.riskplane.plane.Replay;
+import io.riskplane.verify.SigningKey;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +31,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--operator-key", paramLabel = "ID=FILE",
+            description = "An operator's key (base64, in a file) under its operator id, as security.operator_keys: the "
+                    + "input's operator commands signed with it are applied (repeatable; without any, every operator "
+                    + "command is refused as UNKNOWN_OPERATOR).")
+    Map<String, Path> operatorKeys = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isRegularFile(input)) {
@@ -35,7 +46,10 @@ final class ReplayCommand implements Callable<Integer> {
         long lines = Replay.countRecords(input);
         System.out.printf("riskplane replay: %,d envelopes from %s at parallelism %d%n", lines, input, parallelism);
         long t = System.nanoTime();
-        Replay.Result r = Replay.run(input, out, parallelism, PlaneOptions.replay(), System.out::println);
+        List<SigningKey> keys = new ArrayList<>();
+        operatorKeys.forEach((id, file) -> keys.add(new SigningKey(id, null, file.toString())));
+        Replay.Result r = Replay.run(input, out, parallelism, PlaneOptions.replay().withOperatorKeys(keys),
+                System.out::println);
         double secs = (System.nanoTime() - t) / 1e9;
         r.linesPerFile().forEach((f, n) -> System.out.printf("  %-22s %,10d lines%n", out.resolve(f), n));
         System.out.printf("done in %.1f s (%,.0f events/s, including MiniCluster start)%n", secs, lines / secs);

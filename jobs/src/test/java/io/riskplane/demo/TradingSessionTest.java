@@ -39,6 +39,46 @@ class TradingSessionTest {
                 .distinct().count()).isEqualTo(three.stream().filter(i -> i.envelope() != null).count());
     }
 
+    /**
+     * The demo's second act continues the session: event time past its end, ids of its own, one topic per step, and
+     * a whipsaw whose every mark takes acme/momentum-btc's drawdown across its limit, the strategy's position and
+     * peak as the session left them.
+     */
+    @Test
+    void theSecondActContinuesTheDemoSession() {
+        TradingSession demo = TradingSession.demo();
+        List<TradingSession.Item> session = demo.generate();
+        long end = TradingSession.lastEventTime(session);
+        assertThat(end).isEqualTo(TradingSession.DEFAULT_START.plus(TradingSession.DEFAULT_LENGTH).toEpochMilli() + 10);
+        List<TradingSession.Item> burst = demo.runawayAgain(session, end + 2_000);
+        List<TradingSession.Item> whipsaw = demo.drawdownWhipsaw(session, end + 10_000);
+        assertThat(burst).extracting(TradingSession.Item::topic).containsOnly(io.riskplane.contract.Topics.ORDERS);
+        assertThat(whipsaw).extracting(TradingSession.Item::topic).containsOnly(io.riskplane.contract.Topics.QUOTES);
+        assertThat(burst.stream().filter(i -> i.envelope().getOrder().getState() == io.riskplane.v1.OrderState.SUBMITTED))
+                .hasSize(TradingSession.RUNAWAY_ORDERS)
+                .allSatisfy(i -> assertThat(i.envelope().getOrder().getStrategy()).isEqualTo("pm-arb"));
+        assertThat(burst.get(0).eventTimeMillis()).isEqualTo(end + 2_000);
+        assertThat(whipsaw.get(0).eventTimeMillis()).isGreaterThanOrEqualTo(end + 10_000);
+        assertThat(whipsaw).hasSize((TradingSession.WHIPSAW_MARKS + TradingSession.WHIPSAW_HOLD_SECONDS) * 8);
+        Set<String> ids = session.stream().filter(i -> i.envelope() != null).map(i -> i.envelope().getEventId())
+                .collect(Collectors.toSet());
+        assertThat(burst).noneMatch(i -> ids.contains(i.envelope().getEventId()));
+        assertThat(whipsaw).noneMatch(i -> ids.contains(i.envelope().getEventId()));
+        // Deterministic: the same records every time.
+        assertThat(demo.drawdownWhipsaw(session, end + 10_000)).extracting(i -> Arrays.toString(i.value()))
+                .containsExactlyElementsOf(whipsaw.stream().map(i -> Arrays.toString(i.value())).toList());
+        StrategyEquity atEnd = StrategyEquity.after(session, "acme", "momentum-btc", "CRYPTO:BTC-USD");
+        System.out.printf("momentum-btc at the end of the session: position %.4f, equity %.2f, peak %.2f, "
+                + "drawdown %.2f, mark %.2f%n", atEnd.position(), atEnd.equity(), atEnd.peak(), atEnd.drawdown(),
+                atEnd.mark());
+        assertThat(StrategyEquity.crossings(session, whipsaw, "acme", "momentum-btc", "CRYPTO:BTC-USD",
+                TradingSession.INCIDENT_MAX_DRAWDOWN)).isEqualTo(TradingSession.WHIPSAW_MARKS);
+        StrategyEquity after = StrategyEquity.after(
+                java.util.stream.Stream.concat(session.stream(), whipsaw.stream()).toList(), "acme", "momentum-btc",
+                "CRYPTO:BTC-USD");
+        assertThat(after.peak()).isEqualTo(atEnd.peak());
+    }
+
     static Set<String> strategies(List<TradingSession.Item> items) {
         return items.stream().map(TradingSession.Item::envelope).filter(e -> e != null && e.hasOrder())
                 .filter(e -> !e.getOrder().getStrategy().isEmpty()).map(e -> e.getOrder().getOrg() + "/" + e.getOrder().getStrategy()).collect(Collectors.toSet());
