@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
@@ -26,8 +27,8 @@ import org.apache.flink.util.Collector;
  * (cooldown_base_s * 2^(n-1), at most cooldown_max_s), and the kill_trips-th trip kills the scope. Violations during
  * a cooldown or after a kill are counted ({@code guardrail_violations_suppressed}) but trip nothing: in-flight orders
  * sent before the halt reached the execution side must not escalate it. An operator's resume of exactly the scope
- * (rule operator.resume lifting the guardrail rules or every rule), decided after its last trip, starts the scope
- * afresh: windows, trips, cooldown and kill (docs/rules.md).
+ * (rule operator.resume lifting the guardrail rules or every rule), decided at or after its last trip (as execution
+ * lifts the halt), starts the scope afresh: windows, trips, cooldown and kill (docs/rules.md).
  */
 public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, GuardrailTrip> {
     private static final long serialVersionUID = 1L;
@@ -65,6 +66,8 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
             boolean killed) {}
 
     private transient ValueState<ScopeState> scope;
+    /** The time of the resume that last started the scope afresh, until event time passes it (OperatorResumes). */
+    private transient ValueState<Long> rearmedAt;
     private transient Counter suppressed;
 
     public GuardrailMonitor() {
@@ -77,6 +80,7 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         super.open(openContext);
         scope = getRuntimeContext().getState(new ValueStateDescriptor<>("guardrail-scope",
                 TypeInformation.of(ScopeState.class)));
+        rearmedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("guardrail-rearmed-at", Types.LONG));
         suppressed = getRuntimeContext().getMetricGroup().counter("guardrail_violations_suppressed");
     }
 
@@ -98,9 +102,18 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         if (s != null && !s.tripTimes().isEmpty()) {
             long resumed = lastResume(OperatorDirective.scopeKey(in.org(), in.strategy(), in.instrument(), "", "", ""),
                     at, RULES);
-            // Strictly after the last trip: the scope's state after a resume at that very millisecond is this one.
-            if (resumed > s.tripTimes().get(s.tripTimes().size() - 1)) {
+            // At or after the last trip, as execution lifts the halt; but not the resume that already started the
+            // scope afresh, when the scope tripped again at that very millisecond.
+            long lastTrip = s.tripTimes().get(s.tripTimes().size() - 1);
+            Long rearmed = rearmedAt.value();
+            if (rearmed != null && lastTrip > rearmed) {
+                rearmedAt.clear(); // a trip after that resume: only resumes from the trip on matter
+                rearmed = null;
+            }
+            if (OperatorResumes.lifts(resumed, OperatorResumes.resumableFrom(lastTrip,
+                    rearmed == null ? Long.MIN_VALUE : rearmed))) {
                 s = null;
+                rearmedAt.update(resumed);
             }
         }
         if (s == null) {

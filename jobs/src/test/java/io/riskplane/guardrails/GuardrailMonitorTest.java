@@ -90,6 +90,30 @@ class GuardrailMonitorTest {
         assertThat(trips.get(3).entersKill()).isFalse();
     }
 
+    /**
+     * A resume decided at the kill's very millisecond lifts it, as execution's verifier and the halt ledger do, even
+     * when it reaches the monitor after the kill was judged: the scope starts afresh at its next input, once (a
+     * trip after the resume is not erased by the same resume).
+     */
+    @Test
+    void aResumeAtTheKillsMillisecondStartsTheScopeAfresh() throws Exception {
+        List<GuardrailInput> in = new ArrayList<>();
+        for (long s : new long[] {1, 2, 3, 4, 40, 41, 42, 43, 100, 101, 102, 103}) {
+            in.add(order(s));
+        }
+        assertThat(feed(in)).extracting(GuardrailTrip::entersKill).containsExactly(false, false, true); // at 103 s
+        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "",
+                "", "*", 103_000)), 0);
+        List<GuardrailTrip> trips = feed(List.of(order(150), order(151), order(152), order(153), order(160), order(200),
+                order(201), order(202), order(203))); // every trip so far
+        // Afresh at 150 s: the fourth order in the window trips with the first, 30 s cooldown; 160 s is within it;
+        // at 203 s the second trip (60 s cooldown capped to 50 s): the trips before the resume no longer count.
+        assertThat(trips).extracting(GuardrailTrip::atMillis).containsExactly(4_000L, 43_000L, 103_000L, 153_000L,
+                203_000L);
+        assertThat(trips).extracting(GuardrailTrip::tripsInWindow).containsExactly(1, 2, 3, 1, 2);
+        assertThat(trips).extracting(GuardrailTrip::entersKill).containsExactly(false, false, true, false, false);
+    }
+
     @Test
     void perOrderCapsTripAtTheInstrumentLevel() throws Exception {
         GuardrailInput cross = new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.INSTRUMENT, "acme", "momo",

@@ -46,7 +46,7 @@ class StoredRowsClickHouseIT {
                     + " VALUES ('sle-old', 'quote_freshness', toDateTime(1795000000), 1795000000000, 'HEALTHY')");
             // v6 half applied before (the process stopped after one ALTER): the rest applies, the column is kept.
             ch.query("ALTER TABLE riskplane.cursor_staleness ADD COLUMN store_reason String DEFAULT ''");
-            assertThat(ClickHouseSchema.apply(ch)).as("v6 and v7").isEqualTo(2);
+            assertThat(ClickHouseSchema.apply(ch)).as("v6, v7 and v8").isEqualTo(3);
             assertThat(ClickHouseSchema.apply(ch)).isZero();
             assertThat(ch.query("SELECT evaluation_id, store_reason = '' FROM riskplane.slo_evaluations"))
                     .isEqualTo("sle-old\t1\n");
@@ -54,6 +54,11 @@ class StoredRowsClickHouseIT {
             assertThat(ch.query("SELECT measurement_id = '', streak_measurement_ids = '', auto_resume "
                     + "FROM riskplane.slo_evaluations")).isEqualTo("1\t1\t0\n");
             assertThat(ch.count("EXISTS TABLE riskplane.pnl_snapshots")).isEqualTo(1);
+            // v8: the halt states, their view and the operator commands' view, empty on an upgraded database.
+            assertThat(ch.count("SELECT count() FROM riskplane.halts")).isZero();
+            assertThat(ch.count("SELECT count() FROM riskplane.operator_commands")).isZero();
+            assertThat(ch.count("SELECT count() FROM system.columns WHERE database = 'riskplane' AND table = 'alerts' "
+                    + "AND name IN ('ends_at_ms', 'resolved_by')")).isEqualTo(2);
 
             // Two seconds of acme/s1: a fill at 0.1 s, marks down to 4 and up to 12, close 11; a mark at 1.2 s.
             PnlBarBuilder b = new PnlBarBuilder();
