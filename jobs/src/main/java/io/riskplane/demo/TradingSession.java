@@ -377,23 +377,9 @@ public final class TradingSession {
             for (int i = 0; i < INSTRUMENTS.size(); i++) {
                 Instrument in = INSTRUMENTS.get(i);
                 String id = in.id() + suffix;
-                mids[i] = Math.max(in.start() * 0.05, mids[i] * (1 + in.vol() * rnd.nextGaussian()));
-                if (in.assetClass() == AssetClass.PREDICTION_MARKET) {
-                    mids[i] = Math.min(0.98, Math.max(0.02, mids[i]));
-                }
+                mids[i] = walk(in, mids[i], rnd);
                 for (int v = 0; v < in.venues().length; v++) {
-                    String venue = in.venues()[v];
-                    double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
-                    double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
-                    long qt = t + v * 7L + i;
-                    double bid = round(mid - half);
-                    double ask = Math.max(bid, round(mid + half));
-                    items.add(item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
-                            .setInstrument(id).setVenueSymbol(venueSymbol(id, venue))
-                            .setBid(bid).setAsk(ask)
-                            .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
-                            .setExchangeTime(ProtoTime.fromMillis(qt - 3))
-                            .setReceiveTime(ProtoTime.fromMillis(qt + 2)))));
+                    items.add(quote(ids, rnd, in, id, v, t + v * 7L + i, mids[i]));
                 }
             }
             midPath.add(mids.clone());
@@ -516,6 +502,27 @@ public final class TradingSession {
         Counter(String prefix) {
             this.prefix = prefix;
         }
+    }
+
+    /** One step of a mid's random walk; prediction markets stay within 0.02..0.98. */
+    private static double walk(Instrument in, double mid, Random rnd) {
+        double next = Math.max(in.start() * 0.05, mid * (1 + in.vol() * rnd.nextGaussian()));
+        return in.assetClass() == AssetClass.PREDICTION_MARKET ? Math.min(0.98, Math.max(0.02, next)) : next;
+    }
+
+    /** Venue {@code v}'s quote of instrument {@code id} at {@code qt}: a spread around the mid, random sizes. */
+    private Item quote(Counter ids, Random rnd, Instrument in, String id, int v, long qt, double instrumentMid) {
+        String venue = in.venues()[v];
+        double mid = instrumentMid * (1 + (v == 0 ? 0.00005 : -0.00005));
+        double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
+        double bid = round(mid - half);
+        double ask = Math.max(bid, round(mid + half));
+        return item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
+                .setInstrument(id).setVenueSymbol(venueSymbol(id, venue))
+                .setBid(bid).setAsk(ask)
+                .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
+                .setExchangeTime(ProtoTime.fromMillis(qt - 3))
+                .setReceiveTime(ProtoTime.fromMillis(qt + 2))));
     }
 
     private Item item(Counter ids, String source, long t, Payload payload) {
@@ -662,24 +669,10 @@ public final class TradingSession {
                         }
                     }
                 } else {
-                    mids[i] = Math.max(in.start() * 0.05, mids[i] * (1 + in.vol() * rnd.nextGaussian()));
-                    if (in.assetClass() == AssetClass.PREDICTION_MARKET) {
-                        mids[i] = Math.min(0.98, Math.max(0.02, mids[i]));
-                    }
+                    mids[i] = walk(in, mids[i], rnd);
                 }
                 for (int v = 0; v < in.venues().length; v++) {
-                    String venue = in.venues()[v];
-                    double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
-                    double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
-                    long qt = t + v * 7L + i;
-                    double bid = round(mid - half);
-                    double ask = Math.max(bid, round(mid + half));
-                    Item q = item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
-                            .setInstrument(in.id()).setVenueSymbol(venueSymbol(in.id(), venue))
-                            .setBid(bid).setAsk(ask)
-                            .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
-                            .setExchangeTime(ProtoTime.fromMillis(qt - 3))
-                            .setReceiveTime(ProtoTime.fromMillis(qt + 2))));
+                    Item q = quote(ids, rnd, in, in.id(), v, t + v * 7L + i, mids[i]);
                     out.add(q);
                     book.apply(q.envelope());
                 }
