@@ -153,8 +153,11 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
         if (ledger.changes.isEmpty()) {
             return;
         }
+        // A control event behind the watermark (late) changes the state now: stamped with the watermark, so that it
+        // is not older than a state published before it (the halts view takes each scope's latest).
+        long updated = processingLate() ? Math.max(timestamp, ctx.timerService().currentWatermark()) : timestamp;
         HaltState.Builder s = HaltState.newBuilder().setScope(ledger.scope).setControlId(ledger.controlId)
-                .setUpdatedAt(timestamp(timestamp)).setChange(String.join("\n", ledger.changes))
+                .setUpdatedAt(timestamp(updated)).setChange(String.join("\n", ledger.changes))
                 .addAllLiftedEpisodeIds(ledger.lifted);
         boolean halted = false;
         for (Map.Entry<String, HaltEntry> e : ledger.entries.entrySet()) {
@@ -168,7 +171,7 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
                 : ledger.controlId);
         Envelope envelope = Envelope.newBuilder().setEventId(stateId).setSource(SOURCE)
                 .setEventTime(halt.getUpdatedAt()).setHaltState(halt).build();
-        out.collect(new HaltStateRecord(stateId, ctx.getCurrentKey(), timestamp, envelope.toByteArray()));
+        out.collect(new HaltStateRecord(stateId, ctx.getCurrentKey(), updated, envelope.toByteArray()));
         if (ledger.entries.isEmpty()) {
             state.clear();
         } else {

@@ -243,6 +243,25 @@ class HaltLedgerTest {
         assertThat(h.numKeyedStateEntries()).isZero();
     }
 
+    /**
+     * A control event behind the watermark is applied on arrival (fail closed), and its state is stamped with the
+     * watermark, so that it is never older than the state published before it (the halts view takes the latest).
+     */
+    @Test
+    void aLateHaltIsAppliedAndItsStateIsNotOlderThanThoseBefore() throws Exception {
+        feed(operatorResume("ctl-r0", T + 20_000)); // lifts nothing: no state
+        feed(control("ctl-c1", ControlKind.COOLDOWN, "guardrail.trip.cooldown", T + 30_000, T + 40_000, ""));
+        h.processWatermark(T + 50_000); // the cooldown opened at 30 s and ran out at 40 s
+        feed(kill("ctl-k1", T + 10_000)); // 40 s behind the watermark
+        List<HaltState> states = states();
+        assertThat(states).extracting(HaltState::getStatus).containsExactly(HaltStatus.HALT_STATUS_COOLING_DOWN,
+                HaltStatus.HALT_STATUS_ACTIVE, HaltStatus.HALT_STATUS_HALTED);
+        assertThat(h.extractOutputValues()).extracting(HaltStateRecord::updatedAtMillis)
+                .containsExactly(T + 30_000, T + 40_000, T + 50_000);
+        assertThat(states.get(2).getHalts(0).getSince()).isEqualTo(ProtoTime.fromMillis(T + 10_000));
+        assertThat(alerts()).extracting(Alert::getControlId).containsExactly("ctl-c1", "ctl-k1");
+    }
+
     @Test
     void anSloResumeLiftsOnlyItsOwnSloAndAnotherRulesHaltStays() throws Exception {
         feed(withReason(control("ctl-s1", ControlKind.KILL_SWITCH, "slo.breach.kill-switch", T, 0, ""),
