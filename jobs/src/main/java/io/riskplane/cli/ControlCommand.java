@@ -143,6 +143,15 @@ public final class ControlCommand implements Runnable {
         @Option(names = "--json", description = "One HaltState per line (Protobuf JSON) instead of a table.")
         boolean json;
 
+        @Option(names = "--control-key-id", paramLabel = "ID",
+                description = "Verify each state's signature (the plane's control-signing key, security.control_signing)"
+                        + " with this key id and --control-key-file; a state that does not verify is not shown, and "
+                        + "the command exits 3.")
+        String controlKeyId;
+
+        @Option(names = "--control-key-file", paramLabel = "FILE", description = "The control-signing key, base64.")
+        String controlKeyFile;
+
         @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
                 description = "Extra Kafka consumer setting, e.g. security.protocol=SASL_SSL (repeatable).")
         Map<String, String> kafkaProperties = Map.of();
@@ -152,19 +161,36 @@ public final class ControlCommand implements Runnable {
             Properties client = new Properties();
             client.putAll(kafkaProperties);
             Scope filter = scope.scope();
+            io.riskplane.verify.ControlSigner key = controlKeyId == null ? null
+                    : io.riskplane.verify.ControlSigner.fromFile(controlKeyId, java.nio.file.Path.of(controlKeyFile));
+            List<String> refused = new ArrayList<>();
             List<HaltState> shown = new ArrayList<>();
-            for (HaltState s : latest(bootstrap, client).values()) {
+            for (HaltState s : latest(bootstrap, client, key, refused).values()) {
                 if ((all || s.getStatus() != HaltStatus.HALT_STATUS_ACTIVE) && matches(filter, s.getScope())) {
                     shown.add(s);
                 }
             }
             System.out.print(json ? jsonLines(shown) : table(shown));
+            if (!refused.isEmpty()) {
+                System.err.println(refused.size() + " record(s) of " + Topics.HALT_STATE + " did not verify under key '"
+                        + controlKeyId + "' and are not shown: " + String.join("; ", refused));
+                return 3;
+            }
             return 0;
         }
     }
 
     /** Each scope's latest state on the halt-state topic, by scope key: the topic read to its end, read_committed. */
     public static Map<String, HaltState> latest(String bootstrap, Properties client) throws Exception {
+        return latest(bootstrap, client, null, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #latest(String, Properties)}, keeping only the records whose signature verifies under {@code key}
+     * (when not null; as execution's ControlVerifier checks them); each other record is named in {@code refused}.
+     */
+    public static Map<String, HaltState> latest(String bootstrap, Properties client,
+            io.riskplane.verify.ControlSigner key, List<String> refused) throws Exception {
         Map<String, Object> props = new java.util.HashMap<>();
         client.forEach((k, v) -> props.put((String) k, v));
         props.put("bootstrap.servers", bootstrap);
@@ -185,6 +211,10 @@ public final class ControlCommand implements Runnable {
                     throw new IllegalStateException("could not read " + Topics.HALT_STATE + " to its end in 60 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (key != null && !verifies(r, key)) {
+                        refused.add(r.partition() + "/" + r.offset());
+                        continue;
+                    }
                     Envelope e = Envelope.parseFrom(r.value());
                     if (e.hasHaltState()) {
                         latest.put(io.riskplane.verify.ControlVerifier.scopeKey(e.getHaltState().getScope()), e.getHaltState());
@@ -193,6 +223,15 @@ public final class ControlCommand implements Runnable {
             }
         }
         return latest;
+    }
+
+    /** The record carries the key's id and a signature of its value under the key (compared in constant time). */
+    static boolean verifies(ConsumerRecord<byte[], byte[]> r, io.riskplane.verify.ControlSigner key) {
+        var id = r.headers().lastHeader(io.riskplane.verify.ControlSigner.KEY_ID_HEADER);
+        var signature = r.headers().lastHeader(io.riskplane.verify.ControlSigner.SIGNATURE_HEADER);
+        return id != null && signature != null && r.value() != null
+                && key.keyId().equals(new String(id.value(), java.nio.charset.StandardCharsets.UTF_8))
+                && java.security.MessageDigest.isEqual(signature.value(), key.signatureHeader(r.value()));
     }
 
     static boolean matches(Scope filter, Scope s) {

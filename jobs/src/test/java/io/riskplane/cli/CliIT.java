@@ -136,6 +136,35 @@ class CliIT {
             assertThat(routeOut.lines().skip(1).findFirst().orElseThrow()).contains("adapter=kraken-rest")
                     .contains("ACTIVE").contains("by ctl-r1");
             assertThat(none).isEqualTo("nothing halted\n");
+
+            // With the control-signing key: only signed states are shown; the unsigned ones make it exit 3.
+            byte[] key = "cli-control-key-cli-control-key!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Path keyFile = dir.resolve("control.key");
+            Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
+            io.riskplane.verify.ControlSigner signer = new io.riskplane.verify.ControlSigner("k1", key);
+            io.riskplane.v1.Envelope signed = state("hst-ctl-g1", io.riskplane.v1.Scope.newBuilder()
+                    .setOrg("globex").setStrategy("pm-arb").build(), io.riskplane.v1.HaltStatus.HALT_STATUS_HALTED,
+                    drawdown.toBuilder().setEpisodeId("ctl-g1").setControlId("ctl-g1").build());
+            try (var p = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(Topics.HALT_STATE,
+                        "globex|pm-arb||||".getBytes(java.nio.charset.StandardCharsets.UTF_8), signed.toByteArray());
+                record.headers().add(io.riskplane.verify.ControlSigner.KEY_ID_HEADER,
+                        "k1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                record.headers().add(io.riskplane.verify.ControlSigner.SIGNATURE_HEADER,
+                        signer.signatureHeader(signed.toByteArray()));
+                p.send(record).get();
+            }
+            out.reset();
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            int verifiedExit = RiskPlaneCli.commandLine().execute("control", "status", "--bootstrap",
+                    kafka.bootstrapServers(), "--control-key-id", "k1", "--control-key-file", keyFile.toString());
+            System.setOut(saved);
+            assertThat(verifiedExit).isEqualTo(3);
+            String verified = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(verified.lines()).hasSize(2);
+            assertThat(verified).contains("org=globex,strategy=pm-arb").doesNotContain("acme");
         } finally {
             System.setOut(saved);
         }
