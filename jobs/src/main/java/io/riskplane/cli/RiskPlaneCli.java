@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Stream-processing analytics and risk plane for automated trading.",
         subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProduceCommand.class, ControlCommand.class,
                 ExplainCommand.class, SchemaCommand.class, ClickHouseCommand.class, ArchiveCommand.class,
-                IcebergCommand.class, AlertsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                IcebergCommand.class, AlertsCommand.class, BenchCommand.class, DiffCommand.class, CommandLine.HelpCommand.class})
 public final class RiskPlaneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
