@@ -18,9 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -191,37 +188,23 @@ public final class ControlCommand implements Runnable {
      */
     public static Map<String, HaltState> latest(String bootstrap, Properties client,
             io.riskplane.verify.ControlSigner key, List<String> refused) throws Exception {
-        Map<String, Object> props = new java.util.HashMap<>();
-        client.forEach((k, v) -> props.put((String) k, v));
-        props.put("bootstrap.servers", bootstrap);
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
         Map<String, HaltState> latest = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(Topics.HALT_STATE, Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new TopicPartition(Topics.HALT_STATE, p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + Topics.HALT_STATE + " to its end in 60 s");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+        io.riskplane.infra.CommittedTopicReader.readToEnd(bootstrap, client, Topics.HALT_STATE, Duration.ofSeconds(60),
+                r -> {
                     if (key != null && !verifies(r, key)) {
                         refused.add(r.partition() + "/" + r.offset());
-                        continue;
+                        return;
                     }
-                    Envelope e = Envelope.parseFrom(r.value());
-                    if (e.hasHaltState()) {
-                        latest.put(io.riskplane.verify.ControlVerifier.scopeKey(e.getHaltState().getScope()), e.getHaltState());
+                    try {
+                        Envelope e = Envelope.parseFrom(r.value());
+                        if (e.hasHaltState()) {
+                            latest.put(io.riskplane.verify.ControlVerifier.scopeKey(e.getHaltState().getScope()),
+                                    e.getHaltState());
+                        }
+                    } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                        refused.add(r.partition() + "/" + r.offset() + " (not an envelope)");
                     }
-                }
-            }
-        }
+                });
         return latest;
     }
 

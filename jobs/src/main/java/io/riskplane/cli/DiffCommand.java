@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
  * side. The work is {@link ControlDiff}; here are the arguments, the files and the exit code.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compares the control events of two replays (riskplane replay --out DIR): which halts appear, "
+        description = {"Compares the control events of two replays (riskplane replay --out DIR), or of a replay and the "
+                + "live control topic (B = kafka://HOST:PORT), over the range --from/--to: which halts appear, "
                 + "vanish or move in time, with their evidence side by side. Events match on rule, scope (all six "
                 + "fields) and kind, not on control id (it hashes the policy version and decision time), and pair in "
                 + "time order within that key. Each row is SAME, MOVED (decided_at differs; SHIFT = B - A), CHANGED "
@@ -32,6 +33,8 @@ import picocli.CommandLine.Parameters;
                         + "event envelope)."})
 final class DiffCommand implements Callable<Integer> {
     static final String FILE = "control-events.jsonl";
+    /** B as the live control topic: kafka://HOST:PORT. */
+    static final String LIVE = "kafka://";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,8 +42,20 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "A replay output directory, or a control-events.jsonl file.")
     Path a;
 
-    @Parameters(index = "1", paramLabel = "B", description = "The other one, compared against A.")
-    Path b;
+    @Parameters(index = "1", paramLabel = "B", description = "The other one, compared against A; or "
+            + "kafka://HOST:PORT for the live control topic (riskplane.v1.control, read_committed, as execution sees it).")
+    String b;
+
+    @Option(names = "--from", paramLabel = "INSTANT", description = "Only control events decided at or after this "
+            + "(ISO-8601, e.g. 2026-11-20T00:00:00Z), on both sides: the day a replay covers.")
+    java.time.Instant from;
+
+    @Option(names = "--to", paramLabel = "INSTANT", description = "Only control events decided before this.")
+    java.time.Instant to;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka consumer setting for kafka://, e.g. security.protocol=SASL_SSL (repeatable).")
+    java.util.Map<String, String> kafkaProperties = java.util.Map.of();
 
     @Option(names = "--json", description = "Print one JSON object per row (JSON Lines) instead of the table.")
     boolean json;
@@ -53,8 +68,8 @@ final class DiffCommand implements Callable<Integer> {
         List<ControlEvent> left;
         List<ControlEvent> right;
         try {
-            left = read(a);
-            right = read(b);
+            left = inRange(read(a));
+            right = inRange(b.startsWith(LIVE) ? live(b.substring(LIVE.length())) : read(Path.of(b)));
         } catch (BadInput e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("riskplane diff: " + e.getMessage());
@@ -70,6 +85,45 @@ final class DiffCommand implements Callable<Integer> {
         }
         out.flush();
         return ControlDiff.identical(rows) ? 0 : 1;
+    }
+
+    private List<ControlEvent> inRange(List<ControlEvent> events) {
+        return events.stream().filter(c -> {
+            java.time.Instant t = java.time.Instant.ofEpochSecond(c.getDecidedAt().getSeconds(),
+                    c.getDecidedAt().getNanos());
+            return (from == null || !t.isBefore(from)) && (to == null || t.isBefore(to));
+        }).toList();
+    }
+
+    /** Every control event on the live control topic now, read_committed (what execution obeys). */
+    private List<ControlEvent> live(String bootstrap) throws BadInput {
+        java.util.Properties client = new java.util.Properties();
+        client.putAll(kafkaProperties);
+        List<ControlEvent> events = new ArrayList<>();
+        List<String> foreign = new ArrayList<>();
+        try {
+            io.riskplane.infra.CommittedTopicReader.readToEnd(bootstrap, client, io.riskplane.contract.Topics.CONTROL,
+                    java.time.Duration.ofMinutes(5), r -> {
+                        try {
+                            Envelope e = Envelope.parseFrom(r.value());
+                            if (e.hasControl()) {
+                                events.add(e.getControl());
+                                return;
+                            }
+                        } catch (com.google.protobuf.InvalidProtocolBufferException | NullPointerException ex) {
+                            // counted below
+                        }
+                        foreign.add(r.partition() + "/" + r.offset());
+                    });
+        } catch (RuntimeException e) {
+            throw new BadInput("cannot read " + io.riskplane.contract.Topics.CONTROL + " on " + bootstrap + ": "
+                    + RiskPlaneCli.describe(e));
+        }
+        if (!foreign.isEmpty()) {
+            throw new BadInput(io.riskplane.contract.Topics.CONTROL + " holds records that are not control events: "
+                    + String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))));
+        }
+        return events;
     }
 
     static final class BadInput extends Exception {

@@ -44,6 +44,38 @@ public final class CommittedTopicReader implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Reads every partition of a topic from its beginning to its end as it is now (read_committed: the last stable
+     * offset), handing each record to {@code each}; for tools that read a topic once (a compacted state, a range of
+     * history). Fails when the end is not reached within {@code timeout}.
+     */
+    public static void readToEnd(String bootstrap, java.util.Properties client, String topic, Duration timeout,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        Map<String, Object> props = new java.util.HashMap<>();
+        client.forEach((k, v) -> props.put((String) k, v));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
+                    p.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end in " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    each.accept(r);
+                }
+            }
+        }
+    }
+
     public static CommittedTopicReader control(String bootstrap) {
         return new CommittedTopicReader(bootstrap, Topics.CONTROL);
     }

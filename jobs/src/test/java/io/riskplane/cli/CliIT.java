@@ -179,6 +179,51 @@ class CliIT {
                 .build();
     }
 
+    /**
+     * `diff A kafka://...` compares a replay with the live control topic (read_committed), over the range --from/--to
+     * gives: the same halt on both sides is SAME whatever its id; one only live is ONLY_IN_B.
+     */
+    @Test
+    void diffComparesAReplayWithTheLiveControlTopic() throws Exception {
+        kafka.createTopics(List.of(Topics.CONTROL), 1);
+        io.riskplane.v1.ControlEvent kill = io.riskplane.v1.ControlEvent.newBuilder().setControlId("ctl-live-1")
+                .setKind(io.riskplane.v1.ControlKind.KILL_SWITCH).setRuleId("pnl.drawdown.kill-switch")
+                .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("acme").setStrategy("momo"))
+                .setReasonCode("DRAWDOWN_LIMIT_BREACHED")
+                .setDecidedAt(io.riskplane.contract.ProtoTime.fromMillis(1_795_185_000_000L)).build();
+        io.riskplane.v1.ControlEvent later = kill.toBuilder().setControlId("ctl-live-2")
+                .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("globex").setStrategy("pm-arb"))
+                .setDecidedAt(io.riskplane.contract.ProtoTime.fromMillis(1_795_271_400_000L)).build(); // next day
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (io.riskplane.v1.ControlEvent c : List.of(kill, later)) {
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.CONTROL, null,
+                        io.riskplane.v1.Envelope.newBuilder().setEventId(c.getControlId()).setControl(c).build()
+                                .toByteArray())).get();
+            }
+        }
+        // The replay decided the same halt (another id: say, another policy version) and nothing the next day.
+        Path replay = dir.resolve("diff-replay");
+        Files.createDirectories(replay);
+        Files.writeString(replay.resolve("control-events.jsonl"), io.riskplane.contract.EnvelopeJson.print(
+                io.riskplane.v1.Envelope.newBuilder().setEventId("ctl-replay-1")
+                        .setControl(kill.toBuilder().setControlId("ctl-replay-1")).build()) + "\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = RiskPlaneCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        int whole = cli.execute("diff", replay.toString(), "kafka://" + kafka.bootstrapServers());
+        assertThat(whole).isEqualTo(1);
+        assertThat(out.toString()).contains("ONLY_IN_B").contains("globex").contains("1 same");
+        out.getBuffer().setLength(0);
+        int day = cli.execute("diff", replay.toString(), "kafka://" + kafka.bootstrapServers(), "--from",
+                "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z");
+        assertThat(day).isZero();
+        assertThat(out.toString()).contains("(identical)");
+    }
+
     @Test
     void producePublishesEachEnvelopeToTheTopicOfItsPayload() throws Exception {
         Map<String, Integer> expected = new TreeMap<>();
