@@ -214,7 +214,7 @@ public final class ControlCommand implements Runnable {
         var signature = r.headers().lastHeader(io.riskplane.verify.ControlSigner.SIGNATURE_HEADER);
         return id != null && signature != null && r.value() != null
                 && key.keyId().equals(new String(id.value(), java.nio.charset.StandardCharsets.UTF_8))
-                && java.security.MessageDigest.isEqual(signature.value(), key.signatureHeader(r.value()));
+                && key.verifies(r.value(), signature.value());
     }
 
     static boolean matches(Scope filter, Scope s) {

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.riskplane.alerting.AlertSettings;
 import io.riskplane.alerting.ControlEventAlerts;
+import io.riskplane.contract.ProtoTime;
 import io.riskplane.eventtime.EventTimeOrderedFunction;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
@@ -106,7 +107,8 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
     @Override
     protected void process(long timestamp, List<ControlRecord> events, Context ctx, Collector<HaltStateRecord> out)
             throws Exception {
-        Ledger ledger = load(ctx.getCurrentKey());
+        byte[] stored = state.value();
+        Ledger ledger = new Ledger(stored == null ? null : HaltState.parseFrom(stored));
         ledger.expireUntil(timestamp);
         for (ControlRecord r : events) {
             Envelope envelope = Envelope.parseFrom(r.envelope());
@@ -130,11 +132,11 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
 
     @Override
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<HaltStateRecord> out) throws Exception {
-        byte[] bytes = state.value();
-        if (bytes == null) {
-            return;
+        byte[] stored = state.value();
+        if (stored == null) {
+            return; // ACTIVE: nothing can run out
         }
-        Ledger ledger = load(ctx.getCurrentKey());
+        Ledger ledger = new Ledger(HaltState.parseFrom(stored));
         ledger.expireUntil(timestamp);
         publish(ledger, timestamp, ctx, out);
     }
@@ -157,7 +159,7 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
         // is not older than a state published before it (the halts view takes each scope's latest).
         long updated = processingLate() ? Math.max(timestamp, ctx.timerService().currentWatermark()) : timestamp;
         HaltState.Builder s = HaltState.newBuilder().setScope(ledger.scope).setControlId(ledger.controlId)
-                .setUpdatedAt(timestamp(updated)).setChange(String.join("\n", ledger.changes))
+                .setUpdatedAt(ProtoTime.fromMillis(updated)).setChange(String.join("\n", ledger.changes))
                 .addAllLiftedEpisodeIds(ledger.lifted);
         boolean halted = false;
         for (Map.Entry<String, HaltEntry> e : ledger.entries.entrySet()) {
@@ -178,11 +180,6 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
             state.update(HaltState.newBuilder().setScope(ledger.scope).addAllHalts(ledger.entries.values()).build()
                     .toByteArray());
         }
-    }
-
-    private Ledger load(String scopeKey) throws Exception {
-        byte[] bytes = state.value();
-        return new Ledger(bytes == null ? null : HaltState.parseFrom(bytes));
     }
 
     /** One scope's halts while one event time is applied: as the verifier keeps them, and as published. */
@@ -300,10 +297,5 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
 
     private static Instant instant(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-    }
-
-    private static Timestamp timestamp(long millis) {
-        return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000))
-                .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
     }
 }

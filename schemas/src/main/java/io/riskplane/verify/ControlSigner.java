@@ -67,6 +67,20 @@ public final class ControlSigner {
         }
     }
 
+    /**
+     * Whether {@code signatureHeader} (the record's {@link #SIGNATURE_HEADER}, base64) is this key's signature of
+     * {@code value}, compared in constant time; false for a header that is not base64.
+     */
+    public boolean verifies(byte[] value, byte[] signatureHeader) {
+        byte[] claimed;
+        try {
+            claimed = Base64.getDecoder().decode(signatureHeader);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(claimed, sign(value));
+    }
+
     /** The header value: base64 of the signature. */
     public byte[] signatureHeader(byte[] value) {
         return Base64.getEncoder().encode(sign(value));

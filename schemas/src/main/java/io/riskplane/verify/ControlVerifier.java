@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,13 @@ import java.util.TreeSet;
 public final class ControlVerifier {
     /** Why a record was accepted or rejected. */
     public enum Verdict { ACCEPTED, UNSIGNED, UNKNOWN_KEY, BAD_SIGNATURE, UNDECODABLE, NOT_A_CONTROL_OR_HEARTBEAT,
-        REPLAYED }
+        REPLAYED, AHEAD_OF_THE_CLOCK }
+
+    /**
+     * How far ahead of the wall clock a halt state's time may be (the plane's default max_future_skew): a state
+     * further ahead is refused, since its floor would refuse the scope's control events until then.
+     */
+    public static final Duration MAX_STATE_AHEAD = Duration.ofMinutes(5);
 
     /** Whether new entries may be sent for a scope now, and if not, why. */
     public record Decision(boolean allowed, String reason) {}
@@ -173,13 +178,7 @@ public final class ControlVerifier {
         if (key == null) {
             return Verdict.UNKNOWN_KEY;
         }
-        byte[] claimed;
-        try {
-            claimed = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            return Verdict.BAD_SIGNATURE;
-        }
-        if (!MessageDigest.isEqual(claimed, key.sign(value))) { // constant time
+        if (!key.verifies(value, signature)) { // constant time
             return Verdict.BAD_SIGNATURE;
         }
         Envelope e;
@@ -198,7 +197,7 @@ public final class ControlVerifier {
             return Verdict.ACCEPTED;
         }
         if (e.hasHaltState()) {
-            return bootstrap(e.getHaltState());
+            return bootstrap(e.getHaltState(), now);
         }
         if (!e.hasControl()) {
             return Verdict.NOT_A_CONTROL_OR_HEARTBEAT;
@@ -222,11 +221,16 @@ public final class ControlVerifier {
      * time is then {@code REPLAYED}, since the state already covers it. How a starting execution service learns what
      * is halted without reading the whole control history: read the halt-state topic to its end, then follow the
      * control topic from a little before the oldest state read (any overlap is refused as REPLAYED). A state older
-     * than a control event already applied on its scope is stale and refused as REPLAYED too.
+     * than a control event already applied on its scope is stale and refused as REPLAYED too; one dated more than
+     * {@link #MAX_STATE_AHEAD} after {@code now} is refused as AHEAD_OF_THE_CLOCK.
      */
-    private Verdict bootstrap(HaltState s) {
+    private Verdict bootstrap(HaltState s, Instant now) {
         String scope = scopeKey(s.getScope());
         Instant at = instant(s.getUpdatedAt());
+        if (at.isAfter(now.plus(MAX_STATE_AHEAD))) {
+            // Fail closed: taken, its floor would refuse every new kill-switch of the scope until that time.
+            return Verdict.AHEAD_OF_THE_CLOCK;
+        }
         Instant floor = floors.get(scope);
         if (floor != null && !at.isAfter(floor)) {
             return Verdict.REPLAYED;

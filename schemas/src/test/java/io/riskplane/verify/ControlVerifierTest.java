@@ -591,4 +591,20 @@ class ControlVerifierTest {
         assertThat(v.accept(older, signed(older), T0)).isEqualTo(Verdict.REPLAYED);
         assertThat(v.mayTrade(OUCH_ORDER, T0).allowed()).isFalse();
     }
+
+    /**
+     * A halt state dated far after the wall clock (a plane whose event time ran ahead) is refused: its floor would
+     * make the verifier refuse the scope's new kill-switches as replays until then.
+     */
+    @Test
+    void aHaltStateFarAheadOfTheClockIsRefusedAndLaterKillsStillHalt() {
+        ControlVerifier v = ControlVerifier.withoutWatermarkLagCheck(List.of(SIGNER), Duration.ofSeconds(5));
+        feed(v, T0, heartbeat(T0));
+        byte[] ahead = haltState(NASDAQ_OUCH, T0.plus(Duration.ofDays(365)), "ctl-r9");
+        assertThat(v.accept(ahead, signed(ahead), T0)).isEqualTo(Verdict.AHEAD_OF_THE_CLOCK);
+        byte[] nearlyNow = haltState(KRAKEN_ETH, T0.plus(ControlVerifier.MAX_STATE_AHEAD), "ctl-r8");
+        assertThat(v.accept(nearlyNow, signed(nearlyNow), T0)).isEqualTo(Verdict.ACCEPTED);
+        feed(v, T0, sloKill("ctl-k3", "LATENCY_P95_BREACHED", "latency_p95_ms", NASDAQ_OUCH, T0.plusSeconds(1)));
+        assertThat(v.mayTrade(OUCH_ORDER, T0.plusSeconds(2)).allowed()).isFalse();
+    }
 }

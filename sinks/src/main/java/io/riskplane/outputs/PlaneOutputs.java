@@ -1,6 +1,7 @@
 package io.riskplane.outputs;
 
 import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ConditionEvaluation;
@@ -116,7 +117,7 @@ public final class PlaneOutputs {
                 .dateTime("raised_at", v -> v.record().raisedAtMillis())
                 .int64("raised_at_ms", v -> v.record().raisedAtMillis())
                 .text("envelope_json", v -> EnvelopeJson.print(v.envelope()))
-                .int64("ends_at_ms", v -> v.alert().hasEndsAt() ? millis(v.alert().getEndsAt()) : 0)
+                .int64("ends_at_ms", v -> v.alert().hasEndsAt() ? ProtoTime.toMillis(v.alert().getEndsAt()) : 0)
                 .text("resolved_by", v -> v.alert().getResolvedByControlId())
                 .build())
             .kafkaTopic(Topics.ALERTS, "kafka alerts topic", "kafka-alerts", s -> KafkaSinks.alerts(s.bootstrap(),
@@ -144,7 +145,7 @@ public final class PlaneOutputs {
                 .text("control_id", v -> v.state().getControlId())
                 .dateTime("updated_at", v -> v.record().updatedAtMillis())
                 .int64("updated_at_ms", v -> v.record().updatedAtMillis())
-                .int64("since_ms", v -> v.state().getHaltsList().stream().mapToLong(h -> millis(h.getSince()))
+                .int64("since_ms", v -> v.state().getHaltsList().stream().mapToLong(h -> ProtoTime.toMillis(h.getSince()))
                         .min().orElse(0))
                 .text("rule_ids", v -> String.join(",", v.state().getHaltsList().stream()
                         .map(h -> h.getRuleId() + (h.getSubject().isEmpty() ? "" : "/" + h.getSubject())).toList()))
@@ -531,10 +532,6 @@ public final class PlaneOutputs {
         io.riskplane.v1.HaltState state() {
             return envelope.getHaltState();
         }
-    }
-
-    private static long millis(com.google.protobuf.Timestamp t) {
-        return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
     }
 
     private static Envelope parse(byte[] bytes) {
