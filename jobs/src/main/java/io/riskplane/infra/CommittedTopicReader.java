@@ -47,7 +47,7 @@ public final class CommittedTopicReader implements AutoCloseable {
     /**
      * Reads every partition of a topic from its beginning to its end as it is now (read_committed: the last stable
      * offset), handing each record to {@code each}; for tools that read a topic once (a compacted state, a range of
-     * history). Fails when the end is not reached within {@code timeout}.
+     * history). Fails when the topic does not exist, or when its end is not reached within {@code timeout}.
      */
     public static void readToEnd(String bootstrap, java.util.Properties client, String topic, Duration timeout,
             java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
@@ -61,6 +61,10 @@ public final class CommittedTopicReader implements AutoCloseable {
             List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
                     p.partition())));
+            if (parts.isEmpty()) {
+                // Not "nothing there": a missing topic must not read as "nothing is halted".
+                throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrap);
+            }
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

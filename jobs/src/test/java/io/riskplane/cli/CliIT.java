@@ -224,6 +224,15 @@ class CliIT {
         assertThat(out.toString()).contains("(identical)");
     }
 
+    /** A topic that does not exist is an error, never an empty answer ("nothing halted"). */
+    @Test
+    void readingAMissingTopicFailsInsteadOfAnsweringNothing() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.riskplane.infra.CommittedTopicReader.readToEnd(
+                kafka.bootstrapServers(), new java.util.Properties(), "riskplane.v1.no-such-topic",
+                Duration.ofSeconds(30), r -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not exist");
+    }
+
     @Test
     void producePublishesEachEnvelopeToTheTopicOfItsPayload() throws Exception {
         Map<String, Integer> expected = new TreeMap<>();
