@@ -21,8 +21,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * The archive job: the history of the plane in the lakehouse, apart from the decision job so that a slow or failing
- * store never holds back a control event. It reads the input topics (valid events, decoded and validated as the
- * plane's source does it) for raw_events, the detectors' rows for detector_outputs and both control topics for
+ * store never holds back a control event. It reads the input topics (decoded and validated as the plane's source
+ * does it) for raw_events and, what the decoder refused, rejected_inputs, the detectors' rows for detector_outputs and both control topics for
  * control_events, and commits to Iceberg on its own checkpoints, every few minutes. The sources and sinks are
  * constructor arguments, as in io.riskplane.plane.RiskPlaneJob; its operator uids are its own (archive-*).
  */
@@ -54,11 +54,16 @@ public final class ArchiveJob {
         env.configure(noKryo);
 
         // No event time here: the archive stores what it reads, in no particular order.
-        DataStream<RawEvent> raw = env.fromSource(inputs, WatermarkStrategy.noWatermarks(), "archive input")
-                .uid("archive-input")
+        DataStream<Decoded> input = env.fromSource(inputs, WatermarkStrategy.noWatermarks(), "archive input")
+                .uid("archive-input");
+        DataStream<RawEvent> raw = input
                 .filter(d -> !d.isDeadLetter()).name("valid events").uid("archive-valid-events")
                 .map(RawEvent::of).returns(RawEvent.class).name("raw events as JSON").uid("archive-raw-events-json");
         sinks.rawEvents(raw);
+        // What the decoder refused, too: with raw_events the archive then holds every offset of every input
+        // partition, which a replay from the lake checks before it trusts a day (io.riskplane.lake.ArchiveContinuity).
+        sinks.rejectedInputs(input.filter(Decoded::isDeadLetter).name("rejected inputs")
+                .uid("archive-rejected-inputs"));
 
         sinks.detectorOutputs(env.fromSource(detectorRows, WatermarkStrategy.noWatermarks(), "archive detector rows")
                 .uid("archive-detector-rows"));

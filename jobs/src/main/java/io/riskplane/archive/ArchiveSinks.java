@@ -1,6 +1,7 @@
 package io.riskplane.archive;
 
 import io.riskplane.model.ControlRecord;
+import io.riskplane.model.Decoded;
 import io.riskplane.model.DetectorOutput;
 import io.riskplane.model.RawEvent;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
@@ -10,16 +11,24 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public interface ArchiveSinks {
     void rawEvents(DataStream<RawEvent> events);
 
+    /** The input records the decoder refused (dead letters of the input topics). */
+    void rejectedInputs(DataStream<Decoded> rejected);
+
     void detectorOutputs(DataStream<DetectorOutput> outputs);
 
     void controlEvents(DataStream<ControlRecord> controls);
 
-    /** The lakehouse's tables raw_events, detector_outputs and control_events (docs/storage.md). */
+    /** The lakehouse's tables raw_events, rejected_inputs, detector_outputs and control_events (docs/storage.md). */
     static ArchiveSinks iceberg(IcebergLakehouse lakehouse) {
         return new ArchiveSinks() {
             @Override
             public void rawEvents(DataStream<RawEvent> events) {
                 lakehouse.rawEvents(events);
+            }
+
+            @Override
+            public void rejectedInputs(DataStream<Decoded> rejected) {
+                lakehouse.rejectedInputs(rejected);
             }
 
             @Override

@@ -3,6 +3,7 @@ package io.riskplane.plane;
 import io.riskplane.ingest.DelimitedEnvelopeFormat;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
+import io.riskplane.ingest.RecordFileFormat;
 import io.riskplane.model.Decoded;
 import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutputs;
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.core.execution.JobClient;
 
 /**
- * `riskplane replay`: the plane's job graph in bounded mode over a file of envelopes (JSON Lines, or
- * length-delimited Protobuf when the name ends in .pb), writing control events, PnL
+ * `riskplane replay`: the plane's job graph in bounded mode over a file of envelopes (JSON Lines, length-delimited
+ * Protobuf when the name ends in .pb, or Kafka records as the archive kept them in a .records file), writing control events, PnL
  * snapshots and dead letters as JSON Lines. Same input, same bytes, at any parallelism.
  */
 public final class Replay {
@@ -53,7 +54,8 @@ public final class Replay {
         env.setParallelism(parallelism);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
-        FileSource<Decoded> source = FileSource.forRecordStreamFormat(DelimitedEnvelopeFormat.isDelimited(input)
+        FileSource<Decoded> source = FileSource.forRecordStreamFormat(RecordFileFormat.isRecordFile(input)
+                        ? new RecordFileFormat(decoder) : DelimitedEnvelopeFormat.isDelimited(input)
                         ? new DelimitedEnvelopeFormat(decoder) : new JsonLinesFormat(decoder),
                 new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
         ReplayOutput output = new ReplayOutput();
@@ -100,8 +102,19 @@ public final class Replay {
         return new Result(counts);
     }
 
-    /** The records in a replay input: non-blank lines, or length-delimited values for .pb files. */
+    /** The records in a replay input: non-blank lines, length-delimited values for .pb files, records of .records files. */
     public static long countRecords(Path input) throws IOException {
+        if (RecordFileFormat.isRecordFile(input)) {
+            long n = 0;
+            try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(input),
+                    1 << 16))) {
+                RecordFileFormat.readHeader(in);
+                while (RecordFileFormat.read(in) != null) {
+                    n++;
+                }
+            }
+            return n;
+        }
         if (DelimitedEnvelopeFormat.isDelimited(input)) {
             long n = 0;
             try (var in = new java.io.BufferedInputStream(Files.newInputStream(input), 1 << 16)) {

@@ -86,11 +86,14 @@ class OperatorUidsTest {
 
     static final List<String> ARCHIVE_JOB_UIDS = List.of(
             "Sink Committer: iceberg-control-events", "Sink Committer: iceberg-detector-outputs",
-            "Sink Committer: iceberg-raw-events", "Sink pre-writer mapper: iceberg-control-events",
+            "Sink Committer: iceberg-raw-events", "Sink Committer: iceberg-rejected-inputs",
+            "Sink pre-writer mapper: iceberg-control-events",
             "Sink pre-writer mapper: iceberg-detector-outputs", "Sink pre-writer mapper: iceberg-raw-events",
+            "Sink pre-writer mapper: iceberg-rejected-inputs",
             "archive-controls", "archive-controls-once", "archive-detector-rows", "archive-input",
-            "archive-raw-events-json", "archive-valid-events", "iceberg-control-events",
+            "archive-raw-events-json", "archive-rejected-inputs", "archive-valid-events", "iceberg-control-events",
             "iceberg-control-events: Sink pre-commit aggregator: iceberg-control-events", "iceberg-detector-outputs",
             "iceberg-detector-outputs: Sink pre-commit aggregator: iceberg-detector-outputs", "iceberg-raw-events",
-            "iceberg-raw-events: Sink pre-commit aggregator: iceberg-raw-events");
+            "iceberg-raw-events: Sink pre-commit aggregator: iceberg-raw-events", "iceberg-rejected-inputs",
+            "iceberg-rejected-inputs: Sink pre-commit aggregator: iceberg-rejected-inputs");
 }

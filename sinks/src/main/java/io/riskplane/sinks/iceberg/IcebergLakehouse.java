@@ -48,6 +48,7 @@ public final class IcebergLakehouse implements Serializable {
     public static final String RAW_EVENTS = "raw_events";
     public static final String CONTROL_EVENTS = "control_events";
     public static final String DETECTOR_OUTPUTS = "detector_outputs";
+    public static final String REJECTED_INPUTS = "rejected_inputs";
 
     static final Schema DETECTOR_OUTPUTS_SCHEMA = new Schema(
             Types.NestedField.required(1, "output_id", Types.StringType.get()),
@@ -64,7 +65,28 @@ public final class IcebergLakehouse implements Serializable {
             Types.NestedField.optional(5, "source_topic", Types.StringType.get()),
             Types.NestedField.optional(6, "source_partition", Types.IntegerType.get()),
             Types.NestedField.optional(7, "source_offset", Types.LongType.get()),
-            Types.NestedField.required(8, "envelope_json", Types.StringType.get()));
+            Types.NestedField.required(8, "envelope_json", Types.StringType.get()),
+            // Since issue 17, for `riskplane replay --from-lake`: the broker's timestamp (what the live plane measured
+            // ingest latency against) and the record value exactly as it was on Kafka. Null in rows of earlier archives.
+            Types.NestedField.optional(9, "ingest_time", Types.TimestampType.withZone()),
+            Types.NestedField.optional(10, "envelope", Types.BinaryType.get()));
+
+    /** Columns added to raw_events after its first release: added to a table created before them. */
+    static final java.util.List<String> RAW_EVENTS_ADDED_COLUMNS = java.util.List.of("ingest_time", "envelope");
+
+    /**
+     * Input records the decoder refused (dead letters): where they were read, when, why, and the value as it was, so
+     * that the archive accounts for every offset of every input partition and a replay from the lake gives the same
+     * dead letters. Partitioned by day of the broker's timestamp, since a refused record has no event time to trust.
+     */
+    static final Schema REJECTED_INPUTS_SCHEMA = new Schema(
+            Types.NestedField.required(1, "source_topic", Types.StringType.get()),
+            Types.NestedField.required(2, "source_partition", Types.IntegerType.get()),
+            Types.NestedField.required(3, "source_offset", Types.LongType.get()),
+            Types.NestedField.required(4, "ingest_time", Types.TimestampType.withZone()),
+            Types.NestedField.required(5, "reason_code", Types.StringType.get()),
+            Types.NestedField.optional(6, "detail", Types.StringType.get()),
+            Types.NestedField.optional(7, "value", Types.BinaryType.get()));
 
     static final Schema CONTROL_EVENTS_SCHEMA = new Schema(
             Types.NestedField.required(1, "control_id", Types.StringType.get()),
@@ -137,6 +159,28 @@ public final class IcebergLakehouse implements Serializable {
         create(catalog, RAW_EVENTS, RAW_EVENTS_SCHEMA, "event_time");
         create(catalog, CONTROL_EVENTS, CONTROL_EVENTS_SCHEMA, "decided_at");
         create(catalog, DETECTOR_OUTPUTS, DETECTOR_OUTPUTS_SCHEMA, "event_time");
+        create(catalog, REJECTED_INPUTS, REJECTED_INPUTS_SCHEMA, "ingest_time");
+        Table raw = catalog.loadTable(TableIdentifier.of(NAMESPACE, RAW_EVENTS));
+        if (RAW_EVENTS_ADDED_COLUMNS.stream().anyMatch(c -> raw.schema().findField(c) == null)) {
+            // A table of an earlier archive: its rows keep nulls there (a lake replay reads their envelope_json).
+            var update = raw.updateSchema();
+            for (String c : RAW_EVENTS_ADDED_COLUMNS) {
+                if (raw.schema().findField(c) == null) {
+                    update.addColumn(c, RAW_EVENTS_SCHEMA.findField(c).type());
+                }
+            }
+            update.commit();
+        }
+    }
+
+    /** The catalog and table of a lake table, for readers (io.riskplane.lake). */
+    public TableLoader tableLoader(String table) {
+        return TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, table));
+    }
+
+    /** A lake table as it is now. */
+    public Table table(String table) {
+        return catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));
     }
 
     /**
@@ -181,6 +225,15 @@ public final class IcebergLakehouse implements Serializable {
                 .append();
     }
 
+    /** The decoder's dead letters of the input topics (Decoded#isDeadLetter), with their whole values. */
+    public void rejectedInputs(DataStream<io.riskplane.model.Decoded> rejected) {
+        IcebergSink.builderFor(rejected, new RejectedInputRow(),
+                        InternalTypeInfo.of(FlinkSchemaUtil.convert(REJECTED_INPUTS_SCHEMA)))
+                .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, REJECTED_INPUTS)))
+                .uidSuffix("iceberg-rejected-inputs")
+                .append();
+    }
+
     public void controlEvents(DataStream<ControlRecord> controls) {
         IcebergSink.builderFor(controls, new ControlEventRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(CONTROL_EVENTS_SCHEMA)))
@@ -199,7 +252,8 @@ public final class IcebergLakehouse implements Serializable {
     }
 
     /** Every table the plane writes. */
-    public static final java.util.List<String> TABLES = java.util.List.of(RAW_EVENTS, CONTROL_EVENTS, DETECTOR_OUTPUTS);
+    public static final java.util.List<String> TABLES = java.util.List.of(RAW_EVENTS, CONTROL_EVENTS, DETECTOR_OUTPUTS,
+            REJECTED_INPUTS);
 
     /** By default snapshots older than an hour are expired, keeping at least the last 100 of each table. */
     public static final java.time.Duration DEFAULT_SNAPSHOT_MAX_AGE = java.time.Duration.ofHours(1);
@@ -288,7 +342,25 @@ public final class IcebergLakehouse implements Serializable {
                     StringData.fromString(e.topic()),
                     e.partition(),
                     e.offset(),
-                    StringData.fromString(e.envelopeJson()));
+                    StringData.fromString(e.envelopeJson()),
+                    e.ingestMillis() > 0 ? TimestampData.fromEpochMillis(e.ingestMillis()) : null,
+                    e.envelope());
+        }
+    }
+
+    static final class RejectedInputRow implements MapFunction<io.riskplane.model.Decoded, RowData> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public RowData map(io.riskplane.model.Decoded d) {
+            return GenericRowData.of(
+                    StringData.fromString(d.topic()),
+                    d.partition(),
+                    d.offset(),
+                    TimestampData.fromEpochMillis(d.ingestMillis()),
+                    StringData.fromString(d.deadLetter().reasonCode()),
+                    StringData.fromString(d.deadLetter().detail()),
+                    d.envelope());
         }
     }
 
