@@ -64,6 +64,18 @@ final class ControlDiff {
         return rows;
     }
 
+    /**
+     * Each control id once, the first of its copies kept, in the order given: what a consumer of the early topic
+     * (written at least once: a recovery of the plane may write an event again) applies.
+     */
+    static List<ControlEvent> oncePerControlId(List<ControlEvent> events) {
+        Map<String, ControlEvent> byId = new java.util.LinkedHashMap<>();
+        for (ControlEvent c : events) {
+            byId.putIfAbsent(c.getControlId(), c);
+        }
+        return byId.size() == events.size() ? events : new ArrayList<>(byId.values());
+    }
+
     /** The matching key: sorts by rule, then scope field by field, then kind (U+0001 sorts below any text). */
     static String key(ControlEvent c) {
         Scope s = c.getScope();

@@ -116,7 +116,9 @@ public final class LakeInput {
                 .project(projection)
                 .filters(List.of(filter))
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "lake " + table);
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "lake " + table,
+                org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(
+                        org.apache.iceberg.flink.FlinkSchemaUtil.convert(projection)));
     }
 
     /** Whether any data file the filter selects has no value of the envelope column in some row. */

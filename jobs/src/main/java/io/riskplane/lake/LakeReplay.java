@@ -84,7 +84,10 @@ public final class LakeReplay {
         if (!continuity.complete()) {
             throw new IncompleteArchive(continuity);
         }
-        continuity.notes().forEach(n -> progress.accept("  note: " + n));
+        continuity.notes().stream().limit(3).forEach(n -> progress.accept("  note: " + n));
+        if (continuity.notes().size() > 3) {
+            progress.accept("  note: ... and " + (continuity.notes().size() - 3) + " more (" + MANIFEST + ")");
+        }
 
         EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
         long whatIfFrom = request.policiesFromMillis() != null ? request.policiesFromMillis()
@@ -114,7 +117,7 @@ public final class LakeReplay {
 
         Files.createDirectories(out);
         Path file = request.keepInput() != null ? request.keepInput()
-                : Files.createTempFile(out, ".lake-input", RecordFileFormat.EXTENSION);
+                : Files.createTempFile(out, "lake-input-", RecordFileFormat.EXTENSION); // not hidden: FileSource skips those
         if (!RecordFileFormat.isRecordFile(file)) {
             throw new IllegalArgumentException("--keep-input must end in " + RecordFileFormat.EXTENSION + ": " + file);
         }

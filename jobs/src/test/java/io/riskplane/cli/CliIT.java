@@ -224,6 +224,54 @@ class CliIT {
         assertThat(out.toString()).contains("(identical)");
     }
 
+    /**
+     * `diff A kafka://... --early` compares control-events-early.jsonl with the early control topic, not the confirmed
+     * ones; the early topic is at least once, so an event written twice counts once.
+     */
+    @Test
+    void diffEarlyComparesAReplayWithTheEarlyControlTopic() throws Exception {
+        kafka.createTopics(List.of(Topics.CONTROL_EARLY), 1);
+        io.riskplane.v1.ControlEvent early = io.riskplane.v1.ControlEvent.newBuilder().setControlId("ctl-early-1")
+                .setKind(io.riskplane.v1.ControlKind.COOLDOWN)
+                .setRuleId(io.riskplane.rules.guardrails.EarlyOrderRateRule.RULE_ID)
+                .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("acme").setStrategy("momo"))
+                .setReasonCode(io.riskplane.rules.guardrails.EarlyOrderRateRule.REASON)
+                .setDecidedAt(io.riskplane.contract.ProtoTime.fromMillis(1_795_185_000_000L)).build();
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (int copy = 0; copy < 2; copy++) { // written again after a recovery of the plane
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.CONTROL_EARLY, null,
+                        io.riskplane.v1.Envelope.newBuilder().setEventId(early.getControlId()).setControl(early)
+                                .build().toByteArray())).get();
+            }
+        }
+        Path replay = dir.resolve("diff-early-replay");
+        Files.createDirectories(replay);
+        Files.writeString(replay.resolve("control-events.jsonl"), "");
+        Files.writeString(replay.resolve("control-events-early.jsonl"), io.riskplane.contract.EnvelopeJson.print(
+                io.riskplane.v1.Envelope.newBuilder().setEventId(early.getControlId()).setControl(early).build())
+                + "\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = RiskPlaneCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        int code = cli.execute("diff", replay.toString(), "kafka://" + kafka.bootstrapServers(), "--early");
+        assertThat(code).as(out + " " + err).isZero();
+        assertThat(out.toString()).contains("1 control events in A, 1 in B: 1 same", "(identical)");
+        // A replay without the early halt: it appears in B.
+        Path other = dir.resolve("diff-early-other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("control-events-early.jsonl"), "");
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("diff", other.toString(), "kafka://" + kafka.bootstrapServers(), "--early"))
+                .isEqualTo(1);
+        assertThat(out.toString()).contains("ONLY_IN_B", "0 control events in A, 1 in B");
+    }
+
     /** A topic that does not exist is an error, never an empty answer ("nothing halted"). */
     @Test
     void readingAMissingTopicFailsInsteadOfAnsweringNothing() {

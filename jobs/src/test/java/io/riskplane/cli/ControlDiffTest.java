@@ -149,4 +149,17 @@ class ControlDiffTest {
                 .isEqualTo("signal_lag_s=41.54 s vs signal_lag_max_s > 10 s");
         assertThat(ControlDiff.scope(Scope.getDefaultInstance())).isEqualTo("(all)");
     }
+
+    @Test
+    void oncePerControlIdKeepsTheFirstCopyInOrder() {
+        ControlEvent x = halt("guardrail.order-rate.early", MOMO, "2026-11-20T09:10:00Z", 1, 12);
+        ControlEvent y = halt("guardrail.order-rate.early", MEANREV, "2026-11-20T09:00:00Z", 1, 11);
+        ControlEvent xAgain = x.toBuilder().setEvidence(x.getEvidence().toBuilder().setSummary("copy")).build();
+        assertThat(ControlDiff.oncePerControlId(List.of(x, y, xAgain, y))).containsExactly(x, y);
+        assertThat(ControlDiff.oncePerControlId(List.of(y, x))).containsExactly(y, x);
+        assertThat(ControlDiff.oncePerControlId(List.of())).isEmpty();
+        // Without it, the copy is a halt of its own: ONLY_IN_A.
+        assertThat(ControlDiff.diff(List.of(x, x), List.of(x))).extracting(Row::status)
+                .containsExactly(Status.SAME, Status.ONLY_IN_A);
+    }
 }
