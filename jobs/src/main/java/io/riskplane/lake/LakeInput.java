@@ -28,8 +28,7 @@ import org.apache.iceberg.io.CloseableIterable;
 /**
  * Reads a time range of the archive through Iceberg's Flink source, bounded: raw_events whose event time is in the
  * range (Iceberg prunes the other days' partitions and, by column statistics, files), the risk policies published
- * before it (they were in force when the range began), and the records the decoder refused, by the broker's
- * timestamp. Also the archive's offsets of a partition whatever their time, for {@link ArchiveContinuity}.
+ * before it (they were in force when the range began), and the records the decoder refused among them. Also the archive's offsets of a partition whatever their time, for {@link ArchiveContinuity}.
  */
 public final class LakeInput {
     static final String POLICY_KIND = Topics.kindName(Envelope.PayloadCase.RISK_POLICY);
@@ -78,29 +77,26 @@ public final class LakeInput {
             columns.add("envelope_json");
         }
         Schema rawProjection = raw.schema().select(columns);
-        Schema rejectedProjection = rejected.schema().select("source_topic", "source_partition", "source_offset",
-                "ingest_time", "value");
         DataStream<ArchivedRecord> inRange = scan(env, IcebergLakehouse.RAW_EVENTS, rawProjection, range.on("event_time"))
                 .map(new RawRow(rawProjection, range, false)).name("raw events in range");
         DataStream<ArchivedRecord> policies = scan(env, IcebergLakehouse.RAW_EVENTS, rawProjection,
                 Expressions.and(Expressions.equal("kind", POLICY_KIND),
                         Expressions.lessThan("event_time", range.fromMillis() * 1000))).map(new RawRow(rawProjection, range, true)).name("policies before the range");
-        DataStream<ArchivedRecord> refused = scan(env, IcebergLakehouse.REJECTED_INPUTS, rejectedProjection,
-                range.on("ingest_time")).map(new RejectedRow(rejectedProjection, range)).name("rejected inputs in range");
         List<ArchivedRecord> records = new ArrayList<>();
         List<ArchivedRecord> before = new ArrayList<>();
-        try (CloseableIterator<ArchivedRecord> it = inRange.union(policies, refused)
+        try (CloseableIterator<ArchivedRecord> it = inRange.union(policies)
                 .filter(r -> r.offset() >= 0).name("rows the range holds")
                 .executeAndCollect("riskplane replay: read the lake")) {
             while (it.hasNext()) {
                 ArchivedRecord r = it.next();
-                if (r.rejected() || range.contains(r.eventTimeMillis())) {
+                if (range.contains(r.eventTimeMillis())) {
                     records.add(r);
                 } else {
                     before.add(r);
                 }
             }
         }
+        records.addAll(rejectedWithin(records));
         return new Read(records, before, snapshotId(raw), snapshotId(rejected), fromJson);
     }
 
@@ -193,36 +189,89 @@ public final class LakeInput {
         }
     }
 
-    static final class RejectedRow implements MapFunction<RowData, ArchivedRecord> {
-        private static final long serialVersionUID = 1L;
-        private final int topic;
-        private final int partition;
-        private final int offset;
-        private final int ingest;
-        private final int value;
-        private final long from;
-        private final long to;
-
-        RejectedRow(Schema projection, Range range) {
-            topic = position(projection, "source_topic");
-            partition = position(projection, "source_partition");
-            offset = position(projection, "source_offset");
-            ingest = position(projection, "ingest_time");
-            value = position(projection, "value");
-            from = range.fromMillis();
-            to = range.toMillis();
+    /**
+     * The records the decoder refused that belong to the range: a refused record has no event time (and its broker
+     * timestamp says when it was read, which for a capture published later is not the day it belongs to), so it goes
+     * with the valid record before it in its partition, or, at the start of a partition, the one after it. For each
+     * partition of the range: the refused offsets after its first offset and before the next valid one after its
+     * last, and those before its first when no valid record precedes it. Few, so Iceberg's generic reader fetches them.
+     */
+    private List<ArchivedRecord> rejectedWithin(List<ArchivedRecord> inRange) throws java.io.IOException {
+        java.util.Map<String, long[]> spans = new java.util.TreeMap<>();
+        java.util.Map<String, ArchivedRecord> any = new java.util.HashMap<>();
+        for (ArchivedRecord r : inRange) {
+            long[] span = spans.computeIfAbsent(r.partitionName(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+            span[0] = Math.min(span[0], r.offset());
+            span[1] = Math.max(span[1], r.offset());
+            any.putIfAbsent(r.partitionName(), r);
         }
-
-        @Override
-        public ArchivedRecord map(RowData row) {
-            long t = row.getTimestamp(ingest, 6).getMillisecond();
-            if (t < from || t >= to) {
-                return new ArchivedRecord("", 0, -1, 0, ArchivedRecord.NO_EVENT_TIME, ArchivedRecord.REJECTED, null);
+        Table rejected = lake.table(IcebergLakehouse.REJECTED_INPUTS);
+        List<ArchivedRecord> found = new ArrayList<>();
+        for (java.util.Map.Entry<String, long[]> e : spans.entrySet()) {
+            ArchivedRecord r = any.get(e.getKey());
+            long[] span = {e.getValue()[0], e.getValue()[1]};
+            long next = validNeighbour(r.topic(), r.partition(), span[1], true);
+            span[1] = next < 0 ? Long.MAX_VALUE : next;
+            if (validNeighbour(r.topic(), r.partition(), span[0], false) < 0) {
+                span[0] = -1;
             }
-            return new ArchivedRecord(row.getString(topic).toString(), row.getInt(partition), row.getLong(offset), t,
-                    ArchivedRecord.NO_EVENT_TIME, ArchivedRecord.REJECTED, row.isNullAt(value) ? null
-                    : row.getBinary(value));
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(rejected).where(Expressions.and(
+                    Expressions.equal("source_topic", r.topic()), Expressions.and(
+                            Expressions.equal("source_partition", r.partition()), Expressions.and(
+                                    Expressions.greaterThan("source_offset", span[0]),
+                                    Expressions.lessThan("source_offset", span[1]))))).build()) {
+                for (Record row : rows) {
+                    long offset = (Long) row.getField("source_offset");
+                    if (r.topic().equals(row.getField("source_topic"))
+                            && Integer.valueOf(r.partition()).equals(row.getField("source_partition"))
+                            && offset > span[0] && offset < span[1]) {
+                        java.nio.ByteBuffer v = (java.nio.ByteBuffer) row.getField("value");
+                        byte[] value = null;
+                        if (v != null) {
+                            value = new byte[v.remaining()];
+                            v.duplicate().get(value);
+                        }
+                        found.add(new ArchivedRecord(r.topic(), r.partition(), offset,
+                                ((java.time.OffsetDateTime) row.getField("ingest_time")).toInstant().toEpochMilli(),
+                                ArchivedRecord.NO_EVENT_TIME, ArchivedRecord.REJECTED, value));
+                    }
+                }
+            }
         }
+        return found;
+    }
+
+    /** The nearest offset of a valid record (raw_events) above or below {@code offset}, or -1. */
+    private long validNeighbour(String topic, int partition, long offset, boolean above) throws java.io.IOException {
+        // Near first (column statistics prune the other files), then anywhere.
+        long near = validNeighbour(topic, partition, offset, above, NEIGHBOUR_WINDOW);
+        return near >= 0 ? near : validNeighbour(topic, partition, offset, above, Long.MAX_VALUE / 2);
+    }
+
+    static final long NEIGHBOUR_WINDOW = 4096;
+
+    private long validNeighbour(String topic, int partition, long offset, boolean above, long window)
+            throws java.io.IOException {
+        Table raw = lake.table(IcebergLakehouse.RAW_EVENTS);
+        long best = -1;
+        Expression side = above ? Expressions.and(Expressions.greaterThan("source_offset", offset),
+                Expressions.lessThanOrEqual("source_offset", offset + window))
+                : Expressions.and(Expressions.lessThan("source_offset", offset),
+                        Expressions.greaterThanOrEqual("source_offset", offset - window));
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(raw)
+                .select("source_topic", "source_partition", "source_offset")
+                .where(Expressions.and(Expressions.equal("source_topic", topic), Expressions.and(
+                        Expressions.equal("source_partition", partition), side))).build()) {
+            for (Record row : rows) {
+                Long o = (Long) row.getField("source_offset");
+                if (o != null && topic.equals(row.getField("source_topic"))
+                        && Integer.valueOf(partition).equals(row.getField("source_partition"))
+                        && (above ? o > offset && (best < 0 || o < best) : o < offset && o > best)) {
+                    best = o;
+                }
+            }
+        }
+        return best;
     }
 
     /** The archive's offsets, any time, in raw_events and rejected_inputs (Iceberg's generic reader). */

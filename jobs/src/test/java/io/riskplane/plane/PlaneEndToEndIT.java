@@ -293,6 +293,78 @@ class PlaneEndToEndIT {
      * The lifecycle of the session's halts (docs/rules.md, "Lifecycle of a halt"): the halt-state topic as execution
      * bootstraps from it and `riskplane control status` reads it, the halts view, and the operator commands view.
      */
+    /**
+     * `riskplane replay --from-lake` of the session's trading day, from what the archive job wrote to Iceberg while
+     * the plane ran: the control events it decides are, id for id, those on the control topic and in ClickHouse's
+     * control_events, and its early ones those on the early topic; the malformed records come back from
+     * rejected_inputs as the same dead letters.
+     */
+    @Test
+    void theLakeReplaysTheDayAsThePlaneDecidedIt() throws Exception {
+        List<Envelope> live;
+        try (CommittedTopicReader reader = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
+            awaitTrue("all control events on the control topic", () -> poll(reader).size() >= EXPECTED_CONTROLS);
+            live = poll(reader);
+        }
+        awaitTrue("every input record in the lake", () -> iceberg(IcebergLakehouse.RAW_EVENTS).size() == validRecords
+                && iceberg(IcebergLakehouse.REJECTED_INPUTS).size() == malformed);
+        java.util.Set<String> early = new java.util.TreeSet<>();
+        try (var c = CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(), Topics.CONTROL_EARLY)) {
+            awaitTrue("the early control events", () -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    try {
+                        early.add(Envelope.parseFrom(r.value()).getControl().getControlId());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                return early.size() == TradingSession.RUNAWAY_BURSTS;
+            });
+        }
+        java.time.LocalDate day = TradingSession.DEFAULT_START.atZone(io.riskplane.pnl.NewYorkTradingDay.NEW_YORK)
+                .toLocalDate();
+        Path out = dir.resolve("lake-replay");
+        io.riskplane.lake.LakeReplay.Outcome o = io.riskplane.lake.LakeReplay.run(plane.lakehouse,
+                new io.riskplane.lake.LakeReplay.Request(new io.riskplane.lake.LakeInput.Range(
+                        day.atStartOfDay(io.riskplane.pnl.NewYorkTradingDay.NEW_YORK).toInstant().toEpochMilli(),
+                        day.plusDays(1).atStartOfDay(io.riskplane.pnl.NewYorkTradingDay.NEW_YORK).toInstant()
+                                .toEpochMilli()), java.util.Map.of(), null, null, null),
+                out, 2, PlaneOptions.replay().withOperatorKeys(List.of(new io.riskplane.verify.SigningKey(
+                        LocalPlane.OPERATOR_KEY_ID, null,
+                        dir.resolve("keys").resolve(LocalPlane.OPERATOR_KEY_ID + ".key").toString()))),
+                line -> System.out.println("[e2e lake replay] " + line));
+        assertThat(o.continuity().gaps()).isEmpty();
+        assertThat(o.records()).isEqualTo(validRecords + malformed);
+
+        java.util.Set<String> liveIds = new java.util.TreeSet<>();
+        live.forEach(e -> liveIds.add(e.getControl().getControlId()));
+        assertThat(liveIds).hasSize(EXPECTED_CONTROLS);
+        assertThat(controlIds(out.resolve("control-events.jsonl"))).isEqualTo(liveIds);
+        assertThat(controlIds(out.resolve("control-events-early.jsonl"))).isEqualTo(early);
+        awaitTrue("the control events in ClickHouse", () -> count("SELECT count() FROM riskplane.control_events "
+                + "FINAL") == EXPECTED_CONTROLS + TradingSession.RUNAWAY_BURSTS);
+        java.util.Set<String> stored = new java.util.TreeSet<>(List.of(plane.clickhouse.query(
+                "SELECT control_id FROM riskplane.control_events FINAL WHERE rule_id != 'guardrail.order-rate.early' "
+                        + "FORMAT TabSeparated").strip().split("\n")));
+        assertThat(controlIds(out.resolve("control-events.jsonl"))).isEqualTo(stored);
+        // The malformed records, refused again from rejected_inputs, and the refused operator commands: the same dead
+        // letters (ids over their topic, partition and offset) as the plane's.
+        awaitTrue("the dead letters in ClickHouse", () -> count("SELECT count() FROM riskplane.dead_letters FINAL")
+                >= malformed + 2);
+        java.util.Set<String> deadLetters = new java.util.TreeSet<>(List.of(plane.clickhouse.query(
+                "SELECT dead_letter_id FROM riskplane.dead_letters FINAL FORMAT TabSeparated").strip().split("\n")));
+        assertThat(controlIds(out.resolve("dead-letters.jsonl"))).isEqualTo(deadLetters);
+    }
+
+    /** The event ids of a replay file's lines (a control event's id is its control id). */
+    static java.util.Set<String> controlIds(Path file) throws java.io.IOException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (String l : java.nio.file.Files.readAllLines(file)) {
+            ids.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).path("eventId").asText());
+        }
+        return ids;
+    }
+
     @Test
     void everyHaltHasItsStateAndEveryOperatorCommandItsVerdict() throws Exception {
         List<Envelope> controls;
