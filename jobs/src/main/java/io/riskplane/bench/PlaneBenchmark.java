@@ -150,7 +150,41 @@ public final class PlaneBenchmark {
         f.put("replay_startup_s", round(startupS));
         f.put("replay_net_events_per_s", replayS > startupS ? Math.round(n / (replayS - startupS)) : null);
         log.accept(String.format("replay: %,d events in %.1f s; an empty file in %.1f s", n, replayS, startupS));
+        lakeReplay(workDir.resolve("plane-p" + ps.get(ps.size() - 1)).resolve("warehouse"), items, n, replayS,
+                replayIds, f, log);
         return f;
+    }
+
+    /**
+     * Replay from the lake: the same session's range, from what the last plane run's archive job wrote to Iceberg
+     * (the records as the broker stamped them), against the replay of the same events from the local .pb file just
+     * before, whole command against whole command (both start their MiniClusters; the lake's also reads Iceberg, checks
+     * the offsets and orders the partitions).
+     */
+    private static void lakeReplay(Path warehouse, List<TradingSession.Item> items, int n, double fileReplayS,
+            Map<String, String> replayIds, Map<String, Object> f, java.util.function.Consumer<String> log)
+            throws Exception {
+        long first = items.stream().mapToLong(TradingSession.Item::eventTimeMillis).min().orElse(0);
+        io.riskplane.sinks.iceberg.IcebergLakehouse lake = io.riskplane.sinks.iceberg.IcebergLakehouse
+                .localWarehouse(warehouse.toUri().toString());
+        long l0 = System.nanoTime();
+        io.riskplane.lake.LakeReplay.Outcome o = io.riskplane.lake.LakeReplay.run(lake,
+                new io.riskplane.lake.LakeReplay.Request(new io.riskplane.lake.LakeInput.Range(first,
+                        lastEventMillis(items) + 1), Map.of(), null, null, null),
+                warehouse.resolveSibling("lake-replay"), 1, PlaneOptions.replay(), line -> {});
+        double lakeS = (System.nanoTime() - l0) / 1e9;
+        Map<String, String> lakeIds = replayControlIds(warehouse.resolveSibling("lake-replay"));
+        f.put("lake_replay_records", o.records());
+        f.put("lake_replay_events_per_s", Math.round(o.records() / lakeS));
+        f.put("lake_replay_read_s", round(o.readSeconds()));
+        f.put("lake_replay_order_s", round(o.orderSeconds()));
+        f.put("lake_vs_file_replay", round((o.records() / lakeS) / (n / fileReplayS)));
+        f.put("lake_replay_same_control_events", lakeIds.keySet().equals(replayIds.keySet()));
+        log.accept(String.format("lake replay: %,d records in %.1f s (%.1f s reading the lake, %.1f s checking and "
+                + "ordering it), %.2f of the file replay's rate; %d control events, %s", o.records(), lakeS,
+                o.readSeconds(), o.orderSeconds(),
+                (o.records() / lakeS) / (n / fileReplayS), lakeIds.size(), lakeIds.keySet().equals(replayIds.keySet())
+                        ? "the file replay's" : "NOT the file replay's"));
     }
 
     /** A run's control events by id (decision time and rule), kept for the comparison with replay, not reported. */

@@ -194,8 +194,11 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException badPolicies) {
             return bad(badPolicies.getMessage());
         }
-        if (o.whatIf() != null) {
-            System.out.println("  WHAT-IF: " + String.join(", ", o.whatIf().described()) + " (" + out.resolve(
+        System.out.printf("  %,d records from the lake (%,d policies from before the range%s): read in %.1f s, "
+                + "checked and put in order in %.1f s%n", o.records(), o.policiesBefore(),
+                o.leftOut() > 0 ? ", " + o.leftOut() + " left out" : "", o.readSeconds(), o.orderSeconds());
+        if (!o.whatIf().isEmpty()) {
+            System.out.println("  WHAT-IF: " + String.join(", ", o.whatIf()) + " (" + out.resolve(
                     LakeReplay.MANIFEST) + ")");
         }
         report(o.result(), o.records(), t);

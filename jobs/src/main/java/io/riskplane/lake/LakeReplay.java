@@ -6,15 +6,12 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.RecordFileFormat;
-import io.riskplane.plane.LocalFlink;
-import io.riskplane.plane.PlaneConfig;
+import io.riskplane.model.Decoded;
+import io.riskplane.plane.PlaneInput;
 import io.riskplane.plane.PlaneOptions;
-import io.riskplane.plane.PlaneRuntime;
 import io.riskplane.plane.Replay;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import io.riskplane.v1.Envelope;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.SerializedThrowable;
 
 /**
  * `riskplane replay --from-lake`: a range of the archive (LakeInput), checked for gaps (ArchiveContinuity), put in
@@ -54,96 +52,95 @@ public final class LakeReplay {
     /** A replay refused because the archive misses records of the range. */
     public static final class IncompleteArchive extends Exception {
         private static final long serialVersionUID = 1L;
-        public final transient ArchiveContinuity.Report report;
 
         IncompleteArchive(ArchiveContinuity.Report report) {
             super("the archive misses records of this range, so a replay would silently differ from what the plane "
                     + "decided:\n  " + String.join("\n  ", report.gaps().stream().map(ArchiveContinuity.Gap::describe)
                     .toList()));
-            this.report = report;
         }
     }
 
-    /** What a lake replay read and wrote. */
-    public record Outcome(Replay.Result result, long records, long policiesBefore, long leftOutByScope,
-            ArchiveContinuity.Report continuity, WhatIfPolicies.Plan whatIf, double readSeconds) {}
+    /**
+     * What a lake replay read and wrote: the replay's files, the records replayed, the policies from before the range,
+     * the records left out (scope, what-if), the notes on partitions whose archive begins or ends in the range, the
+     * what-if policies, and the time spent reading the lake and putting it in order.
+     */
+    public record Outcome(Replay.Result result, long records, long policiesBefore, long leftOut, List<String> notes,
+            List<String> whatIf, double readSeconds, double orderSeconds) {}
+
+    /** Lake reads at parallelism 2 at least: reading Parquet is the part of a lake replay a file replay has not. */
+    static final int MIN_READ_PARALLELISM = 2;
 
     public static Outcome run(IcebergLakehouse lake, Request request, Path out, int parallelism, PlaneOptions options,
             Consumer<String> progress) throws Exception {
-        long t0 = System.nanoTime();
         LakeInput input = new LakeInput(lake);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
-            env = LocalFlink.environment(PlaneRuntime.localExposure(new org.apache.flink.configuration.Configuration(),
-                    new PlaneConfig.Flink(null, null, null, null, null, null, null), false));
+        LakeInput.Range range = request.range();
+        LakeInput.Snapshots snapshots = input.snapshots(range);
+        long whatIfFrom = request.policiesFromMillis() != null ? request.policiesFromMillis() : range.fromMillis();
+        List<String> whatIfLines = null;
+        if (request.policies() != null) {
+            whatIfLines = Files.readAllLines(request.policies(), java.nio.charset.StandardCharsets.UTF_8);
+            // Refused before anything runs when the plane would refuse one; versions are checked in the job, against
+            // the archived ones.
+            WhatIfPolicies.read(request.policies().toString(), whatIfLines, whatIfFrom, List.of(),
+                    new EnvelopeDecoder(options.maxFutureSkew().toMillis()));
         }
-        env.setParallelism(parallelism);
-        LakeInput.Read read = input.read(env, request.range());
-        Map<String, List<ArchivedRecord>> partitions = PartitionMerge.byPartition(read.inRange());
-        ArchiveContinuity.Report continuity = ArchiveContinuity.check(partitions, input.offsetIndex());
-        if (!continuity.complete()) {
-            throw new IncompleteArchive(continuity);
+        if (request.keepInput() != null && !RecordFileFormat.isRecordFile(request.keepInput())) {
+            throw new IllegalArgumentException("--keep-input must end in " + RecordFileFormat.EXTENSION + ": "
+                    + request.keepInput());
         }
-        continuity.notes().stream().limit(3).forEach(n -> progress.accept("  note: " + n));
-        if (continuity.notes().size() > 3) {
-            progress.accept("  note: ... and " + (continuity.notes().size() - 3) + " more (" + MANIFEST + ")");
-        }
-
-        EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
-        long whatIfFrom = request.policiesFromMillis() != null ? request.policiesFromMillis()
-                : request.range().fromMillis();
-        List<ArchivedRecord> archivedPolicies = new ArrayList<>(read.policiesBefore());
-        read.inRange().stream().filter(r -> LakeInput.POLICY_KIND.equals(r.kind())).forEach(archivedPolicies::add);
-        WhatIfPolicies.Plan whatIf = request.policies() == null ? null
-                : WhatIfPolicies.read(request.policies(), whatIfFrom, archivedPolicies, decoder);
-
-        List<ArchivedRecord> all = new ArrayList<>(read.policiesBefore().size() + read.inRange().size());
-        all.addAll(read.policiesBefore());
-        all.addAll(read.inRange());
-        long leftOut = 0;
-        List<ArchivedRecord> kept = new ArrayList<>(all.size());
-        for (ArchivedRecord r : all) {
-            if ((whatIf != null && WhatIfPolicies.replaced(r, whatIf, whatIfFrom))
-                    || !inScope(r, request.scope())) {
-                leftOut++;
-            } else {
-                kept.add(r);
-            }
-        }
-        if (whatIf != null) {
-            kept.addAll(whatIf.records());
-        }
-        List<ArchivedRecord> ordered = PartitionMerge.merge(PartitionMerge.byPartition(kept));
-
-        Files.createDirectories(out);
-        Path file = request.keepInput() != null ? request.keepInput()
-                : Files.createTempFile(out, "lake-input-", RecordFileFormat.EXTENSION); // not hidden: FileSource skips those
-        if (!RecordFileFormat.isRecordFile(file)) {
-            throw new IllegalArgumentException("--keep-input must end in " + RecordFileFormat.EXTENSION + ": " + file);
-        }
-        try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
-                1 << 16))) {
-            RecordFileFormat.writeHeader(w);
-            for (ArchivedRecord r : ordered) {
-                RecordFileFormat.write(w, r.topic(), r.partition(), r.offset(), r.timestampMillis(), r.value());
-            }
-        }
-        double readSeconds = (System.nanoTime() - t0) / 1e9;
-        progress.accept(String.format("  %,d records read from the lake in %.1f s (%,d policies from before the range"
-                + "%s)", ordered.size(), readSeconds, read.policiesBefore().size(),
-                leftOut > 0 ? ", " + leftOut + " left out" : ""));
+        ArchiveOrder order = new ArchiveOrder(lake, range, request.scope(),
+                request.policies() == null ? null : request.policies().toString(), whatIfLines, whatIfFrom,
+                request.keepInput() == null ? null : request.keepInput().toAbsolutePath().toString(),
+                options.maxFutureSkew().toMillis());
+        int readParallelism = Math.max(MIN_READ_PARALLELISM, parallelism);
+        PlaneInput lakeInput = (env, watermarks) -> input.stream(env, range, snapshots.fromJson(), readParallelism)
+                .transform("the lake in the order the plane read it", TypeInformation.of(Decoded.class), order)
+                .setParallelism(1).setMaxParallelism(1).uid("lake-order")
+                .assignTimestampsAndWatermarks(watermarks).setParallelism(1).name("riskplane input").uid("input");
         Replay.Result result;
         try {
-            result = Replay.run(file, out, parallelism, options, progress);
-        } finally {
-            if (request.keepInput() == null) {
-                Files.deleteIfExists(file);
+            result = Replay.run(lakeInput, "from the lake, " + Instant.ofEpochMilli(range.fromMillis()) + " to "
+                    + Instant.ofEpochMilli(range.toMillis()), out, parallelism, options, progress);
+        } catch (Exception e) {
+            throw refusal(e);
+        }
+        Map<String, Object> acc = result.accumulators();
+        Outcome outcome = new Outcome(result, count(acc, ArchiveOrder.RECORDS), count(acc, ArchiveOrder.POLICIES_BEFORE),
+                count(acc, ArchiveOrder.LEFT_OUT), list(acc, ArchiveOrder.NOTES), list(acc, ArchiveOrder.WHAT_IF),
+                count(acc, ArchiveOrder.READ_MS) / 1000.0, count(acc, ArchiveOrder.ORDER_MS) / 1000.0);
+        outcome.notes().stream().limit(3).forEach(n -> progress.accept("  note: " + n));
+        if (outcome.notes().size() > 3) {
+            progress.accept("  note: ... and " + (outcome.notes().size() - 3) + " more (" + MANIFEST + ")");
+        }
+        writeManifest(out.resolve(MANIFEST), request, snapshots, outcome, whatIfFrom);
+        return outcome;
+    }
+
+    private static long count(Map<String, Object> acc, String name) {
+        Object v = acc.get(name);
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> acc, String name) {
+        Object v = acc.get(name);
+        return v instanceof List<?> l ? List.copyOf((List<String>) l) : List.of();
+    }
+
+    /** The refusal a failed lake replay carries (a gap, a what-if policy refused), else the failure as it is. */
+    private static Exception refusal(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            Throwable original = t instanceof SerializedThrowable st
+                    ? st.deserializeError(LakeReplay.class.getClassLoader()) : t;
+            if (original instanceof IncompleteArchive || original instanceof IllegalArgumentException) {
+                return (Exception) original;
+            }
+            if (t.getCause() == t) {
+                break;
             }
         }
-        Outcome outcome = new Outcome(result, ordered.size(), read.policiesBefore().size(), leftOut, continuity,
-                whatIf, readSeconds);
-        writeManifest(out.resolve(MANIFEST), request, read, outcome);
-        return outcome;
+        return failure;
     }
 
     /** Whether a record stays in a replay narrowed to {@code scope} (see Request). */
@@ -183,28 +180,27 @@ public final class LakeReplay {
         return f == null || f.getType() != FieldDescriptor.Type.STRING ? null : (String) m.getField(f);
     }
 
-    private static void writeManifest(Path file, Request request, LakeInput.Read read, Outcome outcome)
-            throws IOException {
+    private static void writeManifest(Path file, Request request, LakeInput.Snapshots snapshots, Outcome outcome,
+            long whatIfFrom) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("what_if", outcome.whatIf() != null);
+        m.put("what_if", !outcome.whatIf().isEmpty());
         m.put("source", "lake");
         m.put("from", Instant.ofEpochMilli(request.range().fromMillis()).toString());
         m.put("to", Instant.ofEpochMilli(request.range().toMillis()).toString());
         m.put("scope", request.scope());
-        m.put("raw_events_snapshot_id", read.rawSnapshotId());
-        m.put("rejected_inputs_snapshot_id", read.rejectedSnapshotId());
+        m.put("raw_events_snapshot_id", snapshots.rawEvents());
+        m.put("rejected_inputs_snapshot_id", snapshots.rejectedInputs());
         m.put("records", outcome.records());
         m.put("policies_before_range", outcome.policiesBefore());
-        m.put("left_out", outcome.leftOutByScope());
-        m.put("read_from_envelope_json", read.fromJson());
-        m.put("notes", outcome.continuity().notes());
-        if (outcome.whatIf() != null) {
+        m.put("left_out", outcome.leftOut());
+        m.put("read_from_envelope_json", snapshots.fromJson());
+        m.put("notes", outcome.notes());
+        if (!outcome.whatIf().isEmpty()) {
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("policies_file", request.policies().toString());
             w.put("policies_sha256", sha256(request.policies()));
-            w.put("in_force_from", Instant.ofEpochMilli(request.policiesFromMillis() != null
-                    ? request.policiesFromMillis() : request.range().fromMillis()).toString());
-            w.put("policies", outcome.whatIf().described());
+            w.put("in_force_from", Instant.ofEpochMilli(whatIfFrom).toString());
+            w.put("policies", outcome.whatIf());
             m.put("what_if_policies", w);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);

@@ -36,10 +36,16 @@ public final class WhatIfPolicies {
 
     public static Plan read(Path file, long fromMillis, List<ArchivedRecord> archivedPolicies,
             EnvelopeDecoder decoder) throws IOException {
+        return read(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8), fromMillis, archivedPolicies,
+                decoder);
+    }
+
+    /** As {@link #read(Path, long, List, EnvelopeDecoder)}, the file's lines read already. */
+    public static Plan read(String file, List<String> lines, long fromMillis, List<ArchivedRecord> archivedPolicies,
+            EnvelopeDecoder decoder) {
         List<ArchivedRecord> records = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
         List<String> described = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int n = 1; n <= lines.size(); n++) {
             String line = lines.get(n - 1).strip();
             if (line.isEmpty() || line.startsWith("#")) {

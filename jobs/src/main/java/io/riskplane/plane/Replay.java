@@ -32,8 +32,12 @@ import org.apache.flink.core.execution.JobClient;
 public final class Replay {
     private Replay() {}
 
-    /** What a replay wrote: lines per output file. */
-    public record Result(Map<String, Integer> linesPerFile) {}
+    /** What a replay wrote: lines per output file; and the job's accumulators (what its input counted). */
+    public record Result(Map<String, Integer> linesPerFile, Map<String, Object> accumulators) {
+        public Result(Map<String, Integer> linesPerFile) {
+            this(linesPerFile, Map.of());
+        }
+    }
 
     public static Result run(Path input, Path outDir, int parallelism, PlaneOptions options) throws Exception {
         return run(input, outDir, parallelism, options, line -> {});
@@ -45,34 +49,36 @@ public final class Replay {
         if (!Files.isRegularFile(input)) {
             throw new IOException("replay input " + input + " is not a file");
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
-            // Its MiniCluster's REST endpoint, too, on loopback and read-only (docs/security.md).
-            env = LocalFlink.environment(PlaneRuntime.localExposure(new org.apache.flink.configuration.Configuration(),
-                    new PlaneConfig.Flink(null, null, null, null, null, null, null), false));
-        }
-        env.setParallelism(parallelism);
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
         FileSource<Decoded> source = FileSource.forRecordStreamFormat(RecordFileFormat.isRecordFile(input)
                         ? new RecordFileFormat(decoder) : DelimitedEnvelopeFormat.isDelimited(input)
                         ? new DelimitedEnvelopeFormat(decoder) : new JsonLinesFormat(decoder),
                 new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
+        return run(PlaneInput.of(source), input.toString(), outDir, parallelism, options, progress);
+    }
+
+    /** A replay of any bounded input (a replay from the lake), named {@code name} in Flink. */
+    public static Result run(PlaneInput input, String name, Path outDir, int parallelism, PlaneOptions options,
+            java.util.function.Consumer<String> progress) throws Exception {
+        StreamExecutionEnvironment env = localEnvironment();
+        env.setParallelism(parallelism);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         ReplayOutput output = new ReplayOutput();
-        new RiskPlaneJob(source, output, options).build(env);
+        new RiskPlaneJob(input, output, options).build(env);
 
         Files.createDirectories(outDir);
         Path parts = Files.createTempDirectory(outDir, ".replay-parts");
         Map<String, List<OutputLine>> byFile = new LinkedHashMap<>();
+        Map<String, Object> accumulators;
         for (String f : PlaneOutputs.REPLAY_FILES) {
             byFile.put(f, new ArrayList<>());
         }
         try {
             output.lines().sinkTo(new ReplayLineSink(parts)).name("replay output files");
-            JobClient job = env.executeAsync("riskplane replay " + input);
+            JobClient job = env.executeAsync("riskplane replay " + name);
             while (true) {
                 try {
-                    job.getJobExecutionResult().get(5, TimeUnit.SECONDS);
+                    accumulators = job.getJobExecutionResult().get(5, TimeUnit.SECONDS).getAllAccumulatorResults();
                     break;
                 } catch (TimeoutException stillRunning) {
                     progress.accept(String.format("  ... %,d bytes of output so far", sizeOf(parts)));
@@ -99,7 +105,18 @@ public final class Replay {
             }
             counts.put(e.getKey(), lines.size());
         }
-        return new Result(counts);
+        return new Result(counts, accumulators);
+    }
+
+    /** Where replays run: this process's MiniCluster (its REST endpoint on loopback, read-only), or the cluster's. */
+    public static StreamExecutionEnvironment localEnvironment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
+            // Its MiniCluster's REST endpoint, too, on loopback and read-only (docs/security.md).
+            env = LocalFlink.environment(PlaneRuntime.localExposure(new org.apache.flink.configuration.Configuration(),
+                    new PlaneConfig.Flink(null, null, null, null, null, null, null), false));
+        }
+        return env;
     }
 
     /** The records in a replay input: non-blank lines, length-delimited values for .pb files, records of .records files. */

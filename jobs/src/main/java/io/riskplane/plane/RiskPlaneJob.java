@@ -71,7 +71,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * that Kafka, a replay file and tests all run this same graph.
  */
 public final class RiskPlaneJob {
-    private final Source<Decoded, ?, ?> source;
+    private final PlaneInput input;
     private final Source<Decoded, ?, ?> arrivals;
     private final Source<Decoded, ?, ?> operatorCommands;
     private final PlaneSinks sinks;
@@ -80,6 +80,11 @@ public final class RiskPlaneJob {
     /** The early decisions read the main source's orders and policies (replay, tests). */
     public RiskPlaneJob(Source<Decoded, ?, ?> source, PlaneSinks sinks, PlaneOptions options) {
         this(source, null, sinks, options);
+    }
+
+    /** Any input (a replay from the lake); the early decisions read its orders and policies. */
+    public RiskPlaneJob(PlaneInput input, PlaneSinks sinks, PlaneOptions options) {
+        this(input, null, null, sinks, options);
     }
 
     /**
@@ -97,7 +102,12 @@ public final class RiskPlaneJob {
      */
     public RiskPlaneJob(Source<Decoded, ?, ?> source, Source<Decoded, ?, ?> arrivals,
             Source<Decoded, ?, ?> operatorCommands, PlaneSinks sinks, PlaneOptions options) {
-        this.source = source;
+        this(PlaneInput.of(source), arrivals, operatorCommands, sinks, options);
+    }
+
+    private RiskPlaneJob(PlaneInput input, Source<Decoded, ?, ?> arrivals,
+            Source<Decoded, ?, ?> operatorCommands, PlaneSinks sinks, PlaneOptions options) {
+        this.input = input;
         this.arrivals = arrivals;
         this.operatorCommands = operatorCommands;
         this.sinks = sinks;
@@ -134,7 +144,7 @@ public final class RiskPlaneJob {
         Configuration noKryo = new Configuration();
         noKryo.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(noKryo);
-        DataStream<Decoded> decoded = env.fromSource(source, watermarks(), "riskplane input").uid("input");
+        DataStream<Decoded> decoded = input.open(env, watermarks());
         SingleOutputStreamOperator<Decoded> routed = decoded
                 .process(new EventRouter(options.staleHorizon().toMillis())).name("route and dead-letter").uid("router");
         DataStream<BookEvent> book = routed.getSideOutput(EventRouter.BOOK);

@@ -140,7 +140,7 @@ class LakeReplayIT {
         Path out = dir.resolve("what-if");
         LakeReplay.Outcome o = LakeReplay.run(lake, new LakeReplay.Request(session, Map.of(), policies, null, null),
                 out, 1, PlaneOptions.replay(), line -> {});
-        assertThat(o.whatIf().described()).containsExactly("acme-momentum-btc v2 (in force before: v1)");
+        assertThat(o.whatIf()).containsExactly("acme-momentum-btc v2 (in force before: v1)");
         // The same decisions less the drawdown kill-switches of acme/momentum-btc, read from the plain replay.
         ObjectMapper json = new ObjectMapper();
         Set<String> expected = new TreeSet<>();

@@ -333,7 +333,6 @@ class PlaneEndToEndIT {
                         LocalPlane.OPERATOR_KEY_ID, null,
                         dir.resolve("keys").resolve(LocalPlane.OPERATOR_KEY_ID + ".key").toString()))),
                 line -> System.out.println("[e2e lake replay] " + line));
-        assertThat(o.continuity().gaps()).isEmpty();
         assertThat(o.records()).isEqualTo(validRecords + malformed);
 
         java.util.Set<String> liveIds = new java.util.TreeSet<>();
