@@ -89,6 +89,17 @@ public final class RecordFileFormat extends SimpleStreamFormat<Decoded> {
         return new Entry(topic, partition, offset, timestamp, value);
     }
 
+    /**
+     * Decodes a record as the live plane decoded it, against its broker timestamp; one without (0: archived before
+     * the archive kept it) is checked against the wall clock and observed at 0, as a file's record is.
+     */
+    public static Decoded decode(EnvelopeDecoder decoder, String topic, int partition, long offset,
+            long timestampMillis, byte[] value) {
+        return timestampMillis > 0
+                ? decoder.decode(value, false, topic, partition, offset, timestampMillis, timestampMillis)
+                : decoder.decode(value, false, topic, partition, offset, System.currentTimeMillis(), 0L);
+    }
+
     @Override
     public StreamFormat.Reader<Decoded> createReader(Configuration config, FSDataInputStream stream)
             throws IOException {
@@ -98,8 +109,8 @@ public final class RecordFileFormat extends SimpleStreamFormat<Decoded> {
             @Override
             public Decoded read() throws IOException {
                 Entry e = RecordFileFormat.read(in);
-                return e == null ? null : decoder.decode(e.value(), false, e.topic(), e.partition(), e.offset(),
-                        e.timestampMillis(), e.timestampMillis());
+                return e == null ? null : decode(decoder, e.topic(), e.partition(), e.offset(), e.timestampMillis(),
+                        e.value());
             }
 
             @Override

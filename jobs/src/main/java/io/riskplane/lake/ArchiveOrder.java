@@ -157,8 +157,8 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
         for (int i = 0; i < ordered.size(); i++) {
             ArchivedRecord r = ordered.get(i);
             ordered.set(i, null); // let the decoded ones go as they are sent
-            output.collect(reuse.replace(decoder.decode(r.value(), false, r.topic(), r.partition(), r.offset(),
-                    r.timestampMillis(), r.timestampMillis())));
+            output.collect(reuse.replace(RecordFileFormat.decode(decoder, r.topic(), r.partition(), r.offset(),
+                    r.timestampMillis(), r.value())));
         }
         output.emitWatermark(Watermark.MAX_WATERMARK);
     }

@@ -219,6 +219,60 @@ class LakeReplayIT {
                 .contains("UNDECODABLE").contains("\"sourceOffset\":\"12\"");
     }
 
+    @Test
+    void rowsOfAnArchiveFromBeforeTheEnvelopeColumnAreReadFromTheirJson() throws Exception {
+        // A raw_events table as the archive created it before issue 17: no ingest_time, no envelope.
+        Path warehouse = dir.resolve("older");
+        IcebergLakehouse older = IcebergLakehouse.localWarehouse(warehouse.toString());
+        org.apache.iceberg.hadoop.HadoopCatalog catalog = new org.apache.iceberg.hadoop.HadoopCatalog(
+                new org.apache.hadoop.conf.Configuration(), warehouse.toString());
+        org.apache.iceberg.Schema v1 = new org.apache.iceberg.Schema(
+                org.apache.iceberg.types.Types.NestedField.required(1, "event_id",
+                        org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.required(2, "kind",
+                        org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.optional(3, "source",
+                        org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.required(4, "event_time",
+                        org.apache.iceberg.types.Types.TimestampType.withZone()),
+                org.apache.iceberg.types.Types.NestedField.optional(5, "source_topic",
+                        org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.optional(6, "source_partition",
+                        org.apache.iceberg.types.Types.IntegerType.get()),
+                org.apache.iceberg.types.Types.NestedField.optional(7, "source_offset",
+                        org.apache.iceberg.types.Types.LongType.get()),
+                org.apache.iceberg.types.Types.NestedField.required(8, "envelope_json",
+                        org.apache.iceberg.types.Types.StringType.get()));
+        catalog.createTable(org.apache.iceberg.catalog.TableIdentifier.of(IcebergLakehouse.NAMESPACE,
+                IcebergLakehouse.RAW_EVENTS), v1, org.apache.iceberg.PartitionSpec.builderFor(v1).day("event_time")
+                .build());
+        older.ensureTables();
+        assertThat(older.table(IcebergLakehouse.RAW_EVENTS).schema().findField("envelope")).isNotNull();
+        assertThat(older.table(IcebergLakehouse.RAW_EVENTS).schema().findField("ingest_time")).isNotNull();
+
+        long day = TradingSession.DEFAULT_START.toEpochMilli();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        List<RawEvent> rows = new java.util.ArrayList<>();
+        for (long o = 0; o < 20; o++) {
+            Envelope e = Envelope.parseFrom(quote(o, day + o * 1000));
+            // As the archive wrote them then: JSON only, no value, no broker timestamp.
+            rows.add(new RawEvent(e.getEventId(), "quote", "feed", day + o * 1000, Topics.QUOTES, 0, o, 0,
+                    io.riskplane.contract.EnvelopeJson.print(e)));
+        }
+        older.rawEvents(env.fromData(rows).returns(RawEvent.class));
+        env.execute("an older archive");
+
+        Path out = dir.resolve("older-out");
+        LakeReplay.Outcome o = LakeReplay.run(older, new LakeReplay.Request(new LakeInput.Range(day,
+                day + MS_PER_DAY / 2), Map.of(), null, null, null), out, 1, PlaneOptions.replay(), line -> {});
+        assertThat(o.records()).isEqualTo(20);
+        assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve(LakeReplay.MANIFEST).toFile());
+        assertThat(manifest.path("read_from_envelope_json").asBoolean()).isTrue();
+    }
+
     static byte[] quote(long n, long t) {
         return Envelope.newBuilder().setEventId("q-" + n).setSource("feed").setEventTime(ProtoTime.fromMillis(t))
                 .setQuote(Quote.newBuilder().setInstrument("EQ:AAPL").setVenue("nasdaq").setBid(100 + n * 0.01)
