@@ -189,7 +189,7 @@ final class ReplayCommand implements Callable<Integer> {
                     policiesFrom == null ? null : policiesFrom.toEpochMilli(), keepInput), out, parallelism, options,
                     System.out::println);
         } catch (LakeReplay.IncompleteArchive gap) {
-            System.err.println("riskplane replay: refused: " + gap.getMessage());
+            spec.commandLine().getErr().println("riskplane replay: refused: " + gap.getMessage());
             return 3;
         } catch (IllegalArgumentException badPolicies) {
             return bad(badPolicies.getMessage());
@@ -211,8 +211,8 @@ final class ReplayCommand implements Callable<Integer> {
         System.out.printf("done in %.1f s (%,.0f events/s, including MiniCluster start)%n", secs, records / secs);
     }
 
-    private static int bad(String message) {
-        System.err.println("riskplane replay: " + message);
+    private int bad(String message) {
+        spec.commandLine().getErr().println("riskplane replay: " + message);
         return 2;
     }
 }

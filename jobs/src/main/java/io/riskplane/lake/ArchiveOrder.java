@@ -109,6 +109,12 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
         long t0 = System.nanoTime();
         readMs.add((t0 - openedNanos) / 1_000_000);
         Map<String, List<ArchivedRecord>> partitions = PartitionMerge.byPartition(inRange);
+        if (partitions.isEmpty()) {
+            // Not "nothing happened": a day the archive does not hold would replay into no halt at all.
+            throw new LakeReplay.IncompleteArchive("the archive holds no event between "
+                    + java.time.Instant.ofEpochMilli(range.fromMillis()) + " and "
+                    + java.time.Instant.ofEpochMilli(range.toMillis()) + " (not archived, or expired from the lake)");
+        }
         LakeOffsets offsets = new LakeOffsets(lake, partitions);
         ArchiveContinuity.Report continuity = ArchiveContinuity.check(partitions, offsets);
         if (!continuity.complete()) {

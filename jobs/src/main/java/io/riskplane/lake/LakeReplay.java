@@ -54,9 +54,13 @@ public final class LakeReplay {
         private static final long serialVersionUID = 1L;
 
         IncompleteArchive(ArchiveContinuity.Report report) {
-            super("the archive misses records of this range, so a replay would silently differ from what the plane "
+            this("the archive misses records of this range, so a replay would silently differ from what the plane "
                     + "decided:\n  " + String.join("\n  ", report.gaps().stream().map(ArchiveContinuity.Gap::describe)
                     .toList()));
+        }
+
+        IncompleteArchive(String message) {
+            super(message);
         }
     }
 

@@ -85,16 +85,8 @@ class DiffClickHouseIT {
         ch.insertRowBinary(table.name(), table.columns(), rows.toByteArray());
     }
 
-    /** A replay output directory: these events in this file, as replay writes them. */
     static Path replay(String name, String file, ControlEvent... events) throws Exception {
-        Path d = Files.createDirectories(dir.resolve(name));
-        List<String> lines = new ArrayList<>();
-        for (ControlEvent c : events) {
-            lines.add(EnvelopeJson.print(Envelope.newBuilder().setEventId(c.getControlId()).setSource("riskplane")
-                    .setEventTime(c.getDecidedAt()).setControl(c).build()));
-        }
-        Files.write(d.resolve(file), lines);
-        return d;
+        return DiffCommandTest.replay(dir, name, file, events);
     }
 
     record Run(int code, String out, String err) {}

@@ -55,7 +55,12 @@ class DiffCommandTest {
 
     /** A replay output directory with these control events in this file of it. */
     Path replay(String name, String file, ControlEvent... events) throws Exception {
-        Path d = Files.createDirectories(dir.resolve(name));
+        return replay(dir, name, file, events);
+    }
+
+    /** A replay output directory under {@code root} with these control events in this file, as replay writes them. */
+    static Path replay(Path root, String name, String file, ControlEvent... events) throws Exception {
+        Path d = Files.createDirectories(root.resolve(name));
         List<String> lines = new ArrayList<>();
         for (ControlEvent c : events) {
             lines.add(EnvelopeJson.print(Envelope.newBuilder().setEventId(c.getControlId()).setSource("riskplane")

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refuse is refused; and a range whose archive misses offsets is refused, the gap named, unless the offsets are
  * archived elsewhere (a refused record, an event of another day).
  */
-class LakeReplayIT {
+public class LakeReplayIT {
     static final long MS_PER_DAY = 86_400_000L;
 
     @TempDir
@@ -86,7 +86,7 @@ class LakeReplayIT {
     }
 
     /** What the archive job does with each input record (ArchiveJob), over a file of them, bounded. */
-    static void archive(IcebergLakehouse lake, Path records) throws Exception {
+    public static void archive(IcebergLakehouse lake, Path records) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
@@ -273,7 +273,7 @@ class LakeReplayIT {
         assertThat(manifest.path("read_from_envelope_json").asBoolean()).isTrue();
     }
 
-    static byte[] quote(long n, long t) {
+    public static byte[] quote(long n, long t) {
         return Envelope.newBuilder().setEventId("q-" + n).setSource("feed").setEventTime(ProtoTime.fromMillis(t))
                 .setQuote(Quote.newBuilder().setInstrument("EQ:AAPL").setVenue("nasdaq").setBid(100 + n * 0.01)
                         .setAsk(100.02 + n * 0.01).setBidSize(100).setAskSize(100))
