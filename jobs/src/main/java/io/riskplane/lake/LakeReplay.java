@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.SerializedThrowable;
 
 /**
@@ -98,10 +99,17 @@ public final class LakeReplay {
                 request.keepInput() == null ? null : request.keepInput().toAbsolutePath().toString(),
                 options.maxFutureSkew().toMillis());
         int readParallelism = Math.max(MIN_READ_PARALLELISM, parallelism);
-        PlaneInput lakeInput = (env, watermarks) -> input.stream(env, range, snapshots.fromJson(), readParallelism)
-                .transform("the lake in the order the plane read it", TypeInformation.of(Decoded.class), order)
-                .setParallelism(1).setMaxParallelism(1).uid("lake-order")
-                .assignTimestampsAndWatermarks(watermarks).setParallelism(1).name("riskplane input").uid("input");
+        PlaneInput lakeInput = (env, watermarks) -> {
+            DataStream<Decoded> ordered = input.stream(env, range, snapshots.fromJson(), readParallelism)
+                    .transform("the lake in the order the plane read it", TypeInformation.of(Decoded.class), order)
+                    .setParallelism(1).setMaxParallelism(1).uid("lake-order")
+                    .assignTimestampsAndWatermarks(watermarks).setParallelism(1).name("riskplane input").uid("input");
+            // Each input partition to one subtask of the graph, in order, as a live source reader reads it: the
+            // round robin to a wider graph would reorder a partition's orders before the early decisions. (At
+            // parallelism 1 the graph's first operator is chained to this one instead.)
+            return parallelism == 1 ? ordered
+                    : ordered.partitionCustom(new ByInputPartition(), d -> d.topic() + "/" + d.partition());
+        };
         Replay.Result result;
         try {
             result = Replay.run(lakeInput, "from the lake, " + Instant.ofEpochMilli(range.fromMillis()) + " to "
@@ -119,6 +127,16 @@ public final class LakeReplay {
         }
         writeManifest(out.resolve(MANIFEST), request, snapshots, outcome, whatIfFrom);
         return outcome;
+    }
+
+    /** An input partition's records all to one channel. */
+    static final class ByInputPartition implements org.apache.flink.api.common.functions.Partitioner<String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int partition(String inputPartition, int channels) {
+            return Math.floorMod(inputPartition.hashCode(), channels);
+        }
     }
 
     private static long count(Map<String, Object> acc, String name) {
