@@ -55,7 +55,8 @@ public final class ArchiveJob {
 
         // No event time here: the archive stores what it reads, in no particular order.
         DataStream<Decoded> input = env.fromSource(inputs, WatermarkStrategy.noWatermarks(), "archive input")
-                .uid("archive-input");
+                .uid("archive-input")
+                .flatMap(new SkippedOffsets()).name("offsets without a record").uid("archive-skipped-offsets");
         DataStream<RawEvent> raw = input
                 .filter(d -> !d.isDeadLetter()).name("valid events").uid("archive-valid-events")
                 .map(RawEvent::of).returns(RawEvent.class).name("raw events as JSON").uid("archive-raw-events-json");

@@ -122,7 +122,9 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
         }
         continuity.notes().forEach(notes::add);
         for (List<ArchivedRecord> partition : partitions.values()) {
-            inRange.addAll(offsets.refusedWithin(partition));
+            offsets.refusedWithin(partition).stream()
+                    .filter(r -> !ArchivedRecord.NO_RECORD.equals(r.kind())) // a marker: nothing was read there
+                    .forEach(inRange::add);
         }
 
         EnvelopeDecoder decoder = new EnvelopeDecoder(maxFutureSkewMillis);

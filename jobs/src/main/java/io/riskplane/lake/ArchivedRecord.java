@@ -9,6 +9,8 @@ public record ArchivedRecord(String topic, int partition, long offset, long time
     public static final long NO_EVENT_TIME = Long.MIN_VALUE;
     /** Kind of a record from rejected_inputs. */
     public static final String REJECTED = "rejected";
+    /** Kind of an offset that held no record (rejected_inputs, reason NO_RECORD): accounted for, not replayed. */
+    public static final String NO_RECORD = "no_record";
 
     public boolean rejected() {
         return eventTimeMillis == NO_EVENT_TIME;

@@ -1,5 +1,6 @@
 package io.riskplane.lake;
 
+import io.riskplane.archive.SkippedOffsets;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,7 +170,7 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
     private static void scan(Table table, Expression where, boolean withValues, Consumer<ArchivedRecord> out) {
         List<String> columns = new ArrayList<>(List.of("source_topic", "source_partition", "source_offset"));
         if (withValues) {
-            columns.addAll(List.of("ingest_time", "value"));
+            columns.addAll(List.of("ingest_time", "value", "reason_code"));
         }
         try (CloseableIterable<Record> rows = IcebergGenerics.read(table).select(columns).where(where).build()) {
             for (Record row : rows) {
@@ -181,7 +182,11 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
                 }
                 byte[] value = null;
                 long ingest = 0;
+                String kind = ArchivedRecord.REJECTED;
                 if (withValues) {
+                    if (SkippedOffsets.NO_RECORD.equals(row.getField("reason_code"))) {
+                        kind = ArchivedRecord.NO_RECORD;
+                    }
                     java.nio.ByteBuffer v = (java.nio.ByteBuffer) row.getField("value");
                     if (v != null) {
                         value = new byte[v.remaining()];
@@ -190,7 +195,7 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
                     ingest = ((java.time.OffsetDateTime) row.getField("ingest_time")).toInstant().toEpochMilli();
                 }
                 out.accept(new ArchivedRecord((String) topic, (Integer) partition, (Long) offset, ingest,
-                        ArchivedRecord.NO_EVENT_TIME, ArchivedRecord.REJECTED, value));
+                        ArchivedRecord.NO_EVENT_TIME, kind, value));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -87,6 +87,18 @@ public class LakeReplayIT {
 
     /** What the archive job does with each input record (ArchiveJob), over a file of them, bounded. */
     public static void archive(IcebergLakehouse lake, Path records) throws Exception {
+        archive(lake, records, true);
+    }
+
+    /**
+     * The rows of these records only, as if the archive had lost the others (no SkippedOffsets: an offset missing
+     * from the file is a lost row, not one the consumer passed over).
+     */
+    public static void writeRowsOnly(IcebergLakehouse lake, Path records) throws Exception {
+        archive(lake, records, false);
+    }
+
+    static void archive(IcebergLakehouse lake, Path records, boolean asTheArchiveJob) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
@@ -94,6 +106,9 @@ public class LakeReplayIT {
                         new EnvelopeDecoder(PlaneOptions.replay().maxFutureSkew().toMillis())),
                 new org.apache.flink.core.fs.Path(records.toUri())).build(), WatermarkStrategy.noWatermarks(),
                 "records");
+        if (asTheArchiveJob) {
+            input = input.flatMap(new io.riskplane.archive.SkippedOffsets());
+        }
         lake.rawEvents(input.filter(d -> !d.isDeadLetter()).map(RawEvent::of).returns(RawEvent.class));
         lake.rejectedInputs(input.filter(Decoded::isDeadLetter));
         env.execute("archive " + records.getFileName());
@@ -192,7 +207,7 @@ public class LakeReplayIT {
                 }
             }
         }
-        archive(holed, records);
+        writeRowsOnly(holed, records);
         LakeInput.Range range = new LakeInput.Range(day, day + MS_PER_DAY / 2);
         assertThatThrownBy(() -> LakeReplay.run(holed, new LakeReplay.Request(range, Map.of(), null, null, null),
                 dir.resolve("holed-out"), 1, PlaneOptions.replay(), line -> {}))
@@ -210,13 +225,39 @@ public class LakeReplayIT {
                     StandardCharsets.UTF_8));
             RecordFileFormat.write(w, Topics.QUOTES, 0, 13, day + MS_PER_DAY + 5, quote(13, day + MS_PER_DAY));
         }
-        archive(holed, more);
+        writeRowsOnly(holed, more);
         Path out = dir.resolve("found-out");
         LakeReplay.Outcome o = LakeReplay.run(holed, new LakeReplay.Request(range, Map.of(), null, null, null), out,
                 1, PlaneOptions.replay(), line -> {});
         assertThat(o.records()).isEqualTo(29); // 28 quotes of the range and the refused record
         assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).singleElement().asString()
                 .contains("UNDECODABLE").contains("\"sourceOffset\":\"12\"");
+    }
+
+    @Test
+    void offsetsTheConsumerPassedOverAreNoGapAndNotReplayed() throws Exception {
+        // Offsets 3 and 4 hold no record a consumer reads (a transaction's marker, an aborted record): the archive
+        // passes over them as the plane does, and says so in rejected_inputs.
+        IcebergLakehouse lake = IcebergLakehouse.localWarehouse(dir.resolve("markers").toString());
+        lake.ensureTables();
+        long day = TradingSession.DEFAULT_START.toEpochMilli();
+        Path records = dir.resolve("markers.records");
+        try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(records)))) {
+            RecordFileFormat.writeHeader(w);
+            for (long o = 0; o < 10; o++) {
+                if (o != 3 && o != 4) {
+                    RecordFileFormat.write(w, Topics.QUOTES, 0, o, day + o * 1000 + 5, quote(o, day + o * 1000));
+                }
+            }
+        }
+        archive(lake, records);
+        assertThat(lake.readAll(IcebergLakehouse.REJECTED_INPUTS)).extracting(r -> r.getField("source_offset") + " "
+                + r.getField("reason_code")).containsExactlyInAnyOrder("3 NO_RECORD", "4 NO_RECORD");
+        Path out = dir.resolve("markers-out");
+        LakeReplay.Outcome o = LakeReplay.run(lake, new LakeReplay.Request(new LakeInput.Range(day,
+                day + MS_PER_DAY / 2), Map.of(), null, null, null), out, 1, PlaneOptions.replay(), line -> {});
+        assertThat(o.records()).isEqualTo(8);
+        assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
     }
 
     @Test

@@ -91,7 +91,7 @@ class OperatorUidsTest {
             "Sink pre-writer mapper: iceberg-detector-outputs", "Sink pre-writer mapper: iceberg-raw-events",
             "Sink pre-writer mapper: iceberg-rejected-inputs",
             "archive-controls", "archive-controls-once", "archive-detector-rows", "archive-input",
-            "archive-raw-events-json", "archive-rejected-inputs", "archive-valid-events", "iceberg-control-events",
+            "archive-raw-events-json", "archive-rejected-inputs", "archive-skipped-offsets", "archive-valid-events", "iceberg-control-events",
             "iceberg-control-events: Sink pre-commit aggregator: iceberg-control-events", "iceberg-detector-outputs",
             "iceberg-detector-outputs: Sink pre-commit aggregator: iceberg-detector-outputs", "iceberg-raw-events",
             "iceberg-raw-events: Sink pre-commit aggregator: iceberg-raw-events", "iceberg-rejected-inputs",
