@@ -122,10 +122,37 @@ final class DiffCommand implements Callable<Integer> {
         if (json) {
             ControlDiff.jsonLines(rows, onlyChanges).forEach(out::println);
         } else {
+            whatIf("A", a).ifPresent(out::println);
+            whatIf("B", b).ifPresent(out::println);
             out.print(ControlDiff.table(rows, left.size(), right.size(), onlyChanges));
         }
         out.flush();
         return ControlDiff.identical(rows) ? 0 : 1;
+    }
+
+    /** "B is a what-if: ..." when a side is a replay directory whose replay.json says so (replay --policies). */
+    static java.util.Optional<String> whatIf(String name, String side) {
+        if (side.contains("://")) {
+            return java.util.Optional.empty();
+        }
+        Path manifest = Path.of(side).resolve(io.riskplane.lake.LakeReplay.MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(manifest.toFile());
+            if (!m.path("what_if").asBoolean()) {
+                return java.util.Optional.empty();
+            }
+            List<String> policies = new java.util.ArrayList<>();
+            m.path("what_if_policies").path("policies").forEach(p -> policies.add(p.asText()));
+            return java.util.Optional.of(name + " is a WHAT-IF (" + m.path("what_if_policies").path("policies_file")
+                    .asText() + ", in force from " + m.path("what_if_policies").path("in_force_from").asText() + "): "
+                    + String.join(", ", policies));
+        } catch (IOException | RuntimeException unreadable) {
+            return java.util.Optional.of(name + ": " + manifest + " is unreadable");
+        }
     }
 
     private List<ControlEvent> inRange(List<ControlEvent> events) {

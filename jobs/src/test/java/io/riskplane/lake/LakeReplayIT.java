@@ -173,6 +173,13 @@ public class LakeReplayIT {
         assertThat(manifest.path("what_if").asBoolean()).isTrue();
         assertThat(manifest.path("what_if_policies").path("policies").get(0).asText())
                 .startsWith("acme-momentum-btc v2");
+        // diff says which side is the what-if, and lists what vanished in it.
+        java.io.StringWriter table = new java.io.StringWriter();
+        int code = new picocli.CommandLine(new io.riskplane.cli.RiskPlaneCli()).setOut(new java.io.PrintWriter(table,
+                true)).execute("diff", fromLake.toString(), out.toString(), "--only-changes");
+        assertThat(code).isEqualTo(1);
+        assertThat(table.toString()).contains("B is a WHAT-IF (" + policies + ", in force from ")
+                .contains("acme-momentum-btc v2").contains("ONLY_IN_A");
     }
 
     @Test
