@@ -38,9 +38,19 @@ public final class SkippedOffsets extends RichFlatMapFunction<Decoded, Decoded> 
     private transient Map<String, Long> lastOffsets;
     private transient ListState<Tuple2<String, Long>> state;
 
+    /** The previous record's partition and its key: records come in runs of one partition (a fetch's batch). */
+    private transient String previousTopic;
+    private transient int previousPartition;
+    private transient String previousKey;
+
     @Override
     public void flatMap(Decoded d, Collector<Decoded> out) {
-        String partition = d.topic() + "/" + d.partition();
+        if (previousKey == null || d.partition() != previousPartition || !d.topic().equals(previousTopic)) {
+            previousTopic = d.topic();
+            previousPartition = d.partition();
+            previousKey = d.topic() + "/" + d.partition();
+        }
+        String partition = previousKey;
         Long last = lastOffsets.get(partition);
         if (last != null && d.offset() > last + 1) {
             long skipped = d.offset() - last - 1;

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
-import io.riskplane.ingest.RecordFileFormat;
 import io.riskplane.lake.LakeReplayIT;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -34,15 +31,7 @@ class ReplayFromLakeCommandIT {
         IcebergLakehouse lake = IcebergLakehouse.localWarehouse(warehouse.toString());
         lake.ensureTables();
         Path records = dir.resolve("holed.records");
-        try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(records)))) {
-            RecordFileFormat.writeHeader(w);
-            for (long o = 0; o < 10; o++) {
-                if (o != 4) {
-                    RecordFileFormat.write(w, Topics.QUOTES, 0, o, DAY + o * 1000 + 5,
-                            LakeReplayIT.quote(o, DAY + o * 1000));
-                }
-            }
-        }
+        LakeReplayIT.quotes(records, DAY, 10, java.util.Set.of(4L));
         LakeReplayIT.writeRowsOnly(lake, records); // offset 4's row lost
     }
 

@@ -206,14 +206,7 @@ public class LakeReplayIT {
         holed.ensureTables();
         long day = TradingSession.DEFAULT_START.toEpochMilli();
         Path records = dir.resolve("holed.records");
-        try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(records)))) {
-            RecordFileFormat.writeHeader(w);
-            for (long o = 0; o < 30; o++) {
-                if (o != 12 && o != 13) {
-                    RecordFileFormat.write(w, Topics.QUOTES, 0, o, day + o * 1000 + 5, quote(o, day + o * 1000));
-                }
-            }
-        }
+        quotes(records, day, 30, Set.of(12L, 13L));
         writeRowsOnly(holed, records);
         LakeInput.Range range = new LakeInput.Range(day, day + MS_PER_DAY / 2);
         assertThatThrownBy(() -> LakeReplay.run(holed, new LakeReplay.Request(range, Map.of(), null, null, null),
@@ -249,14 +242,7 @@ public class LakeReplayIT {
         lake.ensureTables();
         long day = TradingSession.DEFAULT_START.toEpochMilli();
         Path records = dir.resolve("markers.records");
-        try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(records)))) {
-            RecordFileFormat.writeHeader(w);
-            for (long o = 0; o < 10; o++) {
-                if (o != 3 && o != 4) {
-                    RecordFileFormat.write(w, Topics.QUOTES, 0, o, day + o * 1000 + 5, quote(o, day + o * 1000));
-                }
-            }
-        }
+        quotes(records, day, 10, Set.of(3L, 4L));
         archive(lake, records);
         assertThat(lake.readAll(IcebergLakehouse.REJECTED_INPUTS)).extracting(r -> r.getField("source_offset") + " "
                 + r.getField("reason_code")).containsExactlyInAnyOrder("3 NO_RECORD", "4 NO_RECORD");
@@ -319,6 +305,21 @@ public class LakeReplayIT {
         assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
         JsonNode manifest = new ObjectMapper().readTree(out.resolve(LakeReplay.MANIFEST).toFile());
         assertThat(manifest.path("read_from_envelope_json").asBoolean()).isTrue();
+    }
+
+    /**
+     * A file of {@code count} quotes on partition 0 of the quotes topic, one a second from {@code start} (offset n
+     * at start + n s, stamped by the broker 5 ms later), less the offsets in {@code missing}.
+     */
+    public static void quotes(Path file, long start, long count, Set<Long> missing) throws Exception {
+        try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            RecordFileFormat.writeHeader(w);
+            for (long o = 0; o < count; o++) {
+                if (!missing.contains(o)) {
+                    RecordFileFormat.write(w, Topics.QUOTES, 0, o, start + o * 1000 + 5, quote(o, start + o * 1000));
+                }
+            }
+        }
     }
 
     public static byte[] quote(long n, long t) {
