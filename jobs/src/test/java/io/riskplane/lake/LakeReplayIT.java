@@ -55,6 +55,8 @@ public class LakeReplayIT {
     static LakeInput.Range session;
     static Path fromLake;
     static Path fromRecords;
+    static Path kept;
+    static LakeReplay.Outcome lakeOutcome;
 
     @BeforeAll
     static void archiveTheDemoSession() throws Exception {
@@ -79,8 +81,9 @@ public class LakeReplayIT {
         // The session, less the registry and policies a minute before it: those come as "published before".
         session = new LakeInput.Range(TradingSession.DEFAULT_START.toEpochMilli(), max + 1);
         fromLake = dir.resolve("from-lake");
-        LakeReplay.run(lake, new LakeReplay.Request(new LakeInput.Range(min, max + 1), Map.of(), null, null, null),
-                fromLake, 2, PlaneOptions.replay(), line -> {}); // at 2: byte-identical to the file replay at 1
+        kept = dir.resolve("kept.records");
+        lakeOutcome = LakeReplay.run(lake, new LakeReplay.Request(new LakeInput.Range(min, max + 1), Map.of(), null,
+                null, kept), fromLake, 2, PlaneOptions.replay(), line -> {}); // at 2: as the file replay at 1
         fromRecords = dir.resolve("from-records");
         Replay.run(published, fromRecords, 1, PlaneOptions.replay());
     }
@@ -143,6 +146,9 @@ public class LakeReplayIT {
         assertThat(malformed).isPositive();
         JsonNode manifest = new ObjectMapper().readTree(fromLake.resolve(LakeReplay.MANIFEST).toFile());
         assertThat(manifest.path("what_if").asBoolean()).isFalse();
+        // Every published record, once, and --keep-input kept them in the order replayed.
+        assertThat(lakeOutcome.records()).isEqualTo(Replay.countRecords(published));
+        assertThat(Replay.countRecords(kept)).isEqualTo(lakeOutcome.records());
         assertThat(manifest.path("read_from_envelope_json").asBoolean()).isFalse();
     }
 
