@@ -178,13 +178,14 @@ public final class PlaneBenchmark {
         f.put("lake_replay_events_per_s", Math.round(o.records() / lakeS));
         f.put("lake_replay_read_s", round(o.readSeconds()));
         f.put("lake_replay_order_s", round(o.orderSeconds()));
-        f.put("lake_vs_file_replay", round((o.records() / lakeS) / (n / fileReplayS)));
-        f.put("lake_replay_same_control_events", lakeIds.keySet().equals(replayIds.keySet()));
+        double ratio = (o.records() / lakeS) / (n / fileReplayS);
+        boolean same = lakeIds.keySet().equals(replayIds.keySet());
+        f.put("lake_vs_file_replay", round(ratio));
+        f.put("lake_replay_same_control_events", same);
         log.accept(String.format("lake replay: %,d records in %.1f s (%.1f s reading the lake, %.1f s checking and "
                 + "ordering it), %.2f of the file replay's rate; %d control events, %s", o.records(), lakeS,
-                o.readSeconds(), o.orderSeconds(),
-                (o.records() / lakeS) / (n / fileReplayS), lakeIds.size(), lakeIds.keySet().equals(replayIds.keySet())
-                        ? "the file replay's" : "NOT the file replay's"));
+                o.readSeconds(), o.orderSeconds(), ratio, lakeIds.size(),
+                same ? "the file replay's" : "NOT the file replay's"));
     }
 
     /** A run's control events by id (decision time and rule), kept for the comparison with replay, not reported. */

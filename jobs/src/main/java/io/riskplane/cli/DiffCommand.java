@@ -140,8 +140,7 @@ final class DiffCommand implements Callable<Integer> {
             return java.util.Optional.empty();
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(manifest.toFile());
+            JsonNode m = JSON.readTree(manifest.toFile());
             if (!m.path("what_if").asBoolean()) {
                 return java.util.Optional.empty();
             }
@@ -300,11 +299,6 @@ final class DiffCommand implements Callable<Integer> {
                     .append(Math.max(to.getEpochSecond(), 0)).append(')');
         }
         return w.toString();
-    }
-
-    /** The control events of a replay output directory or of one file of control-event envelopes. */
-    static List<ControlEvent> read(Path p) throws BadInput, IOException {
-        return read(p, false);
     }
 
     /**

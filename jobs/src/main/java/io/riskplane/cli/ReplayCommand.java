@@ -162,8 +162,11 @@ final class ReplayCommand implements Callable<Integer> {
         } else {
             return bad("--from-lake needs a range: --day YYYY-MM-DD, or --from and --to");
         }
-        if (toMillis <= fromMillis) {
-            return bad("--to must be after --from");
+        LakeInput.Range range;
+        try {
+            range = new LakeInput.Range(fromMillis, toMillis); // refuses an empty range
+        } catch (IllegalArgumentException empty) {
+            return bad(empty.getMessage());
         }
         if (policiesFrom != null && policies == null) {
             return bad("--policies-from goes with --policies");
@@ -177,7 +180,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
         IcebergLakehouse lake = config != null ? IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg())
                 : IcebergLakehouse.localWarehouse(warehouse.toAbsolutePath().toString());
-        LakeInput.Range range = new LakeInput.Range(fromMillis, toMillis);
         System.out.printf("riskplane replay: the lake from %s to %s%s%s at parallelism %d%n",
                 Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis),
                 scope.isEmpty() ? "" : ", only " + scope, policies == null ? "" : ", what-if policies " + policies,

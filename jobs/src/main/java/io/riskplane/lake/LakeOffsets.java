@@ -64,13 +64,17 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
             valid.put(first.partitionName(), offsets);
             refused.put(first.partitionName(), new TreeMap<>());
             ends.put(first.partitionName(), new long[] {first.offset(), records.get(records.size() - 1).offset()});
-            Expression partition = Expressions.and(Expressions.equal("source_topic", first.topic()),
-                    Expressions.equal("source_partition", first.partition()));
+            Expression partition = partitionIs(first.topic(), first.partition());
             rawWhere = Expressions.or(rawWhere, Expressions.and(partition, Expressions.or(
                     between(from, first.offset() - 1), between(records.get(records.size() - 1).offset() + 1, to))));
             rejectedWhere = Expressions.or(rejectedWhere, Expressions.and(partition, between(from, to)));
         }
-        scan(raw, rawWhere, false, r -> known(valid, r));
+        scan(raw, rawWhere, false, r -> {
+            NavigableSet<Long> s = valid.get(r.partitionName());
+            if (s != null && inWindow(r.partitionName(), r.offset(), r.offset())) {
+                s.add(r.offset());
+            }
+        });
         scan(rejected, rejectedWhere, true, r -> {
             NavigableMap<Long, ArchivedRecord> m = refused.get(r.partitionName());
             if (m != null && inWindow(r.partitionName(), r.offset(), r.offset())) {
@@ -86,7 +90,6 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
      */
     private void nearestOutside(Map<String, List<ArchivedRecord>> partitions) {
         Expression[] beyond = {Expressions.alwaysFalse(), Expressions.alwaysFalse()}; // raw, rejected
-        Map<String, String[]> names = new HashMap<>();
         for (Map.Entry<String, long[]> e : ends.entrySet()) {
             String name = e.getKey();
             long first = e.getValue()[0];
@@ -98,9 +101,7 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
             long[] o = {vb == null ? -1 : vb, max(vb, rb), va == null ? -1 : va, min(va, ra)};
             outside.put(name, o);
             ArchivedRecord any = partitions.get(name).get(0);
-            names.put(name, new String[] {any.topic(), String.valueOf(any.partition())});
-            Expression partition = Expressions.and(Expressions.equal("source_topic", any.topic()),
-                    Expressions.equal("source_partition", any.partition()));
+            Expression partition = partitionIs(any.topic(), any.partition());
             long[] w = windows.get(name);
             for (int table = 0; table < 2; table++) {
                 Expression side = Expressions.alwaysFalse();
@@ -149,16 +150,14 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
         return a == null ? (b == null ? -1 : b) : b == null ? a : Math.min(a, b);
     }
 
+    private static Expression partitionIs(String topic, int partition) {
+        return Expressions.and(Expressions.equal("source_topic", topic),
+                Expressions.equal("source_partition", partition));
+    }
+
     private static Expression between(long from, long to) {
         return Expressions.and(Expressions.greaterThanOrEqual("source_offset", from),
                 Expressions.lessThanOrEqual("source_offset", to));
-    }
-
-    private void known(Map<String, NavigableSet<Long>> into, ArchivedRecord r) {
-        NavigableSet<Long> s = into.get(r.partitionName());
-        if (s != null && inWindow(r.partitionName(), r.offset(), r.offset())) {
-            s.add(r.offset());
-        }
     }
 
     private boolean inWindow(String partition, long from, long to) {
@@ -205,8 +204,7 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
     /** Offsets of one partition that a filter on source_offset selects, in both tables (or raw_events only). */
     private NavigableSet<Long> scanOffsets(String topic, int partition, Expression offsets, boolean validOnly) {
         NavigableSet<Long> found = new TreeSet<>();
-        Expression where = Expressions.and(Expressions.and(Expressions.equal("source_topic", topic),
-                Expressions.equal("source_partition", partition)), offsets);
+        Expression where = Expressions.and(partitionIs(topic, partition), offsets);
         scan(raw, where, false, r -> found.add(r.offset()));
         if (!validOnly) {
             scan(rejected, where, false, r -> found.add(r.offset()));
@@ -217,13 +215,12 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
     @Override
     public NavigableSet<Long> offsets(String topic, int partition, long from, long to) {
         String name = topic + "/" + partition;
-        NavigableSet<Long> found = new TreeSet<>();
-        // A hole inside the range may hold another day's valid records: always scanned. Refused ones are known.
-        found.addAll(scanOffsets(topic, partition, between(from, to), true));
-        if (inWindow(name, from, to)) {
+        // A hole inside the range may hold another day's valid records: always scanned. Refused ones within the
+        // window are known; elsewhere rejected_inputs is scanned too.
+        boolean refusedKnown = inWindow(name, from, to);
+        NavigableSet<Long> found = scanOffsets(topic, partition, between(from, to), refusedKnown);
+        if (refusedKnown) {
             found.addAll(refused.get(name).subMap(from, true, to, true).keySet());
-        } else {
-            found.addAll(scanOffsets(topic, partition, between(from, to), false));
         }
         return found;
     }
@@ -274,8 +271,7 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
         if (cached) {
             out.addAll(refused.get(name).subMap(from, false, to, false).values());
         } else {
-            scan(rejected, Expressions.and(Expressions.and(Expressions.equal("source_topic", first.topic()),
-                    Expressions.equal("source_partition", first.partition())), Expressions.and(
+            scan(rejected, Expressions.and(partitionIs(first.topic(), first.partition()), Expressions.and(
                     Expressions.greaterThan("source_offset", from), Expressions.lessThan("source_offset", to))), true,
                     r -> {
                         if (r.offset() > from && r.offset() < to) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.riskplane.contract.OutputBounds;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.RecordFileFormat;
 import io.riskplane.model.Decoded;
@@ -220,20 +221,11 @@ public final class LakeReplay {
         if (!outcome.whatIf().isEmpty()) {
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("policies_file", request.policies().toString());
-            w.put("policies_sha256", sha256(request.policies()));
+            w.put("policies_sha256", OutputBounds.sha256Hex(Files.readAllBytes(request.policies())));
             w.put("in_force_from", Instant.ofEpochMilli(whatIfFrom).toString());
             w.put("policies", outcome.whatIf());
             m.put("what_if_policies", w);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

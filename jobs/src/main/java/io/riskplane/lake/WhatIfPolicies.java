@@ -8,10 +8,6 @@ import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.model.Decoded;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.RiskPolicy;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,13 +30,10 @@ public final class WhatIfPolicies {
     /** The what-if: its records (in the merge they are a partition of their own, -1) and the policy ids replaced. */
     public record Plan(List<ArchivedRecord> records, Set<String> policyIds, List<String> described) {}
 
-    public static Plan read(Path file, long fromMillis, List<ArchivedRecord> archivedPolicies,
-            EnvelopeDecoder decoder) throws IOException {
-        return read(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8), fromMillis, archivedPolicies,
-                decoder);
-    }
-
-    /** As {@link #read(Path, long, List, EnvelopeDecoder)}, the file's lines read already. */
+    /**
+     * The what-if of a file's lines, checked against the archived policies (their versions in force at
+     * {@code fromMillis}); {@code file} names it in messages.
+     */
     public static Plan read(String file, List<String> lines, long fromMillis, List<ArchivedRecord> archivedPolicies,
             EnvelopeDecoder decoder) {
         List<ArchivedRecord> records = new ArrayList<>();
@@ -107,10 +100,13 @@ public final class WhatIfPolicies {
     }
 
     static RiskPolicy policy(ArchivedRecord r) {
+        if (r.value() == null) {
+            return null;
+        }
         try {
             Envelope e = Envelope.parseFrom(r.value());
             return e.hasRiskPolicy() ? e.getRiskPolicy() : null;
-        } catch (InvalidProtocolBufferException | NullPointerException e) {
+        } catch (InvalidProtocolBufferException e) {
             return null;
         }
     }

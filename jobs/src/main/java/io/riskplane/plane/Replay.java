@@ -33,11 +33,7 @@ public final class Replay {
     private Replay() {}
 
     /** What a replay wrote: lines per output file; and the job's accumulators (what its input counted). */
-    public record Result(Map<String, Integer> linesPerFile, Map<String, Object> accumulators) {
-        public Result(Map<String, Integer> linesPerFile) {
-            this(linesPerFile, Map.of());
-        }
-    }
+    public record Result(Map<String, Integer> linesPerFile, Map<String, Object> accumulators) {}
 
     public static Result run(Path input, Path outDir, int parallelism, PlaneOptions options) throws Exception {
         return run(input, outDir, parallelism, options, line -> {});
@@ -109,7 +105,7 @@ public final class Replay {
     }
 
     /** Where replays run: this process's MiniCluster (its REST endpoint on loopback, read-only), or the cluster's. */
-    public static StreamExecutionEnvironment localEnvironment() {
+    private static StreamExecutionEnvironment localEnvironment() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
             // Its MiniCluster's REST endpoint, too, on loopback and read-only (docs/security.md).

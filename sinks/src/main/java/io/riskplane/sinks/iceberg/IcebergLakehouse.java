@@ -173,7 +173,7 @@ public final class IcebergLakehouse implements Serializable {
         }
     }
 
-    /** The catalog and table of a lake table, for readers (io.riskplane.lake). */
+    /** The catalog and table of a lake table, for its sink and readers (io.riskplane.lake). */
     public TableLoader tableLoader(String table) {
         return TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, table));
     }
@@ -220,7 +220,7 @@ public final class IcebergLakehouse implements Serializable {
 
     public void rawEvents(DataStream<RawEvent> events) {
         IcebergSink.builderFor(events, new RawEventRow(), InternalTypeInfo.of(FlinkSchemaUtil.convert(RAW_EVENTS_SCHEMA)))
-                .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, RAW_EVENTS)))
+                .tableLoader(tableLoader(RAW_EVENTS))
                 .uidSuffix("iceberg-raw-events")
                 .append();
     }
@@ -229,7 +229,7 @@ public final class IcebergLakehouse implements Serializable {
     public void rejectedInputs(DataStream<io.riskplane.model.Decoded> rejected) {
         IcebergSink.builderFor(rejected, new RejectedInputRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(REJECTED_INPUTS_SCHEMA)))
-                .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, REJECTED_INPUTS)))
+                .tableLoader(tableLoader(REJECTED_INPUTS))
                 .uidSuffix("iceberg-rejected-inputs")
                 .append();
     }
@@ -237,7 +237,7 @@ public final class IcebergLakehouse implements Serializable {
     public void controlEvents(DataStream<ControlRecord> controls) {
         IcebergSink.builderFor(controls, new ControlEventRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(CONTROL_EVENTS_SCHEMA)))
-                .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, CONTROL_EVENTS)))
+                .tableLoader(tableLoader(CONTROL_EVENTS))
                 .uidSuffix("iceberg-control-events")
                 .append();
     }
@@ -246,7 +246,7 @@ public final class IcebergLakehouse implements Serializable {
     public void detectorOutputs(DataStream<DetectorOutput> outputs) {
         IcebergSink.builderFor(outputs, new DetectorOutputRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(DETECTOR_OUTPUTS_SCHEMA)))
-                .tableLoader(TableLoader.fromCatalog(catalogLoader, TableIdentifier.of(NAMESPACE, DETECTOR_OUTPUTS)))
+                .tableLoader(tableLoader(DETECTOR_OUTPUTS))
                 .uidSuffix("iceberg-detector-outputs")
                 .append();
     }
@@ -285,7 +285,7 @@ public final class IcebergLakehouse implements Serializable {
 
     /** Snapshots a table holds now. */
     public int snapshotCount(String table) {
-        return count(catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table)).snapshots());
+        return count(table(table).snapshots());
     }
 
     private static int count(Iterable<?> items) {
@@ -298,7 +298,7 @@ public final class IcebergLakehouse implements Serializable {
 
     /** Rows in the table's current snapshot, from its metadata (no data files are read). */
     public long rowCount(String table) {
-        Table t = catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));
+        Table t = table(table);
         if (t.currentSnapshot() == null) {
             return 0;
         }
@@ -307,7 +307,7 @@ public final class IcebergLakehouse implements Serializable {
 
     /** Reads a table back: the demo prints counts, tests assert on rows. */
     public java.util.List<Record> readAll(String table) throws IOException {
-        Table t = catalogLoader.loadCatalog().loadTable(TableIdentifier.of(NAMESPACE, table));
+        Table t = table(table);
         t.refresh();
         java.util.List<Record> rows = new java.util.ArrayList<>();
         try (CloseableIterable<Record> it = IcebergGenerics.read(t).build()) {
