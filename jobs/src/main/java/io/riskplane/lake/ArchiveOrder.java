@@ -42,6 +42,7 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
 
     private final IcebergLakehouse lake;
     private final LakeInput.Range range;
+    private final LakeInput.Snapshots snapshots;
     private final Map<String, String> scope;
     private final String whatIfFile;
     private final List<String> whatIfLines;
@@ -60,10 +61,11 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
     private transient LongCounter readMs;
     private transient LongCounter orderMs;
 
-    ArchiveOrder(IcebergLakehouse lake, LakeInput.Range range, Map<String, String> scope, String whatIfFile,
-            List<String> whatIfLines, long whatIfFrom, String keepInput, long maxFutureSkewMillis) {
+    ArchiveOrder(IcebergLakehouse lake, LakeInput.Range range, LakeInput.Snapshots snapshots, Map<String, String> scope,
+            String whatIfFile, List<String> whatIfLines, long whatIfFrom, String keepInput, long maxFutureSkewMillis) {
         this.lake = lake;
         this.range = range;
+        this.snapshots = snapshots;
         this.scope = Map.copyOf(scope);
         this.whatIfFile = whatIfFile;
         this.whatIfLines = whatIfLines == null ? null : List.copyOf(whatIfLines);
@@ -115,7 +117,7 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
                     + java.time.Instant.ofEpochMilli(range.fromMillis()) + " and "
                     + java.time.Instant.ofEpochMilli(range.toMillis()) + " (not archived, or expired from the lake)");
         }
-        LakeOffsets offsets = new LakeOffsets(lake, partitions);
+        LakeOffsets offsets = new LakeOffsets(lake, partitions, snapshots);
         ArchiveContinuity.Report continuity = ArchiveContinuity.check(partitions, offsets);
         if (!continuity.complete()) {
             throw new LakeReplay.IncompleteArchive(continuity);

@@ -60,32 +60,38 @@ public final class LakeInput implements Serializable {
         }
     }
 
-    /** The snapshots a replay reads, named in its replay.json. */
-    public record Snapshots(long rawEvents, long rejectedInputs, boolean fromJson) {}
+    /**
+     * The snapshots a replay reads (-1: the table had none, it is read as empty), named in its replay.json. Every read
+     * of a replay, the range's rows as the offsets around them, is of these: the archive commits while a replay runs,
+     * and a row committed in between must not fill a hole the replay's own read leaves.
+     */
+    public record Snapshots(long rawEvents, long rejectedInputs, boolean fromJson) implements Serializable {}
 
     /** The tables' current snapshots; whether some rows in the range predate the envelope column. */
     public Snapshots snapshots(Range range) throws java.io.IOException {
         Table raw = lake.table(IcebergLakehouse.RAW_EVENTS);
         Table rejected = lake.table(IcebergLakehouse.REJECTED_INPUTS);
-        return new Snapshots(snapshotId(raw), snapshotId(rejected), lacksEnvelope(raw, selection(range)));
+        long rawSnapshot = snapshotId(raw);
+        return new Snapshots(rawSnapshot, snapshotId(rejected),
+                rawSnapshot >= 0 && lacksEnvelope(raw, rawSnapshot, selection(range)));
     }
 
     /**
      * The range's valid records and the policies before it, read at {@code parallelism}, in no particular order
      * (ArchiveOrder puts them in order).
      */
-    public DataStream<ArchivedRecord> stream(StreamExecutionEnvironment env, Range range, boolean fromJson,
+    public DataStream<ArchivedRecord> stream(StreamExecutionEnvironment env, Range range, Snapshots snapshots,
             int parallelism) {
         Table raw = lake.table(IcebergLakehouse.RAW_EVENTS);
         List<String> columns = new ArrayList<>(RAW_COLUMNS);
-        if (fromJson) {
+        if (snapshots.fromJson()) {
             columns.add("envelope_json");
         }
         Schema projection = raw.schema().select(columns);
-        DataStream<ArchivedRecord> inRange = scan(env, projection, range.on("event_time"), parallelism,
+        DataStream<ArchivedRecord> inRange = scan(env, projection, snapshots, range.on("event_time"), parallelism,
                 "raw events in range").map(new RawRow(projection, range, false)).setParallelism(parallelism)
                 .name("raw events in range");
-        DataStream<ArchivedRecord> policies = scan(env, projection, policiesBefore(range), parallelism,
+        DataStream<ArchivedRecord> policies = scan(env, projection, snapshots, policiesBefore(range), parallelism,
                 "policies before the range").map(new RawRow(projection, range, true)).setParallelism(parallelism)
                 .name("policies before the range");
         return inRange.union(policies);
@@ -104,11 +110,12 @@ public final class LakeInput implements Serializable {
         return t.currentSnapshot() == null ? -1 : t.currentSnapshot().snapshotId();
     }
 
-    private DataStream<RowData> scan(StreamExecutionEnvironment env, Schema projection, Expression filter,
-            int parallelism, String name) {
+    private DataStream<RowData> scan(StreamExecutionEnvironment env, Schema projection, Snapshots snapshots,
+            Expression filter, int parallelism, String name) {
         IcebergSource<RowData> source = IcebergSource.forRowData()
                 .tableLoader(lake.tableLoader(IcebergLakehouse.RAW_EVENTS))
                 .streaming(false)
+                .useSnapshotId(snapshots.rawEvents() >= 0 ? snapshots.rawEvents() : null)
                 .project(projection)
                 .filters(List.of(filter))
                 .build();
@@ -117,9 +124,10 @@ public final class LakeInput implements Serializable {
     }
 
     /** Whether any data file the filter selects has no value of the envelope column in some row. */
-    private static boolean lacksEnvelope(Table raw, Expression filter) throws java.io.IOException {
+    private static boolean lacksEnvelope(Table raw, long snapshot, Expression filter) throws java.io.IOException {
         int envelopeId = raw.schema().findField("envelope").fieldId();
-        try (CloseableIterable<FileScanTask> tasks = raw.newScan().filter(filter).includeColumnStats().planFiles()) {
+        try (CloseableIterable<FileScanTask> tasks = raw.newScan().useSnapshot(snapshot).filter(filter)
+                .includeColumnStats().planFiles()) {
             for (FileScanTask t : tasks) {
                 DataFile f = t.file();
                 Long nulls = f.nullValueCounts() == null ? null : f.nullValueCounts().get(envelopeId);

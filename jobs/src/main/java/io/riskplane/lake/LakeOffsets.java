@@ -32,6 +32,7 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
 
     private final Table raw;
     private final Table rejected;
+    private final LakeInput.Snapshots snapshots;
     /** Per partition (topic/partition): the offsets of the window, [0] from, [1] to. */
     private final Map<String, long[]> windows = new HashMap<>();
     /** Valid offsets known, per partition: the range's and the windows' (a hole inside the range is scanned). */
@@ -46,9 +47,11 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
      */
     private final Map<String, long[]> outside = new HashMap<>();
 
-    LakeOffsets(IcebergLakehouse lake, Map<String, List<ArchivedRecord>> partitions) {
+    /** @param snapshots the snapshots the replay read: the offsets are read from the same */
+    LakeOffsets(IcebergLakehouse lake, Map<String, List<ArchivedRecord>> partitions, LakeInput.Snapshots snapshots) {
         raw = lake.table(IcebergLakehouse.RAW_EVENTS);
         rejected = lake.table(IcebergLakehouse.REJECTED_INPUTS);
+        this.snapshots = snapshots;
         Expression rawWhere = Expressions.alwaysFalse();
         Expression rejectedWhere = Expressions.alwaysFalse();
         for (List<ArchivedRecord> records : partitions.values()) {
@@ -165,13 +168,21 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
         return w != null && from >= w[0] && to <= w[1];
     }
 
-    /** The rows a filter selects, as records (offsets; for rejected_inputs with their values). */
-    private static void scan(Table table, Expression where, boolean withValues, Consumer<ArchivedRecord> out) {
+    /**
+     * The rows a filter selects in the snapshot the replay read, as records (offsets; for rejected_inputs with their
+     * values). A table that had no snapshot then has no rows.
+     */
+    private void scan(Table table, Expression where, boolean withValues, Consumer<ArchivedRecord> out) {
+        long snapshot = table == raw ? snapshots.rawEvents() : snapshots.rejectedInputs();
+        if (snapshot < 0) {
+            return;
+        }
         List<String> columns = new ArrayList<>(List.of("source_topic", "source_partition", "source_offset"));
         if (withValues) {
             columns.addAll(List.of("ingest_time", "value", "reason_code"));
         }
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).select(columns).where(where).build()) {
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshot).select(columns)
+                .where(where).build()) {
             for (Record row : rows) {
                 Object topic = row.getField("source_topic");
                 Object partition = row.getField("source_partition");

@@ -95,13 +95,13 @@ public final class LakeReplay {
             throw new IllegalArgumentException("--keep-input must end in " + RecordFileFormat.EXTENSION + ": "
                     + request.keepInput());
         }
-        ArchiveOrder order = new ArchiveOrder(lake, range, request.scope(),
+        ArchiveOrder order = new ArchiveOrder(lake, range, snapshots, request.scope(),
                 request.policies() == null ? null : request.policies().toString(), whatIfLines, whatIfFrom,
                 request.keepInput() == null ? null : request.keepInput().toAbsolutePath().toString(),
                 options.maxFutureSkew().toMillis());
         int readParallelism = Math.max(MIN_READ_PARALLELISM, parallelism);
         PlaneInput lakeInput = (env, watermarks) -> {
-            DataStream<Decoded> ordered = input.stream(env, range, snapshots.fromJson(), readParallelism)
+            DataStream<Decoded> ordered = input.stream(env, range, snapshots, readParallelism)
                     .transform("the lake in the order the plane read it", TypeInformation.of(Decoded.class), order)
                     .setParallelism(1).setMaxParallelism(1).uid("lake-order")
                     .assignTimestampsAndWatermarks(watermarks).setParallelism(1).name("riskplane input").uid("input");
