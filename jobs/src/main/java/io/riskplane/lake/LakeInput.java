@@ -43,7 +43,14 @@ public final class LakeInput implements Serializable {
 
     /** [from, to) in epoch milliseconds. */
     public record Range(long fromMillis, long toMillis) implements Serializable {
+        /** Iceberg compares timestamps in microseconds: a bound beyond this would overflow (years past 294,000). */
+        static final long MAX_ABS_MILLIS = Long.MAX_VALUE / 1000;
+
         public Range {
+            if (Math.abs(fromMillis) > MAX_ABS_MILLIS || Math.abs(toMillis) > MAX_ABS_MILLIS) {
+                throw new IllegalArgumentException("a range bound no timestamp can hold: " + fromMillis + " to "
+                        + toMillis + " ms since the epoch");
+            }
             if (toMillis <= fromMillis) {
                 throw new IllegalArgumentException("an empty range: " + java.time.Instant.ofEpochMilli(fromMillis)
                         + " to " + java.time.Instant.ofEpochMilli(toMillis));

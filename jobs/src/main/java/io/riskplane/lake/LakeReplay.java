@@ -151,12 +151,15 @@ public final class LakeReplay {
         return v instanceof List<?> l ? List.copyOf((List<String>) l) : List.of();
     }
 
-    /** The refusal a failed lake replay carries (a gap, a what-if policy refused), else the failure as it is. */
+    /**
+     * The refusal a failed lake replay carries (a gap, a what-if policy refused, both thrown in the job), else the
+     * failure as it is.
+     */
     private static Exception refusal(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             Throwable original = t instanceof SerializedThrowable st
                     ? st.deserializeError(LakeReplay.class.getClassLoader()) : t;
-            if (original instanceof IncompleteArchive || original instanceof IllegalArgumentException) {
+            if (original instanceof IncompleteArchive || original instanceof WhatIfPolicies.Refused) {
                 return (Exception) original;
             }
             if (t.getCause() == t) {

@@ -27,6 +27,19 @@ public final class WhatIfPolicies {
 
     private WhatIfPolicies() {}
 
+    /** A what-if policy file the replay refuses, with the file's line and why. */
+    public static final class Refused extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The what-if: its records (in the merge they are a partition of their own, -1) and the policy ids replaced. */
     public record Plan(List<ArchivedRecord> records, Set<String> policyIds, List<String> described) {}
 
@@ -49,13 +62,13 @@ public final class WhatIfPolicies {
             try {
                 JsonFormat.parser().merge(line, p);
             } catch (InvalidProtocolBufferException e) {
-                throw new IllegalArgumentException(where + "not a RiskPolicy in JSON: " + e.getMessage(), e);
+                throw new Refused(where + "not a RiskPolicy in JSON: " + e.getMessage(), e);
             }
             if (p.getPolicyId().isEmpty()) {
-                throw new IllegalArgumentException(where + "policy_id is missing");
+                throw new Refused(where + "policy_id is missing");
             }
             if (!ids.add(p.getPolicyId())) {
-                throw new IllegalArgumentException(where + "policy " + p.getPolicyId() + " twice in the file");
+                throw new Refused(where + "policy " + p.getPolicyId() + " twice in the file");
             }
             long inForce = archivedPolicies.stream()
                     .filter(r -> r.eventTimeMillis() <= fromMillis)
@@ -64,7 +77,7 @@ public final class WhatIfPolicies {
             if (p.getVersion() == 0) {
                 p.setVersion(inForce + 1);
             } else if (p.getVersion() <= inForce) {
-                throw new IllegalArgumentException(where + "policy " + p.getPolicyId() + " version " + p.getVersion()
+                throw new Refused(where + "policy " + p.getPolicyId() + " version " + p.getVersion()
                         + " is not above version " + inForce + ", archived and in force at "
                         + java.time.Instant.ofEpochMilli(fromMillis) + " (give a higher one, or 0 for the next)");
             }
@@ -77,7 +90,7 @@ public final class WhatIfPolicies {
             byte[] value = e.toByteArray();
             Decoded d = decoder.decode(value, false, Topics.POLICIES, -1, n, fromMillis, fromMillis);
             if (d.isDeadLetter()) {
-                throw new IllegalArgumentException(where + "refused as the plane would refuse it on "
+                throw new Refused(where + "refused as the plane would refuse it on "
                         + Topics.POLICIES + ": " + d.deadLetter().reasonCode() + " " + d.deadLetter().detail());
             }
             records.add(new ArchivedRecord(Topics.POLICIES, -1, n, fromMillis, fromMillis,
@@ -85,7 +98,7 @@ public final class WhatIfPolicies {
             described.add(p.getPolicyId() + " v" + p.getVersion() + " (in force before: v" + inForce + ")");
         }
         if (records.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no policy");
+            throw new Refused(file + ": no policy");
         }
         return new Plan(records, ids, described);
     }

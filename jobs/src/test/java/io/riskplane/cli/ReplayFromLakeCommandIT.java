@@ -92,5 +92,14 @@ class ReplayFromLakeCommandIT {
         assertThat(r.err()).contains(nan + ":1: refused");
         assertThat(replay("--input", nan.toString(), "--org", "acme", "--out", dir.resolve("y").toString()).err())
                 .contains("--org goes with --from-lake");
+        // A bound Iceberg's microseconds cannot hold, and an empty range.
+        Run far = replay("--from-lake", "--warehouse", warehouse.toString(), "--from", "2026-11-20T00:00:00Z", "--to",
+                "+300000-01-01T00:00:00Z", "--out", dir.resolve("far").toString());
+        assertThat(far.code()).isEqualTo(2);
+        assertThat(far.err()).contains("a range bound no timestamp can hold");
+        Run empty = replay("--from-lake", "--warehouse", warehouse.toString(), "--from", "2026-11-20T00:00:00Z",
+                "--to", "2026-11-20T00:00:00Z", "--out", dir.resolve("empty").toString());
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains("an empty range");
     }
 }
