@@ -26,10 +26,7 @@ public final class RiskPlaneCli implements Runnable {
 
     public static void main(String[] args) {
         int code = commandLine().execute(args);
-        if (code == 0 && io.riskplane.plane.PlaneRuntime.submittedToCluster) {
-            return; // in a Flink JobManager (application mode): exiting the JVM would take the cluster down with it
-        }
-        System.exit(code);
+        io.riskplane.plane.PlaneRuntime.exit(code);
     }
 
     static CommandLine commandLine() {

@@ -46,9 +46,6 @@ public final class ArchiveCommand implements Callable<Integer> {
     /** The archive FlinkDeployment's entry class (k8s/base/archive): `--config FILE`. */
     public static void main(String[] args) {
         int code = new picocli.CommandLine(new ArchiveCommand()).execute(args);
-        if (code == 0 && PlaneRuntime.submittedToCluster) {
-            return; // in a Flink JobManager (application mode): exiting the JVM would take the cluster down with it
-        }
-        System.exit(code);
+        PlaneRuntime.exit(code);
     }
 }

@@ -27,6 +27,17 @@ public final class PlaneRuntime {
     public static volatile boolean submittedToCluster;
 
     /**
+     * Ends a command-line main with its exit code, except after a successful submission to the cluster this JVM
+     * belongs to: in a Flink JobManager (application mode), exiting the JVM would take the cluster down with it.
+     */
+    public static void exit(int code) {
+        if (code == 0 && submittedToCluster) {
+            return;
+        }
+        System.exit(code);
+    }
+
+    /**
      * True when this process runs inside a Flink client or cluster (`flink run`, application mode), which then
      * owns the job: the caller must submit and return, not wait on it or exit the JVM.
      */

@@ -29,10 +29,7 @@ public final class PlaneServices implements Runnable {
 
     public static void main(String[] args) {
         int code = new CommandLine(new PlaneServices()).execute(args);
-        if (code == 0 && PlaneRuntime.submittedToCluster) {
-            return; // in a Flink JobManager (application mode): exiting the JVM would take the cluster down with it
-        }
-        System.exit(code);
+        PlaneRuntime.exit(code);
     }
 
     /** Submits the decision job to the Flink cluster this JVM belongs to (application mode). */
