@@ -1,7 +1,6 @@
 package io.riskplane.eventtime;
 
 import java.io.Serializable;
-import java.time.Duration;
 
 /**
  * The fixed event-time tick of a detector that keeps measuring while its key is silent (quote freshness, cursor
@@ -20,25 +19,17 @@ import java.time.Duration;
  *       last tick and its state cleared; the next event starts it afresh. In event-time order this is what ends the
  *       ticks of a key that fell silent, however long the silence or the watermark's step.</li>
  * </ul>
- * All three depend only on event times and the references, so a replay fires the same ticks.
+ * All three depend only on event times and the references, so a replay fires the same ticks. The plane passes its
+ * stale horizon as {@code catchUp} (an event it accepts, at most that far behind the watermark, gets every tick since
+ * it, so a backlog read in large watermark steps ticks as its replay does) and its quiet key expiry as
+ * {@code quietExpiry} (time.stale_horizon_ms and time.quiet_key_expiry_ms, io.riskplane.plane.PlaneConfigOptions).
  */
 public record EventTimeTicks(long tickMillis, long catchUpMillis, long quietExpiryMillis) implements Serializable {
-    /**
-     * As the plane's default stale horizon: an event the plane accepts (at most that far behind the watermark) gets
-     * every tick since it, so a backlog read in large watermark steps ticks as its replay does.
-     */
-    public static final Duration DEFAULT_CATCH_UP = Duration.ofHours(1);
-    public static final Duration DEFAULT_QUIET_EXPIRY = Duration.ofHours(6);
-
     public EventTimeTicks {
         if (tickMillis <= 0 || catchUpMillis < tickMillis || quietExpiryMillis < catchUpMillis) {
             throw new IllegalArgumentException("ticks need 0 < tick <= catch-up <= quiet expiry, got " + tickMillis
                     + ", " + catchUpMillis + ", " + quietExpiryMillis + " ms");
         }
-    }
-
-    public static EventTimeTicks every(long tickMillis) {
-        return new EventTimeTicks(tickMillis, DEFAULT_CATCH_UP.toMillis(), DEFAULT_QUIET_EXPIRY.toMillis());
     }
 
     /**

@@ -24,10 +24,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** Where the local web UI listens (flink.web_ui_port on flink.rest_bind_address). */
     static String webUi(PlaneConfig.Flink f) {
-        PlaneConfig.Flink flink = f == null ? new PlaneConfig.Flink(null, null, null, null, null, null, null) : f;
+        PlaneConfig.Flink flink = f == null ? PlaneConfig.Flink.defaults() : f;
         String host = flink.restBindAddressOrDefault();
         return ", web UI at http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
-                + (flink.webUiPort() == null ? 8081 : flink.webUiPort())
+                + flink.webUiPortOrDefault()
                 + (flink.webCancel() ? "" : " (read-only: flink.web_cancel_enabled is off)");
     }
 

@@ -19,8 +19,7 @@ public final class ArchiveRuntime {
         IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(config.iceberg());
         lakehouse.ensureTables();
         PlaneConfig.Archive a = config.archiveOrDefaults();
-        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null, null, null)
-                : config.flink();
+        PlaneConfig.Flink f = config.flinkOrDefaults();
         // The plane's local settings, but its own parallelism, checkpoints, metrics port and restore path; no web UI
         // (the plane's has the port), its REST endpoint on a free port.
         PlaneConfig.Flink own = new PlaneConfig.Flink(a.parallelism() != null ? a.parallelism() : f.parallelism(),

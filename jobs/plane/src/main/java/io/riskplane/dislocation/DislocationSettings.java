@@ -1,5 +1,6 @@
 package io.riskplane.dislocation;
 
+import io.riskplane.plane.PlaneConfigOptions;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -10,8 +11,12 @@ import java.util.Map;
 public record DislocationSettings(double thresholdBps, long minDurationMillis, long staleAfterMillis,
         double defaultFeeBps, Map<String, Double> venueFeeBps) implements Serializable {
 
+    /** Every dislocation key at its default (PlaneConfigOptions). */
     public static DislocationSettings defaults() {
-        return new DislocationSettings(10, 5_000, 5_000, 2, Map.of());
+        return new DislocationSettings(PlaneConfigOptions.DISLOCATION_THRESHOLD_BPS.defaultValue(),
+                PlaneConfigOptions.DISLOCATION_MIN_DURATION_MS.defaultValue(),
+                PlaneConfigOptions.DISLOCATION_STALE_AFTER_MS.defaultValue(),
+                PlaneConfigOptions.DISLOCATION_DEFAULT_FEE_BPS.defaultValue(), Map.of());
     }
 
     public double feeBps(String venue) {

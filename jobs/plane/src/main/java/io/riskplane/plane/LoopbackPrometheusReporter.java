@@ -57,7 +57,7 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
     public static final class Factory implements MetricReporterFactory {
         @Override
         public MetricReporter createMetricReporter(Properties properties) {
-            String host = properties.getProperty(ARG_HOST, PlaneConfig.Flink.DEFAULT_BIND_ADDRESS);
+            String host = properties.getProperty(ARG_HOST, PlaneConfigOptions.FLINK_METRICS_BIND_ADDRESS.defaultValue());
             String port = properties.getProperty(ARG_PORT);
             if (port == null) {
                 throw new IllegalArgumentException("metrics reporter " + Factory.class.getName() + " needs a port");

@@ -1,5 +1,7 @@
 package io.riskplane.plane;
 
+import static io.riskplane.plane.PlaneConfigOptions.orDefault;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.riskplane.dislocation.DislocationSettings;
 import io.riskplane.staleness.StalenessSettings;
@@ -18,7 +20,8 @@ import io.riskplane.alerting.AlertSettings;
 
 /**
  * Configuration of `riskplane run` (YAML, snake_case keys; docs/operations.md). Secrets are never written in the
- * file: a *_env key names the environment variable that holds them.
+ * file: a *_env key names the environment variable that holds them. A key the file leaves out takes its default from
+ * {@link PlaneConfigOptions}, where every key is described.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
@@ -42,8 +45,9 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      */
     public record Archive(Long checkpointIntervalMs, String groupId, Integer parallelism, String checkpointDir,
             Integer metricsPort, String restoreFrom) {
-        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(2);
-        public static final String DEFAULT_GROUP_ID = "riskplane-archive";
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL =
+                PlaneConfigOptions.defaultDuration(PlaneConfigOptions.ARCHIVE_CHECKPOINT_INTERVAL_MS);
+        public static final String DEFAULT_GROUP_ID = PlaneConfigOptions.ARCHIVE_GROUP_ID.defaultValue();
         public static final String CHECKPOINT_DIR_SUFFIX = "-archive";
 
         public Duration checkpointInterval() {
@@ -99,7 +103,7 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
 
         public boolean policiesMustBeSigned() {
-            return Boolean.TRUE.equals(requireSignedPolicies);
+            return orDefault(requireSignedPolicies, PlaneConfigOptions.SECURITY_REQUIRE_SIGNED_POLICIES);
         }
     }
 
@@ -119,7 +123,12 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      * runbook_base_url, default_team and team_by_org shape the alerts the job derives (docs/alerting.md).
      */
     public record Alerting(String alertmanagerUrl, String runbookBaseUrl, String defaultTeam,
-            Map<String, String> teamByOrg, String forwarderGroupId) {}
+            Map<String, String> teamByOrg, String forwarderGroupId) {
+        /** The alerts forwarder's Kafka consumer group. */
+        public String forwarderGroupIdOrDefault() {
+            return orDefault(forwarderGroupId, PlaneConfigOptions.ALERTING_FORWARDER_GROUP_ID);
+        }
+    }
 
     /**
      * control_delivery: exactly_once (default: control events and alerts in Kafka transactions committed with each
@@ -132,14 +141,34 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         public static final String AT_LEAST_ONCE = "at_least_once";
 
         public boolean controlExactlyOnce() {
-            if (controlDelivery == null || controlDelivery.equals(EXACTLY_ONCE)) {
+            String delivery = orDefault(controlDelivery, PlaneConfigOptions.KAFKA_CONTROL_DELIVERY);
+            if (delivery.equals(EXACTLY_ONCE)) {
                 return true;
             }
-            if (controlDelivery.equals(AT_LEAST_ONCE)) {
+            if (delivery.equals(AT_LEAST_ONCE)) {
                 return false;
             }
             throw new IllegalArgumentException("kafka.control_delivery must be exactly_once or at_least_once, not "
                     + controlDelivery);
+        }
+
+        /** The decision job's consumer group (an empty value counts as unset). */
+        public String groupIdOrDefault() {
+            return groupId == null || groupId.isEmpty() ? PlaneConfigOptions.KAFKA_GROUP_ID.defaultValue() : groupId;
+        }
+
+        /** The prefix of the plane's Kafka transactional ids (an empty value counts as unset). */
+        public String transactionalIdPrefixOrDefault() {
+            return transactionalIdPrefix == null || transactionalIdPrefix.isEmpty()
+                    ? PlaneConfigOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.defaultValue() : transactionalIdPrefix;
+        }
+
+        public boolean createTopicsOrDefault() {
+            return orDefault(createTopics, PlaneConfigOptions.KAFKA_CREATE_TOPICS);
+        }
+
+        public int partitionsOrDefault() {
+            return orDefault(partitions, PlaneConfigOptions.KAFKA_PARTITIONS);
         }
 
         public Properties clientProperties() {
@@ -169,8 +198,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
 
         public io.riskplane.sinks.clickhouse.ClickHouseHttp http() {
-            return new io.riskplane.sinks.clickhouse.ClickHouseHttp(url, user == null || user.isEmpty() ? "default"
-                    : user, password());
+            return new io.riskplane.sinks.clickhouse.ClickHouseHttp(url, user == null || user.isEmpty()
+                    ? PlaneConfigOptions.CLICKHOUSE_USER.defaultValue() : user, password());
         }
 
         /**
@@ -183,8 +212,9 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                 java.util.function.Consumer<String> log) {
             return new io.riskplane.sinks.clickhouse.ClickHouseLoader(kafka.bootstrap(), kafka.clientProperties(),
                     io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, http(),
-                    batchSize == null ? 20000 : batchSize,
-                    java.time.Duration.ofMillis(batchIntervalMs == null ? 500 : batchIntervalMs),
+                    orDefault(batchSize, PlaneConfigOptions.CLICKHOUSE_BATCH_SIZE),
+                    java.time.Duration.ofMillis(orDefault(batchIntervalMs,
+                            PlaneConfigOptions.CLICKHOUSE_BATCH_INTERVAL_MS)),
                     java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30), log,
                     io.riskplane.contract.Topics.INPUTS, new io.riskplane.ingest.RawEventRows(
                             new io.riskplane.ingest.EnvelopeDecoder(maxFutureSkew.toMillis())));
@@ -203,9 +233,6 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     public record Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
             Integer webUiPort, Integer metricsPort, String restoreFrom, String restBindAddress,
             String metricsBindAddress, Boolean webSubmitEnabled, Boolean webCancelEnabled) {
-        /** Loopback: the local REST API and metrics are reachable from this machine only unless configured. */
-        public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
-
         /** Settings for a local plane: every local-exposure key at its default. */
         public Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
                 Integer webUiPort, Integer metricsPort, String restoreFrom) {
@@ -213,21 +240,43 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                     null, null, null, null);
         }
 
-        public String restBindAddressOrDefault() {
-            return restBindAddress == null || restBindAddress.isBlank() ? DEFAULT_BIND_ADDRESS : restBindAddress;
+        /** No key set: each at its default. */
+        public static Flink defaults() {
+            return new Flink(null, null, null, null, null, null, null);
         }
 
+        /** Loopback by default: the local REST API is reachable from this machine only unless configured. */
+        public String restBindAddressOrDefault() {
+            return restBindAddress == null || restBindAddress.isBlank()
+                    ? PlaneConfigOptions.FLINK_REST_BIND_ADDRESS.defaultValue() : restBindAddress;
+        }
+
+        /** Loopback by default, as the REST API. */
         public String metricsBindAddressOrDefault() {
-            return metricsBindAddress == null || metricsBindAddress.isBlank() ? DEFAULT_BIND_ADDRESS
-                    : metricsBindAddress;
+            return metricsBindAddress == null || metricsBindAddress.isBlank()
+                    ? PlaneConfigOptions.FLINK_METRICS_BIND_ADDRESS.defaultValue() : metricsBindAddress;
         }
 
         public boolean webSubmit() {
-            return Boolean.TRUE.equals(webSubmitEnabled);
+            return orDefault(webSubmitEnabled, PlaneConfigOptions.FLINK_WEB_SUBMIT_ENABLED);
         }
 
         public boolean webCancel() {
-            return Boolean.TRUE.equals(webCancelEnabled);
+            return orDefault(webCancelEnabled, PlaneConfigOptions.FLINK_WEB_CANCEL_ENABLED);
+        }
+
+        public long checkpointIntervalMsOrDefault() {
+            return orDefault(checkpointIntervalMs, PlaneConfigOptions.FLINK_CHECKPOINT_INTERVAL_MS);
+        }
+
+        /** The state backend (an empty value counts as unset). */
+        public String stateBackendOrDefault() {
+            return stateBackend == null || stateBackend.isEmpty() ? PlaneConfigOptions.FLINK_STATE_BACKEND
+                    .defaultValue() : stateBackend;
+        }
+
+        public int webUiPortOrDefault() {
+            return orDefault(webUiPort, PlaneConfigOptions.FLINK_WEB_UI_PORT);
         }
 
         /** The same settings, restoring from a retained checkpoint or savepoint (path to its chk-N directory). */
@@ -235,6 +284,11 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
             return new Flink(parallelism, checkpointIntervalMs, checkpointDir, stateBackend, webUiPort, metricsPort,
                     path, restBindAddress, metricsBindAddress, webSubmitEnabled, webCancelEnabled);
         }
+    }
+
+    /** The Flink settings, each key at its default where the file has none. */
+    public Flink flinkOrDefaults() {
+        return flink == null ? Flink.defaults() : flink;
     }
 
     public PlaneConfig withFlink(Flink f) {

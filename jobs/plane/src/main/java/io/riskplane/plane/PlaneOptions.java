@@ -1,8 +1,9 @@
 package io.riskplane.plane;
 
+import static io.riskplane.plane.PlaneConfigOptions.defaultDuration;
+
 import io.riskplane.alerting.AlertSettings;
 import io.riskplane.dislocation.DislocationSettings;
-import io.riskplane.eventtime.EventTimeTicks;
 import io.riskplane.staleness.StalenessSettings;
 import java.io.Serializable;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
      * Events more than this behind the plane's event time are refused as STALE_TIMESTAMP: far beyond any producer's
      * retry, and short enough that an ancient time cannot start a detector in the past. docs/operations.md.
      */
-    public static final Duration DEFAULT_STALE_HORIZON = EventTimeTicks.DEFAULT_CATCH_UP;
+    public static final Duration DEFAULT_STALE_HORIZON = defaultDuration(PlaneConfigOptions.TIME_STALE_HORIZON_MS);
 
     public PlaneOptions {
         operatorKeys = operatorKeys == null ? java.util.List.of() : java.util.List.copyOf(operatorKeys);
@@ -55,21 +56,24 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
                     + "1 min and the expiry, got " + quietKeyExpiry + " and " + staleHorizon);
         }
     }
-    public static final String DEFAULT_PLANE_ID = "riskplane";
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    public static final String DEFAULT_PLANE_ID = PlaneConfigOptions.SECURITY_PLANE_ID.defaultValue();
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL =
+            defaultDuration(PlaneConfigOptions.SECURITY_HEARTBEAT_INTERVAL_MS);
     /**
      * Live partitions follow the wall clock this far behind it: a feed that stops is measured as stale (fail closed,
      * drill SilenceIT) and the last event before a pause is judged at once instead of after the idleness timeout.
      * Backlogs (replays, catch-up) keep pure event time. docs/operations.md.
      */
-    public static final Duration DEFAULT_LIVE_LAG = Duration.ofMillis(2000);
+    public static final Duration DEFAULT_LIVE_LAG = defaultDuration(PlaneConfigOptions.TIME_LIVE_LAG_MS);
 
-
+    /** Every option at its default (PlaneConfigOptions); watermarks also on a wall-clock period, as live runs need. */
     public static PlaneOptions streaming() {
-        return new PlaneOptions(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), false,
+        return new PlaneOptions(defaultDuration(PlaneConfigOptions.TIME_OUT_OF_ORDERNESS_MS),
+                defaultDuration(PlaneConfigOptions.TIME_IDLENESS_MS),
+                defaultDuration(PlaneConfigOptions.TIME_MAX_FUTURE_SKEW_MS), false,
                 DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
                 DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_LIVE_LAG, DEFAULT_STALE_HORIZON,
-                EventTimeTicks.DEFAULT_QUIET_EXPIRY, java.util.List.of());
+                defaultDuration(PlaneConfigOptions.TIME_QUIET_KEY_EXPIRY_MS), java.util.List.of());
     }
 
     /** The same options, accepting the signed commands of these operators. */
@@ -86,10 +90,8 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
                 required);
     }
 
+    /** The streaming defaults with replay's overrides (PlaneConfigOptions.ReplayOverrides). */
     public static PlaneOptions replay() {
-        return new PlaneOptions(Duration.ofMillis(500), Duration.ZERO, Duration.ofMinutes(5), true,
-                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, Duration.ZERO, DEFAULT_STALE_HORIZON,
-                EventTimeTicks.DEFAULT_QUIET_EXPIRY, java.util.List.of());
+        return PlaneConfigOptions.ReplayOverrides.apply(streaming());
     }
 }

@@ -54,15 +54,13 @@ public final class PlaneRuntime {
         PlaneConfig.ClickHouse ch = config.clickhouse();
         ClickHouseSchema.apply(ch.http());
         PlaneConfig.Kafka k = config.kafka();
-        if (Boolean.TRUE.equals(k.createTopics())) {
+        if (k.createTopicsOrDefault()) {
             createTopics(k);
         }
 
-        PlaneConfig.Flink f = config.flink() == null ? new PlaneConfig.Flink(null, null, null, null, null, null, null)
-                : config.flink();
+        PlaneConfig.Flink f = config.flinkOrDefaults();
         StreamExecutionEnvironment env = environment(f, f.checkpointDir(), f.metricsPort(), localWebUi);
-        env.enableCheckpointing(f.checkpointIntervalMs() == null ? 2000 : f.checkpointIntervalMs(),
-                CheckpointingMode.EXACTLY_ONCE);
+        env.enableCheckpointing(f.checkpointIntervalMsOrDefault(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(500);
         // Barriers overtake in-flight records, so a checkpoint does not stall the pipeline while a slow sink
         // back-pressures it (aligned barriers held every channel for 0.5-2 s of each second: docs/benchmark.md).
@@ -70,9 +68,8 @@ public final class PlaneRuntime {
 
         PlaneOptions options = config.options();
         ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
-                nz(k.transactionalIdPrefix(), "riskplane-control"), config.signingKey(),
-                k.controlExactlyOnce());
-        String group = nz(k.groupId(), "riskplane");
+                k.transactionalIdPrefixOrDefault(), config.signingKey(), k.controlExactlyOnce());
+        String group = k.groupIdOrDefault();
         new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
                 KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options),
                 KafkaInput.operatorCommands(k.bootstrap(), k.clientProperties(), group, options), sinks, options)
@@ -83,12 +80,13 @@ public final class PlaneRuntime {
     /**
      * A job's environment: the cluster's when this process runs in one, else a local MiniCluster of its own (REST
      * endpoint per {@link #localExposure}); state backend, retained checkpoints in checkpointDir (when set), restore
-     * path and Prometheus reporter on metricsPort (when set) from f. Parallelism: f's, else the cluster's, else 2.
+     * path and Prometheus reporter on metricsPort (when set) from f. Parallelism: f's, else the cluster's, else
+     * flink.parallelism's default.
      */
     public static StreamExecutionEnvironment environment(PlaneConfig.Flink f, String checkpointDir,
             Integer metricsPort, boolean localWebUi) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, nz(f.stateBackend(), "hashmap"));
+        conf.set(StateBackendOptions.STATE_BACKEND, f.stateBackendOrDefault());
         if (checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         }
@@ -112,11 +110,11 @@ public final class PlaneRuntime {
             env = LocalFlink.environment(localExposure(conf, f, localWebUi));
         }
         // On a cluster (e.g. application mode under the Flink Kubernetes Operator) the deployment's parallelism
-        // applies unless the configuration names one; locally the default is 2.
+        // applies unless the configuration names one; locally the option's default.
         if (f.parallelism() != null) {
             env.setParallelism(f.parallelism());
         } else if (local) {
-            env.setParallelism(2);
+            env.setParallelism(PlaneConfigOptions.FLINK_PARALLELISM.defaultValue());
         }
         return env;
     }
@@ -134,7 +132,7 @@ public final class PlaneRuntime {
         conf.set(WebOptions.CANCEL_ENABLE, f.webCancel());
         conf.set(LocalFlink.JOB_CONTROL, f.webCancel());
         if (webUi) {
-            conf.set(RestOptions.PORT, f.webUiPort() == null ? 8081 : f.webUiPort());
+            conf.set(RestOptions.PORT, f.webUiPortOrDefault());
         }
         return conf;
     }
@@ -150,7 +148,7 @@ public final class PlaneRuntime {
             all.addAll(Topics.OUTPUTS);
             for (String t : all) {
                 if (!existing.contains(t)) {
-                    NewTopic topic = new NewTopic(t, k.partitions() == null ? 1 : k.partitions(), (short) -1);
+                    NewTopic topic = new NewTopic(t, k.partitionsOrDefault(), (short) -1);
                     if (Topics.COMPACTED.contains(t)) {
                         topic.configs(Map.of("cleanup.policy", "compact"));
                     }
@@ -159,10 +157,6 @@ public final class PlaneRuntime {
             }
             admin.createTopics(topics).all().get();
         }
-    }
-
-    static String nz(String v, String dflt) {
-        return v == null || v.isEmpty() ? dflt : v;
     }
 
     /** Prints the job's status changes until it ends; true when it finished. */

@@ -44,7 +44,7 @@ public final class AlertsCommand implements Callable<Integer> {
             return null;
         }
         return new AlertmanagerForwarder(c.kafka().bootstrap(), c.kafka().clientProperties(),
-                a.forwarderGroupId() == null ? AlertmanagerForwarder.DEFAULT_GROUP_ID : a.forwarderGroupId(),
+                a.forwarderGroupIdOrDefault(),
                 a.alertmanagerUrl(), Duration.ofMillis(500), Duration.ofSeconds(30),
                 line -> System.err.println(line));
     }

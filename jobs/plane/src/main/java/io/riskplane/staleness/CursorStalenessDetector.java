@@ -57,7 +57,8 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
     private transient MapState<String, StoreOnChange.State> stored;
 
     public CursorStalenessDetector(StalenessSettings settings) {
-        this(settings, EventTimeTicks.DEFAULT_CATCH_UP.toMillis(), EventTimeTicks.DEFAULT_QUIET_EXPIRY.toMillis());
+        this(settings, io.riskplane.plane.PlaneConfigOptions.TIME_STALE_HORIZON_MS.defaultValue(),
+                io.riskplane.plane.PlaneConfigOptions.TIME_QUIET_KEY_EXPIRY_MS.defaultValue());
     }
 
     public CursorStalenessDetector(StalenessSettings settings, long catchUpMillis, long quietExpiryMillis) {

@@ -1,5 +1,6 @@
 package io.riskplane.staleness;
 
+import io.riskplane.plane.PlaneConfigOptions;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -11,8 +12,12 @@ import java.util.Map;
 public record StalenessSettings(long tickMillis, long windowMillis, long lookbackMillis, String defaultCalendar,
         Map<String, String> laneCalendars) implements Serializable {
 
+    /** Every staleness key at its default (PlaneConfigOptions). */
     public static StalenessSettings defaults() {
-        return new StalenessSettings(5_000, 60_000, 30_000, TradingCalendar.ALWAYS, Map.of());
+        return new StalenessSettings(PlaneConfigOptions.STALENESS_TICK_MS.defaultValue(),
+                PlaneConfigOptions.STALENESS_WINDOW_MS.defaultValue(),
+                PlaneConfigOptions.STALENESS_LOOKBACK_MS.defaultValue(),
+                PlaneConfigOptions.STALENESS_DEFAULT_CALENDAR.defaultValue(), Map.of());
     }
 
     public TradingCalendar calendarOf(String lane) {

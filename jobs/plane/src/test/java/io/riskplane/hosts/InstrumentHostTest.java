@@ -32,8 +32,14 @@ class InstrumentHostTest {
                 BookEvent::instrument, Types.STRING);
     }
 
+    /** Quote freshness ticks every 5 s, bounded as the plane's defaults bound them. */
+    static EventTimeTicks ticks() {
+        io.riskplane.plane.PlaneOptions d = io.riskplane.plane.PlaneOptions.streaming();
+        return new EventTimeTicks(5_000, d.staleHorizon().toMillis(), d.quietKeyExpiry().toMillis());
+    }
+
     static KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent> host() throws Exception {
-        return host(EventTimeTicks.every(5_000));
+        return host(ticks());
     }
 
     static BookEvent fill(String id, long t, String strategy, int side, double qty, double px) {
@@ -180,7 +186,7 @@ class InstrumentHostTest {
         var snapshot = h.snapshot(1, 1_500);
         h.close();
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new InstrumentHost(EventTimeTicks.every(5_000), DISLOCATION)), BookEvent::instrument, Types.STRING);
+                new InstrumentHost(ticks(), DISLOCATION)), BookEvent::instrument, Types.STRING);
         restored.setup();
         restored.initializeState(snapshot);
         restored.open();

@@ -45,7 +45,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 public final class AlertmanagerForwarder implements AutoCloseable {
     public static final String ALERT_NAME = "RiskplaneControlEvent";
-    public static final String DEFAULT_GROUP_ID = "riskplane-alerts-forwarder";
     /** How long after it began a halt still in force is posted to end: until its RESUME, in practice. */
     public static final Duration OPEN_HALT_HORIZON = Duration.ofDays(30);
 
