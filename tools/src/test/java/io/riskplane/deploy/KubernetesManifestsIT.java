@@ -113,16 +113,16 @@ class KubernetesManifestsIT {
         assertThat(spec.path("image").asText()).isEqualTo(planeSpec.path("image").asText());
         assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_1");
         JsonNode job = spec.path("job");
-        assertThat(job.path("entryClass").asText()).isEqualTo(planeSpec.path("job").path("entryClass").asText());
-        assertThat(job.path("jarURI").asText()).isEqualTo(planeSpec.path("job").path("jarURI").asText());
+        // The archive job's own module (jobs/archive) and entry class, in the image's usrlib.
+        assertThat(job.path("entryClass").asText()).isEqualTo("io.riskplane.archive.ArchiveCommand");
+        assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/riskplane-archive-0.1.0-SNAPSHOT.jar");
+        assertThat(moduleOf(job.path("entryClass").asText())).isEqualTo("jobs/archive");
         assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
         assertThat(job.path("state").asText()).isEqualTo("running");
         List<String> args = texts(job.path("args"));
-        assertThat(args).startsWith("archive", "--config");
-        assertThat(args).isEqualTo(List.of("archive", "--config",
-                texts(planeSpec.path("job").path("args")).get(2)));
-        // The command exists: picocli knows `archive`.
-        assertThat(new picocli.CommandLine(new io.riskplane.cli.RiskPlaneCli()).getSubcommands()).containsKey("archive");
+        assertThat(args).isEqualTo(List.of("--config", texts(planeSpec.path("job").path("args")).get(2)));
+        // The command parses those arguments.
+        new picocli.CommandLine(new io.riskplane.archive.ArchiveCommand()).parseArgs(args.toArray(String[]::new));
 
         Map<String, String> conf = strings(spec.path("flinkConfiguration"));
         Map<String, String> planeConf = strings(planeSpec.path("flinkConfiguration"));
@@ -137,12 +137,12 @@ class KubernetesManifestsIT {
 
         JsonNode main = mainContainer(spec);
         JsonNode configMap = mountedConfigMap(overlay, spec.path("podTemplate").path("spec"), main,
-                Path.of(args.get(2)).getParent().toString());
+                Path.of(args.get(1)).getParent().toString());
         assertThat(name(configMap)).isEqualTo(name(mountedConfigMap(overlay, planeSpec.path("podTemplate")
-                .path("spec"), mainContainer(planeSpec), Path.of(args.get(2)).getParent().toString())));
+                .path("spec"), mainContainer(planeSpec), Path.of(args.get(1)).getParent().toString())));
         Path file = Files.createTempFile("riskplane-archive-" + overlay, ".yaml");
         try {
-            Files.writeString(file, configMap.path("data").path(Path.of(args.get(2)).getFileName().toString())
+            Files.writeString(file, configMap.path("data").path(Path.of(args.get(1)).getFileName().toString())
                     .asText());
             PlaneConfig config = PlaneConfig.load(file);
             PlaneConfig.Archive a = config.archiveOrDefaults();
@@ -207,10 +207,12 @@ class KubernetesManifestsIT {
         JsonNode job = spec.path("job");
         assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
         assertThat(job.path("state").asText()).isEqualTo("running");
-        assertThat(job.path("jarURI").asText()).startsWith("local:///opt/flink/usrlib/").endsWith(".jar");
-        assertThat(job.path("entryClass").asText()).isEqualTo("io.riskplane.cli.RiskPlaneCli");
-        Class.forName(job.path("entryClass").asText(), false, getClass().getClassLoader());
+        // The decision job's module (jobs/plane, Flink provided): the image holds the job modules only, no tools.
+        assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/riskplane-plane-0.1.0-SNAPSHOT.jar");
+        assertThat(job.path("entryClass").asText()).isEqualTo("io.riskplane.service.PlaneServices");
+        assertThat(moduleOf(job.path("entryClass").asText())).isEqualTo("jobs/plane");
         assertThat(texts(job.path("args"))).startsWith("run", "--config");
+        assertThat(new picocli.CommandLine(new io.riskplane.service.PlaneServices()).getSubcommands()).containsKey("run");
         assertThat(job.path("parallelism").asInt()).isPositive();
 
         Map<String, String> conf = strings(spec.path("flinkConfiguration"));
@@ -745,5 +747,24 @@ class KubernetesManifestsIT {
         } else if (node.isArray()) {
             node.forEach(n -> forEachEnvVar(n, action));
         }
+    }
+
+    /** The module (directory below the repository root) whose classes or jar hold the class. */
+    static String moduleOf(String className) throws Exception {
+        Path where = Path.of(Class.forName(className, false, KubernetesManifestsIT.class.getClassLoader())
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = io.riskplane.testing.RepoRoot.path();
+        if (!where.startsWith(root)) {
+            // From the local repository (installed jar): the artifact's name tells the module.
+            String name = where.getFileName().toString();
+            return name.startsWith("riskplane-plane-") ? "jobs/plane"
+                    : name.startsWith("riskplane-archive-") ? "jobs/archive" : name;
+        }
+        Path rel = root.relativize(where);
+        int target = 0;
+        while (target < rel.getNameCount() && !rel.getName(target).toString().equals("target")) {
+            target++;
+        }
+        return rel.subpath(0, target).toString();
     }
 }

@@ -53,7 +53,7 @@ class PlaneConfigOptionsTest {
         }
         assertThat(PlaneConfigOptions.referenceOf(doc))
                 .as("the configuration reference in docs/operations.md (between %s and %s) is generated from "
-                        + "PlaneConfigOptions: regenerate it with `mvn -o test -pl jobs -am -Dtest=PlaneConfigOptionsTest "
+                        + "PlaneConfigOptions: regenerate it with `mvn -o test -pl jobs/plane -am -Dtest=PlaneConfigOptionsTest "
                         + "-Dsurefire.failIfNoSpecifiedTests=false -Dregenerate=true` or by running "
                         + "PlaneConfigOptions.main from the repository root", PlaneConfigOptions.REFERENCE_START,
                         PlaneConfigOptions.REFERENCE_END)
