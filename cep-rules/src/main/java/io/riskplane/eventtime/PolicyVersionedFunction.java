@@ -21,8 +21,8 @@ import org.apache.flink.util.Collector;
  * in event-time order; an input already behind the watermark is judged on arrival and counted in late_events.
  *
  * <p>Operators' accepted commands arrive on the same channel ({@link RuleDirective}). A function given a resumes
- * descriptor keeps the resumes ({@link OperatorResumes}) and looks them up with {@link #lastResume} while it judges;
- * the others ignore commands.
+ * descriptor keeps the resumes that lift any of its rules ({@link OperatorResumes}) and looks them up with
+ * {@link #lastResume} while it judges; the others ignore commands.
  */
 public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProcessFunction<String, I, RuleDirective, O> {
     private static final long serialVersionUID = 1L;
@@ -34,6 +34,8 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     private final MapStateDescriptor<String, PolicyRecord> policiesDescriptor;
     private final MapStateDescriptor<String, OperatorDirective> resumesDescriptor;
+    /** The rules whose halts a kept resume must lift (OperatorResumes#liftsAny); none without a resumes descriptor. */
+    private final String[] resumeRules;
     private final EventTimeBuffer<I> buffer;
     private transient Counter policyVersions;
     private transient Counter lateInputs;
@@ -42,21 +44,20 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
             TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
-        this(policiesDescriptor, null, inputType, orderWithinTimestamp);
+        this(policiesDescriptor, null, new String[0], inputType, orderWithinTimestamp);
     }
 
-    /** @param resumesDescriptor where operators' resumes are kept, or null to ignore operator commands */
+    /**
+     * @param resumesDescriptor where operators' resumes are kept, or null to ignore operator commands
+     * @param resumeRules the rules whose halts a kept resume lifts: a resume that lifts none of them is not kept
+     */
     protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
-            MapStateDescriptor<String, OperatorDirective> resumesDescriptor, TypeInformation<I> inputType,
-            OrderWithinTimestamp<I> orderWithinTimestamp) {
+            MapStateDescriptor<String, OperatorDirective> resumesDescriptor, String[] resumeRules,
+            TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
         this.policiesDescriptor = policiesDescriptor;
         this.resumesDescriptor = resumesDescriptor;
+        this.resumeRules = resumeRules.clone();
         this.buffer = new EventTimeBuffer<>("inputs-by-event-time", inputType, orderWithinTimestamp);
-    }
-
-    /** Whether an operator's resume lifts this function's rules: kept only then. */
-    protected boolean keeps(OperatorDirective resume) {
-        return false;
     }
 
     /**
@@ -110,7 +111,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
             if (keepFirst(ctx.getBroadcastState(policiesDescriptor), d.policy())) {
                 policyVersions.inc();
             }
-        } else if (resumesDescriptor != null && keeps(d.command())) {
+        } else if (resumesDescriptor != null && OperatorResumes.liftsAny(d.command(), resumeRules)) {
             OperatorResumes.keep(ctx.getBroadcastState(resumesDescriptor), d.command(), ctx.currentWatermark());
         }
     }

@@ -71,7 +71,7 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     private transient Counter suppressed;
 
     public GuardrailMonitor() {
-        super(POLICIES, RESUMES, TypeInformation.of(GuardrailInput.class),
+        super(POLICIES, RESUMES, RULES, TypeInformation.of(GuardrailInput.class),
                 (a, b) -> a.eventId().compareTo(b.eventId()));
     }
 
@@ -82,11 +82,6 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
                 TypeInformation.of(ScopeState.class)));
         rearmedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("guardrail-rearmed-at", Types.LONG));
         suppressed = getRuntimeContext().getMetricGroup().counter("guardrail_violations_suppressed");
-    }
-
-    @Override
-    protected boolean keeps(OperatorDirective resume) {
-        return OperatorResumes.liftsAny(resume, RULES);
     }
 
     @Override

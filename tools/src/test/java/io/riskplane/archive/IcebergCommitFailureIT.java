@@ -1,6 +1,8 @@
 package io.riskplane.archive;
 
 import static io.riskplane.testing.Await.awaitTrue;
+import static io.riskplane.testing.PlaneDrills.countOrMinusOne;
+import static io.riskplane.testing.PlaneDrills.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
@@ -92,7 +94,7 @@ class IcebergCommitFailureIT {
             assertThat(restarts(plane.metricsUrl())).as("decision job restarts").isZero();
             assertThat(plane.job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             // The loader reads the input topics itself: ClickHouse has every raw event while Iceberg fails.
-            awaitTrue("every valid event in ClickHouse raw_events", () -> count(plane,
+            awaitTrue("every valid event in ClickHouse raw_events", () -> countOrMinusOne(plane,
                     "SELECT count() FROM riskplane.raw_events FINAL") == valid);
 
             long archiveRestarts = (long) restarts(plane.archiveMetricsUrl());
@@ -174,19 +176,4 @@ class IcebergCommitFailureIT {
         return (long) PrometheusScrape.sum(metricsUrl, "_job_numberOfCompletedCheckpoints");
     }
 
-    static long count(LocalPlane plane, String sql) {
-        try {
-            return plane.clickhouse.count(sql);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    static List<Envelope> poll(CommittedTopicReader r) {
-        try {
-            return r.poll(Duration.ofMillis(200));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.riskplane.demo;
 
 import static io.riskplane.testing.Await.awaitTrue;
+import static io.riskplane.testing.PlaneDrills.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.cli.DemoSecondAct;
@@ -9,6 +10,7 @@ import io.riskplane.contract.Topics;
 import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
+import io.riskplane.testing.PlaneDrills;
 import io.riskplane.v1.Alert;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
@@ -263,19 +265,7 @@ class DemoScenarioIT {
         return s.getOrg() + "/" + s.getStrategy();
     }
 
-    private static List<Envelope> poll(CommittedTopicReader r) {
-        try {
-            return r.poll(Duration.ofMillis(200));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static long count(String sql) {
-        try {
-            return plane.clickhouse.count(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return PlaneDrills.count(plane, sql);
     }
 }

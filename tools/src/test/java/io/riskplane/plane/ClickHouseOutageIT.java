@@ -1,6 +1,8 @@
 package io.riskplane.plane;
 
 import static io.riskplane.testing.Await.awaitTrue;
+import static io.riskplane.testing.PlaneDrills.countOrMinusOne;
+import static io.riskplane.testing.PlaneDrills.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.demo.TradingSession;
@@ -9,9 +11,9 @@ import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
 import io.riskplane.testing.CommittedClickHouseRows;
 import io.riskplane.testing.DemoSession;
+import io.riskplane.testing.PlaneDrills;
 import io.riskplane.v1.Envelope;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +39,7 @@ class ClickHouseOutageIT {
         List<Envelope> expected = demo.controls();
         assertThat(expected).hasSize(11);
 
-        try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
-                line -> System.out.println("[outage] " + line))) {
+        try (LocalPlane plane = PlaneDrills.start(dir, "outage")) {
             int half = items.size() / 2;
             demo.publish(plane.kafka.bootstrapServers(), 0, half);
             awaitTrue("the loader writes rows", () -> rawEvents(plane) > 0);
@@ -55,12 +56,7 @@ class ClickHouseOutageIT {
                 assertThat(poll(control)).containsExactlyInAnyOrderElementsOf(expected);
             }
             // The early decisions too (at least once: compared as sets).
-            try (CommittedTopicReader early = new CommittedTopicReader(plane.kafka.bootstrapServers(),
-                    io.riskplane.contract.Topics.CONTROL_EARLY)) {
-                awaitTrue("every early control event while ClickHouse is down", () -> Set.copyOf(poll(early))
-                        .containsAll(demo.earlyControls()));
-                assertThat(Set.copyOf(poll(early))).isEqualTo(Set.copyOf(demo.earlyControls()));
-            }
+            PlaneDrills.awaitEarlyControls(plane, demo, "every early control event while ClickHouse is down");
             awaitTrue("the loader has met the outage", () -> plane.loader.failedAttempts() >= 4);
             assertThat(PrometheusScrape.sum(plane.metricsUrl(), "_job_numRestarts")).isZero();
             assertThat(plane.job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
@@ -69,8 +65,9 @@ class ClickHouseOutageIT {
             System.out.printf("[outage] ClickHouse down for %.1f s; %d failed inserts retried%n",
                     (System.nanoTime() - outageStart) / 1e9, plane.loader.failedAttempts());
             awaitTrue("ClickHouse caught up", () -> rawEvents(plane) == valid
-                    && count(plane, "SELECT count() FROM riskplane.dead_letters FINAL") == malformed
-                    && count(plane, "SELECT count() FROM riskplane.control_events FINAL") == demo.allControlIds().size());
+                    && countOrMinusOne(plane, "SELECT count() FROM riskplane.dead_letters FINAL") == malformed
+                    && countOrMinusOne(plane, "SELECT count() FROM riskplane.control_events FINAL")
+                            == demo.allControlIds().size());
 
             // Every row the plane committed for ClickHouse is there, table by table, and nothing else: the sets of
             // row ids (each table's first column) on the topic and in ClickHouse are equal.
@@ -84,22 +81,6 @@ class ClickHouseOutageIT {
     }
 
     static long rawEvents(LocalPlane plane) {
-        return count(plane, "SELECT count() FROM riskplane.raw_events FINAL");
-    }
-
-    static long count(LocalPlane plane, String sql) {
-        try {
-            return plane.clickhouse.count(sql);
-        } catch (Exception e) {
-            return -1; // ClickHouse down or starting: the condition is not met yet
-        }
-    }
-
-    static List<Envelope> poll(CommittedTopicReader r) {
-        try {
-            return r.poll(Duration.ofMillis(200));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return countOrMinusOne(plane, "SELECT count() FROM riskplane.raw_events FINAL");
     }
 }

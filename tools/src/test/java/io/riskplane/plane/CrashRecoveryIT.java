@@ -1,6 +1,9 @@
 package io.riskplane.plane;
 
 import static io.riskplane.testing.Await.awaitTrue;
+import static io.riskplane.testing.PlaneDrills.count;
+import static io.riskplane.testing.PlaneDrills.poll;
+import static io.riskplane.testing.PlaneDrills.rawEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.demo.TradingSession;
@@ -8,10 +11,10 @@ import io.riskplane.infra.CommittedTopicReader;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.testing.CommittedClickHouseRows;
 import io.riskplane.testing.DemoSession;
+import io.riskplane.testing.PlaneDrills;
 import io.riskplane.v1.Envelope;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -38,8 +41,7 @@ class CrashRecoveryIT {
         assertThat(expected).hasSize(11);
 
         Random rnd = new Random(7);
-        try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
-                line -> System.out.println("[crash] " + line))) {
+        try (LocalPlane plane = PlaneDrills.start(dir, "crash")) {
             // The session arrives in four parts, with a crash somewhere in each of the first three: a watermark is
             // not part of a checkpoint, so after a restart it moves on with new input, as it does in production.
             int parts = CRASHES + 1;
@@ -81,12 +83,7 @@ class CrashRecoveryIT {
             // The early topic is at least once: a crash may write an early event again, with the same bytes, and
             // none may be lost or differ from the run without crashes.
             assertThat(demo.earlyControls()).hasSize(TradingSession.RUNAWAY_BURSTS);
-            try (CommittedTopicReader early = new CommittedTopicReader(plane.kafka.bootstrapServers(),
-                    io.riskplane.contract.Topics.CONTROL_EARLY)) {
-                awaitTrue("every early control event", () -> java.util.Set.copyOf(poll(early))
-                        .containsAll(demo.earlyControls()));
-                assertThat(java.util.Set.copyOf(poll(early))).isEqualTo(java.util.Set.copyOf(demo.earlyControls()));
-            }
+            PlaneDrills.awaitEarlyControls(plane, demo, "every early control event");
             // ClickHouse gets its rows through the loader, a poll behind the committed topic.
             awaitTrue("every control event and alert in ClickHouse", () -> count(plane,
                     "SELECT count() FROM riskplane.control_events FINAL") == demo.allControlIds().size()
@@ -109,26 +106,6 @@ class CrashRecoveryIT {
                     && p.toFile().lastModified() > lastTime).count();
         } catch (java.io.IOException e) {
             return 0;
-        }
-    }
-
-    static long rawEvents(LocalPlane plane) {
-        return count(plane, "SELECT count() FROM riskplane.raw_events FINAL");
-    }
-
-    static long count(LocalPlane plane, String sql) {
-        try {
-            return plane.clickhouse.count(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static List<Envelope> poll(CommittedTopicReader r) {
-        try {
-            return r.poll(Duration.ofMillis(200));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

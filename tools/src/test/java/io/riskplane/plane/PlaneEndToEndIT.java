@@ -4,6 +4,7 @@ import io.riskplane.replay.Replay;
 
 import io.riskplane.outputs.PlaneOutputs;
 import static io.riskplane.testing.Await.awaitTrue;
+import static io.riskplane.testing.PlaneDrills.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.Topics;
@@ -19,6 +20,7 @@ import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Scope;
 import io.riskplane.verify.ControlSigner;
 import io.riskplane.testing.KafkaHeaders;
+import io.riskplane.testing.PlaneDrills;
 import io.riskplane.verify.ControlVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -657,20 +659,8 @@ class PlaneEndToEndIT {
         return List.copyOf(byId.values());
     }
 
-    private static List<Envelope> poll(CommittedTopicReader r) {
-        try {
-            return r.poll(Duration.ofMillis(200));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static long count(String sql) {
-        try {
-            return plane.clickhouse.count(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return PlaneDrills.count(plane, sql);
     }
 
     private static List<Record> iceberg(String table) {

@@ -54,7 +54,7 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
 
     /** @param storePeriodMillis one stored evaluation per scope per this much event time, besides status changes */
     public SloEvaluator(long storePeriodMillis) {
-        super(POLICIES, RESUMES, TypeInformation.of(SloMeasurement.class),
+        super(POLICIES, RESUMES, new String[] {HALT_RULE}, TypeInformation.of(SloMeasurement.class),
                 (a, b) -> a.measurementId().compareTo(b.measurementId()));
         this.storePeriodMillis = storePeriodMillis;
     }
@@ -67,11 +67,6 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         stored = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-stored",
                 TypeInformation.of(StoreOnChange.State.class)));
         resumableFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-resumable-from", Types.LONG));
-    }
-
-    @Override
-    protected boolean keeps(OperatorDirective resume) {
-        return OperatorResumes.liftsAny(resume, HALT_RULE);
     }
 
     @Override

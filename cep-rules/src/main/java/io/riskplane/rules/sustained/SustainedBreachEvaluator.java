@@ -51,13 +51,8 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
     private transient ValueState<Long> latchedFrom;
 
     public SustainedBreachEvaluator() {
-        super(POLICIES, RESUMES, TypeInformation.of(ConditionSample.class),
+        super(POLICIES, RESUMES, RULES, TypeInformation.of(ConditionSample.class),
                 (a, b) -> a.sampleId().compareTo(b.sampleId()));
-    }
-
-    @Override
-    protected boolean keeps(OperatorDirective resume) {
-        return OperatorResumes.liftsAny(resume, RULES);
     }
 
     @Override

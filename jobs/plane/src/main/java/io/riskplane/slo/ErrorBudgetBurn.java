@@ -1,18 +1,14 @@
 package io.riskplane.slo;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.MinuteBuckets;
 import io.riskplane.eventtime.OrderFreeKeyedFunction;
 import io.riskplane.model.SloMeasurement;
 import io.riskplane.telemetry.ExecutionFact;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,11 +19,12 @@ import org.apache.flink.util.Collector;
  */
 public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFact, SloMeasurement> {
     private static final long serialVersionUID = 1L;
-    static final long MINUTE = 60_000L;
+    static final long MINUTE = MinuteBuckets.MINUTE;
     public static final int[] WINDOW_MINUTES = {5, 30, 60, 360};
     public static final String[] WINDOW_LABELS = {"5m", "30m", "1h", "6h"};
 
-    private transient MapState<Long, long[]> minutes;
+    private final MinuteBuckets<long[]> minutes =
+            new MinuteBuckets<>("minute-good-bad", TypeInformation.of(long[].class));
 
     public ErrorBudgetBurn() {
         super(TypeInformation.of(ExecutionFact.class));
@@ -36,8 +33,7 @@ public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFac
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minute-good-bad", Types.LONG,
-                TypeInformation.of(long[].class)));
+        minutes.open(getRuntimeContext());
     }
 
     @Override
@@ -47,12 +43,8 @@ public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFac
 
     @Override
     protected void add(long ts, ExecutionFact f, Context ctx, Collector<SloMeasurement> out) throws Exception {
-        long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
-        long[] counts = minutes.get(minute);
-        if (counts == null) {
-            counts = new long[2];
-            ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
-        }
+        long minute = MinuteBuckets.minuteOf(ts);
+        long[] counts = minutes.bucket(minute, () -> new long[2], ctx.timerService());
         counts[0]++;
         if (f.rejected() || !f.errorCategory().isEmpty()) {
             counts[1]++;
@@ -62,23 +54,13 @@ public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFac
 
     @Override
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<SloMeasurement> out) throws Exception {
-        if ((timestamp + 1) % MINUTE != 0) {
+        if (!MinuteBuckets.closesMinute(timestamp)) {
             return;
         }
         long end = timestamp + 1;
         long longest = WINDOW_MINUTES[WINDOW_MINUTES.length - 1] * MINUTE;
-        Map<Long, long[]> kept = new TreeMap<>();
-        List<Long> expired = new ArrayList<>();
-        for (Map.Entry<Long, long[]> e : minutes.entries()) {
-            if (e.getKey() < end - longest) {
-                expired.add(e.getKey());
-            } else if (e.getKey() < end) {
-                kept.put(e.getKey(), e.getValue());
-            } // later minutes hold facts ahead of the watermark: their own timers report them
-        }
-        for (Long m : expired) {
-            minutes.remove(m);
-        }
+        // Later minutes hold facts ahead of the watermark: their own timers report them.
+        Map<Long, long[]> kept = minutes.expireBefore(end - longest).headMap(end);
         if (kept.isEmpty()) {
             return;
         }
@@ -101,7 +83,7 @@ public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFac
                 SloMeasurement.ADAPTER, "", "", adapter, end, end - longest, null, values.get("total_6h").longValue(),
                 values, new String[0]));
         if (!endOfInput(ctx)) {
-            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+            MinuteBuckets.armClose(end, ctx.timerService());
         }
     }
 }

@@ -1,18 +1,16 @@
 package io.riskplane.telemetry;
 
 import io.riskplane.contract.DeterministicId;
+import io.riskplane.eventtime.MinuteBuckets;
 import io.riskplane.eventtime.OrderFreeKeyedFunction;
 import io.riskplane.model.TelemetryWindow;
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,7 +21,7 @@ import org.apache.flink.util.Collector;
  */
 public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, ExecutionFact, TelemetryWindow> {
     private static final long serialVersionUID = 1L;
-    static final long MINUTE = 60_000L;
+    static final long MINUTE = MinuteBuckets.MINUTE;
 
     /** A window length in whole minutes, with its label ("1m", "5m", "1h"). */
     public record WindowLength(String label, int minutes) implements Serializable {}
@@ -33,7 +31,8 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
 
     private final List<WindowLength> windows;
     private final int longest;
-    private transient MapState<Long, TelemetryBucket> buckets;
+    private final MinuteBuckets<TelemetryBucket> buckets =
+            new MinuteBuckets<>("minute-buckets", TypeInformation.of(TelemetryBucket.class));
     /** Any fact of the scope: its dimensions label the windows. */
     private transient ValueState<ExecutionFact> dims;
 
@@ -46,8 +45,7 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("minute-buckets", Types.LONG,
-                TypeInformation.of(TelemetryBucket.class)));
+        buckets.open(getRuntimeContext());
         dims = getRuntimeContext().getState(new ValueStateDescriptor<>("scope-dims",
                 TypeInformation.of(ExecutionFact.class)));
     }
@@ -59,12 +57,8 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
 
     @Override
     protected void add(long ts, ExecutionFact f, Context ctx, Collector<TelemetryWindow> out) throws Exception {
-        long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
-        TelemetryBucket b = buckets.get(minute);
-        if (b == null) {
-            b = new TelemetryBucket();
-            ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
-        }
+        long minute = MinuteBuckets.minuteOf(ts);
+        TelemetryBucket b = buckets.bucket(minute, TelemetryBucket::new, ctx.timerService());
         b.add(f);
         buckets.put(minute, b);
         if (dims.value() == null) {
@@ -74,23 +68,13 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
 
     @Override
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<TelemetryWindow> out) throws Exception {
-        if ((timestamp + 1) % MINUTE != 0) {
+        if (!MinuteBuckets.closesMinute(timestamp)) {
             return;
         }
         long end = timestamp + 1;
-        boolean anyInWindow = false;
-        boolean anyLater = false;
-        for (Map.Entry<Long, TelemetryBucket> e : bucketEntries()) {
-            if (e.getKey() < end - longest * MINUTE) {
-                buckets.remove(e.getKey());
-            } else if (e.getKey() < end) {
-                anyInWindow = true;
-            } else {
-                anyLater = true; // facts ahead of the watermark: their minute's own timer reports them
-            }
-        }
-        if (!anyInWindow) {
-            if (!anyLater) {
+        TreeMap<Long, TelemetryBucket> kept = buckets.expireBefore(end - longest * MINUTE);
+        if (kept.headMap(end).isEmpty()) {
+            if (kept.isEmpty()) { // else facts ahead of the watermark: their minute's own timer reports them
                 dims.clear();
             }
             return;
@@ -113,17 +97,8 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
         }
         // Keep rolling next minute even without new facts, unless a bounded input has ended.
         if (!endOfInput(ctx)) {
-            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+            MinuteBuckets.armClose(end, ctx.timerService());
         }
-    }
-
-    /** A copy, so that buckets can be removed while going through them. */
-    private List<Map.Entry<Long, TelemetryBucket>> bucketEntries() throws Exception {
-        List<Map.Entry<Long, TelemetryBucket>> all = new java.util.ArrayList<>();
-        for (Map.Entry<Long, TelemetryBucket> e : buckets.entries()) {
-            all.add(Map.entry(e.getKey(), e.getValue()));
-        }
-        return all;
     }
 
     static TelemetryWindow window(String size, long start, long end, ExecutionFact d, TelemetryBucket b) {

@@ -2,6 +2,7 @@ package io.riskplane.telemetry;
 
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.eventtime.EventTimeOrderedFunction;
+import io.riskplane.eventtime.MinuteBuckets;
 import io.riskplane.model.ConditionSample;
 import io.riskplane.model.OrderRecord;
 import java.util.ArrayList;
@@ -24,13 +25,14 @@ import org.apache.flink.util.Collector;
  */
 public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRecord, ConditionSample> {
     private static final long serialVersionUID = 1L;
-    static final long MINUTE = 60_000L;
+    static final long MINUTE = MinuteBuckets.MINUTE;
     public static final int WINDOW_MINUTES = 5;
 
     /** Per minute: orders, fallbacks and reason=count pairs. */
     public record Minute(long orders, long fallbacks, Map<String, Long> reasons) {}
 
-    private transient MapState<Long, Minute> minutes;
+    private final MinuteBuckets<Minute> minutes =
+            new MinuteBuckets<>("route-minutes", TypeInformation.of(Minute.class));
     private transient MapState<String, Long> counted;
 
     public RouteFallbackRatio() {
@@ -40,8 +42,7 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("route-minutes", Types.LONG,
-                TypeInformation.of(Minute.class)));
+        minutes.open(getRuntimeContext());
         counted = getRuntimeContext().getMapState(new MapStateDescriptor<>("route-orders-counted", Types.STRING,
                 Types.LONG));
     }
@@ -54,12 +55,8 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
     @Override
     protected void process(long ts, List<OrderRecord> orders, Context ctx, Collector<ConditionSample> out)
             throws Exception {
-        long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
-        Minute m = minutes.get(minute);
-        if (m == null) {
-            m = new Minute(0, 0, Map.of());
-            ctx.timerService().registerEventTimeTimer(minute + MINUTE - 1);
-        }
+        long minute = MinuteBuckets.minuteOf(ts);
+        Minute m = minutes.bucket(minute, () -> new Minute(0, 0, Map.of()), ctx.timerService());
         Map<String, Long> reasons = new TreeMap<>(m.reasons());
         long n = m.orders();
         long fb = m.fallbacks();
@@ -83,7 +80,7 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
 
     @Override
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<ConditionSample> out) throws Exception {
-        if ((timestamp + 1) % MINUTE != 0) {
+        if (!MinuteBuckets.closesMinute(timestamp)) {
             return;
         }
         long end = timestamp + 1;
@@ -91,18 +88,10 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
         long n = 0;
         long fb = 0;
         Map<String, Long> reasons = new TreeMap<>();
-        List<Long> expired = new ArrayList<>();
-        for (Map.Entry<Long, Minute> e : minutes.entries()) {
-            if (e.getKey() < start) {
-                expired.add(e.getKey());
-                continue;
-            }
-            n += e.getValue().orders();
-            fb += e.getValue().fallbacks();
-            e.getValue().reasons().forEach((r, c) -> reasons.merge(r, c, Long::sum));
-        }
-        for (Long m : expired) {
-            minutes.remove(m);
+        for (Minute m : minutes.expireBefore(start).values()) {
+            n += m.orders();
+            fb += m.fallbacks();
+            m.reasons().forEach((r, c) -> reasons.merge(r, c, Long::sum));
         }
         List<String> forgotten = new ArrayList<>();
         for (Map.Entry<String, Long> e : counted.entries()) {
@@ -123,7 +112,7 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
         out.collect(new ConditionSample(DeterministicId.of("cs-", scope, end), ConditionSample.ROUTE_FALLBACK, "", "",
                 route, "", "", end, start, (double) fb / n, n, detail.toString(), new String[0]));
         if (!endOfInput(ctx)) {
-            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+            MinuteBuckets.armClose(end, ctx.timerService());
         }
     }
 }
