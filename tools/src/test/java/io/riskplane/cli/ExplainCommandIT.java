@@ -20,7 +20,7 @@ import io.riskplane.operator.OperatorControls;
 import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.pnl.PnlBarBuilder;
 import io.riskplane.rules.drawdown.KillSwitchEvents;
-import io.riskplane.rules.drawdown.PolicyEvaluation;
+import io.riskplane.rules.drawdown.DrawdownEvaluation;
 import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.sinks.clickhouse.ClickHouseRows;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
@@ -125,7 +125,7 @@ class ExplainCommandIT {
                 new String[] {"fill-explain-1", "quote-explain-1", "quote-never-loaded"});
         PolicyRecord p2 = new PolicyRecord("acme-momentum-btc", 2, "acme", "momentum-btc", "", "", "", "USD",
                 25_000, 0, 0, 1_000_000, false, T - 1_800_000, "pol-acme-momentum-btc-v2", Map.of());
-        ControlRecord kill = KillSwitchEvents.haltNewEntries(new PolicyEvaluation(snap, p2, true, true,
+        ControlRecord kill = KillSwitchEvents.haltNewEntries(new DrawdownEvaluation(snap, p2, true, true,
                 "DRAWDOWN_LIMIT_BREACHED", null, 0));
         killId = kill.controlId();
         ControlRecord resume = OperatorControls.of(command, OperatorControls.directive(command));

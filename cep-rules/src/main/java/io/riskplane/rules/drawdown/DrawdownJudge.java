@@ -51,7 +51,7 @@ public final class DrawdownJudge {
     }
 
     /** Judges one snapshot, with no operator resume. */
-    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies) throws Exception {
+    public DrawdownEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies) throws Exception {
         return judge(s, policies, () -> Long.MIN_VALUE);
     }
 
@@ -60,7 +60,7 @@ public final class DrawdownJudge {
      * latest operator resume of its scope at or before it (Long.MIN_VALUE when none), looked up only while the scope
      * is halted: every mark is judged, and most scopes are not halted.
      */
-    public PolicyEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies,
+    public DrawdownEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies,
             LongSupplier lastResume) throws Exception {
         PolicyRecord policy = null;
         String reason = DrawdownReason.POLICY_MISSING;
@@ -95,20 +95,20 @@ public final class DrawdownJudge {
                 halted.set(Boolean.TRUE);
                 resumableFrom.set(OperatorResumes.resumableFrom(s.eventTimeMillis(), rearmedAt));
             }
-            return new PolicyEvaluation(s, policy, true, !was, reason, null, 0);
+            return new DrawdownEvaluation(s, policy, true, !was, reason, null, 0);
         }
         if (!was) {
-            return new PolicyEvaluation(s, policy, false, false, reason, null, 0);
+            return new DrawdownEvaluation(s, policy, false, false, reason, null, 0);
         }
         DrawdownRecovery recovery = DrawdownRecovery.ofAll(policiesInForce(s, policies));
         if (recovery == null) {
-            return new PolicyEvaluation(s, policy, false, false, reason, null, 0); // halted until an operator resumes
+            return new DrawdownEvaluation(s, policy, false, false, reason, null, 0); // halted until an operator resumes
         }
         if (s.drawdown() > recovery.resumeBelow()) {
             if (calmSince.get() != null) {
                 calmSince.clear();
             }
-            return new PolicyEvaluation(s, policy, false, false, reason, recovery, 0);
+            return new DrawdownEvaluation(s, policy, false, false, reason, recovery, 0);
         }
         Long since = calmSince.get();
         if (since == null) {
@@ -116,12 +116,12 @@ public final class DrawdownJudge {
             calmSince.set(since);
         }
         if (s.eventTimeMillis() - since < recovery.afterMillis()) {
-            return new PolicyEvaluation(s, policy, false, false, reason, recovery, 0);
+            return new DrawdownEvaluation(s, policy, false, false, reason, recovery, 0);
         }
         halted.clear();
         calmSince.clear();
         resumableFrom.clear();
-        return new PolicyEvaluation(s, policy, false, false, reason, recovery, since);
+        return new DrawdownEvaluation(s, policy, false, false, reason, recovery, since);
     }
 
     /**

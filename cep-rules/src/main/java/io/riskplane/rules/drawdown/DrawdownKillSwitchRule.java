@@ -16,7 +16,7 @@ public final class DrawdownKillSwitchRule {
     private DrawdownKillSwitchRule() {}
 
     /** The rule's one-event condition. */
-    public static boolean fires(PolicyEvaluation e) {
+    public static boolean fires(DrawdownEvaluation e) {
         return e.entersBreach();
     }
 }

@@ -14,7 +14,7 @@ public final class DrawdownRecoveryRule {
     private DrawdownRecoveryRule() {}
 
     /** The rule's one-event condition. */
-    public static boolean fires(PolicyEvaluation e) {
+    public static boolean fires(DrawdownEvaluation e) {
         return e.resumes();
     }
 }

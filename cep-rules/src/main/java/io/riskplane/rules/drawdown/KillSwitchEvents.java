@@ -25,7 +25,7 @@ public final class KillSwitchEvents {
 
     private KillSwitchEvents() {}
 
-    public static ControlRecord haltNewEntries(PolicyEvaluation e) {
+    public static ControlRecord haltNewEntries(DrawdownEvaluation e) {
         PnlSnapshot s = e.snapshot();
         PolicyRecord p = e.policy();
         String currency = p == null ? "" : p.currency();
@@ -85,7 +85,7 @@ public final class KillSwitchEvents {
     }
 
     /** Rule {@value DrawdownRecoveryRule#RULE_ID}: the halted scope met its policy's recovery. */
-    public static ControlRecord resume(PolicyEvaluation e) {
+    public static ControlRecord resume(DrawdownEvaluation e) {
         PnlSnapshot s = e.snapshot();
         PolicyRecord p = e.policy();
         DrawdownRecovery r = e.recovery();
@@ -130,7 +130,7 @@ public final class KillSwitchEvents {
         return io.riskplane.rules.ControlEvents.record(control, s.scopeKey());
     }
 
-    private static String summary(PolicyEvaluation e, String currency) {
+    private static String summary(DrawdownEvaluation e, String currency) {
         PnlSnapshot s = e.snapshot();
         String who = who(s);
         if (e.policy() == null) {

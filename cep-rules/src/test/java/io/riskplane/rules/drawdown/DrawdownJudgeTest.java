@@ -39,7 +39,7 @@ class DrawdownJudgeTest {
         policies.putIfAbsent(PolicyVersionedFunction.versionKey(p), p);
     }
 
-    PolicyEvaluation judge(PnlSnapshot s) throws Exception {
+    DrawdownEvaluation judge(PnlSnapshot s) throws Exception {
         return judge.judge(s, policies.entrySet());
     }
 
@@ -47,8 +47,8 @@ class DrawdownJudgeTest {
     void aNewPolicyVersionTakesEffectFromItsEventTime() throws Exception {
         receive(policy("p", 1, "s1", 100, 0));
         receive(policy("p", 2, "s1", 50, 5_000)); // tighter, from t=5s
-        PolicyEvaluation before = judge(snap("s1", 4_000, 80));
-        PolicyEvaluation after = judge(snap("s1", 6_000, 80));
+        DrawdownEvaluation before = judge(snap("s1", 4_000, 80));
+        DrawdownEvaluation after = judge(snap("s1", 6_000, 80));
         assertThat(before.policy().version()).isEqualTo(1);
         assertThat(before.breached()).isFalse();
         assertThat(after.policy().version()).isEqualTo(2);
@@ -67,7 +67,7 @@ class DrawdownJudgeTest {
     String run(long[] times, double[] drawdowns) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < times.length; i++) {
-            PolicyEvaluation e = judge(snap("s1", times[i], drawdowns[i]));
+            DrawdownEvaluation e = judge(snap("s1", times[i], drawdowns[i]));
             sb.append(DrawdownKillSwitchRule.fires(e) ? "K" : DrawdownRecoveryRule.fires(e) ? "R" : ".");
         }
         return sb.toString();
@@ -93,7 +93,7 @@ class DrawdownJudgeTest {
         judge(snap("s1", 1_000, 60));
         judge(snap("s1", 2_000, 10));
         assertThat(calmSince.get()).isEqualTo(2_000L);
-        PolicyEvaluation e = judge(snap("s1", 62_000, 10));
+        DrawdownEvaluation e = judge(snap("s1", 62_000, 10));
         assertThat(e.resumes()).isTrue();
         assertThat(e.resumesFromMillis()).isEqualTo(2_000);
         assertThat(e.recovery()).isEqualTo(new DrawdownRecovery(20, 60_000));
@@ -115,7 +115,7 @@ class DrawdownJudgeTest {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < times.length; i++) {
             long resumed = times[i] >= resumeAt ? resumeAt : Long.MIN_VALUE;
-            PolicyEvaluation e = judge.judge(snap("s1", times[i], drawdowns[i]), policies.entrySet(), () -> resumed);
+            DrawdownEvaluation e = judge.judge(snap("s1", times[i], drawdowns[i]), policies.entrySet(), () -> resumed);
             sb.append(DrawdownKillSwitchRule.fires(e) ? "K" : DrawdownRecoveryRule.fires(e) ? "R" : ".");
         }
         return sb.toString();
@@ -173,10 +173,10 @@ class DrawdownJudgeTest {
         assertThat(judge(snap("s9", 1_000, 0)).reasonCode()).isEqualTo(DrawdownReason.POLICY_MISSING);
         receive(policy("default", 1, PolicyRecord.EACH_STRATEGY, 10, 1_500));
         receive(policy("org", 1, PolicyRecord.ORG_WIDE, 1_000, 1_500));
-        PolicyEvaluation strategy = judge(snap("s9", 2_000, 5));
+        DrawdownEvaluation strategy = judge(snap("s9", 2_000, 5));
         assertThat(strategy.policy().policyId()).isEqualTo("default");
         assertThat(strategy.breached()).isFalse();
-        PolicyEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory(), StateValue.inMemory()).judge(snap("", 2_000, 500),
+        DrawdownEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory(), StateValue.inMemory()).judge(snap("", 2_000, 500),
                 policies.entrySet());
         assertThat(org.policy().policyId()).isEqualTo("org"); // never the per-strategy default
         assertThat(org.breached()).isFalse();
@@ -189,7 +189,7 @@ class DrawdownJudgeTest {
         PnlSnapshot nan = new PnlSnapshot("pnl-nan", PnlSnapshot.STRATEGY, "acme", "s1", 1_000, "2026-11-20", 0,
                 Double.NEGATIVE_INFINITY, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, Double.NaN, null,
                 Double.POSITIVE_INFINITY, 0, new String[0]);
-        PolicyEvaluation e = judge(nan);
+        DrawdownEvaluation e = judge(nan);
         assertThat(e.breached()).isTrue();
         assertThat(e.entersBreach()).isTrue();
         assertThat(e.reasonCode()).isEqualTo(DrawdownReason.NON_FINITE_MEASURE);
@@ -203,8 +203,8 @@ class DrawdownJudgeTest {
         receive(policy("zz-loose", 1, "s1", 1e15, 500));
         // the desk's own id and version re-published with a loose limit: the first copy stays
         receive(policy("desk", 1, "s1", 1e15, 0));
-        PolicyEvaluation first = judge(snap("s1", 1_000, 60));
-        PolicyEvaluation second = judge(snap("s1", 2_000, 10));
+        DrawdownEvaluation first = judge(snap("s1", 1_000, 60));
+        DrawdownEvaluation second = judge(snap("s1", 2_000, 10));
         assertThat(first.breached()).isTrue();
         assertThat(first.policy().policyId()).isEqualTo("desk");
         assertThat(first.policy().maxDrawdown()).isEqualTo(50);

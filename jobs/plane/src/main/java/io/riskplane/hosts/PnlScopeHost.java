@@ -19,7 +19,7 @@ import io.riskplane.rules.drawdown.DrawdownJudge;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.DrawdownRecoveryRule;
 import io.riskplane.rules.drawdown.KillSwitchEvents;
-import io.riskplane.rules.drawdown.PolicyEvaluation;
+import io.riskplane.rules.drawdown.DrawdownEvaluation;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -260,7 +260,7 @@ public class PnlScopeHost
         bars.update(builder.state());
         Iterable<Map.Entry<String, OperatorDirective>> resumes =
                 ctx.getBroadcastState(OPERATOR_RESUMES).immutableEntries();
-        PolicyEvaluation e = judge.judge(s, policies.immutableEntries(), () -> lastResume(s, resumes));
+        DrawdownEvaluation e = judge.judge(s, policies.immutableEntries(), () -> lastResume(s, resumes));
         if (DrawdownKillSwitchRule.fires(e)) {
             out.collect(KillSwitchEvents.haltNewEntries(e));
         } else if (DrawdownRecoveryRule.fires(e)) {

@@ -10,7 +10,7 @@ import io.riskplane.model.PolicyRecord;
  * the scope is halted (null when none or not halted); resumesFromMillis is, on the evaluation that ends the halt by
  * that recovery, the event time since which the scope met it, and 0 on every other evaluation.
  */
-public record PolicyEvaluation(PnlSnapshot snapshot, PolicyRecord policy, boolean breached, boolean entersBreach,
+public record DrawdownEvaluation(PnlSnapshot snapshot, PolicyRecord policy, boolean breached, boolean entersBreach,
         String reasonCode, DrawdownRecovery recovery, long resumesFromMillis) {
 
     public String scopeKey() {
