@@ -10,7 +10,9 @@ import java.util.TreeMap;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Runs one input sequence through an operator test harness twice: uninterrupted, and with a snapshot taken after
@@ -44,6 +46,14 @@ public final class SnapshotRestore {
 
     public static <H extends AbstractStreamOperatorTestHarness<?>> Outputs<H> mainOutput() {
         return AbstractStreamOperatorTestHarness::extractOutputValues;
+    }
+
+    /** The values a side output received (none when it received nothing). */
+    public static <H extends AbstractStreamOperatorTestHarness<?>> Outputs<H> sideOutput(OutputTag<?> tag) {
+        return h -> {
+            var q = h.getSideOutput(tag);
+            return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+        };
     }
 
     /** Plays every step on one harness. */
