@@ -1,0 +1,93 @@
+package io.riskplane.guardrails;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.OperatorDirective;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
+import io.riskplane.testing.SnapshotRestore;
+import io.riskplane.testing.SnapshotRestore.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Harness checks of GuardrailMonitor's state: buffered inputs and their timers are gone once the watermark passes;
+ * a snapshot taken anywhere (mid-burst, in cooldown, killed, after the resume) and restored gives the uninterrupted
+ * trips. The scope's own state has no expiry rule: a quiet scope keeps its guardrail-scope entry (see the survey).
+ */
+class GuardrailMonitorHarnessTest {
+    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, GuardrailInput, RuleDirective,
+            GuardrailTrip>> {}
+
+    static KeyedBroadcastOperatorTestHarness<String, GuardrailInput, RuleDirective, GuardrailTrip> harness()
+            throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new GuardrailMonitor(),
+                List.of(GuardrailMonitor.POLICIES, GuardrailMonitor.RESUMES)), GuardrailInput::scopeKey, Types.STRING,
+                1, 1, 0);
+    }
+
+    static S order(long seconds) {
+        GuardrailInput in = new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY, "acme", "momo", "",
+                "o" + seconds, seconds * 1000, Double.NaN, Double.NaN);
+        return h -> h.processElement(in, in.atMillis());
+    }
+
+    static S wm(long seconds) {
+        return h -> {
+            h.processWatermark(seconds * 1000);
+            h.processBroadcastWatermark(seconds * 1000);
+        };
+    }
+
+    static S broadcast(RuleDirective d) {
+        return h -> h.processBroadcastElement(d, 0);
+    }
+
+    static List<S> input() {
+        List<S> steps = new ArrayList<>();
+        steps.add(broadcast(RuleDirective.of(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "", "USD", 1_000,
+                0, 0, 0, false, 0, "p", Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0,
+                        "cooldown_base_s", 30.0, "cooldown_max_s", 50.0, "kill_trips", 3.0, "trip_window_s", 900.0)))));
+        steps.add(broadcast(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "", "",
+                "guardrail.repeat.kill-switch", 200_000))));
+        long[][] bursts = {{1, 2, 3}, {4, 5}, {40, 41, 42, 43}, {100, 101, 102}, {103}, {160, 161, 162, 163},
+            {300, 301}, {302, 303}};
+        for (long[] burst : bursts) {
+            for (long s : burst) {
+                steps.add(order(s));
+            }
+            steps.add(wm(burst[burst.length - 1]));
+        }
+        return steps;
+    }
+
+    @Test
+    void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(GuardrailMonitorHarnessTest::harness, input(),
+                SnapshotRestore.mainOutput());
+        assertThat(out).extracting(o -> ((GuardrailTrip) o).atMillis())
+                .containsExactly(4_000L, 43_000L, 103_000L, 303_000L);
+        assertThat(out).extracting(o -> ((GuardrailTrip) o).tripsInWindow()).containsExactly(1, 2, 3, 1);
+        assertThat(out).extracting(o -> ((GuardrailTrip) o).entersKill()).containsExactly(false, false, true, false);
+    }
+
+    @Test
+    void aQuietScopeKeepsNoBufferedInputAndNoTimerButItsScopeStateStays() throws Exception {
+        var steps = input();
+        steps.add(wm(Long.MAX_VALUE / 1000));
+        var r = SnapshotRestore.uninterrupted(GuardrailMonitorHarnessTest::harness, steps,
+                SnapshotRestore.mainOutput());
+        var h = r.harness();
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(h.numProcessingTimeTimers()).isZero();
+        // guardrail-scope and guardrail-rearmed-at of acme/momo: never cleared, however long the scope is quiet.
+        assertThat(SnapshotRestore.numKeyedStateEntries(h)).isEqualTo(2);
+        h.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.riskplane.rules.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskplane.model.OperatorDirective;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.RuleDirective;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.SloMeasurement;
+import io.riskplane.testing.SnapshotRestore;
+import io.riskplane.testing.SnapshotRestore.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Harness checks of SloEvaluator's state: buffered measurements and their timers are gone once the watermark
+ * passes; a snapshot taken anywhere and restored gives the uninterrupted outputs (including the store-on-change
+ * decisions and the operator's resume re-arming the halt). The scope's streaks and store decision have no expiry:
+ * a quiet scope keeps them (see the survey).
+ */
+class SloEvaluatorHarnessTest {
+    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, SloMeasurement, RuleDirective,
+            SloEvaluation>> {}
+
+    static KeyedBroadcastOperatorTestHarness<String, SloMeasurement, RuleDirective, SloEvaluation> harness()
+            throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new SloEvaluator(),
+                List.of(SloEvaluator.POLICIES, SloEvaluator.RESUMES)), SloMeasurement::scopeKey, Types.STRING, 1, 1,
+                0);
+    }
+
+    static S age(long t, double ageMs) {
+        SloMeasurement m = new SloMeasurement("m" + t, SloMeasurement.QUOTE_FRESHNESS, SloMeasurement.VENUE_INSTRUMENT,
+                "kraken", "ETH", "", t, t - (long) ageMs, ageMs, 1, Map.of(), new String[] {"q"}, null);
+        return h -> h.processElement(m, t);
+    }
+
+    static S wm(long t) {
+        return h -> {
+            h.processWatermark(t);
+            h.processBroadcastWatermark(t);
+        };
+    }
+
+    static S broadcast(RuleDirective d) {
+        return h -> h.processBroadcastElement(d, 0);
+    }
+
+    static List<S> input() {
+        List<S> steps = new ArrayList<>();
+        steps.add(broadcast(RuleDirective.of(new PolicyRecord("v", 1, "*", "", "*", "", "", "", 0, 0, 0, 0, false, 0,
+                "e-v", Map.of("quote_freshness_ms", 10_000.0, "confirm_evaluations", 2.0)))));
+        steps.add(broadcast(RuleDirective.of(new OperatorDirective("cmd-desk", false, "", "", "ETH", "kraken", "", "",
+                "slo.breach.kill-switch", 22_000))));
+        steps.add(age(5_000, 12_000));
+        steps.add(age(10_000, 12_000));
+        steps.add(wm(7_000));
+        steps.add(age(15_000, 100));
+        steps.add(wm(15_000));
+        steps.add(age(20_000, 12_000));
+        steps.add(age(25_000, 12_000));
+        steps.add(wm(24_000));
+        steps.add(age(30_000, 12_000));
+        steps.add(age(35_000, 12_000));
+        steps.add(wm(35_000));
+        return steps;
+    }
+
+    @Test
+    void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(SloEvaluatorHarnessTest::harness, input(),
+                SnapshotRestore.mainOutput());
+        assertThat(out).extracting(o -> ((SloEvaluation) o).entersHalt())
+                .containsExactly(false, true, false, false, false, true, false);
+        assertThat(out).extracting(o -> ((SloEvaluation) o).halted())
+                .containsExactly(false, true, true, true, false, true, true);
+    }
+
+    @Test
+    void aQuietScopeKeepsNoBufferedMeasurementAndNoTimerOnlyItsStreaks() throws Exception {
+        var steps = input();
+        steps.add(age(40_000, 100));
+        steps.add(wm(Long.MAX_VALUE - 1));
+        var r = SnapshotRestore.uninterrupted(SloEvaluatorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
+        assertThat(r.harness().numEventTimeTimers()).isZero();
+        assertThat(r.harness().numProcessingTimeTimers()).isZero();
+        // slo-streaks, slo-stored and (halted at 30 s, not resumed since) slo-resumable-from: no expiry rule.
+        assertThat(SnapshotRestore.numKeyedStateEntries(r.harness())).isEqualTo(3);
+        r.harness().close();
+    }
+}
