@@ -29,8 +29,8 @@ public final class OperatorResumes {
     }
 
     /** Keeps a resume and forgets those more than {@link #MEMORY_MS} behind the watermark. */
-    public static void keep(BroadcastState<String, OperatorDirective> state, OperatorDirective resume,
-            long watermark) throws Exception {
+    public static void keep(BroadcastState<String, OperatorDirective> state, OperatorDirective resume, long watermark)
+            throws Exception {
         state.put(resume.commandId(), resume);
         if (watermark < Long.MIN_VALUE + MEMORY_MS) {
             return; // no event time yet (and no underflow)
@@ -50,12 +50,14 @@ public final class OperatorResumes {
      * The time of the latest resume of exactly {@code scopeKey} ({@link OperatorDirective#scopeKey()}) at or before
      * {@code at} that lifts any of {@code rules} (or every rule); Long.MIN_VALUE when none.
      */
-    public static long last(Iterable<Map.Entry<String, OperatorDirective>> resumes, String scopeKey, long at,
-            String... rules) {
+    public static long last(
+            Iterable<Map.Entry<String, OperatorDirective>> resumes, String scopeKey, long at, String... rules) {
         long last = Long.MIN_VALUE;
         for (Map.Entry<String, OperatorDirective> e : resumes) {
             OperatorDirective c = e.getValue();
-            if (c.eventTimeMillis() <= at && c.eventTimeMillis() > last && c.scopeKey().equals(scopeKey)
+            if (c.eventTimeMillis() <= at
+                    && c.eventTimeMillis() > last
+                    && c.scopeKey().equals(scopeKey)
                     && liftsAny(c, rules)) {
                 last = c.eventTimeMillis();
             }

@@ -21,6 +21,7 @@ public abstract class OrderFreeKeyedFunction<K, I, O> extends KeyedProcessFuncti
 
     /** The buffered form's state, read only to take what a savepoint of it still held. */
     private final EventTimeBuffer<I> heldBySavepoint;
+
     private transient Counter lateEvents;
 
     protected OrderFreeKeyedFunction(TypeInformation<I> inputType) {

@@ -16,8 +16,11 @@ import java.util.function.ToIntFunction;
 public final class PolicyScopes {
     private PolicyScopes() {}
 
-    public static PolicyRecord inForce(Iterable<Map.Entry<String, PolicyRecord>> all, long atMillis,
-            String thresholdName, ToIntFunction<PolicyRecord> rank) {
+    public static PolicyRecord inForce(
+            Iterable<Map.Entry<String, PolicyRecord>> all,
+            long atMillis,
+            String thresholdName,
+            ToIntFunction<PolicyRecord> rank) {
         PolicyThresholds.Spec spec = PolicyThresholds.spec(thresholdName);
         PolicyRecord best = null;
         int bestRank = -1;
@@ -42,11 +45,12 @@ public final class PolicyScopes {
      * Whether {@code p} is its policy id's latest version effective at {@code atMillis}. Policies are few: a second
      * pass over them costs less than collecting them (this runs for every judged input).
      */
-    public static boolean latestOfItsId(Iterable<Map.Entry<String, PolicyRecord>> all, PolicyRecord p,
-            long atMillis) {
+    public static boolean latestOfItsId(Iterable<Map.Entry<String, PolicyRecord>> all, PolicyRecord p, long atMillis) {
         for (Map.Entry<String, PolicyRecord> e : all) {
             PolicyRecord q = e.getValue();
-            if (q != p && q.effectiveMillis() <= atMillis && q.policyId().equals(p.policyId())
+            if (q != p
+                    && q.effectiveMillis() <= atMillis
+                    && q.policyId().equals(p.policyId())
                     && PolicyVersionedFunction.RECENCY.compare(q, p) > 0) {
                 return false;
             }
@@ -80,7 +84,10 @@ public final class PolicyScopes {
         if (strategy.isEmpty()) {
             return p.strategy().isEmpty() ? 0 : -1;
         }
-        return p.strategy().equals(strategy) ? 2 : PolicyRecord.EACH_STRATEGY.equals(p.strategy()) ? 1
-                : p.strategy().isEmpty() ? 0 : -1;
+        return p.strategy().equals(strategy)
+                ? 2
+                : PolicyRecord.EACH_STRATEGY.equals(p.strategy())
+                        ? 1
+                        : p.strategy().isEmpty() ? 0 : -1;
     }
 }

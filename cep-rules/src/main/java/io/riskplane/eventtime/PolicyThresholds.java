@@ -14,13 +14,22 @@ public final class PolicyThresholds {
     private PolicyThresholds() {}
 
     /** Which way a value is stricter. */
-    public enum Stricter { LOWER, HIGHER }
+    public enum Stricter {
+        LOWER,
+        HIGHER
+    }
 
     /**
      * One declared threshold: values lie in [min, max] (min excluded when minExclusive), whole numbers when integral.
      */
-    public record Spec(String name, double min, boolean minExclusive, double max, boolean integral,
-            Stricter stricter, String unit) {
+    public record Spec(
+            String name,
+            double min,
+            boolean minExclusive,
+            double max,
+            boolean integral,
+            Stricter stricter,
+            String unit) {
         /** Why the value is refused, or null when it is in range. */
         public String refusal(double v) {
             if (!Double.isFinite(v)) {

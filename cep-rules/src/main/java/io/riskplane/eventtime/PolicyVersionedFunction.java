@@ -36,14 +36,17 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     private final MapStateDescriptor<String, OperatorDirective> resumesDescriptor;
     /** The rules whose halts a kept resume must lift (OperatorResumes#liftsAny); none without a resumes descriptor. */
     private final String[] resumeRules;
+
     private final EventTimeBuffer<I> buffer;
     private transient Counter policyVersions;
     private transient Counter lateInputs;
     /** The resumes while {@link #judge} runs (null for a function that keeps none). */
     private transient Iterable<Map.Entry<String, OperatorDirective>> resumes;
 
-    protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
-            TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
+    protected PolicyVersionedFunction(
+            MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
+            TypeInformation<I> inputType,
+            OrderWithinTimestamp<I> orderWithinTimestamp) {
         this(policiesDescriptor, null, new String[0], inputType, orderWithinTimestamp);
     }
 
@@ -51,9 +54,12 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
      * @param resumesDescriptor where operators' resumes are kept, or null to ignore operator commands
      * @param resumeRules the rules whose halts a kept resume lifts: a resume that lifts none of them is not kept
      */
-    protected PolicyVersionedFunction(MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
-            MapStateDescriptor<String, OperatorDirective> resumesDescriptor, String[] resumeRules,
-            TypeInformation<I> inputType, OrderWithinTimestamp<I> orderWithinTimestamp) {
+    protected PolicyVersionedFunction(
+            MapStateDescriptor<String, PolicyRecord> policiesDescriptor,
+            MapStateDescriptor<String, OperatorDirective> resumesDescriptor,
+            String[] resumeRules,
+            TypeInformation<I> inputType,
+            OrderWithinTimestamp<I> orderWithinTimestamp) {
         this.policiesDescriptor = policiesDescriptor;
         this.resumesDescriptor = resumesDescriptor;
         this.resumeRules = resumeRules.clone();
@@ -82,8 +88,9 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
      * Stores a policy version unless that version is already stored: the first copy stays in force (upstream,
      * PolicyVersionGate dead-letters a copy with other content; this also holds for state restored from before it).
      */
-    public static boolean keepFirst(org.apache.flink.api.common.state.BroadcastState<String, PolicyRecord> state,
-            PolicyRecord policy) throws Exception {
+    public static boolean keepFirst(
+            org.apache.flink.api.common.state.BroadcastState<String, PolicyRecord> state, PolicyRecord policy)
+            throws Exception {
         String key = versionKey(policy);
         if (state.contains(key)) {
             return false;
@@ -121,7 +128,9 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
         long ts = timestampOf(input);
         if (ts <= ctx.timerService().currentWatermark()) {
             lateInputs.inc();
-            resumes = resumesDescriptor == null ? null : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
+            resumes = resumesDescriptor == null
+                    ? null
+                    : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
         } else {
             buffer.add(ts, input, ctx.timerService());
@@ -130,7 +139,9 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {
-        resumes = resumesDescriptor == null ? null : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
+        resumes = resumesDescriptor == null
+                ? null
+                : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
         for (I input : buffer.drain(timestamp)) {
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
         }

@@ -2,12 +2,9 @@ package io.riskplane.guardrails;
 
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.model.Decoded;
 import io.riskplane.model.PolicyRecord;
-import io.riskplane.guardrails.EarlyOrderRateRule;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -54,8 +51,8 @@ public class EarlyOrderRateGuard
 
     @Override
     public void open(OpenContext openContext) {
-        recent = getRuntimeContext().getState(new ValueStateDescriptor<>("early-order-rate",
-                TypeInformation.of(Recent.class)));
+        recent = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("early-order-rate", TypeInformation.of(Recent.class)));
         trips = getRuntimeContext().getMetricGroup().counter("guardrail_early_trips");
     }
 
@@ -89,8 +86,8 @@ public class EarlyOrderRateGuard
         }
         // The new order goes in its place by time, then id, so that the list stays in event-time order.
         int pos = 0;
-        while (pos < times.size() && (times.get(pos) < at
-                || (times.get(pos) == at && ids.get(pos).compareTo(in.eventId()) <= 0))) {
+        while (pos < times.size()
+                && (times.get(pos) < at || (times.get(pos) == at && ids.get(pos).compareTo(in.eventId()) <= 0))) {
             pos++;
         }
         times.add(pos, at);
@@ -105,15 +102,26 @@ public class EarlyOrderRateGuard
             }
             double limit = p.threshold(limitName, Double.MAX_VALUE);
             if (inWindow.size() > limit) {
-                long cooldown = (long) (p.threshold(GuardrailMonitor.COOLDOWN_BASE,
-                        GuardrailMonitor.DEFAULT_COOLDOWN_BASE_S) * 1000);
+                long cooldown = (long)
+                        (p.threshold(GuardrailMonitor.COOLDOWN_BASE, GuardrailMonitor.DEFAULT_COOLDOWN_BASE_S) * 1000);
                 cooldownUntil = at + cooldown;
                 trips.inc();
-                out.collect(EarlyOrderRateRule.controlEvent(new EarlyOrderRateRule.Trip(in.level(), in.org(),
-                        in.strategy(), in.instrument(), in.eventId(), at, window, inWindow.size(), limitName, limit,
-                        cooldownUntil, p.policyId(), p.version(),
-                        List.copyOf(inWindow.subList(Math.max(0, inWindow.size() - EVIDENCE_ORDERS),
-                                inWindow.size())))));
+                out.collect(EarlyOrderRateRule.controlEvent(new EarlyOrderRateRule.Trip(
+                        in.level(),
+                        in.org(),
+                        in.strategy(),
+                        in.instrument(),
+                        in.eventId(),
+                        at,
+                        window,
+                        inWindow.size(),
+                        limitName,
+                        limit,
+                        cooldownUntil,
+                        p.policyId(),
+                        p.version(),
+                        List.copyOf(
+                                inWindow.subList(Math.max(0, inWindow.size() - EVIDENCE_ORDERS), inWindow.size())))));
             }
         }
         // Forget the key once the watermark has passed everything it could still need.

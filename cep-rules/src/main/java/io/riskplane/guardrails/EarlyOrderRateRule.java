@@ -36,9 +36,21 @@ public final class EarlyOrderRateRule {
      * policy. The partition is not part of the event, so that a replay file (one partition) of a scope whose orders
      * were on one partition gives byte-identical early events.
      */
-    public record Trip(String level, String org, String strategy, String instrument,
-            String triggerEventId, long atMillis, long windowMillis, int orders, String limitName, double limit,
-            long cooldownUntilMillis, String policyId, long policyVersion, List<String> orderIds) {
+    public record Trip(
+            String level,
+            String org,
+            String strategy,
+            String instrument,
+            String triggerEventId,
+            long atMillis,
+            long windowMillis,
+            int orders,
+            String limitName,
+            double limit,
+            long cooldownUntilMillis,
+            String policyId,
+            long policyVersion,
+            List<String> orderIds) {
 
         public String scopeKey() {
             return String.join("|", level, org, strategy, instrument);
@@ -46,8 +58,16 @@ public final class EarlyOrderRateRule {
     }
 
     public static ControlRecord controlEvent(Trip t) {
-        String controlId = DeterministicId.of("ctl-", RULE_ID, RULE_VERSION, t.scopeKey(), REASON, t.policyId(),
-                t.policyVersion(), t.atMillis(), t.triggerEventId());
+        String controlId = DeterministicId.of(
+                "ctl-",
+                RULE_ID,
+                RULE_VERSION,
+                t.scopeKey(),
+                REASON,
+                t.policyId(),
+                t.policyVersion(),
+                t.atMillis(),
+                t.triggerEventId());
         String who = GuardrailRule.who(t.level(), t.org(), t.strategy(), t.instrument());
         double windowSeconds = t.windowMillis() / 1000.0;
         Evidence.Builder ev = Evidence.newBuilder()
@@ -57,17 +77,28 @@ public final class EarlyOrderRateRule {
                 .addMetrics(metric(io.riskplane.model.GuardrailTrip.ORDER_RATE, t.orders(), "orders"))
                 .addThresholds(threshold(t.limitName(), t.limit(), "orders", ">"))
                 .addThresholds(threshold("order_rate_window_s", windowSeconds, "s", "within"))
-                .setSummary(String.format(Locale.ROOT, "%s sent %d orders > %.0f within %.0f s, counted on arrival"
-                        + " within one input partition: new entries halted until %s pending the confirmed rule %s or %s"
-                        + " (policy %s v%d)", who, t.orders(), t.limit(), windowSeconds,
-                        java.time.Instant.ofEpochMilli(t.cooldownUntilMillis()), GuardrailRule.COOLDOWN_RULE_ID,
+                .setSummary(String.format(
+                        Locale.ROOT,
+                        "%s sent %d orders > %.0f within %.0f s, counted on arrival"
+                                + " within one input partition: new entries halted until %s pending the confirmed rule %s or %s"
+                                + " (policy %s v%d)",
+                        who,
+                        t.orders(),
+                        t.limit(),
+                        windowSeconds,
+                        java.time.Instant.ofEpochMilli(t.cooldownUntilMillis()),
+                        GuardrailRule.COOLDOWN_RULE_ID,
                         GuardrailRule.KILL_RULE_ID,
-                        t.policyId(), t.policyVersion()));
+                        t.policyId(),
+                        t.policyVersion()));
         ControlEvent c = ControlEvent.newBuilder()
                 .setControlId(controlId)
                 .setKind(ControlKind.COOLDOWN)
                 .setAction(ControlAction.HALT_NEW_ENTRIES)
-                .setScope(Scope.newBuilder().setOrg(t.org()).setStrategy(t.strategy()).setInstrument(t.instrument()))
+                .setScope(Scope.newBuilder()
+                        .setOrg(t.org())
+                        .setStrategy(t.strategy())
+                        .setInstrument(t.instrument()))
                 .setReasonCode(REASON)
                 .setRuleId(RULE_ID)
                 .setRuleVersion(RULE_VERSION)

@@ -28,8 +28,16 @@ public record GuardrailInput(
         scopeKey = String.join("|", level, org, strategy, instrument);
     }
 
-    public GuardrailInput(String kind, String level, String org, String strategy, String instrument, String eventId,
-            long atMillis, double spreadCrossBps, double adverseSelectionBps) {
+    public GuardrailInput(
+            String kind,
+            String level,
+            String org,
+            String strategy,
+            String instrument,
+            String eventId,
+            long atMillis,
+            double spreadCrossBps,
+            double adverseSelectionBps) {
         this(kind, level, org, strategy, instrument, eventId, atMillis, spreadCrossBps, adverseSelectionBps, null);
     }
 

@@ -15,6 +15,7 @@ public final class GuardrailInputSerializer extends CompactSerializer<GuardrailI
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final GuardrailInputSerializer INSTANCE = new GuardrailInputSerializer();
 
     @Override
@@ -32,8 +33,16 @@ public final class GuardrailInputSerializer extends CompactSerializer<GuardrailI
 
     @Override
     public GuardrailInput deserialize(DataInputView in) throws IOException {
-        return new GuardrailInput(readString(in), readString(in), readString(in), readString(in), readString(in),
-                readString(in), in.readLong(), in.readDouble(), in.readDouble());
+        return new GuardrailInput(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readDouble(),
+                in.readDouble());
     }
 
     @Override

@@ -51,6 +51,7 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     static final double DEFAULT_ORDER_RATE_WINDOW_S = 10;
     /** Order ids cited as evidence of a rate trip: the latest ones in the window. */
     static final int EVIDENCE_ORDERS = 20;
+
     static final double DEFAULT_COOLDOWN_BASE_S = 30;
     static final double DEFAULT_COOLDOWN_MAX_S = 600;
     static final double DEFAULT_KILL_TRIPS = 3;
@@ -62,24 +63,25 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     }
 
     /** One scope's state: order times in the rate window, trip times in the trip window, cooldown end, killed. */
-    public record ScopeState(List<Long> orderTimes, List<String> orderIds, List<Long> tripTimes, long cooldownUntil,
-            boolean killed) {}
+    public record ScopeState(
+            List<Long> orderTimes, List<String> orderIds, List<Long> tripTimes, long cooldownUntil, boolean killed) {}
 
     private transient ValueState<ScopeState> scope;
     /** The time of the resume that last started the scope afresh, until event time passes it (OperatorResumes). */
     private transient ValueState<Long> rearmedAt;
+
     private transient Counter suppressed;
 
     public GuardrailMonitor() {
-        super(POLICIES, RESUMES, RULES, TypeInformation.of(GuardrailInput.class),
-                (a, b) -> a.eventId().compareTo(b.eventId()));
+        super(POLICIES, RESUMES, RULES, TypeInformation.of(GuardrailInput.class), (a, b) -> a.eventId()
+                .compareTo(b.eventId()));
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        scope = getRuntimeContext().getState(new ValueStateDescriptor<>("guardrail-scope",
-                TypeInformation.of(ScopeState.class)));
+        scope = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("guardrail-scope", TypeInformation.of(ScopeState.class)));
         rearmedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("guardrail-rearmed-at", Types.LONG));
         suppressed = getRuntimeContext().getMetricGroup().counter("guardrail_violations_suppressed");
     }
@@ -90,13 +92,14 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     }
 
     @Override
-    protected void judge(GuardrailInput in, Iterable<Map.Entry<String, PolicyRecord>> policies,
-            Collector<GuardrailTrip> out) throws Exception {
+    protected void judge(
+            GuardrailInput in, Iterable<Map.Entry<String, PolicyRecord>> policies, Collector<GuardrailTrip> out)
+            throws Exception {
         ScopeState s = scope.value();
         long at = in.atMillis();
         if (s != null && !s.tripTimes().isEmpty()) {
-            long resumed = lastResume(OperatorDirective.scopeKey(in.org(), in.strategy(), in.instrument(), "", "", ""),
-                    at, RULES);
+            long resumed = lastResume(
+                    OperatorDirective.scopeKey(in.org(), in.strategy(), in.instrument(), "", "", ""), at, RULES);
             // At or after the last trip, as execution lifts the halt; but not the resume that already started the
             // scope afresh, when the scope tripped again at that very millisecond.
             long lastTrip = s.tripTimes().get(s.tripTimes().size() - 1);
@@ -105,8 +108,8 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
                 rearmedAt.clear(); // a trip after that resume: only resumes from the trip on matter
                 rearmed = null;
             }
-            if (OperatorResumes.lifts(resumed, OperatorResumes.resumableFrom(lastTrip,
-                    rearmed == null ? Long.MIN_VALUE : rearmed))) {
+            if (OperatorResumes.lifts(
+                    resumed, OperatorResumes.resumableFrom(lastTrip, rearmed == null ? Long.MIN_VALUE : rearmed))) {
                 s = null;
                 rearmedAt.update(resumed);
             }
@@ -128,8 +131,14 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
                 ids.remove(0);
             }
             if (p != null && times.size() > p.threshold(rateName, Double.MAX_VALUE)) {
-                v = new Violation(GuardrailTrip.ORDER_RATE, times.size(), rateName, p.threshold(rateName, 0), p,
-                        at - window, List.copyOf(ids.subList(Math.max(0, ids.size() - EVIDENCE_ORDERS), ids.size())));
+                v = new Violation(
+                        GuardrailTrip.ORDER_RATE,
+                        times.size(),
+                        rateName,
+                        p.threshold(rateName, 0),
+                        p,
+                        at - window,
+                        List.copyOf(ids.subList(Math.max(0, ids.size() - EVIDENCE_ORDERS), ids.size())));
             }
         }
         if (v == null && !Double.isNaN(in.spreadCrossBps())) {
@@ -154,17 +163,36 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
             }
             kept.add(at);
             int n = kept.size();
-            long cooldown = cooldownMillis(p.threshold(COOLDOWN_BASE, DEFAULT_COOLDOWN_BASE_S),
-                    p.threshold(COOLDOWN_MAX, DEFAULT_COOLDOWN_MAX_S), n);
+            long cooldown = cooldownMillis(
+                    p.threshold(COOLDOWN_BASE, DEFAULT_COOLDOWN_BASE_S),
+                    p.threshold(COOLDOWN_MAX, DEFAULT_COOLDOWN_MAX_S),
+                    n);
             int killTrips = (int) p.threshold(KILL_TRIPS, DEFAULT_KILL_TRIPS);
             boolean entersKill = n >= killTrips;
             trips = List.copyOf(kept);
             cooldownUntil = at + cooldown;
             killed = entersKill;
-            out.collect(new GuardrailTrip(DeterministicId.of("grt-", in.scopeKey(), v.check(), at, in.eventId()),
-                    in.level(), in.org(), in.strategy(), in.instrument(), v.check(), at, v.windowStart(), v.value(),
-                    v.limitName(), v.limit(), n, tripWindow, cooldown, cooldownUntil, killTrips, entersKill,
-                    p.policyId(), p.version(), v.eventIds().toArray(new String[0])));
+            out.collect(new GuardrailTrip(
+                    DeterministicId.of("grt-", in.scopeKey(), v.check(), at, in.eventId()),
+                    in.level(),
+                    in.org(),
+                    in.strategy(),
+                    in.instrument(),
+                    v.check(),
+                    at,
+                    v.windowStart(),
+                    v.value(),
+                    v.limitName(),
+                    v.limit(),
+                    n,
+                    tripWindow,
+                    cooldown,
+                    cooldownUntil,
+                    killTrips,
+                    entersKill,
+                    p.policyId(),
+                    p.version(),
+                    v.eventIds().toArray(new String[0])));
         }
         scope.update(new ScopeState(List.copyOf(times), List.copyOf(ids), trips, cooldownUntil, killed));
     }
@@ -174,8 +202,9 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
      * policy arriving later sees history.
      */
     static long orderRateWindowMillis(PolicyRecord p) {
-        return (long) ((p == null ? DEFAULT_ORDER_RATE_WINDOW_S
-                : p.threshold(ORDER_RATE_WINDOW, DEFAULT_ORDER_RATE_WINDOW_S)) * 1000);
+        return (long)
+                ((p == null ? DEFAULT_ORDER_RATE_WINDOW_S : p.threshold(ORDER_RATE_WINDOW, DEFAULT_ORDER_RATE_WINDOW_S))
+                        * 1000);
     }
 
     /** base * 2^(n-1) seconds, at most max, in ms. */
@@ -184,8 +213,12 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
         return (long) (Math.min(seconds, maxSeconds) * 1000);
     }
 
-    private Violation cap(Iterable<Map.Entry<String, PolicyRecord>> policies, GuardrailInput in, String check,
-            String name, double value) {
+    private Violation cap(
+            Iterable<Map.Entry<String, PolicyRecord>> policies,
+            GuardrailInput in,
+            String check,
+            String name,
+            double value) {
         PolicyRecord p = policy(policies, in, name);
         if (p == null || !(value > p.threshold(name, Double.MAX_VALUE))) {
             return null;
@@ -194,12 +227,18 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     }
 
     /** The org/strategy policy in force at the input's time that sets the threshold (see docs/rules.md). */
-    static PolicyRecord policy(Iterable<Map.Entry<String, PolicyRecord>> policies, GuardrailInput in,
-            String threshold) {
-        return PolicyScopes.inForce(policies, in.atMillis(), threshold,
-                p -> PolicyScopes.orgStrategy(p, in.org(), in.strategy()));
+    static PolicyRecord policy(
+            Iterable<Map.Entry<String, PolicyRecord>> policies, GuardrailInput in, String threshold) {
+        return PolicyScopes.inForce(
+                policies, in.atMillis(), threshold, p -> PolicyScopes.orgStrategy(p, in.org(), in.strategy()));
     }
 
-    private record Violation(String check, double value, String limitName, double limit, PolicyRecord policy,
-            long windowStart, List<String> eventIds) {}
+    private record Violation(
+            String check,
+            double value,
+            String limitName,
+            double limit,
+            PolicyRecord policy,
+            long windowStart,
+            List<String> eventIds) {}
 }

@@ -6,9 +6,9 @@ import static io.riskplane.rules.ControlEvents.threshold;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.rules.OneEventRule;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.rules.ControlEvents;
+import io.riskplane.rules.OneEventRule;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
@@ -34,8 +34,12 @@ public final class GuardrailRule {
 
     /** Every trip is a control event: a cooldown, or the kill at kill_trips. */
     public static DataStream<ControlRecord> apply(DataStream<GuardrailTrip> trips) {
-        return OneEventRule.apply(trips, t -> true, GuardrailRule::controlEvent,
-                "rules guardrail.trip / guardrail.repeat", "rule-guardrails");
+        return OneEventRule.apply(
+                trips,
+                t -> true,
+                GuardrailRule::controlEvent,
+                "rules guardrail.trip / guardrail.repeat",
+                "rule-guardrails");
     }
 
     public static String reasonCode(GuardrailTrip t) {
@@ -46,11 +50,12 @@ public final class GuardrailRule {
         boolean kill = t.entersKill();
         String ruleId = kill ? KILL_RULE_ID : COOLDOWN_RULE_ID;
         String reason = reasonCode(t);
-        String controlId = DeterministicId.of("ctl-", ruleId, RULE_VERSION, t.scopeKey(), reason, t.policyId(),
-                t.policyVersion(), t.atMillis());
+        String controlId = DeterministicId.of(
+                "ctl-", ruleId, RULE_VERSION, t.scopeKey(), reason, t.policyId(), t.policyVersion(), t.atMillis());
         String unit = GuardrailTrip.ORDER_RATE.equals(t.check()) ? "orders" : "bps";
         Evidence.Builder ev = Evidence.newBuilder()
-                .setWindowStart(ProtoTime.fromMillis(Math.min(t.windowStartMillis(), t.atMillis() - t.tripWindowMillis())))
+                .setWindowStart(
+                        ProtoTime.fromMillis(Math.min(t.windowStartMillis(), t.atMillis() - t.tripWindowMillis())))
                 .setWindowEnd(ProtoTime.fromMillis(t.atMillis()))
                 .addAllTriggerEventIds(Arrays.asList(t.triggerEventIds()))
                 .addMetrics(metric(t.check(), t.value(), unit))
@@ -60,18 +65,39 @@ public final class GuardrailRule {
                 .addThresholds(threshold("kill_trips", t.killTrips(), "count", ">="))
                 .addThresholds(threshold("trip_window_s", t.tripWindowMillis() / 1000.0, "s", "within"));
         String who = who(t.level(), t.org(), t.strategy(), t.instrument());
-        String measured = String.format(Locale.ROOT, GuardrailTrip.ORDER_RATE.equals(t.check())
-                ? "%.0f orders > %.0f" : "%.1f bps > %.1f bps", t.value(), t.limit());
-        ev.setSummary(kill
-                ? String.format(Locale.ROOT, "%s tripped %s (%s), trip %d within %.0f s (kill at %d): new entries "
-                        + "halted until an operator resumes (policy %s v%d)", who, t.check(), measured,
-                        t.tripsInWindow(), t.tripWindowMillis() / 1000.0, t.killTrips(), t.policyId(),
-                        t.policyVersion())
-                : String.format(Locale.ROOT, "%s tripped %s (%s), trip %d within %.0f s: new entries cooled down "
-                        + "for %.0f s (policy %s v%d)", who, t.check(), measured, t.tripsInWindow(),
-                        t.tripWindowMillis() / 1000.0, t.cooldownMillis() / 1000.0, t.policyId(), t.policyVersion()));
-        Scope.Builder scope = Scope.newBuilder().setOrg(t.org()).setStrategy(t.strategy())
-                .setInstrument(t.instrument());
+        String measured = String.format(
+                Locale.ROOT,
+                GuardrailTrip.ORDER_RATE.equals(t.check()) ? "%.0f orders > %.0f" : "%.1f bps > %.1f bps",
+                t.value(),
+                t.limit());
+        ev.setSummary(
+                kill
+                        ? String.format(
+                                Locale.ROOT,
+                                "%s tripped %s (%s), trip %d within %.0f s (kill at %d): new entries "
+                                        + "halted until an operator resumes (policy %s v%d)",
+                                who,
+                                t.check(),
+                                measured,
+                                t.tripsInWindow(),
+                                t.tripWindowMillis() / 1000.0,
+                                t.killTrips(),
+                                t.policyId(),
+                                t.policyVersion())
+                        : String.format(
+                                Locale.ROOT,
+                                "%s tripped %s (%s), trip %d within %.0f s: new entries cooled down "
+                                        + "for %.0f s (policy %s v%d)",
+                                who,
+                                t.check(),
+                                measured,
+                                t.tripsInWindow(),
+                                t.tripWindowMillis() / 1000.0,
+                                t.cooldownMillis() / 1000.0,
+                                t.policyId(),
+                                t.policyVersion()));
+        Scope.Builder scope =
+                Scope.newBuilder().setOrg(t.org()).setStrategy(t.strategy()).setInstrument(t.instrument());
         ControlEvent.Builder c = ControlEvent.newBuilder()
                 .setControlId(controlId)
                 .setKind(kill ? ControlKind.KILL_SWITCH : ControlKind.COOLDOWN)
@@ -98,5 +124,4 @@ public final class GuardrailRule {
             default -> org + "/" + strategy + " on " + instrument;
         };
     }
-
 }

@@ -19,14 +19,23 @@ public final class ControlEvents {
     }
 
     public static Threshold threshold(String name, double limit, String unit, String comparison) {
-        return Threshold.newBuilder().setName(name).setLimit(limit).setUnit(unit).setComparison(comparison).build();
+        return Threshold.newBuilder()
+                .setName(name)
+                .setLimit(limit)
+                .setUnit(unit)
+                .setComparison(comparison)
+                .build();
     }
 
     /** Wraps a finished control event; its id, scope key and decision time come from the event itself. */
     public static ControlRecord record(ControlEvent c, String scopeKey) {
         long decided = ProtoTime.toMillis(c.getDecidedAt());
-        Envelope env = Envelope.newBuilder().setEventId(c.getControlId()).setSource(PLANE_SOURCE)
-                .setEventTime(c.getDecidedAt()).setControl(c).build();
+        Envelope env = Envelope.newBuilder()
+                .setEventId(c.getControlId())
+                .setSource(PLANE_SOURCE)
+                .setEventTime(c.getDecidedAt())
+                .setControl(c)
+                .build();
         return new ControlRecord(c.getControlId(), scopeKey, decided, c.getRuleId(), env.toByteArray());
     }
 }

@@ -38,9 +38,12 @@ public final class OneEventRule<E> implements FlatMapFunction<E, ControlRecord> 
     }
 
     /** The rule's control events, chained to {@code evaluations}' operator; {@code uid} names the rule's operator. */
-    public static <E> SingleOutputStreamOperator<ControlRecord> apply(DataStream<E> evaluations,
-            Condition<E> condition, Emit<E> emit, String name, String uid) {
-        return evaluations.flatMap(new OneEventRule<>(condition, emit)).returns(ControlRecord.class).name(name)
+    public static <E> SingleOutputStreamOperator<ControlRecord> apply(
+            DataStream<E> evaluations, Condition<E> condition, Emit<E> emit, String name, String uid) {
+        return evaluations
+                .flatMap(new OneEventRule<>(condition, emit))
+                .returns(ControlRecord.class)
+                .name(name)
                 .uid(uid);
     }
 

@@ -14,13 +14,15 @@ public final class PolicyHarness {
     private PolicyHarness() {}
 
     @SafeVarargs
-    public static <K, IN, P, OUT> List<OUT> feed(KeyedBroadcastOperatorTestHarness<K, IN, P, OUT> h,
-            ToLongFunction<IN> timeOf, IN... inputs) throws Exception {
+    public static <K, IN, P, OUT> List<OUT> feed(
+            KeyedBroadcastOperatorTestHarness<K, IN, P, OUT> h, ToLongFunction<IN> timeOf, IN... inputs)
+            throws Exception {
         return feed(h, timeOf, Arrays.asList(inputs));
     }
 
-    public static <K, IN, P, OUT> List<OUT> feed(KeyedBroadcastOperatorTestHarness<K, IN, P, OUT> h,
-            ToLongFunction<IN> timeOf, List<IN> inputs) throws Exception {
+    public static <K, IN, P, OUT> List<OUT> feed(
+            KeyedBroadcastOperatorTestHarness<K, IN, P, OUT> h, ToLongFunction<IN> timeOf, List<IN> inputs)
+            throws Exception {
         long last = 0;
         for (IN in : inputs) {
             long t = timeOf.applyAsLong(in);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class PolicyThresholdsTest {
     @Test
     void zeroNegativeUnknownAndAbsurdValuesAreRefused() {
-        assertThat(PolicyThresholds.refusal(Map.of("cooldown_base_s", -30.0))).contains("cooldown_base_s")
+        assertThat(PolicyThresholds.refusal(Map.of("cooldown_base_s", -30.0)))
+                .contains("cooldown_base_s")
                 .contains("> 0");
         assertThat(PolicyThresholds.refusal(Map.of("trip_window_s", -1.0))).contains("trip_window_s");
         assertThat(PolicyThresholds.refusal(Map.of("trip_window_s", 0.0))).contains("trip_window_s");
@@ -21,26 +22,66 @@ class PolicyThresholdsTest {
         assertThat(PolicyThresholds.refusal(Map.of("quote_freshness_ms", 1e12))).contains("quote_freshness_ms");
         assertThat(PolicyThresholds.refusal(Map.of("rejection_rate", 1.5))).contains("rejection_rate");
         assertThat(PolicyThresholds.refusal(Map.of("max_order_strategy", 20.0))).contains("not a threshold");
-        assertThat(PolicyThresholds.refusal(Map.of("latency_p95_ms", Double.NaN))).contains("not a finite");
+        assertThat(PolicyThresholds.refusal(Map.of("latency_p95_ms", Double.NaN)))
+                .contains("not a finite");
         assertThat(PolicyThresholds.refusal(Map.of("cooldown_base_s", 300.0, "cooldown_max_s", 30.0)))
                 .contains("below");
     }
 
     @Test
     void theDemoPoliciesAreAccepted() {
-        assertThat(PolicyThresholds.refusal(Map.of("max_orders_strategy", 20.0, "order_rate_window_s", 10.0,
-                "cooldown_base_s", 30.0, "cooldown_max_s", 300.0, "kill_trips", 3.0, "trip_window_s", 900.0))).isNull();
-        assertThat(PolicyThresholds.refusal(Map.of("quote_freshness_ms", 10_000.0, "confirm_evaluations", 3.0,
-                "resume_evaluations", 3.0, "error_budget_target", 0.9, "signal_lag_for_s", 0.0))).isNull();
+        assertThat(PolicyThresholds.refusal(Map.of(
+                        "max_orders_strategy",
+                        20.0,
+                        "order_rate_window_s",
+                        10.0,
+                        "cooldown_base_s",
+                        30.0,
+                        "cooldown_max_s",
+                        300.0,
+                        "kill_trips",
+                        3.0,
+                        "trip_window_s",
+                        900.0)))
+                .isNull();
+        assertThat(PolicyThresholds.refusal(Map.of(
+                        "quote_freshness_ms",
+                        10_000.0,
+                        "confirm_evaluations",
+                        3.0,
+                        "resume_evaluations",
+                        3.0,
+                        "error_budget_target",
+                        0.9,
+                        "signal_lag_for_s",
+                        0.0)))
+                .isNull();
     }
 
     static PolicyRecord slo(String id, long version, long at, String venue, double freshnessMs) {
-        return new PolicyRecord(id, version, "*", "", venue, "", "", "", 0, 0, 0, 0, true, at, id + "-v" + version,
+        return new PolicyRecord(
+                id,
+                version,
+                "*",
+                "",
+                venue,
+                "",
+                "",
+                "",
+                0,
+                0,
+                0,
+                0,
+                true,
+                at,
+                id + "-v" + version,
                 new TreeMap<>(Map.of("quote_freshness_ms", freshnessMs)));
     }
 
     static List<Map.Entry<String, PolicyRecord>> all(PolicyRecord... ps) {
-        return java.util.Arrays.stream(ps).map(p -> Map.entry(PolicyVersionedFunction.versionKey(p), p)).toList();
+        return java.util.Arrays.stream(ps)
+                .map(p -> Map.entry(PolicyVersionedFunction.versionKey(p), p))
+                .toList();
     }
 
     static PolicyRecord venue(Iterable<Map.Entry<String, PolicyRecord>> all, long at, String venue) {
@@ -68,8 +109,23 @@ class PolicyThresholdsTest {
         assertThat(venue(all(all, v2), 10_000, "coinbase")).isEqualTo(all);
         assertThat(venue(all(all, v2), 20_000, "coinbase")).isEqualTo(v2);
         // a version that no longer sets the threshold takes the policy out of that rule
-        PolicyRecord v3 = new PolicyRecord("slo-venues", 3, "*", "", "*", "", "", "", 0, 0, 0, 0, true, 30_000,
-                "v3", new TreeMap<>(Map.of("confirm_evaluations", 3.0)));
+        PolicyRecord v3 = new PolicyRecord(
+                "slo-venues",
+                3,
+                "*",
+                "",
+                "*",
+                "",
+                "",
+                "",
+                0,
+                0,
+                0,
+                0,
+                true,
+                30_000,
+                "v3",
+                new TreeMap<>(Map.of("confirm_evaluations", 3.0)));
         assertThat(venue(all(all, v2, v3), 30_000, "coinbase")).isNull();
     }
 }

@@ -24,8 +24,18 @@ class StoreOnChangeTest {
         }
         // 0:55 first; 1:00 first of minute 1; 1:05 nothing new; 1:10 and 1:20 changes; 1:15, 1:25, 1:55 same
         // status in minute 1, which has a stored row; 2:00 and 3:05 first of their minutes.
-        assertThat(reasons).containsExactly("STATUS_CHANGE", "PERIODIC", "-", "STATUS_CHANGE", "-", "STATUS_CHANGE",
-                "-", "-", "PERIODIC", "PERIODIC");
+        assertThat(reasons)
+                .containsExactly(
+                        "STATUS_CHANGE",
+                        "PERIODIC",
+                        "-",
+                        "STATUS_CHANGE",
+                        "-",
+                        "STATUS_CHANGE",
+                        "-",
+                        "-",
+                        "PERIODIC",
+                        "PERIODIC");
         assertThat(s).isEqualTo(new StoreOnChange.State("OK", 185_000));
     }
 
@@ -37,7 +47,8 @@ class StoreOnChangeTest {
         assertThat(second.stored()).isFalse();
         assertThat(second.next().storedAtMillis()).isEqualTo(1_000);
         // An input behind the last stored row (late) is not a new minute.
-        assertThat(StoreOnChange.decide(second.next(), "A", -5_000, MINUTE).stored()).isFalse();
+        assertThat(StoreOnChange.decide(second.next(), "A", -5_000, MINUTE).stored())
+                .isFalse();
         assertThat(StoreOnChange.decide(second.next(), "A", 60_000, MINUTE).reason())
                 .isEqualTo(StoreOnChange.PERIODIC);
     }

@@ -23,18 +23,33 @@ import org.junit.jupiter.api.Test;
  * uninterrupted outputs (a restored key still counts the orders before the snapshot and keeps its cooldown).
  */
 class EarlyOrderRateGuardHarnessTest {
-    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, ArrivedOrder, PolicyRecord,
-            ControlRecord>> {}
+    private interface S
+            extends Step<KeyedBroadcastOperatorTestHarness<String, ArrivedOrder, PolicyRecord, ControlRecord>> {}
 
     static KeyedBroadcastOperatorTestHarness<String, ArrivedOrder, PolicyRecord, ControlRecord> harness()
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new EarlyOrderRateGuard(),
-                List.of(EarlyOrderRateGuard.POLICIES)), ArrivedOrder::key, Types.STRING, 1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new EarlyOrderRateGuard(), List.of(EarlyOrderRateGuard.POLICIES)),
+                ArrivedOrder::key,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     static S order(String partition, String id, long millis) {
-        ArrivedOrder o = new ArrivedOrder(partition, new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY,
-                "acme", "momo", "", id, millis, Double.NaN, Double.NaN));
+        ArrivedOrder o = new ArrivedOrder(
+                partition,
+                new GuardrailInput(
+                        GuardrailInput.ORDER,
+                        GuardrailInput.STRATEGY,
+                        "acme",
+                        "momo",
+                        "",
+                        id,
+                        millis,
+                        Double.NaN,
+                        Double.NaN));
         return h -> h.processElement(o, millis);
     }
 
@@ -47,9 +62,25 @@ class EarlyOrderRateGuardHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(h -> h.processBroadcastElement(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "", "USD",
-                1_000, 0, 0, 0, false, 0, "p", Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0,
-                        "cooldown_base_s", 30.0)), 0));
+        steps.add(h -> h.processBroadcastElement(
+                new PolicyRecord(
+                        "acme-default",
+                        3,
+                        "acme",
+                        "*",
+                        "",
+                        "",
+                        "",
+                        "USD",
+                        1_000,
+                        0,
+                        0,
+                        0,
+                        false,
+                        0,
+                        "p",
+                        Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0, "cooldown_base_s", 30.0)),
+                0));
         steps.add(order("o/0", "a", 1_000));
         steps.add(order("o/0", "b", 2_000));
         steps.add(order("o/1", "x", 2_500));
@@ -67,13 +98,14 @@ class EarlyOrderRateGuardHarnessTest {
     }
 
     static long decidedAt(Object o) throws Exception {
-        return ProtoTime.toMillis(Envelope.parseFrom(((ControlRecord) o).envelope()).getControl().getDecidedAt());
+        return ProtoTime.toMillis(
+                Envelope.parseFrom(((ControlRecord) o).envelope()).getControl().getDecidedAt());
     }
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(EarlyOrderRateGuardHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                EarlyOrderRateGuardHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         assertThat(out).hasSize(2);
         assertThat(decidedAt(out.get(0))).isEqualTo(4_000L);
         assertThat(decidedAt(out.get(1))).isEqualTo(38_000L);
@@ -84,8 +116,8 @@ class EarlyOrderRateGuardHarnessTest {
         var steps = input();
         // o/1's single order is needed until 2.5 s + 20 s; o/0's until max(38 s + 20 s, cooldown 68 s).
         steps.add(wm(23_000));
-        var r = SnapshotRestore.uninterrupted(EarlyOrderRateGuardHarnessTest::harness, steps,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.uninterrupted(
+                EarlyOrderRateGuardHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(SnapshotRestore.numKeyedStateEntries(h)).isEqualTo(1); // o/0 only, in cooldown
         h.processWatermark(68_000);

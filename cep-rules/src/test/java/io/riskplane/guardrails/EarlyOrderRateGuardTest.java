@@ -6,7 +6,6 @@ import io.riskplane.contract.ProtoTime;
 import io.riskplane.guardrails.EarlyOrderRateGuard.ArrivedOrder;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.PolicyRecord;
-import io.riskplane.guardrails.EarlyOrderRateRule;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
 import io.riskplane.v1.Envelope;
@@ -30,16 +29,48 @@ class EarlyOrderRateGuardTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new EarlyOrderRateGuard(),
-                ArrivedOrder::key, Types.STRING, EarlyOrderRateGuard.POLICIES);
-        h.processBroadcastElement(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "", "USD", 1_000, 0, 0, 0,
-                false, 0, "p", Map.of("max_orders_strategy", (double) LIMIT, "order_rate_window_s", 10.0,
-                        "cooldown_base_s", 30.0)), 0);
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new EarlyOrderRateGuard(), ArrivedOrder::key, Types.STRING, EarlyOrderRateGuard.POLICIES);
+        h.processBroadcastElement(
+                new PolicyRecord(
+                        "acme-default",
+                        3,
+                        "acme",
+                        "*",
+                        "",
+                        "",
+                        "",
+                        "USD",
+                        1_000,
+                        0,
+                        0,
+                        0,
+                        false,
+                        0,
+                        "p",
+                        Map.of(
+                                "max_orders_strategy",
+                                (double) LIMIT,
+                                "order_rate_window_s",
+                                10.0,
+                                "cooldown_base_s",
+                                30.0)),
+                0);
     }
 
     static ArrivedOrder order(String partition, String id, long millis) {
-        return new ArrivedOrder(partition, new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY, "acme",
-                "momo", "", id, millis, Double.NaN, Double.NaN));
+        return new ArrivedOrder(
+                partition,
+                new GuardrailInput(
+                        GuardrailInput.ORDER,
+                        GuardrailInput.STRATEGY,
+                        "acme",
+                        "momo",
+                        "",
+                        id,
+                        millis,
+                        Double.NaN,
+                        Double.NaN));
     }
 
     private List<ControlEvent> feed(List<ArrivedOrder> orders) throws Exception {
@@ -55,8 +86,11 @@ class EarlyOrderRateGuardTest {
 
     @Test
     void theOrderThatExceedsTheLimitHaltsAtOnceWithoutAWatermark() throws Exception {
-        List<ControlEvent> controls = feed(List.of(order("o/0", "a", 1_000), order("o/0", "b", 2_000),
-                order("o/0", "c", 3_000), order("o/0", "d", 4_000)));
+        List<ControlEvent> controls = feed(List.of(
+                order("o/0", "a", 1_000),
+                order("o/0", "b", 2_000),
+                order("o/0", "c", 3_000),
+                order("o/0", "d", 4_000)));
         assertThat(controls).hasSize(1);
         ControlEvent c = controls.get(0);
         assertThat(c.getRuleId()).isEqualTo(EarlyOrderRateRule.RULE_ID);
@@ -74,24 +108,40 @@ class EarlyOrderRateGuardTest {
     @Test
     void ordersArrivingOutOfEventTimeOrderCountOnlyWhatTheirWindowHolds() throws Exception {
         // 9 s arrives first; at 3 s the window (-7 s, 3 s] holds 1, 2, 3: no trip; 4 s makes it 4 of (-6, 4].
-        List<ControlEvent> controls = feed(List.of(order("o/0", "e", 9_000), order("o/0", "a", 1_000),
-                order("o/0", "b", 2_000), order("o/0", "c", 3_000), order("o/0", "d", 4_000)));
-        assertThat(controls).extracting(c -> ProtoTime.toMillis(c.getDecidedAt())).containsExactly(4_000L);
+        List<ControlEvent> controls = feed(List.of(
+                order("o/0", "e", 9_000),
+                order("o/0", "a", 1_000),
+                order("o/0", "b", 2_000),
+                order("o/0", "c", 3_000),
+                order("o/0", "d", 4_000)));
+        assertThat(controls)
+                .extracting(c -> ProtoTime.toMillis(c.getDecidedAt()))
+                .containsExactly(4_000L);
         assertThat(controls.get(0).getEvidence().getTriggerEventIdsList()).containsExactly("a", "b", "c", "d");
     }
 
     @Test
     void partitionsAreJudgedApartAndAnEarlyTripCoolsDown() throws Exception {
-        List<ControlEvent> controls = feed(List.of(order("o/0", "a", 1_000), order("o/0", "b", 2_000),
-                order("o/1", "c", 3_000), order("o/1", "d", 4_000),
+        List<ControlEvent> controls = feed(List.of(
+                order("o/0", "a", 1_000),
+                order("o/0", "b", 2_000),
+                order("o/1", "c", 3_000),
+                order("o/1", "d", 4_000),
                 // partition 0 alone: 13, 14, 15 are 3 in (5, 15]; 16 s makes 4 in (6, 16] and trips; 20 s cools down
                 // (until 46 s)
-                order("o/0", "e", 13_000), order("o/0", "f", 14_000), order("o/0", "g", 15_000),
-                order("o/0", "h", 16_000), order("o/0", "i", 20_000),
+                order("o/0", "e", 13_000),
+                order("o/0", "f", 14_000),
+                order("o/0", "g", 15_000),
+                order("o/0", "h", 16_000),
+                order("o/0", "i", 20_000),
                 // after the cooldown, 4 more within 10 s trip again
-                order("o/0", "j", 50_000), order("o/0", "k", 51_000), order("o/0", "l", 52_000),
+                order("o/0", "j", 50_000),
+                order("o/0", "k", 51_000),
+                order("o/0", "l", 52_000),
                 order("o/0", "m", 53_000)));
-        assertThat(controls).extracting(c -> ProtoTime.toMillis(c.getDecidedAt())).containsExactly(16_000L, 53_000L);
+        assertThat(controls)
+                .extracting(c -> ProtoTime.toMillis(c.getDecidedAt()))
+                .containsExactly(16_000L, 53_000L);
         assertThat(controls.get(0).getEvidence().getTriggerEventIdsList()).containsExactly("e", "f", "g", "h");
         assertThat(controls).extracting(ControlEvent::getControlId).doesNotHaveDuplicates();
     }
@@ -100,8 +150,18 @@ class EarlyOrderRateGuardTest {
     void withoutAPolicyNothingTripsAndTheKeyIsForgottenOnceTheWatermarkPassesIt() throws Exception {
         List<ArrivedOrder> other = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            other.add(new ArrivedOrder("o/0", new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY,
-                    "initech", "x", "", "x" + i, 1_000 + i, Double.NaN, Double.NaN)));
+            other.add(new ArrivedOrder(
+                    "o/0",
+                    new GuardrailInput(
+                            GuardrailInput.ORDER,
+                            GuardrailInput.STRATEGY,
+                            "initech",
+                            "x",
+                            "",
+                            "x" + i,
+                            1_000 + i,
+                            Double.NaN,
+                            Double.NaN)));
         }
         assertThat(feed(other)).isEmpty();
         assertThat(keysWithState()).isEqualTo(1);
@@ -112,8 +172,8 @@ class EarlyOrderRateGuardTest {
     }
 
     private long keysWithState() throws Exception {
-        try (var keys = h.getOperator().<String>getKeyedStateBackend().getKeys("early-order-rate",
-                VoidNamespace.INSTANCE)) {
+        try (var keys =
+                h.getOperator().<String>getKeyedStateBackend().getKeys("early-order-rate", VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
@@ -136,8 +196,10 @@ class EarlyOrderRateGuardTest {
         assertThat(controls).isNotEmpty();
         for (ControlEvent c : controls) {
             long at = ProtoTime.toMillis(c.getDecidedAt());
-            long inWindow = orders.stream().filter(o -> o.input().atMillis() > at - WINDOW_MS
-                    && o.input().atMillis() <= at).count();
+            long inWindow = orders.stream()
+                    .filter(o ->
+                            o.input().atMillis() > at - WINDOW_MS && o.input().atMillis() <= at)
+                    .count();
             assertThat(inWindow).as("orders within 10 s up to %d", at).isGreaterThan(LIMIT);
             assertThat(c.getEvidence().getTriggerEventIdsCount()).isGreaterThan(LIMIT);
         }

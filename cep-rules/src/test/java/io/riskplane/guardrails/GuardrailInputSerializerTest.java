@@ -17,19 +17,42 @@ class GuardrailInputSerializerTest extends CompactSerializerTestBase<GuardrailIn
 
     @Override
     protected GuardrailInput fixtureValue() {
-        return new GuardrailInput("kind-1", "level-1", "org-1", "strategy-1", "instrument-1", "eventId-1",
-                1_765_000_000_123L, 12.5, 12.5);
+        return new GuardrailInput(
+                "kind-1",
+                "level-1",
+                "org-1",
+                "strategy-1",
+                "instrument-1",
+                "eventId-1",
+                1_765_000_000_123L,
+                12.5,
+                12.5);
     }
 
     @Override
     protected GuardrailInput[] getTestData() {
         return new GuardrailInput[] {
-            new GuardrailInput("kind-1", "level-1", "org-1", "strategy-1", "instrument-1", "eventId-1",
-                    1_765_000_000_123L, 12.5, 12.5),
+            new GuardrailInput(
+                    "kind-1",
+                    "level-1",
+                    "org-1",
+                    "strategy-1",
+                    "instrument-1",
+                    "eventId-1",
+                    1_765_000_000_123L,
+                    12.5,
+                    12.5),
             new GuardrailInput(null, null, null, null, null, null, Long.MIN_VALUE, Double.NaN, Double.NaN),
-            new GuardrailInput("é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?",
-                    "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Long.MAX_VALUE,
-                    Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY),
+            new GuardrailInput(
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    Long.MAX_VALUE,
+                    Double.NEGATIVE_INFINITY,
+                    Double.NEGATIVE_INFINITY),
             new GuardrailInput("", "", "", "", "", "", 0, -0.0, -0.0),
         };
     }

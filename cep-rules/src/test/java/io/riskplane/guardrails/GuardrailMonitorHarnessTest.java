@@ -22,19 +22,32 @@ import org.junit.jupiter.api.Test;
  * trips. The scope's own state has no expiry rule: a quiet scope keeps its guardrail-scope entry (see the survey).
  */
 class GuardrailMonitorHarnessTest {
-    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, GuardrailInput, RuleDirective,
-            GuardrailTrip>> {}
+    private interface S
+            extends Step<KeyedBroadcastOperatorTestHarness<String, GuardrailInput, RuleDirective, GuardrailTrip>> {}
 
     static KeyedBroadcastOperatorTestHarness<String, GuardrailInput, RuleDirective, GuardrailTrip> harness()
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new GuardrailMonitor(),
-                List.of(GuardrailMonitor.POLICIES, GuardrailMonitor.RESUMES)), GuardrailInput::scopeKey, Types.STRING,
-                1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new GuardrailMonitor(), List.of(GuardrailMonitor.POLICIES, GuardrailMonitor.RESUMES)),
+                GuardrailInput::scopeKey,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     static S order(long seconds) {
-        GuardrailInput in = new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY, "acme", "momo", "",
-                "o" + seconds, seconds * 1000, Double.NaN, Double.NaN);
+        GuardrailInput in = new GuardrailInput(
+                GuardrailInput.ORDER,
+                GuardrailInput.STRATEGY,
+                "acme",
+                "momo",
+                "",
+                "o" + seconds,
+                seconds * 1000,
+                Double.NaN,
+                Double.NaN);
         return h -> h.processElement(in, in.atMillis());
     }
 
@@ -51,13 +64,40 @@ class GuardrailMonitorHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(broadcast(RuleDirective.of(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "", "USD", 1_000,
-                0, 0, 0, false, 0, "p", Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0,
-                        "cooldown_base_s", 30.0, "cooldown_max_s", 50.0, "kill_trips", 3.0, "trip_window_s", 900.0)))));
-        steps.add(broadcast(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "", "",
-                "guardrail.repeat.kill-switch", 200_000))));
-        long[][] bursts = {{1, 2, 3}, {4, 5}, {40, 41, 42, 43}, {100, 101, 102}, {103}, {160, 161, 162, 163},
-            {300, 301}, {302, 303}};
+        steps.add(broadcast(RuleDirective.of(new PolicyRecord(
+                "acme-default",
+                3,
+                "acme",
+                "*",
+                "",
+                "",
+                "",
+                "USD",
+                1_000,
+                0,
+                0,
+                0,
+                false,
+                0,
+                "p",
+                Map.of(
+                        "max_orders_strategy",
+                        3.0,
+                        "order_rate_window_s",
+                        10.0,
+                        "cooldown_base_s",
+                        30.0,
+                        "cooldown_max_s",
+                        50.0,
+                        "kill_trips",
+                        3.0,
+                        "trip_window_s",
+                        900.0)))));
+        steps.add(broadcast(RuleDirective.of(new OperatorDirective(
+                "cmd-desk", false, "acme", "momo", "", "", "", "", "guardrail.repeat.kill-switch", 200_000))));
+        long[][] bursts = {
+            {1, 2, 3}, {4, 5}, {40, 41, 42, 43}, {100, 101, 102}, {103}, {160, 161, 162, 163}, {300, 301}, {302, 303}
+        };
         for (long[] burst : bursts) {
             for (long s : burst) {
                 steps.add(order(s));
@@ -69,9 +109,10 @@ class GuardrailMonitorHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(GuardrailMonitorHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        assertThat(out).extracting(o -> ((GuardrailTrip) o).atMillis())
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                GuardrailMonitorHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        assertThat(out)
+                .extracting(o -> ((GuardrailTrip) o).atMillis())
                 .containsExactly(4_000L, 43_000L, 103_000L, 303_000L);
         assertThat(out).extracting(o -> ((GuardrailTrip) o).tripsInWindow()).containsExactly(1, 2, 3, 1);
         assertThat(out).extracting(o -> ((GuardrailTrip) o).entersKill()).containsExactly(false, false, true, false);
@@ -81,8 +122,8 @@ class GuardrailMonitorHarnessTest {
     void aQuietScopeKeepsNoBufferedInputAndNoTimerButItsScopeStateStays() throws Exception {
         var steps = input();
         steps.add(wm(Long.MAX_VALUE / 1000));
-        var r = SnapshotRestore.uninterrupted(GuardrailMonitorHarnessTest::harness, steps,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.uninterrupted(
+                GuardrailMonitorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(h.numProcessingTimeTimers()).isZero();

@@ -22,17 +22,60 @@ class GuardrailMonitorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new GuardrailMonitor(),
-                GuardrailInput::scopeKey, Types.STRING, GuardrailMonitor.POLICIES, GuardrailMonitor.RESUMES);
-        h.processBroadcastElement(RuleDirective.of(new PolicyRecord("acme-default", 3, "acme", "*", "", "", "",
-                "USD", 1_000, 0, 0, 0, false, 0, "p", Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0,
-                        "cooldown_base_s", 30.0, "cooldown_max_s", 50.0, "kill_trips", 3.0, "trip_window_s", 900.0,
-                        "max_spread_cross_bps", 50.0, "max_adverse_selection_bps", 20.0))), 0);
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new GuardrailMonitor(),
+                GuardrailInput::scopeKey,
+                Types.STRING,
+                GuardrailMonitor.POLICIES,
+                GuardrailMonitor.RESUMES);
+        h.processBroadcastElement(
+                RuleDirective.of(new PolicyRecord(
+                        "acme-default",
+                        3,
+                        "acme",
+                        "*",
+                        "",
+                        "",
+                        "",
+                        "USD",
+                        1_000,
+                        0,
+                        0,
+                        0,
+                        false,
+                        0,
+                        "p",
+                        Map.of(
+                                "max_orders_strategy",
+                                3.0,
+                                "order_rate_window_s",
+                                10.0,
+                                "cooldown_base_s",
+                                30.0,
+                                "cooldown_max_s",
+                                50.0,
+                                "kill_trips",
+                                3.0,
+                                "trip_window_s",
+                                900.0,
+                                "max_spread_cross_bps",
+                                50.0,
+                                "max_adverse_selection_bps",
+                                20.0))),
+                0);
     }
 
     static GuardrailInput order(long seconds) {
-        return new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY, "acme", "momo", "", "o" + seconds,
-                seconds * 1000, Double.NaN, Double.NaN);
+        return new GuardrailInput(
+                GuardrailInput.ORDER,
+                GuardrailInput.STRATEGY,
+                "acme",
+                "momo",
+                "",
+                "o" + seconds,
+                seconds * 1000,
+                Double.NaN,
+                Double.NaN);
     }
 
     private List<GuardrailTrip> feed(List<GuardrailInput> in) throws Exception {
@@ -68,12 +111,16 @@ class GuardrailMonitorTest {
     void anOperatorsResumeAfterTheKillStartsTheScopeAfresh() throws Exception {
         // As above: killed at 103 s. A resume of another scope (the org) or of another rule changes nothing; the
         // desk's resume of acme/momo at 200 s starts it afresh: the next burst trips with a first, 30 s cooldown.
-        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-org", false, "acme", "", "", "", "", "",
-                "*", 150_000)), 0);
-        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-dd", false, "acme", "momo", "", "", "",
-                "", "pnl.drawdown.kill-switch", 150_000)), 0);
-        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "",
-                "", "guardrail.repeat.kill-switch", 200_000)), 0);
+        h.processBroadcastElement(
+                RuleDirective.of(new OperatorDirective("cmd-org", false, "acme", "", "", "", "", "", "*", 150_000)), 0);
+        h.processBroadcastElement(
+                RuleDirective.of(new OperatorDirective(
+                        "cmd-dd", false, "acme", "momo", "", "", "", "", "pnl.drawdown.kill-switch", 150_000)),
+                0);
+        h.processBroadcastElement(
+                RuleDirective.of(new OperatorDirective(
+                        "cmd-desk", false, "acme", "momo", "", "", "", "", "guardrail.repeat.kill-switch", 200_000)),
+                0);
         List<GuardrailInput> in = new ArrayList<>();
         for (long s : new long[] {1, 2, 3, 4, 40, 41, 42, 43, 100, 101, 102, 103}) {
             in.add(order(s));
@@ -101,37 +148,58 @@ class GuardrailMonitorTest {
             in.add(order(s));
         }
         assertThat(feed(in)).extracting(GuardrailTrip::entersKill).containsExactly(false, false, true); // at 103 s
-        h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "",
-                "", "*", 103_000)), 0);
-        List<GuardrailTrip> trips = feed(List.of(order(150), order(151), order(152), order(153), order(160), order(200),
-                order(201), order(202), order(203))); // every trip so far
+        h.processBroadcastElement(
+                RuleDirective.of(
+                        new OperatorDirective("cmd-desk", false, "acme", "momo", "", "", "", "", "*", 103_000)),
+                0);
+        List<GuardrailTrip> trips = feed(List.of(
+                order(150),
+                order(151),
+                order(152),
+                order(153),
+                order(160),
+                order(200),
+                order(201),
+                order(202),
+                order(203))); // every trip so far
         // Afresh at 150 s: the fourth order in the window trips with the first, 30 s cooldown; 160 s is within it;
         // at 203 s the second trip (60 s cooldown capped to 50 s): the trips before the resume no longer count.
-        assertThat(trips).extracting(GuardrailTrip::atMillis).containsExactly(4_000L, 43_000L, 103_000L, 153_000L,
-                203_000L);
+        assertThat(trips)
+                .extracting(GuardrailTrip::atMillis)
+                .containsExactly(4_000L, 43_000L, 103_000L, 153_000L, 203_000L);
         assertThat(trips).extracting(GuardrailTrip::tripsInWindow).containsExactly(1, 2, 3, 1, 2);
         assertThat(trips).extracting(GuardrailTrip::entersKill).containsExactly(false, false, true, false, false);
     }
 
     @Test
     void perOrderCapsTripAtTheInstrumentLevel() throws Exception {
-        GuardrailInput cross = new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.INSTRUMENT, "acme", "momo",
-                "BTC", "x", 1_000, 60, Double.NaN);
-        GuardrailInput adverse = new GuardrailInput(GuardrailInput.FILL, GuardrailInput.INSTRUMENT, "acme", "momo",
-                "ETH", "f", 2_000, Double.NaN, 25);
-        GuardrailInput fine = new GuardrailInput(GuardrailInput.FILL, GuardrailInput.INSTRUMENT, "acme", "momo",
-                "SOL", "g", 3_000, Double.NaN, 19.9);
+        GuardrailInput cross = new GuardrailInput(
+                GuardrailInput.ORDER, GuardrailInput.INSTRUMENT, "acme", "momo", "BTC", "x", 1_000, 60, Double.NaN);
+        GuardrailInput adverse = new GuardrailInput(
+                GuardrailInput.FILL, GuardrailInput.INSTRUMENT, "acme", "momo", "ETH", "f", 2_000, Double.NaN, 25);
+        GuardrailInput fine = new GuardrailInput(
+                GuardrailInput.FILL, GuardrailInput.INSTRUMENT, "acme", "momo", "SOL", "g", 3_000, Double.NaN, 19.9);
         List<GuardrailTrip> trips = feed(List.of(cross, adverse, fine));
-        assertThat(trips).extracting(t -> t.instrument() + ":" + t.check() + ":" + t.limitName())
-                .containsExactly("BTC:spread_cross:max_spread_cross_bps", "ETH:adverse_selection:max_adverse_selection_bps");
+        assertThat(trips)
+                .extracting(t -> t.instrument() + ":" + t.check() + ":" + t.limitName())
+                .containsExactly(
+                        "BTC:spread_cross:max_spread_cross_bps", "ETH:adverse_selection:max_adverse_selection_bps");
     }
 
     @Test
     void anotherOrgsPolicyDoesNotApply() throws Exception {
         List<GuardrailInput> in = new ArrayList<>();
         for (long s = 1; s <= 10; s++) {
-            in.add(new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY, "globex", "arb", "", "g" + s,
-                    s * 100, Double.NaN, Double.NaN));
+            in.add(new GuardrailInput(
+                    GuardrailInput.ORDER,
+                    GuardrailInput.STRATEGY,
+                    "globex",
+                    "arb",
+                    "",
+                    "g" + s,
+                    s * 100,
+                    Double.NaN,
+                    Double.NaN));
         }
         assertThat(feed(in)).isEmpty();
     }

@@ -61,13 +61,15 @@ public final class SnapshotRestore {
     public static <H extends AbstractStreamOperatorTestHarness<?>> Outputs<H> sideOutput(OutputTag<?> tag) {
         return h -> {
             var q = h.getSideOutput(tag);
-            return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+            return q == null
+                    ? List.of()
+                    : q.stream().map(StreamRecord::getValue).toList();
         };
     }
 
     /** Plays every step on one harness. */
-    public static <H extends AbstractStreamOperatorTestHarness<?>> Run<H> uninterrupted(Factory<H> factory,
-            List<? extends Step<? super H>> steps, Outputs<? super H> outputs) throws Exception {
+    public static <H extends AbstractStreamOperatorTestHarness<?>> Run<H> uninterrupted(
+            Factory<H> factory, List<? extends Step<? super H>> steps, Outputs<? super H> outputs) throws Exception {
         H h = factory.create();
         h.initializeEmptyState();
         h.open();
@@ -81,8 +83,12 @@ public final class SnapshotRestore {
      * Plays the first {@code cut} steps, snapshots (checkpoint 1 at the given time), closes, restores a fresh harness
      * from the snapshot and plays the rest on it; the outputs are those of both harnesses, in order.
      */
-    public static <H extends AbstractStreamOperatorTestHarness<?>> Run<H> restoredAfter(Factory<H> factory,
-            List<? extends Step<? super H>> steps, int cut, long snapshotTime, Outputs<? super H> outputs)
+    public static <H extends AbstractStreamOperatorTestHarness<?>> Run<H> restoredAfter(
+            Factory<H> factory,
+            List<? extends Step<? super H>> steps,
+            int cut,
+            long snapshotTime,
+            Outputs<? super H> outputs)
             throws Exception {
         H first = factory.create();
         first.initializeEmptyState();

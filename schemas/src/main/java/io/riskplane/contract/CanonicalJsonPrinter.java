@@ -27,6 +27,7 @@ final class CanonicalJsonPrinter {
     private static final String TIMESTAMP = "google.protobuf.Timestamp";
     /** Timestamps.toString's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
     private static final long MIN_SECONDS = -62_135_596_800L;
+
     private static final long MAX_SECONDS = 253_402_300_799L;
     private static final Map<Descriptor, Boolean> SUPPORTED = new ConcurrentHashMap<>();
     private static final String[] ESCAPES = new String[128];
@@ -156,9 +157,11 @@ final class CanonicalJsonPrinter {
     private static boolean value(FieldDescriptor field, Object value, boolean quoted, StringBuilder out) {
         switch (field.getType()) {
             case INT32, SINT32, SFIXED32 -> quotedIf(quoted, out, Integer.toString((Integer) value));
-            case INT64, SINT64, SFIXED64 -> out.append('"').append((long) (Long) value).append('"');
+            case INT64, SINT64, SFIXED64 ->
+                out.append('"').append((long) (Long) value).append('"');
             case UINT32, FIXED32 -> quotedIf(quoted, out, Integer.toUnsignedString((Integer) value));
-            case UINT64, FIXED64 -> out.append('"').append(unsigned((Long) value)).append('"');
+            case UINT64, FIXED64 ->
+                out.append('"').append(unsigned((Long) value)).append('"');
             case BOOL -> quotedIf(quoted, out, ((Boolean) value) ? "true" : "false");
             case FLOAT -> {
                 float f = (Float) value;
@@ -177,8 +180,10 @@ final class CanonicalJsonPrinter {
                 }
             }
             case STRING -> string((String) value, out);
-            case BYTES -> out.append('"').append(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()))
-                    .append('"');
+            case BYTES ->
+                out.append('"')
+                        .append(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()))
+                        .append('"');
             case ENUM -> {
                 EnumValueDescriptor v = (EnumValueDescriptor) value;
                 if (v.getIndex() == -1) {
@@ -203,7 +208,9 @@ final class CanonicalJsonPrinter {
     }
 
     private static String unsigned(long value) {
-        return value >= 0 ? Long.toString(value) : BigInteger.valueOf(value & Long.MAX_VALUE).setBit(63).toString();
+        return value >= 0
+                ? Long.toString(value)
+                : BigInteger.valueOf(value & Long.MAX_VALUE).setBit(63).toString();
     }
 
     /** Gson's HTML-safe string form. */

@@ -5,5 +5,11 @@ package io.riskplane.model;
  * (as on the alerts topic); the other fields are what sinks need without parsing it.
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.AlertRecordSerializer.Factory.class)
-public record AlertRecord(String alertId, String controlId, String scopeKey, long raisedAtMillis, String ruleId,
-        String severity, byte[] envelope) {}
+public record AlertRecord(
+        String alertId,
+        String controlId,
+        String scopeKey,
+        long raisedAtMillis,
+        String ruleId,
+        String severity,
+        byte[] envelope) {}

@@ -27,15 +27,52 @@ public record BookEvent(
     public static final int QUOTE = 0;
     public static final int FILL = 1;
 
-    public static BookEvent fill(String eventId, String fillId, long t, String org, String strategy, String instrument,
-            String venue, int side, double quantity, double price, double fee) {
+    public static BookEvent fill(
+            String eventId,
+            String fillId,
+            long t,
+            String org,
+            String strategy,
+            String instrument,
+            String venue,
+            int side,
+            double quantity,
+            double price,
+            double fee) {
         return fill(eventId, fillId, "", "", t, org, strategy, instrument, venue, side, quantity, price, fee);
     }
 
-    public static BookEvent fill(String eventId, String fillId, String orderId, String adapter, long t, String org,
-            String strategy, String instrument, String venue, int side, double quantity, double price, double fee) {
-        return new BookEvent(FILL, eventId, fillId, orderId, adapter, t, org, strategy, instrument, venue, side,
-                quantity, price, fee, 0, 0);
+    public static BookEvent fill(
+            String eventId,
+            String fillId,
+            String orderId,
+            String adapter,
+            long t,
+            String org,
+            String strategy,
+            String instrument,
+            String venue,
+            int side,
+            double quantity,
+            double price,
+            double fee) {
+        return new BookEvent(
+                FILL,
+                eventId,
+                fillId,
+                orderId,
+                adapter,
+                t,
+                org,
+                strategy,
+                instrument,
+                venue,
+                side,
+                quantity,
+                price,
+                fee,
+                0,
+                0);
     }
 
     public static BookEvent quote(String eventId, long t, String instrument, String venue, double bid, double ask) {

@@ -44,7 +44,9 @@ public record CursorStaleness(
 
     /** Everything that makes up the consumer's status: a change of any of it is stored. */
     public String statusKey() {
-        return status + (cursorAheadOfStream ? "|ahead" : "") + (cursorTailStable ? "|tail-stable" : "")
+        return status
+                + (cursorAheadOfStream ? "|ahead" : "")
+                + (cursorTailStable ? "|tail-stable" : "")
                 + (noSignalsInWindow ? "|no-signals" : "");
     }
 
@@ -54,9 +56,29 @@ public record CursorStaleness(
     }
 
     public CursorStaleness withStoreReason(String reason) {
-        return new CursorStaleness(stalenessId, measuredAtMillis, source, consumerId, lane, calendar, sessionOpen,
-                tailSequence, tailSignalMillis, tailEventMillis, cursorSequence, cursorTimeMillis, signalLagSeconds,
-                cursorLagSeconds, cursorAheadOfStream, cursorTailStable, noSignalsInWindow, aheadStreak,
-                tailStableStreak, noSignalsStreak, status, triggerEventIds, reason);
+        return new CursorStaleness(
+                stalenessId,
+                measuredAtMillis,
+                source,
+                consumerId,
+                lane,
+                calendar,
+                sessionOpen,
+                tailSequence,
+                tailSignalMillis,
+                tailEventMillis,
+                cursorSequence,
+                cursorTimeMillis,
+                signalLagSeconds,
+                cursorLagSeconds,
+                cursorAheadOfStream,
+                cursorTailStable,
+                noSignalsInWindow,
+                aheadStreak,
+                tailStableStreak,
+                noSignalsStreak,
+                status,
+                triggerEventIds,
+                reason);
     }
 }

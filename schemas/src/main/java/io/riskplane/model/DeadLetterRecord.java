@@ -23,8 +23,8 @@ public record DeadLetterRecord(
         if (original != null && original.length > io.riskplane.contract.OutputBounds.MAX_ORIGINAL_BYTES) {
             detail = detail + "; original cut to its first " + io.riskplane.contract.OutputBounds.MAX_ORIGINAL_BYTES
                     + " bytes" + io.riskplane.contract.OutputBounds.marker(original.length + " bytes", original);
-            original = io.riskplane.contract.OutputBounds.prefix(original,
-                    io.riskplane.contract.OutputBounds.MAX_ORIGINAL_BYTES);
+            original = io.riskplane.contract.OutputBounds.prefix(
+                    original, io.riskplane.contract.OutputBounds.MAX_ORIGINAL_BYTES);
         }
     }
 
@@ -33,8 +33,16 @@ public record DeadLetterRecord(
      * decoder's dead letters (over the original bytes, topic, partition, offset and reason).
      */
     public static DeadLetterRecord of(Decoded d, String reasonCode, String detail) {
-        return new DeadLetterRecord(io.riskplane.contract.DeterministicId.ofBytes("dl-", d.envelope(), d.topic(),
-                d.partition(), d.offset(), reasonCode), reasonCode, detail, d.envelope(), d.topic(), d.partition(),
-                d.offset(), d.eventId(), d.ingestMillis());
+        return new DeadLetterRecord(
+                io.riskplane.contract.DeterministicId.ofBytes(
+                        "dl-", d.envelope(), d.topic(), d.partition(), d.offset(), reasonCode),
+                reasonCode,
+                detail,
+                d.envelope(),
+                d.topic(),
+                d.partition(),
+                d.offset(),
+                d.eventId(),
+                d.ingestMillis());
     }
 }

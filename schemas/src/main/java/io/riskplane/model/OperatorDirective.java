@@ -6,8 +6,17 @@ package io.riskplane.model;
  * time. Empty scope fields are not part of the scope.
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(io.riskplane.model.serde.OperatorDirectiveSerializer.Factory.class)
-public record OperatorDirective(String commandId, boolean halt, String org, String strategy, String instrument,
-        String venue, String adapter, String lane, String liftsRule, long eventTimeMillis) {
+public record OperatorDirective(
+        String commandId,
+        boolean halt,
+        String org,
+        String strategy,
+        String instrument,
+        String venue,
+        String adapter,
+        String lane,
+        String liftsRule,
+        long eventTimeMillis) {
     public static final String ALL_RULES = "*";
 
     /** The scope as one key: every field in Scope's order. */
@@ -16,8 +25,8 @@ public record OperatorDirective(String commandId, boolean halt, String org, Stri
     }
 
     /** The key of a rule's scope that a resume must have to lift its halts ("" for the fields it does not use). */
-    public static String scopeKey(String org, String strategy, String instrument, String venue, String adapter,
-            String lane) {
+    public static String scopeKey(
+            String org, String strategy, String instrument, String venue, String adapter, String lane) {
         return String.join("|", org, strategy, instrument, venue, adapter, lane);
     }
 

@@ -35,13 +35,43 @@ public record PnlSnapshot(
         scopeKey = scopeType + "|" + org + "|" + strategy;
     }
 
-    public PnlSnapshot(String snapshotId, String scopeType, String org, String strategy, long eventTimeMillis, String
-            tradingDay, double realizedPnl, double fees, double unrealizedPnl, double equity, double peakEquity, long
-            peakTimeMillis, double drawdown, Double drawdownFraction, double dailyPnl, double dayStartEquity, String[]
-            triggerEventIds) {
-        this(snapshotId, scopeType, org, strategy, eventTimeMillis, tradingDay, realizedPnl, fees, unrealizedPnl,
-                equity, peakEquity, peakTimeMillis, drawdown, drawdownFraction, dailyPnl, dayStartEquity,
-                triggerEventIds, null);
+    public PnlSnapshot(
+            String snapshotId,
+            String scopeType,
+            String org,
+            String strategy,
+            long eventTimeMillis,
+            String tradingDay,
+            double realizedPnl,
+            double fees,
+            double unrealizedPnl,
+            double equity,
+            double peakEquity,
+            long peakTimeMillis,
+            double drawdown,
+            Double drawdownFraction,
+            double dailyPnl,
+            double dayStartEquity,
+            String[] triggerEventIds) {
+        this(
+                snapshotId,
+                scopeType,
+                org,
+                strategy,
+                eventTimeMillis,
+                tradingDay,
+                realizedPnl,
+                fees,
+                unrealizedPnl,
+                equity,
+                peakEquity,
+                peakTimeMillis,
+                drawdown,
+                drawdownFraction,
+                dailyPnl,
+                dayStartEquity,
+                triggerEventIds,
+                null);
     }
 
     public static final String STRATEGY = "strategy";

@@ -31,11 +31,33 @@ public record SloMeasurement(
         scopeKey = String.join("|", slo, scopeType, venue, instrument, adapter);
     }
 
-    public SloMeasurement(String measurementId, String slo, String scopeType, String venue, String instrument, String
-            adapter, long measuredAtMillis, long windowStartMillis, Double value, long samples, Map<String, Double>
-            values, String[] triggerEventIds) {
-        this(measurementId, slo, scopeType, venue, instrument, adapter, measuredAtMillis, windowStartMillis, value,
-                samples, values, triggerEventIds, null);
+    public SloMeasurement(
+            String measurementId,
+            String slo,
+            String scopeType,
+            String venue,
+            String instrument,
+            String adapter,
+            long measuredAtMillis,
+            long windowStartMillis,
+            Double value,
+            long samples,
+            Map<String, Double> values,
+            String[] triggerEventIds) {
+        this(
+                measurementId,
+                slo,
+                scopeType,
+                venue,
+                instrument,
+                adapter,
+                measuredAtMillis,
+                windowStartMillis,
+                value,
+                samples,
+                values,
+                triggerEventIds,
+                null);
     }
 
     public static final String QUOTE_FRESHNESS = "quote_freshness";

@@ -29,8 +29,8 @@ public final class ControlSigner {
             throw new IllegalArgumentException("a signing key needs a key id");
         }
         if (key == null || key.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("signing key '" + keyId + "' must have at least " + MIN_KEY_BYTES
-                    + " bytes");
+            throw new IllegalArgumentException(
+                    "signing key '" + keyId + "' must have at least " + MIN_KEY_BYTES + " bytes");
         }
         this.keyId = keyId;
         this.key = new SecretKeySpec(key.clone(), ALGORITHM);

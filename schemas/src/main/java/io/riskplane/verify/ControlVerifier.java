@@ -47,8 +47,16 @@ import java.util.TreeSet;
  */
 public final class ControlVerifier {
     /** Why a record was accepted or rejected. */
-    public enum Verdict { ACCEPTED, UNSIGNED, UNKNOWN_KEY, BAD_SIGNATURE, UNDECODABLE, NOT_A_CONTROL_OR_HEARTBEAT,
-        REPLAYED, AHEAD_OF_THE_CLOCK }
+    public enum Verdict {
+        ACCEPTED,
+        UNSIGNED,
+        UNKNOWN_KEY,
+        BAD_SIGNATURE,
+        UNDECODABLE,
+        NOT_A_CONTROL_OR_HEARTBEAT,
+        REPLAYED,
+        AHEAD_OF_THE_CLOCK
+    }
 
     /**
      * How far ahead of the wall clock a halt state's time may be (the plane's default max_future_skew): a state
@@ -63,7 +71,13 @@ public final class ControlVerifier {
      * A halt in force on a scope: the control event that imposed it, for a cooldown when it ends, the SLO an SLO halt
      * is about ({@code subject}, "" for other rules) and the event time the plane decided it.
      */
-    public record Halt(Scope scope, String controlId, String ruleId, ControlKind kind, Instant until, String subject,
+    public record Halt(
+            Scope scope,
+            String controlId,
+            String ruleId,
+            ControlKind kind,
+            Instant until,
+            String subject,
             Instant decidedAt) {
         /** The key of this halt in {@link #halts()}: scope key, '#', rule id, and '/' + subject when it has one. */
         public String key() {
@@ -87,23 +101,36 @@ public final class ControlVerifier {
 
     /** The rule that emits SLO halts, and the one whose RESUME lifts them (the same SLO on the same scope). */
     public static final String SLO_HALT_RULE = "slo.breach.kill-switch";
+
     public static final String SLO_RESUME_RULE = "slo.recovery.resume";
     /**
      * Which halting rule each resuming rule lifts (docs/rules.md). A RESUME of any other rule lifts nothing: halts of
      * rules that never resume by themselves (guardrail kill, route and lane rollbacks, signal lag, and drawdown under
      * a policy without a recovery) are lifted by an operator only.
      */
-    public static final Map<String, String> RESUME_LIFTS = Map.of(SLO_RESUME_RULE, SLO_HALT_RULE,
-            "pnl.recovery.resume", "pnl.drawdown.kill-switch");
+    public static final Map<String, String> RESUME_LIFTS =
+            Map.of(SLO_RESUME_RULE, SLO_HALT_RULE, "pnl.recovery.resume", "pnl.drawdown.kill-switch");
 
     /** The SLO a halt is about, from its reason code (docs/rules.md, `slo.breach.kill-switch`). */
-    private static final Map<String, String> SLO_BY_REASON = Map.of("QUOTE_STALE", "quote_freshness",
-            "REJECTION_RATE_BREACHED", "rejection_rate", "LATENCY_P95_BREACHED", "latency_p95",
-            "ERROR_BUDGET_BURN", "error_budget_burn");
+    private static final Map<String, String> SLO_BY_REASON = Map.of(
+            "QUOTE_STALE",
+            "quote_freshness",
+            "REJECTION_RATE_BREACHED",
+            "rejection_rate",
+            "LATENCY_P95_BREACHED",
+            "latency_p95",
+            "ERROR_BUDGET_BURN",
+            "error_budget_burn");
     /** The SLO an SLO halt or resume is about, from the SLO threshold its evidence names. */
-    private static final Map<String, String> SLO_BY_THRESHOLD = Map.of("quote_freshness_ms", "quote_freshness",
-            "rejection_rate", "rejection_rate", "latency_p95_ms", "latency_p95",
-            "error_budget_target", "error_budget_burn");
+    private static final Map<String, String> SLO_BY_THRESHOLD = Map.of(
+            "quote_freshness_ms",
+            "quote_freshness",
+            "rejection_rate",
+            "rejection_rate",
+            "latency_p95_ms",
+            "latency_p95",
+            "error_budget_target",
+            "error_budget_burn");
     /** The subject of an SLO event whose SLO cannot be told: its halt is kept, and no RESUME lifts it. */
     static final String UNKNOWN_SLO = "?";
 
@@ -127,6 +154,7 @@ public final class ControlVerifier {
     private final Map<String, Halt> halts = new TreeMap<>();
     /** Per scope key, the time of the halt state it was bootstrapped from: control events up to it are covered. */
     private final Map<String, Instant> floors = new TreeMap<>();
+
     private Instant lastHeartbeat;
     private Instant planeWatermark;
 
@@ -193,7 +221,8 @@ public final class ControlVerifier {
                 return Verdict.REPLAYED; // an old heartbeat sent again must not make a dead plane look alive
             }
             lastHeartbeat = emitted;
-            planeWatermark = e.getHeartbeat().hasWatermark() ? instant(e.getHeartbeat().getWatermark()) : null;
+            planeWatermark =
+                    e.getHeartbeat().hasWatermark() ? instant(e.getHeartbeat().getWatermark()) : null;
             return Verdict.ACCEPTED;
         }
         if (e.hasHaltState()) {
@@ -242,8 +271,13 @@ public final class ControlVerifier {
         }
         halts.values().removeIf(h -> scopeKey(h.scope()).equals(scope));
         for (HaltEntry entry : s.getHaltsList()) {
-            Halt h = new Halt(s.getScope(), entry.getControlId(), entry.getRuleId(), entry.getKind(),
-                    entry.hasExpiresAt() ? instant(entry.getExpiresAt()) : null, entry.getSubject(),
+            Halt h = new Halt(
+                    s.getScope(),
+                    entry.getControlId(),
+                    entry.getRuleId(),
+                    entry.getKind(),
+                    entry.hasExpiresAt() ? instant(entry.getExpiresAt()) : null,
+                    entry.getSubject(),
                     instant(entry.getDecidedAt()));
             halts.put(h.key(), h);
         }
@@ -303,7 +337,8 @@ public final class ControlVerifier {
                     String scope = scopeKey(c.getScope());
                     for (Iterator<Halt> it = halts.values().iterator(); it.hasNext(); ) {
                         Halt h = it.next();
-                        if (scopeKey(h.scope()).equals(scope) && (ALL_RULES.equals(lifts) || h.ruleId().equals(lifts))
+                        if (scopeKey(h.scope()).equals(scope)
+                                && (ALL_RULES.equals(lifts) || h.ruleId().equals(lifts))
                                 && !h.decidedAt().isAfter(decided)) {
                             it.remove();
                             changes.add(new HaltChange(h, null));
@@ -325,20 +360,21 @@ public final class ControlVerifier {
             }
             case COOLDOWN -> {
                 Instant until = instant(c.getExpiresAt());
-                Halt halt = new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), until, subject,
-                        decided);
+                Halt halt =
+                        new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), until, subject, decided);
                 Halt current = halts.get(halt.key());
                 // A cooldown never shortens the halt in force: an early cooldown may arrive after the confirmed
                 // kill-switch or the longer escalated cooldown of the same scope.
-                if (current == null || (current.until() != null && current.until().isBefore(until))) {
+                if (current == null
+                        || (current.until() != null && current.until().isBefore(until))) {
                     halts.put(halt.key(), halt);
                     changes.add(new HaltChange(current, halt));
                 }
             }
             // Kill-switches, rollbacks and kinds this version does not know halt until lifted: fail closed.
             default -> {
-                Halt halt = new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), null, subject,
-                        decided);
+                Halt halt =
+                        new Halt(c.getScope(), c.getControlId(), c.getRuleId(), c.getKind(), null, subject, decided);
                 changes.add(new HaltChange(halts.put(halt.key(), halt), halt));
             }
         }
@@ -364,7 +400,8 @@ public final class ControlVerifier {
         List<OperatorLift> lifted = new ArrayList<>();
         for (Iterator<Halt> it = halts.values().iterator(); it.hasNext(); ) {
             Halt h = it.next();
-            if (scopeKey(h.scope()).equals(scopeKey) && (ALL_RULES.equals(ruleId) || h.ruleId().equals(ruleId))) {
+            if (scopeKey(h.scope()).equals(scopeKey)
+                    && (ALL_RULES.equals(ruleId) || h.ruleId().equals(ruleId))) {
                 it.remove();
                 lifted.add(new OperatorLift(h, operatorId, now));
             }
@@ -399,8 +436,13 @@ public final class ControlVerifier {
                 continue; // a cooldown that has run out
             }
             if (covers(h.scope(), order)) {
-                reasons.append(reasons.length() == 0 ? "" : "; ").append(h.kind()).append(' ').append(h.ruleId())
-                        .append(h.subject().isEmpty() ? "" : "/" + h.subject()).append(' ').append(h.controlId())
+                reasons.append(reasons.length() == 0 ? "" : "; ")
+                        .append(h.kind())
+                        .append(' ')
+                        .append(h.ruleId())
+                        .append(h.subject().isEmpty() ? "" : "/" + h.subject())
+                        .append(' ')
+                        .append(h.controlId())
                         .append(h.until() == null ? "" : " until " + h.until());
             }
         }
@@ -415,7 +457,9 @@ public final class ControlVerifier {
     /** The halts imposed on exactly this scope, by any rule, in key order. */
     public List<Halt> haltsOn(Scope scope) {
         String scopeKey = scopeKey(scope);
-        return halts.values().stream().filter(h -> scopeKey(h.scope()).equals(scopeKey)).toList();
+        return halts.values().stream()
+                .filter(h -> scopeKey(h.scope()).equals(scopeKey))
+                .toList();
     }
 
     /** The halt a rule imposed on exactly this scope (for an SLO halt, the SLO is the subject), if any. */
@@ -454,8 +498,16 @@ public final class ControlVerifier {
             out.writeInt(halts.size());
             for (Halt h : halts.values()) {
                 Scope s = h.scope();
-                for (String f : List.of(s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(),
-                        s.getAdapter(), s.getLane(), h.controlId(), h.ruleId(), h.subject())) {
+                for (String f : List.of(
+                        s.getOrg(),
+                        s.getStrategy(),
+                        s.getInstrument(),
+                        s.getVenue(),
+                        s.getAdapter(),
+                        s.getLane(),
+                        h.controlId(),
+                        h.ruleId(),
+                        h.subject())) {
                     writeString(out, f);
                 }
                 out.writeInt(h.kind().getNumber());
@@ -484,8 +536,10 @@ public final class ControlVerifier {
      * @throws IllegalArgumentException when the bytes are not an intact snapshot (the state is then unchanged)
      */
     public void restore(byte[] snapshot) {
-        if (snapshot.length < 32 || !MessageDigest.isEqual(sha256(Arrays.copyOf(snapshot, snapshot.length - 32)),
-                Arrays.copyOfRange(snapshot, snapshot.length - 32, snapshot.length))) {
+        if (snapshot.length < 32
+                || !MessageDigest.isEqual(
+                        sha256(Arrays.copyOf(snapshot, snapshot.length - 32)),
+                        Arrays.copyOfRange(snapshot, snapshot.length - 32, snapshot.length))) {
             throw new IllegalArgumentException("not an intact ControlVerifier snapshot (digest mismatch)");
         }
         Map<String, Bound> newBounds = new TreeMap<>();
@@ -509,15 +563,26 @@ public final class ControlVerifier {
                 newBounds.put(key, b);
             }
             for (int i = in.readInt(); i > 0; i--) {
-                Scope scope = Scope.newBuilder().setOrg(readString(in)).setStrategy(readString(in))
-                        .setInstrument(readString(in)).setVenue(readString(in)).setAdapter(readString(in))
-                        .setLane(readString(in)).build();
+                Scope scope = Scope.newBuilder()
+                        .setOrg(readString(in))
+                        .setStrategy(readString(in))
+                        .setInstrument(readString(in))
+                        .setVenue(readString(in))
+                        .setAdapter(readString(in))
+                        .setLane(readString(in))
+                        .build();
                 String controlId = readString(in);
                 String ruleId = readString(in);
                 String subject = readString(in);
                 ControlKind kind = ControlKind.forNumber(in.readInt());
-                Halt h = new Halt(scope, controlId, ruleId, kind == null ? ControlKind.KILL_SWITCH : kind,
-                        readInstant(in), subject, readInstant(in));
+                Halt h = new Halt(
+                        scope,
+                        controlId,
+                        ruleId,
+                        kind == null ? ControlKind.KILL_SWITCH : kind,
+                        readInstant(in),
+                        subject,
+                        readInstant(in));
                 newHalts.put(h.key(), h);
             }
             if (format >= 2) {
@@ -554,9 +619,12 @@ public final class ControlVerifier {
     }
 
     static boolean covers(Scope halt, Scope order) {
-        return matches(halt.getOrg(), order.getOrg()) && matches(halt.getStrategy(), order.getStrategy())
-                && matches(halt.getInstrument(), order.getInstrument()) && matches(halt.getVenue(), order.getVenue())
-                && matches(halt.getAdapter(), order.getAdapter()) && matches(halt.getLane(), order.getLane());
+        return matches(halt.getOrg(), order.getOrg())
+                && matches(halt.getStrategy(), order.getStrategy())
+                && matches(halt.getInstrument(), order.getInstrument())
+                && matches(halt.getVenue(), order.getVenue())
+                && matches(halt.getAdapter(), order.getAdapter())
+                && matches(halt.getLane(), order.getLane());
     }
 
     private static boolean matches(String haltField, String orderField) {
@@ -565,8 +633,8 @@ public final class ControlVerifier {
 
     /** A scope's key: its six fields joined by '|' (the key of riskplane.v1.halt-state). */
     public static String scopeKey(Scope s) {
-        return String.join("|", s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(), s.getAdapter(),
-                s.getLane());
+        return String.join(
+                "|", s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(), s.getAdapter(), s.getLane());
     }
 
     public static String haltKey(Scope scope, String ruleId, String subject) {

@@ -11,7 +11,12 @@ import java.util.Map;
  */
 public final class OperatorCommands {
     /** Why a command is refused, or ACCEPTED. */
-    public enum Verdict { ACCEPTED, UNSIGNED, UNKNOWN_OPERATOR, BAD_SIGNATURE }
+    public enum Verdict {
+        ACCEPTED,
+        UNSIGNED,
+        UNKNOWN_OPERATOR,
+        BAD_SIGNATURE
+    }
 
     private OperatorCommands() {}
 

@@ -20,17 +20,26 @@ import java.util.function.Function;
  */
 public final class SignedPayloads {
     /** Why a payload is refused, or ACCEPTED. */
-    public enum Verdict { ACCEPTED, UNSIGNED, UNKNOWN_SIGNER, BAD_SIGNATURE }
+    public enum Verdict {
+        ACCEPTED,
+        UNSIGNED,
+        UNKNOWN_SIGNER,
+        BAD_SIGNATURE
+    }
 
     /** Operator commands: key id = operator_id. */
-    public static final SignedPayloads OPERATOR_COMMAND = new SignedPayloads("operator command",
-            e -> e.getOperatorCommand().getOperatorId(), e -> e.getOperatorCommand().getSignature(),
+    public static final SignedPayloads OPERATOR_COMMAND = new SignedPayloads(
+            "operator command",
+            e -> e.getOperatorCommand().getOperatorId(),
+            e -> e.getOperatorCommand().getSignature(),
             (b, s) -> b.getOperatorCommandBuilder().setSignature(s),
             (b, id) -> b.getOperatorCommandBuilder().setOperatorId(id));
 
     /** Risk policies: key id = signer_id (a risk-desk key, security.policy_keys). */
-    public static final SignedPayloads RISK_POLICY = new SignedPayloads("risk policy",
-            e -> e.getRiskPolicy().getSignerId(), e -> e.getRiskPolicy().getSignature(),
+    public static final SignedPayloads RISK_POLICY = new SignedPayloads(
+            "risk policy",
+            e -> e.getRiskPolicy().getSignerId(),
+            e -> e.getRiskPolicy().getSignature(),
             (b, s) -> b.getRiskPolicyBuilder().setSignature(s),
             (b, id) -> b.getRiskPolicyBuilder().setSignerId(id));
 
@@ -40,8 +49,12 @@ public final class SignedPayloads {
     private final BiConsumer<Envelope.Builder, ByteString> setSignature;
     private final BiConsumer<Envelope.Builder, String> setSigner;
 
-    private SignedPayloads(String what, Function<Envelope, String> signer, Function<Envelope, ByteString> signature,
-            BiConsumer<Envelope.Builder, ByteString> setSignature, BiConsumer<Envelope.Builder, String> setSigner) {
+    private SignedPayloads(
+            String what,
+            Function<Envelope, String> signer,
+            Function<Envelope, ByteString> signature,
+            BiConsumer<Envelope.Builder, ByteString> setSignature,
+            BiConsumer<Envelope.Builder, String> setSigner) {
         this.what = what;
         this.signer = signer;
         this.signature = signature;
@@ -74,8 +87,8 @@ public final class SignedPayloads {
     /** The envelope with its payload signed by {@code key}, whose key id must be the signer the payload names. */
     public Envelope sign(Envelope e, ControlSigner key) {
         if (!key.keyId().equals(signer(e))) {
-            throw new IllegalArgumentException("key '" + key.keyId() + "' cannot sign a " + what + " of signer '"
-                    + signer(e) + "'");
+            throw new IllegalArgumentException(
+                    "key '" + key.keyId() + "' cannot sign a " + what + " of signer '" + signer(e) + "'");
         }
         Envelope.Builder b = e.toBuilder();
         setSignature.accept(b, ByteString.copyFrom(key.sign(signedBytes(e))));
@@ -99,7 +112,8 @@ public final class SignedPayloads {
         if (key == null) {
             return Verdict.UNKNOWN_SIGNER;
         }
-        return MessageDigest.isEqual(key.sign(signedBytes(e)), sig.toByteArray()) ? Verdict.ACCEPTED
+        return MessageDigest.isEqual(key.sign(signedBytes(e)), sig.toByteArray())
+                ? Verdict.ACCEPTED
                 : Verdict.BAD_SIGNATURE;
     }
 }

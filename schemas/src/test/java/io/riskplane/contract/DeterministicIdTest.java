@@ -41,7 +41,8 @@ class DeterministicIdTest {
         Thread t = new Thread(() -> fromOther[0] = DeterministicId.of("pnl-", "org|acme|", 42));
         t.start();
         t.join();
-        assertThat(fromOther[0]).isEqualTo(DeterministicId.of("pnl-", "org|acme|", 42))
+        assertThat(fromOther[0])
+                .isEqualTo(DeterministicId.of("pnl-", "org|acme|", 42))
                 .isEqualTo(expected("pnl-", null, "org|acme|", "42"));
     }
 }

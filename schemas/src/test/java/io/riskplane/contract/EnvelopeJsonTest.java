@@ -18,11 +18,53 @@ import org.junit.jupiter.api.Test;
 /** The canonical JSON printer against Protobuf's own JsonFormat, the reference, on random envelopes of every kind. */
 class EnvelopeJsonTest {
     private static final JsonFormat.Printer REFERENCE = JsonFormat.printer().omittingInsignificantWhitespace();
-    private static final String[] PIECES = {"a", "BTC-USD", "é", "日本", "\uD83D\uDE00", "\uD800", "<", ">", "&", "=",
-        "'", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f", "\u0000", "\u0001", "\u001f", "\u007f", "\u2028", "\u2029",
-        " ", "{}", "%s"};
-    private static final double[] DOUBLES = {0.1, -0.0, 1e-300, 1e21, 1e7, 1e-3, 123456.789, -42, Double.NaN,
-        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE, 96_000.5, 0.62};
+    private static final String[] PIECES = {
+        "a",
+        "BTC-USD",
+        "é",
+        "日本",
+        "\uD83D\uDE00",
+        "\uD800",
+        "<",
+        ">",
+        "&",
+        "=",
+        "'",
+        "\"",
+        "\\",
+        "/",
+        "\n",
+        "\t",
+        "\r",
+        "\b",
+        "\f",
+        "\u0000",
+        "\u0001",
+        "\u001f",
+        "\u007f",
+        "\u2028",
+        "\u2029",
+        " ",
+        "{}",
+        "%s"
+    };
+    private static final double[] DOUBLES = {
+        0.1,
+        -0.0,
+        1e-300,
+        1e21,
+        1e7,
+        1e-3,
+        123456.789,
+        -42,
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY,
+        Double.MIN_VALUE,
+        Double.MAX_VALUE,
+        96_000.5,
+        0.62
+    };
 
     @Test
     void printsEveryRandomEnvelopeExactlyAsJsonFormat() throws Exception {
@@ -31,7 +73,9 @@ class EnvelopeJsonTest {
         for (int i = 0; i < 20_000; i++) {
             Envelope e = (Envelope) fill(Envelope.newBuilder(), random, 0).build();
             String reference = REFERENCE.print(e);
-            assertThat(CanonicalJsonPrinter.print(e)).as("envelope %d: %s", i, e).isEqualTo(reference);
+            assertThat(CanonicalJsonPrinter.print(e))
+                    .as("envelope %d: %s", i, e)
+                    .isEqualTo(reference);
             assertThat(EnvelopeJson.print(e.toBuilder())).isEqualTo(reference);
         }
     }
@@ -42,21 +86,28 @@ class EnvelopeJsonTest {
         int[] nanos = {0, 1, 999_999_999, 1_000, 123_000, 1_000_000, 120_000_000, 100, 500_000_001};
         for (long s : seconds) {
             for (int n : nanos) {
-                Envelope e = Envelope.newBuilder().setEventId("t")
-                        .setEventTime(Timestamp.newBuilder().setSeconds(s).setNanos(n)).build();
+                Envelope e = Envelope.newBuilder()
+                        .setEventId("t")
+                        .setEventTime(Timestamp.newBuilder().setSeconds(s).setNanos(n))
+                        .build();
                 assertThat(EnvelopeJson.print(e)).isEqualTo(REFERENCE.print(e));
             }
         }
-        assertThat(EnvelopeJson.print(Envelope.newBuilder().setEventTime(Timestamp.newBuilder()
-                .setSeconds(1_764_900_000L).setNanos(5_000_000)).build()))
+        assertThat(EnvelopeJson.print(Envelope.newBuilder()
+                        .setEventTime(Timestamp.newBuilder()
+                                .setSeconds(1_764_900_000L)
+                                .setNanos(5_000_000))
+                        .build()))
                 .isEqualTo("{\"eventTime\":\"2025-12-05T02:00:00.005Z\"}");
     }
 
     @Test
     void aTimestampJsonFormatRefusesIsRefusedTheSameWay() {
-        Envelope outOfRange = Envelope.newBuilder().setEventTime(Timestamp.newBuilder().setSeconds(253_402_300_800L))
+        Envelope outOfRange = Envelope.newBuilder()
+                .setEventTime(Timestamp.newBuilder().setSeconds(253_402_300_800L))
                 .build();
-        Envelope negativeNanos = Envelope.newBuilder().setEventTime(Timestamp.newBuilder().setSeconds(1).setNanos(-1))
+        Envelope negativeNanos = Envelope.newBuilder()
+                .setEventTime(Timestamp.newBuilder().setSeconds(1).setNanos(-1))
                 .build();
         assertThatThrownBy(() -> REFERENCE.print(outOfRange)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EnvelopeJson.print(outOfRange)).isInstanceOf(IllegalArgumentException.class);
@@ -65,7 +116,9 @@ class EnvelopeJsonTest {
 
     @Test
     void anUnknownEnumNumberPrintsAsItsNumber() throws Exception {
-        Envelope e = Envelope.newBuilder().setOrder(Order.newBuilder().setSideValue(77)).build();
+        Envelope e = Envelope.newBuilder()
+                .setOrder(Order.newBuilder().setSideValue(77))
+                .build();
         assertThat(EnvelopeJson.print(e)).isEqualTo(REFERENCE.print(e)).contains("77");
     }
 
@@ -86,12 +139,13 @@ class EnvelopeJsonTest {
         var type = b.getDescriptorForType();
         if (type.getFullName().equals("google.protobuf.Timestamp")) {
             long seconds = random.nextInt(4) == 0 ? 0 : 1_600_000_000L + random.nextInt(400_000_000);
-            int nanos = switch (random.nextInt(4)) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1_000;
-                default -> random.nextInt(1_000_000_000);
-            };
+            int nanos =
+                    switch (random.nextInt(4)) {
+                        case 0 -> 0;
+                        case 1 -> random.nextInt(1000) * 1_000_000;
+                        case 2 -> random.nextInt(1_000_000) * 1_000;
+                        default -> random.nextInt(1_000_000_000);
+                    };
             return b.setField(type.findFieldByName("seconds"), seconds).setField(type.findFieldByName("nanos"), nanos);
         }
         for (OneofDescriptor oneof : type.getRealOneofs()) {
@@ -116,10 +170,11 @@ class EnvelopeJsonTest {
             for (int i = random.nextInt(4); i > 0; i--) {
                 Message.Builder entry = b.newBuilderForField(f);
                 var entryType = entry.getDescriptorForType();
-                entry.setField(entryType.findFieldByName("key"), value(entryType.findFieldByName("key"), random, b,
-                        depth));
-                entry.setField(entryType.findFieldByName("value"), value(entryType.findFieldByName("value"), random,
-                        entry, depth));
+                entry.setField(
+                        entryType.findFieldByName("key"), value(entryType.findFieldByName("key"), random, b, depth));
+                entry.setField(
+                        entryType.findFieldByName("value"),
+                        value(entryType.findFieldByName("value"), random, entry, depth));
                 b.addRepeatedField(f, entry.build());
             }
         } else if (f.isRepeated()) {
@@ -144,7 +199,8 @@ class EnvelopeJsonTest {
                 EnumDescriptor e = f.getEnumType();
                 yield e.getValues().get(random.nextInt(e.getValues().size()));
             }
-            case MESSAGE -> fill(parent.newBuilderForField(f), random, depth + 1).build();
+            case MESSAGE ->
+                fill(parent.newBuilderForField(f), random, depth + 1).build();
         };
     }
 

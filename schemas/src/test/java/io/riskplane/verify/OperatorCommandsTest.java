@@ -24,12 +24,17 @@ class OperatorCommandsTest {
     static final Map<String, ControlSigner> KEYS = Map.of("alice", ALICE, "bob", BOB);
 
     static Envelope command(String operator) {
-        return Envelope.newBuilder().setEventId("cmd-1").setSource("riskplane-cli")
+        return Envelope.newBuilder()
+                .setEventId("cmd-1")
+                .setSource("riskplane-cli")
                 .setEventTime(ProtoTime.fromMillis(1_700_000_000_000L))
-                .setOperatorCommand(OperatorCommand.newBuilder().setCommandId("cmd-1")
+                .setOperatorCommand(OperatorCommand.newBuilder()
+                        .setCommandId("cmd-1")
                         .setAction(OperatorAction.OPERATOR_RESUME)
                         .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
-                        .setRuleId("pnl.drawdown.kill-switch").setOperatorId(operator).setReason("loss verified")
+                        .setRuleId("pnl.drawdown.kill-switch")
+                        .setOperatorId(operator)
+                        .setReason("loss verified")
                         .setTicket("INC-7"))
                 .build();
     }
@@ -55,8 +60,8 @@ class OperatorCommandsTest {
                 .isEqualTo(OperatorCommands.Verdict.UNKNOWN_OPERATOR);
         // Bob signs a command that names Alice: it does not verify under Alice's key.
         Envelope.Builder forged = command("alice").toBuilder();
-        forged.getOperatorCommandBuilder().setSignature(ByteString.copyFrom(BOB.sign(
-                OperatorCommands.signedBytes(command("alice")))));
+        forged.getOperatorCommandBuilder()
+                .setSignature(ByteString.copyFrom(BOB.sign(OperatorCommands.signedBytes(command("alice")))));
         assertThat(OperatorCommands.verify(forged.build(), KEYS)).isEqualTo(OperatorCommands.Verdict.BAD_SIGNATURE);
         // Every field is covered: another scope, rule or event time under the same signature is refused.
         Envelope.Builder otherScope = signed.toBuilder();
@@ -65,13 +70,16 @@ class OperatorCommandsTest {
         Envelope.Builder allRules = signed.toBuilder();
         allRules.getOperatorCommandBuilder().clearRuleId();
         assertThat(OperatorCommands.verify(allRules.build(), KEYS)).isEqualTo(OperatorCommands.Verdict.BAD_SIGNATURE);
-        Envelope later = signed.toBuilder().setEventTime(ProtoTime.fromMillis(1_800_000_000_000L)).build();
+        Envelope later = signed.toBuilder()
+                .setEventTime(ProtoTime.fromMillis(1_800_000_000_000L))
+                .build();
         assertThat(OperatorCommands.verify(later, KEYS)).isEqualTo(OperatorCommands.Verdict.BAD_SIGNATURE);
     }
 
     @Test
     void aKeySignsOnlyItsOwnOperatorsCommands() {
         assertThatThrownBy(() -> OperatorCommands.sign(command("alice"), BOB))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bob");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bob");
     }
 }

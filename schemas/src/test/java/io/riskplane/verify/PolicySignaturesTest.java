@@ -20,17 +20,24 @@ class PolicySignaturesTest {
     static final SignedPayloads P = SignedPayloads.RISK_POLICY;
     static final byte[] DESK_KEY = "risk-desk-key-risk-desk-key-1-32".getBytes(StandardCharsets.US_ASCII);
     static final ControlSigner DESK = new ControlSigner("risk-desk", DESK_KEY);
-    static final ControlSigner MALLORY = new ControlSigner("risk-desk",
-            "mallory-key-mallory-key-mallory!".getBytes(StandardCharsets.US_ASCII));
+    static final ControlSigner MALLORY =
+            new ControlSigner("risk-desk", "mallory-key-mallory-key-mallory!".getBytes(StandardCharsets.US_ASCII));
     static final Map<String, ControlSigner> KEYS = Map.of("risk-desk", DESK);
 
     static Envelope policy(String signer) {
-        return Envelope.newBuilder().setEventId("pol-1").setSource("risk-desk")
+        return Envelope.newBuilder()
+                .setEventId("pol-1")
+                .setSource("risk-desk")
                 .setEventTime(ProtoTime.fromMillis(1_700_000_000_000L))
-                .setRiskPolicy(RiskPolicy.newBuilder().setPolicyId("acme-momentum-btc").setVersion(3)
-                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc")).setCurrency("USD")
-                        .setMaxDrawdown(300).putThresholds("max_orders_strategy", 50)
-                        .putThresholds("cooldown_base_s", 30).setSignerId(signer))
+                .setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("acme-momentum-btc")
+                        .setVersion(3)
+                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
+                        .setCurrency("USD")
+                        .setMaxDrawdown(300)
+                        .putThresholds("max_orders_strategy", 50)
+                        .putThresholds("cooldown_base_s", 30)
+                        .setSignerId(signer))
                 .build();
     }
 
@@ -40,11 +47,13 @@ class PolicySignaturesTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(DESK_KEY, "HmacSHA256"));
         // The map entries were added in key order, so the plain serialization is the deterministic one.
-        Envelope sorted = Envelope.newBuilder(policy("risk-desk")).setRiskPolicy(policy("risk-desk").getRiskPolicy()
-                .toBuilder().clearThresholds().putThresholds("cooldown_base_s", 30)
-                .putThresholds("max_orders_strategy", 50)).build();
-        assertThat(signed.getRiskPolicy().getSignature().toByteArray())
-                .isEqualTo(mac.doFinal(sorted.toByteArray()));
+        Envelope sorted = Envelope.newBuilder(policy("risk-desk"))
+                .setRiskPolicy(policy("risk-desk").getRiskPolicy().toBuilder()
+                        .clearThresholds()
+                        .putThresholds("cooldown_base_s", 30)
+                        .putThresholds("max_orders_strategy", 50))
+                .build();
+        assertThat(signed.getRiskPolicy().getSignature().toByteArray()).isEqualTo(mac.doFinal(sorted.toByteArray()));
         assertThat(P.verify(signed, KEYS)).isEqualTo(Verdict.ACCEPTED);
         assertThat(P.verify(Envelope.parseFrom(signed.toByteArray()), KEYS)).isEqualTo(Verdict.ACCEPTED);
         // signAs names the key's id as signer, then signs.
@@ -56,8 +65,12 @@ class PolicySignaturesTest {
     @Test
     void theThresholdsOrderDoesNotMatter() {
         Envelope signed = P.sign(policy("risk-desk"), DESK);
-        Envelope reordered = signed.toBuilder().setRiskPolicy(signed.getRiskPolicy().toBuilder().clearThresholds()
-                .putThresholds("cooldown_base_s", 30).putThresholds("max_orders_strategy", 50)).build();
+        Envelope reordered = signed.toBuilder()
+                .setRiskPolicy(signed.getRiskPolicy().toBuilder()
+                        .clearThresholds()
+                        .putThresholds("cooldown_base_s", 30)
+                        .putThresholds("max_orders_strategy", 50))
+                .build();
         assertThat(P.verify(reordered, KEYS)).isEqualTo(Verdict.ACCEPTED);
     }
 
@@ -73,7 +86,9 @@ class PolicySignaturesTest {
         assertThat(P.verify(P.sign(policy("risk-desk"), MALLORY), KEYS)).isEqualTo(Verdict.BAD_SIGNATURE);
         // A signature of another policy, copied over.
         Envelope.Builder copied = policy("risk-desk").toBuilder();
-        copied.getRiskPolicyBuilder().setVersion(4).setSignature(signed.getRiskPolicy().getSignature());
+        copied.getRiskPolicyBuilder()
+                .setVersion(4)
+                .setSignature(signed.getRiskPolicy().getSignature());
         assertThat(P.verify(copied.build(), KEYS)).isEqualTo(Verdict.BAD_SIGNATURE);
         // Every field is covered: a loosened limit, a threshold, the scope, the event time, the signer.
         Envelope.Builder looser = signed.toBuilder();
@@ -85,7 +100,9 @@ class PolicySignaturesTest {
         Envelope.Builder scope = signed.toBuilder();
         scope.getRiskPolicyBuilder().setScope(Scope.newBuilder().setOrg("acme").setStrategy("other"));
         assertThat(P.verify(scope.build(), KEYS)).isEqualTo(Verdict.BAD_SIGNATURE);
-        Envelope later = signed.toBuilder().setEventTime(ProtoTime.fromMillis(1_800_000_000_000L)).build();
+        Envelope later = signed.toBuilder()
+                .setEventTime(ProtoTime.fromMillis(1_800_000_000_000L))
+                .build();
         assertThat(P.verify(later, KEYS)).isEqualTo(Verdict.BAD_SIGNATURE);
         Envelope.Builder truncated = signed.toBuilder();
         truncated.getRiskPolicyBuilder().setSignature(ByteString.copyFrom(new byte[32]));
@@ -95,7 +112,8 @@ class PolicySignaturesTest {
     @Test
     void aKeySignsOnlyAsItsOwnSigner() {
         assertThatThrownBy(() -> P.sign(policy("someone-else"), DESK))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("someone-else");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("someone-else");
     }
 
     @Test

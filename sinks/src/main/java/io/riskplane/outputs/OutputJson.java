@@ -51,7 +51,9 @@ public final class OutputJson {
     /** A sort key: the time, then the id. */
     public static String timeKey(long millis, String id) {
         // Offset so that negative times still sort as text.
-        return zeroPadded(new StringBuilder(21 + id.length()), millis + Long.MAX_VALUE / 2).append('|').append(id)
+        return zeroPadded(new StringBuilder(21 + id.length()), millis + Long.MAX_VALUE / 2)
+                .append('|')
+                .append(id)
                 .toString();
     }
 

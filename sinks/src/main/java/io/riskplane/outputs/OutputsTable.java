@@ -10,6 +10,7 @@ public final class OutputsTable {
     /** The marks around the generated section. */
     public static final String BEGIN = "<!-- BEGIN GENERATED outputs: from io.riskplane.outputs.PlaneOutputs.ALL, "
             + "checked by OutputsDocTest; do not edit by hand -->";
+
     public static final String END = "<!-- END GENERATED outputs -->";
 
     private OutputsTable() {}
@@ -21,14 +22,26 @@ public final class OutputsTable {
                 + "| replay file sorted by |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (PlaneOutput<?> o : PlaneOutputs.ALL) {
-            md.append("| `").append(o.name()).append("` | ")
-                    .append(o.kafkaTopic() == null ? "none" : code(o.kafkaTopic().topic())).append(" | ")
-                    .append(code(o.replayFile())).append(" | ")
-                    .append(code(o.clickhouse().name())).append(" | ")
-                    .append(iceberg(o)).append(" | ")
-                    .append(escape(o.sortKeyDoc())).append(" |\n");
+            md.append("| `")
+                    .append(o.name())
+                    .append("` | ")
+                    .append(
+                            o.kafkaTopic() == null
+                                    ? "none"
+                                    : code(o.kafkaTopic().topic()))
+                    .append(" | ")
+                    .append(code(o.replayFile()))
+                    .append(" | ")
+                    .append(code(o.clickhouse().name()))
+                    .append(" | ")
+                    .append(iceberg(o))
+                    .append(" | ")
+                    .append(escape(o.sortKeyDoc()))
+                    .append(" |\n");
         }
-        md.append('\n').append("Every output's rows also go to ").append(code(Topics.CLICKHOUSE_ROWS))
+        md.append('\n')
+                .append("Every output's rows also go to ")
+                .append(code(Topics.CLICKHOUSE_ROWS))
                 .append(" (key = table, header `riskplane.row_format: RowBinary`), in ClickHouse's RowBinary, for the ")
                 .append("loader; the archive job reads a detector's `detector_outputs` row from the same record: its ")
                 .append("output id, scope key and event time from the row's columns, its json the row as a JSON ")

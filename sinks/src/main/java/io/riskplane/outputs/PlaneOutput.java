@@ -144,8 +144,12 @@ public final class PlaneOutput<T> implements Serializable {
             return null;
         }
         ClickHouseTable.Row row = clickhouse.read(rowBinary);
-        return new DetectorOutput(detector.outputId().of(row), detector.name(), detector.scopeKey().of(row),
-                detector.eventTime().millis(row), row.json());
+        return new DetectorOutput(
+                detector.outputId().of(row),
+                detector.name(),
+                detector.scopeKey().of(row),
+                detector.eventTime().millis(row),
+                row.json());
     }
 
     /** The ClickHouse row in RowBinary: all the decision job writes of it (the archive job reads its keys from it). */

@@ -4,8 +4,8 @@ import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
 import io.riskplane.model.Decoded;
 import io.riskplane.plane.PlaneOptions;
-import io.riskplane.replay.ReplayOutput;
 import io.riskplane.plane.RiskPlaneJob;
+import io.riskplane.replay.ReplayOutput;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,15 +38,17 @@ final class CheckpointBreakdown {
         Map<OperatorID, String> uids = decisionJobUids();
         CheckpointMetadata metadata;
         try (InputStream in = Files.newInputStream(checkpointDir.resolve("_metadata"))) {
-            metadata = Checkpoints.loadCheckpointMetadata(new DataInputStream(in),
-                    CheckpointBreakdown.class.getClassLoader(), checkpointDir.toString());
+            metadata = Checkpoints.loadCheckpointMetadata(
+                    new DataInputStream(in), CheckpointBreakdown.class.getClassLoader(), checkpointDir.toString());
         }
         Map<String, Long> bytes = new HashMap<>();
         for (OperatorState op : metadata.getOperatorStates()) {
             long size = 0;
             for (OperatorSubtaskState s : op.getSubtaskStates().values()) {
-                size += sum(s.getManagedKeyedState()) + sum(s.getRawKeyedState())
-                        + sum(s.getManagedOperatorState()) + sum(s.getRawOperatorState());
+                size += sum(s.getManagedKeyedState())
+                        + sum(s.getRawKeyedState())
+                        + sum(s.getManagedOperatorState())
+                        + sum(s.getRawOperatorState());
             }
             if (op.getCoordinatorState() != null) {
                 size += op.getCoordinatorState().getStateSize();
@@ -56,7 +58,8 @@ final class CheckpointBreakdown {
             }
         }
         Map<String, Long> sorted = new LinkedHashMap<>();
-        bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        bytes.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
     }
@@ -72,9 +75,11 @@ final class CheckpointBreakdown {
     /** The uids of the decision job's operators, by the operator id Flink derives from each. */
     private static Map<OperatorID, String> decisionJobUids() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FileSource<Decoded> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EnvelopeDecoder(
-                PlaneOptions.streaming().maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path("/nonexistent/input.jsonl")).build();
+        FileSource<Decoded> source = FileSource.forRecordStreamFormat(
+                        new JsonLinesFormat(new EnvelopeDecoder(
+                                PlaneOptions.streaming().maxFutureSkew().toMillis())),
+                        new org.apache.flink.core.fs.Path("/nonexistent/input.jsonl"))
+                .build();
         ReplayOutput output = new ReplayOutput();
         new RiskPlaneJob(source, output, PlaneOptions.streaming()).build(env);
         Map<OperatorID, String> uids = new HashMap<>();

@@ -48,8 +48,7 @@ final class DetectionLatency {
     /** Round-trip samples taken under the background load, before the breaches. */
     static final int LOADED_RTT_SAMPLES = 500;
 
-    static Result measure(String bootstrap, int breaches, java.util.function.Consumer<String> log)
-            throws Exception {
+    static Result measure(String bootstrap, int breaches, java.util.function.Consumer<String> log) throws Exception {
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
         Map<String, Long> earlySeenAt = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -99,7 +98,8 @@ final class DetectionLatency {
         log.accept("detection, early, ms: fastest " + String.format("%.1f", early.get(0)) + ", p90 "
                 + String.format("%.1f", PlaneBenchmark.percentile(early, 0.90)) + ", slowest ten "
                 + early.subList(Math.max(0, early.size() - 10), early.size()).stream()
-                        .map(v -> String.format("%.1f", v)).toList());
+                        .map(v -> String.format("%.1f", v))
+                        .toList());
         return new Result(early, latencies, loadedRoundTrip);
     }
 
@@ -109,7 +109,8 @@ final class DetectionLatency {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!seen.keySet().containsAll(strategies)) {
             if (System.nanoTime() > deadline) {
-                List<String> missing = strategies.stream().filter(s -> !seen.containsKey(s)).toList();
+                List<String> missing =
+                        strategies.stream().filter(s -> !seen.containsKey(s)).toList();
                 throw new IllegalStateException("no " + which + " cooldown within 60 s for " + missing);
             }
             Thread.sleep(1); // polling the reader's map; the reader itself blocks in poll()
@@ -117,31 +118,62 @@ final class DetectionLatency {
     }
 
     static Envelope order(String strategy, int i, long now) {
-        return Envelope.newBuilder().setEventId(strategy + "-" + i).setSource("bench").setEventTime(
-                ProtoTime.fromMillis(now)).setOrder(Order.newBuilder().setOrderId(strategy + "-" + i)
-                .setClientOrderId("c-" + strategy + "-" + i).setOrg(ORG).setStrategy(strategy)
-                .setInstrument(INSTRUMENT).setVenue("kalshi").setSide(Side.BUY).setType(OrderType.LIMIT)
-                .setQuantity(10).setLimitPrice(0.6).setDecisionPrice(0.6).setConfidence(0.5)
-                .setExpectedAdapter("kalshi-api").setActualAdapter("kalshi-api").setState(OrderState.SUBMITTED)
-                .setPreviousState(OrderState.DECIDED).setDecisionTime(ProtoTime.fromMillis(now))
-                .setSubmitTime(ProtoTime.fromMillis(now))).build();
+        return Envelope.newBuilder()
+                .setEventId(strategy + "-" + i)
+                .setSource("bench")
+                .setEventTime(ProtoTime.fromMillis(now))
+                .setOrder(Order.newBuilder()
+                        .setOrderId(strategy + "-" + i)
+                        .setClientOrderId("c-" + strategy + "-" + i)
+                        .setOrg(ORG)
+                        .setStrategy(strategy)
+                        .setInstrument(INSTRUMENT)
+                        .setVenue("kalshi")
+                        .setSide(Side.BUY)
+                        .setType(OrderType.LIMIT)
+                        .setQuantity(10)
+                        .setLimitPrice(0.6)
+                        .setDecisionPrice(0.6)
+                        .setConfidence(0.5)
+                        .setExpectedAdapter("kalshi-api")
+                        .setActualAdapter("kalshi-api")
+                        .setState(OrderState.SUBMITTED)
+                        .setPreviousState(OrderState.DECIDED)
+                        .setDecisionTime(ProtoTime.fromMillis(now))
+                        .setSubmitTime(ProtoTime.fromMillis(now)))
+                .build();
     }
 
     /** Every venue's quotes every 10 ms, stamped now: event time keeps moving on every active partition. */
     static void quotes(String bootstrap, AtomicBoolean running, AtomicLong sent) {
-        String[][] books = {{"CRYPTO:BTC-USD", "coinbase"}, {"CRYPTO:BTC-USD", "kraken"}, {"CRYPTO:ETH-USD",
-                "coinbase"}, {"CRYPTO:ETH-USD", "kraken"}, {"EQ:AAPL", "nasdaq"}, {"EQ:AAPL", "arca"},
-                {"PM:FED-CUT-DEC", "kalshi"}, {"PM:FED-CUT-DEC", "polymarket"}};
+        String[][] books = {
+            {"CRYPTO:BTC-USD", "coinbase"},
+            {"CRYPTO:BTC-USD", "kraken"},
+            {"CRYPTO:ETH-USD", "coinbase"},
+            {"CRYPTO:ETH-USD", "kraken"},
+            {"EQ:AAPL", "nasdaq"},
+            {"EQ:AAPL", "arca"},
+            {"PM:FED-CUT-DEC", "kalshi"},
+            {"PM:FED-CUT-DEC", "polymarket"}
+        };
         double[] mids = {96_000, 96_000, 3_400, 3_400, 228, 228, 0.62, 0.62};
         try (EnvelopePublisher p = new EnvelopePublisher(bootstrap, new Properties())) {
             while (running.get()) {
                 long now = System.currentTimeMillis();
                 for (int b = 0; b < books.length; b++) {
                     double mid = mids[b];
-                    Envelope e = Envelope.newBuilder().setEventId("bq-" + b + "-" + System.nanoTime())
-                            .setSource("bench").setEventTime(ProtoTime.fromMillis(now))
-                            .setQuote(Quote.newBuilder().setInstrument(books[b][0]).setVenue(books[b][1])
-                                    .setBid(mid * 0.9999).setAsk(mid * 1.0001).setBidSize(1).setAskSize(1)).build();
+                    Envelope e = Envelope.newBuilder()
+                            .setEventId("bq-" + b + "-" + System.nanoTime())
+                            .setSource("bench")
+                            .setEventTime(ProtoTime.fromMillis(now))
+                            .setQuote(Quote.newBuilder()
+                                    .setInstrument(books[b][0])
+                                    .setVenue(books[b][1])
+                                    .setBid(mid * 0.9999)
+                                    .setAsk(mid * 1.0001)
+                                    .setBidSize(1)
+                                    .setAskSize(1))
+                            .build();
                     p.send(Topics.QUOTES, e, e.toByteArray());
                     sent.incrementAndGet();
                 }
@@ -153,14 +185,14 @@ final class DetectionLatency {
         }
     }
 
-    static void readControls(String bootstrap, Map<String, Long> seenAt, Map<String, Long> earlySeenAt,
-            AtomicBoolean running) {
+    static void readControls(
+            String bootstrap, Map<String, Long> seenAt, Map<String, Long> earlySeenAt, AtomicBoolean running) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
         p.put("fetch.max.wait.ms", "5");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (String topic : List.of(Topics.CONTROL, Topics.CONTROL_EARLY)) {
                 c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
@@ -172,7 +204,8 @@ final class DetectionLatency {
                     long at = System.nanoTime();
                     try {
                         var control = Envelope.parseFrom(r.value()).getControl();
-                        if (control.getKind() == ControlKind.COOLDOWN && control.getScope().getOrg().equals(ORG)) {
+                        if (control.getKind() == ControlKind.COOLDOWN
+                                && control.getScope().getOrg().equals(ORG)) {
                             (r.topic().equals(Topics.CONTROL_EARLY) ? earlySeenAt : seenAt)
                                     .putIfAbsent(control.getScope().getStrategy(), at);
                         }

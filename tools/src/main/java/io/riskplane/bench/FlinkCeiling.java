@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class FlinkCeiling {
     /** Records counted by the sink, and when it saw the first and the last. Static: the sink runs in this JVM. */
     static final AtomicLong COUNTED = new AtomicLong();
+
     static final AtomicLong FIRST_NANOS = new AtomicLong();
     static final AtomicLong LAST_NANOS = new AtomicLong();
 
@@ -43,18 +44,21 @@ final class FlinkCeiling {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
             env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
             env.getConfig().enableObjectReuse();
-            DataStream<Decoded> decoded = env.fromSource(KafkaInput.bounded(bootstrap,
-                    "riskplane-bench-ceiling-" + variant, PlaneOptions.streaming()), WatermarkStrategy.noWatermarks(),
+            DataStream<Decoded> decoded = env.fromSource(
+                    KafkaInput.bounded(bootstrap, "riskplane-bench-ceiling-" + variant, PlaneOptions.streaming()),
+                    WatermarkStrategy.noWatermarks(),
                     "input");
             DataStream<Long> counted;
             if (variant.equals("source_decode")) {
                 counted = decoded.map(d -> 1L).returns(Types.LONG);
             } else {
-                SingleOutputStreamOperator<Decoded> routed = decoded.process(new EventRouter(PlaneOptions.DEFAULT_STALE_HORIZON.toMillis()));
+                SingleOutputStreamOperator<Decoded> routed =
+                        decoded.process(new EventRouter(PlaneOptions.DEFAULT_STALE_HORIZON.toMillis()));
                 DataStream<Long> valid = variant.equals("source_decode_route")
                         ? routed.map(d -> 1L).returns(Types.LONG)
                         : routed.keyBy(Decoded::eventId).map(d -> 1L).returns(Types.LONG);
-                counted = valid.union(routed.getSideOutput(EventRouter.DEAD_LETTERS).map(d -> 1L)
+                counted = valid.union(routed.getSideOutput(EventRouter.DEAD_LETTERS)
+                        .map(d -> 1L)
                         .returns(Types.LONG));
             }
             counted.sinkTo(new CountingSink());

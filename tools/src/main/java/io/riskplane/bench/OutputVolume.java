@@ -28,8 +28,11 @@ final class OutputVolume {
         Map<String, long[]> out = new LinkedHashMap<>();
         Topics.OUTPUTS.forEach(t -> out.put(t, new long[3]));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-            for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream()
+                    .map(n -> n.id())
+                    .toList();
+            for (var dirs :
+                    admin.describeLogDirs(brokers).allDescriptions().get().values()) {
                 for (LogDirDescription dir : dirs.values()) {
                     dir.replicaInfos().forEach((tp, info) -> {
                         long[] v = out.get(tp.topic());
@@ -45,8 +48,8 @@ final class OutputVolume {
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         p.put("max.poll.records", "5000");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (String topic : Topics.OUTPUTS) {
                 c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));

@@ -1,12 +1,12 @@
 package io.riskplane.bench;
 
 import io.riskplane.contract.Topics;
-import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.infra.EmbeddedKafka;
 import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.plane.PlaneOptions;
 import io.riskplane.replay.Replay;
 import io.riskplane.v1.Envelope;
@@ -42,24 +42,42 @@ public final class PlaneBenchmark {
     private PlaneBenchmark() {}
 
     /** What one bench run measures; see BenchCommand for each option's meaning. */
-    public record Settings(Duration sessionLength, int scale, List<Integer> parallelisms, long checkpointIntervalMs,
-            boolean controlExactlyOnce, long liveLagMs, int breaches, EmbeddedKafka.Mode brokerMode) {}
+    public record Settings(
+            Duration sessionLength,
+            int scale,
+            List<Integer> parallelisms,
+            long checkpointIntervalMs,
+            boolean controlExactlyOnce,
+            long liveLagMs,
+            int breaches,
+            EmbeddedKafka.Mode brokerMode) {}
 
     /** The figures each parallelism of a `--parallelism 1,2` run reports under by_parallelism. */
-    static final List<String> PER_PARALLELISM = List.of("plane_events_per_s", "throughput_ratio",
-            "whole_system_events_per_s", "whole_system_ratio", "plane_input_committed_s", "plane_outputs_complete_s",
-            "whole_system_caught_up_s", "raw_consume_events_per_s", "output_records", "output_bytes_per_event",
-            "output_log_bytes_per_event", "checkpoint_bytes", "state_bytes_per_key", "peak_rss_mb");
+    static final List<String> PER_PARALLELISM = List.of(
+            "plane_events_per_s",
+            "throughput_ratio",
+            "whole_system_events_per_s",
+            "whole_system_ratio",
+            "plane_input_committed_s",
+            "plane_outputs_complete_s",
+            "whole_system_caught_up_s",
+            "raw_consume_events_per_s",
+            "output_records",
+            "output_bytes_per_event",
+            "output_log_bytes_per_event",
+            "checkpoint_bytes",
+            "state_bytes_per_key",
+            "peak_rss_mb");
 
     /** Runs every measurement and returns the figures, in the order they are reported. */
     public static Map<String, Object> run(Path workDir, Settings s, java.util.function.Consumer<String> log)
             throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
-        log.accept("generating a session of " + s.sessionLength().toMinutes() + " minutes at scale " + s.scale()
-                + " ...");
+        log.accept(
+                "generating a session of " + s.sessionLength().toMinutes() + " minutes at scale " + s.scale() + " ...");
         // The session ends now, so that the breaches injected live afterwards continue its event time.
-        java.time.Instant start = java.time.Instant.now().minus(s.sessionLength()).truncatedTo(
-                java.time.temporal.ChronoUnit.SECONDS);
+        java.time.Instant start =
+                java.time.Instant.now().minus(s.sessionLength()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<TradingSession.Item> items = new TradingSession(7, start, s.sessionLength(), s.scale()).generate();
         int n = items.size();
         // Length-delimited Protobuf, the record values as on Kafka: replay reads it without parsing JSON text.
@@ -78,8 +96,12 @@ public final class PlaneBenchmark {
         f.put("broker", s.brokerMode() == EmbeddedKafka.Mode.OWN_PROCESS ? "own JVM process" : "in the plane's JVM");
         f.put("clickhouse_loader", "threads in the plane's JVM");
         // The plane JVM's options (bin/riskplane: RISKPLANE_JAVA_OPTS, default -Xmx4g -XX:MaxGCPauseMillis=20).
-        f.put("plane_jvm_options", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
-                .getInputArguments()));
+        f.put(
+                "plane_jvm_options",
+                String.join(
+                        " ",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getInputArguments()));
 
         // Each parallelism gets a fresh broker, ClickHouse and plane; the last one also gets the measurements that
         // do not depend on it (Flink alone, round trips, detection latency), which keeps the run's length.
@@ -87,8 +109,8 @@ public final class PlaneBenchmark {
         List<Map<String, Object>> runs = new java.util.ArrayList<>();
         for (int i = 0; i < ps.size(); i++) {
             boolean last = i == ps.size() - 1;
-            Map<String, Object> r = planeRun(workDir.resolve("plane-p" + ps.get(i)), items, keys, ps.get(i), last,
-                    s, log);
+            Map<String, Object> r =
+                    planeRun(workDir.resolve("plane-p" + ps.get(i)), items, keys, ps.get(i), last, s, log);
             runs.add(r);
             if (ps.size() > 1) {
                 Map<String, Object> sub = new LinkedHashMap<>();
@@ -126,9 +148,11 @@ public final class PlaneBenchmark {
                 f.put("outputs_complete_as_replay", complete);
             }
             if (!complete) {
-                log.accept(String.format("parallelism %d: INCOMPLETE: %d control events on the topic when the outputs "
-                        + "were taken as complete, replay decides %d; this run's decision-job figure is not a "
-                        + "throughput", ps.get(i), live.size(), replayIds.size()));
+                log.accept(String.format(
+                        "parallelism %d: INCOMPLETE: %d control events on the topic when the outputs "
+                                + "were taken as complete, replay decides %d; this run's decision-job figure is not a "
+                                + "throughput",
+                        ps.get(i), live.size(), replayIds.size()));
             }
             replayIds.forEach((id, what) -> {
                 if (!live.containsKey(id)) {
@@ -150,8 +174,14 @@ public final class PlaneBenchmark {
         f.put("replay_startup_s", round(startupS));
         f.put("replay_net_events_per_s", replayS > startupS ? Math.round(n / (replayS - startupS)) : null);
         log.accept(String.format("replay: %,d events in %.1f s; an empty file in %.1f s", n, replayS, startupS));
-        lakeReplay(workDir.resolve("plane-p" + ps.get(ps.size() - 1)).resolve("warehouse"), items, n, replayS,
-                replayIds, f, log);
+        lakeReplay(
+                workDir.resolve("plane-p" + ps.get(ps.size() - 1)).resolve("warehouse"),
+                items,
+                n,
+                replayS,
+                replayIds,
+                f,
+                log);
         return f;
     }
 
@@ -161,17 +191,34 @@ public final class PlaneBenchmark {
      * before, whole command against whole command (both start their MiniClusters; the lake's also reads Iceberg, checks
      * the offsets and orders the partitions).
      */
-    private static void lakeReplay(Path warehouse, List<TradingSession.Item> items, int n, double fileReplayS,
-            Map<String, String> replayIds, Map<String, Object> f, java.util.function.Consumer<String> log)
+    private static void lakeReplay(
+            Path warehouse,
+            List<TradingSession.Item> items,
+            int n,
+            double fileReplayS,
+            Map<String, String> replayIds,
+            Map<String, Object> f,
+            java.util.function.Consumer<String> log)
             throws Exception {
-        long first = items.stream().mapToLong(TradingSession.Item::eventTimeMillis).min().orElse(0);
-        io.riskplane.sinks.iceberg.IcebergLakehouse lake = io.riskplane.sinks.iceberg.IcebergLakehouse
-                .localWarehouse(warehouse.toUri().toString());
+        long first = items.stream()
+                .mapToLong(TradingSession.Item::eventTimeMillis)
+                .min()
+                .orElse(0);
+        io.riskplane.sinks.iceberg.IcebergLakehouse lake = io.riskplane.sinks.iceberg.IcebergLakehouse.localWarehouse(
+                warehouse.toUri().toString());
         long l0 = System.nanoTime();
-        io.riskplane.lake.LakeReplay.Outcome o = io.riskplane.lake.LakeReplay.run(lake,
-                new io.riskplane.lake.LakeReplay.Request(new io.riskplane.lake.LakeInput.Range(first,
-                        lastEventMillis(items) + 1), Map.of(), null, null, null),
-                warehouse.resolveSibling("lake-replay"), 1, PlaneOptions.replay(), line -> {});
+        io.riskplane.lake.LakeReplay.Outcome o = io.riskplane.lake.LakeReplay.run(
+                lake,
+                new io.riskplane.lake.LakeReplay.Request(
+                        new io.riskplane.lake.LakeInput.Range(first, lastEventMillis(items) + 1),
+                        Map.of(),
+                        null,
+                        null,
+                        null),
+                warehouse.resolveSibling("lake-replay"),
+                1,
+                PlaneOptions.replay(),
+                line -> {});
         double lakeS = (System.nanoTime() - l0) / 1e9;
         Map<String, String> lakeIds = replayControlIds(warehouse.resolveSibling("lake-replay"));
         f.put("lake_replay_records", o.records());
@@ -182,9 +229,15 @@ public final class PlaneBenchmark {
         boolean same = lakeIds.keySet().equals(replayIds.keySet());
         f.put("lake_vs_file_replay", round(ratio));
         f.put("lake_replay_same_control_events", same);
-        log.accept(String.format("lake replay: %,d records in %.1f s (%.1f s reading the lake, %.1f s checking and "
-                + "ordering it), %.2f of the file replay's rate; %d control events, %s", o.records(), lakeS,
-                o.readSeconds(), o.orderSeconds(), ratio, lakeIds.size(),
+        log.accept(String.format(
+                "lake replay: %,d records in %.1f s (%.1f s reading the lake, %.1f s checking and "
+                        + "ordering it), %.2f of the file replay's rate; %d control events, %s",
+                o.records(),
+                lakeS,
+                o.readSeconds(),
+                o.orderSeconds(),
+                ratio,
+                lakeIds.size(),
                 same ? "the file replay's" : "NOT the file replay's"));
     }
 
@@ -201,8 +254,10 @@ public final class PlaneBenchmark {
                 seen = r.poll(Duration.ofMillis(200));
             }
             for (Envelope e : seen) {
-                ids.put(e.getControl().getControlId(), java.time.Instant.ofEpochMilli(io.riskplane.contract.ProtoTime
-                        .toMillis(e.getEventTime())) + " " + e.getControl().getRuleId());
+                ids.put(
+                        e.getControl().getControlId(),
+                        java.time.Instant.ofEpochMilli(io.riskplane.contract.ProtoTime.toMillis(e.getEventTime())) + " "
+                                + e.getControl().getRuleId());
             }
         }
         return ids;
@@ -216,16 +271,24 @@ public final class PlaneBenchmark {
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
             for (String line : Files.readAllLines(file)) {
                 var n = json.readTree(line);
-                ids.put(n.path("control").path("controlId").asText(), n.path("eventTime").asText() + " "
-                        + n.path("control").path("ruleId").asText());
+                ids.put(
+                        n.path("control").path("controlId").asText(),
+                        n.path("eventTime").asText() + " "
+                                + n.path("control").path("ruleId").asText());
             }
         }
         return ids;
     }
 
     /** One plane (broker, ClickHouse, decision job, loader) at one parallelism, and what it measures. */
-    static Map<String, Object> planeRun(Path dir, List<TradingSession.Item> items, long keys, int parallelism,
-            boolean full, Settings s, java.util.function.Consumer<String> log)
+    static Map<String, Object> planeRun(
+            Path dir,
+            List<TradingSession.Item> items,
+            long keys,
+            int parallelism,
+            boolean full,
+            Settings s,
+            java.util.function.Consumer<String> log)
             throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         int n = items.size();
@@ -234,8 +297,17 @@ public final class PlaneBenchmark {
         // The decision job runs alone until its outputs are complete (its throughput, with the machine to itself
         // as on its own pods); then the archive job and the loader start and catch up from the topics (the whole
         // system: everything processed, end to end, on the same two cores).
-        try (LocalPlane plane = LocalPlane.start(s.brokerMode(), dir, null, parallelism, s.checkpointIntervalMs(),
-                s.controlExactlyOnce(), s.liveLagMs(), null, LocalPlane.DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS, false,
+        try (LocalPlane plane = LocalPlane.start(
+                s.brokerMode(),
+                dir,
+                null,
+                parallelism,
+                s.checkpointIntervalMs(),
+                s.controlExactlyOnce(),
+                s.liveLagMs(),
+                null,
+                LocalPlane.DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS,
+                false,
                 log)) {
             String bootstrap = plane.kafka.bootstrapServers();
             // The decision job's throughput: from the first record published to its consumer group having
@@ -250,14 +322,22 @@ public final class PlaneBenchmark {
             }
             double publishS = (System.nanoTime() - t0) / 1e9;
             f.put("produce_events_per_s", Math.round(n / publishS));
-            Moments done = awaitWholeSystem(bootstrap, n, t0, lastEventMillis(items), s.liveLagMs(),
-                    s.checkpointIntervalMs(), dir.resolve("checkpoints"), downstreamConsumers(),
+            Moments done = awaitWholeSystem(
+                    bootstrap,
+                    n,
+                    t0,
+                    lastEventMillis(items),
+                    s.liveLagMs(),
+                    s.checkpointIntervalMs(),
+                    dir.resolve("checkpoints"),
+                    downstreamConsumers(),
                     () -> {
                         plane.startDownstream(log);
                         return null;
                     });
             // Until its input is committed and, when the watermark showed it, everything the input causes is out.
-            double planeS = done.watermarkSeen() ? Math.max(done.inputCommitted(), done.outputsComplete())
+            double planeS = done.watermarkSeen()
+                    ? Math.max(done.inputCommitted(), done.outputsComplete())
                     : done.inputCommitted();
             double planeRate = n / planeS;
             double wholeRate = n / done.wholeSystem();
@@ -267,19 +347,25 @@ public final class PlaneBenchmark {
             f.put("plane_outputs_complete_s", done.watermarkSeen() ? round(done.outputsComplete()) : null);
             f.put("whole_system_caught_up_s", round(done.wholeSystem()));
             f.put("late_events", PrometheusScrape.sum(plane.metricsUrl(), "_late_events"));
-            log.accept(String.format("decision job: %,d events read in %.1f s, %s; whole system caught up at %.1f s",
-                    n, done.inputCommitted(), done.watermarkSeen() ? String.format(
-                            "its outputs complete at %.1f s", done.outputsComplete())
+            log.accept(String.format(
+                    "decision job: %,d events read in %.1f s, %s; whole system caught up at %.1f s",
+                    n,
+                    done.inputCommitted(),
+                    done.watermarkSeen()
+                            ? String.format("its outputs complete at %.1f s", done.outputsComplete())
                             : "its watermark did not pass the input's end: outputs still buffered are not counted",
                     done.wholeSystem()));
 
             // What the decision job wrote, before the latency phase adds to it.
             Map<String, long[]> output = OutputVolume.measure(bootstrap);
-            f.put(CONTROL_IDS, controlIds(bootstrap, output.containsKey(Topics.CONTROL)
-                    ? output.get(Topics.CONTROL)[0] : 0));
+            f.put(
+                    CONTROL_IDS,
+                    controlIds(bootstrap, output.containsKey(Topics.CONTROL) ? output.get(Topics.CONTROL)[0] : 0));
             long payload = output.values().stream().mapToLong(v -> v[1]).sum();
             long logBytes = output.values().stream().mapToLong(v -> v[2]).sum();
-            f.put("output_records", output.values().stream().mapToLong(v -> v[0]).sum());
+            f.put(
+                    "output_records",
+                    output.values().stream().mapToLong(v -> v[0]).sum());
             f.put("output_bytes_per_event", round((double) payload / n));
             f.put("output_log_bytes_per_event", round((double) logBytes / n));
             Map<String, Object> byTopic = new LinkedHashMap<>();
@@ -291,8 +377,8 @@ public final class PlaneBenchmark {
                 byTopic.put(topic, t);
             });
             f.put("output_by_topic", byTopic);
-            log.accept(String.format("output: %,d bytes (%,d on the broker's log) for %,d events", payload, logBytes,
-                    n));
+            log.accept(
+                    String.format("output: %,d bytes (%,d on the broker's log) for %,d events", payload, logBytes, n));
 
             // The raw ceiling, on a quiet machine: a plain consumer of the same topics on the same broker that
             // decodes the Protobuf. Read twice, the faster counts: the first read also warms the JIT, which in a
@@ -306,8 +392,7 @@ public final class PlaneBenchmark {
             if (full) {
                 // Flink's own share of the gap: the same topics through the source, the router and one keyed
                 // exchange, nothing else (the plane is idle meanwhile: its input is read).
-                Map<String, Double> ceiling = FlinkCeiling.measure(bootstrap, n, parallelism,
-                        s.checkpointIntervalMs());
+                Map<String, Double> ceiling = FlinkCeiling.measure(bootstrap, n, parallelism, s.checkpointIntervalMs());
                 ceiling.forEach((variant, rate) -> {
                     f.put("flink_" + variant + "_events_per_s", Math.round(rate));
                     f.put("flink_" + variant + "_ratio", round(rate / rawRate));
@@ -330,10 +415,13 @@ public final class PlaneBenchmark {
                 // one with the same noise on both sides.
                 f.put("kafka_round_trip_under_load_p50_ms", round(detection.loadedRoundTrip()[0]));
                 f.put("kafka_round_trip_under_load_p99_ms", round(detection.loadedRoundTrip()[1]));
-                f.put("latency_ratio_under_load", round(percentile(detection.early(), 0.99)
-                        / detection.loadedRoundTrip()[1]));
-                f.put("confirmed_latency_ratio_under_load", round(percentile(detection.confirmed(), 0.99)
-                        / detection.loadedRoundTrip()[1]));
+                f.put(
+                        "latency_ratio_under_load",
+                        round(percentile(detection.early(), 0.99) / detection.loadedRoundTrip()[1]));
+                f.put(
+                        "confirmed_latency_ratio_under_load",
+                        round(percentile(detection.confirmed(), 0.99)
+                                / detection.loadedRoundTrip()[1]));
             }
             Map<String, Object> rss = new LinkedHashMap<>();
             rss.put("plane_jvm", peakRssMb(ProcessHandle.current().pid()));
@@ -369,8 +457,11 @@ public final class PlaneBenchmark {
         List<String> archiveTopics = new java.util.ArrayList<>(Topics.INPUTS);
         archiveTopics.addAll(List.of(Topics.CLICKHOUSE_ROWS, Topics.CONTROL, Topics.CONTROL_EARLY));
         // The loader writes raw_events from the input topics and the detector rows; the archive job writes Iceberg.
-        return List.of(new Downstream("clickhouse_loader",
-                io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, loaderTopics),
+        return List.of(
+                new Downstream(
+                        "clickhouse_loader",
+                        io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID,
+                        loaderTopics),
                 new Downstream("archive_job", io.riskplane.plane.PlaneConfig.Archive.DEFAULT_GROUP_ID, archiveTopics));
     }
 
@@ -391,9 +482,17 @@ public final class PlaneBenchmark {
      * two heartbeats. Without live lag, or if
      * the outputs are not complete 60 s after the input, the input moment stands in (and the log says so).
      */
-    static Moments awaitWholeSystem(String bootstrap, long n, long t0, long lastEventMillis, long liveLagMs,
-            long checkpointIntervalMs, Path checkpoints, List<Downstream> downstream,
-            java.util.concurrent.Callable<?> startDownstream) throws Exception {
+    static Moments awaitWholeSystem(
+            String bootstrap,
+            long n,
+            long t0,
+            long lastEventMillis,
+            long liveLagMs,
+            long checkpointIntervalMs,
+            Path checkpoints,
+            List<Downstream> downstream,
+            java.util.concurrent.Callable<?> startDownstream)
+            throws Exception {
         PlaneOptions o = PlaneOptions.streaming();
         long finalWatermark = lastEventMillis - o.outOfOrderness().toMillis() - 1;
         long stableMs = o.idleness().toMillis() + 2 * o.heartbeatInterval().toMillis();
@@ -411,10 +510,11 @@ public final class PlaneBenchmark {
         Properties hp = new Properties();
         hp.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-                KafkaConsumer<byte[], byte[]> heartbeats = new KafkaConsumer<>(hp, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
+                KafkaConsumer<byte[], byte[]> heartbeats =
+                        new KafkaConsumer<>(hp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> hbs = heartbeats.partitionsFor(Topics.HEARTBEAT).stream()
-                    .map(pi -> new TopicPartition(Topics.HEARTBEAT, pi.partition())).toList();
+                    .map(pi -> new TopicPartition(Topics.HEARTBEAT, pi.partition()))
+                    .toList();
             heartbeats.assign(hbs);
             heartbeats.seekToBeginning(hbs);
             while (System.nanoTime() < deadline) {
@@ -427,7 +527,8 @@ public final class PlaneBenchmark {
                         continue;
                     }
                     if (e.getHeartbeat().hasWatermark()) {
-                        long w = io.riskplane.contract.ProtoTime.toMillis(e.getHeartbeat().getWatermark());
+                        long w = io.riskplane.contract.ProtoTime.toMillis(
+                                e.getHeartbeat().getWatermark());
                         if (w > watermark) {
                             watermark = w;
                             watermarkSinceWall = System.currentTimeMillis();
@@ -446,9 +547,12 @@ public final class PlaneBenchmark {
                 if (planeS >= 0 && outputsS < 0) {
                     // Near the end and still: a watermark held back early (an idle split at parallelism 2 held it
                     // at the session's start for half a minute) is not final however long it stands.
-                    boolean finalValue = watermarkSinceWall >= 0 && (watermark >= finalWatermark
-                            || watermark >= finalWatermark - o.idleness().toMillis()
-                                    && nowWall - watermarkSinceWall >= stableMs);
+                    boolean finalValue = watermarkSinceWall >= 0
+                            && (watermark >= finalWatermark
+                                    || watermark
+                                                    >= finalWatermark
+                                                            - o.idleness().toMillis()
+                                            && nowWall - watermarkSinceWall >= stableMs);
                     Long after = finalValue ? checkpointTimes.higher(watermarkSinceWall) : null;
                     if (after != null) {
                         outputsS = Math.max(planeS, (after - t0Wall) / 1e3);
@@ -478,19 +582,24 @@ public final class PlaneBenchmark {
                 }
             }
         }
-        throw new IllegalStateException(planeS < 0 ? "the decision job did not read " + n + " events within 60 minutes"
-                : "the consumers " + downstream + " did not catch up within 60 minutes");
+        throw new IllegalStateException(
+                planeS < 0
+                        ? "the decision job did not read " + n + " events within 60 minutes"
+                        : "the consumers " + downstream + " did not catch up within 60 minutes");
     }
 
     /** The downstream groups' committed offsets on their topics. */
     static Map<TopicPartition, Long> committed(Admin admin, List<Downstream> downstream) throws Exception {
         Map<TopicPartition, Long> out = new java.util.HashMap<>();
         for (Downstream d : downstream) {
-            admin.listConsumerGroupOffsets(d.group()).partitionsToOffsetAndMetadata().get().forEach((tp, o) -> {
-                if (o != null && d.topics().contains(tp.topic())) {
-                    out.put(new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset());
-                }
-            });
+            admin.listConsumerGroupOffsets(d.group())
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .forEach((tp, o) -> {
+                        if (o != null && d.topics().contains(tp.topic())) {
+                            out.put(new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset());
+                        }
+                    });
         }
         return out;
     }
@@ -501,11 +610,17 @@ public final class PlaneBenchmark {
         for (Downstream d : downstream) {
             Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
             admin.describeTopics(d.topics()).allTopicNames().get().forEach((topic, t) -> t.partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                    .forEach(p -> latest.put(
+                            new TopicPartition(topic, p.partition()),
                             org.apache.kafka.clients.admin.OffsetSpec.latest())));
-            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().forEach((tp, o) -> out.put(
-                            new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset()));
+            admin.listOffsets(
+                            latest,
+                            new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get()
+                    .forEach((tp, o) ->
+                            out.put(new TopicPartition(d.group() + "|" + tp.topic(), tp.partition()), o.offset()));
         }
         return out;
     }
@@ -514,12 +629,15 @@ public final class PlaneBenchmark {
      * True when every end is committed, less one: the marker of the last transaction, which a consumer need not
      * commit past.
      */
-    static boolean covers(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends,
+    static boolean covers(
+            Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> ends,
             java.util.function.BiPredicate<TopicPartition, long[]> markersOnly) {
         for (var e : ends.entrySet()) {
             Long c = committed.get(e.getKey());
-            if (e.getValue() > 0 && (c == null || c + 1 < e.getValue()
-                    && !markersOnly.test(e.getKey(), new long[] {c, e.getValue()}))) {
+            if (e.getValue() > 0
+                    && (c == null
+                            || c + 1 < e.getValue() && !markersOnly.test(e.getKey(), new long[] {c, e.getValue()}))) {
                 return false;
             }
         }
@@ -547,8 +665,8 @@ public final class PlaneBenchmark {
                 Properties p = new Properties();
                 p.put("bootstrap.servers", bootstrap);
                 p.put("isolation.level", "read_committed");
-                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
+                try (KafkaConsumer<byte[], byte[]> c =
+                        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                     c.assign(List.of(tp));
                     c.seek(tp, range[0]);
                     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -568,14 +686,19 @@ public final class PlaneBenchmark {
     /** The latest event time of the session's records, those too far in the future to be accepted left out. */
     static long lastEventMillis(List<TradingSession.Item> items) {
         long now = System.currentTimeMillis();
-        return items.stream().mapToLong(TradingSession.Item::eventTimeMillis).filter(t -> t <= now).max()
+        return items.stream()
+                .mapToLong(TradingSession.Item::eventTimeMillis)
+                .filter(t -> t <= now)
+                .max()
                 .orElse(0);
     }
 
     /** The offsets the plane's consumer group has committed on the input topics, summed over partitions. */
     static long committedInputOffsets(Admin admin) throws Exception {
         long sum = 0;
-        for (var e : admin.listConsumerGroupOffsets(LocalPlane.GROUP_ID).partitionsToOffsetAndMetadata().get()
+        for (var e : admin.listConsumerGroupOffsets(LocalPlane.GROUP_ID)
+                .partitionsToOffsetAndMetadata()
+                .get()
                 .entrySet()) {
             if (Topics.INPUTS.contains(e.getKey().topic()) && e.getValue() != null) {
                 sum += e.getValue().offset();
@@ -591,8 +714,8 @@ public final class PlaneBenchmark {
         p.put("auto.offset.reset", "earliest");
         p.put("enable.auto.commit", "false");
         p.put("isolation.level", "read_committed");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(Topics.INPUTS);
             long count = 0;
             long t0 = System.nanoTime();
@@ -625,17 +748,18 @@ public final class PlaneBenchmark {
         cp.put("isolation.level", "read_committed");
         cp.put("fetch.max.wait.ms", "500");
         List<Double> latencies = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
-                new ByteArraySerializer());
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(RTT_TOPIC, 0);
             consumer.assign(List.of(tp));
             consumer.seekToEnd(List.of(tp));
             consumer.position(tp);
             for (int i = 0; i < samples; i++) {
                 long sent = System.nanoTime();
-                producer.send(new ProducerRecord<>(RTT_TOPIC, ByteBuffer.allocate(8).putLong(sent).array()));
+                producer.send(new ProducerRecord<>(
+                        RTT_TOPIC, ByteBuffer.allocate(8).putLong(sent).array()));
                 boolean seen = false;
                 while (!seen) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -730,17 +854,21 @@ public final class PlaneBenchmark {
             }
             switch (e.getPayloadCase()) {
                 case ORDER -> {
-                    keys.add("strategy|" + e.getOrder().getOrg() + "|" + e.getOrder().getStrategy());
+                    keys.add("strategy|" + e.getOrder().getOrg() + "|"
+                            + e.getOrder().getStrategy());
                     keys.add("adapter|" + e.getOrder().getActualAdapter());
                 }
-                case FILL -> keys.add("strategy|" + e.getFill().getOrg() + "|" + e.getFill().getStrategy());
+                case FILL ->
+                    keys.add("strategy|" + e.getFill().getOrg() + "|"
+                            + e.getFill().getStrategy());
                 case QUOTE -> {
-                    keys.add("book|" + e.getQuote().getVenue() + "|" + e.getQuote().getInstrument());
+                    keys.add("book|" + e.getQuote().getVenue() + "|"
+                            + e.getQuote().getInstrument());
                     keys.add("instrument|" + e.getQuote().getInstrument());
                 }
                 case CURSOR_COMMIT -> keys.add("consumer|" + e.getCursorCommit().getConsumerId());
                 case LANE_RUN -> keys.add("lane|" + e.getLaneRun().getLane());
-                default -> { }
+                default -> {}
             }
         }
         return Math.max(1, keys.size());

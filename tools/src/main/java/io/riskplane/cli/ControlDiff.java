@@ -32,7 +32,13 @@ final class ControlDiff {
     /** Above this many candidate pairs in one key, events pair by position instead (keeps the work bounded). */
     private static final long MAX_ALIGN_CELLS = 4_000_000L;
 
-    enum Status { SAME, MOVED, CHANGED, ONLY_IN_A, ONLY_IN_B }
+    enum Status {
+        SAME,
+        MOVED,
+        CHANGED,
+        ONLY_IN_A,
+        ONLY_IN_B
+    }
 
     /** One halt of A, of B, or of both; {@code a} or {@code b} is null when the halt is only on the other side. */
     record Row(Status status, ControlEvent a, ControlEvent b, List<String> differences) {
@@ -42,7 +48,9 @@ final class ControlDiff {
 
         /** B's decision time minus A's, in milliseconds (0 unless both sides have the halt). */
         long shiftMillis() {
-            return a == null || b == null ? 0 : ProtoTime.toMillis(b.getDecidedAt()) - ProtoTime.toMillis(a.getDecidedAt());
+            return a == null || b == null
+                    ? 0
+                    : ProtoTime.toMillis(b.getDecidedAt()) - ProtoTime.toMillis(a.getDecidedAt());
         }
     }
 
@@ -58,7 +66,8 @@ final class ControlDiff {
         List<Row> rows = new ArrayList<>();
         for (String key : keys.keySet()) {
             List<Row> ofKey = pair(byKeyA.getOrDefault(key, List.of()), byKeyB.getOrDefault(key, List.of()));
-            ofKey.sort(Comparator.comparingLong(ControlDiff::rowTime).thenComparing(r -> r.status().ordinal()));
+            ofKey.sort(Comparator.comparingLong(ControlDiff::rowTime)
+                    .thenComparing(r -> r.status().ordinal()));
             rows.addAll(ofKey);
         }
         return rows;
@@ -79,8 +88,16 @@ final class ControlDiff {
     /** The matching key: sorts by rule, then scope field by field, then kind (U+0001 sorts below any text). */
     static String key(ControlEvent c) {
         Scope s = c.getScope();
-        return String.join("\u0001", c.getRuleId(), s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(),
-                s.getAdapter(), s.getLane(), c.getKind().name());
+        return String.join(
+                "\u0001",
+                c.getRuleId(),
+                s.getOrg(),
+                s.getStrategy(),
+                s.getInstrument(),
+                s.getVenue(),
+                s.getAdapter(),
+                s.getLane(),
+                c.getKind().name());
     }
 
     private static Map<String, List<ControlEvent>> group(List<ControlEvent> events) {
@@ -88,8 +105,10 @@ final class ControlDiff {
         for (ControlEvent c : events) {
             m.computeIfAbsent(key(c), k -> new ArrayList<>()).add(c);
         }
-        m.values().forEach(l -> l.sort(Comparator.comparingLong((ControlEvent c) -> ProtoTime.toMillis(c.getDecidedAt()))
-                .thenComparing(c -> c.getDecidedAt().getNanos()).thenComparing(ControlEvent::getControlId)));
+        m.values()
+                .forEach(l -> l.sort(Comparator.comparingLong((ControlEvent c) -> ProtoTime.toMillis(c.getDecidedAt()))
+                        .thenComparing(c -> c.getDecidedAt().getNanos())
+                        .thenComparing(ControlEvent::getControlId)));
         return m;
     }
 
@@ -165,19 +184,22 @@ final class ControlDiff {
         }
         Evidence ea = a.getEvidence();
         Evidence eb = b.getEvidence();
-        if (!ea.getMetricsList().equals(eb.getMetricsList()) || !ea.getThresholdsList().equals(eb.getThresholdsList())) {
+        if (!ea.getMetricsList().equals(eb.getMetricsList())
+                || !ea.getThresholdsList().equals(eb.getThresholdsList())) {
             d.add("evidence.values");
         }
         if (!ea.getSummary().equals(eb.getSummary())) {
             d.add("evidence.summary");
         }
-        if (!ea.getWindowStart().equals(eb.getWindowStart()) || !ea.getWindowEnd().equals(eb.getWindowEnd())) {
+        if (!ea.getWindowStart().equals(eb.getWindowStart())
+                || !ea.getWindowEnd().equals(eb.getWindowEnd())) {
             d.add("evidence.window");
         }
         if (!ea.getTriggerEventIdsList().equals(eb.getTriggerEventIdsList())) {
             d.add("evidence.triggers");
         }
-        if (!a.getExpiresAt().equals(b.getExpiresAt()) || !a.getRollbackTarget().equals(b.getRollbackTarget())
+        if (!a.getExpiresAt().equals(b.getExpiresAt())
+                || !a.getRollbackTarget().equals(b.getRollbackTarget())
                 || !a.getLiftsRuleId().equals(b.getLiftsRuleId())) {
             d.add("target");
         }
@@ -209,7 +231,8 @@ final class ControlDiff {
             sb.append(m).append('m');
         }
         if (ms > 0) {
-            sb.append(BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString()).append('s');
+            sb.append(BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString())
+                    .append('s');
         }
         return sb.toString();
     }
@@ -255,7 +278,10 @@ final class ControlDiff {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return String.valueOf(d);
         }
-        return BigDecimal.valueOf(d).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d)
+                .round(new java.math.MathContext(6))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static String time(Timestamp t) {
@@ -280,9 +306,15 @@ final class ControlDiff {
                 continue;
             }
             ControlEvent c = r.any();
-            lines.add(new String[] {r.status().name(), c.getRuleId(), c.getKind().name(), scope(c.getScope()),
-                    r.a() == null ? "-" : time(r.a().getDecidedAt()), r.b() == null ? "-" : time(r.b().getDecidedAt()),
-                    r.a() != null && r.b() != null ? shift(r.shiftMillis()) : ""});
+            lines.add(new String[] {
+                r.status().name(),
+                c.getRuleId(),
+                c.getKind().name(),
+                scope(c.getScope()),
+                r.a() == null ? "-" : time(r.a().getDecidedAt()),
+                r.b() == null ? "-" : time(r.b().getDecidedAt()),
+                r.a() != null && r.b() != null ? shift(r.shiftMillis()) : ""
+            });
             shown.add(r);
         }
         int[] w = new int[head.length];
@@ -299,7 +331,9 @@ final class ControlDiff {
             Row r = shown.get(i);
             if (r.status() != Status.SAME) {
                 if (!r.differences().isEmpty()) {
-                    sb.append("    differs: ").append(String.join(", ", r.differences())).append('\n');
+                    sb.append("    differs: ")
+                            .append(String.join(", ", r.differences()))
+                            .append('\n');
                 }
                 side(sb, "A", r.a());
                 side(sb, "B", r.b());
@@ -314,8 +348,14 @@ final class ControlDiff {
         for (Status s : Status.values()) {
             parts.add(counts.getOrDefault(s, 0) + " " + s.name().toLowerCase().replace('_', ' '));
         }
-        sb.append('\n').append(inA).append(" control events in A, ").append(inB).append(" in B: ")
-                .append(String.join(", ", parts)).append(identical(rows) ? " (identical)" : "").append('\n');
+        sb.append('\n')
+                .append(inA)
+                .append(" control events in A, ")
+                .append(inB)
+                .append(" in B: ")
+                .append(String.join(", ", parts))
+                .append(identical(rows) ? " (identical)" : "")
+                .append('\n');
         return sb.toString();
     }
 
@@ -335,8 +375,15 @@ final class ControlDiff {
             sb.append("    ").append(label).append(": -\n");
             return;
         }
-        sb.append("    ").append(label).append(": ").append(c.getReasonCode()).append("  ").append(policy(c))
-                .append("  ").append(evidence(c.getEvidence())).append('\n');
+        sb.append("    ")
+                .append(label)
+                .append(": ")
+                .append(c.getReasonCode())
+                .append("  ")
+                .append(policy(c))
+                .append("  ")
+                .append(evidence(c.getEvidence()))
+                .append('\n');
         if (!c.getEvidence().getSummary().isEmpty()) {
             sb.append("       ").append(c.getEvidence().getSummary()).append('\n');
         }
@@ -398,12 +445,19 @@ final class ControlDiff {
         n.put("evidence", evidence(c.getEvidence()));
         ArrayNode metrics = n.putArray("metrics");
         for (Metric m : c.getEvidence().getMetricsList()) {
-            metrics.addObject().put("name", m.getName()).put("value", m.getValue()).put("unit", m.getUnit());
+            metrics.addObject()
+                    .put("name", m.getName())
+                    .put("value", m.getValue())
+                    .put("unit", m.getUnit());
         }
         ArrayNode thresholds = n.putArray("thresholds");
         for (Threshold t : c.getEvidence().getThresholdsList()) {
-            thresholds.addObject().put("name", t.getName()).put("comparison", t.getComparison())
-                    .put("limit", t.getLimit()).put("unit", t.getUnit());
+            thresholds
+                    .addObject()
+                    .put("name", t.getName())
+                    .put("comparison", t.getComparison())
+                    .put("limit", t.getLimit())
+                    .put("unit", t.getUnit());
         }
     }
 }

@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
 final class ControlExplainer {
     /** Control ids are the plane's `ctl-` + hex; accepted here: letters, digits and . _ : - only, up to 200. */
     static final Pattern CONTROL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+
     static final long DAY_MS = 86_400_000L;
     static final int MAX_DERIVED_TRIGGERS = 10;
     static final int MAX_POLICY_VERSIONS = 20;
@@ -69,15 +70,27 @@ final class ControlExplainer {
     }
 
     /** The tables of the detectors' rows whose ids appear among trigger event ids. */
-    record DerivedTable(String table, List<String> idColumns, String timeColumn, boolean dateColumn,
-            String triggerColumn) {}
+    record DerivedTable(
+            String table, List<String> idColumns, String timeColumn, boolean dateColumn, String triggerColumn) {}
 
     static final List<DerivedTable> DERIVED = List.of(
-            new DerivedTable("pnl_bars", List.of("last_snapshot_id", "first_snapshot_id"), "trading_day", true,
+            new DerivedTable(
+                    "pnl_bars",
+                    List.of("last_snapshot_id", "first_snapshot_id"),
+                    "trading_day",
+                    true,
                     "trigger_event_ids"),
-            new DerivedTable("slo_evaluations", List.of("measurement_id", "evaluation_id"), "evaluated_at", false,
+            new DerivedTable(
+                    "slo_evaluations",
+                    List.of("measurement_id", "evaluation_id"),
+                    "evaluated_at",
+                    false,
                     "trigger_event_ids"),
-            new DerivedTable("condition_evaluations", List.of("sample_id", "evaluation_id"), "evaluated_at", false,
+            new DerivedTable(
+                    "condition_evaluations",
+                    List.of("sample_id", "evaluation_id"),
+                    "evaluated_at",
+                    false,
                     "trigger_event_ids"),
             new DerivedTable("guardrail_trips", List.of("trip_id"), "tripped_at", false, "trigger_event_ids"),
             new DerivedTable("cursor_staleness", List.of("staleness_id"), "measured_at", false, "trigger_event_ids"),
@@ -134,7 +147,8 @@ final class ControlExplainer {
         out.set("policy", policy(c));
         ArrayNode alerts = alerts(c.getControlId());
         out.set("alerts", alerts);
-        if (!alerts.isEmpty() && "raised".equals(alerts.get(0).path("relation").asText())
+        if (!alerts.isEmpty()
+                && "raised".equals(alerts.get(0).path("relation").asText())
                 && !alerts.get(0).path("runbook_url").asText().isEmpty()) {
             out.put("runbook", alerts.get(0).path("runbook_url").asText()); // the link on-call was sent
         }
@@ -167,9 +181,12 @@ final class ControlExplainer {
         }
         ControlEvent.Builder c = ControlEvent.newBuilder()
                 .setControlId(row.path("control_id").asText())
-                .setScope(Scope.newBuilder().setOrg(row.path("org").asText())
-                        .setStrategy(row.path("strategy").asText()).setInstrument(row.path("instrument").asText())
-                        .setVenue(row.path("venue").asText()).setAdapter(row.path("adapter").asText())
+                .setScope(Scope.newBuilder()
+                        .setOrg(row.path("org").asText())
+                        .setStrategy(row.path("strategy").asText())
+                        .setInstrument(row.path("instrument").asText())
+                        .setVenue(row.path("venue").asText())
+                        .setAdapter(row.path("adapter").asText())
                         .setLane(row.path("lane").asText()))
                 .setReasonCode(row.path("reason_code").asText())
                 .setRuleId(row.path("rule_id").asText())
@@ -226,8 +243,11 @@ final class ControlExplainer {
         ArrayNode a = NODES.arrayNode();
         for (int i = 0; i < ev.getThresholdsCount(); i++) {
             Threshold t = ev.getThresholds(i);
-            ObjectNode o = a.addObject().put("name", t.getName()).put("comparison", t.getComparison())
-                    .put("limit", t.getLimit()).put("unit", t.getUnit());
+            ObjectNode o = a.addObject()
+                    .put("name", t.getName())
+                    .put("comparison", t.getComparison())
+                    .put("limit", t.getLimit())
+                    .put("unit", t.getUnit());
             boolean ordered = Set.of(">", ">=", "<", "<=").contains(t.getComparison());
             Metric m = null;
             double sign = 1;
@@ -242,13 +262,17 @@ final class ControlExplainer {
                     break;
                 }
             }
-            if (m == null && i == 0 && ordered && ev.getMetricsCount() > 0
+            if (m == null
+                    && i == 0
+                    && ordered
+                    && ev.getMetricsCount() > 0
                     && ev.getMetrics(0).getUnit().equals(t.getUnit())) {
                 m = ev.getMetrics(0);
             }
             if (m != null) {
                 double value = sign * m.getValue();
-                o.put("metric", (sign < 0 ? "-" : "") + m.getName()).put("value", value)
+                o.put("metric", (sign < 0 ? "-" : "") + m.getName())
+                        .put("value", value)
                         .put("metric_unit", m.getUnit());
                 if (ordered) {
                     o.put("holds", holds(value, t.getComparison(), t.getLimit()));
@@ -268,7 +292,7 @@ final class ControlExplainer {
             case "drawdown_resume_after_s" -> names.add("recovered_for_s");
             case "confirm_evaluations" -> names.add("breach_streak");
             case "resume_evaluations" -> names.add("healthy_streak");
-            default -> { }
+            default -> {}
         }
         if (threshold.startsWith("max_")) {
             names.add(threshold.substring(4));
@@ -300,8 +324,11 @@ final class ControlExplainer {
         ObjectNode o = NODES.objectNode();
         if (c.getPolicyId().isEmpty()) {
             o.put("policy_id", "");
-            o.put("note", c.getRuleId().startsWith("operator.") ? "an operator command applies no policy"
-                    : "no policy named (a rule that fails closed without one, e.g. POLICY_MISSING)");
+            o.put(
+                    "note",
+                    c.getRuleId().startsWith("operator.")
+                            ? "an operator command applies no policy"
+                            : "no policy named (a rule that fails closed without one, e.g. POLICY_MISSING)");
             return o;
         }
         o.put("policy_id", c.getPolicyId());
@@ -325,14 +352,22 @@ final class ControlExplainer {
             if (!e.hasRiskPolicy() || !e.getRiskPolicy().getPolicyId().equals(c.getPolicyId())) {
                 continue;
             }
-            ObjectNode v = NODES.objectNode().put("version", e.getRiskPolicy().getVersion())
+            ObjectNode v = NODES.objectNode()
+                    .put("version", e.getRiskPolicy().getVersion())
                     .put("event_id", r.path("event_id").asText())
-                    .put("event_time", Instant.ofEpochMilli(r.path("event_time_ms").asLong()).toString());
+                    .put(
+                            "event_time",
+                            Instant.ofEpochMilli(r.path("event_time_ms").asLong())
+                                    .toString());
             all.add(v);
             if (e.getRiskPolicy().getVersion() == c.getPolicyVersion()) {
-                ObjectNode m = NODES.objectNode().put("event_id", r.path("event_id").asText())
+                ObjectNode m = NODES.objectNode()
+                        .put("event_id", r.path("event_id").asText())
                         .put("source", r.path("source").asText())
-                        .put("event_time", Instant.ofEpochMilli(r.path("event_time_ms").asLong()).toString())
+                        .put(
+                                "event_time",
+                                Instant.ofEpochMilli(r.path("event_time_ms").asLong())
+                                        .toString())
                         .put("source_topic", r.path("source_topic").asText())
                         .put("source_partition", r.path("source_partition").asInt())
                         .put("source_offset", r.path("source_offset").asLong());
@@ -346,7 +381,9 @@ final class ControlExplainer {
         }
         if (matching.size() > 1) {
             o.put("conflicting_rows", matching.size());
-            o.put("note", matching.size() + " raw policy events carry this version (docs/runbooks.md#plane-policy-conflict)");
+            o.put(
+                    "note",
+                    matching.size() + " raw policy events carry this version (docs/runbooks.md#plane-policy-conflict)");
         }
         for (ObjectNode v : all.subList(Math.max(0, all.size() - MAX_POLICY_VERSIONS), all.size())) {
             versions.add(v);
@@ -370,17 +407,24 @@ final class ControlExplainer {
                 + " OR control_id = " + quote(controlId) + (episodes ? " OR resolved_by = " + quote(controlId) : "")
                 + " ORDER BY raised_at_ms, alert_id LIMIT 10")) {
             boolean raised = r.path("control_id").asText().equals(controlId);
-            ObjectNode o = a.addObject().put("alert_id", r.path("alert_id").asText())
+            ObjectNode o = a.addObject()
+                    .put("alert_id", r.path("alert_id").asText())
                     .put("relation", raised ? "raised" : "ended")
-                    .put("severity", r.path("severity").asText()).put("team", r.path("team").asText())
+                    .put("severity", r.path("severity").asText())
+                    .put("team", r.path("team").asText())
                     .put("rule_id", r.path("rule_id").asText())
-                    .put("raised_at", Instant.ofEpochMilli(r.path("raised_at_ms").asLong()).toString())
+                    .put(
+                            "raised_at",
+                            Instant.ofEpochMilli(r.path("raised_at_ms").asLong())
+                                    .toString())
                     .put("runbook_url", r.path("runbook_url").asText());
             if (!raised) {
                 o.put("raised_by", r.path("control_id").asText());
             }
             if (episodes && r.path("ends_at_ms").asLong() > 0) {
-                o.put("ends_at", Instant.ofEpochMilli(r.path("ends_at_ms").asLong()).toString());
+                o.put(
+                        "ends_at",
+                        Instant.ofEpochMilli(r.path("ends_at_ms").asLong()).toString());
             }
             if (episodes && !r.path("resolved_by").asText().isEmpty()) {
                 o.put("resolved_by", r.path("resolved_by").asText());
@@ -392,8 +436,8 @@ final class ControlExplainer {
 
     /** The trigger ids (at most maxTriggers), each with its raw event, or what else it is, or not found. */
     private ObjectNode triggers(List<String> allIds, long lo, long hi) throws IOException, InterruptedException {
-        List<String> ids = new ArrayList<>(new LinkedHashSet<>(allIds.subList(0, Math.min(maxTriggers,
-                allIds.size()))));
+        List<String> ids =
+                new ArrayList<>(new LinkedHashSet<>(allIds.subList(0, Math.min(maxTriggers, allIds.size()))));
         ObjectNode o = NODES.objectNode();
         o.put("total", allIds.size());
         o.put("shown", Math.min(maxTriggers, allIds.size()));
@@ -407,7 +451,8 @@ final class ControlExplainer {
         }
         derivedTriggers.removeAll(raw.keySet());
         Map<String, List<ObjectNode>> rawOfDerived = rawEvents(List.copyOf(derivedTriggers));
-        List<String> stillMissing = new ArrayList<>(missing.stream().filter(id -> !derived.containsKey(id)).toList());
+        List<String> stillMissing = new ArrayList<>(
+                missing.stream().filter(id -> !derived.containsKey(id)).toList());
         derivedTriggers.stream().filter(id -> !rawOfDerived.containsKey(id)).forEach(stillMissing::add);
         Map<String, ObjectNode> deadLetters = deadLetters(stillMissing);
 
@@ -427,8 +472,8 @@ final class ControlExplainer {
                 ArrayNode inputs = e.putArray("inputs");
                 for (JsonNode t : d.path("trigger_event_ids")) {
                     ObjectNode in = inputs.addObject().put("event_id", t.asText());
-                    List<ObjectNode> r = raw.containsKey(t.asText()) ? raw.get(t.asText())
-                            : rawOfDerived.get(t.asText());
+                    List<ObjectNode> r =
+                            raw.containsKey(t.asText()) ? raw.get(t.asText()) : rawOfDerived.get(t.asText());
                     if (r != null) {
                         in.put("found_in", "raw_events");
                         in.setAll(r.get(0));
@@ -461,15 +506,23 @@ final class ControlExplainer {
         for (JsonNode r : select("SELECT event_id, kind, source, event_time_ms, source_topic, source_partition, "
                 + "source_offset, ingest_time_ms, envelope_json FROM riskplane.raw_events WHERE event_id IN "
                 + inList(ids) + " ORDER BY event_id, kind LIMIT 1 BY kind, event_id LIMIT " + (ids.size() * 4))) {
-            ObjectNode o = NODES.objectNode().put("kind", r.path("kind").asText())
+            ObjectNode o = NODES.objectNode()
+                    .put("kind", r.path("kind").asText())
                     .put("source", r.path("source").asText())
-                    .put("event_time", Instant.ofEpochMilli(r.path("event_time_ms").asLong()).toString())
+                    .put(
+                            "event_time",
+                            Instant.ofEpochMilli(r.path("event_time_ms").asLong())
+                                    .toString())
                     .put("source_topic", r.path("source_topic").asText())
                     .put("source_partition", r.path("source_partition").asInt())
                     .put("source_offset", r.path("source_offset").asLong())
-                    .put("ingest_time", Instant.ofEpochMilli(r.path("ingest_time_ms").asLong()).toString());
+                    .put(
+                            "ingest_time",
+                            Instant.ofEpochMilli(r.path("ingest_time_ms").asLong())
+                                    .toString());
             payload(o, "envelope", r.path("envelope_json").asText());
-            byId.computeIfAbsent(r.path("event_id").asText(), k -> new ArrayList<>()).add(o);
+            byId.computeIfAbsent(r.path("event_id").asText(), k -> new ArrayList<>())
+                    .add(o);
         }
         return byId;
     }
@@ -492,11 +545,12 @@ final class ControlExplainer {
     }
 
     /** Detector rows whose id is one of these, within [lo, hi] of event time; each with its trigger ids. */
-    private Map<String, ObjectNode> derived(List<String> ids, long lo, long hi) throws IOException,
-            InterruptedException {
+    private Map<String, ObjectNode> derived(List<String> ids, long lo, long hi)
+            throws IOException, InterruptedException {
         Map<String, ObjectNode> found = new LinkedHashMap<>();
         for (DerivedTable t : DERIVED) {
-            List<String> wanted = ids.stream().filter(id -> !found.containsKey(id)).toList();
+            List<String> wanted =
+                    ids.stream().filter(id -> !found.containsKey(id)).toList();
             if (wanted.isEmpty()) {
                 break;
             }
@@ -507,8 +561,10 @@ final class ControlExplainer {
                     : t.timeColumn() + " BETWEEN toDateTime(" + lo / 1000 + ") AND toDateTime(" + hi / 1000 + ")";
             List<JsonNode> rows;
             try {
-                rows = select("SELECT * FROM riskplane." + t.table() + " WHERE (" + String.join(" OR ",
-                        t.idColumns().stream().map(c -> c + " IN " + in).toList()) + ") AND " + time
+                rows = select("SELECT * FROM riskplane." + t.table() + " WHERE ("
+                        + String.join(
+                                " OR ",
+                                t.idColumns().stream().map(c -> c + " IN " + in).toList()) + ") AND " + time
                         + " ORDER BY " + t.timeColumn() + ", " + String.join(", ", t.idColumns())
                         + " LIMIT " + (wanted.size() * 4));
             } catch (IOException tableMissing) {
@@ -518,7 +574,8 @@ final class ControlExplainer {
                 for (String column : t.idColumns()) {
                     String id = r.path(column).asText();
                     if (!id.isEmpty() && wanted.contains(id) && !found.containsKey(id)) {
-                        ObjectNode d = NODES.objectNode().put("table", "riskplane." + t.table())
+                        ObjectNode d = NODES.objectNode()
+                                .put("table", "riskplane." + t.table())
                                 .put("id_column", column);
                         ArrayNode triggers = d.putArray("trigger_event_ids");
                         if (t.triggerColumn() != null) {
@@ -529,7 +586,8 @@ final class ControlExplainer {
                                 }
                             }
                             d.put("trigger_event_ids_total", (int) java.util.Arrays.stream(list)
-                                    .filter(s -> !s.isBlank()).count());
+                                    .filter(s -> !s.isBlank())
+                                    .count());
                         }
                         payload(d, "row", JSON.writeValueAsString(r));
                         found.put(id, d);
@@ -549,14 +607,20 @@ final class ControlExplainer {
                 + "source_partition, source_offset, observed_at_ms FROM riskplane.dead_letters WHERE "
                 + "original_event_id IN " + inList(ids) + " ORDER BY original_event_id, observed_at_ms, "
                 + "dead_letter_id LIMIT 1 BY original_event_id LIMIT " + ids.size())) {
-            found.put(r.path("original_event_id").asText(), NODES.objectNode()
-                    .put("dead_letter_id", r.path("dead_letter_id").asText())
-                    .put("reason_code", r.path("reason_code").asText())
-                    .put("detail", cut(r.path("detail").asText()))
-                    .put("source_topic", r.path("source_topic").asText())
-                    .put("source_partition", r.path("source_partition").asInt())
-                    .put("source_offset", r.path("source_offset").asLong())
-                    .put("observed_at", Instant.ofEpochMilli(r.path("observed_at_ms").asLong()).toString()));
+            found.put(
+                    r.path("original_event_id").asText(),
+                    NODES.objectNode()
+                            .put("dead_letter_id", r.path("dead_letter_id").asText())
+                            .put("reason_code", r.path("reason_code").asText())
+                            .put("detail", cut(r.path("detail").asText()))
+                            .put("source_topic", r.path("source_topic").asText())
+                            .put("source_partition", r.path("source_partition").asInt())
+                            .put("source_offset", r.path("source_offset").asLong())
+                            .put(
+                                    "observed_at",
+                                    Instant.ofEpochMilli(
+                                                    r.path("observed_at_ms").asLong())
+                                            .toString()));
         }
         return found;
     }
@@ -566,7 +630,8 @@ final class ControlExplainer {
         for (JsonNode e : triggers.path("events")) {
             if ("operator_command".equals(e.path("kind").asText())) {
                 JsonNode c = e.path("envelope").path("operatorCommand");
-                ObjectNode o = NODES.objectNode().put("command_id", e.path("event_id").asText())
+                ObjectNode o = NODES.objectNode()
+                        .put("command_id", e.path("event_id").asText())
                         .put("event_time", e.path("event_time").asText());
                 if (c.isObject()) {
                     o.put("action", c.path("action").asText());
@@ -584,8 +649,9 @@ final class ControlExplainer {
     }
 
     private String cut(String s) {
-        return s.length() <= maxPayloadChars ? s : s.substring(0, maxPayloadChars) + " ...[cut: " + s.length()
-                + " chars]";
+        return s.length() <= maxPayloadChars
+                ? s
+                : s.substring(0, maxPayloadChars) + " ...[cut: " + s.length() + " chars]";
     }
 
     private static JsonNode parseOrText(String s) {

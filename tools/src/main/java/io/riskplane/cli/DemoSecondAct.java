@@ -55,6 +55,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class DemoSecondAct {
     /** The resume's command id (deterministic, so its control event's id is too). */
     public static final String RESUME_COMMAND_ID = "cmd-demo-resume-pm-arb";
+
     public static final String RESUMED_ORG = "globex";
     public static final String RESUMED_STRATEGY = "pm-arb";
     public static final String DRAWDOWN_RULE = "pnl.drawdown.kill-switch";
@@ -75,38 +76,62 @@ public final class DemoSecondAct {
      * @param drawdownPages the firing pages of acme/momentum-btc on the alerts topic, both acts
      * @param halted the scopes not ACTIVE on the halt-state topic at the end (`riskplane control status`)
      */
-    public record Outcome(long resumeAt, ControlEvent resume, List<TradingSession.Item> burst,
-            List<ControlEvent> guardrailAfter, List<ControlEvent> earlyAfter, List<TradingSession.Item> whipsaw,
-            int crossings, List<ControlEvent> drawdownKills, List<Alert> drawdownPages, List<HaltState> halted) {}
+    public record Outcome(
+            long resumeAt,
+            ControlEvent resume,
+            List<TradingSession.Item> burst,
+            List<ControlEvent> guardrailAfter,
+            List<ControlEvent> earlyAfter,
+            List<TradingSession.Item> whipsaw,
+            int crossings,
+            List<ControlEvent> drawdownKills,
+            List<Alert> drawdownPages,
+            List<HaltState> halted) {}
 
     private DemoSecondAct() {}
 
-    public static Outcome run(LocalPlane plane, TradingSession generator, List<TradingSession.Item> session,
-            Duration timeout, Consumer<String> progress) throws Exception {
+    public static Outcome run(
+            LocalPlane plane,
+            TradingSession generator,
+            List<TradingSession.Item> session,
+            Duration timeout,
+            Consumer<String> progress)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String bootstrap = plane.kafka.bootstrapServers();
         long resumeAt = resumeTime(session);
-        Envelope command = resumeCommand(plane.config.security().operatorKeys().stream()
-                .filter(k -> k.keyId().equals(LocalPlane.OPERATOR_KEY_ID)).findFirst().orElseThrow().keyFile(),
+        Envelope command = resumeCommand(
+                plane.config.security().operatorKeys().stream()
+                        .filter(k -> k.keyId().equals(LocalPlane.OPERATOR_KEY_ID))
+                        .findFirst()
+                        .orElseThrow()
+                        .keyFile(),
                 Instant.ofEpochMilli(resumeAt));
         try (EnvelopePublisher p = new EnvelopePublisher(bootstrap, new Properties());
                 CommittedTopicReader controls = CommittedTopicReader.control(bootstrap)) {
             p.send(Topics.OPERATOR, command, command.toByteArray());
             p.flush();
-            progress.accept(String.format("%s on-call resumes %s/%s (every rule): command %s, signed with %s's key",
+            progress.accept(String.format(
+                    "%s on-call resumes %s/%s (every rule): command %s, signed with %s's key",
                     time(resumeAt), RESUMED_ORG, RESUMED_STRATEGY, RESUME_COMMAND_ID, LocalPlane.OPERATOR_KEY_ID));
-            ControlEvent resume = await(deadline, "the plane's answer to the resume", () -> controls
-                    .poll(Duration.ofMillis(250)).stream().map(Envelope::getControl)
-                    .filter(c -> c.getRuleId().equals("operator.resume")
-                            && c.getEvidence().getTriggerEventIdsList().contains(RESUME_COMMAND_ID))
-                    .findFirst());
+            ControlEvent resume = await(
+                    deadline, "the plane's answer to the resume", () -> controls.poll(Duration.ofMillis(250)).stream()
+                            .map(Envelope::getControl)
+                            .filter(c -> c.getRuleId().equals("operator.resume")
+                                    && c.getEvidence().getTriggerEventIdsList().contains(RESUME_COMMAND_ID))
+                            .findFirst());
 
             List<TradingSession.Item> burst = generator.runawayAgain(session, resumeAt + 1000);
             publish(p, burst);
-            progress.accept(String.format("%s %s/%s runs away again: %d orders in %.0f s", time(first(burst)),
-                    RESUMED_ORG, RESUMED_STRATEGY, TradingSession.RUNAWAY_ORDERS, (last(burst) - first(burst)) / 1e3));
-            List<ControlEvent> guardrail = await(deadline, "the guardrail of " + RESUMED_ORG + "/" + RESUMED_STRATEGY
-                    + " after the resume", () -> {
+            progress.accept(String.format(
+                    "%s %s/%s runs away again: %d orders in %.0f s",
+                    time(first(burst)),
+                    RESUMED_ORG,
+                    RESUMED_STRATEGY,
+                    TradingSession.RUNAWAY_ORDERS,
+                    (last(burst) - first(burst)) / 1e3));
+            List<ControlEvent> guardrail = await(
+                    deadline, "the guardrail of " + RESUMED_ORG + "/" + RESUMED_STRATEGY + " after the resume", () -> {
                         List<ControlEvent> after = guardrailAfter(controls.poll(Duration.ofMillis(250)), resumeAt);
                         return after.isEmpty() ? Optional.empty() : Optional.of(after);
                     });
@@ -114,41 +139,62 @@ public final class DemoSecondAct {
             long from = (last(burst) / 1000 + 2) * 1000;
             List<TradingSession.Item> whipsaw = generator.drawdownWhipsaw(session, from);
             publish(p, whipsaw);
-            long lastMark = whipsaw.stream().mapToLong(TradingSession.Item::eventTimeMillis)
-                    .filter(t -> t < from + TradingSession.WHIPSAW_MARKS * 1000L).max().orElseThrow();
-            progress.accept(String.format("%s BTC whipsaws around acme/momentum-btc's drawdown limit for %d s",
+            long lastMark = whipsaw.stream()
+                    .mapToLong(TradingSession.Item::eventTimeMillis)
+                    .filter(t -> t < from + TradingSession.WHIPSAW_MARKS * 1000L)
+                    .max()
+                    .orElseThrow();
+            progress.accept(String.format(
+                    "%s BTC whipsaws around acme/momentum-btc's drawdown limit for %d s",
                     time(from), TradingSession.WHIPSAW_MARKS));
             // Every mark judged (the heartbeat carries the watermark of the control events), then committed (two
             // more checkpoints: the heartbeat is not transactional, the control and alert topics are).
             awaitWatermark(bootstrap, lastMark, deadline);
             long checkpoint = completedCheckpoint(plane);
-            await(deadline, "two more checkpoints", () -> completedCheckpoint(plane) >= checkpoint + 2
-                    ? Optional.of(true) : Optional.empty());
+            await(
+                    deadline,
+                    "two more checkpoints",
+                    () -> completedCheckpoint(plane) >= checkpoint + 2 ? Optional.of(true) : Optional.empty());
             List<Envelope> allControls = readToEnd(bootstrap, Topics.CONTROL);
             List<ControlEvent> guardrailAfter = guardrailAfter(allControls, resumeAt);
-            List<ControlEvent> earlyAfter = new ArrayList<>(guardrailAfter(readToEnd(bootstrap, Topics.CONTROL_EARLY),
-                    resumeAt).stream().collect(java.util.stream.Collectors.toMap(ControlEvent::getControlId, c -> c,
-                            (a, b) -> a, TreeMap::new)).values());
-            List<ControlEvent> kills = allControls.stream().map(Envelope::getControl)
-                    .filter(c -> c.getRuleId().equals(DRAWDOWN_RULE) && isScope(c.getScope(),
-                            TradingSession.INCIDENT_ORG, TradingSession.INCIDENT_STRATEGY))
+            List<ControlEvent> earlyAfter =
+                    new ArrayList<>(guardrailAfter(readToEnd(bootstrap, Topics.CONTROL_EARLY), resumeAt).stream()
+                            .collect(java.util.stream.Collectors.toMap(
+                                    ControlEvent::getControlId, c -> c, (a, b) -> a, TreeMap::new))
+                            .values());
+            List<ControlEvent> kills = allControls.stream()
+                    .map(Envelope::getControl)
+                    .filter(c -> c.getRuleId().equals(DRAWDOWN_RULE)
+                            && isScope(c.getScope(), TradingSession.INCIDENT_ORG, TradingSession.INCIDENT_STRATEGY))
                     .toList();
-            List<Alert> pages = readToEnd(bootstrap, Topics.ALERTS).stream().map(Envelope::getAlert)
-                    .filter(a -> a.getSeverity() == Severity.PAGE && !a.hasEndsAt() && isScope(a.getScope(),
-                            TradingSession.INCIDENT_ORG, TradingSession.INCIDENT_STRATEGY))
+            List<Alert> pages = readToEnd(bootstrap, Topics.ALERTS).stream()
+                    .map(Envelope::getAlert)
+                    .filter(a -> a.getSeverity() == Severity.PAGE
+                            && !a.hasEndsAt()
+                            && isScope(a.getScope(), TradingSession.INCIDENT_ORG, TradingSession.INCIDENT_STRATEGY))
                     .toList();
             String newest = guardrail.get(guardrail.size() - 1).getControlId();
             List<HaltState> halted = await(deadline, "the halt state of the relapse", () -> {
                 Map<String, HaltState> states = ControlCommand.latest(bootstrap, new Properties());
-                boolean seen = states.values().stream().anyMatch(s -> isScope(s.getScope(), RESUMED_ORG,
-                        RESUMED_STRATEGY) && s.getHaltsList().stream().anyMatch(h -> h.getControlId().equals(newest)));
-                return seen ? Optional.of(states.values().stream()
-                        .filter(s -> s.getStatus() != HaltStatus.HALT_STATUS_ACTIVE).toList()) : Optional.empty();
+                boolean seen = states.values().stream()
+                        .anyMatch(s -> isScope(s.getScope(), RESUMED_ORG, RESUMED_STRATEGY)
+                                && s.getHaltsList().stream()
+                                        .anyMatch(h -> h.getControlId().equals(newest)));
+                return seen
+                        ? Optional.of(states.values().stream()
+                                .filter(s -> s.getStatus() != HaltStatus.HALT_STATUS_ACTIVE)
+                                .toList())
+                        : Optional.empty();
             });
-            int crossings = StrategyEquity.crossings(session, whipsaw, TradingSession.INCIDENT_ORG,
-                    TradingSession.INCIDENT_STRATEGY, BTC, TradingSession.INCIDENT_MAX_DRAWDOWN);
-            return new Outcome(resumeAt, resume, burst, guardrailAfter, earlyAfter, whipsaw, crossings, kills, pages,
-                    halted);
+            int crossings = StrategyEquity.crossings(
+                    session,
+                    whipsaw,
+                    TradingSession.INCIDENT_ORG,
+                    TradingSession.INCIDENT_STRATEGY,
+                    BTC,
+                    TradingSession.INCIDENT_MAX_DRAWDOWN);
+            return new Outcome(
+                    resumeAt, resume, burst, guardrailAfter, earlyAfter, whipsaw, crossings, kills, pages, halted);
         }
     }
 
@@ -172,16 +218,20 @@ public final class DemoSecondAct {
         c.reason = "runaway loop fixed in pm-arb v7.1; resuming after review";
         c.ticket = "DEMO-2";
         c.commandId = RESUME_COMMAND_ID;
-        return OperatorCommands.sign(ControlCommand.command(c, OperatorAction.OPERATOR_RESUME, "", at),
+        return OperatorCommands.sign(
+                ControlCommand.command(c, OperatorAction.OPERATOR_RESUME, "", at),
                 new SigningKey(c.operator, c.key.env, c.key.file).load());
     }
 
     /** The guardrail control events of globex/pm-arb decided after {@code resumeAt}, in decision order. */
     static List<ControlEvent> guardrailAfter(List<Envelope> controls, long resumeAt) {
-        return controls.stream().map(Envelope::getControl)
-                .filter(c -> c.getRuleId().startsWith("guardrail.") && isScope(c.getScope(), RESUMED_ORG,
-                        RESUMED_STRATEGY) && ProtoTime.toMillis(c.getDecidedAt()) > resumeAt)
-                .sorted(Comparator.comparingLong(c -> ProtoTime.toMillis(c.getDecidedAt()))).toList();
+        return controls.stream()
+                .map(Envelope::getControl)
+                .filter(c -> c.getRuleId().startsWith("guardrail.")
+                        && isScope(c.getScope(), RESUMED_ORG, RESUMED_STRATEGY)
+                        && ProtoTime.toMillis(c.getDecidedAt()) > resumeAt)
+                .sorted(Comparator.comparingLong(c -> ProtoTime.toMillis(c.getDecidedAt())))
+                .toList();
     }
 
     static boolean isScope(Scope s, String org, String strategy) {
@@ -238,9 +288,11 @@ public final class DemoSecondAct {
         Path jobDir = Path.of(URI.create(plane.config.flink().checkpointDir()))
                 .resolve(plane.job.getJobID().toString());
         try (Stream<Path> dirs = Files.list(jobDir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-")
-                            && Files.exists(d.resolve("_metadata")))
-                    .mapToLong(d -> Long.parseLong(d.getFileName().toString().substring(4))).max().orElse(0);
+            return dirs.filter(
+                            d -> d.getFileName().toString().startsWith("chk-") && Files.exists(d.resolve("_metadata")))
+                    .mapToLong(d -> Long.parseLong(d.getFileName().toString().substring(4)))
+                    .max()
+                    .orElse(0);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return 0; // not yet, or a subsumed checkpoint deleted while listing: look again
         }

@@ -3,8 +3,8 @@ package io.riskplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskplane.contract.EnvelopeJson;
-import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.guardrails.EarlyOrderRateRule;
+import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
@@ -29,25 +29,29 @@ import picocli.CommandLine.Parameters;
  * --early compares the early control events instead. The work is {@link ControlDiff}; here are the arguments, the
  * sources and the exit code.
  */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compares the control events of two replays (riskplane replay --out DIR), or of a replay and "
-                + "what the plane decided live, over the range --from/--to: which halts appear, vanish or move in "
-                + "time, with their evidence side by side. A and B are each a replay output directory, a "
-                + "control-events.jsonl file, kafka://HOST:PORT (the live control topic, read_committed) or "
-                + "clickhouse://HOST:PORT[/DATABASE] (ClickHouse's control_events table over its HTTP port, database "
-                + "riskplane by default, each control id once). Events match on rule, scope (all six fields) and "
-                + "kind, not on control id (it hashes the policy version and decision time), and pair in time order "
-                + "within that key. Each row is SAME, MOVED (decided_at differs; SHIFT = B - A), CHANGED (same time, "
-                + "other evidence, policy version, reason or action), ONLY_IN_A (vanishes in B) or ONLY_IN_B "
-                + "(appears in B).",
-                "--early compares the early control events (decided on arrival) instead of the confirmed ones: "
-                        + "control-events-early.jsonl of a replay directory, the topic riskplane.v1.control-early, "
-                        + "and in ClickHouse the rows of the early rule " + EarlyOrderRateRule.RULE_ID
-                        + " (control_events holds both kinds and has no early column: they are told apart by rule_id; without "
-                        + "--early those rows are left out). Early events are written at least once: a control id "
-                        + "seen twice counts once.",
-                "Exit codes: 0 identical, 1 different, 2 bad arguments (missing file, a line or row that is not a "
-                        + "control event envelope, a topic or ClickHouse that cannot be read)."})
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compares the control events of two replays (riskplane replay --out DIR), or of a replay and "
+                    + "what the plane decided live, over the range --from/--to: which halts appear, vanish or move in "
+                    + "time, with their evidence side by side. A and B are each a replay output directory, a "
+                    + "control-events.jsonl file, kafka://HOST:PORT (the live control topic, read_committed) or "
+                    + "clickhouse://HOST:PORT[/DATABASE] (ClickHouse's control_events table over its HTTP port, database "
+                    + "riskplane by default, each control id once). Events match on rule, scope (all six fields) and "
+                    + "kind, not on control id (it hashes the policy version and decision time), and pair in time order "
+                    + "within that key. Each row is SAME, MOVED (decided_at differs; SHIFT = B - A), CHANGED (same time, "
+                    + "other evidence, policy version, reason or action), ONLY_IN_A (vanishes in B) or ONLY_IN_B "
+                    + "(appears in B).",
+            "--early compares the early control events (decided on arrival) instead of the confirmed ones: "
+                    + "control-events-early.jsonl of a replay directory, the topic riskplane.v1.control-early, "
+                    + "and in ClickHouse the rows of the early rule " + EarlyOrderRateRule.RULE_ID
+                    + " (control_events holds both kinds and has no early column: they are told apart by rule_id; without "
+                    + "--early those rows are left out). Early events are written at least once: a control id "
+                    + "seen twice counts once.",
+            "Exit codes: 0 identical, 1 different, 2 bad arguments (missing file, a line or row that is not a "
+                    + "control event envelope, a topic or ClickHouse that cannot be read)."
+        })
 final class DiffCommand implements Callable<Integer> {
     static final String FILE = PlaneOutputs.CONTROL_EVENTS.replayFile();
     static final String EARLY_FILE = PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile();
@@ -55,6 +59,7 @@ final class DiffCommand implements Callable<Integer> {
     static final String LIVE = "kafka://";
     /** A side as ClickHouse's control_events: clickhouse://HOST:PORT[/DATABASE], the HTTP interface. */
     static final String CLICKHOUSE = "clickhouse://";
+
     static final String DEFAULT_DATABASE = "riskplane";
     static final int DEFAULT_HTTP_PORT = 8123;
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -63,38 +68,56 @@ final class DiffCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "A", description = "A replay output directory, a control-events.jsonl "
-            + "file, kafka://HOST:PORT or clickhouse://HOST:PORT[/DATABASE].")
+    @Parameters(
+            index = "0",
+            paramLabel = "A",
+            description = "A replay output directory, a control-events.jsonl "
+                    + "file, kafka://HOST:PORT or clickhouse://HOST:PORT[/DATABASE].")
     String a;
 
-    @Parameters(index = "1", paramLabel = "B", description = "The other one, compared against A: a replay output "
-            + "directory or file; kafka://HOST:PORT for the live control topic (riskplane.v1.control, "
-            + "read_committed, as execution sees it); or clickhouse://HOST:PORT[/DATABASE] for the table "
-            + "control_events (HTTP port, default database riskplane).")
+    @Parameters(
+            index = "1",
+            paramLabel = "B",
+            description = "The other one, compared against A: a replay output "
+                    + "directory or file; kafka://HOST:PORT for the live control topic (riskplane.v1.control, "
+                    + "read_committed, as execution sees it); or clickhouse://HOST:PORT[/DATABASE] for the table "
+                    + "control_events (HTTP port, default database riskplane).")
     String b;
 
-    @Option(names = "--from", paramLabel = "INSTANT", description = "Only control events decided at or after this "
-            + "(ISO-8601, e.g. 2026-11-20T00:00:00Z), on both sides: the day a replay covers.")
+    @Option(
+            names = "--from",
+            paramLabel = "INSTANT",
+            description = "Only control events decided at or after this "
+                    + "(ISO-8601, e.g. 2026-11-20T00:00:00Z), on both sides: the day a replay covers.")
     java.time.Instant from;
 
     @Option(names = "--to", paramLabel = "INSTANT", description = "Only control events decided before this.")
     java.time.Instant to;
 
-    @Option(names = "--early", description = "Compare the early control events (control-events-early.jsonl, topic "
-            + "riskplane.v1.control-early, ClickHouse rows of rule " + EarlyOrderRateRule.RULE_ID
-            + "), each control id once.")
+    @Option(
+            names = "--early",
+            description = "Compare the early control events (control-events-early.jsonl, topic "
+                    + "riskplane.v1.control-early, ClickHouse rows of rule " + EarlyOrderRateRule.RULE_ID
+                    + "), each control id once.")
     boolean early;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "Extra Kafka consumer setting for kafka://, e.g. security.protocol=SASL_SSL (repeatable).")
     java.util.Map<String, String> kafkaProperties = java.util.Map.of();
 
-    @Option(names = "--user", paramLabel = "USER", defaultValue = "default",
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            defaultValue = "default",
             description = "ClickHouse user for clickhouse:// (default ${DEFAULT-VALUE}). A read-only user (analyst) "
                     + "is enough.")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VARIABLE",
+    @Option(
+            names = "--password-env",
+            paramLabel = "VARIABLE",
             description = "Environment variable holding the ClickHouse password for clickhouse:// (default: none).")
     String passwordEnv;
 
@@ -146,8 +169,9 @@ final class DiffCommand implements Callable<Integer> {
             }
             List<String> policies = new java.util.ArrayList<>();
             m.path("what_if_policies").path("policies").forEach(p -> policies.add(p.asText()));
-            return java.util.Optional.of(name + " is a WHAT-IF (" + m.path("what_if_policies").path("policies_file")
-                    .asText() + ", in force from " + m.path("what_if_policies").path("in_force_from").asText() + "): "
+            return java.util.Optional.of(name + " is a WHAT-IF ("
+                    + m.path("what_if_policies").path("policies_file").asText() + ", in force from "
+                    + m.path("what_if_policies").path("in_force_from").asText() + "): "
                     + String.join(", ", policies));
         } catch (IOException | RuntimeException unreadable) {
             return java.util.Optional.of(name + ": " + manifest + " is unreadable");
@@ -155,11 +179,13 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private List<ControlEvent> inRange(List<ControlEvent> events) {
-        return events.stream().filter(c -> {
-            java.time.Instant t = java.time.Instant.ofEpochSecond(c.getDecidedAt().getSeconds(),
-                    c.getDecidedAt().getNanos());
-            return (from == null || !t.isBefore(from)) && (to == null || t.isBefore(to));
-        }).toList();
+        return events.stream()
+                .filter(c -> {
+                    java.time.Instant t = java.time.Instant.ofEpochSecond(
+                            c.getDecidedAt().getSeconds(), c.getDecidedAt().getNanos());
+                    return (from == null || !t.isBefore(from)) && (to == null || t.isBefore(to));
+                })
+                .toList();
     }
 
     /**
@@ -192,8 +218,8 @@ final class DiffCommand implements Callable<Integer> {
         List<ControlEvent> events = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
         try {
-            io.riskplane.infra.CommittedTopicReader.readToEnd(bootstrap, client, topic,
-                    java.time.Duration.ofMinutes(5), r -> {
+            io.riskplane.infra.CommittedTopicReader.readToEnd(
+                    bootstrap, client, topic, java.time.Duration.ofMinutes(5), r -> {
                         try {
                             Envelope e = Envelope.parseFrom(r.value());
                             if (e.hasControl()) {
@@ -206,8 +232,7 @@ final class DiffCommand implements Callable<Integer> {
                         foreign.add(r.partition() + "/" + r.offset());
                     });
         } catch (RuntimeException e) {
-            throw new BadInput("cannot read " + topic + " on " + bootstrap + ": "
-                    + RiskPlaneCli.describe(e));
+            throw new BadInput("cannot read " + topic + " on " + bootstrap + ": " + RiskPlaneCli.describe(e));
         }
         if (!foreign.isEmpty()) {
             throw new BadInput(topic + " holds records that are not control events: "
@@ -235,8 +260,11 @@ final class DiffCommand implements Callable<Integer> {
             java.net.URI uri = new java.net.URI("http://" + side.substring(CLICKHOUSE.length()));
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
             database = path.isEmpty() || path.equals("/") ? DEFAULT_DATABASE : path.substring(1);
-            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
-                    || uri.getRawFragment() != null || !DATABASE.matcher(database).matches()) {
+            if (uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || !DATABASE.matcher(database).matches()) {
                 throw new java.net.URISyntaxException(side, "expected clickhouse://HOST:PORT[/DATABASE]");
             }
             url = "http://" + uri.getHost() + ":" + (uri.getPort() < 0 ? DEFAULT_HTTP_PORT : uri.getPort());
@@ -286,17 +314,20 @@ final class DiffCommand implements Callable<Integer> {
      * in ClickHouse) in the range widened to whole seconds; every value a number or a quoted literal.
      */
     static String clickHouseWhere(boolean early, java.time.Instant from, java.time.Instant to) {
-        StringBuilder w = new StringBuilder("rule_id ").append(early ? "= " : "!= ")
+        StringBuilder w = new StringBuilder("rule_id ")
+                .append(early ? "= " : "!= ")
                 .append(ControlExplainer.quote(EarlyOrderRateRule.RULE_ID));
         long maxDateTime = 4_294_967_295L; // DateTime is seconds since the epoch in a UInt32
         if (from != null && from.getEpochSecond() > 0) {
-            w.append(" AND decided_at >= toDateTime(").append(Math.min(from.getEpochSecond(), maxDateTime))
+            w.append(" AND decided_at >= toDateTime(")
+                    .append(Math.min(from.getEpochSecond(), maxDateTime))
                     .append(')');
         }
         if (to != null && to.getEpochSecond() <= maxDateTime) {
             // t < to means floor(t) <= floor(to), and floor(t) < to when to is a whole second
             w.append(to.getNano() == 0 ? " AND decided_at < toDateTime(" : " AND decided_at <= toDateTime(")
-                    .append(Math.max(to.getEpochSecond(), 0)).append(')');
+                    .append(Math.max(to.getEpochSecond(), 0))
+                    .append(')');
         }
         return w.toString();
     }
@@ -309,9 +340,11 @@ final class DiffCommand implements Callable<Integer> {
         String name = early ? EARLY_FILE : FILE;
         Path file = Files.isDirectory(p) ? p.resolve(name) : p;
         if (!Files.isRegularFile(file)) {
-            throw new BadInput(Files.isDirectory(p) ? "no " + name + " in " + p + " (is it a riskplane replay --out "
-                    + "directory" + (early ? ", of a version that writes early control events" : "") + "?)"
-                    : "no such file: " + p);
+            throw new BadInput(
+                    Files.isDirectory(p)
+                            ? "no " + name + " in " + p + " (is it a riskplane replay --out " + "directory"
+                                    + (early ? ", of a version that writes early control events" : "") + "?)"
+                            : "no such file: " + p);
         }
         List<ControlEvent> events = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -325,8 +358,8 @@ final class DiffCommand implements Callable<Integer> {
                 try {
                     env = EnvelopeJson.parse(line);
                 } catch (Exception e) {
-                    throw new BadInput(file + ":" + n + ": not an envelope in canonical JSON: "
-                            + RiskPlaneCli.describe(e));
+                    throw new BadInput(
+                            file + ":" + n + ": not an envelope in canonical JSON: " + RiskPlaneCli.describe(e));
                 }
                 if (!env.hasControl()) {
                     throw new BadInput(file + ":" + n + ": not a control event (payload "

@@ -27,16 +27,20 @@ import picocli.CommandLine.Parameters;
  * an operator.* event, and its trigger events with their raw input envelopes. The work is {@link ControlExplainer};
  * here are the options and the text form.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Explains one control event from ClickHouse: the event, its evidence (thresholds against "
-                + "metrics, window), the rule and its runbook, the policy version with its limits, its alerts, the "
-                + "operator command behind it (operator.*), and its trigger events with their raw input payloads "
-                + "(raw_events), following a derived trigger id (a PnL snapshot, SLO measurement, condition sample, "
-                + "guardrail trip, ...) to its stored row and its inputs.",
-                "ClickHouse: --clickhouse-url, else the configuration's clickhouse.url (--config), else the "
-                        + "environment variable CLICKHOUSE, else http://localhost:8123.",
-                "Exit codes: 0 explained, 3 no control event with that id in ClickHouse, 2 bad arguments, "
-                        + "1 ClickHouse failed."})
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Explains one control event from ClickHouse: the event, its evidence (thresholds against "
+                    + "metrics, window), the rule and its runbook, the policy version with its limits, its alerts, the "
+                    + "operator command behind it (operator.*), and its trigger events with their raw input payloads "
+                    + "(raw_events), following a derived trigger id (a PnL snapshot, SLO measurement, condition sample, "
+                    + "guardrail trip, ...) to its stored row and its inputs.",
+            "ClickHouse: --clickhouse-url, else the configuration's clickhouse.url (--config), else the "
+                    + "environment variable CLICKHOUSE, else http://localhost:8123.",
+            "Exit codes: 0 explained, 3 no control event with that id in ClickHouse, 2 bad arguments, "
+                    + "1 ClickHouse failed."
+        })
 final class ExplainCommand implements Callable<Integer> {
     static final int NOT_FOUND = 3;
     static final String DEFAULT_URL = "http://localhost:8123";
@@ -44,33 +48,48 @@ final class ExplainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONTROL_ID",
+    @Parameters(
+            index = "0",
+            paramLabel = "CONTROL_ID",
             description = "The control event's id (the alert's control_id label), e.g. ctl-0123...cdef.")
     String controlId;
 
     @Option(names = "--clickhouse-url", paramLabel = "URL", description = "ClickHouse HTTP interface.")
     String clickhouseUrl;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "YAML configuration: ClickHouse URL, user and password from its clickhouse section.")
     Path config;
 
-    @Option(names = "--user", paramLabel = "USER", description = "ClickHouse user (default: the configuration's, "
-            + "else default). A read-only user (analyst) is enough.")
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "ClickHouse user (default: the configuration's, "
+                    + "else default). A read-only user (analyst) is enough.")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VARIABLE",
+    @Option(
+            names = "--password-env",
+            paramLabel = "VARIABLE",
             description = "Environment variable holding the ClickHouse password (default: the configuration's).")
     String passwordEnv;
 
     @Option(names = "--json", description = "Print one JSON object instead of the report.")
     boolean json;
 
-    @Option(names = "--max-triggers", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--max-triggers",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "Trigger events to look up and print (default ${DEFAULT-VALUE}; the rest are counted).")
     int maxTriggers;
 
-    @Option(names = "--max-payload-chars", paramLabel = "N", defaultValue = "2000",
+    @Option(
+            names = "--max-payload-chars",
+            paramLabel = "N",
+            defaultValue = "2000",
             description = "Longest envelope or row printed, in characters (default ${DEFAULT-VALUE}; longer ones "
                     + "are cut).")
     int maxPayloadChars;
@@ -78,21 +97,31 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!ControlExplainer.CONTROL_ID.matcher(controlId).matches()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not a control id: '" + controlId
-                    + "' (control ids are letters, digits and . _ : - only, e.g. ctl- and 32 hex digits)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "not a control id: '" + controlId
+                            + "' (control ids are letters, digits and . _ : - only, e.g. ctl- and 32 hex digits)");
         }
         if (maxTriggers < 1 || maxTriggers > 1000 || maxPayloadChars < 100 || maxPayloadChars > 1_000_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-triggers must be 1..1000 and --max-payload-chars 100..1000000");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--max-triggers must be 1..1000 and --max-payload-chars 100..1000000");
         }
         PlaneConfig loaded = config == null ? null : PlaneConfig.load(config);
         PlaneConfig.ClickHouse fromConfig = loaded == null ? null : loaded.clickhouse();
-        String url = clickhouseUrl != null ? clickhouseUrl
-                : fromConfig != null && fromConfig.url() != null ? fromConfig.url()
-                : System.getenv().getOrDefault("CLICKHOUSE", DEFAULT_URL);
-        String u = user != null ? user : fromConfig != null && fromConfig.user() != null && !fromConfig.user()
-                .isEmpty() ? fromConfig.user() : "default";
-        String password = passwordEnv != null ? System.getenv().getOrDefault(passwordEnv, "")
+        String url = clickhouseUrl != null
+                ? clickhouseUrl
+                : fromConfig != null && fromConfig.url() != null
+                        ? fromConfig.url()
+                        : System.getenv().getOrDefault("CLICKHOUSE", DEFAULT_URL);
+        String u = user != null
+                ? user
+                : fromConfig != null
+                                && fromConfig.user() != null
+                                && !fromConfig.user().isEmpty()
+                        ? fromConfig.user()
+                        : "default";
+        String password = passwordEnv != null
+                ? System.getenv().getOrDefault(passwordEnv, "")
                 : fromConfig != null ? fromConfig.password() : "";
         ClickHouseHttp ch = new ClickHouseHttp(url, u, password);
         // The runbook links as the plane's alerts make them (alerting.runbook_base_url); an alert's own link wins.
@@ -107,16 +136,20 @@ final class ExplainCommand implements Callable<Integer> {
         ObjectNode report = new ControlExplainer(ch, maxTriggers, maxPayloadChars, alerting).explain(controlId);
         PrintWriter out = spec.commandLine().getOut();
         if (report == null) {
-            spec.commandLine().getErr().printf("riskplane explain: no control event %s in riskplane.control_events "
-                    + "at %s. Check the id (the alert's control_id label); a control event reaches ClickHouse about "
-                    + "one checkpoint interval after its decision, and not at all while the loader is behind or "
-                    + "down (docs/runbooks.md#plane-consumer-lag-high): the control topic has it first.%n",
-                    controlId, url);
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "riskplane explain: no control event %s in riskplane.control_events "
+                                    + "at %s. Check the id (the alert's control_id label); a control event reaches ClickHouse about "
+                                    + "one checkpoint interval after its decision, and not at all while the loader is behind or "
+                                    + "down (docs/runbooks.md#plane-consumer-lag-high): the control topic has it first.%n",
+                            controlId, url);
             spec.commandLine().getErr().flush();
             return NOT_FOUND;
         }
         if (json) {
-            out.println(new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, false)
+            out.println(new ObjectMapper()
+                    .configure(SerializationFeature.INDENT_OUTPUT, false)
                     .writeValueAsString(report));
         } else {
             out.print(text(report));
@@ -128,11 +161,21 @@ final class ExplainCommand implements Callable<Integer> {
     /** The report as text: deterministic, one section per part of the explanation. */
     static String text(JsonNode r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Control event ").append(r.path("control_id").asText()).append(r.path("early").asBoolean()
-                ? "  (early: decided on arrival, topic riskplane.v1.control-early; act on its confirmed event)" : "")
+        sb.append("Control event ")
+                .append(r.path("control_id").asText())
+                .append(
+                        r.path("early").asBoolean()
+                                ? "  (early: decided on arrival, topic riskplane.v1.control-early; act on its confirmed event)"
+                                : "")
                 .append('\n');
-        line(sb, "rule", r.path("rule_id").asText() + " v" + r.path("rule_version").asText());
-        line(sb, "runbook", r.path("runbook").asText() + "  (rule: " + r.path("rule_doc").asText() + ")");
+        line(
+                sb,
+                "rule",
+                r.path("rule_id").asText() + " v" + r.path("rule_version").asText());
+        line(
+                sb,
+                "runbook",
+                r.path("runbook").asText() + "  (rule: " + r.path("rule_doc").asText() + ")");
         line(sb, "kind", r.path("kind").asText() + " / " + r.path("action").asText());
         line(sb, "reason", r.path("reason_code").asText());
         line(sb, "scope", scope(r.path("scope")));
@@ -144,22 +187,41 @@ final class ExplainCommand implements Callable<Integer> {
             line(sb, "rollback to", r.path("rollback_target").asText());
         }
         if (r.has("lifts_rule_id")) {
-            line(sb, "lifts rule", r.path("lifts_rule_id").asText() + ("*".equals(r.path("lifts_rule_id").asText())
-                    ? " (every rule) on exactly this scope" : " on exactly this scope"));
+            line(
+                    sb,
+                    "lifts rule",
+                    r.path("lifts_rule_id").asText()
+                            + ("*".equals(r.path("lifts_rule_id").asText())
+                                    ? " (every rule) on exactly this scope"
+                                    : " on exactly this scope"));
         }
         line(sb, "summary", r.path("summary").asText());
-        line(sb, "window", r.path("window_start").asText() + " .. " + r.path("window_end").asText());
+        line(
+                sb,
+                "window",
+                r.path("window_start").asText() + " .. " + r.path("window_end").asText());
 
         sb.append("\nThresholds against metrics\n");
         if (r.path("thresholds").isEmpty()) {
             sb.append("  (none in the evidence)\n");
         }
         for (JsonNode t : r.path("thresholds")) {
-            sb.append("  ").append(t.path("name").asText()).append(' ').append(t.path("comparison").asText())
-                    .append(' ').append(number(t.path("limit"))).append(unit(t)).append(": ");
+            sb.append("  ")
+                    .append(t.path("name").asText())
+                    .append(' ')
+                    .append(t.path("comparison").asText())
+                    .append(' ')
+                    .append(number(t.path("limit")))
+                    .append(unit(t))
+                    .append(": ");
             if (t.has("metric")) {
-                sb.append(t.path("metric").asText()).append(" = ").append(number(t.path("value")))
-                        .append(t.path("metric_unit").asText().isEmpty() ? "" : " " + t.path("metric_unit").asText());
+                sb.append(t.path("metric").asText())
+                        .append(" = ")
+                        .append(number(t.path("value")))
+                        .append(
+                                t.path("metric_unit").asText().isEmpty()
+                                        ? ""
+                                        : " " + t.path("metric_unit").asText());
                 if (t.has("holds")) {
                     sb.append(t.path("holds").asBoolean() ? "  (holds)" : "  (does not hold)");
                 }
@@ -173,21 +235,33 @@ final class ExplainCommand implements Callable<Integer> {
             sb.append("  (none in the evidence)\n");
         }
         for (JsonNode m : r.path("metrics")) {
-            sb.append("  ").append(m.path("name").asText()).append(" = ").append(number(m.path("value")))
-                    .append(unit(m)).append('\n');
+            sb.append("  ")
+                    .append(m.path("name").asText())
+                    .append(" = ")
+                    .append(number(m.path("value")))
+                    .append(unit(m))
+                    .append('\n');
         }
 
         JsonNode p = r.path("policy");
         if (p.path("policy_id").asText().isEmpty()) {
             sb.append("\nPolicy: none (").append(p.path("note").asText()).append(")\n");
         } else {
-            sb.append("\nPolicy ").append(p.path("policy_id").asText()).append('@').append(p.path("version").asText())
+            sb.append("\nPolicy ")
+                    .append(p.path("policy_id").asText())
+                    .append('@')
+                    .append(p.path("version").asText())
                     .append('\n');
             if (p.path("found").asBoolean()) {
-                line(sb, "raw event", p.path("event_id").asText() + "  source " + p.path("source").asText()
-                        + ", effective " + p.path("event_time").asText() + ", " + p.path("source_topic").asText()
-                        + " partition " + p.path("source_partition").asText() + " offset "
-                        + p.path("source_offset").asText());
+                line(
+                        sb,
+                        "raw event",
+                        p.path("event_id").asText() + "  source "
+                                + p.path("source").asText()
+                                + ", effective " + p.path("event_time").asText() + ", "
+                                + p.path("source_topic").asText()
+                                + " partition " + p.path("source_partition").asText() + " offset "
+                                + p.path("source_offset").asText());
                 line(sb, "limits", p.path("risk_policy").toString());
                 if (p.has("note")) {
                     line(sb, "note", p.path("note").asText());
@@ -198,12 +272,20 @@ final class ExplainCommand implements Callable<Integer> {
             }
             List<String> versions = new ArrayList<>();
             for (JsonNode v : p.path("versions")) {
-                versions.add(v.path("version").asText() + " (" + v.path("event_time").asText() + ")");
+                versions.add(
+                        v.path("version").asText() + " (" + v.path("event_time").asText() + ")");
             }
-            line(sb, "versions", p.path("versions_in_raw_events").asInt() == 0 ? "none of this policy in raw_events"
-                    : String.join(", ", versions) + (p.path("versions_in_raw_events").asInt() > versions.size()
-                            ? " (latest " + versions.size() + " of " + p.path("versions_in_raw_events").asInt() + ")"
-                            : ""));
+            line(
+                    sb,
+                    "versions",
+                    p.path("versions_in_raw_events").asInt() == 0
+                            ? "none of this policy in raw_events"
+                            : String.join(", ", versions)
+                                    + (p.path("versions_in_raw_events").asInt() > versions.size()
+                                            ? " (latest " + versions.size() + " of "
+                                                    + p.path("versions_in_raw_events")
+                                                            .asInt() + ")"
+                                            : ""));
         }
 
         sb.append("\nAlerts\n");
@@ -211,30 +293,51 @@ final class ExplainCommand implements Callable<Integer> {
             sb.append("  none in riskplane.alerts\n");
         }
         for (JsonNode a : r.path("alerts")) {
-            sb.append("  ").append(a.path("alert_id").asText()).append("  ").append(a.path("severity").asText())
-                    .append("  team ").append(a.path("team").asText()).append("  raised ")
+            sb.append("  ")
+                    .append(a.path("alert_id").asText())
+                    .append("  ")
+                    .append(a.path("severity").asText())
+                    .append("  team ")
+                    .append(a.path("team").asText())
+                    .append("  raised ")
                     .append(a.path("raised_at").asText());
             if ("ended".equals(a.path("relation").asText())) {
-                sb.append(" by ").append(a.path("raised_by").asText()).append(" (rule ")
-                        .append(a.path("rule_id").asText()).append(')');
+                sb.append(" by ")
+                        .append(a.path("raised_by").asText())
+                        .append(" (rule ")
+                        .append(a.path("rule_id").asText())
+                        .append(')');
             }
             if (a.has("ends_at")) {
                 sb.append(", ends ").append(a.path("ends_at").asText());
             }
             if (a.has("resolved_by")) {
-                sb.append(a.path("resolved_by").asText().equals(r.path("control_id").asText())
-                        ? ", ended by this control event" : ", ended by " + a.path("resolved_by").asText());
+                sb.append(
+                        a.path("resolved_by")
+                                        .asText()
+                                        .equals(r.path("control_id").asText())
+                                ? ", ended by this control event"
+                                : ", ended by " + a.path("resolved_by").asText());
             }
             sb.append("  ").append(a.path("runbook_url").asText()).append('\n');
         }
 
         if (r.has("operator_command")) {
             JsonNode c = r.path("operator_command");
-            sb.append("\nOperator command ").append(c.path("command_id").asText()).append('\n');
-            line(sb, "action", c.path("action").asText() + (c.path("rule_id").asText().isEmpty() ? ""
-                    : " (rule " + c.path("rule_id").asText() + ")"));
-            line(sb, "operator", c.path("operator_id").asText() + (c.path("signed").asBoolean() ? " (signed)"
-                    : " (unsigned)"));
+            sb.append("\nOperator command ")
+                    .append(c.path("command_id").asText())
+                    .append('\n');
+            line(
+                    sb,
+                    "action",
+                    c.path("action").asText()
+                            + (c.path("rule_id").asText().isEmpty()
+                                    ? ""
+                                    : " (rule " + c.path("rule_id").asText() + ")"));
+            line(
+                    sb,
+                    "operator",
+                    c.path("operator_id").asText() + (c.path("signed").asBoolean() ? " (signed)" : " (unsigned)"));
             line(sb, "scope", scope(c.path("scope")));
             line(sb, "reason", c.path("reason").asText());
             if (!c.path("ticket").asText().isEmpty()) {
@@ -244,7 +347,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
 
         JsonNode tr = r.path("triggers");
-        sb.append("\nTrigger events (").append(tr.path("shown").asInt()).append(" of ").append(tr.path("total").asInt())
+        sb.append("\nTrigger events (")
+                .append(tr.path("shown").asInt())
+                .append(" of ")
+                .append(tr.path("total").asInt())
                 .append(")\n");
         if (tr.path("total").asInt() == 0) {
             sb.append("  none in the evidence\n");
@@ -260,14 +366,21 @@ final class ExplainCommand implements Callable<Integer> {
             if (e.has("derived")) {
                 JsonNode d = e.path("derived");
                 sb.append("     row: ").append(payloadText(d, "row")).append('\n');
-                int total = d.path("trigger_event_ids_total").asInt(d.path("trigger_event_ids").size());
-                sb.append("     its input events (").append(d.path("trigger_event_ids").size()).append(" of ")
-                        .append(total).append("):\n");
+                int total = d.path("trigger_event_ids_total")
+                        .asInt(d.path("trigger_event_ids").size());
+                sb.append("     its input events (")
+                        .append(d.path("trigger_event_ids").size())
+                        .append(" of ")
+                        .append(total)
+                        .append("):\n");
                 for (JsonNode in : e.path("inputs")) {
                     sb.append("     - ");
                     Integer same = shown.get(in.path("event_id").asText());
                     if (same != null && "raw_events".equals(in.path("found_in").asText())) {
-                        sb.append(in.path("event_id").asText()).append("  (trigger ").append(same).append(")\n");
+                        sb.append(in.path("event_id").asText())
+                                .append("  (trigger ")
+                                .append(same)
+                                .append(")\n");
                     } else {
                         trigger(sb, in, "       ");
                     }
@@ -275,8 +388,9 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         if (tr.path("more").asInt() > 0) {
-            sb.append("  ... ").append(tr.path("more").asInt()).append(" more trigger events not shown "
-                    + "(--max-triggers)\n");
+            sb.append("  ... ")
+                    .append(tr.path("more").asInt())
+                    .append(" more trigger events not shown " + "(--max-triggers)\n");
         }
         return sb.toString();
     }
@@ -285,26 +399,49 @@ final class ExplainCommand implements Callable<Integer> {
         String id = e.path("event_id").asText();
         switch (e.path("found_in").asText()) {
             case "raw_events" -> {
-                sb.append(id).append("  ").append(e.path("kind").asText()).append(" from ")
-                        .append(e.path("source").asText()).append(" at ").append(e.path("event_time").asText())
-                        .append("  (").append(e.path("source_topic").asText()).append(" partition ")
-                        .append(e.path("source_partition").asText()).append(" offset ")
-                        .append(e.path("source_offset").asText()).append(")\n");
+                sb.append(id)
+                        .append("  ")
+                        .append(e.path("kind").asText())
+                        .append(" from ")
+                        .append(e.path("source").asText())
+                        .append(" at ")
+                        .append(e.path("event_time").asText())
+                        .append("  (")
+                        .append(e.path("source_topic").asText())
+                        .append(" partition ")
+                        .append(e.path("source_partition").asText())
+                        .append(" offset ")
+                        .append(e.path("source_offset").asText())
+                        .append(")\n");
                 sb.append(indent).append(payloadText(e, "envelope")).append('\n');
             }
             case "dead_letters" -> {
                 JsonNode d = e.path("dead_letter");
-                sb.append(id).append("  NOT in raw_events: dead letter ").append(d.path("reason_code").asText())
-                        .append(" (").append(d.path("detail").asText()).append("), ")
-                        .append(d.path("source_topic").asText()).append(" partition ")
-                        .append(d.path("source_partition").asText()).append(" offset ")
-                        .append(d.path("source_offset").asText()).append('\n');
+                sb.append(id)
+                        .append("  NOT in raw_events: dead letter ")
+                        .append(d.path("reason_code").asText())
+                        .append(" (")
+                        .append(d.path("detail").asText())
+                        .append("), ")
+                        .append(d.path("source_topic").asText())
+                        .append(" partition ")
+                        .append(d.path("source_partition").asText())
+                        .append(" offset ")
+                        .append(d.path("source_offset").asText())
+                        .append('\n');
             }
-            case "" -> sb.append(id).append("  NOT FOUND in raw_events (nor among the detectors' stored rows or the "
-                    + "dead letters): not loaded yet, older than raw_events' history, or a derived id the plane "
-                    + "does not store (docs/storage.md, \"What is stored and why\")\n");
-            default -> sb.append(id).append("  derived: ").append(e.path("found_in").asText()).append(" (")
-                    .append(e.path("derived").path("id_column").asText()).append("), not a raw event\n");
+            case "" ->
+                sb.append(id)
+                        .append("  NOT FOUND in raw_events (nor among the detectors' stored rows or the "
+                                + "dead letters): not loaded yet, older than raw_events' history, or a derived id the plane "
+                                + "does not store (docs/storage.md, \"What is stored and why\")\n");
+            default ->
+                sb.append(id)
+                        .append("  derived: ")
+                        .append(e.path("found_in").asText())
+                        .append(" (")
+                        .append(e.path("derived").path("id_column").asText())
+                        .append("), not a raw event\n");
         }
     }
 
@@ -314,7 +451,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         String text = node.path(name + "_text").asText();
         return node.path(name + "_cut").asBoolean()
-                ? text + " ...[cut: " + node.path(name + "_chars").asText() + " chars, --max-payload-chars]" : text;
+                ? text + " ...[cut: " + node.path(name + "_chars").asText() + " chars, --max-payload-chars]"
+                : text;
     }
 
     private static void line(StringBuilder sb, String label, String value) {

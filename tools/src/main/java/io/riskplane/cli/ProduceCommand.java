@@ -20,7 +20,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
         description = "Publishes envelopes (JSON Lines) to the plane's input topics as Protobuf, each on the topic "
                 + "of its payload, so that any system can feed the plane without our code. With --policy-signer, "
                 + "signs each risk policy with the risk desk's key on the way (docs/runbooks.md).")
@@ -31,16 +33,22 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
     String bootstrap;
 
-    @Option(names = "--raw-topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--raw-topic",
+            paramLabel = "TOPIC",
             description = "Publish lines that are not envelopes to this topic as raw bytes (to exercise the dead "
                     + "letters); by default they are reported and skipped, and the exit code is 2.")
     String rawTopic;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "Extra Kafka producer setting, e.g. security.protocol=SASL_SSL (repeatable).")
     Map<String, String> kafkaProperties = Map.of();
 
-    @Option(names = "--policy-signer", paramLabel = "ID",
+    @Option(
+            names = "--policy-signer",
+            paramLabel = "ID",
             description = "Sign every risk policy of the input as this risk-desk key id (its signer_id; the key the "
                     + "plane holds under security.policy_keys), with --policy-key-file or --policy-key-env.")
     String policySigner;
@@ -49,10 +57,15 @@ final class ProduceCommand implements Callable<Integer> {
     PolicyKey policyKey;
 
     static final class PolicyKey {
-        @Option(names = "--policy-key-file", paramLabel = "FILE", description = "The risk desk's key, base64, in a file.")
+        @Option(
+                names = "--policy-key-file",
+                paramLabel = "FILE",
+                description = "The risk desk's key, base64, in a file.")
         String file;
 
-        @Option(names = "--policy-key-env", paramLabel = "VARIABLE",
+        @Option(
+                names = "--policy-key-env",
+                paramLabel = "VARIABLE",
                 description = "The risk desk's key, base64, in this variable.")
         String env;
     }
@@ -60,11 +73,12 @@ final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((policySigner == null) != (policyKey == null)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
                     "--policy-signer and --policy-key-file|--policy-key-env go together");
         }
-        ControlSigner desk = policySigner == null ? null
-                : new SigningKey(policySigner, policyKey.env, policyKey.file).load();
+        ControlSigner desk =
+                policySigner == null ? null : new SigningKey(policySigner, policyKey.env, policyKey.file).load();
         long signed = 0;
         Properties client = new Properties();
         client.putAll(kafkaProperties);
@@ -85,8 +99,9 @@ final class ProduceCommand implements Callable<Integer> {
                 } catch (Exception notEnvelope) {
                     if (rawTopic == null) {
                         skipped.add(lineNo);
-                        System.err.printf("line %d is not a riskplane v1 envelope (%s): skipped%n", lineNo,
-                                notEnvelope.getMessage());
+                        System.err.printf(
+                                "line %d is not a riskplane v1 envelope (%s): skipped%n",
+                                lineNo, notEnvelope.getMessage());
                     } else {
                         p.send(rawTopic, null, line.getBytes(StandardCharsets.UTF_8));
                     }
@@ -107,7 +122,11 @@ final class ProduceCommand implements Callable<Integer> {
                 }
             }
             p.flush();
-            System.out.printf("published %,d records from %s to %s in %.1f s%s%n", p.sent(), input, bootstrap,
+            System.out.printf(
+                    "published %,d records from %s to %s in %.1f s%s%n",
+                    p.sent(),
+                    input,
+                    bootstrap,
                     (System.nanoTime() - t) / 1e9,
                     desk == null ? "" : String.format(" (%,d risk policies signed as %s)", signed, policySigner));
         }

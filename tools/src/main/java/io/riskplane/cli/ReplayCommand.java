@@ -20,7 +20,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         description = "Runs the plane's job graph in bounded mode over a file of envelopes (--input: JSON Lines, "
                 + "length-delimited Protobuf when the name ends in .pb, Kafka records when it ends in .records) or "
                 + "over a range of the Iceberg archive (--from-lake with --day or --from/--to), and writes "
@@ -31,21 +33,29 @@ import picocli.CommandLine.Option;
                 + "input gives byte-identical files at any parallelism. A range whose archive misses records is "
                 + "refused, the gap named (exit 3). Nothing is ever written to Kafka.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:replayed", "1:failed", "2:bad arguments", "3:refused: the archive misses records of "
-                + "the range"})
+        exitCodeList = {
+            "0:replayed",
+            "1:failed",
+            "2:bad arguments",
+            "3:refused: the archive misses records of " + "the range"
+        })
 final class ReplayCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input inputs;
 
     static final class Input {
-        @Option(names = "--input", paramLabel = "FILE",
+        @Option(
+                names = "--input",
+                paramLabel = "FILE",
                 description = "Envelopes: JSON Lines, length-delimited Protobuf (as on Kafka) when the name ends in "
                         + ".pb, or Kafka records (replay --from-lake --keep-input) when it ends in .records.")
         Path file;
 
-        @Option(names = "--from-lake", description = "Read the Iceberg archive's raw_events and rejected_inputs "
-                + "(Iceberg's Flink source, bounded, only the days asked for), each input partition in offset order "
-                + "as the live plane read it, with the policies published before the range.")
+        @Option(
+                names = "--from-lake",
+                description = "Read the Iceberg archive's raw_events and rejected_inputs "
+                        + "(Iceberg's Flink source, bounded, only the days asked for), each input partition in offset order "
+                        + "as the live plane read it, with the policies published before the range.")
         boolean lake;
     }
 
@@ -55,28 +65,39 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--operator-key", paramLabel = "ID=FILE",
+    @Option(
+            names = "--operator-key",
+            paramLabel = "ID=FILE",
             description = "An operator's key (base64, in a file) under its operator id, as security.operator_keys: the "
                     + "input's operator commands signed with it are applied (repeatable; without any, every operator "
                     + "command is refused as UNKNOWN_OPERATOR).")
     Map<String, Path> operatorKeys = new LinkedHashMap<>();
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "--from-lake: the plane's YAML configuration; its iceberg section names the catalog.")
     Path config;
 
-    @Option(names = "--warehouse", paramLabel = "DIR",
+    @Option(
+            names = "--warehouse",
+            paramLabel = "DIR",
             description = "--from-lake: a local warehouse directory (Hadoop catalog), instead of --config; the "
                     + "demo's is .riskplane/demo/warehouse.")
     Path warehouse;
 
-    @Option(names = "--day", paramLabel = "YYYY-MM-DD", split = ",",
+    @Option(
+            names = "--day",
+            paramLabel = "YYYY-MM-DD",
+            split = ",",
             description = "--from-lake: trading days (New York, midnight to midnight, as daily PnL); repeatable or "
                     + "comma-separated; the replay covers the first day's start to the last day's end.")
     List<LocalDate> days = new ArrayList<>();
 
-    @Option(names = "--from", paramLabel = "INSTANT", description = "--from-lake: events at or after this time "
-            + "(ISO-8601, e.g. 2026-11-20T14:30:00Z).")
+    @Option(
+            names = "--from",
+            paramLabel = "INSTANT",
+            description = "--from-lake: events at or after this time " + "(ISO-8601, e.g. 2026-11-20T14:30:00Z).")
     Instant from;
 
     @Option(names = "--to", paramLabel = "INSTANT", description = "--from-lake: events before this time.")
@@ -91,22 +112,31 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--instrument", paramLabel = "NAME", description = "--from-lake: only events of this instrument.")
     String instrument;
 
-    @Option(names = "--venue", paramLabel = "NAME", description = "--from-lake: only events of this venue. With any "
-            + "of these four, an event that names none of them (a quote has no strategy) or names \"\" or \"*\" (a "
-            + "policy for a whole org, or its default) is kept.")
+    @Option(
+            names = "--venue",
+            paramLabel = "NAME",
+            description = "--from-lake: only events of this venue. With any "
+                    + "of these four, an event that names none of them (a quote has no strategy) or names \"\" or \"*\" (a "
+                    + "policy for a whole org, or its default) is kept.")
     String venue;
 
-    @Option(names = "--policies", paramLabel = "FILE",
+    @Option(
+            names = "--policies",
+            paramLabel = "FILE",
             description = "--from-lake: what-if: RiskPolicy JSON lines to try on the range, checked as on the "
                     + "policies topic; each replaces the archived versions of its policy_id from --policies-from on. "
                     + "replay.json says what_if: true; nothing is written to Kafka.")
     Path policies;
 
-    @Option(names = "--policies-from", paramLabel = "INSTANT",
+    @Option(
+            names = "--policies-from",
+            paramLabel = "INSTANT",
             description = "When the what-if policies take force (default: the start of the range).")
     Instant policiesFrom;
 
-    @Option(names = "--keep-input", paramLabel = "FILE.records",
+    @Option(
+            names = "--keep-input",
+            paramLabel = "FILE.records",
             description = "--from-lake: keep the records replayed, in order, in this file (replay --input takes it).")
     Path keepInput;
 
@@ -127,8 +157,19 @@ final class ReplayCommand implements Callable<Integer> {
             throw new java.io.IOException("replay input " + input + " is not a file (write one with `riskplane demo "
                     + "--export-input FILE`)");
         }
-        for (String lakeOnly : List.of("--config", "--warehouse", "--day", "--from", "--to", "--org", "--strategy",
-                "--instrument", "--venue", "--policies", "--policies-from", "--keep-input")) {
+        for (String lakeOnly : List.of(
+                "--config",
+                "--warehouse",
+                "--day",
+                "--from",
+                "--to",
+                "--org",
+                "--strategy",
+                "--instrument",
+                "--venue",
+                "--policies",
+                "--policies-from",
+                "--keep-input")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(lakeOnly)) {
                 return bad(lakeOnly + " goes with --from-lake");
             }
@@ -178,17 +219,30 @@ final class ReplayCommand implements Callable<Integer> {
                 scope.put(LakeReplay.SCOPE_FIELDS.get(i), values[i]);
             }
         }
-        IcebergLakehouse lake = config != null ? IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg())
+        IcebergLakehouse lake = config != null
+                ? IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg())
                 : IcebergLakehouse.localWarehouse(warehouse.toAbsolutePath().toString());
-        System.out.printf("riskplane replay: the lake from %s to %s%s%s at parallelism %d%n",
-                Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis),
-                scope.isEmpty() ? "" : ", only " + scope, policies == null ? "" : ", what-if policies " + policies,
+        System.out.printf(
+                "riskplane replay: the lake from %s to %s%s%s at parallelism %d%n",
+                Instant.ofEpochMilli(fromMillis),
+                Instant.ofEpochMilli(toMillis),
+                scope.isEmpty() ? "" : ", only " + scope,
+                policies == null ? "" : ", what-if policies " + policies,
                 parallelism);
         long t = System.nanoTime();
         LakeReplay.Outcome o;
         try {
-            o = LakeReplay.run(lake, new LakeReplay.Request(range, scope, policies,
-                    policiesFrom == null ? null : policiesFrom.toEpochMilli(), keepInput), out, parallelism, options,
+            o = LakeReplay.run(
+                    lake,
+                    new LakeReplay.Request(
+                            range,
+                            scope,
+                            policies,
+                            policiesFrom == null ? null : policiesFrom.toEpochMilli(),
+                            keepInput),
+                    out,
+                    parallelism,
+                    options,
                     System.out::println);
         } catch (LakeReplay.IncompleteArchive gap) {
             spec.commandLine().getErr().println("riskplane replay: refused: " + gap.getMessage());
@@ -196,12 +250,17 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException badPolicies) {
             return bad(badPolicies.getMessage());
         }
-        System.out.printf("  %,d records from the lake (%,d policies from before the range%s): read in %.1f s, "
-                + "checked and put in order in %.1f s%n", o.records(), o.policiesBefore(),
-                o.leftOut() > 0 ? ", " + o.leftOut() + " left out" : "", o.readSeconds(), o.orderSeconds());
+        System.out.printf(
+                "  %,d records from the lake (%,d policies from before the range%s): read in %.1f s, "
+                        + "checked and put in order in %.1f s%n",
+                o.records(),
+                o.policiesBefore(),
+                o.leftOut() > 0 ? ", " + o.leftOut() + " left out" : "",
+                o.readSeconds(),
+                o.orderSeconds());
         if (!o.whatIf().isEmpty()) {
-            System.out.println("  WHAT-IF: " + String.join(", ", o.whatIf()) + " (" + out.resolve(
-                    LakeReplay.MANIFEST) + ")");
+            System.out.println(
+                    "  WHAT-IF: " + String.join(", ", o.whatIf()) + " (" + out.resolve(LakeReplay.MANIFEST) + ")");
         }
         report(o.result(), o.records(), t);
         return 0;

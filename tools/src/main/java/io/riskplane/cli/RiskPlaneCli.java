@@ -5,16 +5,31 @@ import io.riskplane.service.AlertsCommand;
 import io.riskplane.service.ClickHouseCommand;
 import io.riskplane.service.IcebergCommand;
 import io.riskplane.service.SchemaCommand;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The `riskplane` command line. */
-@Command(name = "riskplane", mixinStandardHelpOptions = true, version = "riskplane 0.1.0",
+@Command(
+        name = "riskplane",
+        mixinStandardHelpOptions = true,
+        version = "riskplane 0.1.0",
         description = "Stream-processing analytics and risk plane for automated trading.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProduceCommand.class, ControlCommand.class,
-                ExplainCommand.class, SchemaCommand.class, ClickHouseCommand.class, ArchiveCommand.class,
-                IcebergCommand.class, AlertsCommand.class, BenchCommand.class, DiffCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            ReplayCommand.class,
+            ProduceCommand.class,
+            ControlCommand.class,
+            ExplainCommand.class,
+            SchemaCommand.class,
+            ClickHouseCommand.class,
+            ArchiveCommand.class,
+            IcebergCommand.class,
+            AlertsCommand.class,
+            BenchCommand.class,
+            DiffCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class RiskPlaneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,19 +1,19 @@
 package io.riskplane.cli;
 
+import io.riskplane.plane.PlaneConfig;
+import io.riskplane.plane.PlaneRuntime;
 import io.riskplane.service.AlertsCommand;
 import io.riskplane.service.ClickHouseCommand;
 import io.riskplane.service.IcebergCommand;
-
-import io.riskplane.plane.PlaneConfig;
-import io.riskplane.plane.PlaneRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Runs the plane against external Kafka, ClickHouse and Iceberg (see "
                 + "config/riskplane.example.yaml). Locally: the decision job on a MiniCluster, the archive job "
                 + "(topics to Iceberg) on one of its own and the ClickHouse loader; on a Flink cluster when "
@@ -34,8 +34,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PlaneConfig c = PlaneConfig.load(config);
-        System.out.printf("riskplane run: Kafka %s, ClickHouse %s, Iceberg %s%n", c.kafka().bootstrap(),
-                c.clickhouse().url(), c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")));
+        System.out.printf(
+                "riskplane run: Kafka %s, ClickHouse %s, Iceberg %s%n",
+                c.kafka().bootstrap(),
+                c.clickhouse().url(),
+                c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")));
         if (PlaneRuntime.onCluster()) {
             // Application mode: the cluster owns the job (savepoints, restarts, upgrades). Submit and return; no
             // cancel hook, no exit, no alerts forwarder (a Deployment of its own there).
@@ -48,8 +51,9 @@ final class RunCommand implements Callable<Integer> {
         // The Iceberg tables are written by the archive job, beside the plane on a MiniCluster of its own (on
         // Kubernetes: a FlinkDeployment of its own running `riskplane archive`).
         JobClient archive = io.riskplane.archive.ArchiveRuntime.start(c);
-        System.out.printf("archive job %s running (commits to Iceberg every %s)%n", archive.getJobID(),
-                c.archiveOrDefaults().checkpointInterval());
+        System.out.printf(
+                "archive job %s running (commits to Iceberg every %s)%n",
+                archive.getJobID(), c.archiveOrDefaults().checkpointInterval());
         // Rows reach ClickHouse through Kafka and this loader (on Kubernetes: `riskplane clickhouse load`).
         io.riskplane.sinks.clickhouse.ClickHouseLoader loader = ClickHouseCommand.loader(c);
         Thread loading = new Thread(loader::run, "clickhouse-loader");
@@ -57,8 +61,8 @@ final class RunCommand implements Callable<Integer> {
         loading.start();
         // The archive job commits an Iceberg snapshot per table on every checkpoint; expire old ones (on Kubernetes: a
         // CronJob running `riskplane iceberg expire`).
-        java.util.concurrent.ScheduledExecutorService maintenance = IcebergCommand.expireEvery(c,
-                java.time.Duration.ofMinutes(10));
+        java.util.concurrent.ScheduledExecutorService maintenance =
+                IcebergCommand.expireEvery(c, java.time.Duration.ofMinutes(10));
         // With alerting.alertmanager_url set, alerts are forwarded from this process too (on Kubernetes the
         // forwarder is a Deployment of its own: `riskplane alerts forward`).
         io.riskplane.sinks.alerting.AlertmanagerForwarder forwarder = AlertsCommand.forwarder(c);
@@ -82,8 +86,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }));
-        System.out.printf("job %s running%s; Ctrl-C stops it%n", job.getJobID(),
-                webUi(c.flink()));
+        System.out.printf("job %s running%s; Ctrl-C stops it%n", job.getJobID(), webUi(c.flink()));
         return PlaneRuntime.watch(job) ? 0 : 1;
     }
 }

@@ -30,8 +30,8 @@ public final class StrategyEquity {
     }
 
     /** The strategy's book after the valid records of {@code items}, applied in event-time order. */
-    public static StrategyEquity after(List<TradingSession.Item> items, String org, String strategy,
-            String instrument) {
+    public static StrategyEquity after(
+            List<TradingSession.Item> items, String org, String strategy, String instrument) {
         StrategyEquity book = new StrategyEquity(org, strategy, instrument);
         for (TradingSession.Item i : inOrder(items)) {
             book.apply(i.envelope());
@@ -43,8 +43,13 @@ public final class StrategyEquity {
      * How many times the drawdown crosses {@code limit} (from below it to at or above it, or back) over the marks and
      * fills of {@code after}, starting from the book at the end of {@code before}.
      */
-    public static int crossings(List<TradingSession.Item> before, List<TradingSession.Item> after, String org,
-            String strategy, String instrument, double limit) {
+    public static int crossings(
+            List<TradingSession.Item> before,
+            List<TradingSession.Item> after,
+            String org,
+            String strategy,
+            String instrument,
+            double limit) {
         StrategyEquity book = after(before, org, strategy, instrument);
         boolean breached = book.drawdown() >= limit;
         int crossings = 0;
@@ -61,7 +66,9 @@ public final class StrategyEquity {
     public boolean apply(Envelope e) {
         if (e.hasFill()) {
             Fill f = e.getFill();
-            if (!f.getOrg().equals(org) || !f.getStrategy().equals(strategy) || !f.getInstrument().equals(instrument)) {
+            if (!f.getOrg().equals(org)
+                    || !f.getStrategy().equals(strategy)
+                    || !f.getInstrument().equals(instrument)) {
                 return false;
             }
             double signed = (f.getSide() == Side.BUY ? 1 : -1) * f.getQuantity();
@@ -112,7 +119,8 @@ public final class StrategyEquity {
     }
 
     private static List<TradingSession.Item> inOrder(List<TradingSession.Item> items) {
-        return items.stream().filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
+        return items.stream()
+                .filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
                 .sorted(Comparator.comparingLong(TradingSession.Item::eventTimeMillis)
                         .thenComparing(i -> i.envelope().getEventId()))
                 .toList();

@@ -47,16 +47,19 @@ public final class TradingSession {
     public static final double INCIDENT_MAX_DRAWDOWN = 25_000;
     /** Kraken stops quoting ETH for 90 s from +25 min: the quote-freshness SLO halts, then resumes, it. */
     public static final Duration QUOTE_GAP_OFFSET = Duration.ofMinutes(25);
+
     public static final Duration QUOTE_GAP = Duration.ofSeconds(90);
     public static final String QUOTE_GAP_VENUE = "kraken";
     public static final String QUOTE_GAP_INSTRUMENT = "CRYPTO:ETH-USD";
     /** Coinbase quotes BTC 0.5% above Kraken for 30 s from +15 min: a cross-venue dislocation episode. */
     public static final Duration DISLOCATION_OFFSET = Duration.ofMinutes(15);
+
     public static final Duration DISLOCATION = Duration.ofSeconds(30);
     public static final double DISLOCATION_PREMIUM = 0.005;
     /** nasdaq-ouch fills take 2-3 s from +50 to +58 min: the latency SLO halts the adapter (no auto-resume). */
     /** alpha-feed goes silent: lane-momo's signal lag grows past its limit and the lane is halted. */
     public static final Duration SIGNAL_GAP_OFFSET = Duration.ofMinutes(6);
+
     public static final Duration SIGNAL_GAP = Duration.ofSeconds(90);
     public static final String SIGNAL_SOURCE = "alpha-feed";
     public static final String SIGNAL_LANE = "lane-momo";
@@ -66,13 +69,16 @@ public final class TradingSession {
     public static final Duration SPREAD_CROSS_OFFSET = Duration.ofMinutes(12);
     /** kraken-rest's primary session is down: every order falls back until the route is rolled back. */
     public static final String FALLBACK_ROUTE = "kraken-rest";
+
     public static final Duration FALLBACK_FROM = Duration.ofMinutes(30);
     public static final Duration FALLBACK_UNTIL = Duration.ofMinutes(40);
     /** lane-pm moves to pm-v7, which fails every run: rollback to pm-v6 after the third failure. */
     public static final String ROLLBACK_LANE = "lane-pm";
+
     public static final Duration NEW_LANE_VERSION_AT = Duration.ofMinutes(45);
     /** globex/pm-arb runs away three times: 25 orders in 5 s each, two minutes apart. */
     public static final Duration RUNAWAY_OFFSET = Duration.ofMinutes(52);
+
     public static final int RUNAWAY_BURSTS = 3;
     public static final int RUNAWAY_ORDERS = 25;
 
@@ -97,8 +103,8 @@ public final class TradingSession {
             java.nio.file.Files.createDirectories(file.getParent());
         }
         if (io.riskplane.ingest.DelimitedEnvelopeFormat.isDelimited(file)) {
-            try (java.io.OutputStream out = new java.io.BufferedOutputStream(
-                    java.nio.file.Files.newOutputStream(file), 1 << 16)) {
+            try (java.io.OutputStream out =
+                    new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16)) {
                 for (Item i : items) {
                     io.riskplane.ingest.DelimitedEnvelopeFormat.write(out, i.value());
                 }
@@ -113,19 +119,24 @@ public final class TradingSession {
         }
     }
 
-    private record Instrument(String id, AssetClass assetClass, String[] venues, double start, double vol,
-            String calendar) {}
+    private record Instrument(
+            String id, AssetClass assetClass, String[] venues, double start, double vol, String calendar) {}
 
     private record Strategy(String org, String name, String instrument, double clip, String adapter, String lane) {}
 
     private static final List<Instrument> INSTRUMENTS = List.of(
-            new Instrument("CRYPTO:BTC-USD", AssetClass.CRYPTO, new String[] {"coinbase", "kraken"}, 96_000, 0.0004,
-                    "24x7"),
-            new Instrument("CRYPTO:ETH-USD", AssetClass.CRYPTO, new String[] {"coinbase", "kraken"}, 3_400, 0.0005,
-                    "24x7"),
+            new Instrument(
+                    "CRYPTO:BTC-USD", AssetClass.CRYPTO, new String[] {"coinbase", "kraken"}, 96_000, 0.0004, "24x7"),
+            new Instrument(
+                    "CRYPTO:ETH-USD", AssetClass.CRYPTO, new String[] {"coinbase", "kraken"}, 3_400, 0.0005, "24x7"),
             new Instrument("EQ:AAPL", AssetClass.EQUITY, new String[] {"nasdaq", "arca"}, 228, 0.0002, "NYSE"),
-            new Instrument("PM:FED-CUT-DEC", AssetClass.PREDICTION_MARKET, new String[] {"kalshi", "polymarket"},
-                    0.62, 0.002, "24x7"));
+            new Instrument(
+                    "PM:FED-CUT-DEC",
+                    AssetClass.PREDICTION_MARKET,
+                    new String[] {"kalshi", "polymarket"},
+                    0.62,
+                    0.002,
+                    "24x7"));
 
     private static final List<Strategy> STRATEGIES = List.of(
             new Strategy("acme", "momentum-btc", "CRYPTO:BTC-USD", 0.05, "coinbase-fix", "lane-momo"),
@@ -174,48 +185,117 @@ public final class TradingSession {
 
         for (Instrument in : INSTRUMENTS) {
             for (String venue : in.venues()) {
-                items.add(item(ids, "registry", t0 - 60_000, b -> b.setInstrument(InstrumentRegistryEntry.newBuilder()
-                        .setInstrument(in.id()).setVenue(venue).setVenueSymbol(venueSymbol(in.id(), venue))
-                        .setAssetClass(in.assetClass()).setQuoteCurrency("USD").setTickSize(in.start() < 1 ? 0.01 : 0.01)
-                        .setLotSize(in.assetClass() == AssetClass.EQUITY ? 1 : 0.0001)
-                        .setLifecycle(InstrumentLifecycle.ACTIVE).setMarketCalendar(in.calendar()))));
+                items.add(item(
+                        ids,
+                        "registry",
+                        t0 - 60_000,
+                        b -> b.setInstrument(InstrumentRegistryEntry.newBuilder()
+                                .setInstrument(in.id())
+                                .setVenue(venue)
+                                .setVenueSymbol(venueSymbol(in.id(), venue))
+                                .setAssetClass(in.assetClass())
+                                .setQuoteCurrency("USD")
+                                .setTickSize(in.start() < 1 ? 0.01 : 0.01)
+                                .setLotSize(in.assetClass() == AssetClass.EQUITY ? 1 : 0.0001)
+                                .setLifecycle(InstrumentLifecycle.ACTIVE)
+                                .setMarketCalendar(in.calendar()))));
             }
         }
         // Guardrails ride on each org's default policy: acme caps spread cross and adverse selection, globex each
         // strategy's order rate; cooldowns escalate and the third trip within 15 minutes kills.
         items.add(policy(ids, t0 - 60_000, "acme-default", 1, "acme", "*", 50_000, 0, 0, ACME_GUARDRAILS));
         // Lanes: signal lag limit and rollback on repeated failures; routes: fallback budget.
-        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
-                .setPolicyId("lanes-default").setVersion(1).setScope(Scope.newBuilder().setOrg("*").setLane("*"))
-                .putThresholds("signal_lag_max_s", 10).putThresholds("signal_lag_for_s", 30)
-                .putThresholds("lane_max_failures", 3).putThresholds("lane_failure_window_s", 900))));
-        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
-                .setPolicyId("routes-default").setVersion(1).setScope(Scope.newBuilder().setOrg("*").setAdapter("*"))
-                .putThresholds("fallback_ratio_budget", 0.5).putThresholds("fallback_budget_for_s", 120)
-                .putThresholds("fallback_min_samples", 5))));
-        items.add(policy(ids, t0 - 60_000, "acme-momentum-btc", 1, "acme", INCIDENT_STRATEGY, INCIDENT_MAX_DRAWDOWN,
-                0, 0));
+        items.add(item(
+                ids,
+                "risk-desk",
+                t0 - 60_000,
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("lanes-default")
+                        .setVersion(1)
+                        .setScope(Scope.newBuilder().setOrg("*").setLane("*"))
+                        .putThresholds("signal_lag_max_s", 10)
+                        .putThresholds("signal_lag_for_s", 30)
+                        .putThresholds("lane_max_failures", 3)
+                        .putThresholds("lane_failure_window_s", 900))));
+        items.add(item(
+                ids,
+                "risk-desk",
+                t0 - 60_000,
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("routes-default")
+                        .setVersion(1)
+                        .setScope(Scope.newBuilder().setOrg("*").setAdapter("*"))
+                        .putThresholds("fallback_ratio_budget", 0.5)
+                        .putThresholds("fallback_budget_for_s", 120)
+                        .putThresholds("fallback_min_samples", 5))));
+        items.add(policy(
+                ids, t0 - 60_000, "acme-momentum-btc", 1, "acme", INCIDENT_STRATEGY, INCIDENT_MAX_DRAWDOWN, 0, 0));
         items.add(policy(ids, t0 - 60_000, "acme-org", 1, "acme", "", 150_000, 0, 0));
-        items.add(policy(ids, t0 - 60_000, "globex-default", 1, "globex", "*", 5_000, 0, 0, Map.of(
-                "max_orders_strategy", 20.0, "order_rate_window_s", 10.0, "cooldown_base_s", 30.0,
-                "cooldown_max_s", 300.0, "kill_trips", 3.0, "trip_window_s", 900.0)));
+        items.add(policy(
+                ids,
+                t0 - 60_000,
+                "globex-default",
+                1,
+                "globex",
+                "*",
+                5_000,
+                0,
+                0,
+                Map.of(
+                        "max_orders_strategy",
+                        20.0,
+                        "order_rate_window_s",
+                        10.0,
+                        "cooldown_base_s",
+                        30.0,
+                        "cooldown_max_s",
+                        300.0,
+                        "kill_trips",
+                        3.0,
+                        "trip_window_s",
+                        900.0)));
         items.add(policy(ids, t0 - 60_000, "globex-org", 1, "globex", "", 20_000, 0, 0));
         // SLO policies for every venue and every adapter (scope "*"), thresholds by name.
-        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
-                .setPolicyId("slo-venues").setVersion(1)
-                .setScope(Scope.newBuilder().setOrg("*").setVenue("*")).setAutoResume(true)
-                .putThresholds("quote_freshness_ms", 10_000).putThresholds("confirm_evaluations", 3)
-                .putThresholds("resume_evaluations", 3))));
-        items.add(item(ids, "risk-desk", t0 - 60_000, b -> b.setRiskPolicy(RiskPolicy.newBuilder()
-                .setPolicyId("slo-adapters").setVersion(1)
-                .setScope(Scope.newBuilder().setOrg("*").setAdapter("*")).setAutoResume(false)
-                .putThresholds("latency_p95_ms", 1_500).putThresholds("latency_min_samples", 10)
-                .putThresholds("rejection_rate", 0.3).putThresholds("rejection_min_samples", 10)
-                .putThresholds("error_budget_target", 0.9).putThresholds("confirm_evaluations", 3)
-                .putThresholds("resume_evaluations", 5))));
+        items.add(item(
+                ids,
+                "risk-desk",
+                t0 - 60_000,
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("slo-venues")
+                        .setVersion(1)
+                        .setScope(Scope.newBuilder().setOrg("*").setVenue("*"))
+                        .setAutoResume(true)
+                        .putThresholds("quote_freshness_ms", 10_000)
+                        .putThresholds("confirm_evaluations", 3)
+                        .putThresholds("resume_evaluations", 3))));
+        items.add(item(
+                ids,
+                "risk-desk",
+                t0 - 60_000,
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("slo-adapters")
+                        .setVersion(1)
+                        .setScope(Scope.newBuilder().setOrg("*").setAdapter("*"))
+                        .setAutoResume(false)
+                        .putThresholds("latency_p95_ms", 1_500)
+                        .putThresholds("latency_min_samples", 10)
+                        .putThresholds("rejection_rate", 0.3)
+                        .putThresholds("rejection_min_samples", 10)
+                        .putThresholds("error_budget_target", 0.9)
+                        .putThresholds("confirm_evaluations", 3)
+                        .putThresholds("resume_evaluations", 5))));
         // Hot reload: the risk desk tightens acme's default mid-session; it takes effect from its event time.
-        items.add(policy(ids, t0 + Duration.ofMinutes(20).toMillis(), "acme-default", 2, "acme", "*", 40_000, 0.5,
-                30_000, ACME_GUARDRAILS));
+        items.add(policy(
+                ids,
+                t0 + Duration.ofMinutes(20).toMillis(),
+                "acme-default",
+                2,
+                "acme",
+                "*",
+                40_000,
+                0.5,
+                30_000,
+                ACME_GUARDRAILS));
 
         // Quotes: a random walk per instrument, two venues a little apart, every second.
         long gapStart = t0 + QUOTE_GAP_OFFSET.toMillis();
@@ -235,12 +315,16 @@ public final class TradingSession {
                 }
                 for (int v = 0; v < in.venues().length; v++) {
                     String venue = in.venues()[v];
-                    if (venue.equals(QUOTE_GAP_VENUE) && in.id().equals(QUOTE_GAP_INSTRUMENT) && t >= gapStart
+                    if (venue.equals(QUOTE_GAP_VENUE)
+                            && in.id().equals(QUOTE_GAP_INSTRUMENT)
+                            && t >= gapStart
                             && t < gapEnd) {
                         continue;
                     }
                     double mid = mids[i] * (1 + (v == 0 ? 0.00005 : -0.00005));
-                    if (i == 0 && v == 0 && t >= t0 + DISLOCATION_OFFSET.toMillis()
+                    if (i == 0
+                            && v == 0
+                            && t >= t0 + DISLOCATION_OFFSET.toMillis()
                             && t < t0 + DISLOCATION_OFFSET.toMillis() + DISLOCATION.toMillis()) {
                         mid *= 1 + DISLOCATION_PREMIUM;
                     }
@@ -248,12 +332,20 @@ public final class TradingSession {
                     long qt = t + v * 7L + i;
                     double bid = round(mid - half);
                     double ask = Math.max(bid, round(mid + half));
-                    items.add(item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
-                            .setInstrument(in.id()).setVenueSymbol(venueSymbol(in.id(), venue))
-                            .setBid(bid).setAsk(ask)
-                            .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
-                            .setExchangeTime(ProtoTime.fromMillis(qt - 3))
-                            .setReceiveTime(ProtoTime.fromMillis(qt + 2)))));
+                    items.add(item(
+                            ids,
+                            venue + "-md",
+                            qt,
+                            b -> b.setQuote(Quote.newBuilder()
+                                    .setVenue(venue)
+                                    .setInstrument(in.id())
+                                    .setVenueSymbol(venueSymbol(in.id(), venue))
+                                    .setBid(bid)
+                                    .setAsk(ask)
+                                    .setBidSize(round(1 + rnd.nextInt(20)))
+                                    .setAskSize(round(1 + rnd.nextInt(20)))
+                                    .setExchangeTime(ProtoTime.fromMillis(qt - 3))
+                                    .setReceiveTime(ProtoTime.fromMillis(qt + 2)))));
                 }
             }
             midPath.add(mids.clone());
@@ -275,9 +367,11 @@ public final class TradingSession {
                 }
                 orderNo++;
                 long td = t + s * 113L;
-                boolean slow = st.adapter().equals(SLOW_ADAPTER) && t >= t0 + SLOW_FROM.toMillis()
+                boolean slow = st.adapter().equals(SLOW_ADAPTER)
+                        && t >= t0 + SLOW_FROM.toMillis()
                         && t < t0 + SLOW_UNTIL.toMillis();
-                boolean forcedFallback = st.adapter().equals(FALLBACK_ROUTE) && t >= t0 + FALLBACK_FROM.toMillis()
+                boolean forcedFallback = st.adapter().equals(FALLBACK_ROUTE)
+                        && t >= t0 + FALLBACK_FROM.toMillis()
                         && t < t0 + FALLBACK_UNTIL.toMillis();
                 items.addAll(order(ids, rnd, st, side, mid, td, orderNo, slow, forcedFallback));
             }
@@ -295,16 +389,32 @@ public final class TradingSession {
             double confidence = round4(0.4 + 0.5 * rnd.nextDouble());
             if (st < signalGapStart || st >= signalGapEnd) {
                 sent.put(st, new long[] {sequence, st - 40});
-                items.add(item(ids, SIGNAL_SOURCE, st, b -> b.setSignal(Signal.newBuilder().setSource(SIGNAL_SOURCE)
-                        .setSignalId("sig-" + sequence).setSequence(sequence)
-                        .setSignalTime(ProtoTime.fromMillis(st - 40)).setConfidence(confidence)
-                        .setInstrument("CRYPTO:BTC-USD").setStrategy(INCIDENT_STRATEGY).setLane(SIGNAL_LANE))));
+                items.add(item(
+                        ids,
+                        SIGNAL_SOURCE,
+                        st,
+                        b -> b.setSignal(Signal.newBuilder()
+                                .setSource(SIGNAL_SOURCE)
+                                .setSignalId("sig-" + sequence)
+                                .setSequence(sequence)
+                                .setSignalTime(ProtoTime.fromMillis(st - 40))
+                                .setConfidence(confidence)
+                                .setInstrument("CRYPTO:BTC-USD")
+                                .setStrategy(INCIDENT_STRATEGY)
+                                .setLane(SIGNAL_LANE))));
             }
             if (seq % 15 == 0) {
                 for (String target : List.of("coinbase-fix", "kraken-rest", "nasdaq-ouch", "kalshi-api")) {
                     double latency = round(5 + 20 * rnd.nextDouble());
-                    items.add(item(ids, "prober", st + 200, b -> b.setHealthProbe(HealthProbe.newBuilder()
-                            .setTarget(target).setProbe("order-entry-rtt").setLatencyMs(latency).setOk(true))));
+                    items.add(item(
+                            ids,
+                            "prober",
+                            st + 200,
+                            b -> b.setHealthProbe(HealthProbe.newBuilder()
+                                    .setTarget(target)
+                                    .setProbe("order-entry-rtt")
+                                    .setLatencyMs(latency)
+                                    .setOk(true))));
                 }
             }
         }
@@ -319,21 +429,35 @@ public final class TradingSession {
             long cursorSeq = read.getValue()[0];
             long cursorTime = read.getValue()[1];
             long at = t + 150;
-            items.add(item(ids, SIGNAL_LANE, at, b -> b.setCursorCommit(CursorCommit.newBuilder()
-                    .setConsumerId(SIGNAL_LANE).setSource(SIGNAL_SOURCE).setCursorTime(ProtoTime.fromMillis(cursorTime))
-                    .setCursorSequence(cursorSeq).setLane(SIGNAL_LANE))));
+            items.add(item(
+                    ids,
+                    SIGNAL_LANE,
+                    at,
+                    b -> b.setCursorCommit(CursorCommit.newBuilder()
+                            .setConsumerId(SIGNAL_LANE)
+                            .setSource(SIGNAL_SOURCE)
+                            .setCursorTime(ProtoTime.fromMillis(cursorTime))
+                            .setCursorSequence(cursorSeq)
+                            .setLane(SIGNAL_LANE))));
             if ((t - t0) % 30_000 == 0) {
                 boolean ahead = t == aheadAt;
-                items.add(item(ids, "shadow-momo", at + 50, b -> b.setCursorCommit(CursorCommit.newBuilder()
-                        .setConsumerId("shadow-momo").setSource(SIGNAL_SOURCE)
-                        .setCursorTime(ProtoTime.fromMillis(ahead ? cursorTime + 300_000 : cursorTime))
-                        .setCursorSequence(ahead ? cursorSeq + 150 : cursorSeq))));
+                items.add(item(
+                        ids,
+                        "shadow-momo",
+                        at + 50,
+                        b -> b.setCursorCommit(CursorCommit.newBuilder()
+                                .setConsumerId("shadow-momo")
+                                .setSource(SIGNAL_SOURCE)
+                                .setCursorTime(ProtoTime.fromMillis(ahead ? cursorTime + 300_000 : cursorTime))
+                                .setCursorSequence(ahead ? cursorSeq + 150 : cursorSeq))));
             }
         }
         items.addAll(laneRuns(ids, t0, end));
         // Shorter sessions (tests) keep only the incidents that fit.
         if (SPREAD_CROSS_OFFSET.compareTo(length) < 0) {
-            items.addAll(spreadCrossOrder(ids, t0 + SPREAD_CROSS_OFFSET.toMillis(),
+            items.addAll(spreadCrossOrder(
+                    ids,
+                    t0 + SPREAD_CROSS_OFFSET.toMillis(),
                     midPath.get((int) SPREAD_CROSS_OFFSET.toSeconds())[indexOf("EQ:AAPL")]));
         }
         for (int burst = 0; burst < RUNAWAY_BURSTS; burst++) {
@@ -347,7 +471,8 @@ public final class TradingSession {
         for (int r = 2; r <= scale; r++) {
             items.addAll(replica(r, t0, end));
         }
-        items.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
+        items.sort(Comparator.comparingLong(Item::eventTimeMillis)
+                .thenComparing(i -> i.envelope().getEventId()));
         items.addAll(malformed(t0 + 10 * 60_000L));
         return items;
     }
@@ -364,11 +489,20 @@ public final class TradingSession {
         for (Instrument in : INSTRUMENTS) {
             for (String venue : in.venues()) {
                 String id = in.id() + suffix;
-                items.add(item(ids, "registry", t0 - 60_000, b -> b.setInstrument(InstrumentRegistryEntry.newBuilder()
-                        .setInstrument(id).setVenue(venue).setVenueSymbol(venueSymbol(id, venue))
-                        .setAssetClass(in.assetClass()).setQuoteCurrency("USD").setTickSize(0.01)
-                        .setLotSize(in.assetClass() == AssetClass.EQUITY ? 1 : 0.0001)
-                        .setLifecycle(InstrumentLifecycle.ACTIVE).setMarketCalendar(in.calendar()))));
+                items.add(item(
+                        ids,
+                        "registry",
+                        t0 - 60_000,
+                        b -> b.setInstrument(InstrumentRegistryEntry.newBuilder()
+                                .setInstrument(id)
+                                .setVenue(venue)
+                                .setVenueSymbol(venueSymbol(id, venue))
+                                .setAssetClass(in.assetClass())
+                                .setQuoteCurrency("USD")
+                                .setTickSize(0.01)
+                                .setLotSize(in.assetClass() == AssetClass.EQUITY ? 1 : 0.0001)
+                                .setLifecycle(InstrumentLifecycle.ACTIVE)
+                                .setMarketCalendar(in.calendar()))));
             }
         }
         double[] mids = INSTRUMENTS.stream().mapToDouble(Instrument::start).toArray();
@@ -389,8 +523,13 @@ public final class TradingSession {
             int step = (int) ((t - t0) / 1000);
             for (int s = 0; s < STRATEGIES.size(); s++) {
                 Strategy base = STRATEGIES.get(s);
-                Strategy st = new Strategy(base.org(), base.name() + "-r" + r, base.instrument() + suffix,
-                        base.clip(), base.adapter(), base.lane());
+                Strategy st = new Strategy(
+                        base.org(),
+                        base.name() + "-r" + r,
+                        base.instrument() + suffix,
+                        base.clip(),
+                        base.adapter(),
+                        base.lane());
                 double mid = midPath.get(Math.min(step, midPath.size() - 1))[indexOf(base.instrument())];
                 Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
                 orderNo++;
@@ -400,37 +539,76 @@ public final class TradingSession {
         return items;
     }
 
-    private List<Item> order(Counter ids, Random rnd, Strategy st, Side side, double mid, long t, int orderNo,
-            boolean slowFills, boolean forcedFallback) {
+    private List<Item> order(
+            Counter ids,
+            Random rnd,
+            Strategy st,
+            Side side,
+            double mid,
+            long t,
+            int orderNo,
+            boolean slowFills,
+            boolean forcedFallback) {
         List<Item> out = new ArrayList<>();
         String orderId = st.name() + "-o" + orderNo;
         double qty = round4(st.clip() * (0.5 + rnd.nextDouble()));
         double decision = round(mid);
         boolean fallback = rnd.nextDouble() < 0.1 || forcedFallback;
-        Order.Builder base = Order.newBuilder().setOrderId(orderId).setClientOrderId("c-" + orderId)
-                .setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
-                .setVenue(venueOf(st.instrument())).setSide(side).setType(OrderType.LIMIT).setQuantity(qty)
-                .setLimitPrice(round(side == Side.BUY ? mid * 1.001 : mid * 0.999)).setDecisionPrice(decision)
-                .setAgentId("agent-" + st.lane()).setPolicyVersion("pv-3").setFeatureHash("fh-" + (orderNo % 17))
-                .setConfidence(round4(0.5 + 0.4 * rnd.nextDouble())).setExpectedAdapter(st.adapter())
+        Order.Builder base = Order.newBuilder()
+                .setOrderId(orderId)
+                .setClientOrderId("c-" + orderId)
+                .setOrg(st.org())
+                .setStrategy(st.name())
+                .setInstrument(st.instrument())
+                .setVenue(venueOf(st.instrument()))
+                .setSide(side)
+                .setType(OrderType.LIMIT)
+                .setQuantity(qty)
+                .setLimitPrice(round(side == Side.BUY ? mid * 1.001 : mid * 0.999))
+                .setDecisionPrice(decision)
+                .setAgentId("agent-" + st.lane())
+                .setPolicyVersion("pv-3")
+                .setFeatureHash("fh-" + (orderNo % 17))
+                .setConfidence(round4(0.5 + 0.4 * rnd.nextDouble()))
+                .setExpectedAdapter(st.adapter())
                 .setActualAdapter(fallback ? st.adapter() + "-backup" : st.adapter())
-                .setFallbackReason(fallback ? "primary session down" : "").setLane(st.lane())
+                .setFallbackReason(fallback ? "primary session down" : "")
+                .setLane(st.lane())
                 .setDecisionTime(ProtoTime.fromMillis(t));
         out.add(item(ids, st.lane(), t, b -> b.setOrder(base.clone().setState(OrderState.DECIDED))));
         long submit = t + 3 + rnd.nextInt(10);
         long ack = submit + 5 + rnd.nextInt(40);
-        out.add(item(ids, st.adapter(), submit, b -> b.setOrder(base.clone().setState(OrderState.SUBMITTED)
-                .setPreviousState(OrderState.DECIDED).setSubmitTime(ProtoTime.fromMillis(submit)))));
+        out.add(item(
+                ids,
+                st.adapter(),
+                submit,
+                b -> b.setOrder(base.clone()
+                        .setState(OrderState.SUBMITTED)
+                        .setPreviousState(OrderState.DECIDED)
+                        .setSubmitTime(ProtoTime.fromMillis(submit)))));
         if (rnd.nextDouble() < 0.05) {
-            out.add(item(ids, st.adapter(), ack, b -> b.setOrder(base.clone().setState(OrderState.REJECTED)
-                    .setPreviousState(OrderState.SUBMITTED).setRejectReason("price outside collar")
-                    .setErrorCategory(ErrorCategory.VENUE_REJECT).setSubmitTime(ProtoTime.fromMillis(submit))
-                    .setAckTime(ProtoTime.fromMillis(ack)))));
+            out.add(item(
+                    ids,
+                    st.adapter(),
+                    ack,
+                    b -> b.setOrder(base.clone()
+                            .setState(OrderState.REJECTED)
+                            .setPreviousState(OrderState.SUBMITTED)
+                            .setRejectReason("price outside collar")
+                            .setErrorCategory(ErrorCategory.VENUE_REJECT)
+                            .setSubmitTime(ProtoTime.fromMillis(submit))
+                            .setAckTime(ProtoTime.fromMillis(ack)))));
             return out;
         }
-        out.add(item(ids, st.adapter(), ack, b -> b.setOrder(base.clone().setState(OrderState.ACKNOWLEDGED)
-                .setPreviousState(OrderState.SUBMITTED).setSubmitTime(ProtoTime.fromMillis(submit))
-                .setAckTime(ProtoTime.fromMillis(ack)))));
+        out.add(item(
+                ids,
+                st.adapter(),
+                ack,
+                b -> b.setOrder(base.clone()
+                        .setState(OrderState.ACKNOWLEDGED)
+                        .setPreviousState(OrderState.SUBMITTED)
+                        .setSubmitTime(ProtoTime.fromMillis(submit))
+                        .setAckTime(ProtoTime.fromMillis(ack)))));
         int parts = 1 + rnd.nextInt(2);
         double left = qty;
         long ft = ack;
@@ -444,16 +622,37 @@ public final class TradingSession {
             double fee = round(q * px * (maker ? -0.0001 : 0.0004));
             long fillTime = ft;
             String fillId = orderId + "-f" + p;
-            out.add(item(ids, st.adapter(), fillTime, b -> b.setFill(Fill.newBuilder().setFillId(fillId)
-                    .setOrderId(orderId).setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
-                    .setVenue(venueOf(st.instrument())).setSide(side).setQuantity(q).setPrice(px).setFee(fee)
-                    .setFeeCurrency("USD").setLiquidity(maker ? Liquidity.MAKER : Liquidity.TAKER)
-                    .setAdapter(st.adapter()).setExecTime(ProtoTime.fromMillis(fillTime)))));
+            out.add(item(
+                    ids,
+                    st.adapter(),
+                    fillTime,
+                    b -> b.setFill(Fill.newBuilder()
+                            .setFillId(fillId)
+                            .setOrderId(orderId)
+                            .setOrg(st.org())
+                            .setStrategy(st.name())
+                            .setInstrument(st.instrument())
+                            .setVenue(venueOf(st.instrument()))
+                            .setSide(side)
+                            .setQuantity(q)
+                            .setPrice(px)
+                            .setFee(fee)
+                            .setFeeCurrency("USD")
+                            .setLiquidity(maker ? Liquidity.MAKER : Liquidity.TAKER)
+                            .setAdapter(st.adapter())
+                            .setExecTime(ProtoTime.fromMillis(fillTime)))));
             OrderState state = p == parts ? OrderState.FILLED : OrderState.PARTIALLY_FILLED;
             double filled = round4(qty - left);
-            out.add(item(ids, st.adapter(), fillTime + 1, b -> b.setOrder(base.clone().setState(state)
-                    .setPreviousState(OrderState.ACKNOWLEDGED).setFilledQuantity(filled)
-                    .setSubmitTime(ProtoTime.fromMillis(submit)).setAckTime(ProtoTime.fromMillis(ack)))));
+            out.add(item(
+                    ids,
+                    st.adapter(),
+                    fillTime + 1,
+                    b -> b.setOrder(base.clone()
+                            .setState(state)
+                            .setPreviousState(OrderState.ACKNOWLEDGED)
+                            .setFilledQuantity(filled)
+                            .setSubmitTime(ProtoTime.fromMillis(submit))
+                            .setAckTime(ProtoTime.fromMillis(ack)))));
         }
         return out;
     }
@@ -464,27 +663,68 @@ public final class TradingSession {
      */
     private static List<Item> malformed(long t) {
         List<Item> out = new ArrayList<>();
-        Fill.Builder fill = Fill.newBuilder().setOrderId("o-bad").setOrg("acme").setStrategy(INCIDENT_STRATEGY)
-                .setInstrument("CRYPTO:BTC-USD").setVenue("coinbase").setSide(Side.BUY).setPrice(96_000)
+        Fill.Builder fill = Fill.newBuilder()
+                .setOrderId("o-bad")
+                .setOrg("acme")
+                .setStrategy(INCIDENT_STRATEGY)
+                .setInstrument("CRYPTO:BTC-USD")
+                .setVenue("coinbase")
+                .setSide(Side.BUY)
+                .setPrice(96_000)
                 .setFeeCurrency("USD");
-        out.add(bad("bad-nan-quantity", t, b -> b.setFill(fill.clone().setFillId("x1").setQuantity(Double.NaN))));
-        out.add(bad("bad-negative-quantity", t, b -> b.setFill(fill.clone().setFillId("x2").setQuantity(-3))));
-        out.add(bad("bad-missing-strategy", t, b -> b.setOrder(Order.newBuilder().setOrderId("o-m").setOrg("acme")
-                .setInstrument("EQ:AAPL").setSide(Side.BUY).setState(OrderState.SUBMITTED).setQuantity(1))));
-        out.add(bad("bad-unknown-side", t, b -> b.setOrder(Order.newBuilder().setOrderId("o-e").setOrg("acme")
-                .setStrategy("pairs-aapl").setInstrument("EQ:AAPL").setSideValue(7).setState(OrderState.SUBMITTED)
-                .setQuantity(1))));
-        out.add(bad("bad-future", Instant.parse("2099-01-01T00:00:00Z").toEpochMilli(), b -> b.setSignal(
-                Signal.newBuilder().setSource("alpha-feed").setSequence(1).setConfidence(0.5))));
-        out.add(bad("bad-crossed-quote", t, b -> b.setQuote(Quote.newBuilder().setVenue("kraken")
-                .setInstrument("CRYPTO:ETH-USD").setBid(3_500).setAsk(3_400))));
+        out.add(bad(
+                "bad-nan-quantity",
+                t,
+                b -> b.setFill(fill.clone().setFillId("x1").setQuantity(Double.NaN))));
+        out.add(bad(
+                "bad-negative-quantity",
+                t,
+                b -> b.setFill(fill.clone().setFillId("x2").setQuantity(-3))));
+        out.add(bad(
+                "bad-missing-strategy",
+                t,
+                b -> b.setOrder(Order.newBuilder()
+                        .setOrderId("o-m")
+                        .setOrg("acme")
+                        .setInstrument("EQ:AAPL")
+                        .setSide(Side.BUY)
+                        .setState(OrderState.SUBMITTED)
+                        .setQuantity(1))));
+        out.add(bad(
+                "bad-unknown-side",
+                t,
+                b -> b.setOrder(Order.newBuilder()
+                        .setOrderId("o-e")
+                        .setOrg("acme")
+                        .setStrategy("pairs-aapl")
+                        .setInstrument("EQ:AAPL")
+                        .setSideValue(7)
+                        .setState(OrderState.SUBMITTED)
+                        .setQuantity(1))));
+        out.add(bad(
+                "bad-future",
+                Instant.parse("2099-01-01T00:00:00Z").toEpochMilli(),
+                b -> b.setSignal(Signal.newBuilder()
+                        .setSource("alpha-feed")
+                        .setSequence(1)
+                        .setConfidence(0.5))));
+        out.add(bad(
+                "bad-crossed-quote",
+                t,
+                b -> b.setQuote(Quote.newBuilder()
+                        .setVenue("kraken")
+                        .setInstrument("CRYPTO:ETH-USD")
+                        .setBid(3_500)
+                        .setAsk(3_400))));
         String garbage = "this is not an envelope";
         out.add(new Item(Topics.QUOTES, t, garbage.getBytes(StandardCharsets.UTF_8), garbage, null));
         return out;
     }
 
     private static Item bad(String eventId, long t, Payload payload) {
-        Envelope.Builder b = Envelope.newBuilder().setEventId(eventId).setSource("buggy-producer")
+        Envelope.Builder b = Envelope.newBuilder()
+                .setEventId(eventId)
+                .setSource("buggy-producer")
                 .setEventTime(ProtoTime.fromMillis(t));
         payload.set(b);
         Envelope e = b.build();
@@ -517,12 +757,20 @@ public final class TradingSession {
         double half = mid * (in.assetClass() == AssetClass.PREDICTION_MARKET ? 0.005 : 0.00005);
         double bid = round(mid - half);
         double ask = Math.max(bid, round(mid + half));
-        return item(ids, venue + "-md", qt, b -> b.setQuote(Quote.newBuilder().setVenue(venue)
-                .setInstrument(id).setVenueSymbol(venueSymbol(id, venue))
-                .setBid(bid).setAsk(ask)
-                .setBidSize(round(1 + rnd.nextInt(20))).setAskSize(round(1 + rnd.nextInt(20)))
-                .setExchangeTime(ProtoTime.fromMillis(qt - 3))
-                .setReceiveTime(ProtoTime.fromMillis(qt + 2))));
+        return item(
+                ids,
+                venue + "-md",
+                qt,
+                b -> b.setQuote(Quote.newBuilder()
+                        .setVenue(venue)
+                        .setInstrument(id)
+                        .setVenueSymbol(venueSymbol(id, venue))
+                        .setBid(bid)
+                        .setAsk(ask)
+                        .setBidSize(round(1 + rnd.nextInt(20)))
+                        .setAskSize(round(1 + rnd.nextInt(20)))
+                        .setExchangeTime(ProtoTime.fromMillis(qt - 3))
+                        .setReceiveTime(ProtoTime.fromMillis(qt + 2))));
     }
 
     private Item item(Counter ids, String source, long t, Payload payload) {
@@ -533,20 +781,53 @@ public final class TradingSession {
         return new Item(Topics.forPayload(e.getPayloadCase()), t, e.toByteArray(), null, e);
     }
 
-    private Item policy(Counter ids, long t, String id, long version, String org, String strategy, double maxDd,
-            double maxFraction, double maxDaily, Map<String, Double> thresholds) {
-        return item(ids, "risk-desk", t, b -> b.setRiskPolicy(RiskPolicy.newBuilder().setPolicyId(id)
-                .putAllThresholds(thresholds)
-                .setVersion(version).setScope(Scope.newBuilder().setOrg(org).setStrategy(strategy))
-                .setCurrency("USD").setMaxDrawdown(maxDd).setMaxDrawdownFraction(maxFraction)
-                .setMaxDailyLoss(maxDaily).setCapitalBase(org.equals("acme") ? 1_000_000 : 100_000)));
+    private Item policy(
+            Counter ids,
+            long t,
+            String id,
+            long version,
+            String org,
+            String strategy,
+            double maxDd,
+            double maxFraction,
+            double maxDaily,
+            Map<String, Double> thresholds) {
+        return item(
+                ids,
+                "risk-desk",
+                t,
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId(id)
+                        .putAllThresholds(thresholds)
+                        .setVersion(version)
+                        .setScope(Scope.newBuilder().setOrg(org).setStrategy(strategy))
+                        .setCurrency("USD")
+                        .setMaxDrawdown(maxDd)
+                        .setMaxDrawdownFraction(maxFraction)
+                        .setMaxDailyLoss(maxDaily)
+                        .setCapitalBase(org.equals("acme") ? 1_000_000 : 100_000)));
     }
 
-    private static final Map<String, Double> ACME_GUARDRAILS = Map.of("max_spread_cross_bps", 50.0,
-            "max_adverse_selection_bps", 200.0, "max_orders_strategy", 40.0, "order_rate_window_s", 10.0);
+    private static final Map<String, Double> ACME_GUARDRAILS = Map.of(
+            "max_spread_cross_bps",
+            50.0,
+            "max_adverse_selection_bps",
+            200.0,
+            "max_orders_strategy",
+            40.0,
+            "order_rate_window_s",
+            10.0);
 
-    private Item policy(Counter ids, long t, String id, long version, String org, String strategy, double maxDd,
-            double maxFraction, double maxDaily) {
+    private Item policy(
+            Counter ids,
+            long t,
+            String id,
+            long version,
+            String org,
+            String strategy,
+            double maxDd,
+            double maxFraction,
+            double maxDaily) {
         return policy(ids, t, id, version, org, strategy, maxDd, maxFraction, maxDaily, Map.of());
     }
 
@@ -565,12 +846,24 @@ public final class TradingSession {
             if (v7) {
                 v7Failures++;
             }
-            out.add(item(ids, "lane-runner", t, b -> b.setLaneRun(LaneRun.newBuilder().setLane(ROLLBACK_LANE)
-                    .setRunId(run).setOutcome(ok ? LaneOutcome.SUCCEEDED : LaneOutcome.FAILED)
-                    .addGates(GateResult.newBuilder().setGate("backtest-sharpe").setPassed(ok)
-                            .setDetail(ok ? "" : "sharpe 0.4 < 1.0"))
-                    .addGates(GateResult.newBuilder().setGate("max-position").setPassed(true))
-                    .setPolicyVersion(version).setOrg("globex").setStrategy("pm-arb"))));
+            out.add(item(
+                    ids,
+                    "lane-runner",
+                    t,
+                    b -> b.setLaneRun(LaneRun.newBuilder()
+                            .setLane(ROLLBACK_LANE)
+                            .setRunId(run)
+                            .setOutcome(ok ? LaneOutcome.SUCCEEDED : LaneOutcome.FAILED)
+                            .addGates(GateResult.newBuilder()
+                                    .setGate("backtest-sharpe")
+                                    .setPassed(ok)
+                                    .setDetail(ok ? "" : "sharpe 0.4 < 1.0"))
+                            .addGates(GateResult.newBuilder()
+                                    .setGate("max-position")
+                                    .setPassed(true))
+                            .setPolicyVersion(version)
+                            .setOrg("globex")
+                            .setStrategy("pm-arb"))));
             long next = t + 300_000;
             if (t + 120_000 >= switchAt && v7Failures < 3) {
                 next = Math.max(switchAt + 300, t + 120_000);
@@ -587,11 +880,22 @@ public final class TradingSession {
     private List<Item> spreadCrossOrder(Counter ids, long t, double mid) {
         Strategy st = STRATEGIES.get(2);
         double decision = round(mid);
-        Order.Builder base = Order.newBuilder().setOrderId("pairs-aapl-fat-finger").setOrg(st.org())
-                .setStrategy(st.name()).setInstrument(st.instrument()).setVenue(venueOf(st.instrument()))
-                .setSide(Side.BUY).setType(OrderType.LIMIT).setQuantity(2_000).setLimitPrice(round(decision * 1.02))
-                .setDecisionPrice(decision).setConfidence(0.55).setExpectedAdapter(st.adapter())
-                .setActualAdapter(st.adapter()).setLane(st.lane()).setDecisionTime(ProtoTime.fromMillis(t));
+        Order.Builder base = Order.newBuilder()
+                .setOrderId("pairs-aapl-fat-finger")
+                .setOrg(st.org())
+                .setStrategy(st.name())
+                .setInstrument(st.instrument())
+                .setVenue(venueOf(st.instrument()))
+                .setSide(Side.BUY)
+                .setType(OrderType.LIMIT)
+                .setQuantity(2_000)
+                .setLimitPrice(round(decision * 1.02))
+                .setDecisionPrice(decision)
+                .setConfidence(0.55)
+                .setExpectedAdapter(st.adapter())
+                .setActualAdapter(st.adapter())
+                .setLane(st.lane())
+                .setDecisionTime(ProtoTime.fromMillis(t));
         return cancelledOrder(ids, st, base, t);
     }
 
@@ -602,12 +906,22 @@ public final class TradingSession {
         for (int i = 0; i < RUNAWAY_ORDERS; i++) {
             long ot = t + i * 200L;
             double decision = round(mid);
-            Order.Builder base = Order.newBuilder().setOrderId("pm-arb-runaway-" + burst + "-" + i)
-                    .setOrg(st.org()).setStrategy(st.name()).setInstrument(st.instrument())
-                    .setVenue(venueOf(st.instrument())).setSide(i % 2 == 0 ? Side.BUY : Side.SELL)
-                    .setType(OrderType.LIMIT).setQuantity(10).setLimitPrice(decision).setDecisionPrice(decision)
-                    .setConfidence(0.51).setExpectedAdapter(st.adapter()).setActualAdapter(st.adapter())
-                    .setLane(st.lane()).setDecisionTime(ProtoTime.fromMillis(ot));
+            Order.Builder base = Order.newBuilder()
+                    .setOrderId("pm-arb-runaway-" + burst + "-" + i)
+                    .setOrg(st.org())
+                    .setStrategy(st.name())
+                    .setInstrument(st.instrument())
+                    .setVenue(venueOf(st.instrument()))
+                    .setSide(i % 2 == 0 ? Side.BUY : Side.SELL)
+                    .setType(OrderType.LIMIT)
+                    .setQuantity(10)
+                    .setLimitPrice(decision)
+                    .setDecisionPrice(decision)
+                    .setConfidence(0.51)
+                    .setExpectedAdapter(st.adapter())
+                    .setActualAdapter(st.adapter())
+                    .setLane(st.lane())
+                    .setDecisionTime(ProtoTime.fromMillis(ot));
             out.addAll(cancelledOrder(ids, st, base, ot));
         }
         return out;
@@ -615,8 +929,11 @@ public final class TradingSession {
 
     /** The latest event time of the session's valid records (the malformed ones, one stamped in 2099, left out). */
     public static long lastEventTime(List<Item> session) {
-        return session.stream().filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
-                .mapToLong(Item::eventTimeMillis).max().orElseThrow();
+        return session.stream()
+                .filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
+                .mapToLong(Item::eventTimeMillis)
+                .max()
+                .orElseThrow();
     }
 
     /**
@@ -626,8 +943,10 @@ public final class TradingSession {
      */
     public List<Item> runawayAgain(List<Item> session, long t) {
         Counter ids = new Counter("evt-" + seed + "-act2-burst-");
-        List<Item> out = new ArrayList<>(runaway(ids, t, RUNAWAY_BURSTS, latestMids(session)[indexOf("PM:FED-CUT-DEC")]));
-        out.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
+        List<Item> out =
+                new ArrayList<>(runaway(ids, t, RUNAWAY_BURSTS, latestMids(session)[indexOf("PM:FED-CUT-DEC")]));
+        out.sort(Comparator.comparingLong(Item::eventTimeMillis)
+                .thenComparing(i -> i.envelope().getEventId()));
         return out;
     }
 
@@ -678,7 +997,8 @@ public final class TradingSession {
                 }
             }
         }
-        out.sort(Comparator.comparingLong(Item::eventTimeMillis).thenComparing(i -> i.envelope().getEventId()));
+        out.sort(Comparator.comparingLong(Item::eventTimeMillis)
+                .thenComparing(i -> i.envelope().getEventId()));
         return out;
     }
 
@@ -688,7 +1008,9 @@ public final class TradingSession {
         long[] at = new long[mids.length];
         java.util.Arrays.fill(at, Long.MIN_VALUE);
         for (Item i : session) {
-            if (i.envelope() != null && i.envelope().hasQuote() && !i.envelope().getEventId().startsWith("bad-")) {
+            if (i.envelope() != null
+                    && i.envelope().hasQuote()
+                    && !i.envelope().getEventId().startsWith("bad-")) {
                 Quote q = i.envelope().getQuote();
                 int k = 0;
                 while (k < mids.length && !INSTRUMENTS.get(k).id().equals(q.getInstrument())) {
@@ -709,14 +1031,32 @@ public final class TradingSession {
         long cancel = ack + 150;
         return List.of(
                 item(ids, st.lane(), t, b -> b.setOrder(base.clone().setState(OrderState.DECIDED))),
-                item(ids, st.adapter(), submit, b -> b.setOrder(base.clone().setState(OrderState.SUBMITTED)
-                        .setPreviousState(OrderState.DECIDED).setSubmitTime(ProtoTime.fromMillis(submit)))),
-                item(ids, st.adapter(), ack, b -> b.setOrder(base.clone().setState(OrderState.ACKNOWLEDGED)
-                        .setPreviousState(OrderState.SUBMITTED).setSubmitTime(ProtoTime.fromMillis(submit))
-                        .setAckTime(ProtoTime.fromMillis(ack)))),
-                item(ids, st.adapter(), cancel, b -> b.setOrder(base.clone().setState(OrderState.CANCELED)
-                        .setPreviousState(OrderState.ACKNOWLEDGED).setSubmitTime(ProtoTime.fromMillis(submit))
-                        .setAckTime(ProtoTime.fromMillis(ack)))));
+                item(
+                        ids,
+                        st.adapter(),
+                        submit,
+                        b -> b.setOrder(base.clone()
+                                .setState(OrderState.SUBMITTED)
+                                .setPreviousState(OrderState.DECIDED)
+                                .setSubmitTime(ProtoTime.fromMillis(submit)))),
+                item(
+                        ids,
+                        st.adapter(),
+                        ack,
+                        b -> b.setOrder(base.clone()
+                                .setState(OrderState.ACKNOWLEDGED)
+                                .setPreviousState(OrderState.SUBMITTED)
+                                .setSubmitTime(ProtoTime.fromMillis(submit))
+                                .setAckTime(ProtoTime.fromMillis(ack)))),
+                item(
+                        ids,
+                        st.adapter(),
+                        cancel,
+                        b -> b.setOrder(base.clone()
+                                .setState(OrderState.CANCELED)
+                                .setPreviousState(OrderState.ACKNOWLEDGED)
+                                .setSubmitTime(ProtoTime.fromMillis(submit))
+                                .setAckTime(ProtoTime.fromMillis(ack)))));
     }
 
     private static int indexOf(String instrument) {

@@ -29,15 +29,17 @@ public final class CommittedTopicReader implements AutoCloseable {
      * callers that need the records themselves (headers, offsets), not only the envelopes.
      */
     public static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrap, String... topics) {
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
         for (String topic : topics) {
-            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
-                    p.partition())));
+            c.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
         }
         c.assign(parts);
         c.seekToBeginning(parts);
@@ -49,18 +51,22 @@ public final class CommittedTopicReader implements AutoCloseable {
      * offset), handing each record to {@code each}; for tools that read a topic once (a compacted state, a range of
      * history). Fails when the topic does not exist, or when its end is not reached within {@code timeout}.
      */
-    public static void readToEnd(String bootstrap, java.util.Properties client, String topic, Duration timeout,
+    public static void readToEnd(
+            String bootstrap,
+            java.util.Properties client,
+            String topic,
+            Duration timeout,
             java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Map<String, Object> props = new java.util.HashMap<>();
         client.forEach((k, v) -> props.put((String) k, v));
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
-                    p.partition())));
+            c.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
             if (parts.isEmpty()) {
                 // Not "nothing there": a missing topic must not read as "nothing is halted".
                 throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrap);

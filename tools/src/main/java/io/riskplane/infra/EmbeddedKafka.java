@@ -33,11 +33,20 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafka implements AutoCloseable {
     /** Where the broker runs. */
-    public enum Mode { IN_JVM, OWN_PROCESS }
+    public enum Mode {
+        IN_JVM,
+        OWN_PROCESS
+    }
 
     /** Heap and GC settings of the broker process: kafka-server-start.sh's defaults. */
-    static final List<String> BROKER_JVM_OPTIONS = List.of("-Xmx1G", "-Xms1G", "-server", "-XX:+UseG1GC",
-            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+    static final List<String> BROKER_JVM_OPTIONS = List.of(
+            "-Xmx1G",
+            "-Xms1G",
+            "-server",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35",
+            "-XX:+ExplicitGCInvokesConcurrent",
             "-Djava.awt.headless=true");
 
     private final KafkaRaftServer server;
@@ -66,8 +75,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("node.id", "1");
         props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort
-                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put(
+                "advertised.listeners",
+                "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -86,8 +96,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.store(out, "riskplane embedded broker");
         }
         ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-                config.toString(), "--standalone", "--ignore-formatted"},
+        int rc = StorageTool.execute(
+                new String[] {
+                    "format",
+                    "-t",
+                    Uuid.randomUuid().toString(),
+                    "-c",
+                    config.toString(),
+                    "--standalone",
+                    "--ignore-formatted"
+                },
                 new PrintStream(formatLog, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("formatting the embedded Kafka log directory failed: " + formatLog);
@@ -118,10 +136,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(BROKER_JVM_OPTIONS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KafkaBrokerProcess.class.getName(),
-                String.valueOf(ProcessHandle.current().pid()), config.toAbsolutePath().toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                KafkaBrokerProcess.class.getName(),
+                String.valueOf(ProcessHandle.current().pid()),
+                config.toAbsolutePath().toString()));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("broker.log").toFile()))
+                .start();
     }
 
     /** The broker's process id: its own process, or this JVM's when it runs inside it. */

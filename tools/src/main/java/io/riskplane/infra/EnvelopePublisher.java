@@ -59,15 +59,24 @@ public final class EnvelopePublisher implements AutoCloseable {
 
     static String partitionKey(Envelope e) {
         switch (e.getPayloadCase()) {
-            case ORDER: return e.getOrder().getInstrument();
-            case FILL: return e.getFill().getInstrument();
-            case QUOTE: return e.getQuote().getInstrument();
-            case SIGNAL: return e.getSignal().getSource();
-            case CURSOR_COMMIT: return e.getCursorCommit().getConsumerId();
-            case RISK_POLICY: return e.getRiskPolicy().getPolicyId();
+            case ORDER:
+                return e.getOrder().getInstrument();
+            case FILL:
+                return e.getFill().getInstrument();
+            case QUOTE:
+                return e.getQuote().getInstrument();
+            case SIGNAL:
+                return e.getSignal().getSource();
+            case CURSOR_COMMIT:
+                return e.getCursorCommit().getConsumerId();
+            case RISK_POLICY:
+                return e.getRiskPolicy().getPolicyId();
             // One registry entry per venue: a compacted topic must keep each venue's entry.
-            case INSTRUMENT: return e.getInstrument().getInstrument() + "|" + e.getInstrument().getVenue();
-            default: return e.getEventId();
+            case INSTRUMENT:
+                return e.getInstrument().getInstrument() + "|"
+                        + e.getInstrument().getVenue();
+            default:
+                return e.getEventId();
         }
     }
 

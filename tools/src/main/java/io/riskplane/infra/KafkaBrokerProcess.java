@@ -13,16 +13,18 @@ public final class KafkaBrokerProcess {
 
     public static void main(String[] args) {
         long parent = Long.parseLong(args[0]);
-        Thread watch = new Thread(() -> {
-            while (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(500); // polling the parent process
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            System.exit(1);
-        }, "parent-watch");
+        Thread watch = new Thread(
+                () -> {
+                    while (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
+                        try {
+                            Thread.sleep(500); // polling the parent process
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    System.exit(1);
+                },
+                "parent-watch");
         watch.setDaemon(true);
         watch.start();
         kafka.Kafka.main(new String[] {args[1]});

@@ -29,9 +29,11 @@ public final class LocalPlane implements AutoCloseable {
     public volatile JobClient job;
     /** The archive job (io.riskplane.archive.ArchiveJob), beside the decision job; null until startDownstream. */
     public volatile JobClient archive;
+
     public final PlaneConfig config;
     /** Inserts the plane's rows into ClickHouse, on a thread of its own beside the job; null until startDownstream. */
     public volatile ClickHouseLoader loader;
+
     public static final String SIGNING_KEY_ID = "local";
     /** The local plane's one operator: `riskplane control` signs with its key, keys/oncall.key under the work dir. */
     public static final String OPERATOR_KEY_ID = "oncall";
@@ -44,8 +46,11 @@ public final class LocalPlane implements AutoCloseable {
 
     /** The risk desk's key, which signs policies (security.policy_keys). */
     public io.riskplane.verify.ControlSigner policySigner() {
-        return config.security().policyKeyRefs().stream().filter(k -> k.keyId().equals(POLICY_KEY_ID)).findFirst()
-                .orElseThrow().load();
+        return config.security().policyKeyRefs().stream()
+                .filter(k -> k.keyId().equals(POLICY_KEY_ID))
+                .findFirst()
+                .orElseThrow()
+                .load();
     }
 
     /** Where Flink's Prometheus reporter serves the plane's metrics. */
@@ -58,8 +63,13 @@ public final class LocalPlane implements AutoCloseable {
         return "http://127.0.0.1:" + config.archive().metricsPort() + "/metrics";
     }
 
-    private LocalPlane(EmbeddedKafka kafka, LocalClickHouseServer ch, IcebergLakehouse lakehouse, Path warehouse,
-            JobClient job, PlaneConfig config) {
+    private LocalPlane(
+            EmbeddedKafka kafka,
+            LocalClickHouseServer ch,
+            IcebergLakehouse lakehouse,
+            Path warehouse,
+            JobClient job,
+            PlaneConfig config) {
         this.kafka = kafka;
         this.clickhouseServer = ch;
         this.clickhouse = new ClickHouseHttp(ch.httpUrl(), "default", "");
@@ -75,8 +85,14 @@ public final class LocalPlane implements AutoCloseable {
      */
     public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, Consumer<String> progress)
             throws Exception {
-        return start(workDir, webUiPort, parallelism, DEFAULT_CHECKPOINT_INTERVAL_MS, true,
-                io.riskplane.plane.PlaneOptions.DEFAULT_LIVE_LAG.toMillis(), progress);
+        return start(
+                workDir,
+                webUiPort,
+                parallelism,
+                DEFAULT_CHECKPOINT_INTERVAL_MS,
+                true,
+                io.riskplane.plane.PlaneOptions.DEFAULT_LIVE_LAG.toMillis(),
+                progress);
     }
 
     /** The plane's Kafka consumer group. */
@@ -91,45 +107,111 @@ public final class LocalPlane implements AutoCloseable {
      */
     public static final long DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS = 3000;
 
-    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
-            boolean controlExactlyOnce, long liveLagMs, Consumer<String> progress) throws Exception {
-        return start(workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce, liveLagMs, null,
-                progress);
+    public static LocalPlane start(
+            Path workDir,
+            Integer webUiPort,
+            int parallelism,
+            long checkpointIntervalMs,
+            boolean controlExactlyOnce,
+            long liveLagMs,
+            Consumer<String> progress)
+            throws Exception {
+        return start(
+                workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce, liveLagMs, null, progress);
     }
 
     /** @param icebergCatalogImpl an Iceberg Catalog class over the local warehouse (drills inject faults), or null */
-    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
-            boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl, Consumer<String> progress)
+    public static LocalPlane start(
+            Path workDir,
+            Integer webUiPort,
+            int parallelism,
+            long checkpointIntervalMs,
+            boolean controlExactlyOnce,
+            long liveLagMs,
+            String icebergCatalogImpl,
+            Consumer<String> progress)
             throws Exception {
-        return start(workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce, liveLagMs,
-                icebergCatalogImpl, DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS, progress);
+        return start(
+                workDir,
+                webUiPort,
+                parallelism,
+                checkpointIntervalMs,
+                controlExactlyOnce,
+                liveLagMs,
+                icebergCatalogImpl,
+                DEFAULT_ARCHIVE_CHECKPOINT_INTERVAL_MS,
+                progress);
     }
 
     /** @param archiveCheckpointIntervalMs how often the archive job commits to Iceberg */
-    public static LocalPlane start(Path workDir, Integer webUiPort, int parallelism, long checkpointIntervalMs,
-            boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl, long archiveCheckpointIntervalMs,
-            Consumer<String> progress) throws Exception {
-        return start(EmbeddedKafka.Mode.IN_JVM, workDir, webUiPort, parallelism, checkpointIntervalMs,
-                controlExactlyOnce, liveLagMs, icebergCatalogImpl, archiveCheckpointIntervalMs, progress);
+    public static LocalPlane start(
+            Path workDir,
+            Integer webUiPort,
+            int parallelism,
+            long checkpointIntervalMs,
+            boolean controlExactlyOnce,
+            long liveLagMs,
+            String icebergCatalogImpl,
+            long archiveCheckpointIntervalMs,
+            Consumer<String> progress)
+            throws Exception {
+        return start(
+                EmbeddedKafka.Mode.IN_JVM,
+                workDir,
+                webUiPort,
+                parallelism,
+                checkpointIntervalMs,
+                controlExactlyOnce,
+                liveLagMs,
+                icebergCatalogImpl,
+                archiveCheckpointIntervalMs,
+                progress);
     }
 
     /** @param brokerMode the broker in this JVM (demo, tests) or in a JVM process of its own (bench) */
-    public static LocalPlane start(EmbeddedKafka.Mode brokerMode, Path workDir, Integer webUiPort, int parallelism,
-            long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl,
+    public static LocalPlane start(
+            EmbeddedKafka.Mode brokerMode,
+            Path workDir,
+            Integer webUiPort,
+            int parallelism,
+            long checkpointIntervalMs,
+            boolean controlExactlyOnce,
+            long liveLagMs,
+            String icebergCatalogImpl,
             long archiveCheckpointIntervalMs,
-            Consumer<String> progress) throws Exception {
-        return start(brokerMode, workDir, webUiPort, parallelism, checkpointIntervalMs, controlExactlyOnce,
-                liveLagMs, icebergCatalogImpl, archiveCheckpointIntervalMs, true, progress);
+            Consumer<String> progress)
+            throws Exception {
+        return start(
+                brokerMode,
+                workDir,
+                webUiPort,
+                parallelism,
+                checkpointIntervalMs,
+                controlExactlyOnce,
+                liveLagMs,
+                icebergCatalogImpl,
+                archiveCheckpointIntervalMs,
+                true,
+                progress);
     }
 
     /**
      * @param withDownstream whether the archive job and the loader start now; without, the decision job runs alone
      *     until {@link #startDownstream} (the bench measures it so, then the whole system catching up)
      */
-    public static LocalPlane start(EmbeddedKafka.Mode brokerMode, Path workDir, Integer webUiPort, int parallelism,
-            long checkpointIntervalMs, boolean controlExactlyOnce, long liveLagMs, String icebergCatalogImpl,
-            long archiveCheckpointIntervalMs, boolean withDownstream,
-            Consumer<String> progress) throws Exception {
+    public static LocalPlane start(
+            EmbeddedKafka.Mode brokerMode,
+            Path workDir,
+            Integer webUiPort,
+            int parallelism,
+            long checkpointIntervalMs,
+            boolean controlExactlyOnce,
+            long liveLagMs,
+            String icebergCatalogImpl,
+            long archiveCheckpointIntervalMs,
+            boolean withDownstream,
+            Consumer<String> progress)
+            throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t = System.nanoTime();
@@ -138,15 +220,19 @@ public final class LocalPlane implements AutoCloseable {
             List<String> topics = new ArrayList<>(Topics.INPUTS);
             topics.addAll(Topics.OUTPUTS);
             kafka.createTopics(topics, 1);
-            progress.accept(String.format("Kafka broker (KRaft, %s) at %s, %d topics, ready in %.1f s",
+            progress.accept(String.format(
+                    "Kafka broker (KRaft, %s) at %s, %d topics, ready in %.1f s",
                     brokerMode == EmbeddedKafka.Mode.IN_JVM ? "in this JVM" : "own JVM process " + kafka.pid(),
-                    kafka.bootstrapServers(), topics.size(), (System.nanoTime() - t) / 1e9));
+                    kafka.bootstrapServers(),
+                    topics.size(),
+                    (System.nanoTime() - t) / 1e9));
 
             t = System.nanoTime();
             LocalClickHouseServer ch = LocalClickHouseServer.start(workDir.resolve("clickhouse"));
             started.add(ch);
-            progress.accept(String.format("ClickHouse server at %s (data in %s), ready in %.1f s", ch.httpUrl(),
-                    ch.directory(), (System.nanoTime() - t) / 1e9));
+            progress.accept(String.format(
+                    "ClickHouse server at %s (data in %s), ready in %.1f s",
+                    ch.httpUrl(), ch.directory(), (System.nanoTime() - t) / 1e9));
 
             int metricsPort = EmbeddedKafka.freePort();
             // A fresh signing key per run, in a file only this user can read (docs/security.md).
@@ -156,32 +242,65 @@ public final class LocalPlane implements AutoCloseable {
             // And one for the risk desk, whose signature on a policy the plane verifies.
             Path policyKeyFile = writeKey(workDir.resolve("keys").resolve(POLICY_KEY_ID + ".key"));
             PlaneConfig.Security security = new PlaneConfig.Security(
-                    new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()), null, null,
+                    new PlaneConfig.SigningKey(SIGNING_KEY_ID, null, keyFile.toString()),
+                    null,
+                    null,
                     List.of(new PlaneConfig.SigningKey(OPERATOR_KEY_ID, null, operatorKeyFile.toString())),
-                    List.of(new PlaneConfig.SigningKey(POLICY_KEY_ID, null, policyKeyFile.toString())), false);
+                    List.of(new PlaneConfig.SigningKey(POLICY_KEY_ID, null, policyKeyFile.toString())),
+                    false);
             Path warehouse = workDir.resolve("warehouse").toAbsolutePath();
             PlaneConfig config = new PlaneConfig(
-                    new PlaneConfig.Kafka(kafka.bootstrapServers(), Map.of(), GROUP_ID, "riskplane-control",
-                            false, 1, controlExactlyOnce ? PlaneConfig.Kafka.EXACTLY_ONCE
-                                    : PlaneConfig.Kafka.AT_LEAST_ONCE),
+                    new PlaneConfig.Kafka(
+                            kafka.bootstrapServers(),
+                            Map.of(),
+                            GROUP_ID,
+                            "riskplane-control",
+                            false,
+                            1,
+                            controlExactlyOnce ? PlaneConfig.Kafka.EXACTLY_ONCE : PlaneConfig.Kafka.AT_LEAST_ONCE),
                     new PlaneConfig.ClickHouse(ch.httpUrl(), "default", null, null, 2000, 500L),
-                    icebergCatalogImpl == null ? Map.of("type", "hadoop", "warehouse", warehouse.toUri().toString())
-                            : Map.of("type", "custom", "catalog-impl", icebergCatalogImpl, "warehouse",
+                    icebergCatalogImpl == null
+                            ? Map.of(
+                                    "type",
+                                    "hadoop",
+                                    "warehouse",
+                                    warehouse.toUri().toString())
+                            : Map.of(
+                                    "type",
+                                    "custom",
+                                    "catalog-impl",
+                                    icebergCatalogImpl,
+                                    "warehouse",
                                     warehouse.toUri().toString()),
-                    new PlaneConfig.Flink(parallelism, checkpointIntervalMs, workDir.resolve("checkpoints").toAbsolutePath().toUri()
-                            .toString(), "hashmap", webUiPort, metricsPort, null),
-                    new PlaneConfig.Time(null, null, null, liveLagMs, null, null), null, null, null,
-                    security, new PlaneConfig.Archive(archiveCheckpointIntervalMs, null, null, null,
-                            EmbeddedKafka.freePort(), null));
+                    new PlaneConfig.Flink(
+                            parallelism,
+                            checkpointIntervalMs,
+                            workDir.resolve("checkpoints")
+                                    .toAbsolutePath()
+                                    .toUri()
+                                    .toString(),
+                            "hashmap",
+                            webUiPort,
+                            metricsPort,
+                            null),
+                    new PlaneConfig.Time(null, null, null, liveLagMs, null, null),
+                    null,
+                    null,
+                    null,
+                    security,
+                    new PlaneConfig.Archive(
+                            archiveCheckpointIntervalMs, null, null, null, EmbeddedKafka.freePort(), null));
             t = System.nanoTime();
             JobClient job = PlaneRuntime.start(config, webUiPort != null);
             started.add(() -> job.cancel().get());
-            progress.accept(String.format("Flink MiniCluster: job %s submitted in %.1f s%s", job.getJobID(),
-                    (System.nanoTime() - t) / 1e9,
-                    webUiPort == null ? "" : ", web UI at http://127.0.0.1:" + webUiPort)
+            progress.accept(String.format(
+                            "Flink MiniCluster: job %s submitted in %.1f s%s",
+                            job.getJobID(),
+                            (System.nanoTime() - t) / 1e9,
+                            webUiPort == null ? "" : ", web UI at http://127.0.0.1:" + webUiPort)
                     + ", Prometheus metrics at http://127.0.0.1:" + metricsPort + "/metrics");
-            LocalPlane plane = new LocalPlane(kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()),
-                    warehouse, job, config);
+            LocalPlane plane = new LocalPlane(
+                    kafka, ch, IcebergLakehouse.fromProperties(config.iceberg()), warehouse, job, config);
             if (withDownstream) {
                 started.add(plane::stopDownstream);
                 plane.startDownstream(progress);
@@ -206,10 +325,16 @@ public final class LocalPlane implements AutoCloseable {
         }
         long t = System.nanoTime();
         archive = io.riskplane.archive.ArchiveRuntime.start(config);
-        progress.accept(String.format("archive job %s (Kafka to Iceberg, commits every %.0f s) submitted in %.1f s",
-                archive.getJobID(), config.archive().checkpointInterval().toMillis() / 1e3, (System.nanoTime() - t) / 1e9));
-        ClickHouseLoader started = config.clickhouse().loader(config.kafka(), config.options().maxFutureSkew(),
-                org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
+        progress.accept(String.format(
+                "archive job %s (Kafka to Iceberg, commits every %.0f s) submitted in %.1f s",
+                archive.getJobID(),
+                config.archive().checkpointInterval().toMillis() / 1e3,
+                (System.nanoTime() - t) / 1e9));
+        ClickHouseLoader started = config.clickhouse()
+                .loader(
+                        config.kafka(),
+                        config.options().maxFutureSkew(),
+                        org.slf4j.LoggerFactory.getLogger(ClickHouseLoader.class)::warn);
         Thread loading = new Thread(started::run, "clickhouse-loader");
         loading.setDaemon(true);
         loading.start();
@@ -236,7 +361,8 @@ public final class LocalPlane implements AutoCloseable {
      */
     public Path restartFromLatestCheckpoint() throws Exception {
         job.cancel().get();
-        Path latest = latestCheckpoint(Path.of(java.net.URI.create(config.flink().checkpointDir())));
+        Path latest =
+                latestCheckpoint(Path.of(java.net.URI.create(config.flink().checkpointDir())));
         if (latest == null) {
             throw new IllegalStateException("no completed checkpoint to restart from");
         }
@@ -255,7 +381,8 @@ public final class LocalPlane implements AutoCloseable {
                 return all.filter(p -> p.getFileName().toString().equals("_metadata")
                                 && p.getParent().getFileName().toString().startsWith("chk-"))
                         .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
-                        .map(Path::getParent).orElse(null);
+                        .map(Path::getParent)
+                        .orElse(null);
             } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
                 if (attempt >= 10) {
                     throw e;

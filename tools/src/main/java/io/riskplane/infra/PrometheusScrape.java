@@ -11,7 +11,8 @@ import java.util.List;
 
 /** Reads series from a Prometheus text endpoint (Flink's reporter): the demo, the benchmark and the tests use it. */
 public final class PrometheusScrape {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PrometheusScrape() {}
 
@@ -23,8 +24,12 @@ public final class PrometheusScrape {
         String body = null;
         for (int attempt = 1; body == null; attempt++) {
             try {
-                body = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                body = HTTP.send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
             } catch (IOException e) {
                 if (attempt == ATTEMPTS) {
                     throw new IllegalStateException("scraping " + url + " (" + ATTEMPTS + " attempts)", e);

@@ -29,8 +29,7 @@ public final class ArchiveContinuity {
     }
 
     /** Offsets first..last of a partition that the archive does not hold; the records around them, where known. */
-    public record Gap(String topic, int partition, long first, long last, ArchivedRecord before,
-            ArchivedRecord after) {
+    public record Gap(String topic, int partition, long first, long last, ArchivedRecord before, ArchivedRecord after) {
         public long records() {
             return last - first + 1;
         }
@@ -99,8 +98,15 @@ public final class ArchiveContinuity {
     }
 
     /** The runs of [from, to] that the archive holds nowhere, as gaps. */
-    private static void missing(String topic, int partition, long from, long to, ArchivedRecord before,
-            ArchivedRecord after, OffsetIndex index, List<Gap> gaps) {
+    private static void missing(
+            String topic,
+            int partition,
+            long from,
+            long to,
+            ArchivedRecord before,
+            ArchivedRecord after,
+            OffsetIndex index,
+            List<Gap> gaps) {
         long next = from;
         for (long o : index.offsets(topic, partition, from, to).subSet(from, true, to, true)) {
             if (o > next) {

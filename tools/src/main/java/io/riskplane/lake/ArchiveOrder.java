@@ -37,8 +37,8 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
     static final String WHAT_IF = "lake_what_if";
     static final String READ_MS = "lake_read_ms";
     static final String ORDER_MS = "lake_order_ms";
-    static final List<String> ACCUMULATORS = List.of(RECORDS, POLICIES_BEFORE, LEFT_OUT, NOTES, WHAT_IF, READ_MS,
-            ORDER_MS);
+    static final List<String> ACCUMULATORS =
+            List.of(RECORDS, POLICIES_BEFORE, LEFT_OUT, NOTES, WHAT_IF, READ_MS, ORDER_MS);
 
     private final IcebergLakehouse lake;
     private final LakeInput.Range range;
@@ -61,8 +61,16 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
     private transient LongCounter readMs;
     private transient LongCounter orderMs;
 
-    ArchiveOrder(IcebergLakehouse lake, LakeInput.Range range, LakeInput.Snapshots snapshots, Map<String, String> scope,
-            String whatIfFile, List<String> whatIfLines, long whatIfFrom, String keepInput, long maxFutureSkewMillis) {
+    ArchiveOrder(
+            IcebergLakehouse lake,
+            LakeInput.Range range,
+            LakeInput.Snapshots snapshots,
+            Map<String, String> scope,
+            String whatIfFile,
+            List<String> whatIfLines,
+            long whatIfFrom,
+            String keepInput,
+            long maxFutureSkewMillis) {
         this.lake = lake;
         this.range = range;
         this.snapshots = snapshots;
@@ -132,7 +140,8 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
         EnvelopeDecoder decoder = new EnvelopeDecoder(maxFutureSkewMillis);
         List<ArchivedRecord> archivedPolicies = new ArrayList<>(before);
         inRange.stream().filter(r -> LakeInput.POLICY_KIND.equals(r.kind())).forEach(archivedPolicies::add);
-        WhatIfPolicies.Plan plan = whatIfLines == null ? null
+        WhatIfPolicies.Plan plan = whatIfLines == null
+                ? null
                 : WhatIfPolicies.read(whatIfFile, whatIfLines, whatIfFrom, archivedPolicies, decoder);
         List<ArchivedRecord> kept = new ArrayList<>(before.size() + inRange.size());
         for (List<ArchivedRecord> part : List.of(before, inRange)) {
@@ -154,8 +163,8 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
         List<ArchivedRecord> ordered = PartitionMerge.merge(PartitionMerge.byPartition(kept));
         records.add((long) ordered.size());
         if (keepInput != null) {
-            try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(Path.of(keepInput)), 1 << 16))) {
+            try (DataOutputStream w = new DataOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(Path.of(keepInput)), 1 << 16))) {
                 RecordFileFormat.writeHeader(w);
                 for (ArchivedRecord r : ordered) {
                     RecordFileFormat.write(w, r.topic(), r.partition(), r.offset(), r.timestampMillis(), r.value());
@@ -167,8 +176,8 @@ final class ArchiveOrder extends AbstractStreamOperator<Decoded>
         for (int i = 0; i < ordered.size(); i++) {
             ArchivedRecord r = ordered.get(i);
             ordered.set(i, null); // let the decoded ones go as they are sent
-            output.collect(reuse.replace(RecordFileFormat.decode(decoder, r.topic(), r.partition(), r.offset(),
-                    r.timestampMillis(), r.value())));
+            output.collect(reuse.replace(RecordFileFormat.decode(
+                    decoder, r.topic(), r.partition(), r.offset(), r.timestampMillis(), r.value())));
         }
         output.emitWatermark(Watermark.MAX_WATERMARK);
     }

@@ -32,8 +32,8 @@ import org.apache.iceberg.io.CloseableIterable;
 public final class LakeInput implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String POLICY_KIND = Topics.kindName(Envelope.PayloadCase.RISK_POLICY);
-    private static final List<String> RAW_COLUMNS = List.of("source_topic", "source_partition", "source_offset",
-            "event_time", "kind", "ingest_time", "envelope");
+    private static final List<String> RAW_COLUMNS = List.of(
+            "source_topic", "source_partition", "source_offset", "event_time", "kind", "ingest_time", "envelope");
 
     private final IcebergLakehouse lake;
 
@@ -62,7 +62,8 @@ public final class LakeInput implements Serializable {
         }
 
         Expression on(String column) {
-            return Expressions.and(Expressions.greaterThanOrEqual(column, fromMillis * 1000),
+            return Expressions.and(
+                    Expressions.greaterThanOrEqual(column, fromMillis * 1000),
                     Expressions.lessThan(column, toMillis * 1000));
         }
     }
@@ -79,7 +80,9 @@ public final class LakeInput implements Serializable {
         Table raw = lake.table(IcebergLakehouse.RAW_EVENTS);
         Table rejected = lake.table(IcebergLakehouse.REJECTED_INPUTS);
         long rawSnapshot = snapshotId(raw);
-        return new Snapshots(rawSnapshot, snapshotId(rejected),
+        return new Snapshots(
+                rawSnapshot,
+                snapshotId(rejected),
                 rawSnapshot >= 0 && lacksEnvelope(raw, rawSnapshot, selection(range)));
     }
 
@@ -87,26 +90,30 @@ public final class LakeInput implements Serializable {
      * The range's valid records and the policies before it, read at {@code parallelism}, in no particular order
      * (ArchiveOrder puts them in order).
      */
-    public DataStream<ArchivedRecord> stream(StreamExecutionEnvironment env, Range range, Snapshots snapshots,
-            int parallelism) {
+    public DataStream<ArchivedRecord> stream(
+            StreamExecutionEnvironment env, Range range, Snapshots snapshots, int parallelism) {
         Table raw = lake.table(IcebergLakehouse.RAW_EVENTS);
         List<String> columns = new ArrayList<>(RAW_COLUMNS);
         if (snapshots.fromJson()) {
             columns.add("envelope_json");
         }
         Schema projection = raw.schema().select(columns);
-        DataStream<ArchivedRecord> inRange = scan(env, projection, snapshots, range.on("event_time"), parallelism,
-                "raw events in range").map(new RawRow(projection, range, false)).setParallelism(parallelism)
+        DataStream<ArchivedRecord> inRange = scan(
+                        env, projection, snapshots, range.on("event_time"), parallelism, "raw events in range")
+                .map(new RawRow(projection, range, false))
+                .setParallelism(parallelism)
                 .name("raw events in range");
-        DataStream<ArchivedRecord> policies = scan(env, projection, snapshots, policiesBefore(range), parallelism,
-                "policies before the range").map(new RawRow(projection, range, true)).setParallelism(parallelism)
+        DataStream<ArchivedRecord> policies = scan(
+                        env, projection, snapshots, policiesBefore(range), parallelism, "policies before the range")
+                .map(new RawRow(projection, range, true))
+                .setParallelism(parallelism)
                 .name("policies before the range");
         return inRange.union(policies);
     }
 
     private static Expression policiesBefore(Range range) {
-        return Expressions.and(Expressions.equal("kind", POLICY_KIND),
-                Expressions.lessThan("event_time", range.fromMillis() * 1000));
+        return Expressions.and(
+                Expressions.equal("kind", POLICY_KIND), Expressions.lessThan("event_time", range.fromMillis() * 1000));
     }
 
     private static Expression selection(Range range) {
@@ -117,8 +124,13 @@ public final class LakeInput implements Serializable {
         return t.currentSnapshot() == null ? -1 : t.currentSnapshot().snapshotId();
     }
 
-    private DataStream<RowData> scan(StreamExecutionEnvironment env, Schema projection, Snapshots snapshots,
-            Expression filter, int parallelism, String name) {
+    private DataStream<RowData> scan(
+            StreamExecutionEnvironment env,
+            Schema projection,
+            Snapshots snapshots,
+            Expression filter,
+            int parallelism,
+            String name) {
         IcebergSource<RowData> source = IcebergSource.forRowData()
                 .tableLoader(lake.tableLoader(IcebergLakehouse.RAW_EVENTS))
                 .streaming(false)
@@ -126,18 +138,26 @@ public final class LakeInput implements Serializable {
                 .project(projection)
                 .filters(List.of(filter))
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "lake: " + name,
-                InternalTypeInfo.of(FlinkSchemaUtil.convert(projection))).setParallelism(parallelism);
+        return env.fromSource(
+                        source,
+                        WatermarkStrategy.noWatermarks(),
+                        "lake: " + name,
+                        InternalTypeInfo.of(FlinkSchemaUtil.convert(projection)))
+                .setParallelism(parallelism);
     }
 
     /** Whether any data file the filter selects has no value of the envelope column in some row. */
     private static boolean lacksEnvelope(Table raw, long snapshot, Expression filter) throws java.io.IOException {
         int envelopeId = raw.schema().findField("envelope").fieldId();
-        try (CloseableIterable<FileScanTask> tasks = raw.newScan().useSnapshot(snapshot).filter(filter)
-                .includeColumnStats().planFiles()) {
+        try (CloseableIterable<FileScanTask> tasks = raw.newScan()
+                .useSnapshot(snapshot)
+                .filter(filter)
+                .includeColumnStats()
+                .planFiles()) {
             for (FileScanTask t : tasks) {
                 DataFile f = t.file();
-                Long nulls = f.nullValueCounts() == null ? null : f.nullValueCounts().get(envelopeId);
+                Long nulls =
+                        f.nullValueCounts() == null ? null : f.nullValueCounts().get(envelopeId);
                 if (nulls == null || nulls > 0) {
                     return true;
                 }
@@ -196,12 +216,19 @@ public final class LakeInput implements Serializable {
                 return new ArchivedRecord("", 0, -1, 0, t, k, null);
             }
             // A copy: Iceberg's Parquet reader may reuse the array for the next row, and ArchiveOrder keeps them all.
-            byte[] value = row.isNullAt(envelope) ? null : row.getBinary(envelope).clone();
+            byte[] value =
+                    row.isNullAt(envelope) ? null : row.getBinary(envelope).clone();
             if (value == null) {
                 value = EnvelopeJson.parse(row.getString(json).toString()).toByteArray();
             }
-            return new ArchivedRecord(row.getString(topic).toString(), row.getInt(partition), row.getLong(offset),
-                    row.isNullAt(ingest) ? 0 : row.getTimestamp(ingest, 6).getMillisecond(), t, k, value);
+            return new ArchivedRecord(
+                    row.getString(topic).toString(),
+                    row.getInt(partition),
+                    row.getLong(offset),
+                    row.isNullAt(ingest) ? 0 : row.getTimestamp(ingest, 6).getMillisecond(),
+                    t,
+                    k,
+                    value);
         }
     }
 }

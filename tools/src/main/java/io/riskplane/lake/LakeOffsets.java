@@ -66,10 +66,17 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
             records.forEach(r -> offsets.add(r.offset()));
             valid.put(first.partitionName(), offsets);
             refused.put(first.partitionName(), new TreeMap<>());
-            ends.put(first.partitionName(), new long[] {first.offset(), records.get(records.size() - 1).offset()});
+            ends.put(
+                    first.partitionName(),
+                    new long[] {first.offset(), records.get(records.size() - 1).offset()});
             Expression partition = partitionIs(first.topic(), first.partition());
-            rawWhere = Expressions.or(rawWhere, Expressions.and(partition, Expressions.or(
-                    between(from, first.offset() - 1), between(records.get(records.size() - 1).offset() + 1, to))));
+            rawWhere = Expressions.or(
+                    rawWhere,
+                    Expressions.and(
+                            partition,
+                            Expressions.or(
+                                    between(from, first.offset() - 1),
+                                    between(records.get(records.size() - 1).offset() + 1, to))));
             rejectedWhere = Expressions.or(rejectedWhere, Expressions.and(partition, between(from, to)));
         }
         scan(raw, rawWhere, false, r -> {
@@ -154,12 +161,13 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
     }
 
     private static Expression partitionIs(String topic, int partition) {
-        return Expressions.and(Expressions.equal("source_topic", topic),
-                Expressions.equal("source_partition", partition));
+        return Expressions.and(
+                Expressions.equal("source_topic", topic), Expressions.equal("source_partition", partition));
     }
 
     private static Expression between(long from, long to) {
-        return Expressions.and(Expressions.greaterThanOrEqual("source_offset", from),
+        return Expressions.and(
+                Expressions.greaterThanOrEqual("source_offset", from),
                 Expressions.lessThanOrEqual("source_offset", to));
     }
 
@@ -181,8 +189,11 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
         if (withValues) {
             columns.addAll(List.of("ingest_time", "value", "reason_code"));
         }
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshot).select(columns)
-                .where(where).build()) {
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table)
+                .useSnapshot(snapshot)
+                .select(columns)
+                .where(where)
+                .build()) {
             for (Record row : rows) {
                 Object topic = row.getField("source_topic");
                 Object partition = row.getField("source_partition");
@@ -202,10 +213,18 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
                         value = new byte[v.remaining()];
                         v.duplicate().get(value);
                     }
-                    ingest = ((java.time.OffsetDateTime) row.getField("ingest_time")).toInstant().toEpochMilli();
+                    ingest = ((java.time.OffsetDateTime) row.getField("ingest_time"))
+                            .toInstant()
+                            .toEpochMilli();
                 }
-                out.accept(new ArchivedRecord((String) topic, (Integer) partition, (Long) offset, ingest,
-                        ArchivedRecord.NO_EVENT_TIME, kind, value));
+                out.accept(new ArchivedRecord(
+                        (String) topic,
+                        (Integer) partition,
+                        (Long) offset,
+                        ingest,
+                        ArchivedRecord.NO_EVENT_TIME,
+                        kind,
+                        value));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -253,8 +272,13 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
         if (e != null && offset == (above ? e[1] : e[0])) {
             return outside.get(name)[(above ? 2 : 0) + (validOnly ? 0 : 1)];
         }
-        NavigableSet<Long> far = scanOffsets(topic, partition, above ? Expressions.greaterThan("source_offset", offset)
-                : Expressions.lessThan("source_offset", offset), validOnly);
+        NavigableSet<Long> far = scanOffsets(
+                topic,
+                partition,
+                above
+                        ? Expressions.greaterThan("source_offset", offset)
+                        : Expressions.lessThan("source_offset", offset),
+                validOnly);
         Long hit = above ? far.higher(offset) : far.lower(offset);
         return hit == null ? -1 : hit;
     }
@@ -282,8 +306,14 @@ final class LakeOffsets implements ArchiveContinuity.OffsetIndex {
         if (cached) {
             out.addAll(refused.get(name).subMap(from, false, to, false).values());
         } else {
-            scan(rejected, Expressions.and(partitionIs(first.topic(), first.partition()), Expressions.and(
-                    Expressions.greaterThan("source_offset", from), Expressions.lessThan("source_offset", to))), true,
+            scan(
+                    rejected,
+                    Expressions.and(
+                            partitionIs(first.topic(), first.partition()),
+                            Expressions.and(
+                                    Expressions.greaterThan("source_offset", from),
+                                    Expressions.lessThan("source_offset", to))),
+                    true,
                     r -> {
                         if (r.offset() > from && r.offset() < to) {
                             out.add(r);

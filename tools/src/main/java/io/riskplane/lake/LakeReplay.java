@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,8 @@ public final class LakeReplay {
      * @param policiesFromMillis when they take force (null: the range's start)
      * @param keepInput where to keep the records replayed (a .records file), or null
      */
-    public record Request(LakeInput.Range range, Map<String, String> scope, Path policies, Long policiesFromMillis,
-            Path keepInput) {}
+    public record Request(
+            LakeInput.Range range, Map<String, String> scope, Path policies, Long policiesFromMillis, Path keepInput) {}
 
     /** A replay refused because the archive misses records of the range. */
     public static final class IncompleteArchive extends Exception {
@@ -57,8 +56,12 @@ public final class LakeReplay {
 
         IncompleteArchive(ArchiveContinuity.Report report) {
             this("the archive misses records of this range, so a replay would silently differ from what the plane "
-                    + "decided:\n  " + String.join("\n  ", report.gaps().stream().map(ArchiveContinuity.Gap::describe)
-                    .toList()));
+                    + "decided:\n  "
+                    + String.join(
+                            "\n  ",
+                            report.gaps().stream()
+                                    .map(ArchiveContinuity.Gap::describe)
+                                    .toList()));
         }
 
         IncompleteArchive(String message) {
@@ -71,14 +74,27 @@ public final class LakeReplay {
      * the records left out (scope, what-if), the notes on partitions whose archive begins or ends in the range, the
      * what-if policies, and the time spent reading the lake and putting it in order.
      */
-    public record Outcome(Replay.Result result, long records, long policiesBefore, long leftOut, List<String> notes,
-            List<String> whatIf, double readSeconds, double orderSeconds) {}
+    public record Outcome(
+            Replay.Result result,
+            long records,
+            long policiesBefore,
+            long leftOut,
+            List<String> notes,
+            List<String> whatIf,
+            double readSeconds,
+            double orderSeconds) {}
 
     /** Lake reads at parallelism 2 at least: reading Parquet is the part of a lake replay a file replay has not. */
     static final int MIN_READ_PARALLELISM = 2;
 
-    public static Outcome run(IcebergLakehouse lake, Request request, Path out, int parallelism, PlaneOptions options,
-            Consumer<String> progress) throws Exception {
+    public static Outcome run(
+            IcebergLakehouse lake,
+            Request request,
+            Path out,
+            int parallelism,
+            PlaneOptions options,
+            Consumer<String> progress)
+            throws Exception {
         LakeInput input = new LakeInput(lake);
         LakeInput.Range range = request.range();
         LakeInput.Snapshots snapshots = input.snapshots(range);
@@ -88,40 +104,70 @@ public final class LakeReplay {
             whatIfLines = Files.readAllLines(request.policies(), java.nio.charset.StandardCharsets.UTF_8);
             // Refused before anything runs when the plane would refuse one; versions are checked in the job, against
             // the archived ones.
-            WhatIfPolicies.read(request.policies().toString(), whatIfLines, whatIfFrom, List.of(),
+            WhatIfPolicies.read(
+                    request.policies().toString(),
+                    whatIfLines,
+                    whatIfFrom,
+                    List.of(),
                     new EnvelopeDecoder(options.maxFutureSkew().toMillis()));
         }
         if (request.keepInput() != null && !RecordFileFormat.isRecordFile(request.keepInput())) {
-            throw new IllegalArgumentException("--keep-input must end in " + RecordFileFormat.EXTENSION + ": "
-                    + request.keepInput());
+            throw new IllegalArgumentException(
+                    "--keep-input must end in " + RecordFileFormat.EXTENSION + ": " + request.keepInput());
         }
-        ArchiveOrder order = new ArchiveOrder(lake, range, snapshots, request.scope(),
-                request.policies() == null ? null : request.policies().toString(), whatIfLines, whatIfFrom,
-                request.keepInput() == null ? null : request.keepInput().toAbsolutePath().toString(),
+        ArchiveOrder order = new ArchiveOrder(
+                lake,
+                range,
+                snapshots,
+                request.scope(),
+                request.policies() == null ? null : request.policies().toString(),
+                whatIfLines,
+                whatIfFrom,
+                request.keepInput() == null
+                        ? null
+                        : request.keepInput().toAbsolutePath().toString(),
                 options.maxFutureSkew().toMillis());
         int readParallelism = Math.max(MIN_READ_PARALLELISM, parallelism);
         PlaneInput lakeInput = (env, watermarks) -> {
             DataStream<Decoded> ordered = input.stream(env, range, snapshots, readParallelism)
                     .transform("the lake in the order the plane read it", TypeInformation.of(Decoded.class), order)
-                    .setParallelism(1).setMaxParallelism(1).uid("lake-order")
-                    .assignTimestampsAndWatermarks(watermarks).setParallelism(1).name("riskplane input").uid("input");
+                    .setParallelism(1)
+                    .setMaxParallelism(1)
+                    .uid("lake-order")
+                    .assignTimestampsAndWatermarks(watermarks)
+                    .setParallelism(1)
+                    .name("riskplane input")
+                    .uid("input");
             // Each input partition to one subtask of the graph, in order, as a live source reader reads it: the
             // round robin to a wider graph would reorder a partition's orders before the early decisions. (At
             // parallelism 1 the graph's first operator is chained to this one instead.)
-            return parallelism == 1 ? ordered
+            return parallelism == 1
+                    ? ordered
                     : ordered.partitionCustom(new ByInputPartition(), d -> d.topic() + "/" + d.partition());
         };
         Replay.Result result;
         try {
-            result = Replay.run(lakeInput, "from the lake, " + Instant.ofEpochMilli(range.fromMillis()) + " to "
-                    + Instant.ofEpochMilli(range.toMillis()), out, parallelism, options, progress);
+            result = Replay.run(
+                    lakeInput,
+                    "from the lake, " + Instant.ofEpochMilli(range.fromMillis()) + " to "
+                            + Instant.ofEpochMilli(range.toMillis()),
+                    out,
+                    parallelism,
+                    options,
+                    progress);
         } catch (Exception e) {
             throw refusal(e);
         }
         Map<String, Object> acc = result.accumulators();
-        Outcome outcome = new Outcome(result, count(acc, ArchiveOrder.RECORDS), count(acc, ArchiveOrder.POLICIES_BEFORE),
-                count(acc, ArchiveOrder.LEFT_OUT), list(acc, ArchiveOrder.NOTES), list(acc, ArchiveOrder.WHAT_IF),
-                count(acc, ArchiveOrder.READ_MS) / 1000.0, count(acc, ArchiveOrder.ORDER_MS) / 1000.0);
+        Outcome outcome = new Outcome(
+                result,
+                count(acc, ArchiveOrder.RECORDS),
+                count(acc, ArchiveOrder.POLICIES_BEFORE),
+                count(acc, ArchiveOrder.LEFT_OUT),
+                list(acc, ArchiveOrder.NOTES),
+                list(acc, ArchiveOrder.WHAT_IF),
+                count(acc, ArchiveOrder.READ_MS) / 1000.0,
+                count(acc, ArchiveOrder.ORDER_MS) / 1000.0);
         outcome.notes().stream().limit(3).forEach(n -> progress.accept("  note: " + n));
         if (outcome.notes().size() > 3) {
             progress.accept("  note: ... and " + (outcome.notes().size() - 3) + " more (" + MANIFEST + ")");
@@ -157,8 +203,8 @@ public final class LakeReplay {
      */
     private static Exception refusal(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            Throwable original = t instanceof SerializedThrowable st
-                    ? st.deserializeError(LakeReplay.class.getClassLoader()) : t;
+            Throwable original =
+                    t instanceof SerializedThrowable st ? st.deserializeError(LakeReplay.class.getClassLoader()) : t;
             if (original instanceof IncompleteArchive || original instanceof WhatIfPolicies.Refused) {
                 return (Exception) original;
             }
@@ -181,14 +227,19 @@ public final class LakeReplay {
             return true;
         }
         FieldDescriptor payloadField = e.getDescriptorForType().getOneofs().get(0).getFields().stream()
-                .filter(e::hasField).findFirst().orElse(null);
+                .filter(e::hasField)
+                .findFirst()
+                .orElse(null);
         if (payloadField == null || payloadField.getType() != FieldDescriptor.Type.MESSAGE) {
             return true;
         }
         Message payload = (Message) e.getField(payloadField);
         FieldDescriptor scopeField = payload.getDescriptorForType().findFieldByName("scope");
-        Message nested = scopeField != null && scopeField.getType() == FieldDescriptor.Type.MESSAGE
-                && payload.hasField(scopeField) ? (Message) payload.getField(scopeField) : null;
+        Message nested = scopeField != null
+                        && scopeField.getType() == FieldDescriptor.Type.MESSAGE
+                        && payload.hasField(scopeField)
+                ? (Message) payload.getField(scopeField)
+                : null;
         for (Map.Entry<String, String> want : scope.entrySet()) {
             String have = field(payload, want.getKey());
             if (have == null && nested != null) {
@@ -206,8 +257,9 @@ public final class LakeReplay {
         return f == null || f.getType() != FieldDescriptor.Type.STRING ? null : (String) m.getField(f);
     }
 
-    private static void writeManifest(Path file, Request request, LakeInput.Snapshots snapshots, Outcome outcome,
-            long whatIfFrom) throws IOException {
+    private static void writeManifest(
+            Path file, Request request, LakeInput.Snapshots snapshots, Outcome outcome, long whatIfFrom)
+            throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("what_if", !outcome.whatIf().isEmpty());
         m.put("source", "lake");

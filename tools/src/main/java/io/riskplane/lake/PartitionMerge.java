@@ -40,8 +40,8 @@ public final class PartitionMerge {
     /** The records of every partition, merged (see the class comment). */
     public static List<ArchivedRecord> merge(Map<String, List<ArchivedRecord>> partitions) {
         record Cursor(String name, List<ArchivedRecord> records, int next, long time) {}
-        PriorityQueue<Cursor> heads = new PriorityQueue<>(Comparator.comparingLong(Cursor::time)
-                .thenComparing(Cursor::name));
+        PriorityQueue<Cursor> heads =
+                new PriorityQueue<>(Comparator.comparingLong(Cursor::time).thenComparing(Cursor::name));
         int total = 0;
         for (Map.Entry<String, List<ArchivedRecord>> e : partitions.entrySet()) {
             total += e.getValue().size();

@@ -47,7 +47,11 @@ public final class WhatIfPolicies {
      * The what-if of a file's lines, checked against the archived policies (their versions in force at
      * {@code fromMillis}); {@code file} names it in messages.
      */
-    public static Plan read(String file, List<String> lines, long fromMillis, List<ArchivedRecord> archivedPolicies,
+    public static Plan read(
+            String file,
+            List<String> lines,
+            long fromMillis,
+            List<ArchivedRecord> archivedPolicies,
             EnvelopeDecoder decoder) {
         List<ArchivedRecord> records = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
@@ -72,8 +76,11 @@ public final class WhatIfPolicies {
             }
             long inForce = archivedPolicies.stream()
                     .filter(r -> r.eventTimeMillis() <= fromMillis)
-                    .map(WhatIfPolicies::policy).filter(a -> a != null && a.getPolicyId().equals(p.getPolicyId()))
-                    .mapToLong(RiskPolicy::getVersion).max().orElse(0);
+                    .map(WhatIfPolicies::policy)
+                    .filter(a -> a != null && a.getPolicyId().equals(p.getPolicyId()))
+                    .mapToLong(RiskPolicy::getVersion)
+                    .max()
+                    .orElse(0);
             if (p.getVersion() == 0) {
                 p.setVersion(inForce + 1);
             } else if (p.getVersion() <= inForce) {
@@ -90,11 +97,11 @@ public final class WhatIfPolicies {
             byte[] value = e.toByteArray();
             Decoded d = decoder.decode(value, false, Topics.POLICIES, -1, n, fromMillis, fromMillis);
             if (d.isDeadLetter()) {
-                throw new Refused(where + "refused as the plane would refuse it on "
-                        + Topics.POLICIES + ": " + d.deadLetter().reasonCode() + " " + d.deadLetter().detail());
+                throw new Refused(where + "refused as the plane would refuse it on " + Topics.POLICIES + ": "
+                        + d.deadLetter().reasonCode() + " " + d.deadLetter().detail());
             }
-            records.add(new ArchivedRecord(Topics.POLICIES, -1, n, fromMillis, fromMillis,
-                    LakeInput.POLICY_KIND, value));
+            records.add(
+                    new ArchivedRecord(Topics.POLICIES, -1, n, fromMillis, fromMillis, LakeInput.POLICY_KIND, value));
             described.add(p.getPolicyId() + " v" + p.getVersion() + " (in force before: v" + inForce + ")");
         }
         if (records.isEmpty()) {

@@ -1,12 +1,5 @@
 package io.riskplane.replay;
 
-import io.riskplane.plane.LocalFlink;
-import io.riskplane.plane.PlaneConfig;
-import io.riskplane.plane.PlaneInput;
-import io.riskplane.plane.PlaneOptions;
-import io.riskplane.plane.PlaneRuntime;
-import io.riskplane.plane.RiskPlaneJob;
-
 import io.riskplane.ingest.DelimitedEnvelopeFormat;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.JsonLinesFormat;
@@ -14,6 +7,12 @@ import io.riskplane.ingest.RecordFileFormat;
 import io.riskplane.model.Decoded;
 import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutputs;
+import io.riskplane.plane.LocalFlink;
+import io.riskplane.plane.PlaneConfig;
+import io.riskplane.plane.PlaneInput;
+import io.riskplane.plane.PlaneOptions;
+import io.riskplane.plane.PlaneRuntime;
+import io.riskplane.plane.RiskPlaneJob;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +23,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * `riskplane replay`: the plane's job graph in bounded mode over a file of envelopes (JSON Lines, length-delimited
@@ -47,22 +46,37 @@ public final class Replay {
     }
 
     /** As {@link #run(Path, Path, int, PlaneOptions)}, reporting progress of long runs to {@code progress}. */
-    public static Result run(Path input, Path outDir, int parallelism, PlaneOptions options,
-            java.util.function.Consumer<String> progress) throws Exception {
+    public static Result run(
+            Path input,
+            Path outDir,
+            int parallelism,
+            PlaneOptions options,
+            java.util.function.Consumer<String> progress)
+            throws Exception {
         if (!Files.isRegularFile(input)) {
             throw new IOException("replay input " + input + " is not a file");
         }
         EnvelopeDecoder decoder = new EnvelopeDecoder(options.maxFutureSkew().toMillis());
-        FileSource<Decoded> source = FileSource.forRecordStreamFormat(RecordFileFormat.isRecordFile(input)
-                        ? new RecordFileFormat(decoder) : DelimitedEnvelopeFormat.isDelimited(input)
-                        ? new DelimitedEnvelopeFormat(decoder) : new JsonLinesFormat(decoder),
-                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
+        FileSource<Decoded> source = FileSource.forRecordStreamFormat(
+                        RecordFileFormat.isRecordFile(input)
+                                ? new RecordFileFormat(decoder)
+                                : DelimitedEnvelopeFormat.isDelimited(input)
+                                        ? new DelimitedEnvelopeFormat(decoder)
+                                        : new JsonLinesFormat(decoder),
+                        new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri()))
+                .build();
         return run(PlaneInput.of(source), input.toString(), outDir, parallelism, options, progress);
     }
 
     /** A replay of any bounded input (a replay from the lake), named {@code name} in Flink. */
-    public static Result run(PlaneInput input, String name, Path outDir, int parallelism, PlaneOptions options,
-            java.util.function.Consumer<String> progress) throws Exception {
+    public static Result run(
+            PlaneInput input,
+            String name,
+            Path outDir,
+            int parallelism,
+            PlaneOptions options,
+            java.util.function.Consumer<String> progress)
+            throws Exception {
         StreamExecutionEnvironment env = localEnvironment();
         env.setParallelism(parallelism);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
@@ -81,7 +95,8 @@ public final class Replay {
             JobClient job = env.executeAsync("riskplane replay " + name);
             while (true) {
                 try {
-                    accumulators = job.getJobExecutionResult().get(5, TimeUnit.SECONDS).getAllAccumulatorResults();
+                    accumulators =
+                            job.getJobExecutionResult().get(5, TimeUnit.SECONDS).getAllAccumulatorResults();
                     break;
                 } catch (TimeoutException stillRunning) {
                     progress.accept(String.format("  ... %,d bytes of output so far", sizeOf(parts)));
@@ -116,8 +131,10 @@ public final class Replay {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
             // Its MiniCluster's REST endpoint, too, on loopback and read-only (docs/security.md).
-            env = LocalFlink.environment(PlaneRuntime.localExposure(new org.apache.flink.configuration.Configuration(),
-                    new PlaneConfig.Flink(null, null, null, null, null, null, null), false));
+            env = LocalFlink.environment(PlaneRuntime.localExposure(
+                    new org.apache.flink.configuration.Configuration(),
+                    new PlaneConfig.Flink(null, null, null, null, null, null, null),
+                    false));
         }
         return env;
     }
@@ -126,8 +143,8 @@ public final class Replay {
     public static long countRecords(Path input) throws IOException {
         if (RecordFileFormat.isRecordFile(input)) {
             long n = 0;
-            try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(input),
-                    1 << 16))) {
+            try (var in = new java.io.DataInputStream(
+                    new java.io.BufferedInputStream(Files.newInputStream(input), 1 << 16))) {
                 RecordFileFormat.readHeader(in);
                 while (RecordFileFormat.read(in) != null) {
                     n++;

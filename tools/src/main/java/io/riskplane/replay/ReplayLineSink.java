@@ -1,7 +1,8 @@
 package io.riskplane.replay;
 
-import java.io.BufferedOutputStream;
+import io.riskplane.outputs.OutputLine;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import io.riskplane.outputs.OutputLine;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -31,8 +31,9 @@ public final class ReplayLineSink implements Sink<OutputLine> {
 
     @Override
     public SinkWriter<OutputLine> createWriter(WriterInitContext context) throws IOException {
-        Path part = Path.of(dir).resolve("part-" + context.getTaskInfo().getIndexOfThisSubtask() + "-"
-                + context.getTaskInfo().getAttemptNumber());
+        Path part = Path.of(dir)
+                .resolve("part-" + context.getTaskInfo().getIndexOfThisSubtask() + "-"
+                        + context.getTaskInfo().getAttemptNumber());
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(part), 1 << 16));
         return new SinkWriter<>() {
             @Override
@@ -58,8 +59,8 @@ public final class ReplayLineSink implements Sink<OutputLine> {
     public static void readAll(Path dir, Consumer<OutputLine> lines) throws IOException {
         try (var parts = Files.list(dir)) {
             for (Path part : (Iterable<Path>) parts.sorted()::iterator) {
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(part),
-                        1 << 16))) {
+                try (DataInputStream in =
+                        new DataInputStream(new BufferedInputStream(Files.newInputStream(part), 1 << 16))) {
                     while (true) {
                         String file;
                         try {

@@ -1,9 +1,8 @@
 package io.riskplane.replay;
 
-import io.riskplane.plane.PlaneSinks;
-
 import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutput;
+import io.riskplane.plane.PlaneSinks;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -17,8 +16,8 @@ public final class ReplayOutput implements PlaneSinks {
 
     @Override
     public <T> void output(PlaneOutput<T> output, DataStream<T> stream) {
-        DataStream<OutputLine> l = stream.map(new LineOf<>(output)).returns(OutputLine.class)
-                .name(output.name() + " json");
+        DataStream<OutputLine> l =
+                stream.map(new LineOf<>(output)).returns(OutputLine.class).name(output.name() + " json");
         lines = lines == null ? l : lines.union(l);
     }
 

@@ -37,8 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,11 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertRoutingIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final AlertSettings SETTINGS = new AlertSettings("https://runbooks.example/runbooks.md", "trading-oncall",
-            Map.of("globex", "globex-oncall"));
+    static final AlertSettings SETTINGS = new AlertSettings(
+            "https://runbooks.example/runbooks.md", "trading-oncall", Map.of("globex", "globex-oncall"));
 
     @TempDir
     Path dir;
+
     final List<AutoCloseable> started = new ArrayList<>();
     Process alertmanager;
 
@@ -92,8 +93,13 @@ class AlertRoutingIT {
         started.add(() -> webhook.stop(0));
 
         int amPort = EmbeddedKafka.freePort();
-        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(kafka.bootstrapServers(), new Properties(),
-                "alerts-it", "http://127.0.0.1:" + amPort, Duration.ofMillis(100), Duration.ofSeconds(1),
+        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(
+                kafka.bootstrapServers(),
+                new Properties(),
+                "alerts-it",
+                "http://127.0.0.1:" + amPort,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
                 line -> System.out.println("[alerts-it] " + line));
         Thread t = new Thread(forwarder::run, "forwarder");
         t.start();
@@ -103,14 +109,39 @@ class AlertRoutingIT {
         });
 
         List<ControlEvent> controls = List.of(
-                control("ctl-1", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES, "pnl.drawdown.kill-switch",
-                        Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc").build()),
-                control("ctl-2", ControlKind.COOLDOWN, ControlAction.HALT_NEW_ENTRIES, "guardrail.trip.cooldown",
-                        Scope.newBuilder().setOrg("globex").setStrategy("pm-arb").build()),
-                control("ctl-3", ControlKind.ROLLBACK, ControlAction.DISABLE_ROUTE, "route.fallback.rollback",
+                control(
+                        "ctl-1",
+                        ControlKind.KILL_SWITCH,
+                        ControlAction.HALT_NEW_ENTRIES,
+                        "pnl.drawdown.kill-switch",
+                        Scope.newBuilder()
+                                .setOrg("acme")
+                                .setStrategy("momentum-btc")
+                                .build()),
+                control(
+                        "ctl-2",
+                        ControlKind.COOLDOWN,
+                        ControlAction.HALT_NEW_ENTRIES,
+                        "guardrail.trip.cooldown",
+                        Scope.newBuilder()
+                                .setOrg("globex")
+                                .setStrategy("pm-arb")
+                                .build()),
+                control(
+                        "ctl-3",
+                        ControlKind.ROLLBACK,
+                        ControlAction.DISABLE_ROUTE,
+                        "route.fallback.rollback",
                         Scope.newBuilder().setAdapter("kraken-rest").build()),
-                control("ctl-4", ControlKind.RESUME, ControlAction.RESUME_TRADING, "slo.recovery.resume",
-                        Scope.newBuilder().setVenue("kraken").setInstrument("CRYPTO:ETH-USD").build()));
+                control(
+                        "ctl-4",
+                        ControlKind.RESUME,
+                        ControlAction.RESUME_TRADING,
+                        "slo.recovery.resume",
+                        Scope.newBuilder()
+                                .setVenue("kraken")
+                                .setInstrument("CRYPTO:ETH-USD")
+                                .build()));
 
         // Alertmanager is not up yet: the first two alerts must wait in Kafka while the forwarder retries.
         publish(kafka, controls.subList(0, 2));
@@ -129,11 +160,13 @@ class AlertRoutingIT {
             assertThat(labels.path("alertname").asText()).isEqualTo("RiskplaneControlEvent");
             assertThat(labels.path("rule_id").asText()).isEqualTo(c.getRuleId());
             assertThat(labels.path("kind").asText()).isEqualTo(c.getKind().name());
-            assertThat(labels.path("severity").asText()).isEqualTo(switch (c.getKind()) {
-                case KILL_SWITCH, ROLLBACK -> "page";
-                case COOLDOWN -> "warning";
-                default -> "info";
-            });
+            assertThat(labels.path("severity").asText())
+                    .isEqualTo(
+                            switch (c.getKind()) {
+                                case KILL_SWITCH, ROLLBACK -> "page";
+                                case COOLDOWN -> "warning";
+                                default -> "info";
+                            });
             assertThat(labels.path("team").asText())
                     .isEqualTo(c.getScope().getOrg().equals("globex") ? "globex-oncall" : "trading-oncall");
             assertThat(a.path("annotations").path("summary").asText()).isEqualTo("summary of " + c.getControlId());
@@ -142,7 +175,8 @@ class AlertRoutingIT {
             assertThat(a.path("startsAt").asText()).startsWith("2026-11-20T14:3");
         }
         assertThat(delivered.get("ctl-1").path("labels").path("org").asText()).isEqualTo("acme");
-        assertThat(delivered.get("ctl-3").path("labels").path("adapter").asText()).isEqualTo("kraken-rest");
+        assertThat(delivered.get("ctl-3").path("labels").path("adapter").asText())
+                .isEqualTo("kraken-rest");
 
         // The routing tree sent each alert to the receivers its severity and team call for.
         Map<String, List<String>> receivers = receiversByControl(amPort);
@@ -175,18 +209,41 @@ class AlertRoutingIT {
         int amPort = EmbeddedKafka.freePort();
         alertmanager = startAlertmanager(amPort, webhook.getAddress().getPort());
 
-        Envelope bad = envelope(control("ctl-bad", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
-                "pnl.drawdown.kill-switch", Scope.newBuilder().setOrg("acme").build()), "bad-label");
-        Envelope good = envelope(control("ctl-good", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
-                "pnl.drawdown.kill-switch", Scope.newBuilder().setOrg("acme").build()), null);
-        Envelope later = envelope(control("ctl-later", ControlKind.COOLDOWN, ControlAction.HALT_NEW_ENTRIES,
-                "guardrail.trip.cooldown", Scope.newBuilder().setOrg("acme").build()), null);
+        Envelope bad = envelope(
+                control(
+                        "ctl-bad",
+                        ControlKind.KILL_SWITCH,
+                        ControlAction.HALT_NEW_ENTRIES,
+                        "pnl.drawdown.kill-switch",
+                        Scope.newBuilder().setOrg("acme").build()),
+                "bad-label");
+        Envelope good = envelope(
+                control(
+                        "ctl-good",
+                        ControlKind.KILL_SWITCH,
+                        ControlAction.HALT_NEW_ENTRIES,
+                        "pnl.drawdown.kill-switch",
+                        Scope.newBuilder().setOrg("acme").build()),
+                null);
+        Envelope later = envelope(
+                control(
+                        "ctl-later",
+                        ControlKind.COOLDOWN,
+                        ControlAction.HALT_NEW_ENTRIES,
+                        "guardrail.trip.cooldown",
+                        Scope.newBuilder().setOrg("acme").build()),
+                null);
         // Published before the forwarder starts: both in its first poll, so Alertmanager refuses a batch of two.
         send(kafka, List.of(bad, good));
 
         List<String> log = new CopyOnWriteArrayList<>();
-        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(kafka.bootstrapServers(), new Properties(),
-                "alerts-reject-it", "http://127.0.0.1:" + amPort, Duration.ofMillis(100), Duration.ofSeconds(1),
+        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(
+                kafka.bootstrapServers(),
+                new Properties(),
+                "alerts-reject-it",
+                "http://127.0.0.1:" + amPort,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
                 line -> {
                     log.add(line);
                     System.out.println("[alerts-reject-it] " + line);
@@ -263,18 +320,38 @@ class AlertRoutingIT {
         alertmanager = startAlertmanager(amPort, webhook.getAddress().getPort());
 
         long now = System.currentTimeMillis() / 1000 * 1000;
-        Scope scope = Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc").build();
+        Scope scope =
+                Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc").build();
         var ledger = org.apache.flink.streaming.util.ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new io.riskplane.halts.HaltLedger(SETTINGS), io.riskplane.halts.HaltLedger::key,
+                new io.riskplane.halts.HaltLedger(SETTINGS),
+                io.riskplane.halts.HaltLedger::key,
                 org.apache.flink.api.common.typeinfo.Types.STRING);
         ledger.processWatermark(now - 600_000);
         for (ControlEvent c : List.of(
-                at(control("ctl-k1", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
-                        "pnl.drawdown.kill-switch", scope), now - 300_000),
-                at(control("ctl-k2", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
-                        "pnl.drawdown.kill-switch", scope), now - 200_000),
-                at(control("ctl-k3", ControlKind.KILL_SWITCH, ControlAction.HALT_NEW_ENTRIES,
-                        "pnl.drawdown.kill-switch", scope), now - 100_000))) {
+                at(
+                        control(
+                                "ctl-k1",
+                                ControlKind.KILL_SWITCH,
+                                ControlAction.HALT_NEW_ENTRIES,
+                                "pnl.drawdown.kill-switch",
+                                scope),
+                        now - 300_000),
+                at(
+                        control(
+                                "ctl-k2",
+                                ControlKind.KILL_SWITCH,
+                                ControlAction.HALT_NEW_ENTRIES,
+                                "pnl.drawdown.kill-switch",
+                                scope),
+                        now - 200_000),
+                at(
+                        control(
+                                "ctl-k3",
+                                ControlKind.KILL_SWITCH,
+                                ControlAction.HALT_NEW_ENTRIES,
+                                "pnl.drawdown.kill-switch",
+                                scope),
+                        now - 100_000))) {
             ledger.processElement(record(c), ProtoTime.toMillis(c.getDecidedAt()));
         }
         ledger.processWatermark(now - 50_000);
@@ -282,8 +359,13 @@ class AlertRoutingIT {
         assertThat(firing).hasSize(1);
         send(kafka, firing);
 
-        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(kafka.bootstrapServers(), new Properties(),
-                "alerts-episode-it", "http://127.0.0.1:" + amPort, Duration.ofMillis(100), Duration.ofSeconds(1),
+        AlertmanagerForwarder forwarder = new AlertmanagerForwarder(
+                kafka.bootstrapServers(),
+                new Properties(),
+                "alerts-episode-it",
+                "http://127.0.0.1:" + amPort,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
                 line -> System.out.println("[alerts-episode-it] " + line));
         Thread t = new Thread(forwarder::run, "forwarder");
         t.start();
@@ -295,8 +377,12 @@ class AlertRoutingIT {
                 .anyMatch(n -> n.path("status").asText().equals("firing")));
         assertThat(alertsIn(amPort)).containsExactly("ctl-k1");
 
-        ControlEvent resume = at(control("ctl-r1", ControlKind.RESUME, ControlAction.RESUME_TRADING,
-                "operator.resume", scope), now - 10_000).toBuilder().setLiftsRuleId("*").build();
+        ControlEvent resume = at(
+                        control("ctl-r1", ControlKind.RESUME, ControlAction.RESUME_TRADING, "operator.resume", scope),
+                        now - 10_000)
+                .toBuilder()
+                .setLiftsRuleId("*")
+                .build();
         ledger.processElement(record(resume), now - 10_000);
         ledger.processWatermark(now);
         List<Envelope> all = alertsOf(ledger);
@@ -304,19 +390,25 @@ class AlertRoutingIT {
         send(kafka, all.subList(1, 2));
         awaitTrue("the same alert at the webhook, resolved", () -> notifications.stream()
                 .anyMatch(n -> n.path("status").asText().equals("resolved")));
-        JsonNode page = notifications.stream().filter(n -> n.path("status").asText().equals("firing")).findFirst()
+        JsonNode page = notifications.stream()
+                .filter(n -> n.path("status").asText().equals("firing"))
+                .findFirst()
                 .orElseThrow();
-        JsonNode resolved = notifications.stream().filter(n -> n.path("status").asText().equals("resolved"))
-                .findFirst().orElseThrow();
-        assertThat(resolved.path("fingerprint").asText()).isEqualTo(page.path("fingerprint").asText());
+        JsonNode resolved = notifications.stream()
+                .filter(n -> n.path("status").asText().equals("resolved"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(resolved.path("fingerprint").asText())
+                .isEqualTo(page.path("fingerprint").asText());
         assertThat(resolved.path("labels")).isEqualTo(page.path("labels"));
         assertThat(resolved.path("labels").path("control_id").asText()).isEqualTo("ctl-k1");
         assertThat(java.time.Instant.parse(resolved.path("endsAt").asText()))
                 .isEqualTo(java.time.Instant.ofEpochMilli(now - 10_000));
         assertThat(resolved.path("annotations").path("resolved_by").asText()).isEqualTo("ctl-r1");
         // The confirmations paged no one: every notification is about the one episode.
-        assertThat(notifications).allSatisfy(n -> assertThat(n.path("labels").path("control_id").asText())
-                .isEqualTo("ctl-k1"));
+        assertThat(notifications)
+                .allSatisfy(n ->
+                        assertThat(n.path("labels").path("control_id").asText()).isEqualTo("ctl-k1"));
         awaitTrue("no active alert left", () -> activeAlerts(amPort) == 0);
     }
 
@@ -325,14 +417,25 @@ class AlertRoutingIT {
     }
 
     static io.riskplane.model.ControlRecord record(ControlEvent c) {
-        Envelope e = Envelope.newBuilder().setEventId(c.getControlId()).setSource("riskplane")
-                .setEventTime(c.getDecidedAt()).setControl(c).build();
-        return new io.riskplane.model.ControlRecord(c.getControlId(), "strategy|acme|momentum-btc",
-                ProtoTime.toMillis(c.getDecidedAt()), c.getRuleId(), e.toByteArray());
+        Envelope e = Envelope.newBuilder()
+                .setEventId(c.getControlId())
+                .setSource("riskplane")
+                .setEventTime(c.getDecidedAt())
+                .setControl(c)
+                .build();
+        return new io.riskplane.model.ControlRecord(
+                c.getControlId(),
+                "strategy|acme|momentum-btc",
+                ProtoTime.toMillis(c.getDecidedAt()),
+                c.getRuleId(),
+                e.toByteArray());
     }
 
-    static List<Envelope> alertsOf(org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<String,
-            io.riskplane.model.ControlRecord, io.riskplane.model.HaltStateRecord> ledger) throws Exception {
+    static List<Envelope> alertsOf(
+            org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<
+                            String, io.riskplane.model.ControlRecord, io.riskplane.model.HaltStateRecord>
+                    ledger)
+            throws Exception {
         List<Envelope> out = new ArrayList<>();
         var q = ledger.getSideOutput(io.riskplane.halts.HaltLedger.ALERTS);
         if (q != null) {
@@ -345,9 +448,13 @@ class AlertRoutingIT {
 
     static int activeAlerts(int port) {
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/api/v2/alerts?active=true&silenced=true&inhibited=true")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                            + "/api/v2/alerts?active=true&silenced=true&inhibited=true"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             int n = 0;
             for (JsonNode a : JSON.readTree(body)) {
                 if (a.path("status").path("state").asText().equals("active")) {
@@ -366,18 +473,23 @@ class AlertRoutingIT {
         if (extraLabel != null) {
             a.putLabels(extraLabel, "x");
         }
-        return Envelope.newBuilder().setEventId("alt-" + c.getControlId()).setSource("riskplane")
-                .setEventTime(c.getDecidedAt()).setAlert(a).build();
+        return Envelope.newBuilder()
+                .setEventId("alt-" + c.getControlId())
+                .setSource("riskplane")
+                .setEventTime(c.getDecidedAt())
+                .setAlert(a)
+                .build();
     }
 
     static void send(EmbeddedKafka kafka, List<Envelope> envelopes) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Envelope e : envelopes) {
-                producer.send(new ProducerRecord<>(Topics.ALERTS, e.getEventId().getBytes(StandardCharsets.UTF_8),
-                        e.toByteArray())).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.ALERTS, e.getEventId().getBytes(StandardCharsets.UTF_8), e.toByteArray()))
+                        .get();
             }
         }
     }
@@ -392,7 +504,9 @@ class AlertRoutingIT {
 
     static long committed(org.apache.kafka.clients.admin.Admin admin, String group) {
         try {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .get(new TopicPartition(Topics.ALERTS, 0));
             return o == null ? -1 : o.offset();
         } catch (Exception e) {
@@ -401,22 +515,33 @@ class AlertRoutingIT {
     }
 
     static ControlEvent control(String id, ControlKind kind, ControlAction action, String rule, Scope scope) {
-        return ControlEvent.newBuilder().setControlId(id).setKind(kind).setAction(action).setRuleId(rule)
-                .setRuleVersion(1).setScope(scope).setReasonCode("TEST")
+        return ControlEvent.newBuilder()
+                .setControlId(id)
+                .setKind(kind)
+                .setAction(action)
+                .setRuleId(rule)
+                .setRuleVersion(1)
+                .setScope(scope)
+                .setReasonCode("TEST")
                 .setDecidedAt(ProtoTime.fromMillis(1_795_185_000_000L))
-                .setEvidence(Evidence.newBuilder().setSummary("summary of " + id)).build();
+                .setEvidence(Evidence.newBuilder().setSummary("summary of " + id))
+                .build();
     }
 
     static void publish(EmbeddedKafka kafka, List<ControlEvent> controls) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ControlEvent c : controls) {
-                Envelope e = Envelope.newBuilder().setEventId("alt-" + c.getControlId()).setSource("riskplane")
-                        .setEventTime(c.getDecidedAt()).setAlert(ControlEventAlerts.alertOf(c, SETTINGS)).build();
-                producer.send(new ProducerRecord<>(Topics.ALERTS, c.getControlId().getBytes(StandardCharsets.UTF_8),
-                        e.toByteArray()));
+                Envelope e = Envelope.newBuilder()
+                        .setEventId("alt-" + c.getControlId())
+                        .setSource("riskplane")
+                        .setEventTime(c.getDecidedAt())
+                        .setAlert(ControlEventAlerts.alertOf(c, SETTINGS))
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        Topics.ALERTS, c.getControlId().getBytes(StandardCharsets.UTF_8), e.toByteArray()));
             }
             producer.flush();
         }
@@ -436,25 +561,35 @@ class AlertRoutingIT {
         int n = 0;
         while (m.find()) {
             Path secret = dir.resolve("secret-" + n++);
-            Files.writeString(secret, m.group(1).contains("url") ? "http://127.0.0.1:" + webhookPort + "/slack"
-                    : "test-routing-key");
+            Files.writeString(
+                    secret,
+                    m.group(1).contains("url") ? "http://127.0.0.1:" + webhookPort + "/slack" : "test-routing-key");
             m.appendReplacement(sb, m.group(1) + ": " + Matcher.quoteReplacement(secret.toString()));
         }
         m.appendTail(sb);
         Path file = dir.resolve("alertmanager.yml");
         Files.writeString(file, sb.toString());
-        Process p = new ProcessBuilder(alertmanagerBinary(), "--config.file=" + file,
-                "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        alertmanagerBinary(),
+                        "--config.file=" + file,
+                        "--storage.path=" + dir.resolve("am-data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address=")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("alertmanager.log").toFile())
+                .start();
         HttpClient http = HttpClient.newHttpClient();
         awaitTrue("Alertmanager ready", () -> {
             if (!p.isAlive()) {
                 throw new AssertionError("alertmanager exited: " + read(dir.resolve("alertmanager.log")));
             }
             try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                return http.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200;
             } catch (IOException | InterruptedException e) {
                 return false;
             }
@@ -463,9 +598,12 @@ class AlertRoutingIT {
     }
 
     static Map<String, List<String>> receiversByControl(int port) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/v2/alerts")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v2/alerts"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Map<String, List<String>> out = new java.util.TreeMap<>();
         for (JsonNode a : JSON.readTree(body)) {
             List<String> names = new ArrayList<>();
@@ -476,8 +614,8 @@ class AlertRoutingIT {
     }
 
     static String alertmanagerBinary() {
-        for (String candidate : List.of("/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager",
-                "/usr/bin/alertmanager")) {
+        for (String candidate :
+                List.of("/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager", "/usr/bin/alertmanager")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
             }

@@ -14,7 +14,6 @@ import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
 import io.riskplane.testing.DemoSession;
 import io.riskplane.testing.FlakyCommitCatalog;
-import io.riskplane.v1.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +52,15 @@ class IcebergCommitFailureIT {
         FlakyCommitCatalog.FAILED.set(0);
         FlakyCommitCatalog.SUCCEEDED_AFTER_FAILURE.set(0);
         // The archive commits every second here, so that its failures come fast.
-        try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
-                LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS, true, 0, FlakyCommitCatalog.class.getName(), 1000,
+        try (LocalPlane plane = LocalPlane.start(
+                dir.resolve("plane"),
+                null,
+                2,
+                LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS,
+                true,
+                0,
+                FlakyCommitCatalog.class.getName(),
+                1000,
                 line -> System.out.println("[archive] " + line))) {
             int half = size / 2;
             demo.publish(plane.kafka.bootstrapServers(), 0, half);
@@ -65,7 +71,9 @@ class IcebergCommitFailureIT {
             // Whether the retried commit carried rows depends on how much of the first half was committed already:
             // wait for the commit itself, not for the row count to grow.
             awaitTrue("commits again", () -> FlakyCommitCatalog.SUCCEEDED_AFTER_FAILURE.get() > 0);
-            assertThat(restarts(plane.archiveMetricsUrl())).as("retried inside Iceberg").isZero();
+            assertThat(restarts(plane.archiveMetricsUrl()))
+                    .as("retried inside Iceberg")
+                    .isZero();
 
             // From here every commit to raw_events fails: far more than Iceberg's own attempts (1 + 4 retries).
             FlakyCommitCatalog.FAIL_NEXT.set(Integer.MAX_VALUE);
@@ -74,9 +82,10 @@ class IcebergCommitFailureIT {
             demo.publish(plane.kafka.bootstrapServers(), half, size);
             long published = System.nanoTime();
             try (CommittedTopicReader control = CommittedTopicReader.control(plane.kafka.bootstrapServers());
-                    CommittedTopicReader early = new CommittedTopicReader(plane.kafka.bootstrapServers(),
-                            Topics.CONTROL_EARLY)) {
-                awaitTrue("every control event while the archive fails",
+                    CommittedTopicReader early =
+                            new CommittedTopicReader(plane.kafka.bootstrapServers(), Topics.CONTROL_EARLY)) {
+                awaitTrue(
+                        "every control event while the archive fails",
                         () -> poll(control).size() >= demo.controls().size()
                                 && Set.copyOf(poll(early)).containsAll(demo.earlyControls()));
                 double seconds = (System.nanoTime() - published) / 1e9;
@@ -84,22 +93,30 @@ class IcebergCommitFailureIT {
                 assertThat(Set.copyOf(poll(early))).isEqualTo(Set.copyOf(demo.earlyControls()));
                 // Still failing: the control events above did not wait for the archive.
                 assertThat(FlakyCommitCatalog.FAIL_NEXT.get()).isPositive();
-                assertThat(plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS)).as("the lakehouse stayed behind")
-                        .isEqualTo(lakeBehind).isLessThan(valid);
-                System.out.printf("[archive] all %d control events and %d early ones readable %.1f s after the "
-                        + "last input, the archive failing (%d failed commits, %.0f archive restarts)%n",
-                        demo.controls().size(), demo.earlyControls().size(), seconds, FlakyCommitCatalog.FAILED.get(),
+                assertThat(plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS))
+                        .as("the lakehouse stayed behind")
+                        .isEqualTo(lakeBehind)
+                        .isLessThan(valid);
+                System.out.printf(
+                        "[archive] all %d control events and %d early ones readable %.1f s after the "
+                                + "last input, the archive failing (%d failed commits, %.0f archive restarts)%n",
+                        demo.controls().size(),
+                        demo.earlyControls().size(),
+                        seconds,
+                        FlakyCommitCatalog.FAILED.get(),
                         restarts(plane.archiveMetricsUrl()));
             }
             assertThat(restarts(plane.metricsUrl())).as("decision job restarts").isZero();
             assertThat(plane.job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             // The loader reads the input topics itself: ClickHouse has every raw event while Iceberg fails.
-            awaitTrue("every valid event in ClickHouse raw_events", () -> countOrMinusOne(plane,
-                    "SELECT count() FROM riskplane.raw_events FINAL") == valid);
+            awaitTrue(
+                    "every valid event in ClickHouse raw_events",
+                    () -> countOrMinusOne(plane, "SELECT count() FROM riskplane.raw_events FINAL") == valid);
 
             long archiveRestarts = (long) restarts(plane.archiveMetricsUrl());
             FlakyCommitCatalog.FAIL_NEXT.set(0);
-            awaitTrue("the archive caught up: every valid event, control event and detector row in Iceberg",
+            awaitTrue(
+                    "the archive caught up: every valid event, control event and detector row in Iceberg",
                     () -> plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS) == valid
                             && plane.lakehouse.rowCount(IcebergLakehouse.CONTROL_EVENTS)
                                     == demo.allControlIds().size()
@@ -110,7 +127,10 @@ class IcebergCommitFailureIT {
             awaitTrue("two more archive checkpoints", () -> completed(plane.archiveMetricsUrl()) >= checkpoints + 2);
             assertThat(plane.lakehouse.rowCount(IcebergLakehouse.RAW_EVENTS)).isEqualTo(valid);
             assertThat(plane.lakehouse.readAll(IcebergLakehouse.CONTROL_EVENTS).stream()
-                    .map(r -> (String) r.getField("control_id")).sorted().toList()).isEqualTo(demo.allControlIds());
+                            .map(r -> (String) r.getField("control_id"))
+                            .sorted()
+                            .toList())
+                    .isEqualTo(demo.allControlIds());
             // The plane goes on committing rows (ticks), so compare with what it had committed by now: each of those
             // in Iceberg, and nothing there twice.
             List<String> committed = committedDetectorOutputIds(plane);
@@ -136,7 +156,9 @@ class IcebergCommitFailureIT {
     static List<String> detectorOutputIds(IcebergLakehouse lakehouse) {
         try {
             return lakehouse.readAll(IcebergLakehouse.DETECTOR_OUTPUTS).stream()
-                    .map(r -> r.getField("detector") + "/" + r.getField("output_id")).sorted().toList();
+                    .map(r -> r.getField("detector") + "/" + r.getField("output_id"))
+                    .sorted()
+                    .toList();
         } catch (java.io.IOException e) {
             return List.of();
         }
@@ -145,13 +167,14 @@ class IcebergCommitFailureIT {
     /** The detector outputs the decision job committed to the rows topic (keys read from the rows), sorted. */
     static List<String> committedDetectorOutputIds(LocalPlane plane) {
         List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(),
-                Topics.CLICKHOUSE_ROWS)) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(), Topics.CLICKHOUSE_ROWS)) {
             Set<TopicPartition> parts = c.assignment();
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    var output = r.key() == null ? null
+                    var output = r.key() == null
+                            ? null
                             : PlaneOutputs.DETECTORS_BY_TABLE.get(new String(r.key(), StandardCharsets.UTF_8));
                     if (output != null && output.detector() != null) {
                         DetectorOutput o = output.detectorOutput(r.value());
@@ -175,5 +198,4 @@ class IcebergCommitFailureIT {
     static long completed(String metricsUrl) {
         return (long) PrometheusScrape.sum(metricsUrl, "_job_numberOfCompletedCheckpoints");
     }
-
 }

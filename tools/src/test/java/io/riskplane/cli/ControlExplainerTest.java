@@ -56,10 +56,15 @@ class ControlExplainerTest {
     @Test
     void quotesValuesAndValidatesIds() {
         assertThat(ControlExplainer.quote("a'b\\c\nd\u0001")).isEqualTo("'a\\'b\\\\c\\nd\\x01'");
-        assertThat(ControlExplainer.CONTROL_ID.matcher("ctl-d56198bd3eab290935ed4d93d4ebb3ca").matches()).isTrue();
-        assertThat(ControlExplainer.CONTROL_ID.matcher("ctl-1' OR '1'='1").matches()).isFalse();
+        assertThat(ControlExplainer.CONTROL_ID
+                        .matcher("ctl-d56198bd3eab290935ed4d93d4ebb3ca")
+                        .matches())
+                .isTrue();
+        assertThat(ControlExplainer.CONTROL_ID.matcher("ctl-1' OR '1'='1").matches())
+                .isFalse();
         assertThat(ControlExplainer.CONTROL_ID.matcher("").matches()).isFalse();
-        assertThat(ControlExplainer.CONTROL_ID.matcher("x".repeat(201)).matches()).isFalse();
+        assertThat(ControlExplainer.CONTROL_ID.matcher("x".repeat(201)).matches())
+                .isFalse();
     }
 
     @Test

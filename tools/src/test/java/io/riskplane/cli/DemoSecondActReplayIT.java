@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoSecondActReplayIT {
     @TempDir
     static Path dir;
+
     static List<TradingSession.Item> session;
     static long resumeAt;
     static List<TradingSession.Item> burst;
@@ -38,8 +39,11 @@ class DemoSecondActReplayIT {
     @BeforeAll
     static void bothActsInOneFile() throws Exception {
         keyFile = dir.resolve("oncall.key");
-        Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(
-                "replay-oncall-key-replay-oncall!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        Files.writeString(
+                keyFile,
+                java.util.Base64.getEncoder()
+                        .encodeToString("replay-oncall-key-replay-oncall!"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         TradingSession demo = TradingSession.demo();
         session = demo.generate();
         resumeAt = DemoSecondAct.resumeTime(session);
@@ -58,13 +62,20 @@ class DemoSecondActReplayIT {
     void withTheOperatorsKeyTheResumeReArmsTheGuardrail() throws Exception {
         Path out = replay("with-key", "--operator-key", "oncall=" + keyFile);
         List<ControlEvent> controls = controls(out);
-        assertThat(controls).filteredOn(c -> c.getRuleId().equals("operator.resume"))
-                .extracting(c -> ProtoTime.toMillis(c.getDecidedAt())).containsExactly(resumeAt);
-        long tripAt = burst.stream().map(TradingSession.Item::envelope)
+        assertThat(controls)
+                .filteredOn(c -> c.getRuleId().equals("operator.resume"))
+                .extracting(c -> ProtoTime.toMillis(c.getDecidedAt()))
+                .containsExactly(resumeAt);
+        long tripAt = burst.stream()
+                .map(TradingSession.Item::envelope)
                 .filter(e -> e.getOrder().getState() == OrderState.SUBMITTED)
-                .map(e -> ProtoTime.toMillis(e.getEventTime())).sorted().toList().get(20);
-        assertThat(guardrailAfterResume(controls)).extracting(c -> c.getRuleId() + "@" + ProtoTime.toMillis(
-                c.getDecidedAt())).containsExactly("guardrail.trip.cooldown@" + tripAt);
+                .map(e -> ProtoTime.toMillis(e.getEventTime()))
+                .sorted()
+                .toList()
+                .get(20);
+        assertThat(guardrailAfterResume(controls))
+                .extracting(c -> c.getRuleId() + "@" + ProtoTime.toMillis(c.getDecidedAt()))
+                .containsExactly("guardrail.trip.cooldown@" + tripAt);
         assertDrawdownHaltedAndPagedOnce(out, controls);
     }
 
@@ -80,8 +91,11 @@ class DemoSecondActReplayIT {
     }
 
     static void assertDrawdownHaltedAndPagedOnce(Path out, List<ControlEvent> controls) throws Exception {
-        List<ControlEvent> kills = controls.stream().filter(c -> c.getRuleId().equals("pnl.drawdown.kill-switch")
-                && c.getScope().getOrg().equals("acme") && c.getScope().getStrategy().equals("momentum-btc")).toList();
+        List<ControlEvent> kills = controls.stream()
+                .filter(c -> c.getRuleId().equals("pnl.drawdown.kill-switch")
+                        && c.getScope().getOrg().equals("acme")
+                        && c.getScope().getStrategy().equals("momentum-btc"))
+                .toList();
         assertThat(kills).hasSize(1);
         List<Envelope> pages = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(PlaneOutputs.ALERTS.replayFile()))) {
@@ -93,21 +107,26 @@ class DemoSecondActReplayIT {
         }
         assertThat(pages).hasSize(1);
         assertThat(pages.get(0).getAlert().hasEndsAt()).isFalse();
-        assertThat(pages.get(0).getAlert().getControlId()).isEqualTo(kills.get(0).getControlId());
+        assertThat(pages.get(0).getAlert().getControlId())
+                .isEqualTo(kills.get(0).getControlId());
     }
 
     static List<ControlEvent> guardrailAfterResume(List<ControlEvent> controls) {
-        return controls.stream().filter(c -> c.getRuleId().startsWith("guardrail.")
-                && c.getScope().getOrg().equals("globex") && c.getScope().getStrategy().equals("pm-arb")
-                && ProtoTime.toMillis(c.getDecidedAt()) > resumeAt).toList();
+        return controls.stream()
+                .filter(c -> c.getRuleId().startsWith("guardrail.")
+                        && c.getScope().getOrg().equals("globex")
+                        && c.getScope().getStrategy().equals("pm-arb")
+                        && ProtoTime.toMillis(c.getDecidedAt()) > resumeAt)
+                .toList();
     }
 
     static Path replay(String name, String... options) {
         Path out = dir.resolve(name);
-        List<String> args = new ArrayList<>(List.of("replay", "--input", input.toString(), "--out", out.toString(),
-                "--parallelism", "2"));
+        List<String> args = new ArrayList<>(
+                List.of("replay", "--input", input.toString(), "--out", out.toString(), "--parallelism", "2"));
         args.addAll(List.of(options));
-        assertThat(RiskPlaneCli.commandLine().execute(args.toArray(new String[0]))).isZero();
+        assertThat(RiskPlaneCli.commandLine().execute(args.toArray(new String[0])))
+                .isZero();
         return out;
     }
 

@@ -7,22 +7,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskplane.contract.EnvelopeJson;
+import io.riskplane.guardrails.EarlyOrderRateRule;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.rules.ControlEvents;
-import io.riskplane.guardrails.EarlyOrderRateRule;
 import io.riskplane.sinks.clickhouse.ClickHouseHttp;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import io.riskplane.sinks.clickhouse.ClickHouseTable;
 import io.riskplane.sinks.clickhouse.LocalClickHouseServer;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
-import io.riskplane.v1.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +40,7 @@ class DiffClickHouseIT {
 
     @TempDir
     static Path dir;
+
     static LocalClickHouseServer server;
     static ClickHouseHttp ch;
     static String url;
@@ -50,6 +48,7 @@ class DiffClickHouseIT {
     static ControlEvent kill;
     /** 2026-11-21T08:00:00Z, acme/meanrev-eth: the next day. */
     static ControlEvent nextDay;
+
     static ControlEvent early;
 
     @BeforeAll
@@ -62,7 +61,9 @@ class DiffClickHouseIT {
         kill = halt("pnl.drawdown.kill-switch", MOMO, "2026-11-20T09:10:00.250Z", 1, 0.07);
         nextDay = halt("pnl.drawdown.kill-switch", MEANREV, "2026-11-21T08:00:00Z", 1, 0.08);
         early = halt(EarlyOrderRateRule.RULE_ID, MOMO, "2026-11-20T09:09:58Z", 1, 12).toBuilder()
-                .setKind(ControlKind.COOLDOWN).setReasonCode(EarlyOrderRateRule.REASON).build();
+                .setKind(ControlKind.COOLDOWN)
+                .setReasonCode(EarlyOrderRateRule.REASON)
+                .build();
         insert(List.of(kill, nextDay, early));
         insert(List.of(kill, early)); // loaded again: a restart of the loader, a copy on the early topic
         assertThat(ch.count("SELECT count() FROM riskplane.control_events")).isEqualTo(5);
@@ -79,8 +80,8 @@ class DiffClickHouseIT {
         ClickHouseTable<ControlRecord> table = PlaneOutputs.CONTROL_EVENTS.clickhouse();
         ByteArrayOutputStream rows = new ByteArrayOutputStream();
         for (ControlEvent c : events) {
-            rows.writeBytes(table.rowBinary(ControlEvents.record(c, "strategy|" + c.getScope().getOrg() + "|"
-                    + c.getScope().getStrategy())));
+            rows.writeBytes(table.rowBinary(ControlEvents.record(
+                    c, "strategy|" + c.getScope().getOrg() + "|" + c.getScope().getStrategy())));
         }
         ch.insertRowBinary(table.name(), table.columns(), rows.toByteArray());
     }
@@ -94,14 +95,17 @@ class DiffClickHouseIT {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = RiskPlaneCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int code = RiskPlaneCli.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
                 .execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
     /** The replay decided the first day's halt under another id (another policy run), and nothing the next day. */
     static Path replayOfTheFirstDay() throws Exception {
-        ControlEvent replayed = kill.toBuilder().setControlId("ctl-replayed-kill").build();
+        ControlEvent replayed =
+                kill.toBuilder().setControlId("ctl-replayed-kill").build();
         Path d = replay("replay", "control-events.jsonl", replayed);
         replay("replay", "control-events-early.jsonl", early.toBuilder().build());
         return d;
@@ -114,8 +118,12 @@ class DiffClickHouseIT {
         // The whole table: the kill once (FINAL), the next day's halt only in ClickHouse, the early row left out.
         Run whole = run("diff", replay.toString(), url);
         assertThat(whole.code).as(whole.err).isEqualTo(1);
-        assertThat(whole.out).contains("SAME", "ONLY_IN_B", "strategy=meanrev-eth",
-                "1 control events in A, 2 in B: 1 same, 0 moved, 0 changed, 0 only in a, 1 only in b")
+        assertThat(whole.out)
+                .contains(
+                        "SAME",
+                        "ONLY_IN_B",
+                        "strategy=meanrev-eth",
+                        "1 control events in A, 2 in B: 1 same, 0 moved, 0 changed, 0 only in a, 1 only in b")
                 .doesNotContain(EarlyOrderRateRule.RULE_ID);
         Run json = run("diff", replay.toString(), url, "--json");
         assertThat(json.code).isEqualTo(1);
@@ -130,8 +138,16 @@ class DiffClickHouseIT {
         assertThat(rows.get(1).path("b").path("decided_at").asText()).isEqualTo("2026-11-20T09:10:00.250Z");
 
         // The day the replay covers, read by a read-only user: identical.
-        Run day = run("diff", replay.toString(), url + "/riskplane", "--from", "2026-11-20T00:00:00Z", "--to",
-                "2026-11-21T00:00:00Z", "--user", "analyst");
+        Run day = run(
+                "diff",
+                replay.toString(),
+                url + "/riskplane",
+                "--from",
+                "2026-11-20T00:00:00Z",
+                "--to",
+                "2026-11-21T00:00:00Z",
+                "--user",
+                "analyst");
         assertThat(day.code).as(day.out + day.err).isZero();
         assertThat(day.out).contains("1 control events in A, 1 in B: 1 same", "(identical)");
 
@@ -149,8 +165,8 @@ class DiffClickHouseIT {
         assertThat(upTo.out).contains("1 control events in A, 1 in B: 1 same");
         Run from = run("diff", replay.toString(), url, "--from", "2026-11-20T09:10:00.251Z");
         assertThat(from.code).isEqualTo(1);
-        assertThat(from.out).contains("0 control events in A, 1 in B: 0 same, 0 moved, 0 changed, 0 only in a, "
-                + "1 only in b");
+        assertThat(from.out)
+                .contains("0 control events in A, 1 in B: 0 same, 0 moved, 0 changed, 0 only in a, " + "1 only in b");
     }
 
     @Test
@@ -158,8 +174,8 @@ class DiffClickHouseIT {
         Path replay = replayOfTheFirstDay();
         Run r = run("diff", replay.toString(), url, "--early");
         assertThat(r.code).as(r.out + r.err).isZero();
-        assertThat(r.out).contains("SAME", EarlyOrderRateRule.RULE_ID, "1 control events in A, 1 in B: 1 same",
-                "(identical)");
+        assertThat(r.out)
+                .contains("SAME", EarlyOrderRateRule.RULE_ID, "1 control events in A, 1 in B: 1 same", "(identical)");
         // Against a replay without the early halt: ONLY_IN_B.
         Path none = replay("no-early", "control-events-early.jsonl");
         Run missing = run("diff", none.toString(), url, "--early");

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayFromLakeCommandIT {
     @TempDir
     static Path dir;
+
     static Path warehouse;
     static final long DAY = TradingSession.DEFAULT_START.toEpochMilli();
 
@@ -48,21 +49,34 @@ class ReplayFromLakeCommandIT {
 
     @Test
     void aGapIsRefusedWithExitThreeAndNamed() {
-        Run r = replay("--from-lake", "--warehouse", warehouse.toString(), "--day", "2026-11-20", "--out",
+        Run r = replay(
+                "--from-lake",
+                "--warehouse",
+                warehouse.toString(),
+                "--day",
+                "2026-11-20",
+                "--out",
                 dir.resolve("gap").toString());
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("refused").contains(Topics.QUOTES + " partition 0: offsets 4 (1 record) are not "
-                + "in the archive");
+        assertThat(r.err())
+                .contains("refused")
+                .contains(Topics.QUOTES + " partition 0: offsets 4 (1 record) are not " + "in the archive");
         assertThat(dir.resolve("gap").resolve("control-events.jsonl")).doesNotExist();
     }
 
     @Test
     void aRangeTheArchiveDoesNotHoldIsRefusedNotReplayedIntoNothing() {
-        Run r = replay("--from-lake", "--warehouse", warehouse.toString(), "--day", "2026-11-10", "--out",
+        Run r = replay(
+                "--from-lake",
+                "--warehouse",
+                warehouse.toString(),
+                "--day",
+                "2026-11-10",
+                "--out",
                 dir.resolve("none").toString());
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("the archive holds no event between 2026-11-10T05:00:00Z and "
-                + "2026-11-11T05:00:00Z");
+        assertThat(r.err())
+                .contains("the archive holds no event between 2026-11-10T05:00:00Z and " + "2026-11-11T05:00:00Z");
     }
 
     @Test
@@ -70,35 +84,87 @@ class ReplayFromLakeCommandIT {
         // Offsets 0-3 are the range's and follow one another, but the record after offset 3 is lost: it might have
         // belonged to the range (event times are not in offset order).
         Path out = dir.resolve("before-gap");
-        Run r = replay("--from-lake", "--warehouse", warehouse.toString(), "--from",
-                java.time.Instant.ofEpochMilli(DAY).toString(), "--to",
-                java.time.Instant.ofEpochMilli(DAY + 3_500).toString(), "--out", out.toString());
+        Run r = replay(
+                "--from-lake",
+                "--warehouse",
+                warehouse.toString(),
+                "--from",
+                java.time.Instant.ofEpochMilli(DAY).toString(),
+                "--to",
+                java.time.Instant.ofEpochMilli(DAY + 3_500).toString(),
+                "--out",
+                out.toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("offsets 4 (1 record)");
     }
 
     @Test
     void badArgumentsAndARefusedPolicyExitTwo() throws Exception {
-        assertThat(replay("--from-lake", "--day", "2026-11-20", "--out", dir.resolve("x").toString()).code())
+        assertThat(replay(
+                                "--from-lake",
+                                "--day",
+                                "2026-11-20",
+                                "--out",
+                                dir.resolve("x").toString())
+                        .code())
                 .isEqualTo(2);
-        assertThat(replay("--from-lake", "--warehouse", warehouse.toString(), "--out", dir.resolve("x").toString())
-                .err()).contains("needs a range");
+        assertThat(replay(
+                                "--from-lake",
+                                "--warehouse",
+                                warehouse.toString(),
+                                "--out",
+                                dir.resolve("x").toString())
+                        .err())
+                .contains("needs a range");
         Path nan = dir.resolve("nan.jsonl");
-        Files.writeString(nan, "{\"policyId\":\"p\",\"scope\":{\"org\":\"acme\"},\"currency\":\"USD\","
-                + "\"maxDrawdown\":\"NaN\"}\n");
-        Run r = replay("--from-lake", "--warehouse", warehouse.toString(), "--day", "2026-11-20", "--policies",
-                nan.toString(), "--out", dir.resolve("nan").toString());
+        Files.writeString(
+                nan,
+                "{\"policyId\":\"p\",\"scope\":{\"org\":\"acme\"},\"currency\":\"USD\","
+                        + "\"maxDrawdown\":\"NaN\"}\n");
+        Run r = replay(
+                "--from-lake",
+                "--warehouse",
+                warehouse.toString(),
+                "--day",
+                "2026-11-20",
+                "--policies",
+                nan.toString(),
+                "--out",
+                dir.resolve("nan").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(nan + ":1: refused");
-        assertThat(replay("--input", nan.toString(), "--org", "acme", "--out", dir.resolve("y").toString()).err())
+        assertThat(replay(
+                                "--input",
+                                nan.toString(),
+                                "--org",
+                                "acme",
+                                "--out",
+                                dir.resolve("y").toString())
+                        .err())
                 .contains("--org goes with --from-lake");
         // A bound Iceberg's microseconds cannot hold, and an empty range.
-        Run far = replay("--from-lake", "--warehouse", warehouse.toString(), "--from", "2026-11-20T00:00:00Z", "--to",
-                "+300000-01-01T00:00:00Z", "--out", dir.resolve("far").toString());
+        Run far = replay(
+                "--from-lake",
+                "--warehouse",
+                warehouse.toString(),
+                "--from",
+                "2026-11-20T00:00:00Z",
+                "--to",
+                "+300000-01-01T00:00:00Z",
+                "--out",
+                dir.resolve("far").toString());
         assertThat(far.code()).isEqualTo(2);
         assertThat(far.err()).contains("a range bound no timestamp can hold");
-        Run empty = replay("--from-lake", "--warehouse", warehouse.toString(), "--from", "2026-11-20T00:00:00Z",
-                "--to", "2026-11-20T00:00:00Z", "--out", dir.resolve("empty").toString());
+        Run empty = replay(
+                "--from-lake",
+                "--warehouse",
+                warehouse.toString(),
+                "--from",
+                "2026-11-20T00:00:00Z",
+                "--to",
+                "2026-11-20T00:00:00Z",
+                "--out",
+                dir.resolve("empty").toString());
         assertThat(empty.code()).isEqualTo(2);
         assertThat(empty.err()).contains("an empty range");
     }

@@ -3,7 +3,6 @@ package io.riskplane.dashboards;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,8 +40,8 @@ public final class GrafanaDashboards {
     public static final String PROMETHEUS_UID = "riskplane-prometheus";
 
     /** Datasource uids Grafana provides itself. */
-    static final Set<String> BUILT_IN_DATASOURCE_UIDS = Set.of("-- Grafana --", "-- Mixed --", "-- Dashboard --",
-            "grafana", "__expr__");
+    static final Set<String> BUILT_IN_DATASOURCE_UIDS =
+            Set.of("-- Grafana --", "-- Mixed --", "-- Dashboard --", "grafana", "__expr__");
 
     /** The macros a ClickHouse query may use (the expansion contract above). */
     static final Set<String> SUPPORTED_MACROS = Set.of("$__timeFilter", "$__fromTime", "$__toTime", "$__interval_s");
@@ -53,15 +52,14 @@ public final class GrafanaDashboards {
     /** {@code ${name}}, {@code ${name:fmt}}, {@code [[name]]}, {@code [[name:fmt]]} or {@code $name}. */
     private static final Pattern VARIABLE_REF = Pattern.compile(
             "\\$\\{([A-Za-z0-9_]+)(?:[:.][^}]*)?}|\\[\\[([A-Za-z0-9_]+)(?::[^\\]]*)?]]|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
     private static final Pattern MACRO = Pattern.compile("\\$__[A-Za-z_]+");
     private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\s*\\(");
 
     /** One query: where it comes from (for messages) and its SQL. */
-    public record Query(String where, String sql) {
-    }
+    public record Query(String where, String sql) {}
 
-    private GrafanaDashboards() {
-    }
+    private GrafanaDashboards() {}
 
     // ---------------------------------------------------------------------------------------------------------------
     // Locations
@@ -108,27 +106,31 @@ public final class GrafanaDashboards {
      * Every ClickHouse query of every dashboard: each ClickHouse target of each panel (panels nested in rows included),
      * each ClickHouse annotation query and each ClickHouse query variable's own query, expanded per the contract.
      */
-    public static List<Query> clickHouseQueries(Path repoRoot, long fromEpochSeconds, long toEpochSeconds,
-                                                int intervalSeconds) {
+    public static List<Query> clickHouseQueries(
+            Path repoRoot, long fromEpochSeconds, long toEpochSeconds, int intervalSeconds) {
         Set<String> clickHouseUids = clickHouseUids(datasourcesYaml(repoRoot));
         List<Query> queries = new ArrayList<>();
         for (Path dashboard : dashboards(repoRoot)) {
-            queries.addAll(clickHouseQueriesOf(dashboard, clickHouseUids, fromEpochSeconds, toEpochSeconds,
-                    intervalSeconds));
+            queries.addAll(
+                    clickHouseQueriesOf(dashboard, clickHouseUids, fromEpochSeconds, toEpochSeconds, intervalSeconds));
         }
         return queries;
     }
 
     /** The ClickHouse queries of one dashboard (see {@link #clickHouseQueries(Path, long, long, int)}). */
-    public static List<Query> clickHouseQueriesOf(Path dashboardJson, Set<String> clickHouseUids,
-                                                  long fromEpochSeconds, long toEpochSeconds, int intervalSeconds) {
+    public static List<Query> clickHouseQueriesOf(
+            Path dashboardJson,
+            Set<String> clickHouseUids,
+            long fromEpochSeconds,
+            long toEpochSeconds,
+            int intervalSeconds) {
         JsonNode dashboard = readJson(dashboardJson);
         String file = dashboardJson.getFileName().toString();
         Map<String, String> values = variableValues(dashboard);
         List<Query> queries = new ArrayList<>();
         for (RawQuery raw : rawClickHouseQueries(dashboard, file, clickHouseUids)) {
-            queries.add(new Query(raw.where(),
-                    expand(raw.sql(), values, fromEpochSeconds, toEpochSeconds, intervalSeconds)));
+            queries.add(new Query(
+                    raw.where(), expand(raw.sql(), values, fromEpochSeconds, toEpochSeconds, intervalSeconds)));
         }
         return queries;
     }
@@ -192,7 +194,8 @@ public final class GrafanaDashboards {
                 heading = trimmed.replaceFirst("^#+\\s*", "");
                 continue;
             }
-            if (trimmed.startsWith("```") && trimmed.substring(3).trim().toLowerCase().startsWith("sql")) {
+            if (trimmed.startsWith("```")
+                    && trimmed.substring(3).trim().toLowerCase().startsWith("sql")) {
                 int start = i + 1;
                 StringBuilder sql = new StringBuilder();
                 i++;
@@ -201,8 +204,8 @@ public final class GrafanaDashboards {
                     i++;
                 }
                 block++;
-                String where = name + " block " + block + " (line " + start + (heading.isEmpty() ? "" : ", '"
-                        + heading + "'") + ")";
+                String where = name + " block " + block + " (line " + start
+                        + (heading.isEmpty() ? "" : ", '" + heading + "'") + ")";
                 queries.add(new Query(where, sql.toString().trim()));
             } else if (trimmed.startsWith("```")) {
                 // skip a non-SQL fenced block entirely, so that a "```sql" inside it is not taken for a block
@@ -249,8 +252,12 @@ public final class GrafanaDashboards {
     }
 
     /** Expands the macros and then the variables of a query (see the class comment). Unknown names stay as they are. */
-    public static String expand(String sql, Map<String, String> variables, long fromEpochSeconds,
-                                long toEpochSeconds, int intervalSeconds) {
+    public static String expand(
+            String sql,
+            Map<String, String> variables,
+            long fromEpochSeconds,
+            long toEpochSeconds,
+            int intervalSeconds) {
         String from = "toDateTime(" + fromEpochSeconds + ")";
         String to = "toDateTime(" + toEpochSeconds + ")";
         String out = expandTimeFilter(sql, from, to);
@@ -280,8 +287,15 @@ public final class GrafanaDashboards {
             }
             String column = sql.substring(open + 1, close).trim();
             out.append(sql, pos, m.start())
-                    .append('(').append(column).append(" >= ").append(from)
-                    .append(" AND ").append(column).append(" <= ").append(to).append(')');
+                    .append('(')
+                    .append(column)
+                    .append(" >= ")
+                    .append(from)
+                    .append(" AND ")
+                    .append(column)
+                    .append(" <= ")
+                    .append(to)
+                    .append(')');
             pos = close + 1;
         }
         out.append(sql.substring(pos));
@@ -343,8 +357,8 @@ public final class GrafanaDashboards {
         try {
             provisioned = provisionedDatasources(datasourcesYaml);
         } catch (RuntimeException e) {
-            problems.add(file + ": cannot read the datasource provisioning file " + datasourcesYaml + ": "
-                    + e.getMessage());
+            problems.add(
+                    file + ": cannot read the datasource provisioning file " + datasourcesYaml + ": " + e.getMessage());
             provisioned = Map.of();
         }
         Set<String> clickHouseUids = new LinkedHashSet<>();
@@ -377,17 +391,23 @@ public final class GrafanaDashboards {
             String name = e.getKey();
             JsonNode variable = e.getValue();
             JsonNode value = variable.path("current").path("value");
-            boolean empty = value.isMissingNode() || value.isNull()
+            boolean empty = value.isMissingNode()
+                    || value.isNull()
                     || (value.isArray() && value.isEmpty())
-                    || (value.isTextual() && value.asText().isEmpty() && !"textbox".equals(variable.path("type").asText()));
+                    || (value.isTextual()
+                            && value.asText().isEmpty()
+                            && !"textbox".equals(variable.path("type").asText()));
             if (empty) {
                 problems.add(file + ": variable '" + name + "' has no current value");
             }
-            boolean clickHouseQueryVariable = "query".equals(variable.path("type").asText())
-                    && isClickHouse(variable.path("datasource"), clickHouseUids);
-            if (clickHouseQueryVariable && variable.path("includeAll").asBoolean(false)
-                    && (variable.path("allValue").isMissingNode() || variable.path("allValue").isNull()
-                    || variable.path("allValue").asText().isEmpty())) {
+            boolean clickHouseQueryVariable =
+                    "query".equals(variable.path("type").asText())
+                            && isClickHouse(variable.path("datasource"), clickHouseUids);
+            if (clickHouseQueryVariable
+                    && variable.path("includeAll").asBoolean(false)
+                    && (variable.path("allValue").isMissingNode()
+                            || variable.path("allValue").isNull()
+                            || variable.path("allValue").asText().isEmpty())) {
                 problems.add(file + ": ClickHouse variable '" + name + "' includes All but has no allValue");
             }
             if (clickHouseQueryVariable && variableQuery(variable).isBlank()) {
@@ -431,7 +451,8 @@ public final class GrafanaDashboards {
                     textWhere.add(targetLabel);
                 }
                 if (isClickHouse(effectiveDatasource(panel, target), clickHouseUids)) {
-                    checkClickHouseQuery(file, targetLabel, target.path("rawSql").asText(""), problems);
+                    checkClickHouseQuery(
+                            file, targetLabel, target.path("rawSql").asText(""), problems);
                 }
             }
         }
@@ -458,7 +479,8 @@ public final class GrafanaDashboards {
                 texts.add(q);
                 textWhere.add(label);
             }
-            String rawQuery = annotation.path("rawQuery").asText(annotation.path("query").asText(""));
+            String rawQuery =
+                    annotation.path("rawQuery").asText(annotation.path("query").asText(""));
             if (!rawQuery.isEmpty()) {
                 texts.add(rawQuery);
                 textWhere.add(label);
@@ -546,8 +568,13 @@ public final class GrafanaDashboards {
         return out;
     }
 
-    private static void checkDatasource(String file, String label, JsonNode ds, Map<String, String> provisioned,
-                                        Map<String, JsonNode> variables, List<String> problems) {
+    private static void checkDatasource(
+            String file,
+            String label,
+            JsonNode ds,
+            Map<String, String> provisioned,
+            Map<String, JsonNode> variables,
+            List<String> problems) {
         if (ds == null || ds.isMissingNode() || ds.isNull()) {
             return;
         }
@@ -610,8 +637,7 @@ public final class GrafanaDashboards {
     // Helpers
     // ---------------------------------------------------------------------------------------------------------------
 
-    private record RawQuery(String where, String sql) {
-    }
+    private record RawQuery(String where, String sql) {}
 
     private static List<RawQuery> rawClickHouseQueries(JsonNode dashboard, String file, Set<String> clickHouseUids) {
         List<RawQuery> out = new ArrayList<>();
@@ -624,17 +650,24 @@ public final class GrafanaDashboards {
                 if (sql.isBlank()) {
                     continue;
                 }
-                out.add(new RawQuery(file + " panel " + panel.path("id").asText("?") + " '"
-                        + panel.path("title").asText("") + "' target " + target.path("refId").asText("?"), sql));
+                out.add(new RawQuery(
+                        file + " panel " + panel.path("id").asText("?") + " '"
+                                + panel.path("title").asText("") + "' target "
+                                + target.path("refId").asText("?"),
+                        sql));
             }
         }
         for (JsonNode annotation : iterable(dashboard.path("annotations").path("list"))) {
             if (!isClickHouse(annotation.path("datasource"), clickHouseUids)) {
                 continue;
             }
-            String sql = annotation.path("target").path("rawSql").asText(annotation.path("rawQuery").asText(""));
+            String sql = annotation
+                    .path("target")
+                    .path("rawSql")
+                    .asText(annotation.path("rawQuery").asText(""));
             if (!sql.isBlank()) {
-                out.add(new RawQuery(file + " annotation '" + annotation.path("name").asText("") + "'", sql));
+                out.add(new RawQuery(
+                        file + " annotation '" + annotation.path("name").asText("") + "'", sql));
             }
         }
         for (JsonNode variable : iterable(dashboard.path("templating").path("list"))) {
@@ -644,7 +677,8 @@ public final class GrafanaDashboards {
             }
             String sql = variableQuery(variable);
             if (!sql.isBlank()) {
-                out.add(new RawQuery(file + " variable '" + variable.path("name").asText("") + "'", sql));
+                out.add(new RawQuery(
+                        file + " variable '" + variable.path("name").asText("") + "'", sql));
             }
         }
         return out;
@@ -674,8 +708,11 @@ public final class GrafanaDashboards {
     /** The target's datasource, else the panel's (a target of a Mixed panel names its own). */
     private static JsonNode effectiveDatasource(JsonNode panel, JsonNode target) {
         JsonNode ds = target.path("datasource");
-        if (ds.isMissingNode() || ds.isNull() || (ds.isObject() && ds.path("uid").asText("").isEmpty()
-                && ds.path("type").asText("").isEmpty())) {
+        if (ds.isMissingNode()
+                || ds.isNull()
+                || (ds.isObject()
+                        && ds.path("uid").asText("").isEmpty()
+                        && ds.path("type").asText("").isEmpty())) {
             return panel.path("datasource");
         }
         return ds;

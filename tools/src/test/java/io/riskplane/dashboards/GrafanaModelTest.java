@@ -1,9 +1,8 @@
 package io.riskplane.dashboards;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks the Grafana dashboard models in dashboards/grafana (no Grafana and no ClickHouse needed): valid models,
@@ -26,12 +25,14 @@ class GrafanaModelTest {
 
     /** 2026-11-20T14:00:00Z .. 16:00:00Z, around the demo session. */
     private static final long FROM = 1795183200L;
+
     private static final long TO = 1795190400L;
 
     private static final Pattern LEFTOVER = Pattern.compile("\\$\\{|\\$__|\\$[A-Za-z_]|\\[\\[");
 
     /** The repository root: from jobs/ (the module's working directory in Maven) that is "..", found by walking up. */
     private final Path root = GrafanaDashboards.repoRoot();
+
     private final Path datasources = GrafanaDashboards.datasourcesYaml(root);
 
     @Test
@@ -47,7 +48,8 @@ class GrafanaModelTest {
 
     @Test
     void dashboardUidsAreUniqueAcrossFiles() {
-        assertThat(GrafanaDashboards.uidProblems(GrafanaDashboards.dashboards(root))).isEmpty();
+        assertThat(GrafanaDashboards.uidProblems(GrafanaDashboards.dashboards(root)))
+                .isEmpty();
     }
 
     @Test
@@ -58,13 +60,16 @@ class GrafanaModelTest {
                 .containsEntry("riskplane-prometheus", "prometheus");
         String yaml = Files.readString(datasources);
         assertThat(yaml).contains("password: $__env{CLICKHOUSE_PASSWORD}");
-        assertThat(root.resolve("dashboards/grafana/provisioning/dashboards/riskplane.yaml")).isRegularFile();
+        assertThat(root.resolve("dashboards/grafana/provisioning/dashboards/riskplane.yaml"))
+                .isRegularFile();
     }
 
     @Test
     void everyClickHouseDashboardHasClickHousePanels() {
         Set<String> clickHouseUids = GrafanaDashboards.clickHouseUids(datasources);
-        List<String> files = GrafanaDashboards.dashboards(root).stream().map(p -> p.getFileName().toString()).toList();
+        List<String> files = GrafanaDashboards.dashboards(root).stream()
+                .map(p -> p.getFileName().toString())
+                .toList();
         assertThat(files).containsAll(CLICKHOUSE_DASHBOARDS);
         for (String file : CLICKHOUSE_DASHBOARDS) {
             Path dashboard = GrafanaDashboards.dashboardsDir(root).resolve(file);
@@ -79,8 +84,9 @@ class GrafanaModelTest {
         List<GrafanaDashboards.Query> queries = GrafanaDashboards.clickHouseQueries(root, FROM, TO, 60);
         assertThat(queries).hasSizeGreaterThan(CLICKHOUSE_DASHBOARDS.size());
         for (GrafanaDashboards.Query q : queries) {
-            assertThat(LEFTOVER.matcher(q.sql()).find()).as("unexpanded macro or variable in %s:%n%s", q.where(),
-                    q.sql()).isFalse();
+            assertThat(LEFTOVER.matcher(q.sql()).find())
+                    .as("unexpanded macro or variable in %s:%n%s", q.where(), q.sql())
+                    .isFalse();
             assertThat(q.sql()).as(q.where()).containsIgnoringCase("SELECT");
         }
         // variables' own queries are part of the list
@@ -94,7 +100,11 @@ class GrafanaModelTest {
         assertThat(queries).hasSizeGreaterThanOrEqualTo(12);
         for (GrafanaDashboards.Query q : queries) {
             assertThat(q.sql()).as(q.where()).isNotBlank().doesNotEndWith(";").doesNotContain("$");
-            assertThat(Pattern.compile("(?i)\\bFORMAT\\s+\\w+\\s*$").matcher(q.sql()).find()).as(q.where()).isFalse();
+            assertThat(Pattern.compile("(?i)\\bFORMAT\\s+\\w+\\s*$")
+                            .matcher(q.sql())
+                            .find())
+                    .as(q.where())
+                    .isFalse();
         }
     }
 
@@ -104,8 +114,8 @@ class GrafanaModelTest {
         String sql = "SELECT toDateTime(intDiv(toUInt32(t), $__interval_s) * $__interval_s) AS time FROM x "
                 + "WHERE $__timeFilter(toDateTime(intDiv(ms, 1000))) AND t < $__toTime AND t > $__fromTime "
                 + "AND org = '${org}' AND o2 = '$org' AND o3 = '${org:singlequote}' AND ('${adapter}' = '__all')";
-        assertThat(GrafanaDashboards.expand(sql, vars, 100, 200, 60)).isEqualTo(
-                "SELECT toDateTime(intDiv(toUInt32(t), 60) * 60) AS time FROM x "
+        assertThat(GrafanaDashboards.expand(sql, vars, 100, 200, 60))
+                .isEqualTo("SELECT toDateTime(intDiv(toUInt32(t), 60) * 60) AS time FROM x "
                         + "WHERE (toDateTime(intDiv(ms, 1000)) >= toDateTime(100) AND toDateTime(intDiv(ms, 1000)) "
                         + "<= toDateTime(200)) AND t < toDateTime(200) AND t > toDateTime(100) "
                         + "AND org = 'acme' AND o2 = 'acme' AND o3 = 'acme' AND ('__all' = '__all')");
@@ -153,10 +163,13 @@ class GrafanaModelTest {
         assertThat(problems).noneMatch(p -> p.contains("$org"));
 
         // the nested panel's query is found, and the valid parts expand
-        List<GrafanaDashboards.Query> queries = GrafanaDashboards.clickHouseQueriesOf(dashboard,
-                GrafanaDashboards.clickHouseUids(yaml), FROM, TO, 60);
-        assertThat(queries).extracting(GrafanaDashboards.Query::where)
-                .contains("broken.json panel 1 'one' target A", "broken.json panel 1 'nested twin' target A",
+        List<GrafanaDashboards.Query> queries =
+                GrafanaDashboards.clickHouseQueriesOf(dashboard, GrafanaDashboards.clickHouseUids(yaml), FROM, TO, 60);
+        assertThat(queries)
+                .extracting(GrafanaDashboards.Query::where)
+                .contains(
+                        "broken.json panel 1 'one' target A",
+                        "broken.json panel 1 'nested twin' target A",
                         "broken.json variable 'org'");
 
         // a second model with the same uid
@@ -167,10 +180,12 @@ class GrafanaModelTest {
 
         // and the fixed model has no problems
         String fixed = broken.replace("Broken $region", "Fixed")
-                .replace("\"allValue\": \"__all\"}", "\"allValue\": \"__all\", \"current\": {\"text\": \"All\", "
-                        + "\"value\": \"$__all\"}}")
+                .replace(
+                        "\"allValue\": \"__all\"}",
+                        "\"allValue\": \"__all\", \"current\": {\"text\": \"All\", " + "\"value\": \"$__all\"}}")
                 .replace("AND y = '$nope'", "")
-                .replace("\"id\": 1, \"type\": \"table\", \"title\": \"nested twin\"",
+                .replace(
+                        "\"id\": 1, \"type\": \"table\", \"title\": \"nested twin\"",
                         "\"id\": 3, \"type\": \"table\", \"title\": \"nested twin\"")
                 .replace("no-such-ds", "riskplane-clickhouse")
                 .replace("$__timeInterval(t)", "1");

@@ -44,10 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoScenarioIT {
     /** globex-default: max_orders_strategy 20 in order_rate_window_s 10, cooldown_base_s 30. */
     static final int MAX_ORDERS = 20;
+
     static final long FIRST_COOLDOWN_MS = 30_000;
 
     @TempDir
     static Path dir;
+
     static LocalPlane plane;
     static List<TradingSession.Item> session;
     static long sessionEnd;
@@ -57,8 +59,11 @@ class DemoScenarioIT {
     static void bothActs() throws Exception {
         plane = LocalPlane.start(dir, null, 2, line -> System.out.println("[demo-it] " + line));
         session = TradingSession.demo().generate();
-        sessionEnd = session.stream().filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
-                .mapToLong(TradingSession.Item::eventTimeMillis).max().orElseThrow();
+        sessionEnd = session.stream()
+                .filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
+                .mapToLong(TradingSession.Item::eventTimeMillis)
+                .max()
+                .orElseThrow();
         try (EnvelopePublisher p = new EnvelopePublisher(plane.kafka.bootstrapServers(), new Properties())) {
             for (TradingSession.Item i : session) {
                 p.send(i.topic(), i.envelope(), i.value());
@@ -68,11 +73,16 @@ class DemoScenarioIT {
         // Act one, as far as act two needs it: both strategies halted.
         try (CommittedTopicReader r = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
             awaitTrue("act one's guardrail and drawdown kill-switches", () -> {
-                List<String> rules = poll(r).stream().map(e -> e.getControl().getRuleId()).toList();
+                List<String> rules =
+                        poll(r).stream().map(e -> e.getControl().getRuleId()).toList();
                 return rules.contains("guardrail.repeat.kill-switch") && rules.contains("pnl.drawdown.kill-switch");
             });
         }
-        act = DemoSecondAct.run(plane, TradingSession.demo(), session, Duration.ofMinutes(4),
+        act = DemoSecondAct.run(
+                plane,
+                TradingSession.demo(),
+                session,
+                Duration.ofMinutes(4),
                 line -> System.out.println("[demo-it] act two: " + line));
     }
 
@@ -85,13 +95,16 @@ class DemoScenarioIT {
 
     @Test
     void afterTheOperatorsResumeTheGuardrailFiresAgain() throws Exception {
-        List<ControlEvent> controls = readAll(Topics.CONTROL).stream().map(Envelope::getControl).toList();
+        List<ControlEvent> controls =
+                readAll(Topics.CONTROL).stream().map(Envelope::getControl).toList();
         // The resume: signed by on-call, answered once, just after the session's last event, lifting every rule.
         List<Envelope> commands = readAll(Topics.OPERATOR);
         assertThat(commands).hasSize(1);
         long resumeAt = ProtoTime.toMillis(commands.get(0).getEventTime());
         assertThat(resumeAt).isGreaterThan(sessionEnd).isLessThanOrEqualTo(sessionEnd + 1_000);
-        List<ControlEvent> resumes = controls.stream().filter(c -> c.getRuleId().equals("operator.resume")).toList();
+        List<ControlEvent> resumes = controls.stream()
+                .filter(c -> c.getRuleId().equals("operator.resume"))
+                .toList();
         assertThat(resumes).hasSize(1);
         ControlEvent resume = resumes.get(0);
         assertThat(resume.getKind()).isEqualTo(ControlKind.RESUME);
@@ -106,14 +119,20 @@ class DemoScenarioIT {
         // cooldown, not a kill: the resume cleared the three trips of act one).
         List<TradingSession.Item> burst = act.burst();
         assertThat(burst).allSatisfy(i -> assertThat(i.eventTimeMillis()).isGreaterThan(resumeAt));
-        List<Long> submitted = burst.stream().map(TradingSession.Item::envelope)
-                .filter(e -> e.hasOrder() && e.getOrder().getState() == OrderState.SUBMITTED
+        List<Long> submitted = burst.stream()
+                .map(TradingSession.Item::envelope)
+                .filter(e -> e.hasOrder()
+                        && e.getOrder().getState() == OrderState.SUBMITTED
                         && e.getOrder().getStrategy().equals("pm-arb"))
-                .map(e -> ProtoTime.toMillis(e.getEventTime())).sorted().toList();
+                .map(e -> ProtoTime.toMillis(e.getEventTime()))
+                .sorted()
+                .toList();
         assertThat(submitted.get(MAX_ORDERS) - submitted.get(0)).isLessThan(10_000);
         long tripAt = submitted.get(MAX_ORDERS);
-        List<ControlEvent> after = controls.stream().filter(c -> c.getRuleId().startsWith("guardrail.")
-                && scope(c.getScope()).equals("globex/pm-arb") && ProtoTime.toMillis(c.getDecidedAt()) > resumeAt)
+        List<ControlEvent> after = controls.stream()
+                .filter(c -> c.getRuleId().startsWith("guardrail.")
+                        && scope(c.getScope()).equals("globex/pm-arb")
+                        && ProtoTime.toMillis(c.getDecidedAt()) > resumeAt)
                 .toList();
         assertThat(after).hasSize(1);
         ControlEvent again = after.get(0);
@@ -130,10 +149,14 @@ class DemoScenarioIT {
         });
 
         Map<String, HaltState> states = haltStates();
-        HaltState pmArb = states.values().stream().filter(s -> scope(s.getScope()).equals("globex/pm-arb")
-                && s.getScope().getInstrument().isEmpty()).findFirst().orElseThrow();
+        HaltState pmArb = states.values().stream()
+                .filter(s -> scope(s.getScope()).equals("globex/pm-arb")
+                        && s.getScope().getInstrument().isEmpty())
+                .findFirst()
+                .orElseThrow();
         assertThat(pmArb.getStatus()).isEqualTo(HaltStatus.HALT_STATUS_COOLING_DOWN);
-        assertThat(pmArb.getHaltsList()).extracting(h -> h.getRuleId() + " " + h.getControlId())
+        assertThat(pmArb.getHaltsList())
+                .extracting(h -> h.getRuleId() + " " + h.getControlId())
                 .containsExactly("guardrail.trip.cooldown " + again.getControlId());
     }
 
@@ -147,16 +170,23 @@ class DemoScenarioIT {
         long from = act.whipsaw().get(0).eventTimeMillis();
         // A bar is stored once event time reaches the next second: the hold after the last mark gets it there.
         long lastMarkSecond = from + (TradingSession.WHIPSAW_MARKS - 1) * 1000L;
-        awaitTrue("act two's PnL bars in ClickHouse", () -> count("SELECT count() FROM riskplane.pnl_bars FINAL "
-                + "WHERE scope_type = 'strategy' AND strategy = 'momentum-btc' AND fill_row = 0 AND bar_start_ms >= "
-                + lastMarkSecond) >= 1);
+        awaitTrue(
+                "act two's PnL bars in ClickHouse",
+                () -> count("SELECT count() FROM riskplane.pnl_bars FINAL "
+                                + "WHERE scope_type = 'strategy' AND strategy = 'momentum-btc' AND fill_row = 0 AND bar_start_ms >= "
+                                + lastMarkSecond)
+                        >= 1);
         String bars = "SELECT drawdown FROM riskplane.pnl_bars FINAL WHERE scope_type = 'strategy' AND org = 'acme' "
                 + "AND strategy = 'momentum-btc' AND fill_row = 0 AND bar_start_ms ";
         List<Double> drawdowns = new ArrayList<>();
-        drawdowns.add(Double.parseDouble(plane.clickhouse.query(bars + "< " + from
-                + " ORDER BY bar_start_ms DESC, event_time_ms DESC LIMIT 1").trim()));
-        plane.clickhouse.query(bars + ">= " + from + " ORDER BY bar_start_ms").lines()
-                .map(Double::parseDouble).forEach(drawdowns::add);
+        drawdowns.add(Double.parseDouble(plane.clickhouse
+                .query(bars + "< " + from + " ORDER BY bar_start_ms DESC, event_time_ms DESC LIMIT 1")
+                .trim()));
+        plane.clickhouse
+                .query(bars + ">= " + from + " ORDER BY bar_start_ms")
+                .lines()
+                .map(Double::parseDouble)
+                .forEach(drawdowns::add);
         assertThat(drawdowns).hasSizeGreaterThanOrEqualTo(TradingSession.WHIPSAW_MARKS + 1);
         int barCrossings = 0;
         for (int i = 1; i < drawdowns.size(); i++) {
@@ -165,10 +195,13 @@ class DemoScenarioIT {
                 barCrossings++;
             }
         }
-        assertThat(barCrossings).as("limit crossings in the plane's bars " + drawdowns).isEqualTo(crossings);
+        assertThat(barCrossings)
+                .as("limit crossings in the plane's bars " + drawdowns)
+                .isEqualTo(crossings);
 
         // One kill-switch, in act one, and never again.
-        List<ControlEvent> kills = readAll(Topics.CONTROL).stream().map(Envelope::getControl)
+        List<ControlEvent> kills = readAll(Topics.CONTROL).stream()
+                .map(Envelope::getControl)
                 .filter(c -> c.getRuleId().equals("pnl.drawdown.kill-switch")
                         && scope(c.getScope()).equals("acme/momentum-btc"))
                 .toList();
@@ -177,7 +210,8 @@ class DemoScenarioIT {
         assertThat(act.drawdownKills()).containsExactlyElementsOf(kills);
 
         // One page for that episode, still firing (no RESUME resolved it).
-        List<Alert> alerts = readAll(Topics.ALERTS).stream().map(Envelope::getAlert)
+        List<Alert> alerts = readAll(Topics.ALERTS).stream()
+                .map(Envelope::getAlert)
                 .filter(a -> a.getRuleId().equals("pnl.drawdown.kill-switch")
                         && scope(a.getScope()).equals("acme/momentum-btc"))
                 .toList();
@@ -187,9 +221,11 @@ class DemoScenarioIT {
         assertThat(alerts.get(0).getControlId()).isEqualTo(kills.get(0).getControlId());
         assertThat(act.drawdownPages()).containsExactlyElementsOf(alerts);
 
-        HaltState momentum = haltStates().values().stream().filter(s -> scope(s.getScope())
-                .equals("acme/momentum-btc") && s.getHaltsList().stream()
-                        .anyMatch(h -> h.getRuleId().equals("pnl.drawdown.kill-switch"))).findFirst().orElseThrow();
+        HaltState momentum = haltStates().values().stream()
+                .filter(s -> scope(s.getScope()).equals("acme/momentum-btc")
+                        && s.getHaltsList().stream().anyMatch(h -> h.getRuleId().equals("pnl.drawdown.kill-switch")))
+                .findFirst()
+                .orElseThrow();
         assertThat(momentum.getStatus()).isEqualTo(HaltStatus.HALT_STATUS_HALTED);
         assertThat(act.halted()).contains(momentum);
     }
@@ -205,13 +241,16 @@ class DemoScenarioIT {
         List<TradingSession.Item> ordered = all.stream()
                 .filter(i -> i.envelope() != null && !i.envelope().getEventId().startsWith("bad-"))
                 .sorted(Comparator.comparingLong(TradingSession.Item::eventTimeMillis)
-                        .thenComparing(i -> i.envelope().getEventId())).toList();
+                        .thenComparing(i -> i.envelope().getEventId()))
+                .toList();
         long actStart = after.get(0).eventTimeMillis();
         Boolean above = null;
         int crossings = 0;
         for (TradingSession.Item i : ordered) {
             Envelope e = i.envelope();
-            if (e.hasFill() && e.getFill().getStrategy().equals("momentum-btc") && e.getFill().getOrg().equals("acme")) {
+            if (e.hasFill()
+                    && e.getFill().getStrategy().equals("momentum-btc")
+                    && e.getFill().getOrg().equals("acme")) {
                 Fill f = e.getFill();
                 double q = (f.getSide() == Side.BUY ? 1 : -1) * f.getQuantity();
                 book[0] -= q * f.getPrice() + f.getFee();
@@ -235,7 +274,10 @@ class DemoScenarioIT {
     static Map<String, HaltState> haltStates() throws Exception {
         Map<String, HaltState> latest = new TreeMap<>();
         for (Envelope e : readAll(Topics.HALT_STATE)) {
-            latest.put(io.riskplane.verify.ControlVerifier.scopeKey(e.getHaltState().getScope()), e.getHaltState());
+            latest.put(
+                    io.riskplane.verify.ControlVerifier.scopeKey(
+                            e.getHaltState().getScope()),
+                    e.getHaltState());
         }
         return latest;
     }
@@ -243,8 +285,8 @@ class DemoScenarioIT {
     /** Every committed record of a topic, read to its end (read_committed). */
     static List<Envelope> readAll(String topic) throws Exception {
         List<Envelope> out = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(
-                plane.kafka.bootstrapServers(), topic)) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+                CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(), topic)) {
             var parts = new ArrayList<>(c.assignment());
             var end = c.endOffsets(parts);
             awaitTrue(topic + " read to its end", () -> {

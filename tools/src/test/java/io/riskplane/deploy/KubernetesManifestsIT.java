@@ -63,7 +63,8 @@ class KubernetesManifestsIT {
         root = repositoryRoot();
         requireKubectl();
         try (Stream<Path> dirs = Files.list(root.resolve("k8s/overlays"))) {
-            for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml"))).sorted()
+            for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
+                    .sorted()
                     .collect(Collectors.toList())) {
                 RENDERED.put(dir.getFileName().toString(), parse(kustomize(dir)));
             }
@@ -83,7 +84,14 @@ class KubernetesManifestsIT {
         assertThat(RENDERED).containsKeys("local", "production");
         RENDERED.forEach((overlay, docs) -> assertThat(kinds(docs))
                 .as("kinds rendered by %s", overlay)
-                .contains("FlinkDeployment", "KafkaTopic", "StatefulSet", "Job", "Deployment", "Service", "ConfigMap",
+                .contains(
+                        "FlinkDeployment",
+                        "KafkaTopic",
+                        "StatefulSet",
+                        "Job",
+                        "Deployment",
+                        "Service",
+                        "ConfigMap",
                         "PodMonitor"));
     }
 
@@ -91,12 +99,14 @@ class KubernetesManifestsIT {
     @MethodSource("overlays")
     void theFlinkDeploymentMatchesTheOperatorsCrd(String overlay) {
         List<JsonNode> deployments = all(overlay, "FlinkDeployment");
-        assertThat(deployments).extracting(KubernetesManifestsIT::name)
+        assertThat(deployments)
+                .extracting(KubernetesManifestsIT::name)
                 .containsExactlyInAnyOrder("riskplane", "riskplane-archive");
         for (JsonNode fd : deployments) {
             assertThat(fd.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
-            assertThat(messages(flinkDeploymentSchema.validate(fd))).as("CRD validation of %s in %s", name(fd),
-                    overlay).isEmpty();
+            assertThat(messages(flinkDeploymentSchema.validate(fd)))
+                    .as("CRD validation of %s in %s", name(fd), overlay)
+                    .isEmpty();
         }
     }
 
@@ -110,43 +120,63 @@ class KubernetesManifestsIT {
     void theArchiveJobIsAFlinkDeploymentOfItsOwn(String overlay) throws Exception {
         JsonNode planeSpec = plane(overlay).path("spec");
         JsonNode spec = archive(overlay).path("spec");
-        assertThat(spec.path("image").asText()).isEqualTo(planeSpec.path("image").asText());
+        assertThat(spec.path("image").asText())
+                .isEqualTo(planeSpec.path("image").asText());
         assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_1");
         JsonNode job = spec.path("job");
         // The archive job's own module (jobs/archive) and entry class, in the image's usrlib.
         assertThat(job.path("entryClass").asText()).isEqualTo("io.riskplane.archive.ArchiveCommand");
-        assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/riskplane-archive-0.1.0-SNAPSHOT.jar");
+        assertThat(job.path("jarURI").asText())
+                .isEqualTo("local:///opt/flink/usrlib/riskplane-archive-0.1.0-SNAPSHOT.jar");
         assertThat(moduleOf(job.path("entryClass").asText())).isEqualTo("jobs/archive");
         assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
         assertThat(job.path("state").asText()).isEqualTo("running");
         List<String> args = texts(job.path("args"));
-        assertThat(args).isEqualTo(List.of("--config", texts(planeSpec.path("job").path("args")).get(2)));
+        assertThat(args)
+                .isEqualTo(List.of(
+                        "--config", texts(planeSpec.path("job").path("args")).get(2)));
         // The command parses those arguments.
         new picocli.CommandLine(new io.riskplane.archive.ArchiveCommand()).parseArgs(args.toArray(String[]::new));
 
         Map<String, String> conf = strings(spec.path("flinkConfiguration"));
         Map<String, String> planeConf = strings(planeSpec.path("flinkConfiguration"));
         assertThat(conf).containsEntry("high-availability.type", "kubernetes").containsKey("restart-strategy.type");
-        for (String dir : List.of("high-availability.storageDir", "execution.checkpointing.dir",
+        for (String dir : List.of(
+                "high-availability.storageDir",
+                "execution.checkpointing.dir",
                 "execution.checkpointing.savepoint-dir")) {
-            assertThat(conf.get(dir)).as("%s in %s", dir, overlay).startsWith("s3://")
+            assertThat(conf.get(dir))
+                    .as("%s in %s", dir, overlay)
+                    .startsWith("s3://")
                     .isNotEqualTo(planeConf.get(dir));
         }
         assertThat(Integer.parseInt(conf.getOrDefault("pipeline.max-parallelism", "0")))
                 .isGreaterThanOrEqualTo(job.path("parallelism").asInt());
 
         JsonNode main = mainContainer(spec);
-        JsonNode configMap = mountedConfigMap(overlay, spec.path("podTemplate").path("spec"), main,
+        JsonNode configMap = mountedConfigMap(
+                overlay,
+                spec.path("podTemplate").path("spec"),
+                main,
                 Path.of(args.get(1)).getParent().toString());
-        assertThat(name(configMap)).isEqualTo(name(mountedConfigMap(overlay, planeSpec.path("podTemplate")
-                .path("spec"), mainContainer(planeSpec), Path.of(args.get(1)).getParent().toString())));
+        assertThat(name(configMap))
+                .isEqualTo(name(mountedConfigMap(
+                        overlay,
+                        planeSpec.path("podTemplate").path("spec"),
+                        mainContainer(planeSpec),
+                        Path.of(args.get(1)).getParent().toString())));
         Path file = Files.createTempFile("riskplane-archive-" + overlay, ".yaml");
         try {
-            Files.writeString(file, configMap.path("data").path(Path.of(args.get(1)).getFileName().toString())
-                    .asText());
+            Files.writeString(
+                    file,
+                    configMap
+                            .path("data")
+                            .path(Path.of(args.get(1)).getFileName().toString())
+                            .asText());
             PlaneConfig config = PlaneConfig.load(file);
             PlaneConfig.Archive a = config.archiveOrDefaults();
-            assertThat(a.parallelism()).as("archive.parallelism vs spec.job.parallelism")
+            assertThat(a.parallelism())
+                    .as("archive.parallelism vs spec.job.parallelism")
                     .isEqualTo(job.path("parallelism").asInt());
             assertThat(a.checkpointDirOr(config.flink().checkpointDir()))
                     .as("archive.checkpoint_dir vs execution.checkpointing.dir")
@@ -155,9 +185,12 @@ class KubernetesManifestsIT {
             // Every ${env:NAME} a Kafka property refers to is set in the archive's pods too.
             if (config.kafka().properties() != null) {
                 for (String v : config.kafka().properties().values()) {
-                    java.util.regex.Matcher m = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}").matcher(v);
+                    java.util.regex.Matcher m =
+                            Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}").matcher(v);
                     while (m.find()) {
-                        assertThat(envNames(main)).as("env of the archive's pods").contains(m.group(1));
+                        assertThat(envNames(main))
+                                .as("env of the archive's pods")
+                                .contains(m.group(1));
                     }
                 }
             }
@@ -165,10 +198,17 @@ class KubernetesManifestsIT {
             Files.deleteIfExists(file);
         }
         // Not selected by the plane's PodMonitors: the plane's dashboards and alert rules see the plane alone.
-        Map<String, String> labels = strings(spec.path("podTemplate").path("metadata").path("labels"));
+        Map<String, String> labels =
+                strings(spec.path("podTemplate").path("metadata").path("labels"));
         for (JsonNode pm : all(overlay, "PodMonitor")) {
-            assertThat(labels).doesNotContainEntry("riskplane.io/metrics",
-                    pm.path("spec").path("selector").path("matchLabels").path("riskplane.io/metrics").asText());
+            assertThat(labels)
+                    .doesNotContainEntry(
+                            "riskplane.io/metrics",
+                            pm.path("spec")
+                                    .path("selector")
+                                    .path("matchLabels")
+                                    .path("riskplane.io/metrics")
+                                    .asText());
         }
     }
 
@@ -185,21 +225,32 @@ class KubernetesManifestsIT {
 
         ObjectNode unknownField = valid.deepCopy();
         ((ObjectNode) unknownField.path("spec").path("job")).put("paralelism", 4);
-        assertThat(messages(flinkDeploymentSchema.validate(unknownField))).anySatisfy(m -> assertThat(m).contains("paralelism"));
+        assertThat(messages(flinkDeploymentSchema.validate(unknownField)))
+                .anySatisfy(m -> assertThat(m).contains("paralelism"));
 
         ObjectNode unknownVersion = valid.deepCopy();
         ((ObjectNode) unknownVersion.path("spec")).put("flinkVersion", "v9_9");
-        assertThat(messages(flinkDeploymentSchema.validate(unknownVersion))).anySatisfy(m -> assertThat(m).contains("flinkVersion"));
+        assertThat(messages(flinkDeploymentSchema.validate(unknownVersion)))
+                .anySatisfy(m -> assertThat(m).contains("flinkVersion"));
 
         ObjectNode badPodTemplate = valid.deepCopy();
-        ((ObjectNode) badPodTemplate.path("spec").path("podTemplate").path("spec").path("containers").get(0)
-                .path("ports").get(0)).put("containerPort", "nine-two-four-nine");
-        assertThat(messages(flinkDeploymentSchema.validate(badPodTemplate))).anySatisfy(m -> assertThat(m).contains("containerPort"));
+        ((ObjectNode) badPodTemplate
+                        .path("spec")
+                        .path("podTemplate")
+                        .path("spec")
+                        .path("containers")
+                        .get(0)
+                        .path("ports")
+                        .get(0))
+                .put("containerPort", "nine-two-four-nine");
+        assertThat(messages(flinkDeploymentSchema.validate(badPodTemplate)))
+                .anySatisfy(m -> assertThat(m).contains("containerPort"));
     }
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theFlinkDeploymentRunsThePlaneOnFlink21WithSavepointUpgradesHaAndObjectStorage(String overlay) throws Exception {
+    void theFlinkDeploymentRunsThePlaneOnFlink21WithSavepointUpgradesHaAndObjectStorage(String overlay)
+            throws Exception {
         JsonNode spec = plane(overlay).path("spec");
         assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_1");
         assertThat(spec.path("mode").asText("native")).isEqualTo("native");
@@ -208,40 +259,55 @@ class KubernetesManifestsIT {
         assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
         assertThat(job.path("state").asText()).isEqualTo("running");
         // The decision job's module (jobs/plane, Flink provided): the image holds the job modules only, no tools.
-        assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/riskplane-plane-0.1.0-SNAPSHOT.jar");
+        assertThat(job.path("jarURI").asText())
+                .isEqualTo("local:///opt/flink/usrlib/riskplane-plane-0.1.0-SNAPSHOT.jar");
         assertThat(job.path("entryClass").asText()).isEqualTo("io.riskplane.service.PlaneServices");
         assertThat(moduleOf(job.path("entryClass").asText())).isEqualTo("jobs/plane");
         assertThat(texts(job.path("args"))).startsWith("run", "--config");
-        assertThat(new picocli.CommandLine(new io.riskplane.service.PlaneServices()).getSubcommands()).containsKey("run");
+        assertThat(new picocli.CommandLine(new io.riskplane.service.PlaneServices()).getSubcommands())
+                .containsKey("run");
         assertThat(job.path("parallelism").asInt()).isPositive();
 
         Map<String, String> conf = strings(spec.path("flinkConfiguration"));
-        assertThat(conf).containsEntry("high-availability.type", "kubernetes")
+        assertThat(conf)
+                .containsEntry("high-availability.type", "kubernetes")
                 .containsEntry("state.backend.type", "rocksdb")
-                .containsEntry("metrics.reporter.prom.factory.class",
+                .containsEntry(
+                        "metrics.reporter.prom.factory.class",
                         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
                 .containsEntry("metrics.reporter.prom.port", "9249")
                 .containsKey("restart-strategy.type");
-        for (String dir : List.of("high-availability.storageDir", "execution.checkpointing.dir",
+        for (String dir : List.of(
+                "high-availability.storageDir",
+                "execution.checkpointing.dir",
                 "execution.checkpointing.savepoint-dir")) {
             assertThat(conf.get(dir)).as("%s in %s", dir, overlay).startsWith("s3://");
         }
         // Flink 2 key names, not the deprecated ones they replace.
-        assertThat(conf).doesNotContainKeys("state.backend", "state.checkpoints.dir", "state.savepoints.dir",
-                "high-availability", "restart-strategy", "state.backend.incremental");
+        assertThat(conf)
+                .doesNotContainKeys(
+                        "state.backend",
+                        "state.checkpoints.dir",
+                        "state.savepoints.dir",
+                        "high-availability",
+                        "restart-strategy",
+                        "state.backend.incremental");
         // Key groups are fixed by the first savepoint: set explicitly, never below the parallelism.
         assertThat(Integer.parseInt(conf.getOrDefault("pipeline.max-parallelism", "0")))
-                .as("pipeline.max-parallelism").isGreaterThanOrEqualTo(job.path("parallelism").asInt());
+                .as("pipeline.max-parallelism")
+                .isGreaterThanOrEqualTo(job.path("parallelism").asInt());
 
         // The reporter's port is a named container port, which the PodMonitors select.
         JsonNode main = mainContainer(spec);
         assertThat(main.path("ports").findValuesAsText("name")).contains("metrics");
-        assertThat(main.path("ports").findValues("containerPort").stream().map(JsonNode::asInt)).contains(9249);
+        assertThat(main.path("ports").findValues("containerPort").stream().map(JsonNode::asInt))
+                .contains(9249);
         for (JsonNode pm : all(overlay, "PodMonitor")) {
-            assertThat(pm.path("spec").path("podMetricsEndpoints").findValuesAsText("port")).containsOnly("metrics");
+            assertThat(pm.path("spec").path("podMetricsEndpoints").findValuesAsText("port"))
+                    .containsOnly("metrics");
             assertThat(strings(spec.path("podTemplate").path("metadata").path("labels")))
-                    .containsAllEntriesOf(withoutKey(strings(pm.path("spec").path("selector").path("matchLabels")),
-                            "component"));
+                    .containsAllEntriesOf(
+                            withoutKey(strings(pm.path("spec").path("selector").path("matchLabels")), "component"));
         }
     }
 
@@ -251,32 +317,46 @@ class KubernetesManifestsIT {
         JsonNode spec = plane(overlay).path("spec");
         List<String> args = texts(spec.path("job").path("args"));
         Path configPath = Path.of(args.get(args.indexOf("--config") + 1));
-        JsonNode configMap = mountedConfigMap(overlay, spec.path("podTemplate").path("spec"), mainContainer(spec),
+        JsonNode configMap = mountedConfigMap(
+                overlay,
+                spec.path("podTemplate").path("spec"),
+                mainContainer(spec),
                 configPath.getParent().toString());
-        String yaml = configMap.path("data").path(configPath.getFileName().toString()).asText(null);
-        assertThat(yaml).as("%s in ConfigMap %s", configPath.getFileName(), name(configMap)).isNotNull();
+        String yaml =
+                configMap.path("data").path(configPath.getFileName().toString()).asText(null);
+        assertThat(yaml)
+                .as("%s in ConfigMap %s", configPath.getFileName(), name(configMap))
+                .isNotNull();
 
         Path file = Files.createTempFile("riskplane-" + overlay, ".yaml");
         try {
             Files.writeString(file, yaml);
-            PlaneConfig config = PlaneConfig.load(file);   // unknown keys and missing sections fail here
+            PlaneConfig config = PlaneConfig.load(file); // unknown keys and missing sections fail here
             Map<String, String> conf = strings(spec.path("flinkConfiguration"));
-            assertThat(config.flink().parallelism()).as("flink.parallelism vs spec.job.parallelism")
+            assertThat(config.flink().parallelism())
+                    .as("flink.parallelism vs spec.job.parallelism")
                     .isEqualTo(spec.path("job").path("parallelism").asInt());
-            assertThat(config.flink().checkpointDir()).as("flink.checkpoint_dir vs execution.checkpointing.dir")
+            assertThat(config.flink().checkpointDir())
+                    .as("flink.checkpoint_dir vs execution.checkpointing.dir")
                     .isEqualTo(conf.get("execution.checkpointing.dir"));
             assertThat(config.flink().stateBackend()).isEqualTo(conf.get("state.backend.type"));
-            assertThat(config.kafka().createTopics()).as("topics belong to the KafkaTopic resources").isFalse();
+            assertThat(config.kafka().createTopics())
+                    .as("topics belong to the KafkaTopic resources")
+                    .isFalse();
             assertThat(config.alerting().alertmanagerUrl()).isNotBlank();
             if (config.clickhouse().passwordEnv() != null) {
-                assertThat(envNames(mainContainer(spec))).contains(config.clickhouse().passwordEnv());
+                assertThat(envNames(mainContainer(spec)))
+                        .contains(config.clickhouse().passwordEnv());
             }
             // Every ${env:NAME} a Kafka property refers to is set in the Flink pods.
             if (config.kafka().properties() != null) {
                 for (String v : config.kafka().properties().values()) {
-                    java.util.regex.Matcher m = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}").matcher(v);
+                    java.util.regex.Matcher m =
+                            Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}").matcher(v);
                     while (m.find()) {
-                        assertThat(envNames(mainContainer(spec))).as("env of the Flink pods").contains(m.group(1));
+                        assertThat(envNames(mainContainer(spec)))
+                                .as("env of the Flink pods")
+                                .contains(m.group(1));
                     }
                 }
             }
@@ -291,17 +371,24 @@ class KubernetesManifestsIT {
                 keys.addAll(security.policyKeys() == null ? List.of() : security.policyKeys());
                 for (PlaneConfig.SigningKey k : keys) {
                     if (k.keyEnv() != null) {
-                        assertThat(envNames(mainContainer(spec))).as("env of the Flink pods (key %s)", k.keyId())
+                        assertThat(envNames(mainContainer(spec)))
+                                .as("env of the Flink pods (key %s)", k.keyId())
                                 .contains(k.keyEnv());
                     }
                 }
             }
             // Production: a risk policy applies only with the risk desk's signature (issue 16).
             if (overlay.equals("production")) {
-                assertThat(config.options().requireSignedPolicies()).as("security.require_signed_policies").isTrue();
-                assertThat(config.options().policyKeys()).as("security.policy_keys").isNotEmpty();
+                assertThat(config.options().requireSignedPolicies())
+                        .as("security.require_signed_policies")
+                        .isTrue();
+                assertThat(config.options().policyKeys())
+                        .as("security.policy_keys")
+                        .isNotEmpty();
                 // On-call can halt and resume through the plane: without a key every command is refused.
-                assertThat(config.options().operatorKeys()).as("security.operator_keys").isNotEmpty();
+                assertThat(config.options().operatorKeys())
+                        .as("security.operator_keys")
+                        .isNotEmpty();
             }
         } finally {
             Files.deleteIfExists(file);
@@ -312,10 +399,16 @@ class KubernetesManifestsIT {
         for (JsonNode w : workloads(overlay)) {
             for (JsonNode c : w.path("spec").path("template").path("spec").path("containers")) {
                 if (c.path("command").path(0).asText().equals("/opt/riskplane/bin/riskplane")) {
-                    assertThat(c.path("image").asText()).as("image of %s", name(w)).isEqualTo(image);
+                    assertThat(c.path("image").asText())
+                            .as("image of %s", name(w))
+                            .isEqualTo(image);
                     assertThat(texts(c.path("command"))).contains("--config", configPath.toString());
-                    assertThat(name(mountedConfigMap(overlay, w.path("spec").path("template").path("spec"), c,
-                            configPath.getParent().toString()))).isEqualTo(name(configMap));
+                    assertThat(name(mountedConfigMap(
+                                    overlay,
+                                    w.path("spec").path("template").path("spec"),
+                                    c,
+                                    configPath.getParent().toString())))
+                            .isEqualTo(name(configMap));
                 }
             }
         }
@@ -327,7 +420,11 @@ class KubernetesManifestsIT {
         Map<String, JsonNode> topics = new LinkedHashMap<>();
         for (JsonNode t : all(overlay, "KafkaTopic")) {
             assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
-            assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isNotBlank();
+            assertThat(t.path("metadata")
+                            .path("labels")
+                            .path("strimzi.io/cluster")
+                            .asText())
+                    .isNotBlank();
             assertThat(t.path("spec").path("partitions").asInt()).isPositive();
             assertThat(t.path("spec").path("replicas").asInt()).isPositive();
             topics.put(t.path("spec").path("topicName").asText(name(t)), t);
@@ -337,20 +434,31 @@ class KubernetesManifestsIT {
         assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(contract);
 
         for (String compacted : List.of(Topics.POLICIES, Topics.INSTRUMENTS, Topics.HALT_STATE)) {
-            assertThat(topics.get(compacted).path("spec").path("config").path("cleanup.policy").asText())
-                    .as("cleanup.policy of %s", compacted).contains("compact");
+            assertThat(topics.get(compacted)
+                            .path("spec")
+                            .path("config")
+                            .path("cleanup.policy")
+                            .asText())
+                    .as("cleanup.policy of %s", compacted)
+                    .contains("compact");
         }
         JsonNode control = topics.get(Topics.CONTROL).path("spec").path("config");
         assertThat(control.path("cleanup.policy").asText()).isEqualTo("delete");
         long retention = control.path("retention.ms").asLong();
         assertThat(retention == -1 || retention >= Duration.ofDays(365).toMillis())
-                .as("control topic retention.ms %s: forever or at least a year", retention).isTrue();
+                .as("control topic retention.ms %s: forever or at least a year", retention)
+                .isTrue();
 
         // The one Kafka source reads every input partition: enough of them for every source subtask.
-        int inputPartitions = Topics.INPUTS.stream().mapToInt(t -> topics.get(t).path("spec").path("partitions").asInt())
+        int inputPartitions = Topics.INPUTS.stream()
+                .mapToInt(t -> topics.get(t).path("spec").path("partitions").asInt())
                 .sum();
-        assertThat(inputPartitions).isGreaterThanOrEqualTo(
-                plane(overlay).path("spec").path("job").path("parallelism").asInt());
+        assertThat(inputPartitions)
+                .isGreaterThanOrEqualTo(plane(overlay)
+                        .path("spec")
+                        .path("job")
+                        .path("parallelism")
+                        .asInt());
     }
 
     @ParameterizedTest
@@ -359,13 +467,15 @@ class KubernetesManifestsIT {
         for (JsonNode doc : RENDERED.get(overlay)) {
             if (doc.path("kind").asText().equals("Secret")) {
                 assertThat(doc.path("data").size() + doc.path("stringData").size())
-                        .as("Secret %s carries data", name(doc)).isZero();
+                        .as("Secret %s carries data", name(doc))
+                        .isZero();
             }
             forEachEnvVar(doc, env -> {
                 String n = env.path("name").asText();
                 if (SECRET_LIKE_ENV.matcher(n).matches()) {
                     assertThat(env.has("valueFrom") && !env.has("value"))
-                            .as("%s/%s env %s must come from a Secret (valueFrom)", kind(doc), name(doc), n).isTrue();
+                            .as("%s/%s env %s must come from a Secret (valueFrom)", kind(doc), name(doc), n)
+                            .isTrue();
                 }
             });
         }
@@ -377,7 +487,8 @@ class KubernetesManifestsIT {
     void everyReferencedSecretIsDocumented(String overlay) throws IOException {
         Set<String> secrets = new TreeSet<>();
         for (JsonNode doc : RENDERED.get(overlay)) {
-            doc.findValues("secretKeyRef").forEach(r -> secrets.add(r.path("name").asText()));
+            doc.findValues("secretKeyRef")
+                    .forEach(r -> secrets.add(r.path("name").asText()));
             doc.findValues("secretRef").forEach(r -> secrets.add(r.path("name").asText()));
             doc.findValues("secret").forEach(s -> {
                 if (s.has("secretName")) {
@@ -386,7 +497,9 @@ class KubernetesManifestsIT {
             });
         }
         String docs = Files.readString(root.resolve("docs/deploy-kubernetes.md"));
-        assertThat(secrets).isNotEmpty().allSatisfy(s -> assertThat(docs).as("docs/deploy-kubernetes.md").contains(s));
+        assertThat(secrets).isNotEmpty().allSatisfy(s -> assertThat(docs)
+                .as("docs/deploy-kubernetes.md")
+                .contains(s));
     }
 
     /** Every dashboard and rule file in dashboards/ reaches its ConfigMap (kustomize lists files one by one). */
@@ -404,14 +517,19 @@ class KubernetesManifestsIT {
             List<String> files;
             try (Stream<Path> s = Files.list(dir)) {
                 files = s.map(p -> p.getFileName().toString())
-                        .filter(n -> n.endsWith(".json") || n.endsWith(".yml") || n.endsWith(".yaml")).sorted()
+                        .filter(n -> n.endsWith(".json") || n.endsWith(".yml") || n.endsWith(".yaml"))
+                        .sorted()
                         .collect(Collectors.toList());
             }
-            JsonNode cm = all(overlay, "ConfigMap").stream().filter(c -> name(c).startsWith(e.getValue() + "-"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + e.getValue() + " in " + overlay));
+            JsonNode cm = all(overlay, "ConfigMap").stream()
+                    .filter(c -> name(c).startsWith(e.getValue() + "-"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no ConfigMap " + e.getValue() + " in " + overlay));
             List<String> keys = new ArrayList<>();
             cm.path("data").fieldNames().forEachRemaining(keys::add);
-            assertThat(keys).as("keys of %s (dashboards/kustomization.yaml)", name(cm)).containsAll(files);
+            assertThat(keys)
+                    .as("keys of %s (dashboards/kustomization.yaml)", name(cm))
+                    .containsAll(files);
         }
     }
 
@@ -431,8 +549,12 @@ class KubernetesManifestsIT {
         Map<String, Set<String>> writersOf = new LinkedHashMap<>();
         for (JsonNode u : users) {
             String user = name(u);
-            assertThat(u.path("spec").path("authentication").path("type").asText()).as(user).isEqualTo("scram-sha-512");
-            assertThat(u.path("spec").path("authorization").path("type").asText()).as(user).isEqualTo("simple");
+            assertThat(u.path("spec").path("authentication").path("type").asText())
+                    .as(user)
+                    .isEqualTo("scram-sha-512");
+            assertThat(u.path("spec").path("authorization").path("type").asText())
+                    .as(user)
+                    .isEqualTo("simple");
             reads.put(user, new TreeSet<>());
             writes.put(user, new TreeSet<>());
             for (JsonNode acl : u.path("spec").path("authorization").path("acls")) {
@@ -444,9 +566,13 @@ class KubernetesManifestsIT {
                     continue;
                 }
                 String topic = r.path("name").asText();
-                assertThat(r.path("patternType").asText("literal")).as(user + " on " + topic).isEqualTo("literal");
+                assertThat(r.path("patternType").asText("literal"))
+                        .as(user + " on " + topic)
+                        .isEqualTo("literal");
                 assertThat(topic).as(user).isNotEqualTo("*");
-                assertThat(ops).as(user + " on " + topic).isSubsetOf("Read", "Write", "Describe")
+                assertThat(ops)
+                        .as(user + " on " + topic)
+                        .isSubsetOf("Read", "Write", "Describe")
                         .doesNotContain("All", "Alter", "Delete", "Create", "AlterConfigs");
                 if (ops.contains("Read")) {
                     reads.get(user).add(topic);
@@ -460,9 +586,11 @@ class KubernetesManifestsIT {
         assertThat(reads.get("riskplane")).containsExactlyInAnyOrderElementsOf(Topics.INPUTS);
         assertThat(writes.get("riskplane")).containsExactlyInAnyOrderElementsOf(Topics.OUTPUTS);
         for (String input : Topics.INPUTS) {
-            String owner = input.equals(Topics.POLICIES) ? "riskplane-risk-desk"
-                    : input.equals(Topics.OPERATOR) ? "riskplane-operators"
-                    : "riskplane-producer-" + input.substring("riskplane.v1.".length());
+            String owner = input.equals(Topics.POLICIES)
+                    ? "riskplane-risk-desk"
+                    : input.equals(Topics.OPERATOR)
+                            ? "riskplane-operators"
+                            : "riskplane-producer-" + input.substring("riskplane.v1.".length());
             assertThat(writersOf.get(input)).as("writers of " + input).containsExactly(owner);
             assertThat(writes.get(owner)).as(owner).containsExactly(input);
             assertThat(reads.get(owner)).as(owner).isEmpty();
@@ -470,8 +598,8 @@ class KubernetesManifestsIT {
         for (String output : Topics.OUTPUTS) {
             assertThat(writersOf.get(output)).as("writers of " + output).containsExactly("riskplane");
         }
-        assertThat(reads.get("riskplane-execution")).containsExactlyInAnyOrder(Topics.CONTROL, Topics.CONTROL_EARLY,
-                Topics.HEARTBEAT, Topics.HALT_STATE);
+        assertThat(reads.get("riskplane-execution"))
+                .containsExactlyInAnyOrder(Topics.CONTROL, Topics.CONTROL_EARLY, Topics.HEARTBEAT, Topics.HALT_STATE);
         assertThat(writes.get("riskplane-execution")).isEmpty();
         assertThat(reads.get("riskplane-alerts-forwarder")).containsExactly(Topics.ALERTS);
         assertThat(writes.get("riskplane-alerts-forwarder")).isEmpty();
@@ -488,18 +616,27 @@ class KubernetesManifestsIT {
         assertThat(reads.keySet()).hasSize(4 + (Topics.INPUTS.size() - 1) + 2);
 
         // Each workload logs in as its own KafkaUser (Strimzi's Secret of the same name).
-        Map<String, String> userOf = Map.of("FlinkDeployment/riskplane", "riskplane",
-                "FlinkDeployment/riskplane-archive", "riskplane-archive",
-                "Deployment/riskplane-alerts-forwarder", "riskplane-alerts-forwarder",
-                "Deployment/riskplane-clickhouse-loader", "riskplane-clickhouse-loader");
+        Map<String, String> userOf = Map.of(
+                "FlinkDeployment/riskplane",
+                "riskplane",
+                "FlinkDeployment/riskplane-archive",
+                "riskplane-archive",
+                "Deployment/riskplane-alerts-forwarder",
+                "riskplane-alerts-forwarder",
+                "Deployment/riskplane-clickhouse-loader",
+                "riskplane-clickhouse-loader");
         userOf.forEach((workload, user) -> {
             JsonNode d = RENDERED.get("production").stream()
-                    .filter(x -> (kind(x) + "/" + name(x)).equals(workload)).findFirst()
+                    .filter(x -> (kind(x) + "/" + name(x)).equals(workload))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(workload + " not rendered"));
             List<String> jaasSecrets = new ArrayList<>();
             forEachEnvVar(d, env -> {
                 if (env.path("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")) {
-                    jaasSecrets.add(env.path("valueFrom").path("secretKeyRef").path("name").asText());
+                    jaasSecrets.add(env.path("valueFrom")
+                            .path("secretKeyRef")
+                            .path("name")
+                            .asText());
                 }
             });
             assertThat(jaasSecrets).as(workload).isNotEmpty().containsOnly(user);
@@ -514,14 +651,17 @@ class KubernetesManifestsIT {
                 return p;
             }
         }
-        throw new IllegalStateException("no directory with k8s/ and pom.xml above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no directory with k8s/ and pom.xml above " + Path.of("").toAbsolutePath());
     }
 
     static void requireKubectl() {
         boolean found;
         try {
-            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder("kubectl", "version", "--client")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             found = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             found = false;
@@ -539,7 +679,9 @@ class KubernetesManifestsIT {
         File out = File.createTempFile("kustomize", ".out");
         File err = File.createTempFile("kustomize", ".err");
         try {
-            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectOutput(out).redirectError(err)
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                    .redirectOutput(out)
+                    .redirectError(err)
                     .start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -586,7 +728,8 @@ class KubernetesManifestsIT {
         }
         assertThat(schema).as("version %s in %s", version, crdFile).isNotNull();
         ObjectNode strict = schema.deepCopy();
-        ObjectNode props = (ObjectNode) strict.get("properties");   // every object has these; the CRD leaves them implicit
+        ObjectNode props =
+                (ObjectNode) strict.get("properties"); // every object has these; the CRD leaves them implicit
         props.putObject("apiVersion").put("type", "string");
         props.putObject("kind").put("type", "string");
         props.putObject("metadata").put("type", "object");
@@ -598,8 +741,8 @@ class KubernetesManifestsIT {
         JsonMetaSchema.Builder meta = JsonMetaSchema.builder(v4.getIri(), v4);
         extensions.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
         JsonMetaSchema metaSchema = meta.build();
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
-                b -> b.metaSchema(metaSchema).defaultMetaSchemaIri(metaSchema.getIri()));
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V4, b -> b.metaSchema(metaSchema).defaultMetaSchemaIri(metaSchema.getIri()));
         return factory.getSchema(strict);
     }
 
@@ -608,7 +751,8 @@ class KubernetesManifestsIT {
             return;
         }
         ObjectNode o = (ObjectNode) schema;
-        if (o.has("properties") && !o.has("additionalProperties")
+        if (o.has("properties")
+                && !o.has("additionalProperties")
                 && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             o.put("additionalProperties", false);
         }
@@ -651,7 +795,8 @@ class KubernetesManifestsIT {
     }
 
     private static JsonNode named(String overlay, String kind, String name) {
-        List<JsonNode> found = all(overlay, kind).stream().filter(d -> name(d).equals(name)).toList();
+        List<JsonNode> found =
+                all(overlay, kind).stream().filter(d -> name(d).equals(name)).toList();
         assertThat(found).as("%s %s in %s", kind, name, overlay).hasSize(1);
         return found.get(0);
     }
@@ -664,7 +809,8 @@ class KubernetesManifestsIT {
 
     private static List<JsonNode> workloads(String overlay) {
         return RENDERED.get(overlay).stream()
-                .filter(d -> Set.of("Deployment", "StatefulSet", "Job", "DaemonSet").contains(kind(d)))
+                .filter(d ->
+                        Set.of("Deployment", "StatefulSet", "Job", "DaemonSet").contains(kind(d)))
                 .collect(Collectors.toList());
     }
 
@@ -721,7 +867,11 @@ class KubernetesManifestsIT {
                 volume = m.path("name").asText();
             }
         }
-        assertThat(volume).as("a volume mounted at %s in %s", mountPath, container.path("name").asText()).isNotNull();
+        assertThat(volume)
+                .as(
+                        "a volume mounted at %s in %s",
+                        mountPath, container.path("name").asText())
+                .isNotNull();
         String configMap = null;
         for (JsonNode v : podSpec.path("volumes")) {
             if (v.path("name").asText().equals(volume)) {
@@ -730,7 +880,9 @@ class KubernetesManifestsIT {
         }
         assertThat(configMap).as("volume %s is a ConfigMap", volume).isNotNull();
         String cmName = configMap;
-        return all(overlay, "ConfigMap").stream().filter(c -> name(c).equals(cmName)).findFirst()
+        return all(overlay, "ConfigMap").stream()
+                .filter(c -> name(c).equals(cmName))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("ConfigMap " + cmName + " is not rendered in " + overlay));
     }
 
@@ -752,12 +904,16 @@ class KubernetesManifestsIT {
     /** The module (directory below the repository root) whose classes or jar hold the class. */
     static String moduleOf(String className) throws Exception {
         Path where = Path.of(Class.forName(className, false, KubernetesManifestsIT.class.getClassLoader())
-                .getProtectionDomain().getCodeSource().getLocation().toURI());
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path root = io.riskplane.testing.RepoRoot.path();
         if (!where.startsWith(root)) {
             // From the local repository (installed jar): the artifact's name tells the module.
             String name = where.getFileName().toString();
-            return name.startsWith("riskplane-plane-") ? "jobs/plane"
+            return name.startsWith("riskplane-plane-")
+                    ? "jobs/plane"
                     : name.startsWith("riskplane-archive-") ? "jobs/archive" : name;
         }
         Path rel = root.relativize(where);

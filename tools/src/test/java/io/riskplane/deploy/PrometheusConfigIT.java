@@ -41,8 +41,15 @@ class PrometheusConfigIT {
 
     static final Map<String, Object> DATASOURCE = Map.of("type", "prometheus", "uid", "riskplane-prometheus");
     static final Set<String> SEVERITIES = Set.of("page", "critical", "warning", "info");
-    static final Set<String> PLANE_ALERTS = Set.of("RiskplaneJobDown", "RiskplaneCheckpointsFailing",
-            "RiskplaneConsumerLagHigh", "RiskplaneEventTimeStalled", "RiskplaneDeadLettersHigh", "RiskplanePolicyConflict", "RiskplaneOutputRejected", "RiskplaneLateEvents",
+    static final Set<String> PLANE_ALERTS = Set.of(
+            "RiskplaneJobDown",
+            "RiskplaneCheckpointsFailing",
+            "RiskplaneConsumerLagHigh",
+            "RiskplaneEventTimeStalled",
+            "RiskplaneDeadLettersHigh",
+            "RiskplanePolicyConflict",
+            "RiskplaneOutputRejected",
+            "RiskplaneLateEvents",
             "RiskplaneJobRestarting");
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -85,13 +92,17 @@ class PrometheusConfigIT {
                     String name = rule.path("alert").asText();
                     alerts.add(name);
                     String where = file.getFileName() + ": " + name;
-                    assertThat(rule.path("labels").path("severity").asText()).as(where + " severity")
+                    assertThat(rule.path("labels").path("severity").asText())
+                            .as(where + " severity")
                             .isIn(SEVERITIES);
-                    assertThat(rule.path("labels").path("team").asText()).as(where + " team")
+                    assertThat(rule.path("labels").path("team").asText())
+                            .as(where + " team")
                             .isEqualTo("riskplane-platform");
-                    assertThat(rule.path("annotations").path("runbook_url").asText()).as(where + " runbook_url")
+                    assertThat(rule.path("annotations").path("runbook_url").asText())
+                            .as(where + " runbook_url")
                             .startsWith("docs/runbooks.md#plane-");
-                    assertThat(rule.path("annotations").path("summary").asText()).as(where + " summary")
+                    assertThat(rule.path("annotations").path("summary").asText())
+                            .as(where + " summary")
                             .isNotBlank();
                 }
             }
@@ -106,19 +117,45 @@ class PrometheusConfigIT {
 
     @Test
     void alertmanagerRoutesBySeverityAndTeamAndAuditsEverything() throws Exception {
-        expectReceivers("riskplane-webhook,trading-pager", "alertname=RiskplaneControlEvent", "severity=page",
-                "team=trading-oncall", "kind=KILL_SWITCH", "org=acme", "strategy=momentum-btc");
-        expectReceivers("riskplane-webhook,trading-pager,trading-slack", "alertname=RiskplaneControlEvent",
-                "severity=critical", "team=trading-oncall");
-        expectReceivers("riskplane-webhook,trading-slack", "alertname=RiskplaneControlEvent", "severity=warning",
-                "team=globex-oncall", "kind=COOLDOWN");
-        expectReceivers("riskplane-webhook,riskplane-audit-only", "alertname=RiskplaneControlEvent", "severity=info",
-                "team=trading-oncall", "kind=RESUME");
-        expectReceivers("riskplane-webhook,platform-pager", "alertname=RiskplaneJobDown", "severity=page",
+        expectReceivers(
+                "riskplane-webhook,trading-pager",
+                "alertname=RiskplaneControlEvent",
+                "severity=page",
+                "team=trading-oncall",
+                "kind=KILL_SWITCH",
+                "org=acme",
+                "strategy=momentum-btc");
+        expectReceivers(
+                "riskplane-webhook,trading-pager,trading-slack",
+                "alertname=RiskplaneControlEvent",
+                "severity=critical",
+                "team=trading-oncall");
+        expectReceivers(
+                "riskplane-webhook,trading-slack",
+                "alertname=RiskplaneControlEvent",
+                "severity=warning",
+                "team=globex-oncall",
+                "kind=COOLDOWN");
+        expectReceivers(
+                "riskplane-webhook,riskplane-audit-only",
+                "alertname=RiskplaneControlEvent",
+                "severity=info",
+                "team=trading-oncall",
+                "kind=RESUME");
+        expectReceivers(
+                "riskplane-webhook,platform-pager",
+                "alertname=RiskplaneJobDown",
+                "severity=page",
                 "team=riskplane-platform");
-        expectReceivers("riskplane-webhook,platform-pager,platform-slack", "alertname=RiskplaneJobRestarting",
-                "severity=critical", "team=riskplane-platform");
-        expectReceivers("riskplane-webhook,platform-slack", "alertname=RiskplaneLateEvents", "severity=warning",
+        expectReceivers(
+                "riskplane-webhook,platform-pager,platform-slack",
+                "alertname=RiskplaneJobRestarting",
+                "severity=critical",
+                "team=riskplane-platform");
+        expectReceivers(
+                "riskplane-webhook,platform-slack",
+                "alertname=RiskplaneLateEvents",
+                "severity=warning",
                 "team=riskplane-platform");
     }
 
@@ -132,7 +169,9 @@ class PrometheusConfigIT {
         for (JsonNode receiver : config.path("receivers")) {
             for (JsonNode pd : receiver.path("pagerduty_configs")) {
                 pagers++;
-                assertThat(pd.has("routing_key") || pd.has("service_key")).as("inline PagerDuty key").isFalse();
+                assertThat(pd.has("routing_key") || pd.has("service_key"))
+                        .as("inline PagerDuty key")
+                        .isFalse();
                 assertThat(pd.path("routing_key_file").asText()).isNotBlank();
             }
             for (JsonNode slack : receiver.path("slack_configs")) {
@@ -146,7 +185,8 @@ class PrometheusConfigIT {
         JsonNode audit = config.path("route").path("routes").path(0);
         assertThat(audit.path("receiver").asText()).isEqualTo("riskplane-webhook");
         assertThat(audit.path("continue").asBoolean()).isTrue();
-        assertThat(audit.has("matchers") || audit.has("match") || audit.has("match_re")).isFalse();
+        assertThat(audit.has("matchers") || audit.has("match") || audit.has("match_re"))
+                .isFalse();
         assertThat(config.path("route").path("receiver").asText()).isEqualTo("riskplane-webhook");
     }
 
@@ -159,26 +199,37 @@ class PrometheusConfigIT {
         assertThat(panels).isNotEmpty();
         Set<Integer> ids = new HashSet<>();
         for (JsonNode panel : panels) {
-            String where = "panel " + panel.path("id") + " " + panel.path("title").asText();
-            assertThat(ids.add(panel.path("id").asInt())).as(where + ": unique id").isTrue();
+            String where =
+                    "panel " + panel.path("id") + " " + panel.path("title").asText();
+            assertThat(ids.add(panel.path("id").asInt()))
+                    .as(where + ": unique id")
+                    .isTrue();
             assertThat(panel.path("datasource")).as(where + " datasource").isEqualTo(JSON.valueToTree(DATASOURCE));
             assertThat(panel.path("targets")).as(where + " targets").isNotEmpty();
             for (JsonNode target : panel.path("targets")) {
-                assertThat(target.path("datasource")).as(where + " target datasource")
+                assertThat(target.path("datasource"))
+                        .as(where + " target datasource")
                         .isEqualTo(JSON.valueToTree(DATASOURCE));
                 assertThat(target.path("expr").asText()).as(where + " expr").isNotBlank();
             }
         }
         for (Expression e : dashboardExpressions()) {
-            assertThat(e.promql()).as("%s: only $__rate_interval, $__interval, $__range and the dashboard's own "
-                    + "variables; left after substitution", e.where()).doesNotContain("$").doesNotContain("[[");
+            assertThat(e.promql())
+                    .as(
+                            "%s: only $__rate_interval, $__interval, $__range and the dashboard's own "
+                                    + "variables; left after substitution",
+                            e.where())
+                    .doesNotContain("$")
+                    .doesNotContain("[[");
         }
     }
 
     @Test
     void dashboardExpressionsAreValidPromQL() throws Exception {
         List<Expression> expressions = dashboardExpressions();
-        assertThat(expressions).hasSizeGreaterThanOrEqualTo(panels(JSON.readTree(DASHBOARD.toFile())).size());
+        assertThat(expressions)
+                .hasSizeGreaterThanOrEqualTo(
+                        panels(JSON.readTree(DASHBOARD.toFile())).size());
         Path rules = writeRecordingRules(expressions, tmp.resolve("dashboard.rules.yml"));
         assertSucceeds(promtool(), "check", "rules", rules.toString());
     }
@@ -187,16 +238,24 @@ class PrometheusConfigIT {
     void aBrokenExpressionFailsThePromQLCheck() throws Exception {
         // The same path as the dashboard check: one dashboard expression, substituted, then broken.
         Expression first = dashboardExpressions().get(0);
-        Expression broken = new Expression(first.record() + "_broken", first.where() + " (broken)",
+        Expression broken = new Expression(
+                first.record() + "_broken",
+                first.where() + " (broken)",
                 first.promql().substring(0, first.promql().lastIndexOf(')')));
         Path rules = writeRecordingRules(List.of(first, broken), tmp.resolve("broken.rules.yml"));
         Result r = run(List.of(promtool(), "check", "rules", rules.toString()));
-        assertThat(r.exitCode()).as("promtool check rules on a broken expression:%n%s", r.output()).isNotZero();
+        assertThat(r.exitCode())
+                .as("promtool check rules on a broken expression:%n%s", r.output())
+                .isNotZero();
         assertThat(r.output()).as(r.output()).containsIgnoringCase("parse error");
 
-        Expression undefined = substitute("dashboard:x", "x", "rate(flink_taskmanager_job_task_operator_events_in[$__rate_interval])"
-                + " * $not_a_variable", Map.of());
-        assertThat(undefined.promql()).as("an unknown variable is left in place and caught")
+        Expression undefined = substitute(
+                "dashboard:x",
+                "x",
+                "rate(flink_taskmanager_job_task_operator_events_in[$__rate_interval])" + " * $not_a_variable",
+                Map.of());
+        assertThat(undefined.promql())
+                .as("an unknown variable is left in place and caught")
                 .isEqualTo("rate(flink_taskmanager_job_task_operator_events_in[1m]) * $not_a_variable");
     }
 
@@ -235,23 +294,31 @@ class PrometheusConfigIT {
             } else {
                 value = current.asText();
             }
-            assertThat(value).as("current value of variable %s", v.path("name").asText()).isNotEmpty();
+            assertThat(value)
+                    .as("current value of variable %s", v.path("name").asText())
+                    .isNotEmpty();
             variables.put(v.path("name").asText(), "$__all".equals(value) ? ".*" : value);
         }
         List<Expression> out = new ArrayList<>();
         for (JsonNode panel : panels(dashboard)) {
             for (JsonNode target : panel.path("targets")) {
-                String id = panel.path("id").asInt() + "_" + target.path("refId").asText();
-                out.add(substitute("dashboard:panel_" + id.replaceAll("[^A-Za-z0-9_]", "_"),
-                        "panel " + id + " (" + panel.path("title").asText() + ")", target.path("expr").asText(),
+                String id =
+                        panel.path("id").asInt() + "_" + target.path("refId").asText();
+                out.add(substitute(
+                        "dashboard:panel_" + id.replaceAll("[^A-Za-z0-9_]", "_"),
+                        "panel " + id + " (" + panel.path("title").asText() + ")",
+                        target.path("expr").asText(),
                         variables));
             }
         }
         int n = 0;
         for (JsonNode annotation : dashboard.path("annotations").path("list")) {
             if (annotation.has("expr")) {
-                out.add(substitute("dashboard:annotation_" + n++, "annotation " + annotation.path("name").asText(),
-                        annotation.path("expr").asText(), variables));
+                out.add(substitute(
+                        "dashboard:annotation_" + n++,
+                        "annotation " + annotation.path("name").asText(),
+                        annotation.path("expr").asText(),
+                        variables));
             }
         }
         return out;
@@ -300,8 +367,13 @@ class PrometheusConfigIT {
     record Result(int exitCode, String output) {}
 
     private void expectReceivers(String receivers, String... labels) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(amtool(), "config", "routes", "test",
-                "--config.file=" + ALERTMANAGER_YML, "--verify.receivers=" + receivers));
+        List<String> cmd = new ArrayList<>(List.of(
+                amtool(),
+                "config",
+                "routes",
+                "test",
+                "--config.file=" + ALERTMANAGER_YML,
+                "--verify.receivers=" + receivers));
         cmd.addAll(List.of(labels));
         assertSucceeds(cmd);
     }
@@ -312,12 +384,16 @@ class PrometheusConfigIT {
 
     static void assertSucceeds(List<String> command) throws Exception {
         Result r = run(command);
-        assertThat(r.exitCode()).as("exit code of `%s`, output:%n%s", String.join(" ", command), r.output())
+        assertThat(r.exitCode())
+                .as("exit code of `%s`, output:%n%s", String.join(" ", command), r.output())
                 .isZero();
     }
 
     static Result run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(REPO.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes(); // until the process closes its output
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -358,7 +434,9 @@ class PrometheusConfigIT {
 
     static List<Path> yamlFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".yml")).sorted().toList();
+            return s.filter(f -> f.getFileName().toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 

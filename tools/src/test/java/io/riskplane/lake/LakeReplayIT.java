@@ -12,7 +12,6 @@ import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.ingest.RecordFileFormat;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.RawEvent;
-import io.riskplane.outputs.PlaneOutputs;
 import io.riskplane.plane.PlaneOptions;
 import io.riskplane.replay.Replay;
 import io.riskplane.sinks.iceberg.IcebergLakehouse;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;
@@ -50,6 +48,7 @@ public class LakeReplayIT {
 
     @TempDir
     static Path dir;
+
     static IcebergLakehouse lake;
     static Path published;
     static LakeInput.Range session;
@@ -82,8 +81,13 @@ public class LakeReplayIT {
         session = new LakeInput.Range(TradingSession.DEFAULT_START.toEpochMilli(), max + 1);
         fromLake = dir.resolve("from-lake");
         kept = dir.resolve("kept.records");
-        lakeOutcome = LakeReplay.run(lake, new LakeReplay.Request(new LakeInput.Range(min, max + 1), Map.of(), null,
-                null, kept), fromLake, 2, PlaneOptions.replay(), line -> {}); // at 2: as the file replay at 1
+        lakeOutcome = LakeReplay.run(
+                lake,
+                new LakeReplay.Request(new LakeInput.Range(min, max + 1), Map.of(), null, null, kept),
+                fromLake,
+                2,
+                PlaneOptions.replay(),
+                line -> {}); // at 2: as the file replay at 1
         fromRecords = dir.resolve("from-records");
         Replay.run(published, fromRecords, 1, PlaneOptions.replay());
     }
@@ -105,9 +109,13 @@ public class LakeReplayIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        DataStream<Decoded> input = env.fromSource(FileSource.forRecordStreamFormat(new RecordFileFormat(
-                        new EnvelopeDecoder(PlaneOptions.replay().maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path(records.toUri())).build(), WatermarkStrategy.noWatermarks(),
+        DataStream<Decoded> input = env.fromSource(
+                FileSource.forRecordStreamFormat(
+                                new RecordFileFormat(new EnvelopeDecoder(
+                                        PlaneOptions.replay().maxFutureSkew().toMillis())),
+                                new org.apache.flink.core.fs.Path(records.toUri()))
+                        .build(),
+                WatermarkStrategy.noWatermarks(),
                 "records");
         if (asTheArchiveJob) {
             input = input.flatMap(new io.riskplane.archive.SkippedOffsets());
@@ -134,17 +142,25 @@ public class LakeReplayIT {
     @Test
     void theLakeDecidesWhatThePublishedRecordsDecide() throws Exception {
         assertThat(controlIds(fromLake, "control-events.jsonl")).hasSizeGreaterThan(5);
-        for (String f : List.of("control-events.jsonl", "alerts.jsonl", "halt-states.jsonl", "dead-letters.jsonl",
-                "pnl-bars.jsonl", "guardrail-trips.jsonl")) {
+        for (String f : List.of(
+                "control-events.jsonl",
+                "alerts.jsonl",
+                "halt-states.jsonl",
+                "dead-letters.jsonl",
+                "pnl-bars.jsonl",
+                "guardrail-trips.jsonl")) {
             assertThat(read(fromLake, f)).as(f).isEqualTo(read(fromRecords, f));
         }
         // Early decisions judge each partition in offset order: the same, whatever the interleaving.
         assertThat(controlIds(fromLake, "control-events-early.jsonl"))
-                .isEqualTo(controlIds(fromRecords, "control-events-early.jsonl")).isNotEmpty();
+                .isEqualTo(controlIds(fromRecords, "control-events-early.jsonl"))
+                .isNotEmpty();
         // Every malformed record of the session is in rejected_inputs, and replays as its dead letter.
-        long malformed = Files.readAllLines(fromRecords.resolve("dead-letters.jsonl")).size();
+        long malformed =
+                Files.readAllLines(fromRecords.resolve("dead-letters.jsonl")).size();
         assertThat(malformed).isPositive();
-        JsonNode manifest = new ObjectMapper().readTree(fromLake.resolve(LakeReplay.MANIFEST).toFile());
+        JsonNode manifest = new ObjectMapper()
+                .readTree(fromLake.resolve(LakeReplay.MANIFEST).toFile());
         assertThat(manifest.path("what_if").asBoolean()).isFalse();
         // Every published record, once, and --keep-input kept them in the order replayed.
         assertThat(lakeOutcome.records()).isEqualTo(Replay.countRecords(published));
@@ -155,12 +171,19 @@ public class LakeReplayIT {
     @Test
     void aWhatIfPolicyChangesExactlyTheDecisionsItGoverns() throws Exception {
         Path policies = dir.resolve("looser.jsonl");
-        Files.writeString(policies, "# acme/momentum-btc with a limit it never reaches\n"
-                + "{\"policyId\":\"acme-momentum-btc\",\"scope\":{\"org\":\"acme\",\"strategy\":\"momentum-btc\"},"
-                + "\"currency\":\"USD\",\"maxDrawdown\":1e12,\"capitalBase\":1000000}\n");
+        Files.writeString(
+                policies,
+                "# acme/momentum-btc with a limit it never reaches\n"
+                        + "{\"policyId\":\"acme-momentum-btc\",\"scope\":{\"org\":\"acme\",\"strategy\":\"momentum-btc\"},"
+                        + "\"currency\":\"USD\",\"maxDrawdown\":1e12,\"capitalBase\":1000000}\n");
         Path out = dir.resolve("what-if");
-        LakeReplay.Outcome o = LakeReplay.run(lake, new LakeReplay.Request(session, Map.of(), policies, null, null),
-                out, 1, PlaneOptions.replay(), line -> {});
+        LakeReplay.Outcome o = LakeReplay.run(
+                lake,
+                new LakeReplay.Request(session, Map.of(), policies, null, null),
+                out,
+                1,
+                PlaneOptions.replay(),
+                line -> {});
         assertThat(o.whatIf()).containsExactly("acme-momentum-btc v2 (in force before: v1)");
         // The same decisions less the drawdown kill-switches of acme/momentum-btc, read from the plain replay.
         ObjectMapper json = new ObjectMapper();
@@ -181,80 +204,120 @@ public class LakeReplayIT {
                 .startsWith("acme-momentum-btc v2");
         // diff says which side is the what-if, and lists what vanished in it.
         java.io.StringWriter table = new java.io.StringWriter();
-        int code = new picocli.CommandLine(new io.riskplane.cli.RiskPlaneCli()).setOut(new java.io.PrintWriter(table,
-                true)).execute("diff", fromLake.toString(), out.toString(), "--only-changes");
+        int code = new picocli.CommandLine(new io.riskplane.cli.RiskPlaneCli())
+                .setOut(new java.io.PrintWriter(table, true))
+                .execute("diff", fromLake.toString(), out.toString(), "--only-changes");
         assertThat(code).isEqualTo(1);
-        assertThat(table.toString()).contains("B is a WHAT-IF (" + policies + ", in force from ")
-                .contains("acme-momentum-btc v2").contains("ONLY_IN_A");
+        assertThat(table.toString())
+                .contains("B is a WHAT-IF (" + policies + ", in force from ")
+                .contains("acme-momentum-btc v2")
+                .contains("ONLY_IN_A");
     }
 
     @Test
     void aPolicyThePlaneWouldRefuseIsRefusedWithItsLine() throws Exception {
         Path nan = dir.resolve("nan.jsonl");
-        Files.writeString(nan, "{\"policyId\":\"acme-momentum-btc\",\"scope\":{\"org\":\"acme\",\"strategy\":"
-                + "\"momentum-btc\"},\"currency\":\"USD\",\"maxDrawdown\":\"NaN\"}\n");
-        assertThatThrownBy(() -> LakeReplay.run(lake, new LakeReplay.Request(session, Map.of(), nan, null, null),
-                dir.resolve("nan-out"), 1, PlaneOptions.replay(), line -> {}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(nan + ":1: refused")
+        Files.writeString(
+                nan,
+                "{\"policyId\":\"acme-momentum-btc\",\"scope\":{\"org\":\"acme\",\"strategy\":"
+                        + "\"momentum-btc\"},\"currency\":\"USD\",\"maxDrawdown\":\"NaN\"}\n");
+        assertThatThrownBy(() -> LakeReplay.run(
+                        lake,
+                        new LakeReplay.Request(session, Map.of(), nan, null, null),
+                        dir.resolve("nan-out"),
+                        1,
+                        PlaneOptions.replay(),
+                        line -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(nan + ":1: refused")
                 .hasMessageContaining("max_drawdown");
         Path old = dir.resolve("old.jsonl");
-        Files.writeString(old, "{\"policyId\":\"acme-momentum-btc\",\"version\":1,\"scope\":{\"org\":\"acme\","
-                + "\"strategy\":\"momentum-btc\"},\"currency\":\"USD\",\"maxDrawdown\":5}\n");
-        assertThatThrownBy(() -> LakeReplay.run(lake, new LakeReplay.Request(session, Map.of(), old, null, null),
-                dir.resolve("old-out"), 1, PlaneOptions.replay(), line -> {}))
+        Files.writeString(
+                old,
+                "{\"policyId\":\"acme-momentum-btc\",\"version\":1,\"scope\":{\"org\":\"acme\","
+                        + "\"strategy\":\"momentum-btc\"},\"currency\":\"USD\",\"maxDrawdown\":5}\n");
+        assertThatThrownBy(() -> LakeReplay.run(
+                        lake,
+                        new LakeReplay.Request(session, Map.of(), old, null, null),
+                        dir.resolve("old-out"),
+                        1,
+                        PlaneOptions.replay(),
+                        line -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("version 1 is not above version 1");
     }
 
     @Test
     void aRangeWhoseArchiveMissesOffsetsIsRefusedUntilTheyAreFound() throws Exception {
-        IcebergLakehouse holed = IcebergLakehouse.localWarehouse(dir.resolve("holed").toString());
+        IcebergLakehouse holed =
+                IcebergLakehouse.localWarehouse(dir.resolve("holed").toString());
         holed.ensureTables();
         long day = TradingSession.DEFAULT_START.toEpochMilli();
         Path records = dir.resolve("holed.records");
         quotes(records, day, 30, Set.of(12L, 13L));
         writeRowsOnly(holed, records);
         LakeInput.Range range = new LakeInput.Range(day, day + MS_PER_DAY / 2);
-        assertThatThrownBy(() -> LakeReplay.run(holed, new LakeReplay.Request(range, Map.of(), null, null, null),
-                dir.resolve("holed-out"), 1, PlaneOptions.replay(), line -> {}))
+        assertThatThrownBy(() -> LakeReplay.run(
+                        holed,
+                        new LakeReplay.Request(range, Map.of(), null, null, null),
+                        dir.resolve("holed-out"),
+                        1,
+                        PlaneOptions.replay(),
+                        line -> {}))
                 .isInstanceOf(LakeReplay.IncompleteArchive.class)
                 .hasMessageContaining(Topics.QUOTES + " partition 0: offsets 12-13 (2 records) are not in the archive,"
                         + " after offset 11");
-        assertThat(Files.exists(dir.resolve("holed-out").resolve("control-events.jsonl"))).isFalse();
+        assertThat(Files.exists(dir.resolve("holed-out").resolve("control-events.jsonl")))
+                .isFalse();
 
         // Offset 12 was refused by the decoder, offset 13 is an event of the next day: the archive is whole.
         Path more = dir.resolve("found.records");
         try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(more)))) {
             RecordFileFormat.writeHeader(w);
             // (Refused records are replayed by where they were read, not when: this one was stamped days later.)
-            RecordFileFormat.write(w, Topics.QUOTES, 0, 12, day + 9 * MS_PER_DAY, "not protobuf".getBytes(
-                    StandardCharsets.UTF_8));
+            RecordFileFormat.write(
+                    w, Topics.QUOTES, 0, 12, day + 9 * MS_PER_DAY, "not protobuf".getBytes(StandardCharsets.UTF_8));
             RecordFileFormat.write(w, Topics.QUOTES, 0, 13, day + MS_PER_DAY + 5, quote(13, day + MS_PER_DAY));
         }
         writeRowsOnly(holed, more);
         Path out = dir.resolve("found-out");
-        LakeReplay.Outcome o = LakeReplay.run(holed, new LakeReplay.Request(range, Map.of(), null, null, null), out,
-                1, PlaneOptions.replay(), line -> {});
+        LakeReplay.Outcome o = LakeReplay.run(
+                holed,
+                new LakeReplay.Request(range, Map.of(), null, null, null),
+                out,
+                1,
+                PlaneOptions.replay(),
+                line -> {});
         assertThat(o.records()).isEqualTo(29); // 28 quotes of the range and the refused record
-        assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).singleElement().asString()
-                .contains("UNDECODABLE").contains("\"sourceOffset\":\"12\"");
+        assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl")))
+                .singleElement()
+                .asString()
+                .contains("UNDECODABLE")
+                .contains("\"sourceOffset\":\"12\"");
     }
 
     @Test
     void offsetsTheConsumerPassedOverAreNoGapAndNotReplayed() throws Exception {
         // Offsets 3 and 4 hold no record a consumer reads (a transaction's marker, an aborted record): the archive
         // passes over them as the plane does, and says so in rejected_inputs.
-        IcebergLakehouse lake = IcebergLakehouse.localWarehouse(dir.resolve("markers").toString());
+        IcebergLakehouse lake =
+                IcebergLakehouse.localWarehouse(dir.resolve("markers").toString());
         lake.ensureTables();
         long day = TradingSession.DEFAULT_START.toEpochMilli();
         Path records = dir.resolve("markers.records");
         quotes(records, day, 10, Set.of(3L, 4L));
         archive(lake, records);
-        assertThat(lake.readAll(IcebergLakehouse.REJECTED_INPUTS)).extracting(r -> r.getField("source_offset") + " "
-                + r.getField("reason_code")).containsExactlyInAnyOrder("3 NO_RECORD", "4 NO_RECORD");
+        assertThat(lake.readAll(IcebergLakehouse.REJECTED_INPUTS))
+                .extracting(r -> r.getField("source_offset") + " " + r.getField("reason_code"))
+                .containsExactlyInAnyOrder("3 NO_RECORD", "4 NO_RECORD");
         Path out = dir.resolve("markers-out");
-        LakeReplay.Outcome o = LakeReplay.run(lake, new LakeReplay.Request(new LakeInput.Range(day,
-                day + MS_PER_DAY / 2), Map.of(), null, null, null), out, 1, PlaneOptions.replay(), line -> {});
+        LakeReplay.Outcome o = LakeReplay.run(
+                lake,
+                new LakeReplay.Request(new LakeInput.Range(day, day + MS_PER_DAY / 2), Map.of(), null, null, null),
+                out,
+                1,
+                PlaneOptions.replay(),
+                line -> {});
         assertThat(o.records()).isEqualTo(8);
         assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
     }
@@ -263,7 +326,8 @@ public class LakeReplayIT {
     void theOffsetsAreReadFromTheSnapshotTheReplayRead() throws Exception {
         // The archive commits while a replay runs: a row committed after the replay's read must not fill a hole in
         // it (the replay would lack that record and still pass the check).
-        IcebergLakehouse lake = IcebergLakehouse.localWarehouse(dir.resolve("pinned").toString());
+        IcebergLakehouse lake =
+                IcebergLakehouse.localWarehouse(dir.resolve("pinned").toString());
         lake.ensureTables();
         long day = TradingSession.DEFAULT_START.toEpochMilli();
         Path records = dir.resolve("pinned.records");
@@ -280,11 +344,15 @@ public class LakeReplayIT {
         Map<String, List<ArchivedRecord>> partitions = PartitionMerge.byPartition(List.of(
                 PartitionMergeTest.rec(Topics.QUOTES, 0, 4, day + 4_000),
                 PartitionMergeTest.rec(Topics.QUOTES, 0, 6, day + 6_000)));
-        assertThat(new LakeOffsets(lake, partitions, read).offsets(Topics.QUOTES, 0, 5, 5)).isEmpty();
+        assertThat(new LakeOffsets(lake, partitions, read).offsets(Topics.QUOTES, 0, 5, 5))
+                .isEmpty();
         assertThat(new LakeOffsets(lake, partitions, new LakeInput(lake).snapshots(range))
-                .offsets(Topics.QUOTES, 0, 5, 5)).containsExactly(5L);
-        assertThat(ArchiveContinuity.check(partitions, new LakeOffsets(lake, partitions, read)).gaps())
-                .extracting(g -> g.first() + "-" + g.last()).containsExactly("5-5");
+                        .offsets(Topics.QUOTES, 0, 5, 5))
+                .containsExactly(5L);
+        assertThat(ArchiveContinuity.check(partitions, new LakeOffsets(lake, partitions, read))
+                        .gaps())
+                .extracting(g -> g.first() + "-" + g.last())
+                .containsExactly("5-5");
     }
 
     @Test
@@ -295,28 +363,33 @@ public class LakeReplayIT {
         org.apache.iceberg.hadoop.HadoopCatalog catalog = new org.apache.iceberg.hadoop.HadoopCatalog(
                 new org.apache.hadoop.conf.Configuration(), warehouse.toString());
         org.apache.iceberg.Schema v1 = new org.apache.iceberg.Schema(
-                org.apache.iceberg.types.Types.NestedField.required(1, "event_id",
-                        org.apache.iceberg.types.Types.StringType.get()),
-                org.apache.iceberg.types.Types.NestedField.required(2, "kind",
-                        org.apache.iceberg.types.Types.StringType.get()),
-                org.apache.iceberg.types.Types.NestedField.optional(3, "source",
-                        org.apache.iceberg.types.Types.StringType.get()),
-                org.apache.iceberg.types.Types.NestedField.required(4, "event_time",
-                        org.apache.iceberg.types.Types.TimestampType.withZone()),
-                org.apache.iceberg.types.Types.NestedField.optional(5, "source_topic",
-                        org.apache.iceberg.types.Types.StringType.get()),
-                org.apache.iceberg.types.Types.NestedField.optional(6, "source_partition",
-                        org.apache.iceberg.types.Types.IntegerType.get()),
-                org.apache.iceberg.types.Types.NestedField.optional(7, "source_offset",
-                        org.apache.iceberg.types.Types.LongType.get()),
-                org.apache.iceberg.types.Types.NestedField.required(8, "envelope_json",
-                        org.apache.iceberg.types.Types.StringType.get()));
-        catalog.createTable(org.apache.iceberg.catalog.TableIdentifier.of(IcebergLakehouse.NAMESPACE,
-                IcebergLakehouse.RAW_EVENTS), v1, org.apache.iceberg.PartitionSpec.builderFor(v1).day("event_time")
-                .build());
+                org.apache.iceberg.types.Types.NestedField.required(
+                        1, "event_id", org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.required(
+                        2, "kind", org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.optional(
+                        3, "source", org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.required(
+                        4, "event_time", org.apache.iceberg.types.Types.TimestampType.withZone()),
+                org.apache.iceberg.types.Types.NestedField.optional(
+                        5, "source_topic", org.apache.iceberg.types.Types.StringType.get()),
+                org.apache.iceberg.types.Types.NestedField.optional(
+                        6, "source_partition", org.apache.iceberg.types.Types.IntegerType.get()),
+                org.apache.iceberg.types.Types.NestedField.optional(
+                        7, "source_offset", org.apache.iceberg.types.Types.LongType.get()),
+                org.apache.iceberg.types.Types.NestedField.required(
+                        8, "envelope_json", org.apache.iceberg.types.Types.StringType.get()));
+        catalog.createTable(
+                org.apache.iceberg.catalog.TableIdentifier.of(IcebergLakehouse.NAMESPACE, IcebergLakehouse.RAW_EVENTS),
+                v1,
+                org.apache.iceberg.PartitionSpec.builderFor(v1)
+                        .day("event_time")
+                        .build());
         older.ensureTables();
-        assertThat(older.table(IcebergLakehouse.RAW_EVENTS).schema().findField("envelope")).isNotNull();
-        assertThat(older.table(IcebergLakehouse.RAW_EVENTS).schema().findField("ingest_time")).isNotNull();
+        assertThat(older.table(IcebergLakehouse.RAW_EVENTS).schema().findField("envelope"))
+                .isNotNull();
+        assertThat(older.table(IcebergLakehouse.RAW_EVENTS).schema().findField("ingest_time"))
+                .isNotNull();
 
         long day = TradingSession.DEFAULT_START.toEpochMilli();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -326,18 +399,32 @@ public class LakeReplayIT {
         for (long o = 0; o < 20; o++) {
             Envelope e = Envelope.parseFrom(quote(o, day + o * 1000));
             // As the archive wrote them then: JSON only, no value, no broker timestamp.
-            rows.add(new RawEvent(e.getEventId(), "quote", "feed", day + o * 1000, Topics.QUOTES, 0, o, 0,
+            rows.add(new RawEvent(
+                    e.getEventId(),
+                    "quote",
+                    "feed",
+                    day + o * 1000,
+                    Topics.QUOTES,
+                    0,
+                    o,
+                    0,
                     io.riskplane.contract.EnvelopeJson.print(e)));
         }
         older.rawEvents(env.fromData(rows).returns(RawEvent.class));
         env.execute("an older archive");
 
         Path out = dir.resolve("older-out");
-        LakeReplay.Outcome o = LakeReplay.run(older, new LakeReplay.Request(new LakeInput.Range(day,
-                day + MS_PER_DAY / 2), Map.of(), null, null, null), out, 1, PlaneOptions.replay(), line -> {});
+        LakeReplay.Outcome o = LakeReplay.run(
+                older,
+                new LakeReplay.Request(new LakeInput.Range(day, day + MS_PER_DAY / 2), Map.of(), null, null, null),
+                out,
+                1,
+                PlaneOptions.replay(),
+                line -> {});
         assertThat(o.records()).isEqualTo(20);
         assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
-        JsonNode manifest = new ObjectMapper().readTree(out.resolve(LakeReplay.MANIFEST).toFile());
+        JsonNode manifest =
+                new ObjectMapper().readTree(out.resolve(LakeReplay.MANIFEST).toFile());
         assertThat(manifest.path("read_from_envelope_json").asBoolean()).isTrue();
     }
 
@@ -357,9 +444,18 @@ public class LakeReplayIT {
     }
 
     public static byte[] quote(long n, long t) {
-        return Envelope.newBuilder().setEventId("q-" + n).setSource("feed").setEventTime(ProtoTime.fromMillis(t))
-                .setQuote(Quote.newBuilder().setInstrument("EQ:AAPL").setVenue("nasdaq").setBid(100 + n * 0.01)
-                        .setAsk(100.02 + n * 0.01).setBidSize(100).setAskSize(100))
-                .build().toByteArray();
+        return Envelope.newBuilder()
+                .setEventId("q-" + n)
+                .setSource("feed")
+                .setEventTime(ProtoTime.fromMillis(t))
+                .setQuote(Quote.newBuilder()
+                        .setInstrument("EQ:AAPL")
+                        .setVenue("nasdaq")
+                        .setBid(100 + n * 0.01)
+                        .setAsk(100.02 + n * 0.01)
+                        .setBidSize(100)
+                        .setAskSize(100))
+                .build()
+                .toByteArray();
     }
 }

@@ -49,33 +49,48 @@ class ClickHouseOutageIT {
             demo.publish(plane.kafka.bootstrapServers(), half, items.size());
             long published = System.nanoTime();
             try (CommittedTopicReader control = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
-                awaitTrue("every control event while ClickHouse is down",
+                awaitTrue(
+                        "every control event while ClickHouse is down",
                         () -> poll(control).size() >= expected.size());
-                System.out.printf("[outage] all %d control events readable %.1f s after the last input, "
-                        + "ClickHouse down%n", expected.size(), (System.nanoTime() - published) / 1e9);
+                System.out.printf(
+                        "[outage] all %d control events readable %.1f s after the last input, " + "ClickHouse down%n",
+                        expected.size(), (System.nanoTime() - published) / 1e9);
                 assertThat(poll(control)).containsExactlyInAnyOrderElementsOf(expected);
             }
             // The early decisions too (at least once: compared as sets).
             PlaneDrills.awaitEarlyControls(plane, demo, "every early control event while ClickHouse is down");
             awaitTrue("the loader has met the outage", () -> plane.loader.failedAttempts() >= 4);
-            assertThat(PrometheusScrape.sum(plane.metricsUrl(), "_job_numRestarts")).isZero();
+            assertThat(PrometheusScrape.sum(plane.metricsUrl(), "_job_numRestarts"))
+                    .isZero();
             assertThat(plane.job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
 
             plane.clickhouseServer.restart();
-            System.out.printf("[outage] ClickHouse down for %.1f s; %d failed inserts retried%n",
+            System.out.printf(
+                    "[outage] ClickHouse down for %.1f s; %d failed inserts retried%n",
                     (System.nanoTime() - outageStart) / 1e9, plane.loader.failedAttempts());
-            awaitTrue("ClickHouse caught up", () -> rawEvents(plane) == valid
-                    && countOrMinusOne(plane, "SELECT count() FROM riskplane.dead_letters FINAL") == malformed
-                    && countOrMinusOne(plane, "SELECT count() FROM riskplane.control_events FINAL")
-                            == demo.allControlIds().size());
+            awaitTrue(
+                    "ClickHouse caught up",
+                    () -> rawEvents(plane) == valid
+                            && countOrMinusOne(plane, "SELECT count() FROM riskplane.dead_letters FINAL") == malformed
+                            && countOrMinusOne(plane, "SELECT count() FROM riskplane.control_events FINAL")
+                                    == demo.allControlIds().size());
 
             // Every row the plane committed for ClickHouse is there, table by table, and nothing else: the sets of
             // row ids (each table's first column) on the topic and in ClickHouse are equal.
             Map<String, Set<String>> committed = CommittedClickHouseRows.awaitLoaded(plane);
-            assertThat(committed.keySet()).contains("raw_events", "control_events", "alerts", "execution_telemetry",
-                    "pnl_bars", "dead_letters");
-            assertThat(plane.clickhouse.query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY "
-                    + "control_id").lines().toList()).isEqualTo(demo.allControlIds());
+            assertThat(committed.keySet())
+                    .contains(
+                            "raw_events",
+                            "control_events",
+                            "alerts",
+                            "execution_telemetry",
+                            "pnl_bars",
+                            "dead_letters");
+            assertThat(plane.clickhouse
+                            .query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY " + "control_id")
+                            .lines()
+                            .toList())
+                    .isEqualTo(demo.allControlIds());
             assertThat(plane.loader.skipped()).isZero();
         }
     }

@@ -66,14 +66,16 @@ class CrashRecoveryIT {
                 });
                 stored = rawEvents(plane);
                 Path restored = plane.restartFromLatestCheckpoint();
-                System.out.println("[crash] crash " + (part + 1) + " at " + stored + " stored events; restarted from "
-                        + restored);
+                System.out.println(
+                        "[crash] crash " + (part + 1) + " at " + stored + " stored events; restarted from " + restored);
             }
 
             try (CommittedTopicReader control = CommittedTopicReader.control(plane.kafka.bootstrapServers())) {
                 awaitTrue("every control event", () -> poll(control).size() >= expected.size());
-                awaitTrue("every valid event and dead letter in ClickHouse", () -> rawEvents(plane) == valid
-                        && count(plane, "SELECT count() FROM riskplane.dead_letters FINAL") == malformed);
+                awaitTrue(
+                        "every valid event and dead letter in ClickHouse",
+                        () -> rawEvents(plane) == valid
+                                && count(plane, "SELECT count() FROM riskplane.dead_letters FINAL") == malformed);
                 // Two more checkpoints: a doubled control event would be committed by then.
                 Path last = LocalPlane.latestCheckpoint(checkpoints(plane));
                 awaitTrue("two more checkpoints", () -> checkpointsAfter(plane, last) >= 2);
@@ -85,13 +87,18 @@ class CrashRecoveryIT {
             assertThat(demo.earlyControls()).hasSize(TradingSession.RUNAWAY_BURSTS);
             PlaneDrills.awaitEarlyControls(plane, demo, "every early control event");
             // ClickHouse gets its rows through the loader, a poll behind the committed topic.
-            awaitTrue("every control event and alert in ClickHouse", () -> count(plane,
-                    "SELECT count() FROM riskplane.control_events FINAL") == demo.allControlIds().size()
-                    && count(plane, "SELECT count() FROM riskplane.alerts FINAL") == expected.size());
+            awaitTrue(
+                    "every control event and alert in ClickHouse",
+                    () -> count(plane, "SELECT count() FROM riskplane.control_events FINAL")
+                                    == demo.allControlIds().size()
+                            && count(plane, "SELECT count() FROM riskplane.alerts FINAL") == expected.size());
             // And every table holds exactly the rows the plane committed: none from an attempt that crashed.
             CommittedClickHouseRows.awaitLoaded(plane);
-            assertThat(plane.clickhouse.query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY "
-                    + "control_id").lines().toList()).isEqualTo(demo.allControlIds());
+            assertThat(plane.clickhouse
+                            .query("SELECT control_id FROM riskplane.control_events FINAL ORDER BY " + "control_id")
+                            .lines()
+                            .toList())
+                    .isEqualTo(demo.allControlIds());
         }
     }
 
@@ -103,7 +110,8 @@ class CrashRecoveryIT {
         try (var all = Files.walk(checkpoints(plane), 3)) {
             long lastTime = last.resolve("_metadata").toFile().lastModified();
             return all.filter(p -> p.getFileName().toString().equals("_metadata")
-                    && p.toFile().lastModified() > lastTime).count();
+                            && p.toFile().lastModified() > lastTime)
+                    .count();
         } catch (java.io.IOException e) {
             return 0;
         }

@@ -38,11 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
  * every row reaches ClickHouse through the exactly-once rows topic, which a restart loop would stop.
  */
 class FuzzedInputIT {
-    static final Set<String> REASONS = Set.of(DeadLetterReason.UNDECODABLE, DeadLetterReason.EMPTY_PAYLOAD,
-            DeadLetterReason.MISSING_FIELD, DeadLetterReason.INVALID_VALUE, DeadLetterReason.UNKNOWN_ENUM,
-            DeadLetterReason.FUTURE_TIMESTAMP, DeadLetterReason.WRONG_TOPIC, DeadLetterReason.NOT_AN_INPUT,
-            DeadLetterReason.STALE_TIMESTAMP, DeadLetterReason.CONFLICTING_VERSION, DeadLetterReason.UNSIGNED_COMMAND,
-            DeadLetterReason.UNKNOWN_OPERATOR, DeadLetterReason.BAD_SIGNATURE, DeadLetterReason.REPLAYED_COMMAND);
+    static final Set<String> REASONS = Set.of(
+            DeadLetterReason.UNDECODABLE,
+            DeadLetterReason.EMPTY_PAYLOAD,
+            DeadLetterReason.MISSING_FIELD,
+            DeadLetterReason.INVALID_VALUE,
+            DeadLetterReason.UNKNOWN_ENUM,
+            DeadLetterReason.FUTURE_TIMESTAMP,
+            DeadLetterReason.WRONG_TOPIC,
+            DeadLetterReason.NOT_AN_INPUT,
+            DeadLetterReason.STALE_TIMESTAMP,
+            DeadLetterReason.CONFLICTING_VERSION,
+            DeadLetterReason.UNSIGNED_COMMAND,
+            DeadLetterReason.UNKNOWN_OPERATOR,
+            DeadLetterReason.BAD_SIGNATURE,
+            DeadLetterReason.REPLAYED_COMMAND);
     /**
      * Valid events that are not applied: stored in raw_events and dead-lettered. STALE_TIMESTAMP is among them: the
      * loader stores every record the decoder accepts (docs/storage.md), and the plane refuses a stale one later,
@@ -76,41 +86,58 @@ class FuzzedInputIT {
             awaitTrue("every fuzzed record stored or dead-lettered", () -> {
                 try {
                     return plane.clickhouse.count("SELECT count() FROM riskplane.raw_events FINAL")
-                            + plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
-                                    + "WHERE reason_code NOT IN " + APPLIED_ELSEWHERE) >= total;
+                                    + plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
+                                            + "WHERE reason_code NOT IN " + APPLIED_ELSEWHERE)
+                            >= total;
                 } catch (Exception e) {
                     return false;
                 }
             });
             // Per topic: as many rows as records published, each offset exactly once, no offset beyond the last.
             StringBuilder expected = new StringBuilder();
-            published.forEach((topic, n) -> expected.append(topic).append('\t').append(n).append('\t').append(n)
-                    .append('\t').append(n - 1).append('\n'));
+            published.forEach((topic, n) -> expected.append(topic)
+                    .append('\t')
+                    .append(n)
+                    .append('\t')
+                    .append(n)
+                    .append('\t')
+                    .append(n - 1)
+                    .append('\n'));
             assertThat(plane.clickhouse.query(accounted)).isEqualTo(expected.toString());
 
             String reasons = plane.clickhouse.query("SELECT DISTINCT reason_code FROM riskplane.dead_letters FINAL");
             assertThat(reasons.lines().toList()).isNotEmpty().allMatch(REASONS::contains);
             assertThat(plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL WHERE detail = ''"))
-                    .as("dead letters without a detail").isZero();
-            assertThat(plane.job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
+                    .as("dead letters without a detail")
+                    .isZero();
+            assertThat(plane.job.getJobStatus().get().isGloballyTerminalState())
+                    .as("job still running")
+                    .isFalse();
             // The re-published policy version is refused as such, and nothing written exceeds the bounds.
             awaitTrue("the conflicting policy version dead-lettered", () -> {
                 try {
-                    return plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
-                            + "WHERE reason_code = 'CONFLICTING_VERSION' AND original_event_id = 'fuzz-policy-conflict'")
+                    return plane.clickhouse.count(
+                                    "SELECT count() FROM riskplane.dead_letters FINAL "
+                                            + "WHERE reason_code = 'CONFLICTING_VERSION' AND original_event_id = 'fuzz-policy-conflict'")
                             == 1;
                 } catch (Exception e) {
                     return false;
                 }
             });
             assertThat(plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
-                    + "WHERE length(original_base64) > 90000 OR length(detail) > 5000")).as("unbounded dead letters").isZero();
-            assertThat(plane.clickhouse.count("SELECT count() FROM riskplane.dead_letters FINAL "
-                    + "WHERE detail LIKE '%original cut to its first 65536 bytes ...[cut: 800000 bytes, sha256 %'"))
-                    .as("800 KB records cut with their size and hash").isEqualTo(published.size());
-            System.out.println("[fuzz] " + total + " records, dead letters by reason:\n" + plane.clickhouse.query(
-                    "SELECT reason_code, count() FROM riskplane.dead_letters FINAL GROUP BY reason_code "
-                            + "ORDER BY reason_code"));
+                            + "WHERE length(original_base64) > 90000 OR length(detail) > 5000"))
+                    .as("unbounded dead letters")
+                    .isZero();
+            assertThat(
+                            plane.clickhouse.count(
+                                    "SELECT count() FROM riskplane.dead_letters FINAL "
+                                            + "WHERE detail LIKE '%original cut to its first 65536 bytes ...[cut: 800000 bytes, sha256 %'"))
+                    .as("800 KB records cut with their size and hash")
+                    .isEqualTo(published.size());
+            System.out.println("[fuzz] " + total + " records, dead letters by reason:\n"
+                    + plane.clickhouse.query(
+                            "SELECT reason_code, count() FROM riskplane.dead_letters FINAL GROUP BY reason_code "
+                                    + "ORDER BY reason_code"));
         }
     }
 
@@ -127,10 +154,14 @@ class FuzzedInputIT {
         }
         // The session has no operator commands: commands signed with a key the plane does not hold (refused by the
         // command gate after validation, so stored and dead-lettered), to fuzz like the rest.
-        byTopic.put(Topics.OPERATOR, operatorCommands(byTopic.get(Topics.POLICIES).get(0)));
+        byTopic.put(
+                Topics.OPERATOR, operatorCommands(byTopic.get(Topics.POLICIES).get(0)));
         assertThat(byTopic.keySet()).containsExactlyInAnyOrderElementsOf(Topics.INPUTS);
-        Envelope control = Envelope.newBuilder().setEventId("x").setSource("forger")
-                .setControl(ControlEvent.newBuilder().setControlId("ctl-forged")).build();
+        Envelope control = Envelope.newBuilder()
+                .setEventId("x")
+                .setSource("forger")
+                .setControl(ControlEvent.newBuilder().setControlId("ctl-forged"))
+                .build();
         List<Fuzzed> out = new ArrayList<>();
         int n = 0;
         for (Map.Entry<String, List<Envelope>> e : byTopic.entrySet()) {
@@ -147,12 +178,15 @@ class FuzzedInputIT {
                 Envelope.Builder faulty = base.toBuilder().setEventId(id + "-f");
                 switch (rnd.nextInt(6)) {
                     case 0 -> faulty.clearEventId();
-                    case 1 -> faulty.setEventTime(ProtoTime.fromMillis(
-                            ProtoTime.toMillis(base.getEventTime()) + 400L * 24 * 3600 * 1000));
+                    case 1 ->
+                        faulty.setEventTime(ProtoTime.fromMillis(
+                                ProtoTime.toMillis(base.getEventTime()) + 400L * 24 * 3600 * 1000));
                     case 2 -> mutateNumber(faulty, rnd.nextBoolean() ? Double.NaN : -1);
                     case 3 -> mutateEnum(faulty);
                     case 4 -> faulty.clearSource().clearEventTime();
-                    default -> faulty.mergeFrom(control.toBuilder().setEventId(id + "-f").build());
+                    default ->
+                        faulty.mergeFrom(
+                                control.toBuilder().setEventId(id + "-f").build());
                 }
                 Envelope f = faulty.build();
                 out.add(new Fuzzed(topic, null, f.toByteArray()));
@@ -163,15 +197,26 @@ class FuzzedInputIT {
             huge[0] = (byte) 0xff; // never a valid first tag
             out.add(new Fuzzed(topic, null, huge));
             Envelope sample = e.getValue().get(0);
-            out.add(new Fuzzed(topic, null, sample.toBuilder().setEventId("x".repeat(300)).build().toByteArray()));
-            out.add(new Fuzzed(topic, null, sample.toBuilder().setEventId("fuzz-1970-" + (n++))
-                    .setEventTime(ProtoTime.fromMillis(1_000)).build().toByteArray()));
+            out.add(new Fuzzed(
+                    topic,
+                    null,
+                    sample.toBuilder().setEventId("x".repeat(300)).build().toByteArray()));
+            out.add(new Fuzzed(
+                    topic,
+                    null,
+                    sample.toBuilder()
+                            .setEventId("fuzz-1970-" + (n++))
+                            .setEventTime(ProtoTime.fromMillis(1_000))
+                            .build()
+                            .toByteArray()));
             Envelope.Builder absurd = sample.toBuilder().setEventId("fuzz-absurd-" + (n++));
             mutateNumber(absurd, 1e300);
             out.add(new Fuzzed(topic, null, absurd.build().toByteArray()));
             // A payload of another topic, an empty value and a tombstone.
             String other = topic.equals(Topics.ORDERS) ? Topics.FILLS : Topics.ORDERS;
-            Envelope wrong = byTopic.get(other).get(0).toBuilder().setEventId("fuzz-wrong-" + (n++)).build();
+            Envelope wrong = byTopic.get(other).get(0).toBuilder()
+                    .setEventId("fuzz-wrong-" + (n++))
+                    .build();
             out.add(new Fuzzed(topic, null, wrong.toByteArray()));
             out.add(new Fuzzed(topic, null, new byte[0]));
             out.add(new Fuzzed(topic, null, null));
@@ -181,17 +226,25 @@ class FuzzedInputIT {
     }
 
     static List<Envelope> operatorCommands(Envelope timeOf) {
-        io.riskplane.verify.ControlSigner someone = new io.riskplane.verify.ControlSigner("oncall",
-                "a-key-the-plane-does-not-hold!!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        io.riskplane.verify.ControlSigner someone = new io.riskplane.verify.ControlSigner(
+                "oncall", "a-key-the-plane-does-not-hold!!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         List<Envelope> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Envelope c = Envelope.newBuilder().setEventId("fuzz-cmd-" + i).setSource("riskplane-cli")
+            Envelope c = Envelope.newBuilder()
+                    .setEventId("fuzz-cmd-" + i)
+                    .setSource("riskplane-cli")
                     .setEventTime(timeOf.getEventTime())
-                    .setOperatorCommand(io.riskplane.v1.OperatorCommand.newBuilder().setCommandId("fuzz-cmd-" + i)
-                            .setAction(i == 0 ? io.riskplane.v1.OperatorAction.OPERATOR_HALT
-                                    : io.riskplane.v1.OperatorAction.OPERATOR_RESUME)
-                            .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
-                            .setOperatorId("oncall").setReason("fuzz"))
+                    .setOperatorCommand(io.riskplane.v1.OperatorCommand.newBuilder()
+                            .setCommandId("fuzz-cmd-" + i)
+                            .setAction(
+                                    i == 0
+                                            ? io.riskplane.v1.OperatorAction.OPERATOR_HALT
+                                            : io.riskplane.v1.OperatorAction.OPERATOR_RESUME)
+                            .setScope(io.riskplane.v1.Scope.newBuilder()
+                                    .setOrg("acme")
+                                    .setStrategy("momentum-btc"))
+                            .setOperatorId("oncall")
+                            .setReason("fuzz"))
                     .build();
             out.add(io.riskplane.verify.OperatorCommands.sign(c, someone));
         }
@@ -206,32 +259,69 @@ class FuzzedInputIT {
         List<Fuzzed> out = new ArrayList<>();
         Envelope fill = byTopic.get(Topics.FILLS).get(0);
         for (int i = 0; i < 2; i++) {
-            Envelope f = fill.toBuilder().setEventId("fuzz-fee-" + i)
-                    .setFill(fill.getFill().toBuilder().setFillId("fuzz-fee-" + i).setFee(-1e308)).build();
+            Envelope f = fill.toBuilder()
+                    .setEventId("fuzz-fee-" + i)
+                    .setFill(fill.getFill().toBuilder()
+                            .setFillId("fuzz-fee-" + i)
+                            .setFee(-1e308))
+                    .build();
             out.add(new Fuzzed(Topics.FILLS, null, f.toByteArray()));
         }
         Envelope probe = byTopic.get(Topics.HEALTH).get(0);
-        out.add(new Fuzzed(Topics.HEALTH, null, probe.toBuilder().setEventId("fuzz-probe-detail")
-                .setHealthProbe(probe.getHealthProbe().toBuilder().setDetail("\u0001".repeat(160_000))).build()
-                .toByteArray()));
-        Envelope policy = byTopic.get(Topics.POLICIES).stream().filter(p -> p.getRiskPolicy().getMaxDrawdown() > 0)
-                .findFirst().orElseThrow();
+        out.add(new Fuzzed(
+                Topics.HEALTH,
+                null,
+                probe.toBuilder()
+                        .setEventId("fuzz-probe-detail")
+                        .setHealthProbe(probe.getHealthProbe().toBuilder().setDetail("\u0001".repeat(160_000)))
+                        .build()
+                        .toByteArray()));
+        Envelope policy = byTopic.get(Topics.POLICIES).stream()
+                .filter(p -> p.getRiskPolicy().getMaxDrawdown() > 0)
+                .findFirst()
+                .orElseThrow();
         io.riskplane.v1.RiskPolicy base = policy.getRiskPolicy();
         Map<String, io.riskplane.v1.RiskPolicy> hostile = new LinkedHashMap<>();
-        hostile.put("fuzz-policy-negative", base.toBuilder().setVersion(base.getVersion() + 10)
-                .putThresholds("cooldown_base_s", -30).putThresholds("trip_window_s", -1).build());
-        hostile.put("fuzz-policy-zero", base.toBuilder().setVersion(base.getVersion() + 11)
-                .putThresholds("kill_trips", 0).build());
-        hostile.put("fuzz-policy-unknown", base.toBuilder().setVersion(base.getVersion() + 12)
-                .putThresholds("max_orders_strategi", 20).build());
-        hostile.put("fuzz-policy-absurd", base.toBuilder().setVersion(base.getVersion() + 13)
-                .setMaxDrawdown(1e300).build());
-        hostile.put("fuzz-policy-evil-slo", io.riskplane.v1.RiskPolicy.newBuilder().setPolicyId("zz-evil-slo")
-                .setVersion(1).setScope(io.riskplane.v1.Scope.newBuilder().setOrg("*").setVenue("*"))
-                .putThresholds("quote_freshness_ms", 1e12).build());
-        hostile.put("fuzz-policy-conflict", base.toBuilder().setMaxDrawdown(base.getMaxDrawdown() * 1_000).build());
-        hostile.forEach((id, p) -> out.add(new Fuzzed(Topics.POLICIES, null, policy.toBuilder().setEventId(id)
-                .setRiskPolicy(p).build().toByteArray())));
+        hostile.put(
+                "fuzz-policy-negative",
+                base.toBuilder()
+                        .setVersion(base.getVersion() + 10)
+                        .putThresholds("cooldown_base_s", -30)
+                        .putThresholds("trip_window_s", -1)
+                        .build());
+        hostile.put(
+                "fuzz-policy-zero",
+                base.toBuilder()
+                        .setVersion(base.getVersion() + 11)
+                        .putThresholds("kill_trips", 0)
+                        .build());
+        hostile.put(
+                "fuzz-policy-unknown",
+                base.toBuilder()
+                        .setVersion(base.getVersion() + 12)
+                        .putThresholds("max_orders_strategi", 20)
+                        .build());
+        hostile.put(
+                "fuzz-policy-absurd",
+                base.toBuilder()
+                        .setVersion(base.getVersion() + 13)
+                        .setMaxDrawdown(1e300)
+                        .build());
+        hostile.put(
+                "fuzz-policy-evil-slo",
+                io.riskplane.v1.RiskPolicy.newBuilder()
+                        .setPolicyId("zz-evil-slo")
+                        .setVersion(1)
+                        .setScope(io.riskplane.v1.Scope.newBuilder().setOrg("*").setVenue("*"))
+                        .putThresholds("quote_freshness_ms", 1e12)
+                        .build());
+        hostile.put(
+                "fuzz-policy-conflict",
+                base.toBuilder().setMaxDrawdown(base.getMaxDrawdown() * 1_000).build());
+        hostile.forEach((id, p) -> out.add(new Fuzzed(
+                Topics.POLICIES,
+                null,
+                policy.toBuilder().setEventId(id).setRiskPolicy(p).build().toByteArray())));
         return out;
     }
 

@@ -1,8 +1,5 @@
 package io.riskplane.plane;
 
-import io.riskplane.replay.Replay;
-
-import io.riskplane.outputs.PlaneOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.EnvelopeJson;
@@ -10,6 +7,8 @@ import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.model.DeadLetterReason;
+import io.riskplane.outputs.PlaneOutputs;
+import io.riskplane.replay.Replay;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.DeadLetter;
 import io.riskplane.v1.Envelope;
@@ -41,7 +40,10 @@ class HostileInputIT {
     @Test
     void hostileRecordsChangeNoControlEventAndAreEachDeadLettered() throws Exception {
         List<TradingSession.Item> session = TradingSession.demo().generate();
-        long t0 = session.stream().mapToLong(TradingSession.Item::eventTimeMillis).min().orElseThrow();
+        long t0 = session.stream()
+                .mapToLong(TradingSession.Item::eventTimeMillis)
+                .min()
+                .orElseThrow();
         Map<String, String> expected = new TreeMap<>(); // hostile event id -> reason
         List<TradingSession.Item> hostile = hostile(session, t0, expected);
         List<TradingSession.Item> mixed = new ArrayList<>(session);
@@ -59,9 +61,12 @@ class HostileInputIT {
         Replay.run(clean, dir.resolve("clean"), 2, PlaneOptions.replay());
         Replay.run(attacked, dir.resolve("attacked"), 2, PlaneOptions.replay());
 
-        List<String> cleanControls = Files.readAllLines(dir.resolve("clean").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()));
-        List<String> attackedControls = Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()));
-        List<ControlEvent> controls = cleanControls.stream().map(l -> parse(l).getControl()).toList();
+        List<String> cleanControls =
+                Files.readAllLines(dir.resolve("clean").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()));
+        List<String> attackedControls =
+                Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()));
+        List<ControlEvent> controls =
+                cleanControls.stream().map(l -> parse(l).getControl()).toList();
         assertThat(controls).anySatisfy(c -> {
             assertThat(c.getRuleId()).isEqualTo("pnl.drawdown.kill-switch");
             assertThat(c.getScope().getStrategy()).isEqualTo(TradingSession.INCIDENT_STRATEGY);
@@ -69,13 +74,18 @@ class HostileInputIT {
         assertThat(controls).anySatisfy(c -> assertThat(c.getRuleId()).startsWith("guardrail."));
         assertThat(attackedControls).isEqualTo(cleanControls);
         assertThat(Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())))
-                .isEqualTo(Files.readAllLines(dir.resolve("clean").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())));
+                .isEqualTo(Files.readAllLines(
+                        dir.resolve("clean").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())));
 
-        Map<String, String> deadLetters = Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.DEAD_LETTERS.replayFile()))
-                .stream().map(l -> parse(l).getDeadLetter())
-                .filter(d -> expected.containsKey(d.getOriginalEventId()))
-                .collect(Collectors.toMap(DeadLetter::getOriginalEventId, DeadLetter::getReasonCode, (a, b) -> a + b,
-                        TreeMap::new));
+        Map<String, String> deadLetters =
+                Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.DEAD_LETTERS.replayFile())).stream()
+                        .map(l -> parse(l).getDeadLetter())
+                        .filter(d -> expected.containsKey(d.getOriginalEventId()))
+                        .collect(Collectors.toMap(
+                                DeadLetter::getOriginalEventId,
+                                DeadLetter::getReasonCode,
+                                (a, b) -> a + b,
+                                TreeMap::new));
         assertThat(deadLetters).isEqualTo(expected);
         // Nothing of the refused records reached the PnL: no PnL bar of the session carries a non-finite number.
         assertThat(Files.readAllLines(dir.resolve("attacked").resolve(PlaneOutputs.PNL_BARS.replayFile())))
@@ -83,20 +93,33 @@ class HostileInputIT {
     }
 
     /** The records of the hardening issue, at times inside the session. */
-    static List<TradingSession.Item> hostile(List<TradingSession.Item> session, long t0,
-            Map<String, String> expected) {
+    static List<TradingSession.Item> hostile(List<TradingSession.Item> session, long t0, Map<String, String> expected) {
         Function<String, Envelope> first = topic -> session.stream()
-                .filter(i -> i.topic().equals(topic) && i.envelope() != null && !i.envelope().getEventId()
-                        .startsWith("bad-")).findFirst().orElseThrow().envelope();
+                .filter(i -> i.topic().equals(topic)
+                        && i.envelope() != null
+                        && !i.envelope().getEventId().startsWith("bad-"))
+                .findFirst()
+                .orElseThrow()
+                .envelope();
         List<TradingSession.Item> out = new ArrayList<>();
         long minute = 60_000;
         // Two fills with fees of -1e308 for the strategy that the drawdown kill halts.
-        Fill fill = session.stream().filter(i -> i.envelope() != null && i.envelope().hasFill()
-                && i.envelope().getFill().getStrategy().equals(TradingSession.INCIDENT_STRATEGY)).findFirst()
-                .orElseThrow().envelope().getFill();
+        Fill fill = session.stream()
+                .filter(i -> i.envelope() != null
+                        && i.envelope().hasFill()
+                        && i.envelope().getFill().getStrategy().equals(TradingSession.INCIDENT_STRATEGY))
+                .findFirst()
+                .orElseThrow()
+                .envelope()
+                .getFill();
         for (int i = 0; i < 2; i++) {
             String id = "hostile-fee-" + i;
-            add(out, expected, DeadLetterReason.INVALID_VALUE, t0 + 5 * minute + i, id,
+            add(
+                    out,
+                    expected,
+                    DeadLetterReason.INVALID_VALUE,
+                    t0 + 5 * minute + i,
+                    id,
                     b -> b.setFill(fill.toBuilder().setFillId(id).setFee(-1e308)));
         }
         // globex-default v2 with a negative cooldown and trip window; acme-momentum-btc v1 re-published with a
@@ -104,31 +127,71 @@ class HostileInputIT {
         // venue with a freshness limit of 1e12 ms (absurd) and one of an hour (in range: the stricter limit stays).
         RiskPolicy momentum = policy(session, "acme-momentum-btc", 1);
         RiskPolicy globex = policy(session, "globex-default", 1);
-        add(out, expected, DeadLetterReason.INVALID_VALUE, t0 + minute, "hostile-globex-v2", b -> b.setRiskPolicy(
-                globex.toBuilder().setVersion(2).putThresholds("cooldown_base_s", -30)
+        add(
+                out,
+                expected,
+                DeadLetterReason.INVALID_VALUE,
+                t0 + minute,
+                "hostile-globex-v2",
+                b -> b.setRiskPolicy(globex.toBuilder()
+                        .setVersion(2)
+                        .putThresholds("cooldown_base_s", -30)
                         .putThresholds("trip_window_s", -1)));
-        add(out, expected, DeadLetterReason.INVALID_VALUE, t0 + minute, "hostile-momentum-1e300", b -> b
-                .setRiskPolicy(momentum.toBuilder().setMaxDrawdown(1e300)));
-        add(out, expected, DeadLetterReason.CONFLICTING_VERSION, t0 + minute, "hostile-momentum-conflict", b -> b
-                .setRiskPolicy(momentum.toBuilder().setMaxDrawdown(1e14)));
-        add(out, expected, DeadLetterReason.INVALID_VALUE, t0 + minute, "hostile-evil-slo", b -> b.setRiskPolicy(
-                RiskPolicy.newBuilder().setPolicyId("zz-evil-slo").setVersion(1)
-                        .setScope(Scope.newBuilder().setOrg("*").setVenue("*")).setAutoResume(true)
+        add(
+                out,
+                expected,
+                DeadLetterReason.INVALID_VALUE,
+                t0 + minute,
+                "hostile-momentum-1e300",
+                b -> b.setRiskPolicy(momentum.toBuilder().setMaxDrawdown(1e300)));
+        add(
+                out,
+                expected,
+                DeadLetterReason.CONFLICTING_VERSION,
+                t0 + minute,
+                "hostile-momentum-conflict",
+                b -> b.setRiskPolicy(momentum.toBuilder().setMaxDrawdown(1e14)));
+        add(
+                out,
+                expected,
+                DeadLetterReason.INVALID_VALUE,
+                t0 + minute,
+                "hostile-evil-slo",
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("zz-evil-slo")
+                        .setVersion(1)
+                        .setScope(Scope.newBuilder().setOrg("*").setVenue("*"))
+                        .setAutoResume(true)
                         .putThresholds("quote_freshness_ms", 1e12)));
-        out.add(item(t0 + minute, "hostile-loose-slo", b -> b.setRiskPolicy(RiskPolicy.newBuilder()
-                .setPolicyId("zz-loose-slo").setVersion(1).setScope(Scope.newBuilder().setOrg("*").setVenue("*"))
-                .setAutoResume(true).putThresholds("quote_freshness_ms", 3_600_000)
-                .putThresholds("confirm_evaluations", 1_000))));
+        out.add(item(
+                t0 + minute,
+                "hostile-loose-slo",
+                b -> b.setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("zz-loose-slo")
+                        .setVersion(1)
+                        .setScope(Scope.newBuilder().setOrg("*").setVenue("*"))
+                        .setAutoResume(true)
+                        .putThresholds("quote_freshness_ms", 3_600_000)
+                        .putThresholds("confirm_evaluations", 1_000))));
         // A quote dated 1970-01-01T00:00:01Z for an instrument the plane has not seen.
-        TradingSession.Item ancient = item(t0 + 10 * minute, "hostile-1970", b -> b.setEventTime(
-                ProtoTime.fromMillis(1_000)).setQuote(Quote.newBuilder().setVenue("kraken").setInstrument("CRYPTO:NEW")
-                .setBid(1).setAsk(2)));
+        TradingSession.Item ancient =
+                item(t0 + 10 * minute, "hostile-1970", b -> b.setEventTime(ProtoTime.fromMillis(1_000))
+                        .setQuote(Quote.newBuilder()
+                                .setVenue("kraken")
+                                .setInstrument("CRYPTO:NEW")
+                                .setBid(1)
+                                .setAsk(2)));
         expected.put("hostile-1970", DeadLetterReason.STALE_TIMESTAMP);
         out.add(ancient);
         // A health probe with 160,000 control characters of detail.
         Envelope probe = first.apply(Topics.HEALTH);
-        add(out, expected, DeadLetterReason.INVALID_VALUE, t0 + 11 * minute, "hostile-probe", b -> b.setHealthProbe(
-                probe.getHealthProbe().toBuilder().setDetail("\u0001".repeat(160_000))));
+        add(
+                out,
+                expected,
+                DeadLetterReason.INVALID_VALUE,
+                t0 + 11 * minute,
+                "hostile-probe",
+                b -> b.setHealthProbe(probe.getHealthProbe().toBuilder().setDetail("\u0001".repeat(160_000))));
         return out;
     }
 
@@ -141,21 +204,34 @@ class HostileInputIT {
     }
 
     static RiskPolicy policy(List<TradingSession.Item> session, String id, long version) {
-        return session.stream().filter(i -> i.envelope() != null && i.envelope().hasRiskPolicy()
-                && i.envelope().getRiskPolicy().getPolicyId().equals(id)
-                && i.envelope().getRiskPolicy().getVersion() == version).findFirst().orElseThrow().envelope()
+        return session.stream()
+                .filter(i -> i.envelope() != null
+                        && i.envelope().hasRiskPolicy()
+                        && i.envelope().getRiskPolicy().getPolicyId().equals(id)
+                        && i.envelope().getRiskPolicy().getVersion() == version)
+                .findFirst()
+                .orElseThrow()
+                .envelope()
                 .getRiskPolicy();
     }
 
-    static void add(List<TradingSession.Item> out, Map<String, String> expected, String reason, long at, String id,
+    static void add(
+            List<TradingSession.Item> out,
+            Map<String, String> expected,
+            String reason,
+            long at,
+            String id,
             Function<Envelope.Builder, Envelope.Builder> payload) {
         expected.put(id, reason);
         out.add(item(at, id, payload));
     }
 
     static TradingSession.Item item(long at, String id, Function<Envelope.Builder, Envelope.Builder> payload) {
-        Envelope e = payload.apply(Envelope.newBuilder().setEventId(id).setSource("intruder")
-                .setEventTime(ProtoTime.fromMillis(at))).build();
+        Envelope e = payload.apply(Envelope.newBuilder()
+                        .setEventId(id)
+                        .setSource("intruder")
+                        .setEventTime(ProtoTime.fromMillis(at)))
+                .build();
         return new TradingSession.Item(Topics.forPayload(e.getPayloadCase()), at, e.toByteArray(), null, e);
     }
 }

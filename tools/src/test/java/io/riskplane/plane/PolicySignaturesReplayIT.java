@@ -1,7 +1,5 @@
 package io.riskplane.plane;
 
-import io.riskplane.replay.Replay;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.EnvelopeJson;
@@ -10,6 +8,7 @@ import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
 import io.riskplane.model.DeadLetterReason;
 import io.riskplane.outputs.PlaneOutputs;
+import io.riskplane.replay.Replay;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import io.riskplane.verify.ControlSigner;
@@ -35,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicySignaturesReplayIT {
     static final byte[] DESK_KEY = "risk-desk-key-risk-desk-key-1-32".getBytes(StandardCharsets.US_ASCII);
     static final ControlSigner DESK = new ControlSigner("risk-desk", DESK_KEY);
-    static final ControlSigner MALLORY = new ControlSigner("risk-desk",
-            "mallory-key-mallory-key-mallory!".getBytes(StandardCharsets.US_ASCII));
+    static final ControlSigner MALLORY =
+            new ControlSigner("risk-desk", "mallory-key-mallory-key-mallory!".getBytes(StandardCharsets.US_ASCII));
 
     @TempDir
     Path dir;
@@ -76,15 +75,20 @@ class PolicySignaturesReplayIT {
         // Required: the same decisions as without the attempts, which are dead letters with their reasons.
         for (var out : List.of(PlaneOutputs.CONTROL_EVENTS, PlaneOutputs.EARLY_CONTROL_EVENTS)) {
             assertThat(Files.readAllLines(required.resolve(out.replayFile())))
-                    .as(out.replayFile()).isNotEmpty()
+                    .as(out.replayFile())
+                    .isNotEmpty()
                     .isEqualTo(Files.readAllLines(expected.resolve(out.replayFile())));
         }
         assertThat(killSwitches(required)).containsExactly("acme/" + TradingSession.INCIDENT_STRATEGY);
         Map<String, String> refused = policyDeadLetters(required);
-        assertThat(refused).containsExactly(Map.entry("pol-loosened-forged", DeadLetterReason.BAD_POLICY_SIGNATURE),
-                Map.entry("pol-loosened-unsigned", DeadLetterReason.UNSIGNED_POLICY));
+        assertThat(refused)
+                .containsExactly(
+                        Map.entry("pol-loosened-forged", DeadLetterReason.BAD_POLICY_SIGNATURE),
+                        Map.entry("pol-loosened-unsigned", DeadLetterReason.UNSIGNED_POLICY));
         assertThat(Files.readAllLines(required.resolve(PlaneOutputs.DEAD_LETTERS.replayFile())))
-                .hasSize(Files.readAllLines(expected.resolve(PlaneOutputs.DEAD_LETTERS.replayFile())).size() + 2);
+                .hasSize(Files.readAllLines(expected.resolve(PlaneOutputs.DEAD_LETTERS.replayFile()))
+                                .size()
+                        + 2);
 
         // Not required: a forged signature is refused all the same, an unsigned policy applies (as before signing).
         assertThat(policyDeadLetters(optional))
@@ -94,9 +98,14 @@ class PolicySignaturesReplayIT {
 
     /** A later version of the incident strategy's policy with the limit out of reach, unsigned or forged. */
     static TradingSession.Item loosened(Envelope original, String eventId, long version, ControlSigner forger) {
-        Envelope.Builder b = original.toBuilder().setEventId(eventId)
+        Envelope.Builder b = original.toBuilder()
+                .setEventId(eventId)
                 .setEventTime(ProtoTime.fromMillis(ProtoTime.toMillis(original.getEventTime()) + 1_000));
-        b.getRiskPolicyBuilder().setVersion(version).setMaxDrawdown(1e12).clearSignature().clearSignerId();
+        b.getRiskPolicyBuilder()
+                .setVersion(version)
+                .setMaxDrawdown(1e12)
+                .clearSignature()
+                .clearSignerId();
         Envelope e = forger == null ? b.build() : SignedPayloads.RISK_POLICY.signAs(b.build(), forger);
         return new TradingSession.Item(Topics.POLICIES, ProtoTime.toMillis(e.getEventTime()), e.toByteArray(), null, e);
     }

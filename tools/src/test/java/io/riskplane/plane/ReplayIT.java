@@ -1,12 +1,11 @@
 package io.riskplane.plane;
 
-import io.riskplane.replay.Replay;
-
-import io.riskplane.outputs.PlaneOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.demo.TradingSession;
+import io.riskplane.outputs.PlaneOutputs;
+import io.riskplane.replay.Replay;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.Fill;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayIT {
     @TempDir
     static Path dir;
+
     static List<TradingSession.Item> items;
     static Path input;
     static Path binaryInput;
@@ -71,7 +71,8 @@ class ReplayIT {
             assertSameLines(f + " second run", first, Files.readAllLines(b.resolve(f)));
             if (f.equals(PlaneOutputs.DEAD_LETTERS.replayFile())) {
                 // A dead letter carries the bytes it was read from, which differ between the two input forms.
-                assertThat(deadLetterKeys(Files.readAllLines(c.resolve(f)))).as(f + " from Protobuf")
+                assertThat(deadLetterKeys(Files.readAllLines(c.resolve(f))))
+                        .as(f + " from Protobuf")
                         .isEqualTo(deadLetterKeys(first));
                 continue;
             }
@@ -85,8 +86,15 @@ class ReplayIT {
         for (String line : Files.readAllLines(c.resolve(PlaneOutputs.DEAD_LETTERS.replayFile()))) {
             reasons.add(EnvelopeJson.parse(line).getDeadLetter().getReasonCode());
         }
-        assertThat(reasons).containsExactlyInAnyOrder("INVALID_VALUE", "INVALID_VALUE", "MISSING_FIELD",
-                "UNKNOWN_ENUM", "FUTURE_TIMESTAMP", "INVALID_VALUE", "UNDECODABLE");
+        assertThat(reasons)
+                .containsExactlyInAnyOrder(
+                        "INVALID_VALUE",
+                        "INVALID_VALUE",
+                        "MISSING_FIELD",
+                        "UNKNOWN_ENUM",
+                        "FUTURE_TIMESTAMP",
+                        "INVALID_VALUE",
+                        "UNDECODABLE");
     }
 
     @Test
@@ -113,7 +121,8 @@ class ReplayIT {
         for (String line : Files.readAllLines(out.resolve(PlaneOutputs.EXECUTION_TELEMETRY.replayFile()))) {
             var w = mapper.readTree(line);
             // Each fact lands in exactly one 1m window per level; the adapter level sees every order and fill.
-            if (w.get("window_size").asText().equals("1m") && w.get("level").asText().equals("adapter")) {
+            if (w.get("window_size").asText().equals("1m")
+                    && w.get("level").asText().equals("adapter")) {
                 windowFills += w.get("fills").asLong();
                 windowOrders += w.get("orders").asLong();
             }
@@ -139,12 +148,16 @@ class ReplayIT {
         assertThat(ks.getReasonCode()).isEqualTo("DRAWDOWN_LIMIT_BREACHED");
         assertThat(ks.getPolicyId()).isEqualTo("acme-momentum-btc");
 
-        long[] breach = referenceBreach(TradingSession.INCIDENT_ORG + "|" + TradingSession.INCIDENT_STRATEGY,
+        long[] breach = referenceBreach(
+                TradingSession.INCIDENT_ORG + "|" + TradingSession.INCIDENT_STRATEGY,
                 TradingSession.INCIDENT_MAX_DRAWDOWN);
         assertThat(ks.getDecidedAt().getSeconds() * 1000 + ks.getDecidedAt().getNanos() / 1_000_000)
                 .isEqualTo(breach[0]);
         double drawdown = ks.getEvidence().getMetricsList().stream()
-                .filter(m -> m.getName().equals("drawdown")).findFirst().orElseThrow().getValue();
+                .filter(m -> m.getName().equals("drawdown"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         assertThat(drawdown).isCloseTo(Double.longBitsToDouble(breach[1]), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(drawdown).isGreaterThanOrEqualTo(TradingSession.INCIDENT_MAX_DRAWDOWN);
         assertThat(ks.getEvidence().getThresholdsList()).anySatisfy(t -> {
@@ -190,10 +203,15 @@ class ReplayIT {
         for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.PNL_BARS.replayFile()))) {
             var b = mapper.readTree(line);
             if (!b.get("fill_row").asBoolean()) {
-                barsPerScopeSecond.merge(b.get("scope_type").asText() + "|" + b.get("org").asText() + "|"
-                        + b.get("strategy").asText() + "|" + b.get("bar_start_millis").asLong(), 1, Integer::sum);
+                barsPerScopeSecond.merge(
+                        b.get("scope_type").asText() + "|" + b.get("org").asText() + "|"
+                                + b.get("strategy").asText() + "|"
+                                + b.get("bar_start_millis").asLong(),
+                        1,
+                        Integer::sum);
             }
-            if (!b.get("scope_type").asText().equals("strategy") || !b.get("org").asText().equals(incidentOrg)
+            if (!b.get("scope_type").asText().equals("strategy")
+                    || !b.get("org").asText().equals(incidentOrg)
                     || !b.get("strategy").asText().equals(strategy)) {
                 continue;
             }
@@ -201,10 +219,14 @@ class ReplayIT {
                 fillRows.add(b.get("event_time_millis").asLong());
                 assertThat(b.get("snapshot_count").asInt()).isEqualTo(1);
             } else {
-                bars.put(b.get("bar_start_millis").asLong(), new double[] {b.get("open_equity").asDouble(),
-                        b.get("high_equity").asDouble(), b.get("low_equity").asDouble(),
-                        b.get("close_equity").asDouble(), b.get("max_drawdown").asDouble(),
-                        b.get("snapshot_count").asDouble()});
+                bars.put(b.get("bar_start_millis").asLong(), new double[] {
+                    b.get("open_equity").asDouble(),
+                    b.get("high_equity").asDouble(),
+                    b.get("low_equity").asDouble(),
+                    b.get("close_equity").asDouble(),
+                    b.get("max_drawdown").asDouble(),
+                    b.get("snapshot_count").asDouble()
+                });
             }
         }
         assertThat(barsPerScopeSecond.values()).as("bars per scope and second").containsOnly(1);
@@ -212,19 +234,28 @@ class ReplayIT {
         for (Map.Entry<Long, double[]> e : expected.entrySet()) {
             double[] actual = bars.get(e.getKey());
             for (int i = 0; i < 6; i++) {
-                assertThat(actual[i]).as("bar " + e.getKey() + " column " + i)
+                assertThat(actual[i])
+                        .as("bar " + e.getKey() + " column " + i)
                         .isCloseTo(e.getValue()[i], org.assertj.core.data.Offset.offset(1e-6));
             }
         }
         assertThat(fillRows).isEqualTo(fillTimes).isNotEmpty();
         // Far fewer rows than snapshots: the point of bars.
-        long snapshots = (long) expected.values().stream().mapToDouble(b -> b[5]).sum();
+        long snapshots =
+                (long) expected.values().stream().mapToDouble(b -> b[5]).sum();
         assertThat((long) bars.size() + fillRows.size()).isLessThan(snapshots);
 
-        ControlEvent ks = EnvelopeJson.parse(Files.readAllLines(p2.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile())).stream()
-                .filter(l -> l.contains("pnl.drawdown.kill-switch")).findFirst().orElseThrow()).getControl();
+        ControlEvent ks = EnvelopeJson.parse(
+                        Files.readAllLines(p2.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile())).stream()
+                                .filter(l -> l.contains("pnl.drawdown.kill-switch"))
+                                .findFirst()
+                                .orElseThrow())
+                .getControl();
         double drawdown = ks.getEvidence().getMetricsList().stream()
-                .filter(m -> m.getName().equals("drawdown")).findFirst().orElseThrow().getValue();
+                .filter(m -> m.getName().equals("drawdown"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         double[] decisionBar = bars.get(Math.floorDiv(millis(ks), 1000L) * 1000);
         assertThat(decisionBar[4]).isGreaterThanOrEqualTo(drawdown);
     }
@@ -242,12 +273,14 @@ class ReplayIT {
         Map<String, Long> lastStoredMinute = new HashMap<>();
         for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.SLO_EVALUATIONS.replayFile()))) {
             var e = mapper.readTree(line);
-            String scope = e.get("measurement").get("slo").asText() + "|" + e.get("measurement").get("scope_type")
-                    .asText() + "|" + e.get("measurement").get("venue").asText() + "|"
-                    + e.get("measurement").get("instrument").asText() + "|" + e.get("measurement").get("adapter")
-                    .asText();
+            String scope = e.get("measurement").get("slo").asText() + "|"
+                    + e.get("measurement").get("scope_type").asText() + "|"
+                    + e.get("measurement").get("venue").asText() + "|"
+                    + e.get("measurement").get("instrument").asText() + "|"
+                    + e.get("measurement").get("adapter").asText();
             String status = e.get("status").asText() + "|" + e.get("halted").asBoolean();
-            long minute = Math.floorDiv(e.get("measurement").get("measured_at_millis").asLong(), 60_000L);
+            long minute =
+                    Math.floorDiv(e.get("measurement").get("measured_at_millis").asLong(), 60_000L);
             String reason = e.get("store_reason").asText();
             if (e.get("enters_halt").asBoolean()) {
                 halts++;
@@ -294,16 +327,20 @@ class ReplayIT {
                 slo.add(c);
             }
         }
-        assertThat(slo).extracting(ControlEvent::getReasonCode)
+        assertThat(slo)
+                .extracting(ControlEvent::getReasonCode)
                 .containsExactly("QUOTE_STALE", "SLO_RECOVERED", "LATENCY_P95_BREACHED");
 
         // Independently: ticks every 5 s; age = tick - latest kraken ETH quote; 3 ages > 10 s halt, 3 healthy resume.
         List<Long> quoteTimes = new ArrayList<>();
         for (TradingSession.Item i : items) {
             Envelope e = i.envelope();
-            if (e != null && e.hasQuote() && e.getQuote().getVenue().equals(TradingSession.QUOTE_GAP_VENUE)
+            if (e != null
+                    && e.hasQuote()
+                    && e.getQuote().getVenue().equals(TradingSession.QUOTE_GAP_VENUE)
                     && e.getQuote().getInstrument().equals(TradingSession.QUOTE_GAP_INSTRUMENT)) {
-                quoteTimes.add(e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000);
+                quoteTimes.add(
+                        e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000);
             }
         }
         quoteTimes.sort(null);
@@ -312,7 +349,8 @@ class ReplayIT {
         int breaches = 0;
         int healthy = 0;
         int q = 0;
-        for (long tick = (quoteTimes.get(0) / 5000 + 1) * 5000; tick <= quoteTimes.get(quoteTimes.size() - 1);
+        for (long tick = (quoteTimes.get(0) / 5000 + 1) * 5000;
+                tick <= quoteTimes.get(quoteTimes.size() - 1);
                 tick += 5000) {
             while (q + 1 < quoteTimes.size() && quoteTimes.get(q + 1) <= tick) {
                 q++;
@@ -336,8 +374,10 @@ class ReplayIT {
         ControlEvent adapter = slo.get(2);
         assertThat(adapter.getScope().getAdapter()).isEqualTo(TradingSession.SLOW_ADAPTER);
         long start = TradingSession.DEFAULT_START.toEpochMilli();
-        assertThat(millis(adapter)).isBetween(start + TradingSession.SLOW_FROM.toMillis(),
-                start + TradingSession.SLOW_UNTIL.toMillis() + 5 * 60_000);
+        assertThat(millis(adapter))
+                .isBetween(
+                        start + TradingSession.SLOW_FROM.toMillis(),
+                        start + TradingSession.SLOW_UNTIL.toMillis() + 5 * 60_000);
         assertThat(adapter.getEvidence().getTriggerEventIdsCount()).isGreaterThanOrEqualTo(3);
     }
 
@@ -347,11 +387,20 @@ class ReplayIT {
         for (String line : Files.readAllLines(p2.resolve(PlaneOutputs.CONTROL_EVENTS.replayFile()))) {
             controls.add(EnvelopeJson.parse(line).getControl());
         }
-        assertThat(controls).extracting(ControlEvent::getRuleId).containsExactlyInAnyOrder(
-                "signal.lag.halt-lanes", "guardrail.trip.cooldown", "slo.breach.kill-switch", "slo.recovery.resume",
-                "route.fallback.rollback", "pnl.drawdown.kill-switch", "lane.failures.rollback",
-                "guardrail.trip.cooldown", "slo.breach.kill-switch", "guardrail.trip.cooldown",
-                "guardrail.repeat.kill-switch");
+        assertThat(controls)
+                .extracting(ControlEvent::getRuleId)
+                .containsExactlyInAnyOrder(
+                        "signal.lag.halt-lanes",
+                        "guardrail.trip.cooldown",
+                        "slo.breach.kill-switch",
+                        "slo.recovery.resume",
+                        "route.fallback.rollback",
+                        "pnl.drawdown.kill-switch",
+                        "lane.failures.rollback",
+                        "guardrail.trip.cooldown",
+                        "slo.breach.kill-switch",
+                        "guardrail.trip.cooldown",
+                        "guardrail.repeat.kill-switch");
         long t0 = TradingSession.DEFAULT_START.toEpochMilli();
 
         // Signal lag: independently, ticks every 5 s, lag = tick - newest alpha-feed signal time; the first tick
@@ -360,8 +409,11 @@ class ReplayIT {
         for (TradingSession.Item i : items) {
             Envelope e = i.envelope();
             if (e != null && e.hasSignal()) {
-                signals.add(new long[] {i.eventTimeMillis(), e.getSignal().getSignalTime().getSeconds() * 1000
-                        + e.getSignal().getSignalTime().getNanos() / 1_000_000});
+                signals.add(new long[] {
+                    i.eventTimeMillis(),
+                    e.getSignal().getSignalTime().getSeconds() * 1000
+                            + e.getSignal().getSignalTime().getNanos() / 1_000_000
+                });
             }
         }
         long since = -1;
@@ -404,28 +456,40 @@ class ReplayIT {
         // Route fallback: the route is disabled within the forced-fallback period plus the 5-minute window.
         ControlEvent route = only(controls, "route.fallback.rollback");
         assertThat(route.getScope().getAdapter()).isEqualTo(TradingSession.FALLBACK_ROUTE);
-        assertThat(millis(route)).isBetween(t0 + TradingSession.FALLBACK_FROM.toMillis() + 120_000,
-                t0 + TradingSession.FALLBACK_UNTIL.toMillis() + 5 * 60_000);
+        assertThat(millis(route))
+                .isBetween(
+                        t0 + TradingSession.FALLBACK_FROM.toMillis() + 120_000,
+                        t0 + TradingSession.FALLBACK_UNTIL.toMillis() + 5 * 60_000);
 
         // Guardrails: the fat finger cools acme/pairs-aapl down for 30 s; the runaway bursts cool globex/pm-arb
         // down for 30 s then 60 s, and the third burst kills it. Each trip is the 21st order of its burst.
-        List<ControlEvent> guard = controls.stream().filter(c -> c.getRuleId().startsWith("guardrail.")).toList();
-        assertThat(guard).extracting(c -> c.getReasonCode() + "@" + (millis(c) - t0)).containsExactly(
-                "GUARDRAIL_SPREAD_CROSS@" + (TradingSession.SPREAD_CROSS_OFFSET.toMillis() + 5),
-                "GUARDRAIL_ORDER_RATE@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 20 * 200 + 5),
-                "GUARDRAIL_ORDER_RATE@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 120_000 + 20 * 200 + 5),
-                "GUARDRAIL_REPEATED_TRIPS@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 240_000 + 20 * 200 + 5));
-        assertThat(guard).extracting(c -> c.hasExpiresAt() ? (millis(c.getExpiresAt()) - millis(c)) / 1000 : -1)
+        List<ControlEvent> guard = controls.stream()
+                .filter(c -> c.getRuleId().startsWith("guardrail."))
+                .toList();
+        assertThat(guard)
+                .extracting(c -> c.getReasonCode() + "@" + (millis(c) - t0))
+                .containsExactly(
+                        "GUARDRAIL_SPREAD_CROSS@" + (TradingSession.SPREAD_CROSS_OFFSET.toMillis() + 5),
+                        "GUARDRAIL_ORDER_RATE@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 20 * 200 + 5),
+                        "GUARDRAIL_ORDER_RATE@" + (TradingSession.RUNAWAY_OFFSET.toMillis() + 120_000 + 20 * 200 + 5),
+                        "GUARDRAIL_REPEATED_TRIPS@"
+                                + (TradingSession.RUNAWAY_OFFSET.toMillis() + 240_000 + 20 * 200 + 5));
+        assertThat(guard)
+                .extracting(c -> c.hasExpiresAt() ? (millis(c.getExpiresAt()) - millis(c)) / 1000 : -1)
                 .containsExactly(30L, 30L, 60L, -1L);
 
         // Cursor staleness saw every reason: the silence (tail stable, no signals) and shadow-momo's bad cursor.
         String rows = Files.readString(p2.resolve(PlaneOutputs.CURSOR_STALENESS.replayFile()));
-        assertThat(rows).contains("\"cursor_ahead_of_stream\":true", "\"cursor_tail_stable\":true",
-                "\"no_signals_in_window\":true");
+        assertThat(rows)
+                .contains(
+                        "\"cursor_ahead_of_stream\":true",
+                        "\"cursor_tail_stable\":true",
+                        "\"no_signals_in_window\":true");
     }
 
     private static ControlEvent only(List<ControlEvent> controls, String ruleId) {
-        List<ControlEvent> matching = controls.stream().filter(c -> c.getRuleId().equals(ruleId)).toList();
+        List<ControlEvent> matching =
+                controls.stream().filter(c -> c.getRuleId().equals(ruleId)).toList();
         assertThat(matching).as(ruleId).hasSize(1);
         return matching.get(0);
     }
@@ -451,12 +515,15 @@ class ReplayIT {
         }
         assertThat(episodes).extracting(e -> e.get("status").asText()).containsExactly("OPEN", "CLOSED");
         var closed = episodes.get(1);
-        long start = TradingSession.DEFAULT_START.plus(TradingSession.DISLOCATION_OFFSET).toEpochMilli();
+        long start = TradingSession.DEFAULT_START
+                .plus(TradingSession.DISLOCATION_OFFSET)
+                .toEpochMilli();
         assertThat(closed.get("instrument").asText()).isEqualTo("CRYPTO:BTC-USD");
         assertThat(closed.get("high_venue").asText()).isEqualTo("coinbase");
         assertThat(closed.get("start_millis").asLong()).isBetween(start, start + 1_000);
         assertThat(closed.get("duration_millis").asLong())
-                .isBetween(TradingSession.DISLOCATION.toMillis() - 1_000, TradingSession.DISLOCATION.toMillis() + 1_000);
+                .isBetween(
+                        TradingSession.DISLOCATION.toMillis() - 1_000, TradingSession.DISLOCATION.toMillis() + 1_000);
         // About 50 bps between venues 0.01% apart, before 2 + 2 bps of fees.
         assertThat(closed.get("peak_gross_bps").asDouble()).isBetween(45.0, 65.0);
         assertThat(closed.get("peak_net_bps").asDouble())
@@ -492,14 +559,16 @@ class ReplayIT {
     static List<double[]> referenceEquity(String strategyKey) {
         List<Envelope> book = new ArrayList<>();
         for (TradingSession.Item i : items) {
-            if (i.envelope() != null && !i.envelope().getEventId().startsWith("bad-")
+            if (i.envelope() != null
+                    && !i.envelope().getEventId().startsWith("bad-")
                     && (i.envelope().hasFill() || i.envelope().hasQuote())) {
                 book.add(i.envelope());
             }
         }
-        book.sort(Comparator.<Envelope>comparingLong(e -> e.getEventTime().getSeconds() * 1000
-                        + e.getEventTime().getNanos() / 1_000_000)
-                .thenComparingInt(e -> e.hasFill() ? 1 : 0).thenComparing(Envelope::getEventId));
+        book.sort(Comparator.<Envelope>comparingLong(e ->
+                        e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000)
+                .thenComparingInt(e -> e.hasFill() ? 1 : 0)
+                .thenComparing(Envelope::getEventId));
         Map<String, double[]> pos = new HashMap<>(); // instrument -> qty, avg, realized, fees
         Map<String, Double> marks = new HashMap<>();
         Map<String, Boolean> quoted = new HashMap<>();
@@ -510,7 +579,9 @@ class ReplayIT {
             Envelope e = book.get(i);
             long t = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
             if (e.hasQuote()) {
-                marks.put(e.getQuote().getInstrument(), (e.getQuote().getBid() + e.getQuote().getAsk()) / 2);
+                marks.put(
+                        e.getQuote().getInstrument(),
+                        (e.getQuote().getBid() + e.getQuote().getAsk()) / 2);
                 quoted.put(e.getQuote().getInstrument(), true);
                 double[] held = pos.get(e.getQuote().getInstrument());
                 touched |= held != null && held[0] != 0;
@@ -544,7 +615,8 @@ class ReplayIT {
                     marks.put(f.getInstrument(), f.getPrice());
                 }
             }
-            boolean lastAtT = i + 1 == book.size() || book.get(i + 1).getEventTime().equals(e.getEventTime()) == false;
+            boolean lastAtT =
+                    i + 1 == book.size() || book.get(i + 1).getEventTime().equals(e.getEventTime()) == false;
             if (!lastAtT || pos.isEmpty()) {
                 continue;
             }

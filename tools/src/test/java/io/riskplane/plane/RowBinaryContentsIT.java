@@ -31,12 +31,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RowBinaryContentsIT {
     /** Columns added by V007, which the JSON rows of jobs before it do not fill. */
-    static final Set<String> NEW_COLUMNS = Set.of("measurement_id", "enters_halt", "enters_resume",
-            "confirm_evaluations", "resume_evaluations", "auto_resume", "streak_measurement_ids", "sample_id",
-            "duration_name", "run_sample_ids", "run_event_id", "failed_run_event_ids");
+    static final Set<String> NEW_COLUMNS = Set.of(
+            "measurement_id",
+            "enters_halt",
+            "enters_resume",
+            "confirm_evaluations",
+            "resume_evaluations",
+            "auto_resume",
+            "streak_measurement_ids",
+            "sample_id",
+            "duration_name",
+            "run_sample_ids",
+            "run_event_id",
+            "failed_run_event_ids");
     /** Columns added by V007 whose names exist in other tables before it. */
-    static final Map<String, Set<String>> NEW_IN = Map.of("slo_evaluations", Set.of("trigger_event_ids"),
-            "condition_evaluations", Set.of("trigger_event_ids"), "lane_runs", Set.of("window_start_ms"));
+    static final Map<String, Set<String>> NEW_IN = Map.of(
+            "slo_evaluations",
+            Set.of("trigger_event_ids"),
+            "condition_evaluations",
+            Set.of("trigger_event_ids"),
+            "lane_runs",
+            Set.of("window_start_ms"));
 
     @TempDir
     Path dir;
@@ -55,7 +70,9 @@ class RowBinaryContentsIT {
                 ByteArrayOutputStream binary = new ByteArrayOutputStream();
                 for (String[] row : e.getValue()) {
                     byte[] b = Base64.getDecoder().decode(row[0]);
-                    assertThat(table.json(b)).as("a %s row read back", e.getKey()).isEqualTo(row[1]);
+                    assertThat(table.json(b))
+                            .as("a %s row read back", e.getKey())
+                            .isEqualTo(row[1]);
                     binary.writeBytes(b);
                     json.writeBytes(row[1].getBytes(StandardCharsets.UTF_8));
                     json.write('\n');
@@ -70,7 +87,8 @@ class RowBinaryContentsIT {
                     }
                 }
                 List<String> old = table.columns().stream()
-                        .filter(c -> !NEW_COLUMNS.contains(c) && !NEW_IN.getOrDefault(e.getKey(), Set.of()).contains(c))
+                        .filter(c -> !NEW_COLUMNS.contains(c)
+                                && !NEW_IN.getOrDefault(e.getKey(), Set.of()).contains(c))
                         .toList();
                 String select = "SELECT " + String.join(", ", old) + " FROM riskplane." + e.getKey() + " ORDER BY "
                         + String.join(", ", old) + " FORMAT TabSeparated";
@@ -81,7 +99,9 @@ class RowBinaryContentsIT {
                 ch.insertRowBinary(e.getKey(), table.columns(), binary.toByteArray());
                 List<String[]> fromBinary = cells(ch.query(select));
 
-                assertThat(fromJson).as("%s rows from JSON", e.getKey()).hasSize(e.getValue().size());
+                assertThat(fromJson)
+                        .as("%s rows from JSON", e.getKey())
+                        .hasSize(e.getValue().size());
                 assertThat(fromBinary).as("%s rows from RowBinary", e.getKey()).hasSize(fromJson.size());
                 for (int i = 0; i < fromJson.size(); i++) {
                     String[] j = fromJson.get(i);
@@ -90,44 +110,63 @@ class RowBinaryContentsIT {
                         if (!j[c].equals(b[c])) {
                             // ClickHouse 18.16 parses some decimal text 1 ulp off the nearest double (1.9549 is
                             // stored as 1.9548999999999999); RowBinary carries the plane's double itself.
-                            assertThat(floats).as("%s.%s differs (%s from JSON, %s from RowBinary)", e.getKey(),
-                                    old.get(c), j[c], b[c]).contains(e.getKey() + "." + old.get(c));
+                            assertThat(floats)
+                                    .as(
+                                            "%s.%s differs (%s from JSON, %s from RowBinary)",
+                                            e.getKey(), old.get(c), j[c], b[c])
+                                    .contains(e.getKey() + "." + old.get(c));
                             double dj = Double.parseDouble(j[c]);
                             double db = Double.parseDouble(b[c]);
-                            assertThat(Math.abs(dj - db)).as("%s.%s: %s from JSON, %s from RowBinary", e.getKey(),
-                                    old.get(c), j[c], b[c]).isLessThanOrEqualTo(Math.ulp(db));
+                            assertThat(Math.abs(dj - db))
+                                    .as("%s.%s: %s from JSON, %s from RowBinary", e.getKey(), old.get(c), j[c], b[c])
+                                    .isLessThanOrEqualTo(Math.ulp(db));
                             offByAnUlp.merge(e.getKey(), 1, Integer::sum);
                         }
                     }
                 }
                 // RowBinary holds exactly the values the plane wrote: ClickHouse prints each back as the JSON line
                 // has it (numbers compared as the doubles Java reads from the text).
-                assertThat(normalized(table, ch.query("SELECT " + String.join(", ", table.columns().stream()
-                        .map(c -> dateTimes.contains(e.getKey() + "." + c) ? "toUInt32(" + c + ") AS " + c : c)
-                        .toList()) + " FROM riskplane." + e.getKey() + " FORMAT JSONEachRow").split("\n")))
+                assertThat(normalized(
+                                table,
+                                ch.query("SELECT "
+                                                + String.join(
+                                                        ", ",
+                                                        table.columns().stream()
+                                                                .map(c -> dateTimes.contains(e.getKey() + "." + c)
+                                                                        ? "toUInt32(" + c + ") AS " + c
+                                                                        : c)
+                                                                .toList())
+                                                + " FROM riskplane." + e.getKey() + " FORMAT JSONEachRow")
+                                        .split("\n")))
                         .as("%s: RowBinary rows read back from ClickHouse", e.getKey())
-                        .isEqualTo(normalized(table, e.getValue().stream().map(r -> r[1]).toArray(String[]::new)));
+                        .isEqualTo(normalized(
+                                table, e.getValue().stream().map(r -> r[1]).toArray(String[]::new)));
             }
             System.out.println("float cells ClickHouse parsed 1 ulp off from JSON, per table: " + offByAnUlp);
             // The new columns hold what the replay JSON has (they were defaults from the JSON rows).
             assertThat(ch.count("SELECT count() FROM riskplane.slo_evaluations WHERE measurement_id LIKE 'slo-%' "
-                    + "AND confirm_evaluations > 0"))
+                            + "AND confirm_evaluations > 0"))
                     .isEqualTo(byTable.get("slo_evaluations").size());
             assertThat(ch.count("SELECT count() FROM riskplane.slo_evaluations WHERE trigger_event_ids LIKE 'evt-%' "
-                    + "AND streak_measurement_ids LIKE 'slo-%'"))
+                            + "AND streak_measurement_ids LIKE 'slo-%'"))
                     .isPositive();
             assertThat(ch.count("SELECT count() FROM riskplane.condition_evaluations WHERE sample_id LIKE 'cs-%'"))
                     .isEqualTo(byTable.get("condition_evaluations").size());
             assertThat(ch.count("SELECT count() FROM riskplane.condition_evaluations WHERE run_sample_ids LIKE 'cs-%' "
-                    + "AND duration_name != '' AND trigger_event_ids != ''")).isPositive();
+                            + "AND duration_name != '' AND trigger_event_ids != ''"))
+                    .isPositive();
             assertThat(ch.count("SELECT count() FROM riskplane.lane_runs WHERE run_event_id LIKE 'evt-%' "
-                    + "AND window_start_ms > 0 AND window_start_ms < run_at_ms"))
+                            + "AND window_start_ms > 0 AND window_start_ms < run_at_ms"))
                     .isEqualTo(byTable.get("lane_runs").size());
         }
     }
 
     private static List<String[]> cells(String tsv) {
-        return tsv.isEmpty() ? List.of() : java.util.Arrays.stream(tsv.split("\n")).map(l -> l.split("\t", -1)).toList();
+        return tsv.isEmpty()
+                ? List.of()
+                : java.util.Arrays.stream(tsv.split("\n"))
+                        .map(l -> l.split("\t", -1))
+                        .toList();
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -151,10 +190,14 @@ class RowBinaryContentsIT {
                 String cell;
                 if (v.isNull()) {
                     cell = "NULL";
-                } else if (c.type() == ClickHouseTable.Type.FLOAT64 || c.type() == ClickHouseTable.Type.NULLABLE_FLOAT64) {
+                } else if (c.type() == ClickHouseTable.Type.FLOAT64
+                        || c.type() == ClickHouseTable.Type.NULLABLE_FLOAT64) {
                     String t = v.asText();
-                    double d = t.equals("nan") ? Double.NaN : t.equals("inf") ? Double.POSITIVE_INFINITY
-                            : t.equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(t);
+                    double d = t.equals("nan")
+                            ? Double.NaN
+                            : t.equals("inf")
+                                    ? Double.POSITIVE_INFINITY
+                                    : t.equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(t);
                     cell = Double.toString(d);
                 } else {
                     cell = v.asText();
@@ -172,9 +215,12 @@ class RowBinaryContentsIT {
         Path input = dir.resolve("session.pb");
         TradingSession.export(TradingSession.demo().generate(), input);
         Map<String, List<String[]>> byTable = new TreeMap<>();
-        RowsOfASession.run(input, dir, 2, "row binary contents", new BothForms()).forEach((table, rows) ->
-                byTable.put(table, rows.stream().map(r -> r.split("\t", 2)).collect(
-                        java.util.stream.Collectors.toCollection(ArrayList::new))));
+        RowsOfASession.run(input, dir, 2, "row binary contents", new BothForms())
+                .forEach((table, rows) -> byTable.put(
+                        table,
+                        rows.stream()
+                                .map(r -> r.split("\t", 2))
+                                .collect(java.util.stream.Collectors.toCollection(ArrayList::new))));
         return byTable;
     }
 

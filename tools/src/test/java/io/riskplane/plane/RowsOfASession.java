@@ -1,12 +1,11 @@
 package io.riskplane.plane;
 
-import io.riskplane.replay.ReplayLineSink;
-
 import io.riskplane.ingest.DelimitedEnvelopeFormat;
 import io.riskplane.ingest.EnvelopeDecoder;
 import io.riskplane.model.Decoded;
 import io.riskplane.outputs.OutputLine;
 import io.riskplane.outputs.PlaneOutput;
+import io.riskplane.replay.ReplayLineSink;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,22 +33,26 @@ final class RowsOfASession {
     }
 
     /** Per ClickHouse table, the text of each of its rows, in no particular order. */
-    static Map<String, List<String>> run(Path session, Path work, int parallelism, String jobName,
-            RowText text) throws Exception {
+    static Map<String, List<String>> run(Path session, Path work, int parallelism, String jobName, RowText text)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         PlaneOptions options = PlaneOptions.replay();
         FileSource<Decoded> source = FileSource.forRecordStreamFormat(
-                new DelimitedEnvelopeFormat(new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path(session.toAbsolutePath().toUri())).build();
+                        new DelimitedEnvelopeFormat(
+                                new EnvelopeDecoder(options.maxFutureSkew().toMillis())),
+                        new org.apache.flink.core.fs.Path(
+                                session.toAbsolutePath().toUri()))
+                .build();
         Capture capture = new Capture(text);
         new RiskPlaneJob(source, capture, options).build(env);
         Path parts = Files.createDirectories(work.resolve("parts"));
         capture.rows.sinkTo(new ReplayLineSink(parts));
         env.execute(jobName);
         Map<String, List<String>> byTable = new TreeMap<>();
-        ReplayLineSink.readAll(parts, l -> byTable.computeIfAbsent(l.file(), t -> new ArrayList<>()).add(l.json()));
+        ReplayLineSink.readAll(parts, l -> byTable.computeIfAbsent(l.file(), t -> new ArrayList<>())
+                .add(l.json()));
         return byTable;
     }
 

@@ -58,21 +58,26 @@ class RowsTopicVolumeIT {
         long before = 0;
         long now = 0;
         StringBuilder report = new StringBuilder("rows topic, " + events + " input events\n");
-        report.append(String.format("%-24s %9s %14s %14s %9s %9s%n", "table", "rows", "bytes before", "bytes now",
-                "B/row bef", "B/row now"));
+        report.append(String.format(
+                "%-24s %9s %14s %14s %9s %9s%n",
+                "table", "rows", "bytes before", "bytes now", "B/row bef", "B/row now"));
         for (Map.Entry<String, long[]> e : byTable.entrySet()) {
             long[] v = e.getValue();
             rows += v[0];
             before += v[1];
             now += v[2];
-            report.append(String.format("%-24s %9d %14d %14d %9.1f %9.1f%n", e.getKey(), v[0], v[1], v[2],
-                    (double) v[1] / v[0], (double) v[2] / v[0]));
+            report.append(String.format(
+                    "%-24s %9d %14d %14d %9.1f %9.1f%n",
+                    e.getKey(), v[0], v[1], v[2], (double) v[1] / v[0], (double) v[2] / v[0]));
         }
-        report.append(String.format("%-24s %9d %14d %14d   per input event: %.1f before, %.1f now%n", "all", rows,
-                before, now, (double) before / events, (double) now / events));
+        report.append(String.format(
+                "%-24s %9d %14d %14d   per input event: %.1f before, %.1f now%n",
+                "all", rows, before, now, (double) before / events, (double) now / events));
         System.out.print(report);
         Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "rows-topic-volume.txt"), report);
-        assertThat(now).as("each row once, in RowBinary: under half the bytes of before").isLessThan(before / 2);
+        assertThat(now)
+                .as("each row once, in RowBinary: under half the bytes of before")
+                .isLessThan(before / 2);
     }
 
     /** A value's record size before (JSON row, replay JSON in the headers) and now, as "before now". */
@@ -81,12 +86,19 @@ class RowsTopicVolumeIT {
         public <T> String of(PlaneOutput<T> output, T value) {
             String table = output.clickhouse().name();
             byte[] key = table.getBytes(StandardCharsets.UTF_8);
-            ProducerRecord<byte[], byte[]> old = new ProducerRecord<>("t", key, output.clickhouse().jsonRow(value));
+            ProducerRecord<byte[], byte[]> old =
+                    new ProducerRecord<>("t", key, output.clickhouse().jsonRow(value));
             WarehouseRow row = output.warehouseRow(value);
             if (output.detector() != null) {
                 DetectorOutput keys = output.detectorOutput(row.bytes());
-                DetectorOutputHeaders.write(old.headers(), new DetectorOutput(keys.outputId(), keys.detector(),
-                        keys.scopeKey(), keys.eventTimeMillis(), output.json(value)));
+                DetectorOutputHeaders.write(
+                        old.headers(),
+                        new DetectorOutput(
+                                keys.outputId(),
+                                keys.detector(),
+                                keys.scopeKey(),
+                                keys.eventTimeMillis(),
+                                output.json(value)));
             }
             ProducerRecord<byte[], byte[]> now = new KafkaSinks.WarehouseRowSerializer().serialize(row, null, null);
             return size(old) + " " + size(now);

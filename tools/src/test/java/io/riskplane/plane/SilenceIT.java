@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.demo.TradingSession;
-import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.CommittedTopicReader;
+import io.riskplane.infra.EnvelopePublisher;
 import io.riskplane.infra.LocalPlane;
 import io.riskplane.infra.PrometheusScrape;
 import io.riskplane.testing.KafkaHeaders;
@@ -49,8 +49,13 @@ class SilenceIT {
 
     @Test
     void silentFeedHaltsWithinItsBoundAndADownPlaneHaltsTheExecutionSide() throws Exception {
-        try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), null, 2,
-                LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS, true, LIVE_LAG_MS,
+        try (LocalPlane plane = LocalPlane.start(
+                dir.resolve("plane"),
+                null,
+                2,
+                LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS,
+                true,
+                LIVE_LAG_MS,
                 line -> System.out.println("[silence] " + line))) {
             // Past the startup grace, so that topics without producers no longer hold event time back.
             long idleMs = plane.config.options().idleness().toMillis() * RiskPlaneJob.STARTUP_GRACE_FACTOR;
@@ -68,22 +73,35 @@ class SilenceIT {
                         p.send(i.topic(), i.envelope(), i.value());
                     }
                 }
-                Envelope policy = Envelope.newBuilder().setEventId("silence-policy").setSource("risk-desk")
-                        .setEventTime(ProtoTime.fromMillis(start - 60_000)).setRiskPolicy(RiskPolicy.newBuilder()
-                                .setPolicyId("slo-silence").setVersion(1)
+                Envelope policy = Envelope.newBuilder()
+                        .setEventId("silence-policy")
+                        .setSource("risk-desk")
+                        .setEventTime(ProtoTime.fromMillis(start - 60_000))
+                        .setRiskPolicy(RiskPolicy.newBuilder()
+                                .setPolicyId("slo-silence")
+                                .setVersion(1)
                                 .setScope(Scope.newBuilder().setOrg("*").setVenue(VENUE))
                                 .putThresholds("quote_freshness_ms", FRESHNESS_MS)
-                                .putThresholds("confirm_evaluations", CONFIRM)).build();
+                                .putThresholds("confirm_evaluations", CONFIRM))
+                        .build();
                 p.send(Topics.POLICIES, policy, policy.toByteArray());
                 p.flush();
                 // A live feed for 8 s (stamped with the wall clock, as producers do), then nothing at all.
                 long now = start;
                 for (int k = 0; now < start + 8_000; k++) {
                     now = System.currentTimeMillis();
-                    Envelope q = Envelope.newBuilder().setEventId("silence-q-" + k).setSource("feed")
-                            .setEventTime(ProtoTime.fromMillis(now)).setQuote(Quote.newBuilder()
-                                    .setInstrument(INSTRUMENT).setVenue(VENUE).setBid(95_990).setAsk(96_010)
-                                    .setBidSize(1).setAskSize(1)).build();
+                    Envelope q = Envelope.newBuilder()
+                            .setEventId("silence-q-" + k)
+                            .setSource("feed")
+                            .setEventTime(ProtoTime.fromMillis(now))
+                            .setQuote(Quote.newBuilder()
+                                    .setInstrument(INSTRUMENT)
+                                    .setVenue(VENUE)
+                                    .setBid(95_990)
+                                    .setAsk(96_010)
+                                    .setBidSize(1)
+                                    .setAskSize(1))
+                            .build();
                     p.send(Topics.QUOTES, q, q.toByteArray());
                     p.flush();
                     Thread.sleep(100); // the feed's pace, not synchronisation
@@ -91,13 +109,21 @@ class SilenceIT {
                 lastQuote = now;
             }
 
-            ControlSigner key = ControlSigner.fromFile(LocalPlane.SIGNING_KEY_ID,
-                    Path.of(plane.config.signingKey().file()));
+            ControlSigner key = ControlSigner.fromFile(
+                    LocalPlane.SIGNING_KEY_ID, Path.of(plane.config.signingKey().file()));
             ControlVerifier verifier = new ControlVerifier(List.of(key), MAX_HEARTBEAT_AGE);
-            Scope order = Scope.newBuilder().setOrg("acme").setStrategy("mm").setInstrument(INSTRUMENT)
-                    .setVenue(VENUE).build();
-            Scope elsewhere = Scope.newBuilder().setOrg("acme").setStrategy("mm").setInstrument("EQ:AAPL")
-                    .setVenue("nasdaq").build();
+            Scope order = Scope.newBuilder()
+                    .setOrg("acme")
+                    .setStrategy("mm")
+                    .setInstrument(INSTRUMENT)
+                    .setVenue(VENUE)
+                    .build();
+            Scope elsewhere = Scope.newBuilder()
+                    .setOrg("acme")
+                    .setStrategy("mm")
+                    .setInstrument("EQ:AAPL")
+                    .setVenue("nasdaq")
+                    .build();
             try (KafkaConsumer<byte[], byte[]> consumer = CommittedTopicReader.fromBeginning(
                     plane.kafka.bootstrapServers(), Topics.CONTROL, Topics.HEARTBEAT)) {
                 ControlEvent[] halt = new ControlEvent[1];
@@ -105,7 +131,8 @@ class SilenceIT {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         verifier.accept(r.value(), KafkaHeaders.of(r), Instant.now());
                         ControlEvent c = control(r);
-                        if (c != null && c.getKind() == ControlKind.KILL_SWITCH
+                        if (c != null
+                                && c.getKind() == ControlKind.KILL_SWITCH
                                 && c.getReasonCode().equals("QUOTE_STALE")) {
                             halt[0] = c;
                         }
@@ -122,15 +149,22 @@ class SilenceIT {
                 assertThat(decided).isBetween(expectedDecision - TICK_MS, expectedDecision);
                 // On the wall clock: the decision's event time, plus the live lag and out-of-orderness the watermark
                 // keeps behind the clock, plus up to two checkpoints until the control event is committed.
-                long bound = expectedDecision - lastQuote + LIVE_LAG_MS
+                long bound = expectedDecision
+                        - lastQuote
+                        + LIVE_LAG_MS
                         + plane.config.options().outOfOrderness().toMillis()
                         + 2 * LocalPlane.DEFAULT_CHECKPOINT_INTERVAL_MS;
-                System.out.printf("[silence] feed silent at %s; QUOTE_STALE kill-switch decided at +%.1f s of event "
-                        + "time, readable at +%.1f s (bound %.1f s)%n", Instant.ofEpochMilli(lastQuote),
-                        (decided - lastQuote) / 1e3, (seen - lastQuote) / 1e3, bound / 1e3);
+                System.out.printf(
+                        "[silence] feed silent at %s; QUOTE_STALE kill-switch decided at +%.1f s of event "
+                                + "time, readable at +%.1f s (bound %.1f s)%n",
+                        Instant.ofEpochMilli(lastQuote),
+                        (decided - lastQuote) / 1e3,
+                        (seen - lastQuote) / 1e3,
+                        bound / 1e3);
                 assertThat(seen - lastQuote).isLessThanOrEqualTo(bound + 5_000); // 5 s for a noisy machine
                 assertThat(verifier.mayTrade(order, Instant.now()).reason()).contains("slo.breach.kill-switch");
-                assertThat(verifier.mayTrade(elsewhere, Instant.now()).allowed()).isTrue();
+                assertThat(verifier.mayTrade(elsewhere, Instant.now()).allowed())
+                        .isTrue();
 
                 // The plane goes down: no more heartbeats, and the execution side stops trading everywhere.
                 plane.job.cancel().get();
@@ -142,8 +176,9 @@ class SilenceIT {
                     return !verifier.mayTrade(elsewhere, Instant.now()).allowed();
                 });
                 long halted = System.currentTimeMillis();
-                System.out.printf("[silence] plane down; execution side halted %.1f s later (max heartbeat age "
-                        + "%.1f s)%n", (halted - down) / 1e3, MAX_HEARTBEAT_AGE.toMillis() / 1e3);
+                System.out.printf(
+                        "[silence] plane down; execution side halted %.1f s later (max heartbeat age " + "%.1f s)%n",
+                        (halted - down) / 1e3, MAX_HEARTBEAT_AGE.toMillis() / 1e3);
                 assertThat(verifier.mayTrade(elsewhere, Instant.now()).reason()).startsWith("PLANE_HEARTBEAT_STALE");
                 assertThat(halted - down).isLessThanOrEqualTo(MAX_HEARTBEAT_AGE.toMillis() + 5_000);
             }

@@ -77,8 +77,10 @@ class WarehouseRowsGoldenIT {
     static <T> String line(PlaneOutput<T> output, WarehouseRow r) {
         String row = java.util.Base64.getEncoder().encodeToString(r.bytes());
         DetectorOutput keys = output.detectorOutput(r.bytes());
-        return keys == null ? row : row + "\t" + keys.detector() + "\t" + keys.outputId() + "\t" + keys.scopeKey()
-                + "\t" + keys.eventTimeMillis();
+        return keys == null
+                ? row
+                : row + "\t" + keys.detector() + "\t" + keys.outputId() + "\t" + keys.scopeKey() + "\t"
+                        + keys.eventTimeMillis();
     }
 
     /** A row as ExternalSinks builds it (PlaneOutput.warehouseRow) and the keys the archive job reads from it. */

@@ -34,11 +34,13 @@ import org.w3c.dom.Element;
  * say the same (readonly 1, constraints).
  */
 class ClickHouseAccessIT {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final List<String> READ_ONLY_USERS = List.of("analyst", "grafana");
 
     @TempDir
     static Path dir;
+
     static LocalClickHouseServer server;
 
     @BeforeAll
@@ -46,8 +48,8 @@ class ClickHouseAccessIT {
         server = LocalClickHouseServer.start(dir.resolve("ch"));
         ClickHouseSchema.apply(new ClickHouseHttp(server.httpUrl(), "default", ""));
         // Something for the documented queries to read (as the plane writes it: default user).
-        new ClickHouseHttp(server.httpUrl(), "default", "").query(
-                "INSERT INTO riskplane.schema_migrations SELECT 9999, 'access-probe', now()");
+        new ClickHouseHttp(server.httpUrl(), "default", "")
+                .query("INSERT INTO riskplane.schema_migrations SELECT 9999, 'access-probe', now()");
     }
 
     @AfterAll
@@ -76,31 +78,40 @@ class ClickHouseAccessIT {
         for (String user : READ_ONLY_USERS) {
             for (String sql : forbidden) {
                 HttpResponse<String> r = post(url + "/", user, sql);
-                assertThat(r.statusCode()).as(user + ": " + sql + " -> " + r.body()).isNotEqualTo(200);
+                assertThat(r.statusCode())
+                        .as(user + ": " + sql + " -> " + r.body())
+                        .isNotEqualTo(200);
                 assertThat(r.body()).as(user + ": " + sql).containsAnyOf("Code: 164", "Code: 81"); // readonly; db
             }
             // A setting as a URL parameter is refused just the same.
-            for (String param : List.of("max_memory_usage=0", "max_execution_time=0", "readonly=0",
-                    "max_threads=1000")) {
+            for (String param :
+                    List.of("max_memory_usage=0", "max_execution_time=0", "readonly=0", "max_threads=1000")) {
                 HttpResponse<String> r = post(url + "/?" + param, user, "SELECT 1");
-                assertThat(r.statusCode()).as(user + " ?" + param + " -> " + r.body()).isNotEqualTo(200);
+                assertThat(r.statusCode())
+                        .as(user + " ?" + param + " -> " + r.body())
+                        .isNotEqualTo(200);
                 assertThat(r.body()).contains("Code: 164");
             }
             // The limits in force are the profile's.
-            HttpResponse<String> limits = post(url + "/", user, "SELECT name, value FROM system.settings WHERE name IN "
-                    + "('readonly', 'max_execution_time', 'max_memory_usage') ORDER BY name");
+            HttpResponse<String> limits = post(
+                    url + "/",
+                    user,
+                    "SELECT name, value FROM system.settings WHERE name IN "
+                            + "('readonly', 'max_execution_time', 'max_memory_usage') ORDER BY name");
             assertThat(limits.statusCode()).isEqualTo(200);
-            assertThat(limits.body()).isEqualTo("max_execution_time\t"
-                    + LocalClickHouseServer.READ_ONLY_MAX_EXECUTION_TIME_S + "\nmax_memory_usage\t"
-                    + LocalClickHouseServer.READ_ONLY_MAX_MEMORY_USAGE + "\nreadonly\t1\n");
+            assertThat(limits.body())
+                    .isEqualTo("max_execution_time\t"
+                            + LocalClickHouseServer.READ_ONLY_MAX_EXECUTION_TIME_S + "\nmax_memory_usage\t"
+                            + LocalClickHouseServer.READ_ONLY_MAX_MEMORY_USAGE + "\nreadonly\t1\n");
             // Ordinary reads work.
-            HttpResponse<String> read = post(url + "/", user,
-                    "SELECT description FROM riskplane.schema_migrations WHERE version = 9999");
+            HttpResponse<String> read =
+                    post(url + "/", user, "SELECT description FROM riskplane.schema_migrations WHERE version = 9999");
             assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
             assertThat(read.body()).isEqualTo("access-probe\n");
         }
         // The server itself still runs table functions for the plane's own user: the refusals above are the users'.
-        assertThat(post(url + "/", "default", "SELECT count() FROM numbers(3)").body()).isEqualTo("3\n");
+        assertThat(post(url + "/", "default", "SELECT count() FROM numbers(3)").body())
+                .isEqualTo("3\n");
     }
 
     @Test
@@ -109,8 +120,8 @@ class ClickHouseAccessIT {
         long from = Instant.parse("2026-11-20T14:00:00Z").getEpochSecond();
         long to = Instant.parse("2026-11-20T16:00:00Z").getEpochSecond();
         List<GrafanaDashboards.Query> panels = GrafanaDashboards.clickHouseQueries(root, from, to, 60);
-        List<GrafanaDashboards.Query> documented = new ArrayList<>(
-                GrafanaDashboards.markdownQueries(root.resolve("docs/analyst-guide.md")));
+        List<GrafanaDashboards.Query> documented =
+                new ArrayList<>(GrafanaDashboards.markdownQueries(root.resolve("docs/analyst-guide.md")));
         documented.addAll(GrafanaDashboards.markdownQueries(root.resolve("docs/runbooks.md")));
         assertThat(panels).hasSizeGreaterThanOrEqualTo(20);
         assertThat(documented).hasSizeGreaterThanOrEqualTo(12);
@@ -135,24 +146,36 @@ class ClickHouseAccessIT {
     void kubernetesReadOnlyUsersAreReadonlyOneWithConstrainedLimits() throws Exception {
         Path root = GrafanaDashboards.repoRoot();
         for (String user : READ_ONLY_USERS) {
-            Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(root.resolve("k8s/base/clickhouse/users-" + user + ".xml").toFile());
-            Element profile = (Element) ((Element) xml.getElementsByTagName("profiles").item(0))
-                    .getElementsByTagName(user).item(0);
+            Document xml = DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(root.resolve("k8s/base/clickhouse/users-" + user + ".xml")
+                            .toFile());
+            Element profile =
+                    (Element) ((Element) xml.getElementsByTagName("profiles").item(0))
+                            .getElementsByTagName(user)
+                            .item(0);
             assertThat(text(profile, "readonly")).as(user).isEqualTo("1");
             assertThat(text(profile, "max_execution_time")).as(user).isNotEmpty();
             assertThat(text(profile, "max_memory_usage")).as(user).isNotEmpty();
-            Element constraints = (Element) profile.getElementsByTagName("constraints").item(0);
+            Element constraints =
+                    (Element) profile.getElementsByTagName("constraints").item(0);
             assertThat(constraints).as(user + " constraints").isNotNull();
-            Element memory = (Element) constraints.getElementsByTagName("max_memory_usage").item(0);
-            assertThat(memory.getElementsByTagName("readonly").getLength()).as(user).isEqualTo(1);
-            Element time = (Element) constraints.getElementsByTagName("max_execution_time").item(0);
-            boolean changeable = time.getElementsByTagName("changeable_in_readonly").getLength() == 1;
+            Element memory = (Element)
+                    constraints.getElementsByTagName("max_memory_usage").item(0);
+            assertThat(memory.getElementsByTagName("readonly").getLength())
+                    .as(user)
+                    .isEqualTo(1);
+            Element time = (Element)
+                    constraints.getElementsByTagName("max_execution_time").item(0);
+            boolean changeable =
+                    time.getElementsByTagName("changeable_in_readonly").getLength() == 1;
             if (changeable) {
                 // Only up to the profile's own limit.
                 assertThat(text(time, "max")).as(user).isEqualTo(text(profile, "max_execution_time"));
             } else {
-                assertThat(time.getElementsByTagName("readonly").getLength()).as(user).isEqualTo(1);
+                assertThat(time.getElementsByTagName("readonly").getLength())
+                        .as(user)
+                        .isEqualTo(1);
             }
             Element grants = (Element) xml.getElementsByTagName("grants").item(0);
             assertThat(grants.getTextContent().trim()).as(user).isEqualTo("GRANT SELECT ON riskplane.*");
@@ -163,13 +186,18 @@ class ClickHouseAccessIT {
     }
 
     static String text(Element parent, String tag) {
-        return parent.getElementsByTagName(tag).getLength() == 0 ? ""
+        return parent.getElementsByTagName(tag).getLength() == 0
+                ? ""
                 : parent.getElementsByTagName(tag).item(0).getTextContent().trim();
     }
 
     static HttpResponse<String> post(String url, String user, String sql) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("X-ClickHouse-User", user)
-                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("X-ClickHouse-User", user)
+                        .POST(HttpRequest.BodyPublishers.ofString(sql))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

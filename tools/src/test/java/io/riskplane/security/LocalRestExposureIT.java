@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the same endpoint cancels and lists jars again.
  */
 class LocalRestExposureIT {
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -51,8 +52,8 @@ class LocalRestExposureIT {
     @Test
     void demoPlaneListensOnLoopbackAndItsRestApiOnlyReads() throws Exception {
         int uiPort = freePort();
-        try (LocalPlane plane = LocalPlane.start(dir.resolve("plane"), uiPort, 1, line -> System.out.println(
-                "[rest] " + line))) {
+        try (LocalPlane plane =
+                LocalPlane.start(dir.resolve("plane"), uiPort, 1, line -> System.out.println("[rest] " + line))) {
             String rest = "http://127.0.0.1:" + uiPort;
             String job = plane.job.getJobID().toString();
             awaitTrue("the job RUNNING", () -> status(plane.job) == JobStatus.RUNNING);
@@ -68,7 +69,9 @@ class LocalRestExposureIT {
             refused(send("PATCH", rest + "/jobs/" + job + "?mode=cancel", null));
             refused(send("PATCH", rest + "/jobs/" + job, null));
             refused(send("POST", rest + "/jobs/" + job + "/stop", "{\"drain\":false}"));
-            refused(send("POST", rest + "/jobs/" + job + "/savepoints",
+            refused(send(
+                    "POST",
+                    rest + "/jobs/" + job + "/savepoints",
                     "{\"target-directory\":\"" + dir.resolve("sp").toUri() + "\",\"cancel-job\":true}"));
             refused(send("DELETE", rest + "/cluster", null));
             refused(uploadJar(rest));
@@ -96,10 +99,12 @@ class LocalRestExposureIT {
             if (external.isPresent()) {
                 for (int port : new int[] {uiPort, metricsPort}) {
                     assertThatThrownBy(() -> {
-                        try (Socket s = new Socket()) {
-                            s.connect(new InetSocketAddress(external.get(), port), 2000);
-                        }
-                    }).as("port " + port + " on " + external.get()).isInstanceOf(ConnectException.class);
+                                try (Socket s = new Socket()) {
+                                    s.connect(new InetSocketAddress(external.get(), port), 2000);
+                                }
+                            })
+                            .as("port " + port + " on " + external.get())
+                            .isInstanceOf(ConnectException.class);
                 }
             }
         }
@@ -109,8 +114,8 @@ class LocalRestExposureIT {
     void jobControlAndJarUploadComeBackWhenConfigured() throws Exception {
         int uiPort = freePort();
         PlaneConfig.Flink f = new PlaneConfig.Flink(1, null, null, null, uiPort, null, null, null, null, true, true);
-        StreamExecutionEnvironment env = LocalFlink.environment(PlaneRuntime.localExposure(new Configuration(), f,
-                true));
+        StreamExecutionEnvironment env =
+                LocalFlink.environment(PlaneRuntime.localExposure(new Configuration(), f, true));
         env.fromSequence(0, Long.MAX_VALUE).sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("endless");
         try {
@@ -118,7 +123,8 @@ class LocalRestExposureIT {
             String rest = "http://127.0.0.1:" + uiPort;
             assertThat(send("GET", rest + "/jars", null).statusCode()).isEqualTo(200);
             assertThat(listeners(uiPort)).containsExactly("127.0.0.1");
-            assertThat(send("PATCH", rest + "/jobs/" + job.getJobID() + "?mode=cancel", null).statusCode())
+            assertThat(send("PATCH", rest + "/jobs/" + job.getJobID() + "?mode=cancel", null)
+                            .statusCode())
                     .isEqualTo(202);
             // The per-job MiniCluster shuts down with the job: its result says how it ended.
             awaitTrue("the job ended", () -> job.getJobExecutionResult().isDone());
@@ -134,7 +140,9 @@ class LocalRestExposureIT {
     static void refused(HttpResponse<String> r) {
         System.out.println("[rest] " + r.request().method() + " " + r.uri().getPath() + " -> " + r.statusCode() + " "
                 + r.body().replaceAll("\\s+", " "));
-        assertThat(r.statusCode()).as(r.request().method() + " " + r.uri() + ": " + r.body()).isBetween(400, 499);
+        assertThat(r.statusCode())
+                .as(r.request().method() + " " + r.uri() + ": " + r.body())
+                .isBetween(400, 499);
     }
 
     static JobStatus status(JobClient job) {
@@ -147,26 +155,34 @@ class LocalRestExposureIT {
 
     HttpResponse<String> send(String method, String url, String json) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-        b = json == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        b = json == null
+                ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(json));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A multipart jar upload as the web UI sends it. */
     HttpResponse<String> uploadJar(String rest) throws Exception {
-        Path jar = Files.write(dir.resolve("evil.jar"), new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 0, 0});
+        Path jar = Files.write(
+                dir.resolve("evil.jar"),
+                new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         String boundary = "riskplane" + System.nanoTime();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"evil.jar\"\r\n"
-                + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = ("--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"evil.jar\"\r\n"
+                        + "Content-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.write(head);
         body.write(Files.readAllBytes(jar));
         body.write(tail);
-        return http.send(HttpRequest.newBuilder(URI.create(rest + "/jars/upload")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(rest + "/jars/upload"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -191,8 +207,7 @@ class LocalRestExposureIT {
         byte[] b = new byte[hex.length() / 2];
         for (int w = 0; w < b.length / 4; w++) {
             for (int i = 0; i < 4; i++) {
-                b[w * 4 + i] = (byte) Integer.parseInt(hex.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2),
-                        16);
+                b[w * 4 + i] = (byte) Integer.parseInt(hex.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
             }
         }
         return InetAddress.getByAddress(b).getHostAddress();

@@ -2,57 +2,57 @@ package io.riskplane.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskplane.model.BookEvent;
-import io.riskplane.model.Decoded;
-import io.riskplane.model.SloEvaluation;
-import io.riskplane.model.CursorStaleness;
-import io.riskplane.model.ConditionEvaluation;
-import io.riskplane.model.GuardrailTrip;
-import io.riskplane.model.LaneRunEvaluation;
-import io.riskplane.model.DislocationEpisode;
-import io.riskplane.model.AlertRecord;
-import io.riskplane.model.DeadLetterRecord;
-import io.riskplane.model.PnlBar;
-import io.riskplane.model.PnlSnapshot;
-import io.riskplane.model.TelemetryWindow;
-import io.riskplane.model.serde.BookEventSerializer;
-import io.riskplane.model.serde.SloEvaluationSerializer;
-import io.riskplane.model.serde.CursorStalenessSerializer;
-import io.riskplane.model.serde.ConditionEvaluationSerializer;
-import io.riskplane.model.serde.GuardrailTripSerializer;
-import io.riskplane.model.serde.LaneRunEvaluationSerializer;
-import io.riskplane.model.serde.DislocationEpisodeSerializer;
-import io.riskplane.model.serde.AlertRecordSerializer;
-import io.riskplane.model.serde.DeadLetterRecordSerializer;
-import io.riskplane.model.serde.PnlBarSerializer;
-import io.riskplane.model.serde.PnlSnapshotSerializer;
-import io.riskplane.model.serde.TelemetryWindowSerializer;
-import io.riskplane.model.ControlRecord;
-import io.riskplane.model.HaltStateRecord;
-import io.riskplane.model.OrderRecord;
-import io.riskplane.model.PolicyRecord;
-import io.riskplane.model.SignalRecord;
-import io.riskplane.model.SloMeasurement;
-import io.riskplane.model.serde.ControlRecordSerializer;
-import io.riskplane.model.serde.HaltStateRecordSerializer;
-import io.riskplane.model.serde.OrderRecordSerializer;
-import io.riskplane.model.serde.PolicyRecordSerializer;
-import io.riskplane.model.serde.SignalRecordSerializer;
-import io.riskplane.model.serde.SloMeasurementSerializer;
 import io.riskplane.guardrails.GuardrailInput;
 import io.riskplane.guardrails.GuardrailInputSerializer;
+import io.riskplane.ingest.EnvelopeDecoder;
+import io.riskplane.ingest.JsonLinesFormat;
+import io.riskplane.model.AlertRecord;
+import io.riskplane.model.BookEvent;
+import io.riskplane.model.ConditionEvaluation;
+import io.riskplane.model.ControlRecord;
+import io.riskplane.model.CursorStaleness;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.Decoded;
+import io.riskplane.model.DislocationEpisode;
+import io.riskplane.model.GuardrailTrip;
+import io.riskplane.model.HaltStateRecord;
+import io.riskplane.model.LaneRunEvaluation;
+import io.riskplane.model.OrderRecord;
+import io.riskplane.model.PnlBar;
+import io.riskplane.model.PnlSnapshot;
+import io.riskplane.model.PolicyRecord;
+import io.riskplane.model.SignalRecord;
+import io.riskplane.model.SloEvaluation;
+import io.riskplane.model.SloMeasurement;
+import io.riskplane.model.TelemetryWindow;
+import io.riskplane.model.serde.AlertRecordSerializer;
+import io.riskplane.model.serde.BookEventSerializer;
+import io.riskplane.model.serde.ConditionEvaluationSerializer;
+import io.riskplane.model.serde.ControlRecordSerializer;
+import io.riskplane.model.serde.CursorStalenessSerializer;
+import io.riskplane.model.serde.DeadLetterRecordSerializer;
+import io.riskplane.model.serde.DislocationEpisodeSerializer;
+import io.riskplane.model.serde.GuardrailTripSerializer;
+import io.riskplane.model.serde.HaltStateRecordSerializer;
+import io.riskplane.model.serde.LaneRunEvaluationSerializer;
+import io.riskplane.model.serde.OrderRecordSerializer;
+import io.riskplane.model.serde.PnlBarSerializer;
+import io.riskplane.model.serde.PnlSnapshotSerializer;
+import io.riskplane.model.serde.PolicyRecordSerializer;
+import io.riskplane.model.serde.SignalRecordSerializer;
+import io.riskplane.model.serde.SloEvaluationSerializer;
+import io.riskplane.model.serde.SloMeasurementSerializer;
+import io.riskplane.model.serde.TelemetryWindowSerializer;
+import io.riskplane.plane.LocalFlink;
+import io.riskplane.plane.PlaneOptions;
+import io.riskplane.plane.RiskPlaneJob;
+import io.riskplane.pnl.EquityComponent;
+import io.riskplane.pnl.EquityComponentSerializer;
+import io.riskplane.replay.ReplayOutput;
 import io.riskplane.telemetry.ExecutionFact;
 import io.riskplane.telemetry.ExecutionFactSerializer;
 import io.riskplane.telemetry.TelemetryBucket;
 import io.riskplane.telemetry.TelemetryBucketSerializer;
-import io.riskplane.ingest.EnvelopeDecoder;
-import io.riskplane.ingest.JsonLinesFormat;
-import io.riskplane.plane.LocalFlink;
-import io.riskplane.plane.PlaneOptions;
-import io.riskplane.replay.ReplayOutput;
-import io.riskplane.plane.RiskPlaneJob;
-import io.riskplane.pnl.EquityComponent;
-import io.riskplane.pnl.EquityComponentSerializer;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -124,9 +124,11 @@ class CompactSerializersInJobTest {
     @Test
     void everyExchangeAndOperatorOfThePlaneUsesThem() throws Exception {
         StreamExecutionEnvironment env = jobEnvironment();
-        FileSource<Decoded> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EnvelopeDecoder(
-                PlaneOptions.streaming().maxFutureSkew().toMillis())),
-                new org.apache.flink.core.fs.Path("/nonexistent/input.jsonl")).build();
+        FileSource<Decoded> source = FileSource.forRecordStreamFormat(
+                        new JsonLinesFormat(new EnvelopeDecoder(
+                                PlaneOptions.streaming().maxFutureSkew().toMillis())),
+                        new org.apache.flink.core.fs.Path("/nonexistent/input.jsonl"))
+                .build();
         ReplayOutput output = new ReplayOutput();
         new RiskPlaneJob(source, output, PlaneOptions.streaming()).build(env);
         output.lines().sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
@@ -141,7 +143,8 @@ class CompactSerializersInJobTest {
         }
         for (TypeSerializer<?> s : all) {
             if (s instanceof PojoSerializer<?>) {
-                assertThat(COMPACT).as("a POJO serializer in the graph: " + pojoClass(s))
+                assertThat(COMPACT)
+                        .as("a POJO serializer in the graph: " + pojoClass(s))
                         .doesNotContainKey(pojoClass(s));
             }
         }
@@ -152,7 +155,8 @@ class CompactSerializersInJobTest {
             if (compact == TelemetryBucketSerializer.class) {
                 continue; // only in ExecutionTelemetry's keyed state, never exchanged
             }
-            assertThat(all).as(compact.getSimpleName() + " on the plane's exchanges")
+            assertThat(all)
+                    .as(compact.getSimpleName() + " on the plane's exchanges")
                     .anyMatch(compact::isInstance);
         }
     }

@@ -64,9 +64,14 @@ public final class CommittedClickHouseRows {
                         missing.removeAll(stored);
                         Set<String> extra = new HashSet<>(stored);
                         extra.removeAll(expected);
-                        last.append(table.name()).append(": ").append(missing.size())
-                                .append(" committed keys missing (e.g. ").append(missing.stream().limit(3).toList())
-                                .append("), ").append(extra.size()).append(" keys not committed");
+                        last.append(table.name())
+                                .append(": ")
+                                .append(missing.size())
+                                .append(" committed keys missing (e.g. ")
+                                .append(missing.stream().limit(3).toList())
+                                .append("), ")
+                                .append(extra.size())
+                                .append(" keys not committed");
                         return false;
                     }
                 }
@@ -105,10 +110,11 @@ public final class CommittedClickHouseRows {
         Map<String, Set<String>> ids = new TreeMap<>();
         java.util.List<String> topics = new java.util.ArrayList<>(Topics.INPUTS);
         topics.add(Topics.CLICKHOUSE_ROWS);
-        io.riskplane.ingest.RawEventRows raw = new io.riskplane.ingest.RawEventRows(
-                new io.riskplane.ingest.EnvelopeDecoder(plane.config.options().maxFutureSkew().toMillis()));
-        try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(),
-                topics.toArray(String[]::new))) {
+        io.riskplane.ingest.RawEventRows raw =
+                new io.riskplane.ingest.RawEventRows(new io.riskplane.ingest.EnvelopeDecoder(
+                        plane.config.options().maxFutureSkew().toMillis()));
+        try (KafkaConsumer<byte[], byte[]> c =
+                CommittedTopicReader.fromBeginning(plane.kafka.bootstrapServers(), topics.toArray(String[]::new))) {
             Set<TopicPartition> parts = c.assignment();
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
@@ -121,13 +127,19 @@ public final class CommittedClickHouseRows {
                         }
                     }
                     String name = input != null ? input.table() : new String(r.key(), StandardCharsets.UTF_8);
-                    // RowBinary rows are read back as their JSON (ClickHouseTable.json); rows without the format header are JSON.
-                    byte[] json = input != null ? ClickHouseRows.RAW_EVENTS.json(input.bytes()).getBytes(StandardCharsets.UTF_8)
+                    // RowBinary rows are read back as their JSON (ClickHouseTable.json); rows without the format header
+                    // are JSON.
+                    byte[] json = input != null
+                            ? ClickHouseRows.RAW_EVENTS.json(input.bytes()).getBytes(StandardCharsets.UTF_8)
                             : DetectorOutputHeaders.isRowBinary(r.headers())
-                            ? ClickHouseRows.TABLES_BY_NAME.get(name).json(r.value()).getBytes(StandardCharsets.UTF_8)
-                            : r.value();
+                                    ? ClickHouseRows.TABLES_BY_NAME
+                                            .get(name)
+                                            .json(r.value())
+                                            .getBytes(StandardCharsets.UTF_8)
+                                    : r.value();
                     JsonNode row = readTree(json);
-                    String key = keys.get(name).stream().map(column -> row.get(column).asText())
+                    String key = keys.get(name).stream()
+                            .map(column -> row.get(column).asText())
                             .collect(java.util.stream.Collectors.joining("\t"));
                     ids.computeIfAbsent(name, k -> new HashSet<>()).add(key);
                 }
@@ -147,8 +159,11 @@ public final class CommittedClickHouseRows {
     /** The distinct keys a table holds, as tab-separated lines; null while ClickHouse does not answer. */
     private static Set<String> distinctKeys(LocalPlane plane, String table, List<String> key) {
         try {
-            return new HashSet<>(plane.clickhouse.query("SELECT DISTINCT " + String.join(", ", key)
-                    + " FROM riskplane." + table + " FORMAT TabSeparated").lines().toList());
+            return new HashSet<>(plane.clickhouse
+                    .query("SELECT DISTINCT " + String.join(", ", key) + " FROM riskplane." + table
+                            + " FORMAT TabSeparated")
+                    .lines()
+                    .toList());
         } catch (Exception e) {
             return null;
         }

@@ -17,17 +17,25 @@ import java.util.Properties;
  * The demo trading session as the drills use it: its items, how many are valid and malformed, and the control events
  * (confirmed and early) a run without faults gives (replay of the same session), which a drill's live run must match.
  */
-public record DemoSession(List<TradingSession.Item> items, long valid, long malformed, List<Envelope> controls,
+public record DemoSession(
+        List<TradingSession.Item> items,
+        long valid,
+        long malformed,
+        List<Envelope> controls,
         List<Envelope> earlyControls) {
     /** Generates the session and replays it under dir to learn its control events. */
     public static DemoSession withExpectedControls(Path dir) throws Exception {
         List<TradingSession.Item> items = TradingSession.demo().generate();
-        long malformed = items.stream().filter(i -> i.envelope() == null || i.envelope().getEventId()
-                .startsWith("bad-")).count();
+        long malformed = items.stream()
+                .filter(i -> i.envelope() == null || i.envelope().getEventId().startsWith("bad-"))
+                .count();
         Path session = dir.resolve("session.jsonl");
         TradingSession.export(items, session);
         Replay.run(session, dir.resolve("replay"), 2, PlaneOptions.replay());
-        return new DemoSession(items, items.size() - malformed, malformed,
+        return new DemoSession(
+                items,
+                items.size() - malformed,
+                malformed,
                 read(dir.resolve("replay").resolve(PlaneOutputs.CONTROL_EVENTS.replayFile())),
                 read(dir.resolve("replay").resolve(PlaneOutputs.EARLY_CONTROL_EVENTS.replayFile())));
     }

@@ -20,6 +20,7 @@ public class FlakyCommitCatalog extends HadoopCatalog {
     public static final AtomicInteger FAILED = new AtomicInteger();
     /** Snapshot commits to {@link #TABLE} that succeeded after at least one injected failure. */
     public static final AtomicInteger SUCCEEDED_AFTER_FAILURE = new AtomicInteger();
+
     public static final String TABLE = "raw_events";
 
     @Override
@@ -39,7 +40,9 @@ public class FlakyCommitCatalog extends HadoopCatalog {
             @Override
             public void commit(TableMetadata base, TableMetadata metadata) {
                 // Only snapshot commits (data), not table creation.
-                if (base != null && identifier.name().equals(TABLE) && FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (base != null
+                        && identifier.name().equals(TABLE)
+                        && FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     FAILED.incrementAndGet();
                     throw new CommitFailedException("injected commit failure on %s", identifier);
                 }

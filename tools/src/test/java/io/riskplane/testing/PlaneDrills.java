@@ -58,8 +58,8 @@ public final class PlaneDrills {
      * compared as sets, since that topic is at least once.
      */
     public static void awaitEarlyControls(LocalPlane plane, DemoSession demo, String what) throws Exception {
-        try (CommittedTopicReader early = new CommittedTopicReader(plane.kafka.bootstrapServers(),
-                Topics.CONTROL_EARLY)) {
+        try (CommittedTopicReader early =
+                new CommittedTopicReader(plane.kafka.bootstrapServers(), Topics.CONTROL_EARLY)) {
             awaitTrue(what, () -> Set.copyOf(poll(early)).containsAll(demo.earlyControls()));
             assertThat(Set.copyOf(poll(early))).isEqualTo(Set.copyOf(demo.earlyControls()));
         }

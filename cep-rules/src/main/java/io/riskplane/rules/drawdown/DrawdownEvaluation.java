@@ -10,8 +10,14 @@ import io.riskplane.model.PolicyRecord;
  * the scope is halted (null when none or not halted); resumesFromMillis is, on the evaluation that ends the halt by
  * that recovery, the event time since which the scope met it, and 0 on every other evaluation.
  */
-public record DrawdownEvaluation(PnlSnapshot snapshot, PolicyRecord policy, boolean breached, boolean entersBreach,
-        String reasonCode, DrawdownRecovery recovery, long resumesFromMillis) {
+public record DrawdownEvaluation(
+        PnlSnapshot snapshot,
+        PolicyRecord policy,
+        boolean breached,
+        boolean entersBreach,
+        String reasonCode,
+        DrawdownRecovery recovery,
+        long resumesFromMillis) {
 
     public String scopeKey() {
         return snapshot.scopeKey();

@@ -1,7 +1,7 @@
 package io.riskplane.rules.drawdown;
 
-import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.OperatorResumes;
+import io.riskplane.eventtime.PolicyScopes;
 import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.eventtime.StateValue;
 import io.riskplane.model.PnlSnapshot;
@@ -51,7 +51,8 @@ public final class DrawdownJudge {
     }
 
     /** Judges one snapshot, with no operator resume. */
-    public DrawdownEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies) throws Exception {
+    public DrawdownEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies)
+            throws Exception {
         return judge(s, policies, () -> Long.MIN_VALUE);
     }
 
@@ -60,15 +61,16 @@ public final class DrawdownJudge {
      * latest operator resume of its scope at or before it (Long.MIN_VALUE when none), looked up only while the scope
      * is halted: every mark is judged, and most scopes are not halted.
      */
-    public DrawdownEvaluation judge(PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies,
-            LongSupplier lastResume) throws Exception {
+    public DrawdownEvaluation judge(
+            PnlSnapshot s, Iterable<Map.Entry<String, PolicyRecord>> policies, LongSupplier lastResume)
+            throws Exception {
         PolicyRecord policy = null;
         String reason = DrawdownReason.POLICY_MISSING;
         // Among equally specific policies the strictest wins: the snapshot breaches when any of them says so.
         for (PolicyRecord p : policiesInForce(s, policies)) {
             String r = DrawdownLimits.judge(s, p);
-            if (policy == null || (DrawdownReason.WITHIN_LIMITS.equals(reason)
-                    && !DrawdownReason.WITHIN_LIMITS.equals(r))) {
+            if (policy == null
+                    || (DrawdownReason.WITHIN_LIMITS.equals(reason) && !DrawdownReason.WITHIN_LIMITS.equals(r))) {
                 policy = p;
                 reason = r;
             }
@@ -135,7 +137,9 @@ public final class DrawdownJudge {
         List<PolicyRecord> fallback = new ArrayList<>();
         for (Map.Entry<String, PolicyRecord> e : all) {
             PolicyRecord p = e.getValue();
-            if (p.effectiveMillis() > s.eventTimeMillis() || !p.isPnlPolicy() || !p.org().equals(s.org())
+            if (p.effectiveMillis() > s.eventTimeMillis()
+                    || !p.isPnlPolicy()
+                    || !p.org().equals(s.org())
                     || !PolicyScopes.latestOfItsId(all, p, s.eventTimeMillis())) {
                 continue;
             }

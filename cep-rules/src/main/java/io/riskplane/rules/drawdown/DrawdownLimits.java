@@ -16,7 +16,9 @@ public final class DrawdownLimits {
             return DrawdownReason.POLICY_MISSING;
         }
         // Every comparison with NaN is false: a non-finite measure would read as "within limits". It is a breach.
-        if (!Double.isFinite(s.drawdown()) || !Double.isFinite(s.dailyPnl()) || !Double.isFinite(s.equity())
+        if (!Double.isFinite(s.drawdown())
+                || !Double.isFinite(s.dailyPnl())
+                || !Double.isFinite(s.equity())
                 || !Double.isFinite(s.peakEquity())) {
             return DrawdownReason.NON_FINITE_MEASURE;
         }

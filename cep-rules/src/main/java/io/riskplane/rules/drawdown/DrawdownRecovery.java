@@ -33,8 +33,10 @@ public record DrawdownRecovery(double resumeBelow, long afterMillis) {
             if (r == null) {
                 return null;
             }
-            all = all == null ? r : new DrawdownRecovery(Math.min(all.resumeBelow, r.resumeBelow),
-                    Math.max(all.afterMillis, r.afterMillis));
+            all = all == null
+                    ? r
+                    : new DrawdownRecovery(
+                            Math.min(all.resumeBelow, r.resumeBelow), Math.max(all.afterMillis, r.afterMillis));
         }
         return all;
     }

@@ -30,9 +30,15 @@ public final class KillSwitchEvents {
         PolicyRecord p = e.policy();
         String currency = p == null ? "" : p.currency();
         Scope.Builder scope = scopeOf(s);
-        String controlId = DeterministicId.of("ctl-", DrawdownKillSwitchRule.RULE_ID,
-                DrawdownKillSwitchRule.RULE_VERSION, s.scopeKey(), e.reasonCode(),
-                p == null ? "" : p.policyId(), p == null ? 0 : p.version(), s.eventTimeMillis());
+        String controlId = DeterministicId.of(
+                "ctl-",
+                DrawdownKillSwitchRule.RULE_ID,
+                DrawdownKillSwitchRule.RULE_VERSION,
+                s.scopeKey(),
+                e.reasonCode(),
+                p == null ? "" : p.policyId(),
+                p == null ? 0 : p.version(),
+                s.eventTimeMillis());
 
         Evidence.Builder ev = Evidence.newBuilder()
                 .addMetrics(metric("drawdown", s.drawdown(), currency))
@@ -80,8 +86,8 @@ public final class KillSwitchEvents {
                 .setEventTime(ProtoTime.fromMillis(s.eventTimeMillis()))
                 .setControl(control)
                 .build();
-        return new ControlRecord(controlId, s.scopeKey(), s.eventTimeMillis(), DrawdownKillSwitchRule.RULE_ID,
-                envelope.toByteArray());
+        return new ControlRecord(
+                controlId, s.scopeKey(), s.eventTimeMillis(), DrawdownKillSwitchRule.RULE_ID, envelope.toByteArray());
     }
 
     /** Rule {@value DrawdownRecoveryRule#RULE_ID}: the halted scope met its policy's recovery. */
@@ -91,8 +97,15 @@ public final class KillSwitchEvents {
         DrawdownRecovery r = e.recovery();
         String currency = p.currency();
         Scope.Builder scope = scopeOf(s);
-        String controlId = DeterministicId.of("ctl-", DrawdownRecoveryRule.RULE_ID, DrawdownRecoveryRule.RULE_VERSION,
-                s.scopeKey(), DrawdownReason.DRAWDOWN_RECOVERED, p.policyId(), p.version(), s.eventTimeMillis());
+        String controlId = DeterministicId.of(
+                "ctl-",
+                DrawdownRecoveryRule.RULE_ID,
+                DrawdownRecoveryRule.RULE_VERSION,
+                s.scopeKey(),
+                DrawdownReason.DRAWDOWN_RECOVERED,
+                p.policyId(),
+                p.version(),
+                s.eventTimeMillis());
         String who = who(s);
         Evidence.Builder ev = Evidence.newBuilder()
                 .addMetrics(metric("drawdown", s.drawdown(), currency))
@@ -100,20 +113,31 @@ public final class KillSwitchEvents {
                 .addMetrics(metric("peak_equity", s.peakEquity(), currency))
                 .addMetrics(metric("daily_pnl", s.dailyPnl(), currency))
                 .addMetrics(metric("recovered_for_s", (s.eventTimeMillis() - e.resumesFromMillis()) / 1000.0, "s"))
-                .addThresholds(io.riskplane.rules.ControlEvents.threshold(DrawdownRecovery.RESUME_BELOW,
-                        r.resumeBelow(), currency, "<="))
-                .addThresholds(io.riskplane.rules.ControlEvents.threshold(DrawdownRecovery.RESUME_AFTER_S,
-                        r.afterMillis() / 1000.0, "s", ">="))
+                .addThresholds(io.riskplane.rules.ControlEvents.threshold(
+                        DrawdownRecovery.RESUME_BELOW, r.resumeBelow(), currency, "<="))
+                .addThresholds(io.riskplane.rules.ControlEvents.threshold(
+                        DrawdownRecovery.RESUME_AFTER_S, r.afterMillis() / 1000.0, "s", ">="))
                 .addThresholds(threshold("max_drawdown", p.maxDrawdown(), currency))
                 .setWindowStart(ProtoTime.fromMillis(e.resumesFromMillis()))
                 .setWindowEnd(ProtoTime.fromMillis(s.eventTimeMillis()))
                 .addTriggerEventIds(s.snapshotId())
                 .addAllTriggerEventIds(Arrays.asList(s.triggerEventIds()))
-                .setSummary(String.format(Locale.ROOT, "%s has been down at most %.2f %s from its peak since %s "
-                        + "(now %.2f, equity %.2f), within its limits: trading resumed (policy %s v%d allows "
-                        + "recovery below %.2f %s for %d s)", who, r.resumeBelow(), currency,
-                        java.time.Instant.ofEpochMilli(e.resumesFromMillis()), s.drawdown(), s.equity(),
-                        p.policyId(), p.version(), r.resumeBelow(), currency, r.afterMillis() / 1000));
+                .setSummary(String.format(
+                        Locale.ROOT,
+                        "%s has been down at most %.2f %s from its peak since %s "
+                                + "(now %.2f, equity %.2f), within its limits: trading resumed (policy %s v%d allows "
+                                + "recovery below %.2f %s for %d s)",
+                        who,
+                        r.resumeBelow(),
+                        currency,
+                        java.time.Instant.ofEpochMilli(e.resumesFromMillis()),
+                        s.drawdown(),
+                        s.equity(),
+                        p.policyId(),
+                        p.version(),
+                        r.resumeBelow(),
+                        currency,
+                        r.afterMillis() / 1000));
         ControlEvent control = ControlEvent.newBuilder()
                 .setControlId(controlId)
                 .setKind(ControlKind.RESUME)
@@ -143,16 +167,28 @@ public final class KillSwitchEvents {
                 limit = String.format(Locale.ROOT, "max_drawdown_fraction %.4f", p.maxDrawdownFraction());
                 break;
             case DrawdownReason.DAILY_LOSS_LIMIT_BREACHED:
-                limit = String.format(Locale.ROOT, "max_daily_loss %.2f %s (daily PnL %.2f)", p.maxDailyLoss(),
-                        currency, s.dailyPnl());
+                limit = String.format(
+                        Locale.ROOT,
+                        "max_daily_loss %.2f %s (daily PnL %.2f)",
+                        p.maxDailyLoss(),
+                        currency,
+                        s.dailyPnl());
                 break;
             default:
                 limit = String.format(Locale.ROOT, "max_drawdown %.2f %s", p.maxDrawdown(), currency);
         }
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s is down %.2f %s from its peak equity %.2f (now %.2f), reaching %s of policy %s v%d: "
-                        + "new entries halted", who, s.drawdown(), currency, s.peakEquity(), s.equity(), limit,
-                p.policyId(), p.version());
+                        + "new entries halted",
+                who,
+                s.drawdown(),
+                currency,
+                s.peakEquity(),
+                s.equity(),
+                limit,
+                p.policyId(),
+                p.version());
     }
 
     private static Scope.Builder scopeOf(PnlSnapshot s) {
@@ -164,7 +200,8 @@ public final class KillSwitchEvents {
     }
 
     private static String who(PnlSnapshot s) {
-        return PnlSnapshot.STRATEGY.equals(s.scopeType()) ? "strategy " + s.org() + "/" + s.strategy()
+        return PnlSnapshot.STRATEGY.equals(s.scopeType())
+                ? "strategy " + s.org() + "/" + s.strategy()
                 : "org " + s.org();
     }
 

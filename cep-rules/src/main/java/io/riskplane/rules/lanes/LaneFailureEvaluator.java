@@ -40,14 +40,15 @@ public class LaneFailureEvaluator extends PolicyVersionedFunction<LaneRunRecord,
     private transient ValueState<LaneState> lane;
 
     public LaneFailureEvaluator() {
-        super(POLICIES, TypeInformation.of(LaneRunRecord.class), (a, b) -> a.eventId().compareTo(b.eventId()));
+        super(POLICIES, TypeInformation.of(LaneRunRecord.class), (a, b) -> a.eventId()
+                .compareTo(b.eventId()));
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        lane = getRuntimeContext().getState(new ValueStateDescriptor<>("lane-failures",
-                TypeInformation.of(LaneState.class)));
+        lane = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("lane-failures", TypeInformation.of(LaneState.class)));
     }
 
     @Override
@@ -56,13 +57,19 @@ public class LaneFailureEvaluator extends PolicyVersionedFunction<LaneRunRecord,
     }
 
     @Override
-    protected void judge(LaneRunRecord r, Iterable<Map.Entry<String, PolicyRecord>> policies,
-            Collector<LaneRunEvaluation> out) throws Exception {
-        PolicyRecord p = PolicyScopes.inForce(policies, r.eventTimeMillis(), MAX_FAILURES,
-                pol -> pol.venue().isEmpty() && pol.adapter().isEmpty() ? PolicyScopes.named(pol.lane(), r.lane())
+    protected void judge(
+            LaneRunRecord r, Iterable<Map.Entry<String, PolicyRecord>> policies, Collector<LaneRunEvaluation> out)
+            throws Exception {
+        PolicyRecord p = PolicyScopes.inForce(
+                policies,
+                r.eventTimeMillis(),
+                MAX_FAILURES,
+                pol -> pol.venue().isEmpty() && pol.adapter().isEmpty()
+                        ? PolicyScopes.named(pol.lane(), r.lane())
                         : -1);
         int maxFailures = p == null ? 0 : (int) p.threshold(MAX_FAILURES, 0);
-        long window = p == null ? (long) (DEFAULT_WINDOW_SECONDS * 1000)
+        long window = p == null
+                ? (long) (DEFAULT_WINDOW_SECONDS * 1000)
                 : (long) (p.threshold(WINDOW_SECONDS, DEFAULT_WINDOW_SECONDS) * 1000);
         LaneState s = lane.value();
         if (s == null) {
@@ -92,15 +99,26 @@ public class LaneFailureEvaluator extends PolicyVersionedFunction<LaneRunRecord,
         }
         boolean rollback = r.failed() && maxFailures > 0 && times.size() >= maxFailures;
         String target = rollback ? previousVersion(versions, r.policyVersion()) : "";
-        out.collect(new LaneRunEvaluation(DeterministicId.of("lre-", r.eventId()), r, times.size(), maxFailures,
-                window, windowStart, rollback, target, p == null ? "" : p.policyId(), p == null ? 0 : p.version(),
+        out.collect(new LaneRunEvaluation(
+                DeterministicId.of("lre-", r.eventId()),
+                r,
+                times.size(),
+                maxFailures,
+                window,
+                windowStart,
+                rollback,
+                target,
+                p == null ? "" : p.policyId(),
+                p == null ? 0 : p.version(),
                 ids.toArray(new String[0])));
         if (rollback) {
             // The failing version is discredited: a later rollback must never revert to it.
             versions.remove(r.policyVersion());
         }
-        lane.update(rollback ? new LaneState(List.of(), List.of(), List.copyOf(versions))
-                : new LaneState(List.copyOf(times), List.copyOf(ids), List.copyOf(versions)));
+        lane.update(
+                rollback
+                        ? new LaneState(List.of(), List.of(), List.copyOf(versions))
+                        : new LaneState(List.copyOf(times), List.copyOf(ids), List.copyOf(versions)));
     }
 
     /** The version used before {@code current}: the one before it in order of first use, "" when none. */

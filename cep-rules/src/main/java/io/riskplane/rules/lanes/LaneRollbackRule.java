@@ -6,10 +6,10 @@ import static io.riskplane.rules.ControlEvents.threshold;
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.rules.OneEventRule;
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.rules.ControlEvents;
+import io.riskplane.rules.OneEventRule;
 import io.riskplane.v1.ControlAction;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.ControlKind;
@@ -37,35 +37,50 @@ public final class LaneRollbackRule {
     }
 
     public static DataStream<ControlRecord> apply(DataStream<LaneRunEvaluation> evaluations) {
-        return OneEventRule.apply(evaluations, LaneRollbackRule::fires, LaneRollbackRule::controlEvent,
-                "rule lane.failures.rollback", "rule-lane-rollback");
+        return OneEventRule.apply(
+                evaluations,
+                LaneRollbackRule::fires,
+                LaneRollbackRule::controlEvent,
+                "rule lane.failures.rollback",
+                "rule-lane-rollback");
     }
 
     public static ControlRecord controlEvent(LaneRunEvaluation e) {
         LaneRunRecord r = e.run();
         long at = r.eventTimeMillis();
-        String controlId = DeterministicId.of("ctl-", RULE_ID, RULE_VERSION, r.lane(), REASON, e.policyId(),
-                e.policyVersion(), at);
+        String controlId = DeterministicId.of(
+                "ctl-", RULE_ID, RULE_VERSION, r.lane(), REASON, e.policyId(), e.policyVersion(), at);
         Evidence.Builder ev = Evidence.newBuilder()
                 .setWindowStart(ProtoTime.fromMillis(e.windowStartMillis()))
                 .setWindowEnd(ProtoTime.fromMillis(at))
                 .addAllTriggerEventIds(Arrays.asList(e.failedRunEventIds()))
                 .addMetrics(metric("lane_failures", e.failures(), "count"))
                 .addThresholds(threshold(LaneFailureEvaluator.MAX_FAILURES, e.maxFailures(), "count", ">="))
-                .addThresholds(threshold(LaneFailureEvaluator.WINDOW_SECONDS, e.windowMillis() / 1000.0, "s",
-                        "within"))
-                .setSummary(String.format(Locale.ROOT, "lane %s failed %d runs within %.0f s (limit %d; last run %s "
-                        + "on %s%s): lane disabled, %s (policy %s v%d)", r.lane(), e.failures(),
-                        e.windowMillis() / 1000.0, e.maxFailures(), r.runId(), r.policyVersion(),
+                .addThresholds(threshold(LaneFailureEvaluator.WINDOW_SECONDS, e.windowMillis() / 1000.0, "s", "within"))
+                .setSummary(String.format(
+                        Locale.ROOT,
+                        "lane %s failed %d runs within %.0f s (limit %d; last run %s "
+                                + "on %s%s): lane disabled, %s (policy %s v%d)",
+                        r.lane(),
+                        e.failures(),
+                        e.windowMillis() / 1000.0,
+                        e.maxFailures(),
+                        r.runId(),
+                        r.policyVersion(),
                         r.failedGates().isEmpty() ? "" : ", failed gates " + String.join(",", r.failedGates()),
-                        e.rollbackTarget().isEmpty() ? "no earlier lane policy version known"
+                        e.rollbackTarget().isEmpty()
+                                ? "no earlier lane policy version known"
                                 : "revert to " + e.rollbackTarget(),
-                        e.policyId(), e.policyVersion()));
+                        e.policyId(),
+                        e.policyVersion()));
         ControlEvent c = ControlEvent.newBuilder()
                 .setControlId(controlId)
                 .setKind(ControlKind.ROLLBACK)
                 .setAction(ControlAction.DISABLE_LANE)
-                .setScope(Scope.newBuilder().setOrg(r.org()).setStrategy(r.strategy()).setLane(r.lane()))
+                .setScope(Scope.newBuilder()
+                        .setOrg(r.org())
+                        .setStrategy(r.strategy())
+                        .setLane(r.lane()))
                 .setReasonCode(REASON)
                 .setRuleId(RULE_ID)
                 .setRuleVersion(RULE_VERSION)
@@ -77,5 +92,4 @@ public final class LaneRollbackRule {
                 .build();
         return ControlEvents.record(c, "lane|" + r.lane());
     }
-
 }

@@ -28,10 +28,14 @@ public final class SloControlEvents {
             return "SLO_RECOVERED";
         }
         switch (e.measurement().slo()) {
-            case SloMeasurement.QUOTE_FRESHNESS: return "QUOTE_STALE";
-            case SloMeasurement.REJECTION_RATE: return "REJECTION_RATE_BREACHED";
-            case SloMeasurement.LATENCY_P95: return "LATENCY_P95_BREACHED";
-            default: return "ERROR_BUDGET_BURN";
+            case SloMeasurement.QUOTE_FRESHNESS:
+                return "QUOTE_STALE";
+            case SloMeasurement.REJECTION_RATE:
+                return "REJECTION_RATE_BREACHED";
+            case SloMeasurement.LATENCY_P95:
+                return "LATENCY_P95_BREACHED";
+            default:
+                return "ERROR_BUDGET_BURN";
         }
     }
 
@@ -49,9 +53,17 @@ public final class SloControlEvents {
             scope.setAdapter(m.adapter());
             who = "adapter " + m.adapter();
         }
-        String controlId = DeterministicId.of("ctl-", ruleId, SloRule.RULE_VERSION, e.scopeKey(), reason,
-                e.policyId(), e.policyVersion(), m.measuredAtMillis());
-        String unit = m.slo().equals(SloMeasurement.REJECTION_RATE) ? "ratio"
+        String controlId = DeterministicId.of(
+                "ctl-",
+                ruleId,
+                SloRule.RULE_VERSION,
+                e.scopeKey(),
+                reason,
+                e.policyId(),
+                e.policyVersion(),
+                m.measuredAtMillis());
+        String unit = m.slo().equals(SloMeasurement.REJECTION_RATE)
+                ? "ratio"
                 : m.slo().equals(SloMeasurement.ERROR_BUDGET_BURN) ? "ratio" : "ms";
         Evidence.Builder ev = Evidence.newBuilder()
                 .setWindowStart(ProtoTime.fromMillis(m.windowStartMillis()))
@@ -62,8 +74,10 @@ public final class SloControlEvents {
             ev.addMetrics(metric(m.slo(), m.value(), unit));
         }
         ev.addMetrics(metric("samples", m.samples(), "count"));
-        ev.addMetrics(resume ? metric("healthy_streak", e.healthyStreak(), "evaluations")
-                : metric("breach_streak", e.breachStreak(), "evaluations"));
+        ev.addMetrics(
+                resume
+                        ? metric("healthy_streak", e.healthyStreak(), "evaluations")
+                        : metric("breach_streak", e.breachStreak(), "evaluations"));
         // Sorted: maps come back from Flink's serializer in no particular order.
         for (Map.Entry<String, Double> d : new TreeMap<>(e.derived()).entrySet()) {
             ev.addMetrics(metric(d.getKey(), d.getValue(), "ratio"));
@@ -71,18 +85,36 @@ public final class SloControlEvents {
         for (Map.Entry<String, Double> d : new TreeMap<>(m.values()).entrySet()) {
             ev.addMetrics(metric(d.getKey(), d.getValue(), "count"));
         }
-        ev.addThresholds(threshold(e.thresholdName(), e.threshold(), unit,
+        ev.addThresholds(threshold(
+                e.thresholdName(),
+                e.threshold(),
+                unit,
                 m.slo().equals(SloMeasurement.ERROR_BUDGET_BURN) ? "target" : ">"));
-        ev.addThresholds(resume
-                ? threshold(SloJudge.RESUME_EVALUATIONS, e.resumeEvaluations(), "evaluations", ">=")
-                : threshold(SloJudge.CONFIRM_EVALUATIONS, e.confirmEvaluations(), "evaluations", ">="));
-        ev.setSummary(resume
-                ? String.format(Locale.ROOT, "%s healthy on %s for %d consecutive evaluations: trading resumed "
-                        + "(policy %s v%d allows auto-resume)", who, m.slo(), e.healthyStreak(), e.policyId(),
-                        e.policyVersion())
-                : String.format(Locale.ROOT, "%s breached %s (%s) for %d consecutive evaluations: new entries "
-                        + "halted (policy %s v%d)", who, m.slo(), comparison(e, unit), e.breachStreak(), e.policyId(),
-                        e.policyVersion()));
+        ev.addThresholds(
+                resume
+                        ? threshold(SloJudge.RESUME_EVALUATIONS, e.resumeEvaluations(), "evaluations", ">=")
+                        : threshold(SloJudge.CONFIRM_EVALUATIONS, e.confirmEvaluations(), "evaluations", ">="));
+        ev.setSummary(
+                resume
+                        ? String.format(
+                                Locale.ROOT,
+                                "%s healthy on %s for %d consecutive evaluations: trading resumed "
+                                        + "(policy %s v%d allows auto-resume)",
+                                who,
+                                m.slo(),
+                                e.healthyStreak(),
+                                e.policyId(),
+                                e.policyVersion())
+                        : String.format(
+                                Locale.ROOT,
+                                "%s breached %s (%s) for %d consecutive evaluations: new entries "
+                                        + "halted (policy %s v%d)",
+                                who,
+                                m.slo(),
+                                comparison(e, unit),
+                                e.breachStreak(),
+                                e.policyId(),
+                                e.policyVersion()));
 
         ControlEvent c = ControlEvent.newBuilder()
                 .setControlId(controlId)
@@ -103,11 +135,10 @@ public final class SloControlEvents {
     private static String comparison(SloEvaluation e, String unit) {
         SloMeasurement m = e.measurement();
         if (m.slo().equals(SloMeasurement.ERROR_BUDGET_BURN)) {
-            return String.format(Locale.ROOT, "burn rates %s against target %.4f", new TreeMap<>(e.derived()),
-                    e.threshold());
+            return String.format(
+                    Locale.ROOT, "burn rates %s against target %.4f", new TreeMap<>(e.derived()), e.threshold());
         }
         String f = unit.equals("ms") ? "%.0f ms" : "%.4f";
         return String.format(Locale.ROOT, f + " > " + f, m.value(), e.threshold());
     }
-
 }

@@ -34,6 +34,7 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
     /** Operators' accepted resumes that lift an SLO halt (OperatorResumes). */
     public static final MapStateDescriptor<String, OperatorDirective> RESUMES =
             OperatorResumes.descriptor("slo-operator-resumes");
+
     static final String HALT_RULE = "slo.breach.kill-switch";
 
     /** The running state of one scope. */
@@ -54,7 +55,11 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
 
     /** @param storePeriodMillis one stored evaluation per scope per this much event time, besides status changes */
     public SloEvaluator(long storePeriodMillis) {
-        super(POLICIES, RESUMES, new String[] {HALT_RULE}, TypeInformation.of(SloMeasurement.class),
+        super(
+                POLICIES,
+                RESUMES,
+                new String[] {HALT_RULE},
+                TypeInformation.of(SloMeasurement.class),
                 (a, b) -> a.measurementId().compareTo(b.measurementId()));
         this.storePeriodMillis = storePeriodMillis;
     }
@@ -62,10 +67,10 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        streaks = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-streaks",
-                TypeInformation.of(Streaks.class)));
-        stored = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-stored",
-                TypeInformation.of(StoreOnChange.State.class)));
+        streaks = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("slo-streaks", TypeInformation.of(Streaks.class)));
+        stored = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("slo-stored", TypeInformation.of(StoreOnChange.State.class)));
         resumableFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("slo-resumable-from", Types.LONG));
     }
 
@@ -75,15 +80,17 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
     }
 
     @Override
-    protected void judge(SloMeasurement m, Iterable<Map.Entry<String, PolicyRecord>> policies,
-            Collector<SloEvaluation> out) throws Exception {
+    protected void judge(
+            SloMeasurement m, Iterable<Map.Entry<String, PolicyRecord>> policies, Collector<SloEvaluation> out)
+            throws Exception {
         PolicyRecord p = policyInForce(m, policies);
         SloJudge.Verdict v = SloJudge.judge(m, p);
         Streaks s = streaks.value();
         long rearmedAt = Long.MIN_VALUE;
         if (s != null && s.halted()) {
             boolean venueScope = SloMeasurement.VENUE_INSTRUMENT.equals(m.scopeType());
-            String scopeKey = venueScope ? OperatorDirective.scopeKey("", "", m.instrument(), m.venue(), "", "")
+            String scopeKey = venueScope
+                    ? OperatorDirective.scopeKey("", "", m.instrument(), m.venue(), "", "")
                     : OperatorDirective.scopeKey("", "", "", "", m.adapter(), "");
             long resumed = lastResume(scopeKey, m.measuredAtMillis(), HALT_RULE);
             if (OperatorResumes.lifts(resumed, resumableFrom.value())) {
@@ -97,9 +104,11 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
         if (s == null) {
             s = new Streaks(0, 0, false, List.of());
         }
-        int confirm = p == null ? SloJudge.DEFAULT_CONFIRM
+        int confirm = p == null
+                ? SloJudge.DEFAULT_CONFIRM
                 : (int) p.threshold(SloJudge.CONFIRM_EVALUATIONS, SloJudge.DEFAULT_CONFIRM);
-        int resume = p == null ? SloJudge.DEFAULT_RESUME
+        int resume = p == null
+                ? SloJudge.DEFAULT_RESUME
                 : (int) p.threshold(SloJudge.RESUME_EVALUATIONS, SloJudge.DEFAULT_RESUME);
         boolean autoResume = p != null && p.autoResume();
         Streaks next = step(s, v.status(), m.measurementId(), confirm, resume, autoResume);
@@ -110,15 +119,29 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
             resumableFrom.clear();
         }
         // Storage keeps a row when the status or the halt changes, and one per period (the rule sees every one).
-        StoreOnChange.Decision store = StoreOnChange.decide(stored.value(),
-                v.status() + (next.halted() ? "|halted" : ""), m.measuredAtMillis(), storePeriodMillis);
+        StoreOnChange.Decision store = StoreOnChange.decide(
+                stored.value(), v.status() + (next.halted() ? "|halted" : ""), m.measuredAtMillis(), storePeriodMillis);
         stored.update(store.next());
         String name = SloJudge.thresholdName(m.slo());
-        out.collect(new SloEvaluation(DeterministicId.of("sle-", m.measurementId()), m, v.status(), name,
-                p == null ? Double.NaN : p.threshold(name, Double.NaN), next.breaches(), next.healthy(),
-                next.halted(), next.halted() && !s.halted(), s.halted() && !next.halted(),
-                p == null ? "" : p.policyId(), p == null ? 0 : p.version(), confirm, resume, autoResume, v.derived(),
-                next.recentIds().toArray(new String[0]), store.reason()));
+        out.collect(new SloEvaluation(
+                DeterministicId.of("sle-", m.measurementId()),
+                m,
+                v.status(),
+                name,
+                p == null ? Double.NaN : p.threshold(name, Double.NaN),
+                next.breaches(),
+                next.healthy(),
+                next.halted(),
+                next.halted() && !s.halted(),
+                s.halted() && !next.halted(),
+                p == null ? "" : p.policyId(),
+                p == null ? 0 : p.version(),
+                confirm,
+                resume,
+                autoResume,
+                v.derived(),
+                next.recentIds().toArray(new String[0]),
+                store.reason()));
     }
 
     /** One step of the halt state machine; recentIds keeps the measurements of the current streak. */
@@ -157,8 +180,10 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
      */
     static PolicyRecord policyInForce(SloMeasurement m, Iterable<Map.Entry<String, PolicyRecord>> all) {
         boolean venueScope = SloMeasurement.VENUE_INSTRUMENT.equals(m.scopeType());
-        return PolicyScopes.inForce(all, m.measuredAtMillis(), SloJudge.thresholdName(m.slo()),
+        return PolicyScopes.inForce(
+                all,
+                m.measuredAtMillis(),
+                SloJudge.thresholdName(m.slo()),
                 p -> PolicyScopes.named(venueScope ? p.venue() : p.adapter(), venueScope ? m.venue() : m.adapter()));
     }
-
 }

@@ -24,6 +24,7 @@ public final class SloJudge {
 
     /** The evidence key that marks a breach declared because the measure was not a finite number. */
     public static final String NON_FINITE_MEASURE = "non_finite_measure";
+
     public static final int DEFAULT_CONFIRM = 3;
     public static final int DEFAULT_RESUME = 5;
     public static final double DEFAULT_MIN_SAMPLES = 20;
@@ -35,11 +36,16 @@ public final class SloJudge {
     /** The threshold that makes a policy monitor this SLO. */
     public static String thresholdName(String slo) {
         switch (slo) {
-            case SloMeasurement.QUOTE_FRESHNESS: return QUOTE_FRESHNESS_MS;
-            case SloMeasurement.REJECTION_RATE: return REJECTION_RATE;
-            case SloMeasurement.LATENCY_P95: return LATENCY_P95_MS;
-            case SloMeasurement.ERROR_BUDGET_BURN: return ERROR_BUDGET_TARGET;
-            default: throw new IllegalArgumentException("unknown SLO " + slo);
+            case SloMeasurement.QUOTE_FRESHNESS:
+                return QUOTE_FRESHNESS_MS;
+            case SloMeasurement.REJECTION_RATE:
+                return REJECTION_RATE;
+            case SloMeasurement.LATENCY_P95:
+                return LATENCY_P95_MS;
+            case SloMeasurement.ERROR_BUDGET_BURN:
+                return ERROR_BUDGET_TARGET;
+            default:
+                throw new IllegalArgumentException("unknown SLO " + slo);
         }
     }
 
@@ -100,10 +106,10 @@ public final class SloJudge {
         derived.put("budget_remaining", 1 - derived.get("burn_rate_6h"));
         double fast = p.threshold(BURN_RATE_FAST, DEFAULT_BURN_FAST);
         double slow = p.threshold(BURN_RATE_SLOW, DEFAULT_BURN_SLOW);
-        boolean fastBurn = derived.getOrDefault("burn_rate_5m", 0.0) > fast
-                && derived.getOrDefault("burn_rate_1h", 0.0) > fast;
-        boolean slowBurn = derived.getOrDefault("burn_rate_30m", 0.0) > slow
-                && derived.getOrDefault("burn_rate_6h", 0.0) > slow;
+        boolean fastBurn =
+                derived.getOrDefault("burn_rate_5m", 0.0) > fast && derived.getOrDefault("burn_rate_1h", 0.0) > fast;
+        boolean slowBurn =
+                derived.getOrDefault("burn_rate_30m", 0.0) > slow && derived.getOrDefault("burn_rate_6h", 0.0) > slow;
         return new Verdict(fastBurn || slowBurn ? SloEvaluation.BREACH : SloEvaluation.HEALTHY, derived);
     }
 }

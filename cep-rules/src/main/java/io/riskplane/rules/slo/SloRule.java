@@ -1,8 +1,8 @@
 package io.riskplane.rules.slo;
 
 import io.riskplane.model.ControlRecord;
-import io.riskplane.rules.OneEventRule;
 import io.riskplane.model.SloEvaluation;
+import io.riskplane.rules.OneEventRule;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -24,7 +24,7 @@ public final class SloRule {
     }
 
     public static DataStream<ControlRecord> apply(DataStream<SloEvaluation> evaluations) {
-        return OneEventRule.apply(evaluations, SloRule::fires, SloControlEvents::of,
-                "rules slo.breach / slo.recovery", "rule-slo");
+        return OneEventRule.apply(
+                evaluations, SloRule::fires, SloControlEvents::of, "rules slo.breach / slo.recovery", "rule-slo");
     }
 }

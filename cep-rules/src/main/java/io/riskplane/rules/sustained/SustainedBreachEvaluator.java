@@ -38,6 +38,7 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
     /** Operators' accepted resumes that lift a sustained-breach rule (OperatorResumes). */
     public static final MapStateDescriptor<String, OperatorDirective> RESUMES =
             OperatorResumes.descriptor("sustained-breach-operator-resumes");
+
     static final String[] RULES = {SustainedBreachRule.ROUTE_RULE_ID, SustainedBreachRule.SIGNAL_LAG_RULE_ID};
 
     /** Run ids kept as evidence: the first and the latest samples of a run. */
@@ -51,8 +52,8 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
     private transient ValueState<Long> latchedFrom;
 
     public SustainedBreachEvaluator() {
-        super(POLICIES, RESUMES, RULES, TypeInformation.of(ConditionSample.class),
-                (a, b) -> a.sampleId().compareTo(b.sampleId()));
+        super(POLICIES, RESUMES, RULES, TypeInformation.of(ConditionSample.class), (a, b) -> a.sampleId()
+                .compareTo(b.sampleId()));
     }
 
     @Override
@@ -68,21 +69,25 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
     }
 
     @Override
-    protected void judge(ConditionSample s, Iterable<Map.Entry<String, PolicyRecord>> policies,
-            Collector<ConditionEvaluation> out) throws Exception {
+    protected void judge(
+            ConditionSample s, Iterable<Map.Entry<String, PolicyRecord>> policies, Collector<ConditionEvaluation> out)
+            throws Exception {
         SustainedCondition c = SustainedCondition.of(s.condition());
         PolicyRecord p = PolicyScopes.inForce(policies, s.atMillis(), c.limitName(), pol -> c.rank(pol, s));
         double limit = p == null ? Double.NaN : p.threshold(c.limitName(), Double.NaN);
         long duration = p == null ? 0 : (long) (p.threshold(c.durationName(), c.defaultDurationSeconds()) * 1000);
         long minSamples = p == null ? 0 : (long) p.threshold(c.minSamplesName(), c.defaultMinSamples());
-        String status = p == null ? ConditionEvaluation.NO_POLICY
-                : Double.isNaN(s.value()) || s.samples() < minSamples ? ConditionEvaluation.INSUFFICIENT_DATA
-                : s.value() > limit ? ConditionEvaluation.BREACH : ConditionEvaluation.HEALTHY;
+        String status = p == null
+                ? ConditionEvaluation.NO_POLICY
+                : Double.isNaN(s.value()) || s.samples() < minSamples
+                        ? ConditionEvaluation.INSUFFICIENT_DATA
+                        : s.value() > limit ? ConditionEvaluation.BREACH : ConditionEvaluation.HEALTHY;
         Run before = run.value();
         Long latched = latchedFrom.value();
         long rearmedAt = Long.MIN_VALUE;
         if (latched != null) {
-            String rule = c == SustainedCondition.ROUTE_FALLBACK ? SustainedBreachRule.ROUTE_RULE_ID
+            String rule = c == SustainedCondition.ROUTE_FALLBACK
+                    ? SustainedBreachRule.ROUTE_RULE_ID
                     : SustainedBreachRule.SIGNAL_LAG_RULE_ID;
             long resumed = lastResume(scopeKey(c, s), s.atMillis(), rule);
             if (OperatorResumes.lifts(resumed, latched)) {
@@ -99,21 +104,32 @@ public class SustainedBreachEvaluator extends PolicyVersionedFunction<ConditionS
         } else {
             run.update(after);
         }
-        boolean enters = latched == null && after != null && after.triggered()
-                && (before == null || !before.triggered());
+        boolean enters =
+                latched == null && after != null && after.triggered() && (before == null || !before.triggered());
         if (enters) {
             latchedFrom.update(OperatorResumes.resumableFrom(s.atMillis(), rearmedAt));
         }
-        out.collect(new ConditionEvaluation(DeterministicId.of("cev-", s.sampleId()), s, status, c.limitName(), limit,
-                c.durationName(), duration, minSamples, after == null ? 0 : after.since(),
-                after != null && after.triggered(), enters, p == null ? "" : p.policyId(),
+        out.collect(new ConditionEvaluation(
+                DeterministicId.of("cev-", s.sampleId()),
+                s,
+                status,
+                c.limitName(),
+                limit,
+                c.durationName(),
+                duration,
+                minSamples,
+                after == null ? 0 : after.since(),
+                after != null && after.triggered(),
+                enters,
+                p == null ? "" : p.policyId(),
                 p == null ? 0 : p.version(),
                 after == null ? new String[0] : after.sampleIds().toArray(new String[0])));
     }
 
     /** The key of the scope the rule halts (SustainedControlEvents): the adapter, or the lane with its org and strategy. */
     static String scopeKey(SustainedCondition c, ConditionSample s) {
-        return c == SustainedCondition.ROUTE_FALLBACK ? OperatorDirective.scopeKey("", "", "", "", s.adapter(), "")
+        return c == SustainedCondition.ROUTE_FALLBACK
+                ? OperatorDirective.scopeKey("", "", "", "", s.adapter(), "")
                 : OperatorDirective.scopeKey(s.org(), s.strategy(), "", "", "", s.lane());
     }
 

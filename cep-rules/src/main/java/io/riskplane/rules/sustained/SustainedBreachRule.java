@@ -24,7 +24,11 @@ public final class SustainedBreachRule {
     }
 
     public static DataStream<ControlRecord> apply(DataStream<ConditionEvaluation> evaluations) {
-        return OneEventRule.apply(evaluations, SustainedBreachRule::fires, SustainedControlEvents::of,
-                "rules route.fallback.rollback / signal.lag.halt-lanes", "rule-sustained");
+        return OneEventRule.apply(
+                evaluations,
+                SustainedBreachRule::fires,
+                SustainedControlEvents::of,
+                "rules route.fallback.rollback / signal.lag.halt-lanes",
+                "rule-sustained");
     }
 }

@@ -10,8 +10,13 @@ import io.riskplane.model.PolicyRecord;
  */
 public enum SustainedCondition {
     /** Route fallback ratio of an adapter over its budget: adapter policies (scope.adapter a name or "*"). */
-    ROUTE_FALLBACK(ConditionSample.ROUTE_FALLBACK, "fallback_ratio_budget", "fallback_budget_for_s", 180,
-            "fallback_min_samples", 10),
+    ROUTE_FALLBACK(
+            ConditionSample.ROUTE_FALLBACK,
+            "fallback_ratio_budget",
+            "fallback_budget_for_s",
+            180,
+            "fallback_min_samples",
+            10),
     /** Signal lag a lane sees from its source over the limit: lane policies (scope.lane a name or "*"). */
     SIGNAL_LAG(ConditionSample.SIGNAL_LAG, "signal_lag_max_s", "signal_lag_for_s", 30, "", 0);
 
@@ -22,8 +27,13 @@ public enum SustainedCondition {
     private final String minSamplesName;
     private final double defaultMinSamples;
 
-    SustainedCondition(String condition, String limitName, String durationName, double defaultDurationSeconds,
-            String minSamplesName, double defaultMinSamples) {
+    SustainedCondition(
+            String condition,
+            String limitName,
+            String durationName,
+            double defaultDurationSeconds,
+            String minSamplesName,
+            double defaultMinSamples) {
         this.condition = condition;
         this.limitName = limitName;
         this.durationName = durationName;

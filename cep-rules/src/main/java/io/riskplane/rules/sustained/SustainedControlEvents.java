@@ -29,8 +29,15 @@ public final class SustainedControlEvents {
         boolean route = ConditionSample.ROUTE_FALLBACK.equals(s.condition());
         String ruleId = route ? SustainedBreachRule.ROUTE_RULE_ID : SustainedBreachRule.SIGNAL_LAG_RULE_ID;
         String reason = route ? FALLBACK_REASON : SIGNAL_LAG_REASON;
-        String controlId = DeterministicId.of("ctl-", ruleId, SustainedBreachRule.RULE_VERSION, e.scopeKey(), reason,
-                e.policyId(), e.policyVersion(), s.atMillis());
+        String controlId = DeterministicId.of(
+                "ctl-",
+                ruleId,
+                SustainedBreachRule.RULE_VERSION,
+                e.scopeKey(),
+                reason,
+                e.policyId(),
+                e.policyVersion(),
+                s.atMillis());
         double lastedSeconds = (s.atMillis() - e.breachSinceMillis()) / 1000.0;
         String unit = route ? "ratio" : "s";
         Evidence.Builder ev = Evidence.newBuilder()
@@ -44,21 +51,37 @@ public final class SustainedControlEvents {
                 .addThresholds(threshold(e.limitName(), e.limit(), unit, ">"))
                 .addThresholds(threshold(e.durationName(), e.durationMillis() / 1000.0, "s", ">="));
         if (e.minSamples() > 0) {
-            ev.addThresholds(threshold(SustainedCondition.of(s.condition()).minSamplesName(), e.minSamples(),
-                    "count", ">="));
+            ev.addThresholds(
+                    threshold(SustainedCondition.of(s.condition()).minSamplesName(), e.minSamples(), "count", ">="));
         }
         Scope.Builder scope = Scope.newBuilder();
         if (route) {
             scope.setAdapter(s.adapter());
-            ev.setSummary(String.format(Locale.ROOT, "route %s fell back on %.0f%% of %d orders (budget %.0f%%) for "
-                    + "%.0f s%s: route disabled (policy %s v%d)", s.adapter(), s.value() * 100, s.samples(),
-                    e.limit() * 100, lastedSeconds, s.detail().isEmpty() ? "" : "; reasons " + s.detail(),
-                    e.policyId(), e.policyVersion()));
+            ev.setSummary(String.format(
+                    Locale.ROOT,
+                    "route %s fell back on %.0f%% of %d orders (budget %.0f%%) for "
+                            + "%.0f s%s: route disabled (policy %s v%d)",
+                    s.adapter(),
+                    s.value() * 100,
+                    s.samples(),
+                    e.limit() * 100,
+                    lastedSeconds,
+                    s.detail().isEmpty() ? "" : "; reasons " + s.detail(),
+                    e.policyId(),
+                    e.policyVersion()));
         } else {
             scope.setLane(s.lane()).setOrg(s.org()).setStrategy(s.strategy());
-            ev.setSummary(String.format(Locale.ROOT, "lane %s: signals from %s lagged %.1f s (limit %.1f s) for "
-                    + "%.0f s: new entries halted for the lane (policy %s v%d)", s.lane(), s.source(), s.value(),
-                    e.limit(), lastedSeconds, e.policyId(), e.policyVersion()));
+            ev.setSummary(String.format(
+                    Locale.ROOT,
+                    "lane %s: signals from %s lagged %.1f s (limit %.1f s) for "
+                            + "%.0f s: new entries halted for the lane (policy %s v%d)",
+                    s.lane(),
+                    s.source(),
+                    s.value(),
+                    e.limit(),
+                    lastedSeconds,
+                    e.policyId(),
+                    e.policyVersion()));
         }
         ControlEvent c = ControlEvent.newBuilder()
                 .setControlId(controlId)

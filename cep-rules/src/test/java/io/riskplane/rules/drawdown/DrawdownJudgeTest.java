@@ -25,13 +25,44 @@ class DrawdownJudgeTest {
 
     static PnlSnapshot snap(String strategy, long t, double drawdown) {
         String type = strategy.isEmpty() ? PnlSnapshot.ORG : PnlSnapshot.STRATEGY;
-        return new PnlSnapshot("pnl-" + strategy + t, type, "acme", strategy, t, "2026-11-20", 0, 0, -drawdown,
-                -drawdown, 0, 0, drawdown, null, -drawdown, 0, new String[0]);
+        return new PnlSnapshot(
+                "pnl-" + strategy + t,
+                type,
+                "acme",
+                strategy,
+                t,
+                "2026-11-20",
+                0,
+                0,
+                -drawdown,
+                -drawdown,
+                0,
+                0,
+                drawdown,
+                null,
+                -drawdown,
+                0,
+                new String[0]);
     }
 
     static PolicyRecord policy(String id, long version, String strategy, double maxDd, long effective) {
-        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
-                "p" + version, Map.of());
+        return new PolicyRecord(
+                id,
+                version,
+                "acme",
+                strategy,
+                "",
+                "",
+                "",
+                "USD",
+                maxDd,
+                0,
+                0,
+                0,
+                false,
+                effective,
+                "p" + version,
+                Map.of());
     }
 
     /** As the host's broadcast state: the first copy of a version stays. */
@@ -56,11 +87,25 @@ class DrawdownJudgeTest {
         assertThat(after.entersBreach()).isTrue();
     }
 
-    static PolicyRecord withRecovery(String id, long version, String strategy, double maxDd, double resumeBelow,
-            double afterS, long effective) {
-        return new PolicyRecord(id, version, "acme", strategy, "", "", "", "USD", maxDd, 0, 0, 0, false, effective,
-                "p" + version, Map.of(DrawdownRecovery.RESUME_BELOW, resumeBelow, DrawdownRecovery.RESUME_AFTER_S,
-                        afterS));
+    static PolicyRecord withRecovery(
+            String id, long version, String strategy, double maxDd, double resumeBelow, double afterS, long effective) {
+        return new PolicyRecord(
+                id,
+                version,
+                "acme",
+                strategy,
+                "",
+                "",
+                "",
+                "USD",
+                maxDd,
+                0,
+                0,
+                0,
+                false,
+                effective,
+                "p" + version,
+                Map.of(DrawdownRecovery.RESUME_BELOW, resumeBelow, DrawdownRecovery.RESUME_AFTER_S, afterS));
     }
 
     /** "K" where the kill switch fires, "R" where the halt ends by recovery, "." elsewhere. */
@@ -79,8 +124,10 @@ class DrawdownJudgeTest {
         // Over, under, over, under the limit of 50 (the 11 kill switches of issue 16): one halt. Then below the
         // resume level of 20 from t=100s, an excursion to 25 at 130s restarts the span, below again from 140s:
         // resumed at the first snapshot 60 s after 140s. Then a new breach halts again.
-        long[] t = {10_000, 20_000, 30_000, 40_000, 50_000, 100_000, 120_000, 130_000, 140_000, 170_000, 199_999,
-            200_000, 210_000, 220_000};
+        long[] t = {
+            10_000, 20_000, 30_000, 40_000, 50_000, 100_000, 120_000, 130_000, 140_000, 170_000, 199_999, 200_000,
+            210_000, 220_000
+        };
         double[] dd = {60, 40, 70, 45, 55, 10, 15, 25, 5, 10, 19, 20, 30, 51};
         assertThat(run(t, dd)).isEqualTo("K..........R.K");
         assertThat(halted.get()).isTrue();
@@ -126,8 +173,11 @@ class DrawdownJudgeTest {
         receive(policy("p", 1, "s1", 50, 0));
         // Halted at 1 s; resumed at 3 s while within limits: armed, so the breach at 5 s halts again; the same
         // resume does not lift that second halt.
-        assertThat(runWithResume(new long[] {1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000},
-                new double[] {60, 70, 10, 10, 55, 10, 60}, 3_000)).isEqualTo("K...K..");
+        assertThat(runWithResume(
+                        new long[] {1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000},
+                        new double[] {60, 70, 10, 10, 55, 10, 60},
+                        3_000))
+                .isEqualTo("K...K..");
     }
 
     @Test
@@ -142,9 +192,15 @@ class DrawdownJudgeTest {
     void aResumeFromBeforeTheHaltLiftsNothing() throws Exception {
         receive(policy("p", 1, "s1", 50, 0));
         judge.judge(snap("s1", 1_000, 10), policies.entrySet(), () -> Long.MIN_VALUE);
-        assertThat(judge.judge(snap("s1", 5_000, 60), policies.entrySet(), () -> 2_000L).entersBreach()).isTrue();
-        assertThat(judge.judge(snap("s1", 6_000, 10), policies.entrySet(), () -> 2_000L).entersBreach()).isFalse();
-        assertThat(judge.judge(snap("s1", 7_000, 60), policies.entrySet(), () -> 2_000L).entersBreach()).isFalse();
+        assertThat(judge.judge(snap("s1", 5_000, 60), policies.entrySet(), () -> 2_000L)
+                        .entersBreach())
+                .isTrue();
+        assertThat(judge.judge(snap("s1", 6_000, 10), policies.entrySet(), () -> 2_000L)
+                        .entersBreach())
+                .isFalse();
+        assertThat(judge.judge(snap("s1", 7_000, 60), policies.entrySet(), () -> 2_000L)
+                        .entersBreach())
+                .isFalse();
         assertThat(halted.get()).isTrue();
     }
 
@@ -176,8 +232,8 @@ class DrawdownJudgeTest {
         DrawdownEvaluation strategy = judge(snap("s9", 2_000, 5));
         assertThat(strategy.policy().policyId()).isEqualTo("default");
         assertThat(strategy.breached()).isFalse();
-        DrawdownEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory(), StateValue.inMemory()).judge(snap("", 2_000, 500),
-                policies.entrySet());
+        DrawdownEvaluation org = new DrawdownJudge(StateValue.inMemory(), StateValue.inMemory(), StateValue.inMemory())
+                .judge(snap("", 2_000, 500), policies.entrySet());
         assertThat(org.policy().policyId()).isEqualTo("org"); // never the per-strategy default
         assertThat(org.breached()).isFalse();
     }
@@ -186,9 +242,24 @@ class DrawdownJudgeTest {
     void aNonFiniteMeasureIsABreachNeverASilentFalse() throws Exception {
         receive(policy("p", 1, "s1", 50, 0));
         // fees of -1e308 twice: equity and peak +Infinity, drawdown NaN (inf - inf); every comparison would be false
-        PnlSnapshot nan = new PnlSnapshot("pnl-nan", PnlSnapshot.STRATEGY, "acme", "s1", 1_000, "2026-11-20", 0,
-                Double.NEGATIVE_INFINITY, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, Double.NaN, null,
-                Double.POSITIVE_INFINITY, 0, new String[0]);
+        PnlSnapshot nan = new PnlSnapshot(
+                "pnl-nan",
+                PnlSnapshot.STRATEGY,
+                "acme",
+                "s1",
+                1_000,
+                "2026-11-20",
+                0,
+                Double.NEGATIVE_INFINITY,
+                0,
+                Double.POSITIVE_INFINITY,
+                Double.POSITIVE_INFINITY,
+                0,
+                Double.NaN,
+                null,
+                Double.POSITIVE_INFINITY,
+                0,
+                new String[0]);
         DrawdownEvaluation e = judge(nan);
         assertThat(e.breached()).isTrue();
         assertThat(e.entersBreach()).isTrue();

@@ -23,18 +23,31 @@ import org.junit.jupiter.api.Test;
  * keeps that one entry (see the survey).
  */
 class LaneFailureEvaluatorHarnessTest {
-    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, LaneRunRecord, RuleDirective,
-            LaneRunEvaluation>> {}
+    private interface S
+            extends Step<KeyedBroadcastOperatorTestHarness<String, LaneRunRecord, RuleDirective, LaneRunEvaluation>> {}
 
     static KeyedBroadcastOperatorTestHarness<String, LaneRunRecord, RuleDirective, LaneRunEvaluation> harness()
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new LaneFailureEvaluator(),
-                List.of(LaneFailureEvaluator.POLICIES)), LaneRunRecord::lane, Types.STRING, 1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new LaneFailureEvaluator(), List.of(LaneFailureEvaluator.POLICIES)),
+                LaneRunRecord::lane,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     static S run(long seconds, String version, boolean ok) {
-        LaneRunRecord r = new LaneRunRecord("r" + seconds, seconds * 1000, "lane-pm", "run-" + seconds,
-                ok ? "SUCCEEDED" : "FAILED", version, "globex", "pm-arb", ok ? List.of() : List.of("backtest-sharpe"));
+        LaneRunRecord r = new LaneRunRecord(
+                "r" + seconds,
+                seconds * 1000,
+                "lane-pm",
+                "run-" + seconds,
+                ok ? "SUCCEEDED" : "FAILED",
+                version,
+                "globex",
+                "pm-arb",
+                ok ? List.of() : List.of("backtest-sharpe"));
         return h -> h.processElement(r, r.eventTimeMillis());
     }
 
@@ -47,8 +60,24 @@ class LaneFailureEvaluatorHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(h -> h.processBroadcastElement(RuleDirective.of(new PolicyRecord("lanes", 2, "*", "", "", "", "*",
-                "", 0, 0, 0, 0, false, 0, "p", Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0))),
+        steps.add(h -> h.processBroadcastElement(
+                RuleDirective.of(new PolicyRecord(
+                        "lanes",
+                        2,
+                        "*",
+                        "",
+                        "",
+                        "",
+                        "*",
+                        "",
+                        0,
+                        0,
+                        0,
+                        0,
+                        false,
+                        0,
+                        "p",
+                        Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0))),
                 0));
         steps.add(run(0, "v6", true));
         steps.add(run(300, "v7", false));
@@ -69,11 +98,11 @@ class LaneFailureEvaluatorHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(LaneFailureEvaluatorHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        assertThat(out).extracting(o -> ((LaneRunEvaluation) o).failures()).containsExactly(0, 1, 2, 2, 2, 3, 1, 2,
-                3);
-        assertThat(out).extracting(o -> ((LaneRunEvaluation) o).entersRollback())
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                LaneFailureEvaluatorHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        assertThat(out).extracting(o -> ((LaneRunEvaluation) o).failures()).containsExactly(0, 1, 2, 2, 2, 3, 1, 2, 3);
+        assertThat(out)
+                .extracting(o -> ((LaneRunEvaluation) o).entersRollback())
                 .containsExactly(false, false, false, false, false, true, false, false, true);
         assertThat(((LaneRunEvaluation) out.get(5)).rollbackTarget()).isEqualTo("v6");
     }
@@ -83,8 +112,8 @@ class LaneFailureEvaluatorHarnessTest {
         var steps = input();
         steps.add(run(1100, "v6", true));
         steps.add(wm(Long.MAX_VALUE / 1000));
-        var r = SnapshotRestore.uninterrupted(LaneFailureEvaluatorHarnessTest::harness, steps,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.uninterrupted(
+                LaneFailureEvaluatorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         assertThat(r.harness().numEventTimeTimers()).isZero();
         assertThat(r.harness().numProcessingTimeTimers()).isZero();
         // Only "lane-failures" of lane-pm: no expiry rule (kept for the rollback target's version history).

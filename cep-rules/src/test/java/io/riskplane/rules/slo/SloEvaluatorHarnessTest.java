@@ -24,19 +24,36 @@ import org.junit.jupiter.api.Test;
  * a quiet scope keeps them (see the survey).
  */
 class SloEvaluatorHarnessTest {
-    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, SloMeasurement, RuleDirective,
-            SloEvaluation>> {}
+    private interface S
+            extends Step<KeyedBroadcastOperatorTestHarness<String, SloMeasurement, RuleDirective, SloEvaluation>> {}
 
     static KeyedBroadcastOperatorTestHarness<String, SloMeasurement, RuleDirective, SloEvaluation> harness()
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new SloEvaluator(),
-                List.of(SloEvaluator.POLICIES, SloEvaluator.RESUMES)), SloMeasurement::scopeKey, Types.STRING, 1, 1,
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new SloEvaluator(), List.of(SloEvaluator.POLICIES, SloEvaluator.RESUMES)),
+                SloMeasurement::scopeKey,
+                Types.STRING,
+                1,
+                1,
                 0);
     }
 
     static S age(long t, double ageMs) {
-        SloMeasurement m = new SloMeasurement("m" + t, SloMeasurement.QUOTE_FRESHNESS, SloMeasurement.VENUE_INSTRUMENT,
-                "kraken", "ETH", "", t, t - (long) ageMs, ageMs, 1, Map.of(), new String[] {"q"}, null);
+        SloMeasurement m = new SloMeasurement(
+                "m" + t,
+                SloMeasurement.QUOTE_FRESHNESS,
+                SloMeasurement.VENUE_INSTRUMENT,
+                "kraken",
+                "ETH",
+                "",
+                t,
+                t - (long) ageMs,
+                ageMs,
+                1,
+                Map.of(),
+                new String[] {"q"},
+                null);
         return h -> h.processElement(m, t);
     }
 
@@ -53,10 +70,25 @@ class SloEvaluatorHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(broadcast(RuleDirective.of(new PolicyRecord("v", 1, "*", "", "*", "", "", "", 0, 0, 0, 0, false, 0,
-                "e-v", Map.of("quote_freshness_ms", 10_000.0, "confirm_evaluations", 2.0)))));
-        steps.add(broadcast(RuleDirective.of(new OperatorDirective("cmd-desk", false, "", "", "ETH", "kraken", "", "",
-                "slo.breach.kill-switch", 22_000))));
+        steps.add(broadcast(RuleDirective.of(new PolicyRecord(
+                "v",
+                1,
+                "*",
+                "",
+                "*",
+                "",
+                "",
+                "",
+                0,
+                0,
+                0,
+                0,
+                false,
+                0,
+                "e-v",
+                Map.of("quote_freshness_ms", 10_000.0, "confirm_evaluations", 2.0)))));
+        steps.add(broadcast(RuleDirective.of(new OperatorDirective(
+                "cmd-desk", false, "", "", "ETH", "kraken", "", "", "slo.breach.kill-switch", 22_000))));
         steps.add(age(5_000, 12_000));
         steps.add(age(10_000, 12_000));
         steps.add(wm(7_000));
@@ -73,11 +105,13 @@ class SloEvaluatorHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(SloEvaluatorHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        assertThat(out).extracting(o -> ((SloEvaluation) o).entersHalt())
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                SloEvaluatorHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        assertThat(out)
+                .extracting(o -> ((SloEvaluation) o).entersHalt())
                 .containsExactly(false, true, false, false, false, true, false);
-        assertThat(out).extracting(o -> ((SloEvaluation) o).halted())
+        assertThat(out)
+                .extracting(o -> ((SloEvaluation) o).halted())
                 .containsExactly(false, true, true, true, false, true, true);
     }
 

@@ -27,14 +27,32 @@ class SustainedBreachEvaluatorHarnessTest {
 
     static KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation> harness()
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new SustainedBreachEvaluator(), List.of(SustainedBreachEvaluator.POLICIES,
-                        SustainedBreachEvaluator.RESUMES)), ConditionSample::scopeKey, Types.STRING, 1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new SustainedBreachEvaluator(),
+                        List.of(SustainedBreachEvaluator.POLICIES, SustainedBreachEvaluator.RESUMES)),
+                ConditionSample::scopeKey,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     static ConditionSample route(long at, double ratio) {
-        return new ConditionSample("s" + at, ConditionSample.ROUTE_FALLBACK, "", "", "kraken-rest", "", "", at,
-                at - 300_000, ratio, 10, "primary down", new String[0]);
+        return new ConditionSample(
+                "s" + at,
+                ConditionSample.ROUTE_FALLBACK,
+                "",
+                "",
+                "kraken-rest",
+                "",
+                "",
+                at,
+                at - 300_000,
+                ratio,
+                10,
+                "primary down",
+                new String[0]);
     }
 
     static Step<KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation>> in(
@@ -52,8 +70,10 @@ class SustainedBreachEvaluatorHarnessTest {
 
     static Step<KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation>> resume(
             String id, long at) {
-        return h -> h.processBroadcastElement(RuleDirective.of(new OperatorDirective(id, false, "", "", "", "",
-                "kraken-rest", "", SustainedBreachRule.ROUTE_RULE_ID, at)), 0);
+        return h -> h.processBroadcastElement(
+                RuleDirective.of(new OperatorDirective(
+                        id, false, "", "", "", "", "kraken-rest", "", SustainedBreachRule.ROUTE_RULE_ID, at)),
+                0);
     }
 
     /** Trips at 240 s, latched through a second run, re-armed by the resume at 700 s, trips again at 840 s. */
@@ -61,9 +81,31 @@ class SustainedBreachEvaluatorHarnessTest {
             input() {
         var steps = new ArrayList<
                 Step<KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation>>>();
-        steps.add(h -> h.processBroadcastElement(RuleDirective.of(new PolicyRecord(ROUTE, 1, "*", "", "", "*", "", "",
-                0, 0, 0, 0, false, 0, "e-" + ROUTE, Map.of("fallback_ratio_budget", 0.5, "fallback_budget_for_s",
-                        120.0, "fallback_min_samples", 5.0))), 0));
+        steps.add(h -> h.processBroadcastElement(
+                RuleDirective.of(new PolicyRecord(
+                        ROUTE,
+                        1,
+                        "*",
+                        "",
+                        "",
+                        "*",
+                        "",
+                        "",
+                        0,
+                        0,
+                        0,
+                        0,
+                        false,
+                        0,
+                        "e-" + ROUTE,
+                        Map.of(
+                                "fallback_ratio_budget",
+                                0.5,
+                                "fallback_budget_for_s",
+                                120.0,
+                                "fallback_min_samples",
+                                5.0))),
+                0));
         steps.add(resume("cmd-desk", 700_000));
         steps.add(in(route(60_000, 0.6)));
         steps.add(in(route(240_000, 0.8)));
@@ -83,10 +125,11 @@ class SustainedBreachEvaluatorHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(SustainedBreachEvaluatorHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                SustainedBreachEvaluatorHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         assertThat(out).hasSize(8);
-        assertThat(out).extracting(o -> ((ConditionEvaluation) o).entersTrigger())
+        assertThat(out)
+                .extracting(o -> ((ConditionEvaluation) o).entersTrigger())
                 .containsExactly(false, true, false, false, false, false, false, true);
         assertThat(((ConditionEvaluation) out.get(7)).breachSinceMillis()).isEqualTo(720_000L);
     }
@@ -97,10 +140,11 @@ class SustainedBreachEvaluatorHarnessTest {
         steps.add(resume("cmd-desk-2", 850_000));
         steps.add(in(route(900_000, 0.1)));
         steps.add(wm(900_000));
-        var run = SnapshotRestore.uninterrupted(SustainedBreachEvaluatorHarnessTest::harness, steps,
-                SnapshotRestore.mainOutput());
+        var run = SnapshotRestore.uninterrupted(
+                SustainedBreachEvaluatorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         var h = run.harness();
-        ConditionEvaluation last = (ConditionEvaluation) run.outputs().get(run.outputs().size() - 1);
+        ConditionEvaluation last =
+                (ConditionEvaluation) run.outputs().get(run.outputs().size() - 1);
         assertThat(last.status()).isEqualTo(ConditionEvaluation.HEALTHY);
         assertThat(SnapshotRestore.numKeyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
@@ -114,8 +158,8 @@ class SustainedBreachEvaluatorHarnessTest {
         var steps = input();
         steps.add(in(route(900_000, 0.1)));
         steps.add(wm(Long.MAX_VALUE - 1));
-        var run = SnapshotRestore.uninterrupted(SustainedBreachEvaluatorHarnessTest::harness, steps,
-                SnapshotRestore.mainOutput());
+        var run = SnapshotRestore.uninterrupted(
+                SustainedBreachEvaluatorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         var h = run.harness();
         assertThat(SnapshotRestore.numKeyedStateEntries(h)).isEqualTo(1); // breach-latched-from
         assertThat(h.numEventTimeTimers()).isZero();

@@ -26,8 +26,11 @@ class SustainedBreachEvaluatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new SustainedBreachEvaluator(),
-                ConditionSample::scopeKey, Types.STRING, SustainedBreachEvaluator.POLICIES,
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new SustainedBreachEvaluator(),
+                ConditionSample::scopeKey,
+                Types.STRING,
+                SustainedBreachEvaluator.POLICIES,
                 SustainedBreachEvaluator.RESUMES);
     }
 
@@ -36,13 +39,37 @@ class SustainedBreachEvaluatorTest {
     }
 
     static ConditionSample route(long at, double ratio, long orders) {
-        return new ConditionSample("s" + at, ConditionSample.ROUTE_FALLBACK, "", "", "kraken-rest", "", "", at,
-                at - 300_000, ratio, orders, "primary down=" + orders, new String[0]);
+        return new ConditionSample(
+                "s" + at,
+                ConditionSample.ROUTE_FALLBACK,
+                "",
+                "",
+                "kraken-rest",
+                "",
+                "",
+                at,
+                at - 300_000,
+                ratio,
+                orders,
+                "primary down=" + orders,
+                new String[0]);
     }
 
     static ConditionSample lag(String lane, long at, double seconds) {
-        return new ConditionSample(lane + at, ConditionSample.SIGNAL_LAG, "", "", "", lane, "alpha", at, at, seconds,
-                1, "consumer", new String[] {"sig-" + at});
+        return new ConditionSample(
+                lane + at,
+                ConditionSample.SIGNAL_LAG,
+                "",
+                "",
+                "",
+                lane,
+                "alpha",
+                at,
+                at,
+                seconds,
+                1,
+                "consumer",
+                new String[] {"sig-" + at});
     }
 
     private List<ConditionEvaluation> run(ConditionSample... samples) throws Exception {
@@ -51,46 +78,86 @@ class SustainedBreachEvaluatorTest {
 
     @Test
     void fallbackOverBudgetForTheDurationFiresOnceAndAHealthySampleEndsTheRun() throws Exception {
-        h.processBroadcastElement(RuleDirective.of(policy("routes", "*", "", 0, Map.of("fallback_ratio_budget", 0.5,
-                "fallback_budget_for_s", 120.0, "fallback_min_samples", 5.0))), 0);
-        List<ConditionEvaluation> out = run(route(60_000, 0.6, 10), route(120_000, 0.7, 10), route(180_000, 1.0, 3),
-                route(240_000, 0.8, 10), route(300_000, 0.9, 10), route(360_000, 0.5, 10), route(420_000, 0.6, 10));
-        assertThat(out).extracting(ConditionEvaluation::status).containsExactly("BREACH", "BREACH",
-                "INSUFFICIENT_DATA", "BREACH", "BREACH", "HEALTHY", "BREACH");
+        h.processBroadcastElement(
+                RuleDirective.of(policy(
+                        "routes",
+                        "*",
+                        "",
+                        0,
+                        Map.of(
+                                "fallback_ratio_budget",
+                                0.5,
+                                "fallback_budget_for_s",
+                                120.0,
+                                "fallback_min_samples",
+                                5.0))),
+                0);
+        List<ConditionEvaluation> out = run(
+                route(60_000, 0.6, 10),
+                route(120_000, 0.7, 10),
+                route(180_000, 1.0, 3),
+                route(240_000, 0.8, 10),
+                route(300_000, 0.9, 10),
+                route(360_000, 0.5, 10),
+                route(420_000, 0.6, 10));
+        assertThat(out)
+                .extracting(ConditionEvaluation::status)
+                .containsExactly("BREACH", "BREACH", "INSUFFICIENT_DATA", "BREACH", "BREACH", "HEALTHY", "BREACH");
         // 240 s - 60 s = 180 s >= 120 s; at 120 s it had lasted only 60 s; 0.5 is not over a 0.5 budget.
-        assertThat(out).extracting(ConditionEvaluation::entersTrigger)
+        assertThat(out)
+                .extracting(ConditionEvaluation::entersTrigger)
                 .containsExactly(false, false, false, true, false, false, false);
-        assertThat(out).extracting(ConditionEvaluation::breachSinceMillis)
+        assertThat(out)
+                .extracting(ConditionEvaluation::breachSinceMillis)
                 .containsExactly(60_000L, 60_000L, 60_000L, 60_000L, 60_000L, 0L, 420_000L);
         assertThat(out.get(3).runSampleIds()).containsExactly("s60000", "s120000", "s240000");
 
-        ControlEvent c = Envelope.parseFrom(SustainedControlEvents.of(out.get(3)).envelope()).getControl();
+        ControlEvent c = Envelope.parseFrom(
+                        SustainedControlEvents.of(out.get(3)).envelope())
+                .getControl();
         assertThat(c.getKind()).isEqualTo(ControlKind.ROLLBACK);
         assertThat(c.getAction()).isEqualTo(ControlAction.DISABLE_ROUTE);
         assertThat(c.getScope().getAdapter()).isEqualTo("kraken-rest");
         assertThat(c.getRuleId()).isEqualTo("route.fallback.rollback");
-        assertThat(c.getEvidence().getMetricsList()).anyMatch(m -> m.getName().equals("breach_lasted_s")
-                && m.getValue() == 180.0);
-        assertThat(c.getEvidence().getThresholdsList()).extracting(t -> t.getName() + "=" + t.getLimit())
-                .containsExactly("fallback_ratio_budget=0.5", "fallback_budget_for_s=120.0", "fallback_min_samples=5.0");
+        assertThat(c.getEvidence().getMetricsList())
+                .anyMatch(m -> m.getName().equals("breach_lasted_s") && m.getValue() == 180.0);
+        assertThat(c.getEvidence().getThresholdsList())
+                .extracting(t -> t.getName() + "=" + t.getLimit())
+                .containsExactly(
+                        "fallback_ratio_budget=0.5", "fallback_budget_for_s=120.0", "fallback_min_samples=5.0");
         // Same input, same bytes.
-        assertThat(EnvelopeJson.print(Envelope.parseFrom(SustainedControlEvents.of(out.get(3)).envelope())))
-                .isEqualTo(EnvelopeJson.print(Envelope.parseFrom(SustainedControlEvents.of(out.get(3)).envelope())));
+        assertThat(EnvelopeJson.print(
+                        Envelope.parseFrom(SustainedControlEvents.of(out.get(3)).envelope())))
+                .isEqualTo(EnvelopeJson.print(
+                        Envelope.parseFrom(SustainedControlEvents.of(out.get(3)).envelope())));
     }
 
     @Test
     void aLaneOwnPolicyBeatsTheWildcardAndAClosedSessionNeitherGrowsNorEndsTheRun() throws Exception {
-        h.processBroadcastElement(RuleDirective.of(policy("lanes", "", "*", 0, Map.of("signal_lag_max_s", 10.0,
-                "signal_lag_for_s", 30.0))), 0);
+        h.processBroadcastElement(
+                RuleDirective.of(
+                        policy("lanes", "", "*", 0, Map.of("signal_lag_max_s", 10.0, "signal_lag_for_s", 30.0))),
+                0);
         h.processBroadcastElement(RuleDirective.of(policy("momo", "", "momo", 0, Map.of("signal_lag_max_s", 60.0))), 0);
-        List<ConditionEvaluation> out = run(lag("momo", 5_000, 20), lag("pairs", 5_000, 20),
-                lag("pairs", 10_000, Double.NaN), lag("pairs", 35_000, 25), lag("momo", 40_000, 61),
+        List<ConditionEvaluation> out = run(
+                lag("momo", 5_000, 20),
+                lag("pairs", 5_000, 20),
+                lag("pairs", 10_000, Double.NaN),
+                lag("pairs", 35_000, 25),
+                lag("momo", 40_000, 61),
                 lag("momo", 70_000, 62));
-        assertThat(out).extracting(e -> e.sample().lane() + ":" + e.status() + ":" + e.policyId() + ":"
-                + e.entersTrigger()).containsExactly(
-                "momo:HEALTHY:momo:false", "pairs:BREACH:lanes:false", "pairs:INSUFFICIENT_DATA:lanes:false",
-                "pairs:BREACH:lanes:true", "momo:BREACH:momo:false", "momo:BREACH:momo:true");
-        ControlEvent c = Envelope.parseFrom(SustainedControlEvents.of(out.get(3)).envelope()).getControl();
+        assertThat(out)
+                .extracting(e -> e.sample().lane() + ":" + e.status() + ":" + e.policyId() + ":" + e.entersTrigger())
+                .containsExactly(
+                        "momo:HEALTHY:momo:false",
+                        "pairs:BREACH:lanes:false",
+                        "pairs:INSUFFICIENT_DATA:lanes:false",
+                        "pairs:BREACH:lanes:true",
+                        "momo:BREACH:momo:false",
+                        "momo:BREACH:momo:true");
+        ControlEvent c = Envelope.parseFrom(
+                        SustainedControlEvents.of(out.get(3)).envelope())
+                .getControl();
         assertThat(c.getKind()).isEqualTo(ControlKind.KILL_SWITCH);
         assertThat(c.getAction()).isEqualTo(ControlAction.HALT_NEW_ENTRIES);
         assertThat(c.getScope().getLane()).isEqualTo("pairs");
@@ -104,30 +171,58 @@ class SustainedBreachEvaluatorTest {
      */
     @Test
     void aFiredBreachLatchesUntilAnOperatorResumesItsScope() throws Exception {
-        h.processBroadcastElement(RuleDirective.of(policy("routes", "*", "", 0, Map.of("fallback_ratio_budget", 0.5,
-                "fallback_budget_for_s", 120.0, "fallback_min_samples", 5.0))), 0);
-        h.processBroadcastElement(RuleDirective.of(new io.riskplane.model.OperatorDirective("cmd-other", false, "",
-                "", "", "", "coinbase-fix", "", "*", 500_000)), 0);
-        h.processBroadcastElement(RuleDirective.of(new io.riskplane.model.OperatorDirective("cmd-rule", false, "",
-                "", "", "", "kraken-rest", "", "signal.lag.halt-lanes", 500_000)), 0);
-        h.processBroadcastElement(RuleDirective.of(new io.riskplane.model.OperatorDirective("cmd-desk", false, "",
-                "", "", "", "kraken-rest", "", "route.fallback.rollback", 700_000)), 0);
-        List<ConditionEvaluation> out = run(route(60_000, 0.6, 10), route(240_000, 0.8, 10), route(300_000, 0.1, 10),
-                route(360_000, 0.9, 10), route(600_000, 0.9, 10), route(720_000, 0.9, 10), route(780_000, 0.9, 10),
+        h.processBroadcastElement(
+                RuleDirective.of(policy(
+                        "routes",
+                        "*",
+                        "",
+                        0,
+                        Map.of(
+                                "fallback_ratio_budget",
+                                0.5,
+                                "fallback_budget_for_s",
+                                120.0,
+                                "fallback_min_samples",
+                                5.0))),
+                0);
+        h.processBroadcastElement(
+                RuleDirective.of(new io.riskplane.model.OperatorDirective(
+                        "cmd-other", false, "", "", "", "", "coinbase-fix", "", "*", 500_000)),
+                0);
+        h.processBroadcastElement(
+                RuleDirective.of(new io.riskplane.model.OperatorDirective(
+                        "cmd-rule", false, "", "", "", "", "kraken-rest", "", "signal.lag.halt-lanes", 500_000)),
+                0);
+        h.processBroadcastElement(
+                RuleDirective.of(new io.riskplane.model.OperatorDirective(
+                        "cmd-desk", false, "", "", "", "", "kraken-rest", "", "route.fallback.rollback", 700_000)),
+                0);
+        List<ConditionEvaluation> out = run(
+                route(60_000, 0.6, 10),
+                route(240_000, 0.8, 10),
+                route(300_000, 0.1, 10),
+                route(360_000, 0.9, 10),
+                route(600_000, 0.9, 10),
+                route(720_000, 0.9, 10),
+                route(780_000, 0.9, 10),
                 route(840_000, 0.9, 10));
         // Fires at 240 s (lasted 180 s); the run from 360 s lasts 240 s but is latched; the resume at 700 s re-arms
         // it and restarts the run at 720 s, which has lasted 120 s at 840 s.
-        assertThat(out).extracting(ConditionEvaluation::entersTrigger)
+        assertThat(out)
+                .extracting(ConditionEvaluation::entersTrigger)
                 .containsExactly(false, true, false, false, false, false, false, true);
-        assertThat(out).extracting(ConditionEvaluation::triggered)
+        assertThat(out)
+                .extracting(ConditionEvaluation::triggered)
                 .containsExactly(false, true, false, false, true, false, false, true);
         assertThat(out.get(7).breachSinceMillis()).isEqualTo(720_000L);
     }
 
     @Test
     void withoutAPolicyNothingIsMonitored() throws Exception {
-        h.processBroadcastElement(RuleDirective.of(policy("other", "coinbase-fix", "", 0, Map.of("fallback_ratio_budget", 0.1))), 0);
-        h.processBroadcastElement(RuleDirective.of(policy("later", "*", "", 500_000, Map.of("fallback_ratio_budget", 0.1))), 0);
+        h.processBroadcastElement(
+                RuleDirective.of(policy("other", "coinbase-fix", "", 0, Map.of("fallback_ratio_budget", 0.1))), 0);
+        h.processBroadcastElement(
+                RuleDirective.of(policy("later", "*", "", 500_000, Map.of("fallback_ratio_budget", 0.1))), 0);
         List<ConditionEvaluation> out = run(route(60_000, 1.0, 50), route(400_000, 1.0, 50));
         assertThat(out).extracting(ConditionEvaluation::status).containsExactly("NO_POLICY", "NO_POLICY");
         assertThat(out).noneMatch(ConditionEvaluation::entersTrigger);

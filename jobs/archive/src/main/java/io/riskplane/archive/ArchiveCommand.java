@@ -4,12 +4,13 @@ import io.riskplane.plane.PlaneConfig;
 import io.riskplane.plane.PlaneRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "archive", mixinStandardHelpOptions = true,
+@Command(
+        name = "archive",
+        mixinStandardHelpOptions = true,
         description = "Runs the archive job alone: the input topics, the detectors' rows and the control topics "
                 + "into the Iceberg tables raw_events, detector_outputs and control_events, committed every "
                 + "archive.checkpoint_interval_ms (default 2 minutes). `run` and `demo` start it beside the plane; "
@@ -22,7 +23,9 @@ public final class ArchiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PlaneConfig c = PlaneConfig.load(config);
-        System.out.printf("riskplane archive: Kafka %s -> Iceberg %s, commits every %s%n", c.kafka().bootstrap(),
+        System.out.printf(
+                "riskplane archive: Kafka %s -> Iceberg %s, commits every %s%n",
+                c.kafka().bootstrap(),
                 c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")),
                 c.archiveOrDefaults().checkpointInterval());
         JobClient job = ArchiveRuntime.start(c);

@@ -38,8 +38,11 @@ public final class ArchiveJob {
     private final Source<ControlRecord, ?, ?> controls;
     private final ArchiveSinks sinks;
 
-    public ArchiveJob(Source<Decoded, ?, ?> inputs, Source<DetectorOutput, ?, ?> detectorRows,
-            Source<ControlRecord, ?, ?> controls, ArchiveSinks sinks) {
+    public ArchiveJob(
+            Source<Decoded, ?, ?> inputs,
+            Source<DetectorOutput, ?, ?> detectorRows,
+            Source<ControlRecord, ?, ?> controls,
+            ArchiveSinks sinks) {
         this.inputs = inputs;
         this.detectorRows = detectorRows;
         this.controls = controls;
@@ -56,15 +59,21 @@ public final class ArchiveJob {
         // No event time here: the archive stores what it reads, in no particular order.
         DataStream<Decoded> input = env.fromSource(inputs, WatermarkStrategy.noWatermarks(), "archive input")
                 .uid("archive-input")
-                .flatMap(new SkippedOffsets()).name("offsets without a record").uid("archive-skipped-offsets");
-        DataStream<RawEvent> raw = input
-                .filter(d -> !d.isDeadLetter()).name("valid events").uid("archive-valid-events")
-                .map(RawEvent::of).returns(RawEvent.class).name("raw events as JSON").uid("archive-raw-events-json");
+                .flatMap(new SkippedOffsets())
+                .name("offsets without a record")
+                .uid("archive-skipped-offsets");
+        DataStream<RawEvent> raw = input.filter(d -> !d.isDeadLetter())
+                .name("valid events")
+                .uid("archive-valid-events")
+                .map(RawEvent::of)
+                .returns(RawEvent.class)
+                .name("raw events as JSON")
+                .uid("archive-raw-events-json");
         sinks.rawEvents(raw);
         // What the decoder refused, too: with raw_events the archive then holds every offset of every input
         // partition, which a replay from the lake checks before it trusts a day (io.riskplane.lake.ArchiveContinuity).
-        sinks.rejectedInputs(input.filter(Decoded::isDeadLetter).name("rejected inputs")
-                .uid("archive-rejected-inputs"));
+        sinks.rejectedInputs(
+                input.filter(Decoded::isDeadLetter).name("rejected inputs").uid("archive-rejected-inputs"));
 
         sinks.detectorOutputs(env.fromSource(detectorRows, WatermarkStrategy.noWatermarks(), "archive detector rows")
                 .uid("archive-detector-rows"));
@@ -72,7 +81,9 @@ public final class ArchiveJob {
         sinks.controlEvents(env.fromSource(controls, WatermarkStrategy.noWatermarks(), "archive control events")
                 .uid("archive-controls")
                 .keyBy(ControlRecord::controlId)
-                .process(new FirstOfEachControl()).name("each control event once").uid("archive-controls-once"));
+                .process(new FirstOfEachControl())
+                .name("each control event once")
+                .uid("archive-controls-once"));
     }
 
     /**

@@ -22,22 +22,34 @@ public final class ArchiveRuntime {
         PlaneConfig.Flink f = config.flinkOrDefaults();
         // The plane's local settings, but its own parallelism, checkpoints, metrics port and restore path; no web UI
         // (the plane's has the port), its REST endpoint on a free port.
-        PlaneConfig.Flink own = new PlaneConfig.Flink(a.parallelism() != null ? a.parallelism() : f.parallelism(),
-                a.checkpointInterval().toMillis(), a.checkpointDirOr(f.checkpointDir()), f.stateBackend(), null,
-                a.metricsPort(), a.restoreFrom(), f.restBindAddress(), f.metricsBindAddress(), false,
+        PlaneConfig.Flink own = new PlaneConfig.Flink(
+                a.parallelism() != null ? a.parallelism() : f.parallelism(),
+                a.checkpointInterval().toMillis(),
+                a.checkpointDirOr(f.checkpointDir()),
+                f.stateBackend(),
+                null,
+                a.metricsPort(),
+                a.restoreFrom(),
+                f.restBindAddress(),
+                f.metricsBindAddress(),
+                false,
                 f.webCancelEnabled());
         StreamExecutionEnvironment env = PlaneRuntime.environment(own, own.checkpointDir(), own.metricsPort(), false);
         env.enableCheckpointing(a.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(a.checkpointInterval().toMillis() / 2,
-                10_000));
+        env.getCheckpointConfig()
+                .setMinPauseBetweenCheckpoints(Math.min(a.checkpointInterval().toMillis() / 2, 10_000));
         PlaneConfig.Kafka k = config.kafka();
         String group = a.groupIdOrDefault();
         new ArchiveJob(
-                ArchiveSources.inputs(k.bootstrap(), k.clientProperties(), group,
-                        config.options().maxFutureSkew().toMillis()),
-                ArchiveSources.detectorRows(k.bootstrap(), k.clientProperties(), group),
-                ArchiveSources.controls(k.bootstrap(), k.clientProperties(), group),
-                ArchiveSinks.iceberg(lakehouse)).build(env);
+                        ArchiveSources.inputs(
+                                k.bootstrap(),
+                                k.clientProperties(),
+                                group,
+                                config.options().maxFutureSkew().toMillis()),
+                        ArchiveSources.detectorRows(k.bootstrap(), k.clientProperties(), group),
+                        ArchiveSources.controls(k.bootstrap(), k.clientProperties(), group),
+                        ArchiveSinks.iceberg(lakehouse))
+                .build(env);
         return env.executeAsync("riskplane-archive");
     }
 }

@@ -7,12 +7,12 @@ import io.riskplane.ingest.KafkaEnvelopeDeserializer;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.DetectorOutput;
-import io.riskplane.plane.KafkaInput;
 import io.riskplane.outputs.PlaneOutput;
 import io.riskplane.outputs.PlaneOutputs;
+import io.riskplane.plane.KafkaInput;
 import io.riskplane.sinks.kafka.DetectorOutputHeaders;
-import java.nio.charset.StandardCharsets;
 import io.riskplane.v1.Envelope;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -35,9 +35,13 @@ public final class ArchiveSources {
 
     private ArchiveSources() {}
 
-    public static KafkaSource<Decoded> inputs(String bootstrap, Properties client, String groupId,
-            long maxFutureSkewMillis) {
-        return source(bootstrap, client, groupId, Topics.INPUTS,
+    public static KafkaSource<Decoded> inputs(
+            String bootstrap, Properties client, String groupId, long maxFutureSkewMillis) {
+        return source(
+                bootstrap,
+                client,
+                groupId,
+                Topics.INPUTS,
                 new KafkaEnvelopeDeserializer(new EnvelopeDecoder(maxFutureSkewMillis)));
     }
 
@@ -46,12 +50,16 @@ public final class ArchiveSources {
     }
 
     public static KafkaSource<ControlRecord> controls(String bootstrap, Properties client, String groupId) {
-        return source(bootstrap, client, groupId, List.of(Topics.CONTROL, Topics.CONTROL_EARLY),
-                new ControlDeserializer());
+        return source(
+                bootstrap, client, groupId, List.of(Topics.CONTROL, Topics.CONTROL_EARLY), new ControlDeserializer());
     }
 
-    private static <T> KafkaSource<T> source(String bootstrap, Properties client, String groupId,
-            List<String> topics, KafkaRecordDeserializationSchema<T> deserializer) {
+    private static <T> KafkaSource<T> source(
+            String bootstrap,
+            Properties client,
+            String groupId,
+            List<String> topics,
+            KafkaRecordDeserializationSchema<T> deserializer) {
         // Only what the producers committed: the plane's rows and control events of completed checkpoints.
         return KafkaInput.committed(bootstrap, client, groupId, topics, deserializer, MAX_PARTITION_FETCH_BYTES)
                 .build();
@@ -87,7 +95,8 @@ public final class ArchiveSources {
             if (inHeaders != null && inHeaders.json() != null) {
                 return inHeaders;
             }
-            PlaneOutput<?> output = record.key() == null ? null
+            PlaneOutput<?> output = record.key() == null
+                    ? null
                     : PlaneOutputs.DETECTORS_BY_TABLE.get(new String(record.key(), StandardCharsets.UTF_8));
             if (inHeaders == null && output == null) {
                 return null;
@@ -138,8 +147,12 @@ public final class ArchiveSources {
                 }
                 return;
             }
-            out.collect(new ControlRecord(e.getControl().getControlId(), "",
-                    ProtoTime.toMillis(e.getControl().getDecidedAt()), e.getControl().getRuleId(), record.value()));
+            out.collect(new ControlRecord(
+                    e.getControl().getControlId(),
+                    "",
+                    ProtoTime.toMillis(e.getControl().getDecidedAt()),
+                    e.getControl().getRuleId(),
+                    record.value()));
         }
 
         @Override

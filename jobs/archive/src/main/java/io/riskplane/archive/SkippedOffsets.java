@@ -1,8 +1,8 @@
 package io.riskplane.archive;
 
 import io.riskplane.contract.DeterministicId;
-import io.riskplane.model.Decoded;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.Decoded;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -40,12 +40,15 @@ public final class SkippedOffsets extends RichFlatMapFunction<Decoded, Decoded> 
 
     /** The previous record's partition and its key: records come in runs of one partition (a fetch's batch). */
     private transient String previousTopic;
+
     private transient int previousPartition;
     private transient String previousKey;
 
     @Override
     public void flatMap(Decoded d, Collector<Decoded> out) {
-        if (previousKey == null || d.partition() != previousPartition || !d.topic().equals(previousTopic)) {
+        if (previousKey == null
+                || d.partition() != previousPartition
+                || !d.topic().equals(previousTopic)) {
             previousTopic = d.topic();
             previousPartition = d.partition();
             previousKey = d.topic() + "/" + d.partition();
@@ -69,11 +72,34 @@ public final class SkippedOffsets extends RichFlatMapFunction<Decoded, Decoded> 
     /** A row for one offset without a record, stamped with the broker timestamp of the record after it. */
     static Decoded noRecord(Decoded next, long offset) {
         String id = DeterministicId.ofBytes("dl-", new byte[0], next.topic(), next.partition(), offset, NO_RECORD);
-        DeadLetterRecord dl = new DeadLetterRecord(id, NO_RECORD, "offset " + offset + " holds no record the "
-                + "consumer could read (a transaction marker, an aborted or a compacted record)", null, next.topic(),
-                next.partition(), offset, "", next.ingestMillis());
-        return new Decoded(Decoded.DEAD_LETTER_KIND, id, "", next.ingestMillis(), next.topic(), next.partition(),
-                offset, next.ingestMillis(), null, null, null, null, null, null, null, dl);
+        DeadLetterRecord dl = new DeadLetterRecord(
+                id,
+                NO_RECORD,
+                "offset " + offset + " holds no record the "
+                        + "consumer could read (a transaction marker, an aborted or a compacted record)",
+                null,
+                next.topic(),
+                next.partition(),
+                offset,
+                "",
+                next.ingestMillis());
+        return new Decoded(
+                Decoded.DEAD_LETTER_KIND,
+                id,
+                "",
+                next.ingestMillis(),
+                next.topic(),
+                next.partition(),
+                offset,
+                next.ingestMillis(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                dl);
     }
 
     @Override
@@ -86,8 +112,8 @@ public final class SkippedOffsets extends RichFlatMapFunction<Decoded, Decoded> 
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("last-offsets",
-                Types.TUPLE(Types.STRING, Types.LONG)));
+        state = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("last-offsets", Types.TUPLE(Types.STRING, Types.LONG)));
         lastOffsets = new HashMap<>();
         // Union state: every reader gets every partition's last offset back, whichever partitions it now reads.
         for (Tuple2<String, Long> e : state.get()) {

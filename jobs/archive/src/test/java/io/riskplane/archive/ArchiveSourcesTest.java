@@ -23,17 +23,28 @@ import org.junit.jupiter.api.Test;
 class ArchiveSourcesTest {
     @Test
     void aControlRecordIsTheEnvelopeAsPublishedAndForeignRecordsAreNotArchived() {
-        Envelope e = Envelope.newBuilder().setEventId("ctl-1").setEventTime(ProtoTime.fromMillis(1_795_000_000_123L))
-                .setControl(ControlEvent.newBuilder().setControlId("ctl-1").setRuleId("guardrail.order-rate.early")
+        Envelope e = Envelope.newBuilder()
+                .setEventId("ctl-1")
+                .setEventTime(ProtoTime.fromMillis(1_795_000_000_123L))
+                .setControl(ControlEvent.newBuilder()
+                        .setControlId("ctl-1")
+                        .setRuleId("guardrail.order-rate.early")
                         .setDecidedAt(ProtoTime.fromMillis(1_795_000_000_123L)))
                 .build();
         List<ControlRecord> out = new ArrayList<>();
         ArchiveSources.ControlDeserializer d = new ArchiveSources.ControlDeserializer();
         d.deserialize(new ConsumerRecord<>(Topics.CONTROL_EARLY, 0, 5, null, e.toByteArray()), collector(out));
-        d.deserialize(new ConsumerRecord<>(Topics.CONTROL, 0, 6, null, "not protobuf".getBytes(StandardCharsets.UTF_8)),
+        d.deserialize(
+                new ConsumerRecord<>(Topics.CONTROL, 0, 6, null, "not protobuf".getBytes(StandardCharsets.UTF_8)),
                 collector(out));
-        d.deserialize(new ConsumerRecord<>(Topics.CONTROL, 0, 7, null, Envelope.newBuilder().setEventId("q")
-                .build().toByteArray()), collector(out));
+        d.deserialize(
+                new ConsumerRecord<>(
+                        Topics.CONTROL,
+                        0,
+                        7,
+                        null,
+                        Envelope.newBuilder().setEventId("q").build().toByteArray()),
+                collector(out));
         assertThat(out).hasSize(1);
         assertThat(out.get(0).controlId()).isEqualTo("ctl-1");
         assertThat(out.get(0).decidedAtMillis()).isEqualTo(1_795_000_000_123L);
@@ -45,11 +56,19 @@ class ArchiveSourcesTest {
     @Test
     void aRowOfAJobBeforeRowBinaryKeepsTheDetectorOutputOfItsHeaders() {
         DetectorOutput o = new DetectorOutput("g-1", "guardrails", "strategy|acme|momo|", 1_795_000_000_000L, "{}");
-        ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1,
-                "guardrail_trips".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(
+                Topics.CLICKHOUSE_ROWS,
+                0,
+                1,
+                "guardrail_trips".getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8));
         DetectorOutputHeaders.write(row.headers(), o);
-        ConsumerRecord<byte[], byte[]> plain = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 2,
-                "alerts".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<byte[], byte[]> plain = new ConsumerRecord<>(
+                Topics.CLICKHOUSE_ROWS,
+                0,
+                2,
+                "alerts".getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8));
         List<DetectorOutput> out = new ArrayList<>();
         ArchiveSources.DetectorRowDeserializer d = new ArchiveSources.DetectorRowDeserializer();
         d.deserialize(row, collector(out));
@@ -66,24 +85,49 @@ class ArchiveSourcesTest {
     @Test
     void aRowBinaryDetectorRowIsArchivedWithKeysFromItsColumnsAndItsRowAsJson() {
         long t0 = 1_795_000_000_000L;
-        io.riskplane.model.SloMeasurement m = new io.riskplane.model.SloMeasurement("slo-m1",
-                io.riskplane.model.SloMeasurement.QUOTE_FRESHNESS, io.riskplane.model.SloMeasurement.VENUE_INSTRUMENT,
-                "kraken", "ETH", "", t0, t0 - 900, 900.0, 1, java.util.Map.of(), new String[] {"q1", "q2"});
-        io.riskplane.model.SloEvaluation slo = new io.riskplane.model.SloEvaluation("sle-1", m,
-                io.riskplane.model.SloEvaluation.HEALTHY, "quote_freshness_ms", 10_000, 0, 1, false, false, false, "p",
-                1, 3, 2, true, java.util.Map.of("x", 1.5), new String[] {"slo-m0", "slo-m1"},
+        io.riskplane.model.SloMeasurement m = new io.riskplane.model.SloMeasurement(
+                "slo-m1",
+                io.riskplane.model.SloMeasurement.QUOTE_FRESHNESS,
+                io.riskplane.model.SloMeasurement.VENUE_INSTRUMENT,
+                "kraken",
+                "ETH",
+                "",
+                t0,
+                t0 - 900,
+                900.0,
+                1,
+                java.util.Map.of(),
+                new String[] {"q1", "q2"});
+        io.riskplane.model.SloEvaluation slo = new io.riskplane.model.SloEvaluation(
+                "sle-1",
+                m,
+                io.riskplane.model.SloEvaluation.HEALTHY,
+                "quote_freshness_ms",
+                10_000,
+                0,
+                1,
+                false,
+                false,
+                false,
+                "p",
+                1,
+                3,
+                2,
+                true,
+                java.util.Map.of("x", 1.5),
+                new String[] {"slo-m0", "slo-m1"},
                 io.riskplane.eventtime.StoreOnChange.PERIODIC);
         var output = io.riskplane.outputs.PlaneOutputs.SLO_EVALUATIONS;
-        var w = new io.riskplane.sinks.kafka.KafkaSinks.WarehouseRowSerializer().serialize(output.warehouseRow(slo),
-                null, null);
+        var w = new io.riskplane.sinks.kafka.KafkaSinks.WarehouseRowSerializer()
+                .serialize(output.warehouseRow(slo), null, null);
         ConsumerRecord<byte[], byte[]> row = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 1, w.key(), w.value());
         w.headers().forEach(h -> row.headers().add(h));
         byte[] cut = java.util.Arrays.copyOf(w.value(), w.value().length - 1);
-        ConsumerRecord<byte[], byte[]> broken = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 2,
-                "slo_evaluations".getBytes(StandardCharsets.UTF_8), cut);
+        ConsumerRecord<byte[], byte[]> broken = new ConsumerRecord<>(
+                Topics.CLICKHOUSE_ROWS, 0, 2, "slo_evaluations".getBytes(StandardCharsets.UTF_8), cut);
         DetectorOutputHeaders.writeRowBinary(broken.headers());
-        ConsumerRecord<byte[], byte[]> alert = new ConsumerRecord<>(Topics.CLICKHOUSE_ROWS, 0, 3,
-                "alerts".getBytes(StandardCharsets.UTF_8), new byte[] {1, 'a'});
+        ConsumerRecord<byte[], byte[]> alert = new ConsumerRecord<>(
+                Topics.CLICKHOUSE_ROWS, 0, 3, "alerts".getBytes(StandardCharsets.UTF_8), new byte[] {1, 'a'});
         DetectorOutputHeaders.writeRowBinary(alert.headers());
 
         List<DetectorOutput> out = new ArrayList<>();
@@ -92,20 +136,24 @@ class ArchiveSourcesTest {
         d.deserialize(broken, collector(out));
         d.deserialize(alert, collector(out));
         String json = new String(output.clickhouse().jsonRow(slo), StandardCharsets.UTF_8);
-        assertThat(out).containsExactly(new DetectorOutput("sle-1", "slo",
-                "quote_freshness|venue_instrument|kraken|ETH|", t0, json));
+        assertThat(out)
+                .containsExactly(
+                        new DetectorOutput("sle-1", "slo", "quote_freshness|venue_instrument|kraken|ETH|", t0, json));
         assertThat(slo.scopeKey()).isEqualTo("quote_freshness|venue_instrument|kraken|ETH|");
-        assertThat(json).startsWith("{\"evaluation_id\":\"sle-1\",\"slo\":\"quote_freshness\"")
-                .contains("\"value\":900.0").contains("\"measurement_id\":\"slo-m1\"")
-                .contains("\"streak_measurement_ids\":\"slo-m0,slo-m1\"").contains("\"derived_json\":\"{\\\"x\\\":1.5}\"");
+        assertThat(json)
+                .startsWith("{\"evaluation_id\":\"sle-1\",\"slo\":\"quote_freshness\"")
+                .contains("\"value\":900.0")
+                .contains("\"measurement_id\":\"slo-m1\"")
+                .contains("\"streak_measurement_ids\":\"slo-m0,slo-m1\"")
+                .contains("\"derived_json\":\"{\\\"x\\\":1.5}\"");
     }
 
     /** The early topic is at least once: a copy written again after a recovery of the plane is not archived twice. */
     @Test
     void eachControlIdIsArchivedOnce() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, ControlRecord> h =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ArchiveJob.FirstOfEachControl(),
-                        ControlRecord::controlId, Types.STRING);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ArchiveJob.FirstOfEachControl(), ControlRecord::controlId, Types.STRING);
         ControlRecord a = new ControlRecord("ctl-a", "", 1L, "r", new byte[] {1});
         ControlRecord b = new ControlRecord("ctl-b", "", 2L, "r", new byte[] {2});
         h.processElement(a, 0);

@@ -22,8 +22,10 @@ class FirstOfEachControlHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, ControlRecord>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, ControlRecord> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new ArchiveJob.FirstOfEachControl()), ControlRecord::controlId, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ArchiveJob.FirstOfEachControl()),
+                ControlRecord::controlId,
+                Types.STRING);
     }
 
     static S control(String id, long at) {
@@ -49,15 +51,15 @@ class FirstOfEachControlHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(FirstOfEachControlHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                FirstOfEachControlHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         assertThat(out).extracting(o -> ((ControlRecord) o).decidedAtMillis()).containsExactly(1L, 2L, 5L);
     }
 
     @Test
     void aControlIdIsForgottenAfterTheRepeatWindow() throws Exception {
-        var r = SnapshotRestore.uninterrupted(FirstOfEachControlHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.uninterrupted(
+                FirstOfEachControlHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numKeyedStateEntries()).isEqualTo(3);
         assertThat(h.numEventTimeTimers()).isZero();
@@ -69,7 +71,8 @@ class FirstOfEachControlHarnessTest {
         control("ctl-1", 6).apply(h);
         control("ctl-2", 7).apply(h);
         control("ctl-3", 8).apply(h);
-        assertThat(h.extractOutputValues()).extracting(ControlRecord::decidedAtMillis)
+        assertThat(h.extractOutputValues())
+                .extracting(ControlRecord::decidedAtMillis)
                 .containsExactly(1L, 2L, 5L, 6L, 7L, 8L);
         assertThat(h.numKeyedStateEntries()).isEqualTo(3); // the three fresh flags, expired ones replaced
         h.close();

@@ -23,22 +23,60 @@ class SkippedOffsetsHarnessTest {
     }
 
     static S record(String topic, int partition, long offset) {
-        Decoded d = new Decoded("quote", "e-" + offset, "feed", 1_000 + offset, topic, partition, offset,
-                5_000 + offset, new byte[] {1}, null, null, null, null, null, null, null);
+        Decoded d = new Decoded(
+                "quote",
+                "e-" + offset,
+                "feed",
+                1_000 + offset,
+                topic,
+                partition,
+                offset,
+                5_000 + offset,
+                new byte[] {1},
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return h -> h.processElement(d, d.eventTimeMillis());
     }
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<S> steps = new ArrayList<>(List.of(record("q", 0, 0), record("q", 0, 1), record("q", 1, 7),
-                record("q", 0, 3), record("p", 0, 0), record("q", 1, 9), record("q", 0, 6), record("p", 0, 1),
-                record("q", 0, 5), record("q", 1, 10)));
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(SkippedOffsetsHarnessTest::harness, steps,
-                SnapshotRestore.mainOutput());
-        assertThat(out).extracting(o -> {
-            Decoded d = (Decoded) o;
-            return d.topic() + "/" + d.partition() + "@" + d.offset() + (d.isDeadLetter() ? " NO_RECORD" : "");
-        }).containsExactly("q/0@0", "q/0@1", "q/1@7", "q/0@2 NO_RECORD", "q/0@3", "p/0@0", "q/1@8 NO_RECORD",
-                "q/1@9", "q/0@4 NO_RECORD", "q/0@5 NO_RECORD", "q/0@6", "p/0@1", "q/0@5", "q/1@10");
+        List<S> steps = new ArrayList<>(List.of(
+                record("q", 0, 0),
+                record("q", 0, 1),
+                record("q", 1, 7),
+                record("q", 0, 3),
+                record("p", 0, 0),
+                record("q", 1, 9),
+                record("q", 0, 6),
+                record("p", 0, 1),
+                record("q", 0, 5),
+                record("q", 1, 10)));
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                SkippedOffsetsHarnessTest::harness, steps, SnapshotRestore.mainOutput());
+        assertThat(out)
+                .extracting(o -> {
+                    Decoded d = (Decoded) o;
+                    return d.topic() + "/" + d.partition() + "@" + d.offset() + (d.isDeadLetter() ? " NO_RECORD" : "");
+                })
+                .containsExactly(
+                        "q/0@0",
+                        "q/0@1",
+                        "q/1@7",
+                        "q/0@2 NO_RECORD",
+                        "q/0@3",
+                        "p/0@0",
+                        "q/1@8 NO_RECORD",
+                        "q/1@9",
+                        "q/0@4 NO_RECORD",
+                        "q/0@5 NO_RECORD",
+                        "q/0@6",
+                        "p/0@1",
+                        "q/0@5",
+                        "q/1@10");
     }
 }

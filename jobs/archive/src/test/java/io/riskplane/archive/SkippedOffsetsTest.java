@@ -13,8 +13,23 @@ import org.junit.jupiter.api.Test;
 /** The archive's record of offsets without a record, across a restore (harness: state and output). */
 class SkippedOffsetsTest {
     static Decoded record(String topic, int partition, long offset) {
-        return new Decoded("quote", "e-" + offset, "feed", 1_000 + offset, topic, partition, offset, 5_000 + offset,
-                new byte[] {1}, null, null, null, null, null, null, null);
+        return new Decoded(
+                "quote",
+                "e-" + offset,
+                "feed",
+                1_000 + offset,
+                topic,
+                partition,
+                offset,
+                5_000 + offset,
+                new byte[] {1},
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     static OneInputStreamOperatorTestHarness<Decoded, Decoded> harness() throws Exception {
@@ -22,8 +37,10 @@ class SkippedOffsetsTest {
     }
 
     static List<String> out(OneInputStreamOperatorTestHarness<Decoded, Decoded> h) {
-        return h.extractOutputValues().stream().map(d -> d.topic() + "/" + d.partition() + "@" + d.offset()
-                + (d.isDeadLetter() ? " " + d.deadLetter().reasonCode() : "")).toList();
+        return h.extractOutputValues().stream()
+                .map(d -> d.topic() + "/" + d.partition() + "@" + d.offset()
+                        + (d.isDeadLetter() ? " " + d.deadLetter().reasonCode() : ""))
+                .toList();
     }
 
     @Test

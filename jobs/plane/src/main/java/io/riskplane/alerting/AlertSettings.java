@@ -12,7 +12,8 @@ public record AlertSettings(String runbookBaseUrl, String defaultTeam, Map<Strin
         implements Serializable {
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             io.riskplane.plane.PlaneConfigOptions.ALERTING_RUNBOOK_BASE_URL.defaultValue();
-    public static final String DEFAULT_TEAM = io.riskplane.plane.PlaneConfigOptions.ALERTING_DEFAULT_TEAM.defaultValue();
+    public static final String DEFAULT_TEAM =
+            io.riskplane.plane.PlaneConfigOptions.ALERTING_DEFAULT_TEAM.defaultValue();
 
     public static AlertSettings defaults() {
         return new AlertSettings(DEFAULT_RUNBOOK_BASE_URL, DEFAULT_TEAM, Map.of());

@@ -23,7 +23,9 @@ public final class DislocationDetector {
     private final StateMap<String, BookEvent> lastByVenue;
     private final StateValue<DislocationEpisode> open;
 
-    public DislocationDetector(DislocationSettings settings, StateMap<String, BookEvent> lastByVenue,
+    public DislocationDetector(
+            DislocationSettings settings,
+            StateMap<String, BookEvent> lastByVenue,
             StateValue<DislocationEpisode> open) {
         this.settings = settings;
         this.lastByVenue = lastByVenue;
@@ -66,12 +68,39 @@ public final class DislocationDetector {
         }
         if (dislocated) {
             if (current == null) {
-                current = new DislocationEpisode("", instrument, "", ts, 0, 0, net, gross, ts, high.venue(),
-                        low.venue(), high.mid(), low.mid(), fees, new String[] {low.eventId(), high.eventId()});
+                current = new DislocationEpisode(
+                        "",
+                        instrument,
+                        "",
+                        ts,
+                        0,
+                        0,
+                        net,
+                        gross,
+                        ts,
+                        high.venue(),
+                        low.venue(),
+                        high.mid(),
+                        low.mid(),
+                        fees,
+                        new String[] {low.eventId(), high.eventId()});
             } else if (net > current.peakNetBps()) {
-                current = new DislocationEpisode("", instrument, current.status(), current.startMillis(), 0,
-                        ts - current.startMillis(), net, gross, ts, high.venue(), low.venue(), high.mid(), low.mid(),
-                        fees, current.triggerEventIds());
+                current = new DislocationEpisode(
+                        "",
+                        instrument,
+                        current.status(),
+                        current.startMillis(),
+                        0,
+                        ts - current.startMillis(),
+                        net,
+                        gross,
+                        ts,
+                        high.venue(),
+                        low.venue(),
+                        high.mid(),
+                        low.mid(),
+                        fees,
+                        current.triggerEventIds());
             }
             if (current.status().isEmpty() && ts - current.startMillis() >= settings.minDurationMillis()) {
                 current = with(current, DislocationEpisode.OPEN, 0, ts - current.startMillis());
@@ -93,8 +122,21 @@ public final class DislocationDetector {
 
     private static DislocationEpisode with(DislocationEpisode e, String status, long end, long duration) {
         String id = DeterministicId.of("dis-", e.instrument(), e.startMillis(), status);
-        return new DislocationEpisode(id, e.instrument(), status, e.startMillis(), end, duration, e.peakNetBps(),
-                e.peakGrossBps(), e.peakMillis(), e.highVenue(), e.lowVenue(), e.highMid(), e.lowMid(), e.feesBps(),
+        return new DislocationEpisode(
+                id,
+                e.instrument(),
+                status,
+                e.startMillis(),
+                end,
+                duration,
+                e.peakNetBps(),
+                e.peakGrossBps(),
+                e.peakMillis(),
+                e.highVenue(),
+                e.lowVenue(),
+                e.highMid(),
+                e.lowMid(),
+                e.feesBps(),
                 e.triggerEventIds());
     }
 }

@@ -62,6 +62,7 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
     /** The alerts of the halt episodes, for on-call (PlaneOutputs.ALERTS). */
     public static final OutputTag<AlertRecord> ALERTS =
             new OutputTag<>("halt-episode-alerts", TypeInformation.of(AlertRecord.class));
+
     public static final String SOURCE = ControlEventAlerts.SOURCE;
 
     private final AlertSettings settings;
@@ -75,7 +76,8 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
 
     /** The key: the scope the control event names (its six fields, as the halt-state topic is keyed). */
     public static String key(ControlRecord r) throws InvalidProtocolBufferException {
-        return ControlVerifier.scopeKey(Envelope.parseFrom(r.envelope()).getControl().getScope());
+        return ControlVerifier.scopeKey(
+                Envelope.parseFrom(r.envelope()).getControl().getScope());
     }
 
     /**
@@ -84,7 +86,8 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
      */
     static int order(ControlRecord a, ControlRecord b) {
         return Comparator.comparing((ControlRecord r) -> isResume(r.ruleId()))
-                .thenComparing(ControlRecord::controlId).compare(a, b);
+                .thenComparing(ControlRecord::controlId)
+                .compare(a, b);
     }
 
     private static boolean isResume(String ruleId) {
@@ -94,8 +97,9 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("halt-state",
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        state = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "halt-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         counters = new HashMap<>();
     }
 
@@ -143,41 +147,53 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
 
     private void count(String key, String metric, ControlEvent c) {
         counters.computeIfAbsent(metric + "|" + key, k -> {
-            var group = getRuntimeContext().getMetricGroup().addGroup("rule_id", c.getRuleId());
-            return "control_events".equals(metric) ? group.addGroup("kind", c.getKind().name()).counter(metric)
-                    : group.counter(metric);
-        }).inc();
+                    var group = getRuntimeContext().getMetricGroup().addGroup("rule_id", c.getRuleId());
+                    return "control_events".equals(metric)
+                            ? group.addGroup("kind", c.getKind().name()).counter(metric)
+                            : group.counter(metric);
+                })
+                .inc();
     }
 
     /** Emits the state after this event time's changes (one record per scope and event time), then stores it. */
-    private void publish(Ledger ledger, long timestamp, Context ctx, Collector<HaltStateRecord> out)
-            throws Exception {
+    private void publish(Ledger ledger, long timestamp, Context ctx, Collector<HaltStateRecord> out) throws Exception {
         if (ledger.changes.isEmpty()) {
             return;
         }
         // A control event behind the watermark (late) changes the state now: stamped with the watermark, so that it
         // is not older than a state published before it (the halts view takes each scope's latest).
         long updated = processingLate() ? Math.max(timestamp, ctx.timerService().currentWatermark()) : timestamp;
-        HaltState.Builder s = HaltState.newBuilder().setScope(ledger.scope).setControlId(ledger.controlId)
-                .setUpdatedAt(ProtoTime.fromMillis(updated)).setChange(String.join("\n", ledger.changes))
+        HaltState.Builder s = HaltState.newBuilder()
+                .setScope(ledger.scope)
+                .setControlId(ledger.controlId)
+                .setUpdatedAt(ProtoTime.fromMillis(updated))
+                .setChange(String.join("\n", ledger.changes))
                 .addAllLiftedEpisodeIds(ledger.lifted);
         boolean halted = false;
         for (Map.Entry<String, HaltEntry> e : ledger.entries.entrySet()) {
             s.addHalts(e.getValue());
             halted |= !e.getValue().hasExpiresAt();
         }
-        s.setStatus(ledger.entries.isEmpty() ? HaltStatus.HALT_STATUS_ACTIVE : halted ? HaltStatus.HALT_STATUS_HALTED
-                : HaltStatus.HALT_STATUS_COOLING_DOWN);
+        s.setStatus(
+                ledger.entries.isEmpty()
+                        ? HaltStatus.HALT_STATUS_ACTIVE
+                        : halted ? HaltStatus.HALT_STATUS_HALTED : HaltStatus.HALT_STATUS_COOLING_DOWN);
         HaltState halt = s.build();
-        String stateId = "hst-" + (ledger.controlId.isEmpty() ? "expiry-" + ledger.lifted.get(0)
-                : ledger.controlId);
-        Envelope envelope = Envelope.newBuilder().setEventId(stateId).setSource(SOURCE)
-                .setEventTime(halt.getUpdatedAt()).setHaltState(halt).build();
+        String stateId = "hst-" + (ledger.controlId.isEmpty() ? "expiry-" + ledger.lifted.get(0) : ledger.controlId);
+        Envelope envelope = Envelope.newBuilder()
+                .setEventId(stateId)
+                .setSource(SOURCE)
+                .setEventTime(halt.getUpdatedAt())
+                .setHaltState(halt)
+                .build();
         out.collect(new HaltStateRecord(stateId, ctx.getCurrentKey(), updated, envelope.toByteArray()));
         if (ledger.entries.isEmpty()) {
             state.clear();
         } else {
-            state.update(HaltState.newBuilder().setScope(ledger.scope).addAllHalts(ledger.entries.values()).build()
+            state.update(HaltState.newBuilder()
+                    .setScope(ledger.scope)
+                    .addAllHalts(ledger.entries.values())
+                    .build()
                     .toByteArray());
         }
     }
@@ -197,8 +213,14 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
             }
             scope = stored.getScope();
             for (HaltEntry e : stored.getHaltsList()) {
-                Halt h = new Halt(scope, e.getControlId(), e.getRuleId(), e.getKind(),
-                        e.hasExpiresAt() ? instant(e.getExpiresAt()) : null, e.getSubject(), instant(e.getDecidedAt()));
+                Halt h = new Halt(
+                        scope,
+                        e.getControlId(),
+                        e.getRuleId(),
+                        e.getKind(),
+                        e.hasExpiresAt() ? instant(e.getExpiresAt()) : null,
+                        e.getSubject(),
+                        instant(e.getDecidedAt()));
                 halts.put(h.key(), h);
                 entries.put(h.key(), e);
             }
@@ -230,20 +252,34 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
             }
             HaltEntry current = before == null ? null : entries.get(before.key());
             if (current != null && before.kind() == ControlKind.COOLDOWN && after.kind() == ControlKind.COOLDOWN) {
-                Alert alert = current.getAlert().toBuilder().setAlertId("alt-" + c.getControlId())
-                        .setEndsAt(c.getExpiresAt()).setSummary(c.getEvidence().getSummary()).build();
-                entries.put(after.key(), current.toBuilder().setControlId(c.getControlId())
-                        .setDecidedAt(c.getDecidedAt()).setExpiresAt(c.getExpiresAt()).setAlert(alert).build());
+                Alert alert = current.getAlert().toBuilder()
+                        .setAlertId("alt-" + c.getControlId())
+                        .setEndsAt(c.getExpiresAt())
+                        .setSummary(c.getEvidence().getSummary())
+                        .build();
+                entries.put(
+                        after.key(),
+                        current.toBuilder()
+                                .setControlId(c.getControlId())
+                                .setDecidedAt(c.getDecidedAt())
+                                .setExpiresAt(c.getExpiresAt())
+                                .setAlert(alert)
+                                .build());
                 ctx.timerService().registerEventTimeTimer(after.until().toEpochMilli());
-                changes.add("EXTENDED " + label(after) + " until " + instant(c.getExpiresAt()) + " by "
-                        + c.getControlId());
+                changes.add(
+                        "EXTENDED " + label(after) + " until " + instant(c.getExpiresAt()) + " by " + c.getControlId());
                 ctx.output(ALERTS, alertRecord(alert, r, c));
                 return;
             }
             if (current != null && before.kind() != ControlKind.COOLDOWN) {
                 // The rule confirms a halt in force: the episode goes on, no new page.
-                entries.put(after.key(), current.toBuilder().setControlId(c.getControlId())
-                        .setDecidedAt(c.getDecidedAt()).setKind(after.kind()).build());
+                entries.put(
+                        after.key(),
+                        current.toBuilder()
+                                .setControlId(c.getControlId())
+                                .setDecidedAt(c.getDecidedAt())
+                                .setKind(after.kind())
+                                .build());
                 changes.add("CONFIRMED " + label(after) + " by " + c.getControlId() + " (episode "
                         + current.getEpisodeId() + ", no new page)");
                 return;
@@ -257,10 +293,16 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
             if (c.getKind() == ControlKind.COOLDOWN) {
                 alert.setEndsAt(c.getExpiresAt());
             }
-            HaltEntry.Builder e = HaltEntry.newBuilder().setRuleId(after.ruleId()).setSubject(after.subject())
-                    .setKind(after.kind()).setEpisodeId(c.getControlId()).setSince(c.getDecidedAt())
-                    .setControlId(c.getControlId()).setDecidedAt(c.getDecidedAt())
-                    .setSummary(c.getEvidence().getSummary()).setAlert(alert);
+            HaltEntry.Builder e = HaltEntry.newBuilder()
+                    .setRuleId(after.ruleId())
+                    .setSubject(after.subject())
+                    .setKind(after.kind())
+                    .setEpisodeId(c.getControlId())
+                    .setSince(c.getDecidedAt())
+                    .setControlId(c.getControlId())
+                    .setDecidedAt(c.getDecidedAt())
+                    .setSummary(c.getEvidence().getSummary())
+                    .setAlert(alert);
             if (c.getKind() == ControlKind.COOLDOWN) {
                 e.setExpiresAt(c.getExpiresAt());
             }
@@ -275,8 +317,10 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
 
         /** The episode's alert once more, with its end: Alertmanager resolves it (same labels). */
         private void resolve(HaltEntry e, ControlEvent by, ControlRecord r, Context ctx) {
-            Alert alert = e.getAlert().toBuilder().setAlertId(e.getAlert().getAlertId() + "-end")
-                    .setEndsAt(by.getDecidedAt()).setResolvedByControlId(by.getControlId())
+            Alert alert = e.getAlert().toBuilder()
+                    .setAlertId(e.getAlert().getAlertId() + "-end")
+                    .setEndsAt(by.getDecidedAt())
+                    .setResolvedByControlId(by.getControlId())
                     .setSummary("Ended by " + by.getRuleId() + " " + by.getControlId() + ": "
                             + by.getEvidence().getSummary())
                     .build();
@@ -285,10 +329,20 @@ public class HaltLedger extends EventTimeOrderedFunction<String, ControlRecord, 
     }
 
     private static AlertRecord alertRecord(Alert alert, ControlRecord r, ControlEvent by) {
-        Envelope envelope = Envelope.newBuilder().setEventId(alert.getAlertId()).setSource(SOURCE)
-                .setEventTime(by.getDecidedAt()).setAlert(alert).build();
-        return new AlertRecord(alert.getAlertId(), alert.getControlId(), r.scopeKey(), r.decidedAtMillis(),
-                alert.getRuleId(), alert.getSeverity().name(), envelope.toByteArray());
+        Envelope envelope = Envelope.newBuilder()
+                .setEventId(alert.getAlertId())
+                .setSource(SOURCE)
+                .setEventTime(by.getDecidedAt())
+                .setAlert(alert)
+                .build();
+        return new AlertRecord(
+                alert.getAlertId(),
+                alert.getControlId(),
+                r.scopeKey(),
+                r.decidedAtMillis(),
+                alert.getRuleId(),
+                alert.getSeverity().name(),
+                envelope.toByteArray());
     }
 
     private static String label(Halt h) {

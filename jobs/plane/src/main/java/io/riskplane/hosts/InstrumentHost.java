@@ -80,20 +80,25 @@ public class InstrumentHost extends KeyedProcessFunction<String, BookEvent, Equi
         MapStateDescriptor<String, Boolean> seen = new MapStateDescriptor<>("seen-fills", Types.STRING, Types.BOOLEAN);
         seen.enableTimeToLive(StateTtlConfig.newBuilder(SEEN_FILLS_TTL).build());
         book = new PositionBook(
-                StateMap.of(rc.getMapState(new MapStateDescriptor<>("positions", Types.STRING,
-                        TypeInformation.of(AverageCostPosition.class)))),
-                StateValue.of(rc.getState(new ValueStateDescriptor<>("mark",
-                        TypeInformation.of(PositionBook.Mark.class)))),
+                StateMap.of(rc.getMapState(new MapStateDescriptor<>(
+                        "positions", Types.STRING, TypeInformation.of(AverageCostPosition.class)))),
+                StateValue.of(
+                        rc.getState(new ValueStateDescriptor<>("mark", TypeInformation.of(PositionBook.Mark.class)))),
                 StateMap.of(rc.getMapState(seen)));
-        freshness = new QuoteFreshness(freshnessTicks, StateMap.of(rc.getMapState(new MapStateDescriptor<>(
-                "quote-clocks", Types.STRING, TypeInformation.of(QuoteFreshness.Clock.class)))));
-        dislocations = new DislocationDetector(dislocationSettings,
-                StateMap.of(rc.getMapState(new MapStateDescriptor<>("last-quote-by-venue", Types.STRING,
-                        TypeInformation.of(BookEvent.class)))),
-                StateValue.of(rc.getState(new ValueStateDescriptor<>("open-episode",
-                        TypeInformation.of(DislocationEpisode.class)))));
+        freshness = new QuoteFreshness(
+                freshnessTicks,
+                StateMap.of(rc.getMapState(new MapStateDescriptor<>(
+                        "quote-clocks", Types.STRING, TypeInformation.of(QuoteFreshness.Clock.class)))));
+        dislocations = new DislocationDetector(
+                dislocationSettings,
+                StateMap.of(rc.getMapState(new MapStateDescriptor<>(
+                        "last-quote-by-venue", Types.STRING, TypeInformation.of(BookEvent.class)))),
+                StateValue.of(rc.getState(
+                        new ValueStateDescriptor<>("open-episode", TypeInformation.of(DislocationEpisode.class)))));
         lateEvents = rc.getMetricGroup().counter("late_events");
-        duplicates = rc.getMetricGroup().addGroup("reason", DeadLetterReason.DUPLICATE_EVENT).counter("dead_letters");
+        duplicates = rc.getMetricGroup()
+                .addGroup("reason", DeadLetterReason.DUPLICATE_EVENT)
+                .counter("dead_letters");
         quietKeysExpired = rc.getMetricGroup().counter("quiet_keys_expired");
     }
 
@@ -138,8 +143,8 @@ public class InstrumentHost extends KeyedProcessFunction<String, BookEvent, Equi
     }
 
     /** @param tickReference the time a new quote clock's first tick is bounded by (EventTimeTicks#first) */
-    private void apply(long ts, List<BookEvent> events, long tickReference, Context ctx,
-            Collector<EquityComponent> out) throws Exception {
+    private void apply(long ts, List<BookEvent> events, long tickReference, Context ctx, Collector<EquityComponent> out)
+            throws Exception {
         String instrument = ctx.getCurrentKey();
         book.apply(instrument, ts, events, out::collect, e -> {
             duplicates.inc();
@@ -159,9 +164,16 @@ public class InstrumentHost extends KeyedProcessFunction<String, BookEvent, Equi
 
     private static DeadLetterRecord duplicate(BookEvent e) {
         byte[] idBytes = e.eventId().getBytes(StandardCharsets.UTF_8);
-        return new DeadLetterRecord(DeterministicId.of("dl-", DeadLetterReason.DUPLICATE_EVENT, e.eventId(),
-                e.eventTimeMillis()), DeadLetterReason.DUPLICATE_EVENT,
+        return new DeadLetterRecord(
+                DeterministicId.of("dl-", DeadLetterReason.DUPLICATE_EVENT, e.eventId(), e.eventTimeMillis()),
+                DeadLetterReason.DUPLICATE_EVENT,
                 "fill_id " + e.fillId() + " was already applied; this copy (event " + e.eventId()
-                        + ") is not applied again", idBytes, Topics.FILLS, -1, -1, e.eventId(), e.eventTimeMillis());
+                        + ") is not applied again",
+                idBytes,
+                Topics.FILLS,
+                -1,
+                -1,
+                e.eventId(),
+                e.eventTimeMillis());
     }
 }

@@ -15,11 +15,11 @@ import io.riskplane.model.RuleDirective;
 import io.riskplane.pnl.DrawdownTracker;
 import io.riskplane.pnl.EquityComponent;
 import io.riskplane.pnl.PnlBarBuilder;
+import io.riskplane.rules.drawdown.DrawdownEvaluation;
 import io.riskplane.rules.drawdown.DrawdownJudge;
 import io.riskplane.rules.drawdown.DrawdownKillSwitchRule;
 import io.riskplane.rules.drawdown.DrawdownRecoveryRule;
 import io.riskplane.rules.drawdown.KillSwitchEvents;
-import io.riskplane.rules.drawdown.DrawdownEvaluation;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,8 +54,7 @@ import org.apache.flink.util.OutputTag;
  * A component behind the watermark on arrival is applied at once and counted in {@code late_events}: its breach fires
  * too (fail closed).
  */
-public class PnlScopeHost
-        extends KeyedBroadcastProcessFunction<String, EquityComponent, RuleDirective, ControlRecord> {
+public class PnlScopeHost extends KeyedBroadcastProcessFunction<String, EquityComponent, RuleDirective, ControlRecord> {
     private static final long serialVersionUID = 1L;
 
     /** Every policy version, keyed policyId@version. */
@@ -64,6 +63,7 @@ public class PnlScopeHost
     /** Operators' accepted resumes that lift the drawdown rule (OperatorResumes). */
     public static final MapStateDescriptor<String, OperatorDirective> OPERATOR_RESUMES =
             OperatorResumes.descriptor("operator-resumes");
+
     public static final OutputTag<PnlSnapshot> SNAPSHOTS =
             new OutputTag<>("pnl-snapshots", TypeInformation.of(PnlSnapshot.class));
     public static final OutputTag<PnlBar> BARS = new OutputTag<>("pnl-bars", TypeInformation.of(PnlBar.class));
@@ -109,22 +109,21 @@ public class PnlScopeHost
     public void open(OpenContext openContext) throws Exception {
         var rc = getRuntimeContext();
         pending.open(rc);
-        components = rc.getMapState(new MapStateDescriptor<>("components", Types.STRING,
-                TypeInformation.of(EquityComponent.class)));
-        tracker = new DrawdownTracker(StateValue.of(rc.getState(new ValueStateDescriptor<>("peak",
-                TypeInformation.of(DrawdownTracker.Peak.class)))));
-        judge = new DrawdownJudge(StateValue.of(rc.getState(new ValueStateDescriptor<>("in-breach",
-                Types.BOOLEAN))), StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-calm-since",
-                Types.LONG))), StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-resumable-from",
-                Types.LONG))));
+        components = rc.getMapState(
+                new MapStateDescriptor<>("components", Types.STRING, TypeInformation.of(EquityComponent.class)));
+        tracker = new DrawdownTracker(StateValue.of(
+                rc.getState(new ValueStateDescriptor<>("peak", TypeInformation.of(DrawdownTracker.Peak.class)))));
+        judge = new DrawdownJudge(
+                StateValue.of(rc.getState(new ValueStateDescriptor<>("in-breach", Types.BOOLEAN))),
+                StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-calm-since", Types.LONG))),
+                StateValue.of(rc.getState(new ValueStateDescriptor<>("drawdown-resumable-from", Types.LONG))));
         bars = rc.getState(new ValueStateDescriptor<>("pnl-bars", TypeInformation.of(PnlBarBuilder.State.class)));
         lateEvents = rc.getMetricGroup().counter("late_events");
         policyVersions = rc.getMetricGroup().counter("policy_versions_received");
     }
 
     @Override
-    public void processBroadcastElement(RuleDirective d, Context ctx, Collector<ControlRecord> out)
-            throws Exception {
+    public void processBroadcastElement(RuleDirective d, Context ctx, Collector<ControlRecord> out) throws Exception {
         if (d.policy() != null) {
             if (PolicyVersionedFunction.keepFirst(ctx.getBroadcastState(POLICIES), d.policy())) {
                 policyVersions.inc();
@@ -140,13 +139,15 @@ public class PnlScopeHost
     /** The latest operator resume of exactly this snapshot's scope that lifts the drawdown rule, at or before it. */
     static long lastResume(PnlSnapshot s, Iterable<Map.Entry<String, OperatorDirective>> resumes) {
         String strategy = PnlSnapshot.STRATEGY.equals(s.scopeType()) ? s.strategy() : "";
-        return OperatorResumes.last(resumes, OperatorDirective.scopeKey(s.org(), strategy, "", "", "", ""),
-                s.eventTimeMillis(), DrawdownKillSwitchRule.RULE_ID);
+        return OperatorResumes.last(
+                resumes,
+                OperatorDirective.scopeKey(s.org(), strategy, "", "", "", ""),
+                s.eventTimeMillis(),
+                DrawdownKillSwitchRule.RULE_ID);
     }
 
     @Override
-    public void processElement(EquityComponent c, ReadOnlyContext ctx, Collector<ControlRecord> out)
-            throws Exception {
+    public void processElement(EquityComponent c, ReadOnlyContext ctx, Collector<ControlRecord> out) throws Exception {
         if (c.eventTimeMillis() > ctx.timerService().currentWatermark()) {
             pending.hold(c.eventTimeMillis(), c, ctx.timerService());
             return;
@@ -159,7 +160,8 @@ public class PnlScopeHost
     /** The tick that closes the open bar: the last millisecond of its second. */
     private long barCloseTick() throws Exception {
         PnlBarBuilder.State s = bars.value();
-        return s == null || s.open() == null ? PendingByEventTime.NONE
+        return s == null || s.open() == null
+                ? PendingByEventTime.NONE
                 : s.open().barStartMillis() + PnlBar.BAR_MILLIS - 1;
     }
 
@@ -188,8 +190,13 @@ public class PnlScopeHost
         });
     }
 
-    private void apply(long ts, List<EquityComponent> updates, String key,
-            ReadOnlyBroadcastState<String, PolicyRecord> policies, ReadOnlyContext ctx, Collector<ControlRecord> out)
+    private void apply(
+            long ts,
+            List<EquityComponent> updates,
+            String key,
+            ReadOnlyBroadcastState<String, PolicyRecord> policies,
+            ReadOnlyContext ctx,
+            Collector<ControlRecord> out)
             throws Exception {
         boolean org = PnlSnapshot.ORG.equals(scopeType);
         TreeSet<String> triggers = new TreeSet<>();
@@ -250,8 +257,8 @@ public class PnlScopeHost
         EquityComponent any = updates.get(0);
         String scopeStrategy = org ? "" : any.strategy();
         String scopeKey = org ? PnlSnapshot.ORG + "|" + key + "|" : key;
-        PnlSnapshot s = tracker.next(scopeKey, scopeType, any.org(), scopeStrategy, ts, realized, fees, unrealized,
-                triggers);
+        PnlSnapshot s =
+                tracker.next(scopeKey, scopeType, any.org(), scopeStrategy, ts, realized, fees, unrealized, triggers);
         ctx.output(SNAPSHOTS, s);
         PnlBarBuilder builder = new PnlBarBuilder(bars.value());
         for (PnlBar row : builder.add(s, fromFill)) {

@@ -25,6 +25,7 @@ public final class DelimitedEnvelopeFormat extends SimpleStreamFormat<Decoded> {
     private static final long serialVersionUID = 1L;
     /** Files with this extension are read (and written) in this form; any other as JSON Lines. */
     public static final String EXTENSION = ".pb";
+
     static final int MAX_RECORD_BYTES = 64 << 20;
 
     private final EnvelopeDecoder decoder;
@@ -58,8 +59,8 @@ public final class DelimitedEnvelopeFormat extends SimpleStreamFormat<Decoded> {
         }
         byte[] value = in.readNBytes(length);
         if (value.length < length) {
-            throw new IOException("truncated length-delimited file: a record of " + length + " bytes has only "
-                    + value.length);
+            throw new IOException(
+                    "truncated length-delimited file: a record of " + length + " bytes has only " + value.length);
         }
         return value;
     }
@@ -77,8 +78,8 @@ public final class DelimitedEnvelopeFormat extends SimpleStreamFormat<Decoded> {
                     return null;
                 }
                 recordNumber++;
-                return decoder.decode(value, false, JsonLinesFormat.SOURCE_TOPIC, 0, recordNumber,
-                        System.currentTimeMillis(), 0L);
+                return decoder.decode(
+                        value, false, JsonLinesFormat.SOURCE_TOPIC, 0, recordNumber, System.currentTimeMillis(), 0L);
             }
 
             @Override

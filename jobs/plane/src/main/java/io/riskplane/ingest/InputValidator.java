@@ -24,18 +24,24 @@ final class InputValidator {
      * infinity or NaN (docs/contracts.md, "Magnitudes").
      */
     static final double MAX_PRICE = 1e9;
+
     static final double MAX_QUANTITY = 1e12;
     /** A fee may exceed the fill's notional only up to this flat amount (minimum fees on tiny fills). */
     static final double MAX_FLAT_FEE = 1_000;
     /** Money limits of a policy, in its currency. */
     static final double MAX_MONEY_LIMIT = 1e15;
+
     static final double MAX_LATENCY_MS = 86_400_000;
     /** Identifiers and names (ids, orgs, venues, ...): they become keys, state and the evidence of control events. */
     static final int MAX_ID_CHARS = 256;
     /** Free text from venues and gates. */
     static final int MAX_TEXT_CHARS = 4_096;
-    private static final java.util.Set<String> FREE_TEXT = java.util.Set.of("riskplane.v1.Order.reject_reason",
-            "riskplane.v1.Order.fallback_reason", "riskplane.v1.HealthProbe.detail", "riskplane.v1.GateResult.detail");
+
+    private static final java.util.Set<String> FREE_TEXT = java.util.Set.of(
+            "riskplane.v1.Order.reject_reason",
+            "riskplane.v1.Order.fallback_reason",
+            "riskplane.v1.HealthProbe.detail",
+            "riskplane.v1.GateResult.detail");
 
     /**
      * Every string in the envelope within its bound (checked only for records long enough to hold a string over
@@ -54,8 +60,10 @@ final class InputValidator {
                 if (v instanceof String str) {
                     int max = FREE_TEXT.contains(field.getFullName()) ? MAX_TEXT_CHARS : MAX_ID_CHARS;
                     if (str.length() > max) {
-                        throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field.getFullName().replace(
-                                "riskplane.v1.", "") + " is " + str.length() + " characters long; at most " + max);
+                        throw new InvalidInput(
+                                DeadLetterReason.INVALID_VALUE,
+                                field.getFullName().replace("riskplane.v1.", "") + " is " + str.length()
+                                        + " characters long; at most " + max);
                     }
                 } else if (v instanceof com.google.protobuf.Message sub) {
                     strings(sub); // nested messages, map entries (their keys)
@@ -67,20 +75,41 @@ final class InputValidator {
     static void validate(Envelope e) throws InvalidInput {
         timestamp("event_time", e.hasEventTime(), e.getEventTime());
         switch (e.getPayloadCase()) {
-            case ORDER: order(e.getOrder()); break;
-            case FILL: fill(e.getFill()); break;
-            case QUOTE: quote(e.getQuote()); break;
-            case SIGNAL: signal(e.getSignal()); break;
-            case CURSOR_COMMIT: cursor(e.getCursorCommit()); break;
-            case HEALTH_PROBE: probe(e.getHealthProbe()); break;
-            case LANE_RUN: laneRun(e.getLaneRun()); break;
-            case INSTRUMENT: instrument(e.getInstrument()); break;
-            case RISK_POLICY: policy(e.getRiskPolicy()); break;
-            case OPERATOR_COMMAND: operatorCommand(e); break;
+            case ORDER:
+                order(e.getOrder());
+                break;
+            case FILL:
+                fill(e.getFill());
+                break;
+            case QUOTE:
+                quote(e.getQuote());
+                break;
+            case SIGNAL:
+                signal(e.getSignal());
+                break;
+            case CURSOR_COMMIT:
+                cursor(e.getCursorCommit());
+                break;
+            case HEALTH_PROBE:
+                probe(e.getHealthProbe());
+                break;
+            case LANE_RUN:
+                laneRun(e.getLaneRun());
+                break;
+            case INSTRUMENT:
+                instrument(e.getInstrument());
+                break;
+            case RISK_POLICY:
+                policy(e.getRiskPolicy());
+                break;
+            case OPERATOR_COMMAND:
+                operatorCommand(e);
+                break;
             case PAYLOAD_NOT_SET:
                 throw new InvalidInput(DeadLetterReason.EMPTY_PAYLOAD, "envelope carries no payload");
             default:
-                throw new InvalidInput(DeadLetterReason.NOT_AN_INPUT,
+                throw new InvalidInput(
+                        DeadLetterReason.NOT_AN_INPUT,
                         e.getPayloadCase().name().toLowerCase() + " is an output of the plane, not an input");
         }
     }
@@ -117,8 +146,10 @@ final class InputValidator {
         finite("fill.fee", f.getFee());
         double notional = f.getQuantity() * f.getPrice();
         if (Math.abs(f.getFee()) > notional + MAX_FLAT_FEE) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "fill.fee " + f.getFee()
-                    + " exceeds the fill's notional " + notional + " (plus " + MAX_FLAT_FEE + ") in magnitude");
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    "fill.fee " + f.getFee() + " exceeds the fill's notional " + notional + " (plus " + MAX_FLAT_FEE
+                            + ") in magnitude");
         }
         timestamp("fill.exec_time", f.hasExecTime(), f.getExecTime());
     }
@@ -131,8 +162,8 @@ final class InputValidator {
         bounded("quote.bid_size", q.getBidSize(), false, MAX_QUANTITY);
         bounded("quote.ask_size", q.getAskSize(), false, MAX_QUANTITY);
         if (q.getBid() > q.getAsk()) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE,
-                    "quote is crossed: bid " + q.getBid() + " > ask " + q.getAsk());
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE, "quote is crossed: bid " + q.getBid() + " > ask " + q.getAsk());
         }
         timestamp("quote.exchange_time", q.hasExchangeTime(), q.getExchangeTime());
         timestamp("quote.receive_time", q.hasReceiveTime(), q.getReceiveTime());
@@ -179,7 +210,8 @@ final class InputValidator {
         if (p.getVersion() <= 0) {
             throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy.version must be > 0");
         }
-        boolean pnlPolicy = p.getScope().getVenue().isEmpty() && p.getScope().getAdapter().isEmpty()
+        boolean pnlPolicy = p.getScope().getVenue().isEmpty()
+                && p.getScope().getAdapter().isEmpty()
                 && p.getScope().getLane().isEmpty();
         if (pnlPolicy) {
             // A PnL policy without a drawdown limit would let losses run: the limit is mandatory.
@@ -199,8 +231,10 @@ final class InputValidator {
         // A resume level at or above the limit would resume a halt while still in breach of max_drawdown.
         Double resumeBelow = p.getThresholdsMap().get("drawdown_resume_below");
         if (resumeBelow != null && !(resumeBelow < p.getMaxDrawdown())) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "risk_policy.thresholds[drawdown_resume_below] "
-                    + resumeBelow + " must be below risk_policy.max_drawdown " + p.getMaxDrawdown());
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    "risk_policy.thresholds[drawdown_resume_below] " + resumeBelow
+                            + " must be below risk_policy.max_drawdown " + p.getMaxDrawdown());
         }
     }
 
@@ -210,15 +244,18 @@ final class InputValidator {
      */
     private static void timestamp(String field, boolean set, com.google.protobuf.Timestamp ts) throws InvalidInput {
         if (set && !com.google.protobuf.util.Timestamps.isValid(ts)) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, field + " is not a valid timestamp (seconds "
-                    + ts.getSeconds() + ", nanos " + ts.getNanos() + "): it must lie in 0001-01-01..9999-12-31 UTC"
-                    + " with nanos in 0..999999999");
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    field + " is not a valid timestamp (seconds "
+                            + ts.getSeconds() + ", nanos " + ts.getNanos()
+                            + "): it must lie in 0001-01-01..9999-12-31 UTC"
+                            + " with nanos in 0..999999999");
         }
     }
 
     /** The scopes a command may name: the levels the rules halt (docs/contracts.md, OperatorCommand). */
-    static final java.util.Set<String> COMMAND_SCOPES = java.util.Set.of("org", "org+strategy",
-            "org+strategy+instrument", "instrument+venue", "adapter", "lane");
+    static final java.util.Set<String> COMMAND_SCOPES =
+            java.util.Set.of("org", "org+strategy", "org+strategy+instrument", "instrument+venue", "adapter", "lane");
 
     /** A rule id as the rules write them: lower-case dotted words ("" = every rule). */
     private static final java.util.regex.Pattern RULE_ID = java.util.regex.Pattern.compile("[a-z]+(\\.[a-z-]+)+");
@@ -231,38 +268,51 @@ final class InputValidator {
         io.riskplane.v1.OperatorCommand c = e.getOperatorCommand();
         required("operator_command.command_id", c.getCommandId());
         if (!c.getCommandId().equals(e.getEventId())) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.command_id "
-                    + c.getCommandId() + " differs from the envelope's event_id " + e.getEventId());
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    "operator_command.command_id " + c.getCommandId() + " differs from the envelope's event_id "
+                            + e.getEventId());
         }
         knownEnum("operator_command.action", c.getAction(), true);
         required("operator_command.operator_id", c.getOperatorId());
         required("operator_command.reason", c.getReason());
         io.riskplane.v1.Scope s = c.getScope();
         java.util.List<String> set = new java.util.ArrayList<>();
-        for (String[] f : new String[][] {{"org", s.getOrg()}, {"strategy", s.getStrategy()},
-            {"instrument", s.getInstrument()}, {"venue", s.getVenue()}, {"adapter", s.getAdapter()},
-            {"lane", s.getLane()}}) {
+        for (String[] f : new String[][] {
+            {"org", s.getOrg()},
+            {"strategy", s.getStrategy()},
+            {"instrument", s.getInstrument()},
+            {"venue", s.getVenue()},
+            {"adapter", s.getAdapter()},
+            {"lane", s.getLane()}
+        }) {
             if (!f[1].isEmpty()) {
                 set.add(f[0]);
             }
         }
         String shape = String.join("+", set);
         if (!COMMAND_SCOPES.contains(shape)) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.scope sets "
-                    + (shape.isEmpty() ? "nothing" : shape) + ", which is no scope the rules halt (one of "
-                    + new java.util.TreeSet<>(COMMAND_SCOPES) + ")");
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    "operator_command.scope sets "
+                            + (shape.isEmpty() ? "nothing" : shape) + ", which is no scope the rules halt (one of "
+                            + new java.util.TreeSet<>(COMMAND_SCOPES) + ")");
         }
-        if (c.getAction() == io.riskplane.v1.OperatorAction.OPERATOR_HALT && !c.getRuleId().isEmpty()) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.rule_id is for a RESUME; a HALT "
-                    + "halts the scope whatever the rule");
+        if (c.getAction() == io.riskplane.v1.OperatorAction.OPERATOR_HALT
+                && !c.getRuleId().isEmpty()) {
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    "operator_command.rule_id is for a RESUME; a HALT " + "halts the scope whatever the rule");
         }
         if (!c.getRuleId().isEmpty() && !RULE_ID.matcher(c.getRuleId()).matches()) {
-            throw new InvalidInput(DeadLetterReason.INVALID_VALUE, "operator_command.rule_id '" + c.getRuleId()
-                    + "' is not a rule id");
+            throw new InvalidInput(
+                    DeadLetterReason.INVALID_VALUE,
+                    "operator_command.rule_id '" + c.getRuleId() + "' is not a rule id");
         }
         if (c.getSignature().isEmpty()) {
-            throw new InvalidInput(DeadLetterReason.UNSIGNED_COMMAND, "operator command " + c.getCommandId()
-                    + " carries no signature; not applied");
+            throw new InvalidInput(
+                    DeadLetterReason.UNSIGNED_COMMAND,
+                    "operator command " + c.getCommandId() + " carries no signature; not applied");
         }
     }
 

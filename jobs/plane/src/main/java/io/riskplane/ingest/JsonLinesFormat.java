@@ -41,8 +41,14 @@ public final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
                     }
                     lineNumber++;
                 } while (line.isBlank());
-                return decoder.decode(line.getBytes(StandardCharsets.UTF_8), true, SOURCE_TOPIC, 0, lineNumber,
-                        System.currentTimeMillis(), 0L);
+                return decoder.decode(
+                        line.getBytes(StandardCharsets.UTF_8),
+                        true,
+                        SOURCE_TOPIC,
+                        0,
+                        lineNumber,
+                        System.currentTimeMillis(),
+                        0L);
             }
 
             @Override

@@ -17,8 +17,14 @@ public final class KafkaEnvelopeDeserializer implements KafkaRecordDeserializati
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
-        out.collect(decoder.decode(record.value(), false, record.topic(), record.partition(), record.offset(),
-                record.timestamp(), record.timestamp()));
+        out.collect(decoder.decode(
+                record.value(),
+                false,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.timestamp(),
+                record.timestamp()));
     }
 
     @Override

@@ -81,9 +81,11 @@ public class PolicyVersionGate extends KeyedProcessFunction<String, Decoded, Pol
         for (SigningKey k : policyKeys) {
             keys.put(k.keyId(), k.load());
         }
-        first = getRuntimeContext().getState(new ValueStateDescriptor<>("first-copy",
-                TypeInformation.of(PolicyRecord.class)));
-        conflicts = getRuntimeContext().getMetricGroup().addGroup("reason", DeadLetterReason.CONFLICTING_VERSION)
+        first = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("first-copy", TypeInformation.of(PolicyRecord.class)));
+        conflicts = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("reason", DeadLetterReason.CONFLICTING_VERSION)
                 .counter("dead_letters");
         copies = getRuntimeContext().getMetricGroup().counter("policy_copies_ignored");
         unverified = getRuntimeContext().getMetricGroup().counter("policies_unverified");
@@ -95,8 +97,12 @@ public class PolicyVersionGate extends KeyedProcessFunction<String, Decoded, Pol
         Envelope e = Envelope.parseFrom(d.envelope());
         String refusal = signatureRefusal(e);
         if (refusal != null) {
-            refusedByReason.computeIfAbsent(refusal, r -> getRuntimeContext().getMetricGroup()
-                    .addGroup("reason", r).counter("dead_letters")).inc();
+            refusedByReason
+                    .computeIfAbsent(refusal, r -> getRuntimeContext()
+                            .getMetricGroup()
+                            .addGroup("reason", r)
+                            .counter("dead_letters"))
+                    .inc();
             ctx.output(REFUSED, refused(d, e, refusal));
             return;
         }
@@ -143,27 +149,49 @@ public class PolicyVersionGate extends KeyedProcessFunction<String, Decoded, Pol
     private static DeadLetterRecord refused(Decoded d, Envelope e, String reason) {
         io.riskplane.v1.RiskPolicy p = e.getRiskPolicy();
         String policy = "risk policy " + p.getPolicyId() + " version " + p.getVersion();
-        String detail = switch (reason) {
-            case DeadLetterReason.UNSIGNED_POLICY -> policy + " carries no signature, and the plane requires the risk "
-                    + "desk's (security.require_signed_policies)";
-            case DeadLetterReason.UNKNOWN_POLICY_SIGNER -> policy + " is signed by '" + p.getSignerId()
-                    + "', for whom the plane has no key (security.policy_keys)";
-            default -> policy + " does not verify under the key of signer '" + p.getSignerId()
-                    + "': forged or altered";
-        };
+        String detail =
+                switch (reason) {
+                    case DeadLetterReason.UNSIGNED_POLICY ->
+                        policy + " carries no signature, and the plane requires the risk "
+                                + "desk's (security.require_signed_policies)";
+                    case DeadLetterReason.UNKNOWN_POLICY_SIGNER ->
+                        policy + " is signed by '" + p.getSignerId()
+                                + "', for whom the plane has no key (security.policy_keys)";
+                    default ->
+                        policy + " does not verify under the key of signer '" + p.getSignerId()
+                                + "': forged or altered";
+                };
         return DeadLetterRecord.of(d, reason, detail + "; not applied, and the version stays free for the signed copy");
     }
 
     /** Everything but the event id: limits, scope, currency, auto-resume and the effective time. */
     static boolean sameContent(PolicyRecord a, PolicyRecord b) {
-        return a.equals(new PolicyRecord(b.policyId(), b.version(), b.org(), b.strategy(), b.venue(), b.adapter(),
-                b.lane(), b.currency(), b.maxDrawdown(), b.maxDrawdownFraction(), b.maxDailyLoss(), b.capitalBase(),
-                b.autoResume(), b.effectiveMillis(), a.eventId(), b.thresholds()));
+        return a.equals(new PolicyRecord(
+                b.policyId(),
+                b.version(),
+                b.org(),
+                b.strategy(),
+                b.venue(),
+                b.adapter(),
+                b.lane(),
+                b.currency(),
+                b.maxDrawdown(),
+                b.maxDrawdownFraction(),
+                b.maxDailyLoss(),
+                b.capitalBase(),
+                b.autoResume(),
+                b.effectiveMillis(),
+                a.eventId(),
+                b.thresholds()));
     }
 
     private static DeadLetterRecord conflict(Decoded d, PolicyRecord seen) {
-        return DeadLetterRecord.of(d, DeadLetterReason.CONFLICTING_VERSION, "risk policy " + seen.policyId()
-                + " version " + seen.version() + " was already received with other content (event " + seen.eventId()
-                + "); that first copy stays in force. A change needs a new version.");
+        return DeadLetterRecord.of(
+                d,
+                DeadLetterReason.CONFLICTING_VERSION,
+                "risk policy " + seen.policyId()
+                        + " version " + seen.version() + " was already received with other content (event "
+                        + seen.eventId()
+                        + "); that first copy stays in force. A change needs a new version.");
     }
 }

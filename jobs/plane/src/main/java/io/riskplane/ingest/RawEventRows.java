@@ -22,8 +22,8 @@ public final class RawEventRows implements ClickHouseLoader.InputRows {
 
     @Override
     public WarehouseRow rowOf(ConsumerRecord<byte[], byte[]> r) {
-        Decoded d = decoder.decode(r.value(), false, r.topic(), r.partition(), r.offset(), r.timestamp(),
-                r.timestamp());
+        Decoded d =
+                decoder.decode(r.value(), false, r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestamp());
         return d.isDeadLetter() ? null : ClickHouseRows.RAW_EVENTS.row(RawEvent.of(d));
     }
 }

@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -25,6 +24,7 @@ public final class RecordFileFormat extends SimpleStreamFormat<Decoded> {
     private static final long serialVersionUID = 1L;
     /** Files with this extension are read in this form. */
     public static final String EXTENSION = ".records";
+
     private static final int MAGIC = 0x52505231; // "RPR1"
 
     private final EnvelopeDecoder decoder;
@@ -43,8 +43,9 @@ public final class RecordFileFormat extends SimpleStreamFormat<Decoded> {
     }
 
     /** Writes one record; {@code value} may be null (a record without a value). */
-    public static void write(DataOutputStream out, String topic, int partition, long offset, long timestampMillis,
-            byte[] value) throws IOException {
+    public static void write(
+            DataOutputStream out, String topic, int partition, long offset, long timestampMillis, byte[] value)
+            throws IOException {
         out.writeUTF(topic);
         out.writeInt(partition);
         out.writeLong(offset);
@@ -93,8 +94,8 @@ public final class RecordFileFormat extends SimpleStreamFormat<Decoded> {
      * Decodes a record as the live plane decoded it, against its broker timestamp; one without (0: archived before
      * the archive kept it) is checked against the wall clock and observed at 0, as a file's record is.
      */
-    public static Decoded decode(EnvelopeDecoder decoder, String topic, int partition, long offset,
-            long timestampMillis, byte[] value) {
+    public static Decoded decode(
+            EnvelopeDecoder decoder, String topic, int partition, long offset, long timestampMillis, byte[] value) {
         return timestampMillis > 0
                 ? decoder.decode(value, false, topic, partition, offset, timestampMillis, timestampMillis)
                 : decoder.decode(value, false, topic, partition, offset, System.currentTimeMillis(), 0L);
@@ -109,8 +110,9 @@ public final class RecordFileFormat extends SimpleStreamFormat<Decoded> {
             @Override
             public Decoded read() throws IOException {
                 Entry e = RecordFileFormat.read(in);
-                return e == null ? null : decode(decoder, e.topic(), e.partition(), e.offset(), e.timestampMillis(),
-                        e.value());
+                return e == null
+                        ? null
+                        : decode(decoder, e.topic(), e.partition(), e.offset(), e.timestampMillis(), e.value());
             }
 
             @Override

@@ -5,10 +5,10 @@ import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.OperatorDirective;
+import io.riskplane.v1.Envelope;
 import io.riskplane.verify.ControlSigner;
 import io.riskplane.verify.OperatorCommands;
 import io.riskplane.verify.SigningKey;
-import io.riskplane.v1.Envelope;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +72,13 @@ public class OperatorCommandGate extends KeyedProcessFunction<String, Decoded, C
     @Override
     public void processElement(Decoded d, Context ctx, Collector<ControlRecord> out) throws Exception {
         Envelope e = Envelope.parseFrom(d.envelope());
-        String refusal = switch (OperatorCommands.verify(e, keys)) {
-            case ACCEPTED -> null;
-            case UNSIGNED -> DeadLetterReason.UNSIGNED_COMMAND;
-            case UNKNOWN_OPERATOR -> DeadLetterReason.UNKNOWN_OPERATOR;
-            case BAD_SIGNATURE -> DeadLetterReason.BAD_SIGNATURE;
-        };
+        String refusal =
+                switch (OperatorCommands.verify(e, keys)) {
+                    case ACCEPTED -> null;
+                    case UNSIGNED -> DeadLetterReason.UNSIGNED_COMMAND;
+                    case UNKNOWN_OPERATOR -> DeadLetterReason.UNKNOWN_OPERATOR;
+                    case BAD_SIGNATURE -> DeadLetterReason.BAD_SIGNATURE;
+                };
         if (refusal == null && accepted.value() != null) {
             refusal = DeadLetterReason.REPLAYED_COMMAND;
         }
@@ -98,17 +99,25 @@ public class OperatorCommandGate extends KeyedProcessFunction<String, Decoded, C
     }
 
     private void refuse(Decoded d, Envelope e, String reason, Context ctx) {
-        refusedByReason.computeIfAbsent(reason, r -> getRuntimeContext().getMetricGroup().addGroup("reason", r)
-                .counter("dead_letters")).inc();
+        refusedByReason
+                .computeIfAbsent(reason, r -> getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("reason", r)
+                        .counter("dead_letters"))
+                .inc();
         String who = e.getOperatorCommand().getOperatorId();
-        String detail = switch (reason) {
-            case DeadLetterReason.UNSIGNED_COMMAND -> "operator command " + d.eventId() + " carries no signature";
-            case DeadLetterReason.UNKNOWN_OPERATOR -> "operator command " + d.eventId() + " names operator '" + who
-                    + "', for whom the plane has no key (security.operator_keys)";
-            case DeadLetterReason.BAD_SIGNATURE -> "operator command " + d.eventId() + " does not verify under the key"
-                    + " of operator '" + who + "': forged or altered";
-            default -> "operator command " + d.eventId() + " was accepted before: a command is applied once";
-        };
+        String detail =
+                switch (reason) {
+                    case DeadLetterReason.UNSIGNED_COMMAND ->
+                        "operator command " + d.eventId() + " carries no signature";
+                    case DeadLetterReason.UNKNOWN_OPERATOR ->
+                        "operator command " + d.eventId() + " names operator '" + who
+                                + "', for whom the plane has no key (security.operator_keys)";
+                    case DeadLetterReason.BAD_SIGNATURE ->
+                        "operator command " + d.eventId() + " does not verify under the key" + " of operator '" + who
+                                + "': forged or altered";
+                    default -> "operator command " + d.eventId() + " was accepted before: a command is applied once";
+                };
         ctx.output(REFUSED, DeadLetterRecord.of(d, reason, detail + "; not applied"));
     }
 }

@@ -39,8 +39,8 @@ public final class OperatorControls {
         String reason = d.halt() ? HALT_REASON : RESUME_REASON;
         String scopeKey = scopeKey(c.getScope());
         ControlEvent.Builder control = ControlEvent.newBuilder()
-                .setControlId(DeterministicId.of("ctl-", rule, RULE_VERSION, scopeKey, reason, d.commandId(), 0,
-                        d.eventTimeMillis()))
+                .setControlId(DeterministicId.of(
+                        "ctl-", rule, RULE_VERSION, scopeKey, reason, d.commandId(), 0, d.eventTimeMillis()))
                 .setKind(d.halt() ? ControlKind.KILL_SWITCH : ControlKind.RESUME)
                 .setAction(d.halt() ? ControlAction.HALT_NEW_ENTRIES : ControlAction.RESUME_TRADING)
                 .setScope(c.getScope())
@@ -64,15 +64,29 @@ public final class OperatorControls {
         OperatorCommand c = e.getOperatorCommand();
         Scope s = c.getScope();
         boolean halt = c.getAction() == OperatorAction.OPERATOR_HALT;
-        return new OperatorDirective(c.getCommandId(), halt, s.getOrg(), s.getStrategy(), s.getInstrument(),
-                s.getVenue(), s.getAdapter(), s.getLane(),
+        return new OperatorDirective(
+                c.getCommandId(),
+                halt,
+                s.getOrg(),
+                s.getStrategy(),
+                s.getInstrument(),
+                s.getVenue(),
+                s.getAdapter(),
+                s.getLane(),
                 halt ? "" : c.getRuleId().isEmpty() ? OperatorDirective.ALL_RULES : c.getRuleId(),
                 ProtoTime.toMillis(e.getEventTime()));
     }
 
     /** The Kafka key of an operator's control event: every scope field, in Scope's order. */
     static String scopeKey(Scope s) {
-        return String.join("|", "scope", s.getOrg(), s.getStrategy(), s.getInstrument(), s.getVenue(), s.getAdapter(),
+        return String.join(
+                "|",
+                "scope",
+                s.getOrg(),
+                s.getStrategy(),
+                s.getInstrument(),
+                s.getVenue(),
+                s.getAdapter(),
                 s.getLane());
     }
 
@@ -94,9 +108,12 @@ public final class OperatorControls {
     }
 
     private static String summary(OperatorCommand c, OperatorDirective d) {
-        String what = d.halt() ? "halted new entries on " + describe(c.getScope())
-                : "resumed " + describe(c.getScope()) + (OperatorDirective.ALL_RULES.equals(d.liftsRule())
-                        ? ", lifting the halts of every rule" : ", lifting the halts of rule " + d.liftsRule());
+        String what = d.halt()
+                ? "halted new entries on " + describe(c.getScope())
+                : "resumed " + describe(c.getScope())
+                        + (OperatorDirective.ALL_RULES.equals(d.liftsRule())
+                                ? ", lifting the halts of every rule"
+                                : ", lifting the halts of rule " + d.liftsRule());
         return "operator " + c.getOperatorId() + " " + what + ": " + c.getReason()
                 + (c.getTicket().isEmpty() ? "" : " (ticket " + c.getTicket() + ")") + "; command " + c.getCommandId();
     }

@@ -1,9 +1,9 @@
 package io.riskplane.plane;
 
 import io.riskplane.model.BookEvent;
-import io.riskplane.model.Decoded;
-import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.DeadLetterReason;
+import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.Decoded;
 import io.riskplane.model.LaneRunRecord;
 import io.riskplane.model.OrderRecord;
 import io.riskplane.staleness.StalenessInput;
@@ -40,6 +40,7 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
 
     /** An event further behind the watermark than this is STALE_TIMESTAMP (PlaneOptions.staleHorizon). */
     private final long staleHorizonMillis;
+
     private transient Map<String, Counter> deadLettersByReason;
     private transient Counter events;
 
@@ -62,16 +63,35 @@ public class EventRouter extends ProcessFunction<Decoded, Decoded> {
             long watermark = ctx.timerService().currentWatermark();
             if (watermark > Long.MIN_VALUE + staleHorizonMillis
                     && d.eventTimeMillis() < watermark - staleHorizonMillis) {
-                d = new Decoded(Decoded.DEAD_LETTER_KIND, d.eventId(), d.source(), d.ingestMillis(), d.topic(),
-                        d.partition(), d.offset(), d.ingestMillis(), d.envelope(), null, null, null, null, null, null,
-                        DeadLetterRecord.of(d, DeadLetterReason.STALE_TIMESTAMP, "event_time "
-                                + java.time.Instant.ofEpochMilli(d.eventTimeMillis()) + " is more than "
-                                + staleHorizonMillis + " ms behind the plane's event time (watermark "
-                                + java.time.Instant.ofEpochMilli(watermark) + ")"));
+                d = new Decoded(
+                        Decoded.DEAD_LETTER_KIND,
+                        d.eventId(),
+                        d.source(),
+                        d.ingestMillis(),
+                        d.topic(),
+                        d.partition(),
+                        d.offset(),
+                        d.ingestMillis(),
+                        d.envelope(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        DeadLetterRecord.of(
+                                d,
+                                DeadLetterReason.STALE_TIMESTAMP,
+                                "event_time "
+                                        + java.time.Instant.ofEpochMilli(d.eventTimeMillis()) + " is more than "
+                                        + staleHorizonMillis + " ms behind the plane's event time (watermark "
+                                        + java.time.Instant.ofEpochMilli(watermark) + ")"));
             }
         }
         if (d.isDeadLetter()) {
-            deadLettersByReason.computeIfAbsent(d.deadLetter().reasonCode(), this::counter).inc();
+            deadLettersByReason
+                    .computeIfAbsent(d.deadLetter().reasonCode(), this::counter)
+                    .inc();
             ctx.output(DEAD_LETTERS, d.deadLetter());
             return;
         }

@@ -24,11 +24,14 @@ public final class ExternalSinks implements PlaneSinks {
     /** Each table's rows, one stream per table (confirmed and early control events share one), written in finish(). */
     private final Map<String, TableRows<?>> rowsByTable = new LinkedHashMap<>();
 
-    public ExternalSinks(String bootstrap, Properties kafkaClient, String transactionalIdPrefix,
+    public ExternalSinks(
+            String bootstrap,
+            Properties kafkaClient,
+            String transactionalIdPrefix,
             io.riskplane.verify.SigningKey signing,
             boolean controlExactlyOnce) {
-        this.kafka = new KafkaSinks.Settings(bootstrap, kafkaClient, transactionalIdPrefix, signing,
-                controlExactlyOnce);
+        this.kafka =
+                new KafkaSinks.Settings(bootstrap, kafkaClient, transactionalIdPrefix, signing, controlExactlyOnce);
     }
 
     @Override
@@ -42,8 +45,11 @@ public final class ExternalSinks implements PlaneSinks {
 
     @Override
     public void heartbeats(DataStream<HeartbeatRecord> heartbeats) {
-        heartbeats.sinkTo(KafkaSinks.heartbeats(kafka.bootstrap(), kafka.client(), kafka.signing())).setParallelism(1)
-                .name("kafka heartbeat topic").uid("kafka-heartbeat");
+        heartbeats
+                .sinkTo(KafkaSinks.heartbeats(kafka.bootstrap(), kafka.client(), kafka.signing()))
+                .setParallelism(1)
+                .name("kafka heartbeat topic")
+                .uid("kafka-heartbeat");
     }
 
     /**
@@ -58,9 +64,10 @@ public final class ExternalSinks implements PlaneSinks {
             rows = rows == null ? r : rows.union(r);
         }
         if (rows != null) {
-            rows.sinkTo(KafkaSinks.clickhouseRows(kafka.bootstrap(), kafka.client(),
-                    kafka.transactionalIdPrefix() + "-rows"))
-                    .name("kafka clickhouse rows").uid("kafka-clickhouse-rows");
+            rows.sinkTo(KafkaSinks.clickhouseRows(
+                            kafka.bootstrap(), kafka.client(), kafka.transactionalIdPrefix() + "-rows"))
+                    .name("kafka clickhouse rows")
+                    .uid("kafka-clickhouse-rows");
         }
     }
 
@@ -76,9 +83,10 @@ public final class ExternalSinks implements PlaneSinks {
         }
 
         TableRows<T> union(TableRows<?> other) {
-            if (other.output().clickhouse() != output.clickhouse() || other.output().type() != output.type()) {
-                throw new IllegalArgumentException(other.output() + " writes table " + output.clickhouse().name()
-                        + " of " + output + " with another row form");
+            if (other.output().clickhouse() != output.clickhouse()
+                    || other.output().type() != output.type()) {
+                throw new IllegalArgumentException(other.output() + " writes table "
+                        + output.clickhouse().name() + " of " + output + " with another row form");
             }
             List<DataStream<T>> all = new ArrayList<>(streams);
             for (DataStream<?> s : other.streams()) {
@@ -92,7 +100,9 @@ public final class ExternalSinks implements PlaneSinks {
         DataStream<WarehouseRow> rows() {
             DataStream<WarehouseRow> rows = null;
             for (int i = 0; i < streams.size(); i++) {
-                DataStream<WarehouseRow> r = streams.get(i).map(new RowOf<>(output)).returns(WarehouseRow.class)
+                DataStream<WarehouseRow> r = streams.get(i)
+                        .map(new RowOf<>(output))
+                        .returns(WarehouseRow.class)
                         .name(output.rowsOperatorName())
                         .uid(i == 0 ? output.rowsUid() : output.rowsUid() + "-" + (i + 1));
                 rows = rows == null ? r : rows.union(r);

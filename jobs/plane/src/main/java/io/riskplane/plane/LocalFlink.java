@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
-import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
@@ -52,7 +52,8 @@ public final class LocalFlink {
 
     /** Whether the local REST endpoint serves the handlers that change a job or the cluster (not only GET). */
     public static final ConfigOption<Boolean> JOB_CONTROL = ConfigOptions.key("riskplane.rest.job-control.enabled")
-            .booleanType().defaultValue(false)
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Serve the REST handlers that cancel, stop, rescale, savepoint or submit jobs.");
 
     /** A local environment (MiniCluster) whose REST endpoint honours {@link #JOB_CONTROL}. */
@@ -60,7 +61,8 @@ public final class LocalFlink {
         Configuration c = new Configuration(conf);
         c.set(DeploymentOptions.TARGET, EXECUTOR);
         c.set(DeploymentOptions.ATTACHED, true);
-        return new StreamExecutionEnvironment(new Loader(), c, Thread.currentThread().getContextClassLoader());
+        return new StreamExecutionEnvironment(
+                new Loader(), c, Thread.currentThread().getContextClassLoader());
     }
 
     private static final String EXECUTOR = "riskplane-local";
@@ -101,36 +103,67 @@ public final class LocalFlink {
         protected DispatcherResourceManagerComponentFactory createDispatcherResourceManagerComponentFactory() {
             return new DefaultDispatcherResourceManagerComponentFactory(
                     DefaultDispatcherRunnerFactory.createSessionRunner(SessionDispatcherFactory.INSTANCE),
-                    StandaloneResourceManagerFactory.getInstance(), new GuardedRestEndpointFactory());
+                    StandaloneResourceManagerFactory.getInstance(),
+                    new GuardedRestEndpointFactory());
         }
     }
 
     /** As Flink's SessionRestEndpointFactory, with the endpoint below. */
     static final class GuardedRestEndpointFactory implements RestEndpointFactory<DispatcherGateway> {
         @Override
-        public WebMonitorEndpoint<DispatcherGateway> createRestEndpoint(Configuration configuration,
+        public WebMonitorEndpoint<DispatcherGateway> createRestEndpoint(
+                Configuration configuration,
                 LeaderGatewayRetriever<DispatcherGateway> dispatcher,
-                LeaderGatewayRetriever<ResourceManagerGateway> resourceManager, TransientBlobService blobs,
-                ScheduledExecutorService executor, MetricFetcher metricFetcher, LeaderElection leaderElection,
-                FatalErrorHandler fatalErrorHandler) throws Exception {
+                LeaderGatewayRetriever<ResourceManagerGateway> resourceManager,
+                TransientBlobService blobs,
+                ScheduledExecutorService executor,
+                MetricFetcher metricFetcher,
+                LeaderElection leaderElection,
+                FatalErrorHandler fatalErrorHandler)
+                throws Exception {
             RestHandlerConfiguration rest = RestHandlerConfiguration.fromConfiguration(configuration);
-            return new GuardedRestEndpoint(dispatcher, configuration, rest, resourceManager, blobs, executor,
-                    metricFetcher, leaderElection, RestEndpointFactory.createExecutionGraphCache(rest),
-                    fatalErrorHandler, configuration.get(JOB_CONTROL));
+            return new GuardedRestEndpoint(
+                    dispatcher,
+                    configuration,
+                    rest,
+                    resourceManager,
+                    blobs,
+                    executor,
+                    metricFetcher,
+                    leaderElection,
+                    RestEndpointFactory.createExecutionGraphCache(rest),
+                    fatalErrorHandler,
+                    configuration.get(JOB_CONTROL));
         }
     }
 
     static final class GuardedRestEndpoint extends DispatcherRestEndpoint {
         private final boolean jobControl;
 
-        GuardedRestEndpoint(LeaderGatewayRetriever<DispatcherGateway> dispatcher, Configuration configuration,
-                RestHandlerConfiguration rest, LeaderGatewayRetriever<ResourceManagerGateway> resourceManager,
-                TransientBlobService blobs, ScheduledExecutorService executor, MetricFetcher metricFetcher,
+        GuardedRestEndpoint(
+                LeaderGatewayRetriever<DispatcherGateway> dispatcher,
+                Configuration configuration,
+                RestHandlerConfiguration rest,
+                LeaderGatewayRetriever<ResourceManagerGateway> resourceManager,
+                TransientBlobService blobs,
+                ScheduledExecutorService executor,
+                MetricFetcher metricFetcher,
                 LeaderElection leaderElection,
                 org.apache.flink.runtime.rest.handler.legacy.ExecutionGraphCache cache,
-                FatalErrorHandler fatalErrorHandler, boolean jobControl) throws Exception {
-            super(dispatcher, configuration, rest, resourceManager, blobs, executor, metricFetcher, leaderElection,
-                    cache, fatalErrorHandler);
+                FatalErrorHandler fatalErrorHandler,
+                boolean jobControl)
+                throws Exception {
+            super(
+                    dispatcher,
+                    configuration,
+                    rest,
+                    resourceManager,
+                    blobs,
+                    executor,
+                    metricFetcher,
+                    leaderElection,
+                    cache,
+                    fatalErrorHandler);
             this.jobControl = jobControl;
         }
 

@@ -42,8 +42,10 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
             f.setAccessible(true);
             return (CollectorRegistry) f.get(reporter);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("this flink-metrics-prometheus has no AbstractPrometheusReporter.registry; "
-                    + "LoopbackPrometheusReporter must be adapted to it", e);
+            throw new IllegalStateException(
+                    "this flink-metrics-prometheus has no AbstractPrometheusReporter.registry; "
+                            + "LoopbackPrometheusReporter must be adapted to it",
+                    e);
         }
     }
 
@@ -57,7 +59,8 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
     public static final class Factory implements MetricReporterFactory {
         @Override
         public MetricReporter createMetricReporter(Properties properties) {
-            String host = properties.getProperty(ARG_HOST, PlaneConfigOptions.FLINK_METRICS_BIND_ADDRESS.defaultValue());
+            String host =
+                    properties.getProperty(ARG_HOST, PlaneConfigOptions.FLINK_METRICS_BIND_ADDRESS.defaultValue());
             String port = properties.getProperty(ARG_PORT);
             if (port == null) {
                 throw new IllegalArgumentException("metrics reporter " + Factory.class.getName() + " needs a port");

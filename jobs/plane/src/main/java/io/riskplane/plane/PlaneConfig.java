@@ -3,20 +3,20 @@ package io.riskplane.plane;
 import static io.riskplane.plane.PlaneConfigOptions.orDefault;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.riskplane.dislocation.DislocationSettings;
-import io.riskplane.staleness.StalenessSettings;
-import io.riskplane.staleness.TradingCalendar;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.riskplane.alerting.AlertSettings;
+import io.riskplane.dislocation.DislocationSettings;
+import io.riskplane.staleness.StalenessSettings;
+import io.riskplane.staleness.TradingCalendar;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import io.riskplane.alerting.AlertSettings;
 
 /**
  * Configuration of `riskplane run` (YAML, snake_case keys; docs/operations.md). Secrets are never written in the
@@ -24,12 +24,29 @@ import io.riskplane.alerting.AlertSettings;
  * {@link PlaneConfigOptions}, where every key is described.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
-        Dislocation dislocation, Staleness staleness, Alerting alerting, Security security, Archive archive) {
+public record PlaneConfig(
+        Kafka kafka,
+        ClickHouse clickhouse,
+        Map<String, String> iceberg,
+        Flink flink,
+        Time time,
+        Dislocation dislocation,
+        Staleness staleness,
+        Alerting alerting,
+        Security security,
+        Archive archive) {
 
     /** Without an archive section: every archive key at its default. */
-    public PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String> iceberg, Flink flink, Time time,
-            Dislocation dislocation, Staleness staleness, Alerting alerting, Security security) {
+    public PlaneConfig(
+            Kafka kafka,
+            ClickHouse clickhouse,
+            Map<String, String> iceberg,
+            Flink flink,
+            Time time,
+            Dislocation dislocation,
+            Staleness staleness,
+            Alerting alerting,
+            Security security) {
         this(kafka, clickhouse, iceberg, flink, time, dislocation, staleness, alerting, security, null);
     }
 
@@ -43,8 +60,13 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      * unset; its own port: it is a MiniCluster of its own); restore_from: a retained checkpoint of the archive job
      * to resume from.
      */
-    public record Archive(Long checkpointIntervalMs, String groupId, Integer parallelism, String checkpointDir,
-            Integer metricsPort, String restoreFrom) {
+    public record Archive(
+            Long checkpointIntervalMs,
+            String groupId,
+            Integer parallelism,
+            String checkpointDir,
+            Integer metricsPort,
+            String restoreFrom) {
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL =
                 PlaneConfigOptions.defaultDuration(PlaneConfigOptions.ARCHIVE_CHECKPOINT_INTERVAL_MS);
         public static final String DEFAULT_GROUP_ID = PlaneConfigOptions.ARCHIVE_GROUP_ID.defaultValue();
@@ -86,20 +108,29 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      * under one of them (UNSIGNED_POLICY, UNKNOWN_POLICY_SIGNER). A policy signed under one of these key ids is
      * verified either way (BAD_POLICY_SIGNATURE).
      */
-    public record Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId,
-            List<SigningKey> operatorKeys, List<SigningKey> policyKeys, Boolean requireSignedPolicies) {
+    public record Security(
+            SigningKey controlSigning,
+            Long heartbeatIntervalMs,
+            String planeId,
+            List<SigningKey> operatorKeys,
+            List<SigningKey> policyKeys,
+            Boolean requireSignedPolicies) {
         /** Without policy keys: policies need no signature. */
-        public Security(SigningKey controlSigning, Long heartbeatIntervalMs, String planeId,
-                List<SigningKey> operatorKeys) {
+        public Security(
+                SigningKey controlSigning, Long heartbeatIntervalMs, String planeId, List<SigningKey> operatorKeys) {
             this(controlSigning, heartbeatIntervalMs, planeId, operatorKeys, null, null);
         }
 
         public List<io.riskplane.verify.SigningKey> operatorKeyRefs() {
-            return operatorKeys == null ? List.of() : operatorKeys.stream().map(SigningKey::ref).toList();
+            return operatorKeys == null
+                    ? List.of()
+                    : operatorKeys.stream().map(SigningKey::ref).toList();
         }
 
         public List<io.riskplane.verify.SigningKey> policyKeyRefs() {
-            return policyKeys == null ? List.of() : policyKeys.stream().map(SigningKey::ref).toList();
+            return policyKeys == null
+                    ? List.of()
+                    : policyKeys.stream().map(SigningKey::ref).toList();
         }
 
         public boolean policiesMustBeSigned() {
@@ -115,15 +146,21 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
 
     /** The control-signing key reference, or null when control events go unsigned. */
     public io.riskplane.verify.SigningKey signingKey() {
-        return security == null || security.controlSigning() == null ? null : security.controlSigning().ref();
+        return security == null || security.controlSigning() == null
+                ? null
+                : security.controlSigning().ref();
     }
 
     /**
      * Alert routing: alertmanager_url is where `riskplane alerts forward` (and `run`, when set) posts alerts;
      * runbook_base_url, default_team and team_by_org shape the alerts the job derives (docs/alerting.md).
      */
-    public record Alerting(String alertmanagerUrl, String runbookBaseUrl, String defaultTeam,
-            Map<String, String> teamByOrg, String forwarderGroupId) {
+    public record Alerting(
+            String alertmanagerUrl,
+            String runbookBaseUrl,
+            String defaultTeam,
+            Map<String, String> teamByOrg,
+            String forwarderGroupId) {
         /** The alerts forwarder's Kafka consumer group. */
         public String forwarderGroupIdOrDefault() {
             return orDefault(forwarderGroupId, PlaneConfigOptions.ALERTING_FORWARDER_GROUP_ID);
@@ -135,8 +172,14 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      * checkpoint) or at_least_once (written at once; after a recovery a control event can appear again with the same
      * control_id, which ControlVerifier rejects as a replay). docs/benchmark.md has the latency of each.
      */
-    public record Kafka(String bootstrap, Map<String, String> properties, String groupId,
-            String transactionalIdPrefix, Boolean createTopics, Integer partitions, String controlDelivery) {
+    public record Kafka(
+            String bootstrap,
+            Map<String, String> properties,
+            String groupId,
+            String transactionalIdPrefix,
+            Boolean createTopics,
+            Integer partitions,
+            String controlDelivery) {
         public static final String EXACTLY_ONCE = "exactly_once";
         public static final String AT_LEAST_ONCE = "at_least_once";
 
@@ -148,8 +191,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
             if (delivery.equals(AT_LEAST_ONCE)) {
                 return false;
             }
-            throw new IllegalArgumentException("kafka.control_delivery must be exactly_once or at_least_once, not "
-                    + controlDelivery);
+            throw new IllegalArgumentException(
+                    "kafka.control_delivery must be exactly_once or at_least_once, not " + controlDelivery);
         }
 
         /** The decision job's consumer group (an empty value counts as unset). */
@@ -160,7 +203,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         /** The prefix of the plane's Kafka transactional ids (an empty value counts as unset). */
         public String transactionalIdPrefixOrDefault() {
             return transactionalIdPrefix == null || transactionalIdPrefix.isEmpty()
-                    ? PlaneConfigOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.defaultValue() : transactionalIdPrefix;
+                    ? PlaneConfigOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.defaultValue()
+                    : transactionalIdPrefix;
         }
 
         public boolean createTopicsOrDefault() {
@@ -180,8 +224,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
     }
 
-    public record ClickHouse(String url, String user, String passwordEnv, String passwordFile, Integer batchSize,
-            Long batchIntervalMs) {
+    public record ClickHouse(
+            String url, String user, String passwordEnv, String passwordFile, Integer batchSize, Long batchIntervalMs) {
         /** From the environment variable password_env, else the file password_file (a mounted secret), else none. */
         public String password() {
             if (passwordEnv != null) {
@@ -189,7 +233,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
             }
             if (passwordFile != null) {
                 try {
-                    return java.nio.file.Files.readString(java.nio.file.Path.of(passwordFile)).strip();
+                    return java.nio.file.Files.readString(java.nio.file.Path.of(passwordFile))
+                            .strip();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException("reading clickhouse.password_file " + passwordFile, e);
                 }
@@ -198,8 +243,10 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
 
         public io.riskplane.sinks.clickhouse.ClickHouseHttp http() {
-            return new io.riskplane.sinks.clickhouse.ClickHouseHttp(url, user == null || user.isEmpty()
-                    ? PlaneConfigOptions.CLICKHOUSE_USER.defaultValue() : user, password());
+            return new io.riskplane.sinks.clickhouse.ClickHouseHttp(
+                    url,
+                    user == null || user.isEmpty() ? PlaneConfigOptions.CLICKHOUSE_USER.defaultValue() : user,
+                    password());
         }
 
         /**
@@ -208,15 +255,21 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
          * records; failed inserts retried from 0.5 s to 30 s apart. Input records are decoded and validated as the
          * plane's source does it, with the same maximum future skew (time.max_future_skew_ms).
          */
-        public io.riskplane.sinks.clickhouse.ClickHouseLoader loader(Kafka kafka, Duration maxFutureSkew,
-                java.util.function.Consumer<String> log) {
-            return new io.riskplane.sinks.clickhouse.ClickHouseLoader(kafka.bootstrap(), kafka.clientProperties(),
-                    io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID, http(),
+        public io.riskplane.sinks.clickhouse.ClickHouseLoader loader(
+                Kafka kafka, Duration maxFutureSkew, java.util.function.Consumer<String> log) {
+            return new io.riskplane.sinks.clickhouse.ClickHouseLoader(
+                    kafka.bootstrap(),
+                    kafka.clientProperties(),
+                    io.riskplane.sinks.clickhouse.ClickHouseLoader.DEFAULT_GROUP_ID,
+                    http(),
                     orDefault(batchSize, PlaneConfigOptions.CLICKHOUSE_BATCH_SIZE),
-                    java.time.Duration.ofMillis(orDefault(batchIntervalMs,
-                            PlaneConfigOptions.CLICKHOUSE_BATCH_INTERVAL_MS)),
-                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30), log,
-                    io.riskplane.contract.Topics.INPUTS, new io.riskplane.ingest.RawEventRows(
+                    java.time.Duration.ofMillis(
+                            orDefault(batchIntervalMs, PlaneConfigOptions.CLICKHOUSE_BATCH_INTERVAL_MS)),
+                    java.time.Duration.ofMillis(500),
+                    java.time.Duration.ofSeconds(30),
+                    log,
+                    io.riskplane.contract.Topics.INPUTS,
+                    new io.riskplane.ingest.RawEventRows(
                             new io.riskplane.ingest.EnvelopeDecoder(maxFutureSkew.toMillis())));
         }
     }
@@ -230,14 +283,39 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
      * that changes a job or the cluster (cancel, stop, savepoint, rescale, job submission, shutdown), which
      * otherwise answer 404 ({@link LocalFlink}). On a Flink cluster the cluster's own configuration applies.
      */
-    public record Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
-            Integer webUiPort, Integer metricsPort, String restoreFrom, String restBindAddress,
-            String metricsBindAddress, Boolean webSubmitEnabled, Boolean webCancelEnabled) {
+    public record Flink(
+            Integer parallelism,
+            Long checkpointIntervalMs,
+            String checkpointDir,
+            String stateBackend,
+            Integer webUiPort,
+            Integer metricsPort,
+            String restoreFrom,
+            String restBindAddress,
+            String metricsBindAddress,
+            Boolean webSubmitEnabled,
+            Boolean webCancelEnabled) {
         /** Settings for a local plane: every local-exposure key at its default. */
-        public Flink(Integer parallelism, Long checkpointIntervalMs, String checkpointDir, String stateBackend,
-                Integer webUiPort, Integer metricsPort, String restoreFrom) {
-            this(parallelism, checkpointIntervalMs, checkpointDir, stateBackend, webUiPort, metricsPort, restoreFrom,
-                    null, null, null, null);
+        public Flink(
+                Integer parallelism,
+                Long checkpointIntervalMs,
+                String checkpointDir,
+                String stateBackend,
+                Integer webUiPort,
+                Integer metricsPort,
+                String restoreFrom) {
+            this(
+                    parallelism,
+                    checkpointIntervalMs,
+                    checkpointDir,
+                    stateBackend,
+                    webUiPort,
+                    metricsPort,
+                    restoreFrom,
+                    null,
+                    null,
+                    null,
+                    null);
         }
 
         /** No key set: each at its default. */
@@ -248,13 +326,15 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         /** Loopback by default: the local REST API is reachable from this machine only unless configured. */
         public String restBindAddressOrDefault() {
             return restBindAddress == null || restBindAddress.isBlank()
-                    ? PlaneConfigOptions.FLINK_REST_BIND_ADDRESS.defaultValue() : restBindAddress;
+                    ? PlaneConfigOptions.FLINK_REST_BIND_ADDRESS.defaultValue()
+                    : restBindAddress;
         }
 
         /** Loopback by default, as the REST API. */
         public String metricsBindAddressOrDefault() {
             return metricsBindAddress == null || metricsBindAddress.isBlank()
-                    ? PlaneConfigOptions.FLINK_METRICS_BIND_ADDRESS.defaultValue() : metricsBindAddress;
+                    ? PlaneConfigOptions.FLINK_METRICS_BIND_ADDRESS.defaultValue()
+                    : metricsBindAddress;
         }
 
         public boolean webSubmit() {
@@ -271,8 +351,9 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
 
         /** The state backend (an empty value counts as unset). */
         public String stateBackendOrDefault() {
-            return stateBackend == null || stateBackend.isEmpty() ? PlaneConfigOptions.FLINK_STATE_BACKEND
-                    .defaultValue() : stateBackend;
+            return stateBackend == null || stateBackend.isEmpty()
+                    ? PlaneConfigOptions.FLINK_STATE_BACKEND.defaultValue()
+                    : stateBackend;
         }
 
         public int webUiPortOrDefault() {
@@ -281,8 +362,18 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
 
         /** The same settings, restoring from a retained checkpoint or savepoint (path to its chk-N directory). */
         public Flink restoringFrom(String path) {
-            return new Flink(parallelism, checkpointIntervalMs, checkpointDir, stateBackend, webUiPort, metricsPort,
-                    path, restBindAddress, metricsBindAddress, webSubmitEnabled, webCancelEnabled);
+            return new Flink(
+                    parallelism,
+                    checkpointIntervalMs,
+                    checkpointDir,
+                    stateBackend,
+                    webUiPort,
+                    metricsPort,
+                    path,
+                    restBindAddress,
+                    metricsBindAddress,
+                    webSubmitEnabled,
+                    webCancelEnabled);
         }
     }
 
@@ -292,29 +383,39 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
     }
 
     public PlaneConfig withFlink(Flink f) {
-        return new PlaneConfig(kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security,
-                archive);
+        return new PlaneConfig(
+                kafka, clickhouse, iceberg, f, time, dislocation, staleness, alerting, security, archive);
     }
 
     public PlaneConfig withArchive(Archive a) {
         return new PlaneConfig(kafka, clickhouse, iceberg, flink, time, dislocation, staleness, alerting, security, a);
     }
 
-    public record Time(Long outOfOrdernessMs, Long idlenessMs, Long maxFutureSkewMs, Long liveLagMs,
-            Long staleHorizonMs, Long quietKeyExpiryMs) {}
+    public record Time(
+            Long outOfOrdernessMs,
+            Long idlenessMs,
+            Long maxFutureSkewMs,
+            Long liveLagMs,
+            Long staleHorizonMs,
+            Long quietKeyExpiryMs) {}
 
-    public record Dislocation(Double thresholdBps, Long minDurationMs, Long staleAfterMs, Double defaultFeeBps,
+    public record Dislocation(
+            Double thresholdBps,
+            Long minDurationMs,
+            Long staleAfterMs,
+            Double defaultFeeBps,
             Map<String, Double> venueFeeBps) {}
 
-    public record Staleness(Long tickMs, Long windowMs, Long lookbackMs, String defaultCalendar,
-            Map<String, String> laneCalendars) {}
+    public record Staleness(
+            Long tickMs, Long windowMs, Long lookbackMs, String defaultCalendar, Map<String, String> laneCalendars) {}
 
     public PlaneOptions options() {
         PlaneOptions d = PlaneOptions.streaming();
         DislocationSettings ds = d.dislocation();
         if (dislocation != null) {
             Dislocation c = dislocation;
-            ds = new DislocationSettings(c.thresholdBps() == null ? ds.thresholdBps() : c.thresholdBps(),
+            ds = new DislocationSettings(
+                    c.thresholdBps() == null ? ds.thresholdBps() : c.thresholdBps(),
                     c.minDurationMs() == null ? ds.minDurationMillis() : c.minDurationMs(),
                     c.staleAfterMs() == null ? ds.staleAfterMillis() : c.staleAfterMs(),
                     c.defaultFeeBps() == null ? ds.defaultFeeBps() : c.defaultFeeBps(),
@@ -323,7 +424,8 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         StalenessSettings ss = d.staleness();
         if (staleness != null) {
             Staleness c = staleness;
-            ss = new StalenessSettings(c.tickMs() == null ? ss.tickMillis() : c.tickMs(),
+            ss = new StalenessSettings(
+                    c.tickMs() == null ? ss.tickMillis() : c.tickMs(),
                     c.windowMs() == null ? ss.windowMillis() : c.windowMs(),
                     c.lookbackMs() == null ? ss.lookbackMillis() : c.lookbackMs(),
                     c.defaultCalendar() == null ? ss.defaultCalendar() : c.defaultCalendar(),
@@ -334,13 +436,15 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
         }
         AlertSettings as = d.alerting();
         if (alerting != null) {
-            as = new AlertSettings(alerting.runbookBaseUrl() == null ? as.runbookBaseUrl() : alerting.runbookBaseUrl(),
+            as = new AlertSettings(
+                    alerting.runbookBaseUrl() == null ? as.runbookBaseUrl() : alerting.runbookBaseUrl(),
                     alerting.defaultTeam() == null ? as.defaultTeam() : alerting.defaultTeam(),
                     alerting.teamByOrg() == null ? Map.of() : Map.copyOf(alerting.teamByOrg()));
         }
         String planeId = security == null || security.planeId() == null ? d.planeId() : security.planeId();
         List<io.riskplane.verify.SigningKey> operatorKeys = security == null ? List.of() : security.operatorKeyRefs();
-        Duration heartbeat = security == null || security.heartbeatIntervalMs() == null ? d.heartbeatInterval()
+        Duration heartbeat = security == null || security.heartbeatIntervalMs() == null
+                ? d.heartbeatInterval()
                 : Duration.ofMillis(security.heartbeatIntervalMs());
         List<io.riskplane.verify.SigningKey> policyKeys = security == null ? List.of() : security.policyKeyRefs();
         boolean requireSignedPolicies = security != null && security.policiesMustBeSigned();
@@ -350,19 +454,39 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
                     + "names no key: every risk policy would be refused");
         }
         if (time == null) {
-            return new PlaneOptions(d.outOfOrderness(), d.idleness(), d.maxFutureSkew(), false, ds, ss, as, planeId,
-                    heartbeat, d.liveLag(), d.staleHorizon(), d.quietKeyExpiry(), operatorKeys, policyKeys,
+            return new PlaneOptions(
+                    d.outOfOrderness(),
+                    d.idleness(),
+                    d.maxFutureSkew(),
+                    false,
+                    ds,
+                    ss,
+                    as,
+                    planeId,
+                    heartbeat,
+                    d.liveLag(),
+                    d.staleHorizon(),
+                    d.quietKeyExpiry(),
+                    operatorKeys,
+                    policyKeys,
                     requireSignedPolicies);
         }
         return new PlaneOptions(
                 time.outOfOrdernessMs() == null ? d.outOfOrderness() : Duration.ofMillis(time.outOfOrdernessMs()),
                 time.idlenessMs() == null ? d.idleness() : Duration.ofMillis(time.idlenessMs()),
                 time.maxFutureSkewMs() == null ? d.maxFutureSkew() : Duration.ofMillis(time.maxFutureSkewMs()),
-                false, ds, ss, as, planeId, heartbeat,
+                false,
+                ds,
+                ss,
+                as,
+                planeId,
+                heartbeat,
                 time.liveLagMs() == null ? d.liveLag() : Duration.ofMillis(time.liveLagMs()),
                 time.staleHorizonMs() == null ? d.staleHorizon() : Duration.ofMillis(time.staleHorizonMs()),
                 time.quietKeyExpiryMs() == null ? d.quietKeyExpiry() : Duration.ofMillis(time.quietKeyExpiryMs()),
-                operatorKeys, policyKeys, requireSignedPolicies);
+                operatorKeys,
+                policyKeys,
+                requireSignedPolicies);
     }
 
     public static PlaneConfig load(Path file) throws IOException {
@@ -386,9 +510,12 @@ public record PlaneConfig(Kafka kafka, ClickHouse clickhouse, Map<String, String
             missing.append(" iceberg.warehouse|iceberg.uri");
         }
         if (missing.length() > 0) {
-            throw new IllegalArgumentException(file + " is missing:" + missing + " (see config/riskplane.example.yaml)");
+            throw new IllegalArgumentException(
+                    file + " is missing:" + missing + " (see config/riskplane.example.yaml)");
         }
-        if (security != null && security.policiesMustBeSigned() && security.policyKeyRefs().isEmpty()) {
+        if (security != null
+                && security.policiesMustBeSigned()
+                && security.policyKeyRefs().isEmpty()) {
             throw new IllegalArgumentException(file + ": security.require_signed_policies is true but "
                     + "security.policy_keys names no key: every risk policy would be refused");
         }

@@ -47,8 +47,12 @@ public class PlaneHeartbeat extends AbstractStreamOperator<HeartbeatRecord>
         if (watermark != Long.MIN_VALUE) {
             h.setWatermark(ProtoTime.fromMillis(watermark));
         }
-        Envelope e = Envelope.newBuilder().setEventId("hb-" + planeId + "-" + now).setSource("riskplane")
-                .setEventTime(ProtoTime.fromMillis(now)).setHeartbeat(h).build();
+        Envelope e = Envelope.newBuilder()
+                .setEventId("hb-" + planeId + "-" + now)
+                .setSource("riskplane")
+                .setEventTime(ProtoTime.fromMillis(now))
+                .setHeartbeat(h)
+                .build();
         output.collect(new StreamRecord<>(new HeartbeatRecord(planeId, now, e.toByteArray())));
         schedule(now);
     }

@@ -15,6 +15,7 @@ public interface PlaneInput {
     DataStream<Decoded> open(StreamExecutionEnvironment env, WatermarkStrategy<Decoded> watermarks);
 
     static PlaneInput of(Source<Decoded, ?, ?> source) {
-        return (env, watermarks) -> env.fromSource(source, watermarks, "riskplane input").uid("input");
+        return (env, watermarks) ->
+                env.fromSource(source, watermarks, "riskplane input").uid("input");
     }
 }

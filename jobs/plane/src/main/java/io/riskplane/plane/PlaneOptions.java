@@ -23,19 +23,54 @@ import java.time.Duration;
  * command); policyKeys where the risk desk's keys are, which sign risk policies, and requireSignedPolicies whether a
  * policy must verify under one of them to be applied (a signed policy is verified either way: PolicyVersionGate).
  */
-public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
-        boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
-        AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag, Duration staleHorizon,
-        Duration quietKeyExpiry, java.util.List<io.riskplane.verify.SigningKey> operatorKeys,
-        java.util.List<io.riskplane.verify.SigningKey> policyKeys, boolean requireSignedPolicies)
+public record PlaneOptions(
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration maxFutureSkew,
+        boolean dataDrivenWatermarks,
+        DislocationSettings dislocation,
+        StalenessSettings staleness,
+        AlertSettings alerting,
+        String planeId,
+        Duration heartbeatInterval,
+        Duration liveLag,
+        Duration staleHorizon,
+        Duration quietKeyExpiry,
+        java.util.List<io.riskplane.verify.SigningKey> operatorKeys,
+        java.util.List<io.riskplane.verify.SigningKey> policyKeys,
+        boolean requireSignedPolicies)
         implements Serializable {
     /** Without policy keys: policies need no signature. */
-    public PlaneOptions(Duration outOfOrderness, Duration idleness, Duration maxFutureSkew,
-            boolean dataDrivenWatermarks, DislocationSettings dislocation, StalenessSettings staleness,
-            AlertSettings alerting, String planeId, Duration heartbeatInterval, Duration liveLag,
-            Duration staleHorizon, Duration quietKeyExpiry, java.util.List<io.riskplane.verify.SigningKey> operatorKeys) {
-        this(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness, alerting, planeId,
-                heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, operatorKeys, java.util.List.of(), false);
+    public PlaneOptions(
+            Duration outOfOrderness,
+            Duration idleness,
+            Duration maxFutureSkew,
+            boolean dataDrivenWatermarks,
+            DislocationSettings dislocation,
+            StalenessSettings staleness,
+            AlertSettings alerting,
+            String planeId,
+            Duration heartbeatInterval,
+            Duration liveLag,
+            Duration staleHorizon,
+            Duration quietKeyExpiry,
+            java.util.List<io.riskplane.verify.SigningKey> operatorKeys) {
+        this(
+                outOfOrderness,
+                idleness,
+                maxFutureSkew,
+                dataDrivenWatermarks,
+                dislocation,
+                staleness,
+                alerting,
+                planeId,
+                heartbeatInterval,
+                liveLag,
+                staleHorizon,
+                quietKeyExpiry,
+                operatorKeys,
+                java.util.List.of(),
+                false);
     }
 
     /**
@@ -50,12 +85,14 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
         // The quiet expiry must exceed the longest quote_freshness_ms a policy may set (PolicyThresholds), so that an
         // expiring key has been judged stale under every policy first.
         // The stale horizon is also the ticks' catch-up bound (EventTimeTicks), which the expiry may not undercut.
-        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0 || staleHorizon.compareTo(Duration.ofMinutes(1)) < 0
+        if (quietKeyExpiry.compareTo(Duration.ofHours(1)) <= 0
+                || staleHorizon.compareTo(Duration.ofMinutes(1)) < 0
                 || staleHorizon.compareTo(quietKeyExpiry) > 0) {
             throw new IllegalArgumentException("the quiet key expiry must be over 1 h and the stale horizon between "
                     + "1 min and the expiry, got " + quietKeyExpiry + " and " + staleHorizon);
         }
     }
+
     public static final String DEFAULT_PLANE_ID = PlaneConfigOptions.SECURITY_PLANE_ID.defaultValue();
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL =
             defaultDuration(PlaneConfigOptions.SECURITY_HEARTBEAT_INTERVAL_MS);
@@ -68,25 +105,59 @@ public record PlaneOptions(Duration outOfOrderness, Duration idleness, Duration 
 
     /** Every option at its default (PlaneConfigOptions); watermarks also on a wall-clock period, as live runs need. */
     public static PlaneOptions streaming() {
-        return new PlaneOptions(defaultDuration(PlaneConfigOptions.TIME_OUT_OF_ORDERNESS_MS),
+        return new PlaneOptions(
+                defaultDuration(PlaneConfigOptions.TIME_OUT_OF_ORDERNESS_MS),
                 defaultDuration(PlaneConfigOptions.TIME_IDLENESS_MS),
-                defaultDuration(PlaneConfigOptions.TIME_MAX_FUTURE_SKEW_MS), false,
-                DislocationSettings.defaults(), StalenessSettings.defaults(), AlertSettings.defaults(),
-                DEFAULT_PLANE_ID, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_LIVE_LAG, DEFAULT_STALE_HORIZON,
-                defaultDuration(PlaneConfigOptions.TIME_QUIET_KEY_EXPIRY_MS), java.util.List.of());
+                defaultDuration(PlaneConfigOptions.TIME_MAX_FUTURE_SKEW_MS),
+                false,
+                DislocationSettings.defaults(),
+                StalenessSettings.defaults(),
+                AlertSettings.defaults(),
+                DEFAULT_PLANE_ID,
+                DEFAULT_HEARTBEAT_INTERVAL,
+                DEFAULT_LIVE_LAG,
+                DEFAULT_STALE_HORIZON,
+                defaultDuration(PlaneConfigOptions.TIME_QUIET_KEY_EXPIRY_MS),
+                java.util.List.of());
     }
 
     /** The same options, accepting the signed commands of these operators. */
     public PlaneOptions withOperatorKeys(java.util.List<io.riskplane.verify.SigningKey> keys) {
-        return new PlaneOptions(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness,
-                alerting, planeId, heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, keys, policyKeys,
+        return new PlaneOptions(
+                outOfOrderness,
+                idleness,
+                maxFutureSkew,
+                dataDrivenWatermarks,
+                dislocation,
+                staleness,
+                alerting,
+                planeId,
+                heartbeatInterval,
+                liveLag,
+                staleHorizon,
+                quietKeyExpiry,
+                keys,
+                policyKeys,
                 requireSignedPolicies);
     }
 
     /** The same options, with the risk desk's policy keys, and whether a policy must be signed with one of them. */
     public PlaneOptions withPolicyKeys(java.util.List<io.riskplane.verify.SigningKey> keys, boolean required) {
-        return new PlaneOptions(outOfOrderness, idleness, maxFutureSkew, dataDrivenWatermarks, dislocation, staleness,
-                alerting, planeId, heartbeatInterval, liveLag, staleHorizon, quietKeyExpiry, operatorKeys, keys,
+        return new PlaneOptions(
+                outOfOrderness,
+                idleness,
+                maxFutureSkew,
+                dataDrivenWatermarks,
+                dislocation,
+                staleness,
+                alerting,
+                planeId,
+                heartbeatInterval,
+                liveLag,
+                staleHorizon,
+                quietKeyExpiry,
+                operatorKeys,
+                keys,
                 required);
     }
 

@@ -1,12 +1,11 @@
 package io.riskplane.plane;
 
-import org.apache.flink.api.common.JobStatus;
-
 import io.riskplane.contract.Topics;
 import io.riskplane.sinks.clickhouse.ClickHouseSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -67,12 +66,19 @@ public final class PlaneRuntime {
         env.getCheckpointConfig().enableUnalignedCheckpoints();
 
         PlaneOptions options = config.options();
-        ExternalSinks sinks = new ExternalSinks(k.bootstrap(), k.clientProperties(),
-                k.transactionalIdPrefixOrDefault(), config.signingKey(), k.controlExactlyOnce());
+        ExternalSinks sinks = new ExternalSinks(
+                k.bootstrap(),
+                k.clientProperties(),
+                k.transactionalIdPrefixOrDefault(),
+                config.signingKey(),
+                k.controlExactlyOnce());
         String group = k.groupIdOrDefault();
-        new RiskPlaneJob(KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
-                KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options),
-                KafkaInput.operatorCommands(k.bootstrap(), k.clientProperties(), group, options), sinks, options)
+        new RiskPlaneJob(
+                        KafkaInput.source(k.bootstrap(), k.clientProperties(), group, options),
+                        KafkaInput.arrivals(k.bootstrap(), k.clientProperties(), group, options),
+                        KafkaInput.operatorCommands(k.bootstrap(), k.clientProperties(), group, options),
+                        sinks,
+                        options)
                 .build(env);
         return env.executeAsync("riskplane");
     }
@@ -83,8 +89,8 @@ public final class PlaneRuntime {
      * path and Prometheus reporter on metricsPort (when set) from f. Parallelism: f's, else the cluster's, else
      * flink.parallelism's default.
      */
-    public static StreamExecutionEnvironment environment(PlaneConfig.Flink f, String checkpointDir,
-            Integer metricsPort, boolean localWebUi) {
+    public static StreamExecutionEnvironment environment(
+            PlaneConfig.Flink f, String checkpointDir, Integer metricsPort, boolean localWebUi) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, f.stateBackendOrDefault());
         if (checkpointDir != null) {
@@ -99,10 +105,9 @@ public final class PlaneRuntime {
             // Flink's Prometheus metrics (every operator metric, riskplane_* counters included) on /metrics, on
             // flink.metrics_bind_address only: Flink's own PrometheusReporter binds every interface.
             conf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporter.Factory.class.getName());
-            conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_HOST,
-                    f.metricsBindAddressOrDefault());
-            conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_PORT,
-                    String.valueOf(metricsPort));
+            conf.setString(
+                    "metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_HOST, f.metricsBindAddressOrDefault());
+            conf.setString("metrics.reporter.prom." + LoopbackPrometheusReporter.ARG_PORT, String.valueOf(metricsPort));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         boolean local = env instanceof LocalStreamEnvironment;

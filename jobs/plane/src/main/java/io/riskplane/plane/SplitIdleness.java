@@ -40,8 +40,8 @@ final class SplitIdleness<T> implements WatermarkGenerator<T> {
      * always empty (operator commands), which must never hold event time back, and whose rare records are stamped
      * with the wall clock, ahead of the plane's watermark.
      */
-    static <T> SplitIdleness<T> idleUntilRecord(WatermarkGenerator<T> delegate, Duration idleness,
-            RelativeClock clock) {
+    static <T> SplitIdleness<T> idleUntilRecord(
+            WatermarkGenerator<T> delegate, Duration idleness, RelativeClock clock) {
         return new SplitIdleness<>(delegate, idleness.toNanos(), 0, clock);
     }
 

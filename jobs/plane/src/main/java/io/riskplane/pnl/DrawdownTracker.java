@@ -24,8 +24,8 @@ public final class DrawdownTracker {
     }
 
     /** The running state of a scope between snapshots. */
-    public record Peak(double peakEquity, long peakTimeMillis, double lastEquity, String tradingDay,
-            double dayStartEquity) {}
+    public record Peak(
+            double peakEquity, long peakTimeMillis, double lastEquity, String tradingDay, double dayStartEquity) {}
 
     /**
      * The scope's snapshot at {@code ts}.
@@ -33,8 +33,17 @@ public final class DrawdownTracker {
      * @param scopeKey scope type|org|strategy, which names the snapshot
      * @param triggers the ids that moved the scope at ts, sorted (at most 32 are kept)
      */
-    public PnlSnapshot next(String scopeKey, String scopeType, String org, String strategy, long ts, double realized,
-            double fees, double unrealized, Collection<String> triggers) throws Exception {
+    public PnlSnapshot next(
+            String scopeKey,
+            String scopeType,
+            String org,
+            String strategy,
+            long ts,
+            double realized,
+            double fees,
+            double unrealized,
+            Collection<String> triggers)
+            throws Exception {
         double equity = realized + unrealized;
         String day = NewYorkTradingDay.of(ts);
         Peak prev = peak.get();
@@ -50,9 +59,23 @@ public final class DrawdownTracker {
         double drawdown = next.peakEquity() - equity;
         Double fraction = next.peakEquity() > 0 ? drawdown / next.peakEquity() : null;
         List<String> ids = List.copyOf(triggers);
-        return new PnlSnapshot(DeterministicId.of("pnl-", scopeKey, ts), scopeType, org, strategy, ts, day, realized,
-                fees, unrealized, equity, next.peakEquity(), next.peakTimeMillis(), drawdown, fraction,
-                equity - dayStart, dayStart,
+        return new PnlSnapshot(
+                DeterministicId.of("pnl-", scopeKey, ts),
+                scopeType,
+                org,
+                strategy,
+                ts,
+                day,
+                realized,
+                fees,
+                unrealized,
+                equity,
+                next.peakEquity(),
+                next.peakTimeMillis(),
+                drawdown,
+                fraction,
+                equity - dayStart,
+                dayStart,
                 ids.subList(0, Math.min(ids.size(), MAX_TRIGGER_IDS)).toArray(new String[0]));
     }
 }

@@ -28,16 +28,53 @@ public record EquityComponent(
         scopeKey = scopeType + "|" + org + "|" + strategy;
     }
 
-    public EquityComponent(String scopeType, String org, String strategy, String componentId, long eventTimeMillis,
-            double realizedNet, double fees, double unrealized, String[] triggerEventIds) {
-        this(scopeType, org, strategy, componentId, eventTimeMillis, realizedNet, fees, unrealized, triggerEventIds,
-                false, null);
+    public EquityComponent(
+            String scopeType,
+            String org,
+            String strategy,
+            String componentId,
+            long eventTimeMillis,
+            double realizedNet,
+            double fees,
+            double unrealized,
+            String[] triggerEventIds) {
+        this(
+                scopeType,
+                org,
+                strategy,
+                componentId,
+                eventTimeMillis,
+                realizedNet,
+                fees,
+                unrealized,
+                triggerEventIds,
+                false,
+                null);
     }
 
     /** @param fromFill a fill moved it (storage keeps a PnL row per fill: PnlBarBuilder) */
-    public EquityComponent(String scopeType, String org, String strategy, String componentId, long eventTimeMillis,
-            double realizedNet, double fees, double unrealized, String[] triggerEventIds, boolean fromFill) {
-        this(scopeType, org, strategy, componentId, eventTimeMillis, realizedNet, fees, unrealized, triggerEventIds,
-                fromFill, null);
+    public EquityComponent(
+            String scopeType,
+            String org,
+            String strategy,
+            String componentId,
+            long eventTimeMillis,
+            double realizedNet,
+            double fees,
+            double unrealized,
+            String[] triggerEventIds,
+            boolean fromFill) {
+        this(
+                scopeType,
+                org,
+                strategy,
+                componentId,
+                eventTimeMillis,
+                realizedNet,
+                fees,
+                unrealized,
+                triggerEventIds,
+                fromFill,
+                null);
     }
 }

@@ -21,6 +21,7 @@ public final class EquityComponentSerializer extends CompactSerializer<EquityCom
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 2;
+
     public static final EquityComponentSerializer INSTANCE = new EquityComponentSerializer();
 
     @Override
@@ -39,8 +40,17 @@ public final class EquityComponentSerializer extends CompactSerializer<EquityCom
 
     @Override
     public EquityComponent deserialize(DataInputView in) throws IOException {
-        return new EquityComponent(readString(in), readString(in), readString(in), readString(in), in.readLong(),
-                in.readDouble(), in.readDouble(), in.readDouble(), readStringArray(in), in.readBoolean());
+        return new EquityComponent(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                readStringArray(in),
+                in.readBoolean());
     }
 
     @Override
@@ -80,8 +90,16 @@ public final class EquityComponentSerializer extends CompactSerializer<EquityCom
 
         @Override
         public EquityComponent deserialize(DataInputView in) throws IOException {
-            return new EquityComponent(readString(in), readString(in), readString(in), readString(in),
-                    in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(), readStringArray(in));
+            return new EquityComponent(
+                    readString(in),
+                    readString(in),
+                    readString(in),
+                    readString(in),
+                    in.readLong(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    readStringArray(in));
         }
 
         @Override

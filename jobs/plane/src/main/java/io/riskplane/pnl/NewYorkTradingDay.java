@@ -26,8 +26,10 @@ public final class NewYorkTradingDay {
             return last.name();
         }
         LocalDate d = Instant.ofEpochMilli(epochMillis).atZone(NEW_YORK).toLocalDate();
-        Day day = new Day(d.atStartOfDay(NEW_YORK).toInstant().toEpochMilli(),
-                d.plusDays(1).atStartOfDay(NEW_YORK).toInstant().toEpochMilli(), d.toString());
+        Day day = new Day(
+                d.atStartOfDay(NEW_YORK).toInstant().toEpochMilli(),
+                d.plusDays(1).atStartOfDay(NEW_YORK).toInstant().toEpochMilli(),
+                d.toString());
         LAST.set(day);
         return day.name();
     }

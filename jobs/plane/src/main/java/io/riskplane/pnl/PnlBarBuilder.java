@@ -88,32 +88,100 @@ public final class PnlBarBuilder {
 
     private static PnlBar single(PnlSnapshot s, long start, boolean fill) {
         String[] ids = distinct(s.triggerEventIds());
-        return new PnlBar("", s.scopeType(), s.org(), s.strategy(), start, s.eventTimeMillis(), fill, s.tradingDay(),
-                s.equity(), s.equity(), s.equity(), s.equity(), s.drawdown(), s.drawdownFraction(), s.realizedPnl(),
-                s.fees(), s.unrealizedPnl(), s.peakEquity(), s.peakTimeMillis(), s.drawdown(), s.drawdownFraction(),
-                s.dailyPnl(), s.dayStartEquity(), 1, s.snapshotId(), s.snapshotId(), ids);
+        return new PnlBar(
+                "",
+                s.scopeType(),
+                s.org(),
+                s.strategy(),
+                start,
+                s.eventTimeMillis(),
+                fill,
+                s.tradingDay(),
+                s.equity(),
+                s.equity(),
+                s.equity(),
+                s.equity(),
+                s.drawdown(),
+                s.drawdownFraction(),
+                s.realizedPnl(),
+                s.fees(),
+                s.unrealizedPnl(),
+                s.peakEquity(),
+                s.peakTimeMillis(),
+                s.drawdown(),
+                s.drawdownFraction(),
+                s.dailyPnl(),
+                s.dayStartEquity(),
+                1,
+                s.snapshotId(),
+                s.snapshotId(),
+                ids);
     }
 
     /** The bar with one more snapshot of its second; that snapshot is the close (input comes in event-time order). */
     private static PnlBar merge(PnlBar b, PnlSnapshot s) {
-        return new PnlBar("", b.scopeType(), b.org(), b.strategy(), b.barStartMillis(), s.eventTimeMillis(), false,
-                s.tradingDay(), b.openEquity(), Math.max(b.highEquity(), s.equity()),
-                Math.min(b.lowEquity(), s.equity()), s.equity(), Math.max(b.maxDrawdown(), s.drawdown()),
-                maxOf(b.maxDrawdownFraction(), s.drawdownFraction()), s.realizedPnl(), s.fees(), s.unrealizedPnl(),
-                s.peakEquity(), s.peakTimeMillis(), s.drawdown(), s.drawdownFraction(), s.dailyPnl(),
-                s.dayStartEquity(), b.snapshotCount() + 1, b.firstSnapshotId(), s.snapshotId(),
+        return new PnlBar(
+                "",
+                b.scopeType(),
+                b.org(),
+                b.strategy(),
+                b.barStartMillis(),
+                s.eventTimeMillis(),
+                false,
+                s.tradingDay(),
+                b.openEquity(),
+                Math.max(b.highEquity(), s.equity()),
+                Math.min(b.lowEquity(), s.equity()),
+                s.equity(),
+                Math.max(b.maxDrawdown(), s.drawdown()),
+                maxOf(b.maxDrawdownFraction(), s.drawdownFraction()),
+                s.realizedPnl(),
+                s.fees(),
+                s.unrealizedPnl(),
+                s.peakEquity(),
+                s.peakTimeMillis(),
+                s.drawdown(),
+                s.drawdownFraction(),
+                s.dailyPnl(),
+                s.dayStartEquity(),
+                b.snapshotCount() + 1,
+                b.firstSnapshotId(),
+                s.snapshotId(),
                 appendDistinct(b.triggerEventIds(), s.triggerEventIds()));
     }
 
     /** The row with its id: over the scope, the second, the close time and the kind, so a late bar has its own. */
     private static PnlBar complete(PnlBar b) {
-        String id = DeterministicId.of(b.fillRow() ? "pnf-" : "pnb-", b.scopeKey(), b.barStartMillis(),
-                b.eventTimeMillis());
-        return new PnlBar(id, b.scopeType(), b.org(), b.strategy(), b.barStartMillis(), b.eventTimeMillis(), b.fillRow(),
-                b.tradingDay(), b.openEquity(), b.highEquity(), b.lowEquity(), b.closeEquity(), b.maxDrawdown(),
-                b.maxDrawdownFraction(), b.realizedPnl(), b.fees(), b.unrealizedPnl(), b.peakEquity(),
-                b.peakTimeMillis(), b.drawdown(), b.drawdownFraction(), b.dailyPnl(), b.dayStartEquity(),
-                b.snapshotCount(), b.firstSnapshotId(), b.lastSnapshotId(), b.triggerEventIds());
+        String id = DeterministicId.of(
+                b.fillRow() ? "pnf-" : "pnb-", b.scopeKey(), b.barStartMillis(), b.eventTimeMillis());
+        return new PnlBar(
+                id,
+                b.scopeType(),
+                b.org(),
+                b.strategy(),
+                b.barStartMillis(),
+                b.eventTimeMillis(),
+                b.fillRow(),
+                b.tradingDay(),
+                b.openEquity(),
+                b.highEquity(),
+                b.lowEquity(),
+                b.closeEquity(),
+                b.maxDrawdown(),
+                b.maxDrawdownFraction(),
+                b.realizedPnl(),
+                b.fees(),
+                b.unrealizedPnl(),
+                b.peakEquity(),
+                b.peakTimeMillis(),
+                b.drawdown(),
+                b.drawdownFraction(),
+                b.dailyPnl(),
+                b.dayStartEquity(),
+                b.snapshotCount(),
+                b.firstSnapshotId(),
+                b.lastSnapshotId(),
+                b.triggerEventIds());
     }
 
     private static Double maxOf(Double a, Double b) {

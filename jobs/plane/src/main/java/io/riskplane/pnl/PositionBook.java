@@ -27,7 +27,8 @@ public final class PositionBook {
 
     /** Quotes before fills, then event id. */
     public static final OrderWithinTimestamp<BookEvent> ORDER = (a, b) -> a.type() != b.type()
-            ? Integer.compare(a.type(), b.type()) : a.eventId().compareTo(b.eventId());
+            ? Integer.compare(a.type(), b.type())
+            : a.eventId().compareTo(b.eventId());
 
     private final StateMap<String, AverageCostPosition> positions;
     private final StateValue<Mark> mark;
@@ -37,7 +38,9 @@ public final class PositionBook {
      * @param positions by "org|strategy"
      * @param seenFills fill ids applied (the host bounds it in time)
      */
-    public PositionBook(StateMap<String, AverageCostPosition> positions, StateValue<Mark> mark,
+    public PositionBook(
+            StateMap<String, AverageCostPosition> positions,
+            StateValue<Mark> mark,
             StateMap<String, Boolean> seenFills) {
         this.positions = positions;
         this.mark = mark;
@@ -48,8 +51,13 @@ public final class PositionBook {
     public record Mark(double price, boolean fromQuote) {}
 
     /** Applies the book events of one timestamp, sorted by {@link #ORDER}. */
-    public void apply(String instrument, long ts, List<BookEvent> events, Consumer<EquityComponent> out,
-            Consumer<BookEvent> duplicate) throws Exception {
+    public void apply(
+            String instrument,
+            long ts,
+            List<BookEvent> events,
+            Consumer<EquityComponent> out,
+            Consumer<BookEvent> duplicate)
+            throws Exception {
         Map<String, List<String>> touched = new TreeMap<>();
         java.util.Set<String> filled = new java.util.HashSet<>();
         Mark m = mark.get();
@@ -67,8 +75,8 @@ public final class PositionBook {
             seenFills.put(e.fillId(), true);
             String key = e.org() + "|" + e.strategy();
             AverageCostPosition p = positions.get(key);
-            positions.put(key, (p == null ? AverageCostPosition.FLAT : p)
-                    .apply(e.side(), e.quantity(), e.price(), e.fee()));
+            positions.put(
+                    key, (p == null ? AverageCostPosition.FLAT : p).apply(e.side(), e.quantity(), e.price(), e.fee()));
             if (m == null || !m.fromQuote()) {
                 m = new Mark(e.price(), false);
             }
@@ -91,8 +99,14 @@ public final class PositionBook {
             AverageCostPosition p = positions.get(t.getKey());
             int bar = t.getKey().indexOf('|');
             List<String> ids = t.getValue();
-            out.accept(new EquityComponent(PnlSnapshot.STRATEGY, t.getKey().substring(0, bar),
-                    t.getKey().substring(bar + 1), instrument, ts, p.realizedNet(), p.fees(),
+            out.accept(new EquityComponent(
+                    PnlSnapshot.STRATEGY,
+                    t.getKey().substring(0, bar),
+                    t.getKey().substring(bar + 1),
+                    instrument,
+                    ts,
+                    p.realizedNet(),
+                    p.fees(),
                     p.unrealized(m.price()),
                     ids.subList(0, Math.min(ids.size(), MAX_TRIGGER_IDS)).toArray(new String[0]),
                     filled.contains(t.getKey())));

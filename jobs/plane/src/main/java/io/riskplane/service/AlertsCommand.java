@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "alerts", mixinStandardHelpOptions = true,
+@Command(
+        name = "alerts",
+        mixinStandardHelpOptions = true,
         description = "`riskplane alerts forward --config FILE`: posts the plane's alerts (topic riskplane.v1.alerts) "
                 + "to Alertmanager (alerting.alertmanager_url), retrying with backoff while it is unreachable. "
                 + "Runs until stopped. See docs/alerting.md.")
@@ -31,7 +33,10 @@ public final class AlertsCommand implements Callable<Integer> {
             throw new IllegalArgumentException(config + " sets no alerting.alertmanager_url");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(f::stop));
-        System.out.printf("forwarding %s from %s to %s%n", io.riskplane.contract.Topics.ALERTS, c.kafka().bootstrap(),
+        System.out.printf(
+                "forwarding %s from %s to %s%n",
+                io.riskplane.contract.Topics.ALERTS,
+                c.kafka().bootstrap(),
                 c.alerting().alertmanagerUrl());
         f.run();
         return 0;
@@ -43,9 +48,13 @@ public final class AlertsCommand implements Callable<Integer> {
         if (a == null || a.alertmanagerUrl() == null || a.alertmanagerUrl().isBlank()) {
             return null;
         }
-        return new AlertmanagerForwarder(c.kafka().bootstrap(), c.kafka().clientProperties(),
+        return new AlertmanagerForwarder(
+                c.kafka().bootstrap(),
+                c.kafka().clientProperties(),
                 a.forwarderGroupIdOrDefault(),
-                a.alertmanagerUrl(), Duration.ofMillis(500), Duration.ofSeconds(30),
+                a.alertmanagerUrl(),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30),
                 line -> System.err.println(line));
     }
 }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "clickhouse", mixinStandardHelpOptions = true,
+@Command(
+        name = "clickhouse",
+        mixinStandardHelpOptions = true,
         description = "`riskplane clickhouse load --config FILE`: inserts the plane's rows (topic "
                 + "riskplane.v1.clickhouse-rows) and the valid input events (raw_events, read from the input topics) "
                 + "into ClickHouse, retrying with backoff while it is unreachable. "
@@ -30,14 +32,15 @@ public final class ClickHouseCommand implements Callable<Integer> {
         PlaneConfig c = PlaneConfig.load(config);
         ClickHouseLoader loader = loader(c);
         Runtime.getRuntime().addShutdownHook(new Thread(loader::stop));
-        System.out.printf("loading %s and the input topics from %s into %s%n", Topics.CLICKHOUSE_ROWS,
-                c.kafka().bootstrap(),
-                c.clickhouse().url());
+        System.out.printf(
+                "loading %s and the input topics from %s into %s%n",
+                Topics.CLICKHOUSE_ROWS, c.kafka().bootstrap(), c.clickhouse().url());
         loader.run();
         return 0;
     }
 
     public static ClickHouseLoader loader(PlaneConfig c) {
-        return c.clickhouse().loader(c.kafka(), c.options().maxFutureSkew(), line -> System.err.println("riskplane: " + line));
+        return c.clickhouse()
+                .loader(c.kafka(), c.options().maxFutureSkew(), line -> System.err.println("riskplane: " + line));
     }
 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "iceberg", mixinStandardHelpOptions = true,
+@Command(
+        name = "iceberg",
+        mixinStandardHelpOptions = true,
         description = "`riskplane iceberg expire --config FILE`: expires the lakehouse tables' snapshots older than "
                 + "--max-age, keeping the newest --retain-last of each, while the plane keeps writing. The plane "
                 + "commits a snapshot per table on every checkpoint; `run` expires every 10 minutes itself, on "
@@ -25,11 +27,17 @@ public final class IcebergCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML configuration.")
     Path config;
 
-    @Option(names = "--max-age", defaultValue = "PT1H", paramLabel = "DURATION",
+    @Option(
+            names = "--max-age",
+            defaultValue = "PT1H",
+            paramLabel = "DURATION",
             description = "Expire snapshots older than this (ISO-8601; default ${DEFAULT-VALUE}).")
     Duration maxAge;
 
-    @Option(names = "--retain-last", defaultValue = "100", paramLabel = "N",
+    @Option(
+            names = "--retain-last",
+            defaultValue = "100",
+            paramLabel = "N",
             description = "Keep at least this many snapshots of each table (default ${DEFAULT-VALUE}).")
     int retainLast;
 
@@ -38,7 +46,8 @@ public final class IcebergCommand implements Callable<Integer> {
         if (!"expire".equals(action)) {
             throw new IllegalArgumentException("unknown action '" + action + "' (expected: expire)");
         }
-        IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg());
+        IcebergLakehouse lakehouse =
+                IcebergLakehouse.fromProperties(PlaneConfig.load(config).iceberg());
         report(lakehouse.expireSnapshots(maxAge, retainLast));
         return 0;
     }
@@ -54,14 +63,20 @@ public final class IcebergCommand implements Callable<Integer> {
             return t;
         });
         IcebergLakehouse lakehouse = IcebergLakehouse.fromProperties(c.iceberg());
-        maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                report(lakehouse.expireSnapshots(IcebergLakehouse.DEFAULT_SNAPSHOT_MAX_AGE,
-                        IcebergLakehouse.DEFAULT_SNAPSHOTS_RETAINED));
-            } catch (RuntimeException e) {
-                System.err.printf("riskplane: iceberg snapshot expiry failed (tried again in %s): %s%n", period, e);
-            }
-        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        report(lakehouse.expireSnapshots(
+                                IcebergLakehouse.DEFAULT_SNAPSHOT_MAX_AGE,
+                                IcebergLakehouse.DEFAULT_SNAPSHOTS_RETAINED));
+                    } catch (RuntimeException e) {
+                        System.err.printf(
+                                "riskplane: iceberg snapshot expiry failed (tried again in %s): %s%n", period, e);
+                    }
+                },
+                period.toMillis(),
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
         return maintenance;
     }
 

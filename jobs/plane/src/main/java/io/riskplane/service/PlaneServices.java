@@ -14,10 +14,19 @@ import picocli.CommandLine.Option;
  * and the plane's companions beside it (`schema apply`, `clickhouse load`, `alerts forward`, `iceberg expire`). The
  * same commands are part of the full CLI (bin/riskplane, module tools), which also runs everything locally.
  */
-@Command(name = "riskplane", mixinStandardHelpOptions = true, version = "riskplane 0.1.0",
+@Command(
+        name = "riskplane",
+        mixinStandardHelpOptions = true,
+        version = "riskplane 0.1.0",
         description = "The riskplane deployment's commands (the full CLI is bin/riskplane).",
-        subcommands = {PlaneServices.SubmitCommand.class, SchemaCommand.class, ClickHouseCommand.class,
-                IcebergCommand.class, AlertsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            PlaneServices.SubmitCommand.class,
+            SchemaCommand.class,
+            ClickHouseCommand.class,
+            IcebergCommand.class,
+            AlertsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class PlaneServices implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,7 +42,9 @@ public final class PlaneServices implements Runnable {
     }
 
     /** Submits the decision job to the Flink cluster this JVM belongs to (application mode). */
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
             description = "Submits the decision job to the Flink cluster that runs this command (the FlinkDeployment's "
                     + "entry). Outside a cluster it refuses: `bin/riskplane run` runs the plane locally.")
     static final class SubmitCommand implements Callable<Integer> {
@@ -43,8 +54,8 @@ public final class PlaneServices implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (!PlaneRuntime.onCluster()) {
-                throw new IllegalStateException("not on a Flink cluster: `bin/riskplane run --config FILE` runs the "
-                        + "plane locally");
+                throw new IllegalStateException(
+                        "not on a Flink cluster: `bin/riskplane run --config FILE` runs the " + "plane locally");
             }
             JobClient job = PlaneRuntime.start(PlaneConfig.load(config), false);
             System.out.printf("job %s submitted to the Flink cluster%n", job.getJobID());

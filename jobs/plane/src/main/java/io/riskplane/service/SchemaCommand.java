@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "schema", mixinStandardHelpOptions = true,
+@Command(
+        name = "schema",
+        mixinStandardHelpOptions = true,
         description = "Applies the ClickHouse schema (migrations V001.., idempotent): `riskplane schema apply "
                 + "--config FILE`. `run` does this too; on Kubernetes a Job does it before the plane starts.")
 public final class SchemaCommand implements Callable<Integer> {

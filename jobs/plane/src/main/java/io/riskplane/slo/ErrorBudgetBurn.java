@@ -79,9 +79,19 @@ public class ErrorBudgetBurn extends OrderFreeKeyedFunction<String, ExecutionFac
         }
         String adapter = ctx.getCurrentKey();
         String scope = String.join("|", SloMeasurement.ERROR_BUDGET_BURN, adapter);
-        out.collect(new SloMeasurement(DeterministicId.of("slo-", scope, end), SloMeasurement.ERROR_BUDGET_BURN,
-                SloMeasurement.ADAPTER, "", "", adapter, end, end - longest, null, values.get("total_6h").longValue(),
-                values, new String[0]));
+        out.collect(new SloMeasurement(
+                DeterministicId.of("slo-", scope, end),
+                SloMeasurement.ERROR_BUDGET_BURN,
+                SloMeasurement.ADAPTER,
+                "",
+                "",
+                adapter,
+                end,
+                end - longest,
+                null,
+                values.get("total_6h").longValue(),
+                values,
+                new String[0]));
         if (!endOfInput(ctx)) {
             MinuteBuckets.armClose(end, ctx.timerService());
         }

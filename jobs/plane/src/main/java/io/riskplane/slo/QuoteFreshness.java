@@ -48,7 +48,9 @@ public final class QuoteFreshness {
         }
         for (BookEvent q : lastByVenue.values()) {
             Clock c = clocks.get(q.venue());
-            long next = c == null || c.nextTick() == PendingByEventTime.NONE ? ticks.first(ts, tickReference) : c.nextTick();
+            long next = c == null || c.nextTick() == PendingByEventTime.NONE
+                    ? ticks.first(ts, tickReference)
+                    : c.nextTick();
             clocks.put(q.venue(), new Clock(next, 0, q.eventTimeMillis(), q.eventId()));
         }
     }
@@ -79,13 +81,24 @@ public final class QuoteFreshness {
             String venue = e.getKey();
             Clock c = e.getValue();
             String scope = String.join("|", SloMeasurement.QUOTE_FRESHNESS, venue, instrument);
-            out.accept(new SloMeasurement(DeterministicId.of("slo-", scope, tick), SloMeasurement.QUOTE_FRESHNESS,
-                    SloMeasurement.VENUE_INSTRUMENT, venue, instrument, "", tick, c.lastQuoteMillis(),
-                    (double) (tick - c.lastQuoteMillis()), 1, Map.of(), new String[] {c.lastQuoteId()}));
+            out.accept(new SloMeasurement(
+                    DeterministicId.of("slo-", scope, tick),
+                    SloMeasurement.QUOTE_FRESHNESS,
+                    SloMeasurement.VENUE_INSTRUMENT,
+                    venue,
+                    instrument,
+                    "",
+                    tick,
+                    c.lastQuoteMillis(),
+                    (double) (tick - c.lastQuoteMillis()),
+                    1,
+                    Map.of(),
+                    new String[] {c.lastQuoteId()}));
             if (watermark == Long.MAX_VALUE) {
                 // A bounded input has ended: stop ticking (a later quote still gets its own next tick).
-                clocks.put(venue, new Clock(PendingByEventTime.NONE, c.ticksSinceQuote(), c.lastQuoteMillis(),
-                        c.lastQuoteId()));
+                clocks.put(
+                        venue,
+                        new Clock(PendingByEventTime.NONE, c.ticksSinceQuote(), c.lastQuoteMillis(), c.lastQuoteId()));
                 continue;
             }
             long sinceQuote = c.ticksSinceQuote() + 1;
@@ -95,8 +108,7 @@ public final class QuoteFreshness {
                 continue;
             }
             // Every tick in turn, whatever the watermark's steps; a quiet clock ends at the expiry above.
-            clocks.put(venue, new Clock(ticks.next(tick), sinceQuote, c.lastQuoteMillis(),
-                    c.lastQuoteId()));
+            clocks.put(venue, new Clock(ticks.next(tick), sinceQuote, c.lastQuoteMillis(), c.lastQuoteId()));
         }
         return expired;
     }

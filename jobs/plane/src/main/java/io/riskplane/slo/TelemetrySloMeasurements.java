@@ -27,8 +27,18 @@ public final class TelemetrySloMeasurements implements FlatMapFunction<Telemetry
 
     private static SloMeasurement measure(String slo, TelemetryWindow w, Double value, long samples) {
         String scope = String.join("|", slo, w.adapter());
-        return new SloMeasurement(DeterministicId.of("slo-", scope, w.windowEndMillis()), slo, SloMeasurement.ADAPTER,
-                "", "", w.adapter(), w.windowEndMillis(), w.windowStartMillis(), value, samples, Map.of(),
+        return new SloMeasurement(
+                DeterministicId.of("slo-", scope, w.windowEndMillis()),
+                slo,
+                SloMeasurement.ADAPTER,
+                "",
+                "",
+                w.adapter(),
+                w.windowEndMillis(),
+                w.windowStartMillis(),
+                value,
+                samples,
+                Map.of(),
                 new String[] {w.windowId()});
     }
 }

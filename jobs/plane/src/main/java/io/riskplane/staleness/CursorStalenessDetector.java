@@ -38,8 +38,14 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
     public record Tail(long sequence, long signalMillis, String eventId, long lastArrivalMillis) {}
 
     /** A consumer's latest commit and its streaks. */
-    public record Consumer(long sequence, long cursorMillis, String lane, String eventId, int aheadStreak,
-            int tailStableStreak, int noSignalsStreak) {}
+    public record Consumer(
+            long sequence,
+            long cursorMillis,
+            String lane,
+            String eventId,
+            int aheadStreak,
+            int tailStableStreak,
+            int noSignalsStreak) {}
 
     /** One stored row per consumer per minute of event time, besides its status changes (docs/storage.md). */
     static final long STORE_PERIOD_MILLIS = StoreOnChange.DEFAULT_PERIOD.toMillis();
@@ -57,15 +63,17 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
     private transient MapState<String, StoreOnChange.State> stored;
 
     public CursorStalenessDetector(StalenessSettings settings) {
-        this(settings, io.riskplane.plane.PlaneConfigOptions.TIME_STALE_HORIZON_MS.defaultValue(),
+        this(
+                settings,
+                io.riskplane.plane.PlaneConfigOptions.TIME_STALE_HORIZON_MS.defaultValue(),
                 io.riskplane.plane.PlaneConfigOptions.TIME_QUIET_KEY_EXPIRY_MS.defaultValue());
     }
 
     public CursorStalenessDetector(StalenessSettings settings, long catchUpMillis, long quietExpiryMillis) {
         super(TypeInformation.of(StalenessInput.class), (a, b) -> a.eventId().compareTo(b.eventId()));
         this.settings = settings;
-        this.ticks = new EventTimeTicks(settings.tickMillis(), Math.max(settings.tickMillis(), catchUpMillis),
-                quietExpiryMillis);
+        this.ticks = new EventTimeTicks(
+                settings.tickMillis(), Math.max(settings.tickMillis(), catchUpMillis), quietExpiryMillis);
     }
 
     @Override
@@ -73,13 +81,14 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
         super.open(openContext);
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("signal-tail", TypeInformation.of(Tail.class)));
         watchingSince = getRuntimeContext().getState(new ValueStateDescriptor<>("watching-since", Types.LONG));
-        tailAtPreviousTick = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-at-previous-tick",
-                Types.LONG));
+        tailAtPreviousTick =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("tail-at-previous-tick", Types.LONG));
         nextTick = getRuntimeContext().getState(new ValueStateDescriptor<>("next-tick", Types.LONG));
-        consumers = getRuntimeContext().getMapState(new MapStateDescriptor<>("consumers", Types.STRING,
-                TypeInformation.of(Consumer.class)));
-        stored = getRuntimeContext().getMapState(new MapStateDescriptor<>("stored", Types.STRING,
-                TypeInformation.of(StoreOnChange.State.class)));
+        consumers = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("consumers", Types.STRING, TypeInformation.of(Consumer.class)));
+        stored = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "stored", Types.STRING, TypeInformation.of(StoreOnChange.State.class)));
         lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("last-active", Types.LONG));
         quietKeysExpired = getRuntimeContext().getMetricGroup().counter("quiet_keys_expired");
     }
@@ -103,15 +112,23 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             if (e.signal() != null) {
                 SignalRecord s = e.signal();
                 Tail t = tail.value();
-                tail.update(t == null || s.sequence() > t.sequence()
-                        ? new Tail(s.sequence(), s.signalTimeMillis(), s.eventId(), ts)
-                        : new Tail(t.sequence(), t.signalMillis(), t.eventId(), ts));
+                tail.update(
+                        t == null || s.sequence() > t.sequence()
+                                ? new Tail(s.sequence(), s.signalTimeMillis(), s.eventId(), ts)
+                                : new Tail(t.sequence(), t.signalMillis(), t.eventId(), ts));
             } else {
                 CursorRecord c = e.cursor();
                 Consumer before = consumers.get(c.consumerId());
-                consumers.put(c.consumerId(), new Consumer(c.cursorSequence(), c.cursorTimeMillis(), c.lane(),
-                        c.eventId(), before == null ? 0 : before.aheadStreak(),
-                        before == null ? 0 : before.tailStableStreak(), before == null ? 0 : before.noSignalsStreak()));
+                consumers.put(
+                        c.consumerId(),
+                        new Consumer(
+                                c.cursorSequence(),
+                                c.cursorTimeMillis(),
+                                c.lane(),
+                                c.eventId(),
+                                before == null ? 0 : before.aheadStreak(),
+                                before == null ? 0 : before.tailStableStreak(),
+                                before == null ? 0 : before.noSignalsStreak()));
             }
         }
         if (nextTick.value() == null && !endOfInput(ctx)) {
@@ -141,8 +158,8 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
             Consumer c = consumers.get(id);
             Judged j = judge(ctx.getCurrentKey(), id, c, t, previousTail, watchingSince.value(), timestamp);
             consumers.put(id, j.next());
-            StoreOnChange.Decision store = StoreOnChange.decide(stored.get(id), j.row().statusKey(), timestamp,
-                    STORE_PERIOD_MILLIS);
+            StoreOnChange.Decision store =
+                    StoreOnChange.decide(stored.get(id), j.row().statusKey(), timestamp, STORE_PERIOD_MILLIS);
             stored.put(id, store.next());
             out.collect(j.row().withStoreReason(store.reason()));
             judgedStale &= j.next().noSignalsStreak() >= ticks.catchUpTicks();
@@ -181,20 +198,48 @@ public class CursorStalenessDetector extends EventTimeOrderedFunction<String, St
         double signalLag = (now - freshest) / 1000.0;
         Double cursorLag = t == null ? null : (t.signalMillis() - c.cursorMillis()) / 1000.0;
         boolean ahead = t != null && c.cursorMillis() - t.signalMillis() > settings.lookbackMillis();
-        boolean stable = open && t != null && c.sequence() >= t.sequence() && previousTail != null
+        boolean stable = open
+                && t != null
+                && c.sequence() >= t.sequence()
+                && previousTail != null
                 && previousTail == t.sequence();
         boolean silent = open && now - lastArrival >= settings.windowMillis();
-        Consumer next = new Consumer(c.sequence(), c.cursorMillis(), c.lane(), c.eventId(),
-                ahead ? c.aheadStreak() + 1 : 0, stable ? c.tailStableStreak() + 1 : 0,
+        Consumer next = new Consumer(
+                c.sequence(),
+                c.cursorMillis(),
+                c.lane(),
+                c.eventId(),
+                ahead ? c.aheadStreak() + 1 : 0,
+                stable ? c.tailStableStreak() + 1 : 0,
                 silent ? c.noSignalsStreak() + 1 : 0);
-        String status = ahead || stable || silent ? CursorStaleness.STALE
+        String status = ahead || stable || silent
+                ? CursorStaleness.STALE
                 : open ? CursorStaleness.OK : CursorStaleness.SESSION_CLOSED;
         String[] triggers = t == null ? new String[] {c.eventId()} : new String[] {t.eventId(), c.eventId()};
-        CursorStaleness row = new CursorStaleness(DeterministicId.of("cst-", source, consumerId, now), now, source,
-                consumerId, c.lane(), calendar.name(), open, t == null ? -1 : t.sequence(),
-                t == null ? 0 : t.signalMillis(), t == null ? 0 : t.lastArrivalMillis(), c.sequence(),
-                c.cursorMillis(), signalLag, cursorLag, ahead, stable, silent, next.aheadStreak(),
-                next.tailStableStreak(), next.noSignalsStreak(), status, triggers, StoreOnChange.NOT_STORED);
+        CursorStaleness row = new CursorStaleness(
+                DeterministicId.of("cst-", source, consumerId, now),
+                now,
+                source,
+                consumerId,
+                c.lane(),
+                calendar.name(),
+                open,
+                t == null ? -1 : t.sequence(),
+                t == null ? 0 : t.signalMillis(),
+                t == null ? 0 : t.lastArrivalMillis(),
+                c.sequence(),
+                c.cursorMillis(),
+                signalLag,
+                cursorLag,
+                ahead,
+                stable,
+                silent,
+                next.aheadStreak(),
+                next.tailStableStreak(),
+                next.noSignalsStreak(),
+                status,
+                triggers,
+                StoreOnChange.NOT_STORED);
         return new Judged(row, next);
     }
 }

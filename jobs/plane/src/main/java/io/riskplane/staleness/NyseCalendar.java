@@ -26,21 +26,46 @@ public final class NyseCalendar implements TradingCalendar {
 
     static final Set<LocalDate> HOLIDAYS = Set.of(
             // 2025
-            LocalDate.of(2025, 1, 1), LocalDate.of(2025, 1, 9), LocalDate.of(2025, 1, 20), LocalDate.of(2025, 2, 17),
-            LocalDate.of(2025, 4, 18), LocalDate.of(2025, 5, 26), LocalDate.of(2025, 6, 19), LocalDate.of(2025, 7, 4),
-            LocalDate.of(2025, 9, 1), LocalDate.of(2025, 11, 27), LocalDate.of(2025, 12, 25),
+            LocalDate.of(2025, 1, 1),
+            LocalDate.of(2025, 1, 9),
+            LocalDate.of(2025, 1, 20),
+            LocalDate.of(2025, 2, 17),
+            LocalDate.of(2025, 4, 18),
+            LocalDate.of(2025, 5, 26),
+            LocalDate.of(2025, 6, 19),
+            LocalDate.of(2025, 7, 4),
+            LocalDate.of(2025, 9, 1),
+            LocalDate.of(2025, 11, 27),
+            LocalDate.of(2025, 12, 25),
             // 2026
-            LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 19), LocalDate.of(2026, 2, 16), LocalDate.of(2026, 4, 3),
-            LocalDate.of(2026, 5, 25), LocalDate.of(2026, 6, 19), LocalDate.of(2026, 7, 3), LocalDate.of(2026, 9, 7),
-            LocalDate.of(2026, 11, 26), LocalDate.of(2026, 12, 25),
+            LocalDate.of(2026, 1, 1),
+            LocalDate.of(2026, 1, 19),
+            LocalDate.of(2026, 2, 16),
+            LocalDate.of(2026, 4, 3),
+            LocalDate.of(2026, 5, 25),
+            LocalDate.of(2026, 6, 19),
+            LocalDate.of(2026, 7, 3),
+            LocalDate.of(2026, 9, 7),
+            LocalDate.of(2026, 11, 26),
+            LocalDate.of(2026, 12, 25),
             // 2027
-            LocalDate.of(2027, 1, 1), LocalDate.of(2027, 1, 18), LocalDate.of(2027, 2, 15), LocalDate.of(2027, 3, 26),
-            LocalDate.of(2027, 5, 31), LocalDate.of(2027, 6, 18), LocalDate.of(2027, 7, 5), LocalDate.of(2027, 9, 6),
-            LocalDate.of(2027, 11, 25), LocalDate.of(2027, 12, 24));
+            LocalDate.of(2027, 1, 1),
+            LocalDate.of(2027, 1, 18),
+            LocalDate.of(2027, 2, 15),
+            LocalDate.of(2027, 3, 26),
+            LocalDate.of(2027, 5, 31),
+            LocalDate.of(2027, 6, 18),
+            LocalDate.of(2027, 7, 5),
+            LocalDate.of(2027, 9, 6),
+            LocalDate.of(2027, 11, 25),
+            LocalDate.of(2027, 12, 24));
 
     static final Set<LocalDate> EARLY_CLOSES = Set.of(
-            LocalDate.of(2025, 7, 3), LocalDate.of(2025, 11, 28), LocalDate.of(2025, 12, 24),
-            LocalDate.of(2026, 11, 27), LocalDate.of(2026, 12, 24),
+            LocalDate.of(2025, 7, 3),
+            LocalDate.of(2025, 11, 28),
+            LocalDate.of(2025, 12, 24),
+            LocalDate.of(2026, 11, 27),
+            LocalDate.of(2026, 12, 24),
             LocalDate.of(2027, 11, 26));
 
     private NyseCalendar() {}
@@ -49,7 +74,8 @@ public final class NyseCalendar implements TradingCalendar {
     public boolean isOpen(long epochMillis) {
         ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(NEW_YORK);
         LocalDate day = t.toLocalDate();
-        if (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY
+        if (day.getDayOfWeek() == DayOfWeek.SATURDAY
+                || day.getDayOfWeek() == DayOfWeek.SUNDAY
                 || HOLIDAYS.contains(day)) {
             return false;
         }

@@ -20,8 +20,19 @@ public final class SignalLagSamples implements FlatMapFunction<CursorStaleness, 
             return;
         }
         double lag = r.sessionOpen() ? r.signalLagSeconds() : Double.NaN;
-        out.collect(new ConditionSample(DeterministicId.of("cs-", ConditionSample.SIGNAL_LAG, r.stalenessId()),
-                ConditionSample.SIGNAL_LAG, "", "", "", r.lane(), r.source(), r.measuredAtMillis(),
-                r.tailSignalMillis(), lag, 1, r.consumerId(), r.triggerEventIds()));
+        out.collect(new ConditionSample(
+                DeterministicId.of("cs-", ConditionSample.SIGNAL_LAG, r.stalenessId()),
+                ConditionSample.SIGNAL_LAG,
+                "",
+                "",
+                "",
+                r.lane(),
+                r.source(),
+                r.measuredAtMillis(),
+                r.tailSignalMillis(),
+                lag,
+                1,
+                r.consumerId(),
+                r.triggerEventIds()));
     }
 }

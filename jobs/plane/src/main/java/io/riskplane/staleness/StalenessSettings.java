@@ -9,15 +9,22 @@ import java.util.Map;
  * windowMillis; cursor_ahead_of_stream when a cursor is more than lookbackMillis past the newest signal the plane has
  * seen. Each lane follows a market calendar (laneCalendars, else defaultCalendar): "NYSE" or "24x7".
  */
-public record StalenessSettings(long tickMillis, long windowMillis, long lookbackMillis, String defaultCalendar,
-        Map<String, String> laneCalendars) implements Serializable {
+public record StalenessSettings(
+        long tickMillis,
+        long windowMillis,
+        long lookbackMillis,
+        String defaultCalendar,
+        Map<String, String> laneCalendars)
+        implements Serializable {
 
     /** Every staleness key at its default (PlaneConfigOptions). */
     public static StalenessSettings defaults() {
-        return new StalenessSettings(PlaneConfigOptions.STALENESS_TICK_MS.defaultValue(),
+        return new StalenessSettings(
+                PlaneConfigOptions.STALENESS_TICK_MS.defaultValue(),
                 PlaneConfigOptions.STALENESS_WINDOW_MS.defaultValue(),
                 PlaneConfigOptions.STALENESS_LOOKBACK_MS.defaultValue(),
-                PlaneConfigOptions.STALENESS_DEFAULT_CALENDAR.defaultValue(), Map.of());
+                PlaneConfigOptions.STALENESS_DEFAULT_CALENDAR.defaultValue(),
+                Map.of());
     }
 
     public TradingCalendar calendarOf(String lane) {

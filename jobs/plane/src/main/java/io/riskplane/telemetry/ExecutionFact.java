@@ -37,13 +37,49 @@ public record ExecutionFact(
         scopeKey = String.join("|", level, org, strategy, instrument, venue, adapter, source);
     }
 
-    public ExecutionFact(String kind, String level, String eventId, long eventTimeMillis, String org, String strategy,
-            String instrument, String venue, String adapter, String source, double quantity, double filledQuantity,
-            double slippageBps, double latencyMs, double confidence, boolean rejected, String errorCategory, boolean
-            fallback, String fallbackReason, double ingestLatencyMs) {
-        this(kind, level, eventId, eventTimeMillis, org, strategy, instrument, venue, adapter, source, quantity,
-                filledQuantity, slippageBps, latencyMs, confidence, rejected, errorCategory, fallback, fallbackReason,
-                ingestLatencyMs, null);
+    public ExecutionFact(
+            String kind,
+            String level,
+            String eventId,
+            long eventTimeMillis,
+            String org,
+            String strategy,
+            String instrument,
+            String venue,
+            String adapter,
+            String source,
+            double quantity,
+            double filledQuantity,
+            double slippageBps,
+            double latencyMs,
+            double confidence,
+            boolean rejected,
+            String errorCategory,
+            boolean fallback,
+            String fallbackReason,
+            double ingestLatencyMs) {
+        this(
+                kind,
+                level,
+                eventId,
+                eventTimeMillis,
+                org,
+                strategy,
+                instrument,
+                venue,
+                adapter,
+                source,
+                quantity,
+                filledQuantity,
+                slippageBps,
+                latencyMs,
+                confidence,
+                rejected,
+                errorCategory,
+                fallback,
+                fallbackReason,
+                ingestLatencyMs,
+                null);
     }
 
     public static final String FILL = "fill";
@@ -53,6 +89,7 @@ public record ExecutionFact(
 
     /** Aggregation levels (docs/metrics.md). */
     public static final String ROUTE = "route";
+
     public static final String ADAPTER = "adapter";
     public static final String STRATEGY = "strategy";
     public static final String SIGNAL_SOURCE = "signal_source";
@@ -70,8 +107,26 @@ public record ExecutionFact(
     }
 
     private ExecutionFact with(String lvl, String o, String s, String i, String v, String a, String src) {
-        return new ExecutionFact(kind, lvl, eventId, eventTimeMillis, o, s, i, v, a, src, quantity, filledQuantity,
-                slippageBps, latencyMs, confidence, rejected, errorCategory, fallback, fallbackReason,
+        return new ExecutionFact(
+                kind,
+                lvl,
+                eventId,
+                eventTimeMillis,
+                o,
+                s,
+                i,
+                v,
+                a,
+                src,
+                quantity,
+                filledQuantity,
+                slippageBps,
+                latencyMs,
+                confidence,
+                rejected,
+                errorCategory,
+                fallback,
+                fallbackReason,
                 ingestLatencyMs);
     }
 }

@@ -15,6 +15,7 @@ public final class ExecutionFactSerializer extends CompactSerializer<ExecutionFa
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final ExecutionFactSerializer INSTANCE = new ExecutionFactSerializer();
 
     @Override
@@ -43,10 +44,27 @@ public final class ExecutionFactSerializer extends CompactSerializer<ExecutionFa
 
     @Override
     public ExecutionFact deserialize(DataInputView in) throws IOException {
-        return new ExecutionFact(readString(in), readString(in), readString(in), in.readLong(), readString(in),
-                readString(in), readString(in), readString(in), readString(in), readString(in), in.readDouble(),
-                in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), readString(in),
-                in.readBoolean(), readString(in), in.readDouble());
+        return new ExecutionFact(
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readBoolean(),
+                readString(in),
+                in.readBoolean(),
+                readString(in),
+                in.readDouble());
     }
 
     @Override

@@ -22,7 +22,9 @@ public record ExecutionInput(OrderRecord order, BookEvent fill, SignalRecord sig
     }
 
     public long eventTimeMillis() {
-        return order != null ? order.eventTimeMillis() : fill != null ? fill.eventTimeMillis() : signal.eventTimeMillis();
+        return order != null
+                ? order.eventTimeMillis()
+                : fill != null ? fill.eventTimeMillis() : signal.eventTimeMillis();
     }
 
     public String eventId() {

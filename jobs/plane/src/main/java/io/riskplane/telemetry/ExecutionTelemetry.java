@@ -46,8 +46,8 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         buckets.open(getRuntimeContext());
-        dims = getRuntimeContext().getState(new ValueStateDescriptor<>("scope-dims",
-                TypeInformation.of(ExecutionFact.class)));
+        dims = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("scope-dims", TypeInformation.of(ExecutionFact.class)));
     }
 
     @Override
@@ -104,21 +104,48 @@ public class ExecutionTelemetry extends OrderFreeKeyedFunction<String, Execution
     static TelemetryWindow window(String size, long start, long end, ExecutionFact d, TelemetryBucket b) {
         double ordered = b.orderedQuantityExact.value();
         double filled = b.filledQuantityExact.value();
-        return new TelemetryWindow(DeterministicId.of("tw-", d.scopeKey(), size, end), size, start, end, d.level(), d.org(),
-                d.strategy(), d.instrument(), d.venue(), d.adapter(), d.source(), b.orders, ordered, filled,
-                ordered > 0 ? filled / ordered : null, b.fills,
+        return new TelemetryWindow(
+                DeterministicId.of("tw-", d.scopeKey(), size, end),
+                size,
+                start,
+                end,
+                d.level(),
+                d.org(),
+                d.strategy(),
+                d.instrument(),
+                d.venue(),
+                d.adapter(),
+                d.source(),
+                b.orders,
+                ordered,
+                filled,
+                ordered > 0 ? filled / ordered : null,
+                b.fills,
                 b.slippageSamples > 0 ? b.slippageSumExact.value() / b.slippageSamples : null,
-                b.slippage.quantile(0.5), b.slippage.quantile(0.95),
+                b.slippage.quantile(0.5),
+                b.slippage.quantile(0.95),
                 TelemetryBucket.slope(b.nX, b.sumXExact, b.sumXXExact, b.sumXYExact, b.sumYforXExact),
                 TelemetryBucket.slope(b.nT, b.sumTExact, b.sumTTExact, b.sumTYExact, b.sumYforTExact),
                 b.ackLatency.quantile(0.5),
-                b.ackLatency.quantile(0.95), b.ackLatency.quantile(0.99), b.fillLatency.quantile(0.5),
-                b.fillLatency.quantile(0.95), b.fillLatency.quantile(0.99), b.rejected,
-                b.orders > 0 ? (double) b.rejected / b.orders : null, b.errorCategories, b.fallbacks,
-                b.orders > 0 ? (double) b.fallbacks / b.orders : null, b.fallbackReasons, b.signals,
-                b.confidence.quantile(0.1), b.confidence.quantile(0.5), b.confidence.quantile(0.9),
-                b.signalLag.quantile(0.5), b.signalLag.quantile(0.99),
+                b.ackLatency.quantile(0.95),
+                b.ackLatency.quantile(0.99),
+                b.fillLatency.quantile(0.5),
+                b.fillLatency.quantile(0.95),
+                b.fillLatency.quantile(0.99),
+                b.rejected,
+                b.orders > 0 ? (double) b.rejected / b.orders : null,
+                b.errorCategories,
+                b.fallbacks,
+                b.orders > 0 ? (double) b.fallbacks / b.orders : null,
+                b.fallbackReasons,
+                b.signals,
+                b.confidence.quantile(0.1),
+                b.confidence.quantile(0.5),
+                b.confidence.quantile(0.9),
+                b.signalLag.quantile(0.5),
+                b.signalLag.quantile(0.99),
                 Double.isNaN(b.signalLagMax) ? null : b.signalLagMax,
-                b.ingestLatency.quantile(0.5), b.ingestLatency.quantile(0.99));
+                b.ingestLatency.quantile(0.5),
+                b.ingestLatency.quantile(0.99));
     }
 }

@@ -4,7 +4,6 @@ import io.riskplane.guardrails.EarlyOrderRateGuard.ArrivedOrder;
 import io.riskplane.guardrails.GuardrailInput;
 import io.riskplane.model.Decoded;
 import io.riskplane.model.OrderRecord;
-import io.riskplane.telemetry.ExecutionFact;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,12 +24,36 @@ public final class GuardrailLevels {
             if (!"SUBMITTED".equals(o.state()) || o.exit() || o.reduceOnly()) {
                 return;
             }
-            out.collect(new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.ORG, o.org(), "", "", o.eventId(),
-                    o.eventTimeMillis(), Double.NaN, Double.NaN));
-            out.collect(new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.STRATEGY, o.org(), o.strategy(), "",
-                    o.eventId(), o.eventTimeMillis(), Double.NaN, Double.NaN));
-            out.collect(new GuardrailInput(GuardrailInput.ORDER, GuardrailInput.INSTRUMENT, o.org(), o.strategy(),
-                    o.instrument(), o.eventId(), o.eventTimeMillis(), spreadCrossBps(o), Double.NaN));
+            out.collect(new GuardrailInput(
+                    GuardrailInput.ORDER,
+                    GuardrailInput.ORG,
+                    o.org(),
+                    "",
+                    "",
+                    o.eventId(),
+                    o.eventTimeMillis(),
+                    Double.NaN,
+                    Double.NaN));
+            out.collect(new GuardrailInput(
+                    GuardrailInput.ORDER,
+                    GuardrailInput.STRATEGY,
+                    o.org(),
+                    o.strategy(),
+                    "",
+                    o.eventId(),
+                    o.eventTimeMillis(),
+                    Double.NaN,
+                    Double.NaN));
+            out.collect(new GuardrailInput(
+                    GuardrailInput.ORDER,
+                    GuardrailInput.INSTRUMENT,
+                    o.org(),
+                    o.strategy(),
+                    o.instrument(),
+                    o.eventId(),
+                    o.eventTimeMillis(),
+                    spreadCrossBps(o),
+                    Double.NaN));
         }
     }
 
@@ -43,8 +66,16 @@ public final class GuardrailLevels {
             if (!ExecutionFact.FILL.equals(f.kind()) || Double.isNaN(f.slippageBps())) {
                 return;
             }
-            out.collect(new GuardrailInput(GuardrailInput.FILL, GuardrailInput.INSTRUMENT, f.org(), f.strategy(),
-                    f.instrument(), f.eventId(), f.eventTimeMillis(), Double.NaN, f.slippageBps()));
+            out.collect(new GuardrailInput(
+                    GuardrailInput.FILL,
+                    GuardrailInput.INSTRUMENT,
+                    f.org(),
+                    f.strategy(),
+                    f.instrument(),
+                    f.eventId(),
+                    f.eventTimeMillis(),
+                    Double.NaN,
+                    f.slippageBps()));
         }
     }
 

@@ -31,8 +31,8 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
     static final long RETAIN_AFTER_TERMINAL_MS = 3_600_000L;
 
     /** The order as known, acknowledged, terminal, and when to forget it (0 until terminal). */
-    private static final TypeInformation<Tuple4<OrderRecord, Boolean, Boolean, Long>> LIFECYCLE = Types.TUPLE(
-            TypeInformation.of(OrderRecord.class), Types.BOOLEAN, Types.BOOLEAN, Types.LONG);
+    private static final TypeInformation<Tuple4<OrderRecord, Boolean, Boolean, Long>> LIFECYCLE =
+            Types.TUPLE(TypeInformation.of(OrderRecord.class), Types.BOOLEAN, Types.BOOLEAN, Types.LONG);
 
     private transient ValueState<Tuple4<OrderRecord, Boolean, Boolean, Long>> lifecycle;
     // The four values of jobs before 2026-12-06 (session 4), read once per order restored with them.
@@ -42,8 +42,11 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
     private transient ValueState<Long> oldForgetAt;
 
     public OrderLifecycle() {
-        super(TypeInformation.of(ExecutionInput.class), (a, b) -> a.rank() != b.rank()
-                ? Integer.compare(a.rank(), b.rank()) : a.eventId().compareTo(b.eventId()));
+        super(
+                TypeInformation.of(ExecutionInput.class),
+                (a, b) -> a.rank() != b.rank()
+                        ? Integer.compare(a.rank(), b.rank())
+                        : a.eventId().compareTo(b.eventId()));
     }
 
     @Override
@@ -70,8 +73,8 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
         if (order == null && acked == null && terminal == null && forgetAt == null) {
             return null;
         }
-        l = Tuple4.of(order, Boolean.TRUE.equals(acked), Boolean.TRUE.equals(terminal),
-                forgetAt == null ? 0L : forgetAt);
+        l = Tuple4.of(
+                order, Boolean.TRUE.equals(acked), Boolean.TRUE.equals(terminal), forgetAt == null ? 0L : forgetAt);
         oldOrder.clear();
         oldAcked.clear();
         oldTerminal.clear();
@@ -92,9 +95,27 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
             double ingest = in.ingestMillis() > 0 ? in.ingestMillis() - in.eventTimeMillis() : Double.NaN;
             if (in.signal() != null) {
                 SignalRecord s = in.signal();
-                out.collect(new ExecutionFact(ExecutionFact.SIGNAL, ExecutionFact.SIGNAL_SOURCE, s.eventId(), ts, "",
-                        s.strategy(), s.instrument(), "", "", s.source(), 0, 0, Double.NaN,
-                        s.eventTimeMillis() - s.signalTimeMillis(), s.confidence(), false, "", false, "", ingest));
+                out.collect(new ExecutionFact(
+                        ExecutionFact.SIGNAL,
+                        ExecutionFact.SIGNAL_SOURCE,
+                        s.eventId(),
+                        ts,
+                        "",
+                        s.strategy(),
+                        s.instrument(),
+                        "",
+                        "",
+                        s.source(),
+                        0,
+                        0,
+                        Double.NaN,
+                        s.eventTimeMillis() - s.signalTimeMillis(),
+                        s.confidence(),
+                        false,
+                        "",
+                        false,
+                        "",
+                        ingest));
             } else if (in.order() != null) {
                 onOrder(in.order(), ts, ingest, ctx, out);
             } else {
@@ -112,20 +133,37 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
         long forgetAt = l == null ? 0L : l.f3;
         if (known.ackTimeMillis() > 0 && !acked) {
             acked = true;
-            double latency = known.decisionTimeMillis() > 0
-                    ? known.ackTimeMillis() - known.decisionTimeMillis() : Double.NaN;
-            out.collect(fact(ExecutionFact.ACK, o.eventId(), ts, known, adapter(known, ""), 0, 0, Double.NaN,
-                    latency, ingest));
+            double latency =
+                    known.decisionTimeMillis() > 0 ? known.ackTimeMillis() - known.decisionTimeMillis() : Double.NaN;
+            out.collect(fact(
+                    ExecutionFact.ACK, o.eventId(), ts, known, adapter(known, ""), 0, 0, Double.NaN, latency, ingest));
         }
         if (o.isTerminal() && !terminal) {
             terminal = true;
-            boolean fallback = !known.expectedAdapter().isEmpty() && !known.actualAdapter().isEmpty()
+            boolean fallback = !known.expectedAdapter().isEmpty()
+                    && !known.actualAdapter().isEmpty()
                     && !known.expectedAdapter().equals(known.actualAdapter());
-            out.collect(new ExecutionFact(ExecutionFact.TERMINAL, ExecutionFact.ROUTE, o.eventId(), ts, known.org(),
-                    known.strategy(), known.instrument(), known.venue(), adapter(known, ""), "", known.quantity(),
-                    o.filledQuantity(), Double.NaN, Double.NaN, known.confidence(), "REJECTED".equals(o.state()),
-                    "ERROR_CATEGORY_UNSPECIFIED".equals(o.errorCategory()) ? "" : o.errorCategory(), fallback,
-                    fallback ? known.fallbackReason() : "", ingest));
+            out.collect(new ExecutionFact(
+                    ExecutionFact.TERMINAL,
+                    ExecutionFact.ROUTE,
+                    o.eventId(),
+                    ts,
+                    known.org(),
+                    known.strategy(),
+                    known.instrument(),
+                    known.venue(),
+                    adapter(known, ""),
+                    "",
+                    known.quantity(),
+                    o.filledQuantity(),
+                    Double.NaN,
+                    Double.NaN,
+                    known.confidence(),
+                    "REJECTED".equals(o.state()),
+                    "ERROR_CATEGORY_UNSPECIFIED".equals(o.errorCategory()) ? "" : o.errorCategory(),
+                    fallback,
+                    fallback ? known.fallbackReason() : "",
+                    ingest));
             forgetAt = ts + RETAIN_AFTER_TERMINAL_MS;
             ctx.timerService().registerEventTimeTimer(forgetAt);
         }
@@ -144,11 +182,43 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
         if (known != null && known.decisionTimeMillis() > 0) {
             latency = ts - known.decisionTimeMillis();
         }
-        OrderRecord dims = known != null ? known : new OrderRecord(f.eventId(), ts, f.orderId(), f.org(),
-                f.strategy(), f.instrument(), f.venue(), f.side(), "", 0, 0, 0, 0, Double.NaN, "", f.adapter(), "", "",
-                0, 0, false, false, "");
-        out.collect(fact(ExecutionFact.FILL, f.eventId(), ts, dims, adapter(dims, f.adapter()), f.quantity(), 0,
-                slippage, latency, ingest));
+        OrderRecord dims = known != null
+                ? known
+                : new OrderRecord(
+                        f.eventId(),
+                        ts,
+                        f.orderId(),
+                        f.org(),
+                        f.strategy(),
+                        f.instrument(),
+                        f.venue(),
+                        f.side(),
+                        "",
+                        0,
+                        0,
+                        0,
+                        0,
+                        Double.NaN,
+                        "",
+                        f.adapter(),
+                        "",
+                        "",
+                        0,
+                        0,
+                        false,
+                        false,
+                        "");
+        out.collect(fact(
+                ExecutionFact.FILL,
+                f.eventId(),
+                ts,
+                dims,
+                adapter(dims, f.adapter()),
+                f.quantity(),
+                0,
+                slippage,
+                latency,
+                ingest));
     }
 
     @Override
@@ -165,15 +235,64 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
      * (times, adapters). The rest is blank: no fact of a terminal order reads it.
      */
     static OrderRecord afterTerminal(OrderRecord o) {
-        return new OrderRecord("", 0, "", o.org(), o.strategy(), o.instrument(), o.venue(), o.side(), "", 0, 0,
-                o.decisionPrice(), 0, o.confidence(), o.expectedAdapter(), o.actualAdapter(), "", "",
-                o.decisionTimeMillis(), o.ackTimeMillis(), false, false, "");
+        return new OrderRecord(
+                "",
+                0,
+                "",
+                o.org(),
+                o.strategy(),
+                o.instrument(),
+                o.venue(),
+                o.side(),
+                "",
+                0,
+                0,
+                o.decisionPrice(),
+                0,
+                o.confidence(),
+                o.expectedAdapter(),
+                o.actualAdapter(),
+                "",
+                "",
+                o.decisionTimeMillis(),
+                o.ackTimeMillis(),
+                false,
+                false,
+                "");
     }
 
-    private static ExecutionFact fact(String kind, String eventId, long ts, OrderRecord o, String adapter,
-            double qty, double filled, double slippage, double latency, double ingest) {
-        return new ExecutionFact(kind, ExecutionFact.ROUTE, eventId, ts, o.org(), o.strategy(), o.instrument(),
-                o.venue(), adapter, "", qty, filled, slippage, latency, o.confidence(), false, "", false, "", ingest);
+    private static ExecutionFact fact(
+            String kind,
+            String eventId,
+            long ts,
+            OrderRecord o,
+            String adapter,
+            double qty,
+            double filled,
+            double slippage,
+            double latency,
+            double ingest) {
+        return new ExecutionFact(
+                kind,
+                ExecutionFact.ROUTE,
+                eventId,
+                ts,
+                o.org(),
+                o.strategy(),
+                o.instrument(),
+                o.venue(),
+                adapter,
+                "",
+                qty,
+                filled,
+                slippage,
+                latency,
+                o.confidence(),
+                false,
+                "",
+                false,
+                "",
+                ingest);
     }
 
     /** The adapter that carried the order: actual, else expected, else what the fill reported. */
@@ -189,8 +308,18 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
         if (known == null) {
             return next;
         }
-        return new OrderRecord(next.eventId(), next.eventTimeMillis(), next.orderId(), next.org(), next.strategy(),
-                next.instrument(), next.venue(), next.side(), next.state(), next.quantity(), next.filledQuantity(),
+        return new OrderRecord(
+                next.eventId(),
+                next.eventTimeMillis(),
+                next.orderId(),
+                next.org(),
+                next.strategy(),
+                next.instrument(),
+                next.venue(),
+                next.side(),
+                next.state(),
+                next.quantity(),
+                next.filledQuantity(),
                 known.decisionPrice() > 0 ? known.decisionPrice() : next.decisionPrice(),
                 next.limitPrice() > 0 ? next.limitPrice() : known.limitPrice(),
                 next.confidence() > 0 ? next.confidence() : known.confidence(),
@@ -200,6 +329,8 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
                 next.errorCategory(),
                 known.decisionTimeMillis() > 0 ? known.decisionTimeMillis() : next.decisionTimeMillis(),
                 known.ackTimeMillis() > 0 ? known.ackTimeMillis() : next.ackTimeMillis(),
-                next.reduceOnly(), next.exit(), next.lane().isEmpty() ? known.lane() : next.lane());
+                next.reduceOnly(),
+                next.exit(),
+                next.lane().isEmpty() ? known.lane() : next.lane());
     }
 }

@@ -18,7 +18,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 public final class QuantileSketch {
     public static final double RELATIVE_ACCURACY = 0.01;
     /** The index mapping of every sketch (DDSketch.balanced at RELATIVE_ACCURACY): the stores alone need it back. */
-    private static final IndexMapping MAPPING = DDSketch.balanced(RELATIVE_ACCURACY).getIndexMapping();
+    private static final IndexMapping MAPPING =
+            DDSketch.balanced(RELATIVE_ACCURACY).getIndexMapping();
 
     private final DDSketch sketch;
 
@@ -94,9 +95,10 @@ public final class QuantileSketch {
 
     private static QuantileSketch decode(byte[] bytes, boolean mappingOmitted) {
         try {
-            return new QuantileSketch(mappingOmitted
-                    ? DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new, MAPPING)
-                    : DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
+            return new QuantileSketch(
+                    mappingOmitted
+                            ? DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new, MAPPING)
+                            : DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new));
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt quantile sketch", e);
         }

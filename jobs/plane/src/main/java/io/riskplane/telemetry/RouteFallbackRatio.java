@@ -43,8 +43,8 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         minutes.open(getRuntimeContext());
-        counted = getRuntimeContext().getMapState(new MapStateDescriptor<>("route-orders-counted", Types.STRING,
-                Types.LONG));
+        counted = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("route-orders-counted", Types.STRING, Types.LONG));
     }
 
     @Override
@@ -107,10 +107,25 @@ public class RouteFallbackRatio extends EventTimeOrderedFunction<String, OrderRe
         }
         String route = ctx.getCurrentKey();
         StringBuilder detail = new StringBuilder();
-        reasons.forEach((r, c) -> detail.append(detail.length() == 0 ? "" : ",").append(r).append('=').append(c));
+        reasons.forEach((r, c) -> detail.append(detail.length() == 0 ? "" : ",")
+                .append(r)
+                .append('=')
+                .append(c));
         String scope = String.join("|", ConditionSample.ROUTE_FALLBACK, route);
-        out.collect(new ConditionSample(DeterministicId.of("cs-", scope, end), ConditionSample.ROUTE_FALLBACK, "", "",
-                route, "", "", end, start, (double) fb / n, n, detail.toString(), new String[0]));
+        out.collect(new ConditionSample(
+                DeterministicId.of("cs-", scope, end),
+                ConditionSample.ROUTE_FALLBACK,
+                "",
+                "",
+                route,
+                "",
+                "",
+                end,
+                start,
+                (double) fb / n,
+                n,
+                detail.toString(),
+                new String[0]));
         if (!endOfInput(ctx)) {
             MinuteBuckets.armClose(end, ctx.timerService());
         }

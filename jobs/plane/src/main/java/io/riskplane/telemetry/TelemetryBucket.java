@@ -35,6 +35,7 @@ public class TelemetryBucket {
     public long rejected;
     /** "CATEGORY=count" pairs, sorted, comma-separated (a Map would fall back to Kryo). */
     public String errorCategories = "";
+
     public long fallbacks;
     public String fallbackReasons = "";
     public long signals;
@@ -42,6 +43,7 @@ public class TelemetryBucket {
     public QuantileSketch signalLag = new QuantileSketch();
     /** Exact, unlike the sketch's quantiles. */
     public double signalLagMax = Double.NaN;
+
     public QuantileSketch ingestLatency = new QuantileSketch();
 
     // Carriers of the sums of buckets restored from savepoints written by Flink's POJO serializer (before 2026-12-06,
@@ -122,8 +124,8 @@ public class TelemetryBucket {
                 }
                 if (f.fallback()) {
                     fallbacks++;
-                    fallbackReasons = addCount(fallbackReasons,
-                            f.fallbackReason().isEmpty() ? "unspecified" : f.fallbackReason(), 1);
+                    fallbackReasons = addCount(
+                            fallbackReasons, f.fallbackReason().isEmpty() ? "unspecified" : f.fallbackReason(), 1);
                 }
                 break;
             case ExecutionFact.SIGNAL:
@@ -212,7 +214,8 @@ public class TelemetryBucket {
 
     private static String format(Map<String, Long> m) {
         StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        m.forEach((k, v) ->
+                sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
         return sb.toString();
     }
 }

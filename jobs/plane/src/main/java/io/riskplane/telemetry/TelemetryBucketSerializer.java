@@ -26,6 +26,7 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 3;
+
     public static final TelemetryBucketSerializer INSTANCE = new TelemetryBucketSerializer();
 
     @Override
@@ -151,7 +152,8 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
         b.signalLagMax = (mask & 1 << (COUNTS + SUMS)) != 0 ? in.readDouble() : 0.0;
         QuantileSketch[] sketches = new QuantileSketch[SKETCHES];
         for (int i = 0; i < SKETCHES; i++) {
-            sketches[i] = (mask & 1 << (COUNTS + SUMS + 1 + i)) != 0 ? QuantileSketch.fromStoreBytes(readBytes(in))
+            sketches[i] = (mask & 1 << (COUNTS + SUMS + 1 + i)) != 0
+                    ? QuantileSketch.fromStoreBytes(readBytes(in))
                     : new QuantileSketch();
         }
         b.orders = counts[0];
@@ -196,6 +198,7 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     private static final int COUNTS = 8;
     /** The exact sums; the mask has one more bit after them, for signalLagMax. */
     private static final int SUMS = 11;
+
     private static final int SKETCHES = 6;
 
     private static long[] counts(TelemetryBucket b) {
@@ -203,13 +206,24 @@ public class TelemetryBucketSerializer extends TypeSerializerSingleton<Telemetry
     }
 
     private static ExactSum[] sums(TelemetryBucket b) {
-        return new ExactSum[] {b.orderedQuantityExact, b.filledQuantityExact, b.slippageSumExact, b.sumXExact,
-            b.sumXXExact, b.sumXYExact, b.sumYforXExact, b.sumTExact, b.sumTTExact, b.sumTYExact, b.sumYforTExact};
+        return new ExactSum[] {
+            b.orderedQuantityExact,
+            b.filledQuantityExact,
+            b.slippageSumExact,
+            b.sumXExact,
+            b.sumXXExact,
+            b.sumXYExact,
+            b.sumYforXExact,
+            b.sumTExact,
+            b.sumTTExact,
+            b.sumTYExact,
+            b.sumYforTExact
+        };
     }
 
     private static QuantileSketch[] sketches(TelemetryBucket b) {
-        return new QuantileSketch[] {b.slippage, b.ackLatency, b.fillLatency, b.confidence, b.signalLag,
-            b.ingestLatency};
+        return new QuantileSketch[] {b.slippage, b.ackLatency, b.fillLatency, b.confidence, b.signalLag, b.ingestLatency
+        };
     }
 
     /** Zigzag LEB128: the counts are small and never negative, but a negative one is kept too. */

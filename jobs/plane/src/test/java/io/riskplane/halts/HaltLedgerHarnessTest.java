@@ -27,12 +27,11 @@ import org.junit.jupiter.api.Test;
  * alike. Once the last cooldown has run out the scope is ACTIVE: no state, no timer (after a restore too).
  */
 class HaltLedgerHarnessTest {
-    private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ControlRecord,
-            HaltStateRecord>> {}
+    private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, HaltStateRecord>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, HaltStateRecord> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new HaltLedger(SETTINGS)),
-                HaltLedger::key, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new HaltLedger(SETTINGS)), HaltLedger::key, Types.STRING);
     }
 
     static S in(ControlRecord r) {
@@ -60,13 +59,15 @@ class HaltLedgerHarnessTest {
     }
 
     static HaltStatus status(Object o) throws Exception {
-        return Envelope.parseFrom(((HaltStateRecord) o).envelope()).getHaltState().getStatus();
+        return Envelope.parseFrom(((HaltStateRecord) o).envelope())
+                .getHaltState()
+                .getStatus();
     }
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> states = SnapshotRestore.assertSameAtEveryCut(HaltLedgerHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> states = SnapshotRestore.assertSameAtEveryCut(
+                HaltLedgerHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         List<HaltStatus> statuses = new ArrayList<>();
         for (Object o : states) {
             statuses.add(status(o));
@@ -74,15 +75,15 @@ class HaltLedgerHarnessTest {
         assertThat(statuses.get(0)).isEqualTo(HaltStatus.HALT_STATUS_HALTED);
         assertThat(statuses.get(statuses.size() - 1)).isEqualTo(HaltStatus.HALT_STATUS_ACTIVE);
         assertThat(statuses).contains(HaltStatus.HALT_STATUS_COOLING_DOWN);
-        List<Object> alerts = SnapshotRestore.assertSameAtEveryCut(HaltLedgerHarnessTest::harness, input(),
-                SnapshotRestore.sideOutput(HaltLedger.ALERTS));
+        List<Object> alerts = SnapshotRestore.assertSameAtEveryCut(
+                HaltLedgerHarnessTest::harness, input(), SnapshotRestore.sideOutput(HaltLedger.ALERTS));
         assertThat(alerts).isNotEmpty();
     }
 
     @Test
     void anActiveScopeKeepsNoStateAndNoTimerAfterARestore() throws Exception {
-        var r = SnapshotRestore.restoredAfter(HaltLedgerHarnessTest::harness, input(), 9, 1L,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.restoredAfter(
+                HaltLedgerHarnessTest::harness, input(), 9, 1L, SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();

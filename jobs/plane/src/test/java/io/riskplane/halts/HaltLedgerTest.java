@@ -35,9 +35,10 @@ import org.junit.jupiter.api.Test;
  * same outputs after a restore from a snapshot.
  */
 class HaltLedgerTest {
-    static final AlertSettings SETTINGS = new AlertSettings("https://runbooks.example/runbooks.md", "trading-oncall",
-            Map.of());
-    static final Scope MOMO = Scope.newBuilder().setOrg("acme").setStrategy("momo").build();
+    static final AlertSettings SETTINGS =
+            new AlertSettings("https://runbooks.example/runbooks.md", "trading-oncall", Map.of());
+    static final Scope MOMO =
+            Scope.newBuilder().setOrg("acme").setStrategy("momo").build();
     static final long T = 1_795_185_000_000L;
     static final String DRAWDOWN = "pnl.drawdown.kill-switch";
 
@@ -49,23 +50,33 @@ class HaltLedgerTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, ControlRecord, HaltStateRecord> harness() throws Exception {
-        var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new HaltLedger(SETTINGS),
-                HaltLedger::key, Types.STRING);
+        var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new HaltLedger(SETTINGS), HaltLedger::key, Types.STRING);
         harness.processWatermark(T - 60_000);
         return harness;
     }
 
     static ControlRecord control(String id, ControlKind kind, String rule, long at, long expiresAt, String lifts) {
-        ControlEvent.Builder c = ControlEvent.newBuilder().setControlId(id).setKind(kind)
+        ControlEvent.Builder c = ControlEvent.newBuilder()
+                .setControlId(id)
+                .setKind(kind)
                 .setAction(kind == ControlKind.RESUME ? ControlAction.RESUME_TRADING : ControlAction.HALT_NEW_ENTRIES)
-                .setRuleId(rule).setRuleVersion(1).setScope(MOMO).setReasonCode("TEST")
-                .setDecidedAt(ProtoTime.fromMillis(at)).setLiftsRuleId(lifts)
+                .setRuleId(rule)
+                .setRuleVersion(1)
+                .setScope(MOMO)
+                .setReasonCode("TEST")
+                .setDecidedAt(ProtoTime.fromMillis(at))
+                .setLiftsRuleId(lifts)
                 .setEvidence(Evidence.newBuilder().setSummary("summary of " + id));
         if (expiresAt > 0) {
             c.setExpiresAt(ProtoTime.fromMillis(expiresAt));
         }
-        Envelope e = Envelope.newBuilder().setEventId(id).setSource("riskplane").setEventTime(c.getDecidedAt())
-                .setControl(c).build();
+        Envelope e = Envelope.newBuilder()
+                .setEventId(id)
+                .setSource("riskplane")
+                .setEventTime(c.getDecidedAt())
+                .setControl(c)
+                .build();
         return new ControlRecord(id, "strategy|acme|momo", at, rule, e.toByteArray());
     }
 
@@ -73,7 +84,12 @@ class HaltLedgerTest {
         Envelope e = Envelope.parseFrom(r.envelope());
         Envelope.Builder b = e.toBuilder();
         b.getControlBuilder().setReasonCode(reasonCode);
-        return new ControlRecord(r.controlId(), r.scopeKey(), r.decidedAtMillis(), r.ruleId(), b.build().toByteArray());
+        return new ControlRecord(
+                r.controlId(),
+                r.scopeKey(),
+                r.decidedAtMillis(),
+                r.ruleId(),
+                b.build().toByteArray());
     }
 
     static ControlRecord kill(String id, long at) {
@@ -129,15 +145,26 @@ class HaltLedgerTest {
         // Alertmanager identifies an alert by its labels: the resolution must carry exactly the page's.
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         var posted = json.readTree(AlertmanagerForwarder.body(List.of(
-                Envelope.newBuilder().setEventTime(ProtoTime.fromMillis(T)).setAlert(page).build(),
-                Envelope.newBuilder().setEventTime(ProtoTime.fromMillis(T + 30_000)).setAlert(end).build())));
+                Envelope.newBuilder()
+                        .setEventTime(ProtoTime.fromMillis(T))
+                        .setAlert(page)
+                        .build(),
+                Envelope.newBuilder()
+                        .setEventTime(ProtoTime.fromMillis(T + 30_000))
+                        .setAlert(end)
+                        .build())));
         assertThat(posted.get(1).path("labels")).isEqualTo(posted.get(0).path("labels"));
         assertThat(posted.get(1).path("endsAt").asText()).isEqualTo("2026-11-20T14:30:30Z");
         assertThat(posted.get(0).path("endsAt").asText()).isEqualTo("2026-12-20T14:30:00Z"); // open: +30 days
 
         List<HaltState> states = states();
-        assertThat(states).extracting(HaltState::getStatus).containsExactly(HaltStatus.HALT_STATUS_HALTED,
-                HaltStatus.HALT_STATUS_HALTED, HaltStatus.HALT_STATUS_HALTED, HaltStatus.HALT_STATUS_ACTIVE);
+        assertThat(states)
+                .extracting(HaltState::getStatus)
+                .containsExactly(
+                        HaltStatus.HALT_STATUS_HALTED,
+                        HaltStatus.HALT_STATUS_HALTED,
+                        HaltStatus.HALT_STATUS_HALTED,
+                        HaltStatus.HALT_STATUS_ACTIVE);
         assertThat(states.get(0).getHalts(0).getEpisodeId()).isEqualTo("ctl-k1");
         assertThat(states.get(2).getHalts(0).getEpisodeId()).isEqualTo("ctl-k1");
         assertThat(states.get(2).getHalts(0).getControlId()).isEqualTo("ctl-k3");
@@ -145,7 +172,8 @@ class HaltLedgerTest {
         assertThat(states.get(3).getHaltsCount()).isZero();
         assertThat(states.get(3).getControlId()).isEqualTo("ctl-r1");
         assertThat(states.get(3).getLiftedEpisodeIdsList()).containsExactly("ctl-k1");
-        assertThat(h.extractOutputValues()).extracting(HaltStateRecord::stateId)
+        assertThat(h.extractOutputValues())
+                .extracting(HaltStateRecord::stateId)
                 .containsExactly("hst-ctl-k1", "hst-ctl-k2", "hst-ctl-k3", "hst-ctl-r1");
 
         // ACTIVE again: nothing kept.
@@ -173,10 +201,13 @@ class HaltLedgerTest {
         feed(kill("ctl-k2", T + 50_000));
         feed(operatorResume("ctl-r2", T + 50_000));
         h.processWatermark(T + 70_000);
-        assertThat(states()).extracting(HaltState::getStatus).containsExactly(HaltStatus.HALT_STATUS_HALTED,
-                HaltStatus.HALT_STATUS_ACTIVE, HaltStatus.HALT_STATUS_ACTIVE);
-        assertThat(alerts()).extracting(Alert::getAlertId).containsExactly("alt-ctl-k1", "alt-ctl-k1-end",
-                "alt-ctl-k2", "alt-ctl-k2-end");
+        assertThat(states())
+                .extracting(HaltState::getStatus)
+                .containsExactly(
+                        HaltStatus.HALT_STATUS_HALTED, HaltStatus.HALT_STATUS_ACTIVE, HaltStatus.HALT_STATUS_ACTIVE);
+        assertThat(alerts())
+                .extracting(Alert::getAlertId)
+                .containsExactly("alt-ctl-k1", "alt-ctl-k1-end", "alt-ctl-k2", "alt-ctl-k2-end");
     }
 
     @Test
@@ -186,8 +217,9 @@ class HaltLedgerTest {
         feed(control("ctl-c2", ControlKind.COOLDOWN, rule, T + 30_000, T + 120_000, "")); // escalated, longer
         feed(control("ctl-c3", ControlKind.COOLDOWN, rule, T + 40_000, T + 90_000, "")); // shorter: no change
         h.processWatermark(T + 119_999);
-        assertThat(states()).extracting(HaltState::getStatus).containsExactly(
-                HaltStatus.HALT_STATUS_COOLING_DOWN, HaltStatus.HALT_STATUS_COOLING_DOWN);
+        assertThat(states())
+                .extracting(HaltState::getStatus)
+                .containsExactly(HaltStatus.HALT_STATUS_COOLING_DOWN, HaltStatus.HALT_STATUS_COOLING_DOWN);
         h.processWatermark(T + 120_000);
 
         List<Alert> alerts = alerts();
@@ -212,12 +244,14 @@ class HaltLedgerTest {
         feed(control("ctl-c1", ControlKind.COOLDOWN, rule, T, T + 60_000, ""));
         feed(control("ctl-k1", ControlKind.KILL_SWITCH, rule, T + 10_000, 0, ""));
         h.processWatermark(T + 100_000); // past the cooldown's end: the kill-switch stays
-        assertThat(alerts()).extracting(Alert::getAlertId).containsExactly("alt-ctl-c1", "alt-ctl-c1-end",
-                "alt-ctl-k1");
+        assertThat(alerts())
+                .extracting(Alert::getAlertId)
+                .containsExactly("alt-ctl-c1", "alt-ctl-c1-end", "alt-ctl-k1");
         assertThat(alerts().get(1).getEndsAt()).isEqualTo(ProtoTime.fromMillis(T + 10_000));
         assertThat(alerts().get(2).getSeverity()).isEqualTo(Severity.PAGE);
-        assertThat(states()).extracting(HaltState::getStatus).containsExactly(
-                HaltStatus.HALT_STATUS_COOLING_DOWN, HaltStatus.HALT_STATUS_HALTED);
+        assertThat(states())
+                .extracting(HaltState::getStatus)
+                .containsExactly(HaltStatus.HALT_STATUS_COOLING_DOWN, HaltStatus.HALT_STATUS_HALTED);
         assertThat(states().get(1).getLiftedEpisodeIdsList()).containsExactly("ctl-c1");
     }
 
@@ -228,8 +262,8 @@ class HaltLedgerTest {
         OperatorSubtaskState snapshot = h.snapshot(1, T + 5_000);
         h.close();
 
-        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new HaltLedger(SETTINGS)),
-                HaltLedger::key, Types.STRING);
+        h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new HaltLedger(SETTINGS)), HaltLedger::key, Types.STRING);
         h.setup();
         h.initializeState(snapshot);
         h.open();
@@ -238,8 +272,9 @@ class HaltLedgerTest {
         h.processWatermark(T + 30_000);
         assertThat(alerts()).extracting(Alert::getAlertId).containsExactly("alt-ctl-k1-end");
         assertThat(alerts().get(0).getControlId()).isEqualTo("ctl-k1");
-        assertThat(states()).extracting(HaltState::getStatus).containsExactly(HaltStatus.HALT_STATUS_HALTED,
-                HaltStatus.HALT_STATUS_ACTIVE);
+        assertThat(states())
+                .extracting(HaltState::getStatus)
+                .containsExactly(HaltStatus.HALT_STATUS_HALTED, HaltStatus.HALT_STATUS_ACTIVE);
         assertThat(h.numKeyedStateEntries()).isZero();
     }
 
@@ -254,9 +289,14 @@ class HaltLedgerTest {
         h.processWatermark(T + 50_000); // the cooldown opened at 30 s and ran out at 40 s
         feed(kill("ctl-k1", T + 10_000)); // 40 s behind the watermark
         List<HaltState> states = states();
-        assertThat(states).extracting(HaltState::getStatus).containsExactly(HaltStatus.HALT_STATUS_COOLING_DOWN,
-                HaltStatus.HALT_STATUS_ACTIVE, HaltStatus.HALT_STATUS_HALTED);
-        assertThat(h.extractOutputValues()).extracting(HaltStateRecord::updatedAtMillis)
+        assertThat(states)
+                .extracting(HaltState::getStatus)
+                .containsExactly(
+                        HaltStatus.HALT_STATUS_COOLING_DOWN,
+                        HaltStatus.HALT_STATUS_ACTIVE,
+                        HaltStatus.HALT_STATUS_HALTED);
+        assertThat(h.extractOutputValues())
+                .extracting(HaltStateRecord::updatedAtMillis)
                 .containsExactly(T + 30_000, T + 40_000, T + 50_000);
         assertThat(states.get(2).getHalts(0).getSince()).isEqualTo(ProtoTime.fromMillis(T + 10_000));
         assertThat(alerts()).extracting(Alert::getControlId).containsExactly("ctl-c1", "ctl-k1");
@@ -264,11 +304,9 @@ class HaltLedgerTest {
 
     @Test
     void anSloResumeLiftsOnlyItsOwnSloAndAnotherRulesHaltStays() throws Exception {
-        feed(withReason(control("ctl-s1", ControlKind.KILL_SWITCH, "slo.breach.kill-switch", T, 0, ""),
-                "QUOTE_STALE"));
+        feed(withReason(control("ctl-s1", ControlKind.KILL_SWITCH, "slo.breach.kill-switch", T, 0, ""), "QUOTE_STALE"));
         feed(kill("ctl-k1", T + 1_000));
-        feed(withReason(control("ctl-s2", ControlKind.RESUME, "slo.recovery.resume", T + 5_000, 0, ""),
-                "QUOTE_STALE"));
+        feed(withReason(control("ctl-s2", ControlKind.RESUME, "slo.recovery.resume", T + 5_000, 0, ""), "QUOTE_STALE"));
         h.processWatermark(T + 10_000);
         HaltState last = states().get(states().size() - 1);
         assertThat(last.getStatus()).isEqualTo(HaltStatus.HALT_STATUS_HALTED);

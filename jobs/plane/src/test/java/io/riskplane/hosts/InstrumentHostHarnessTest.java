@@ -25,8 +25,10 @@ class InstrumentHostHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new InstrumentHost(
-                new EventTimeTicks(5_000, 60_000, 600_000), DISLOCATION)), BookEvent::instrument, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new InstrumentHost(new EventTimeTicks(5_000, 60_000, 600_000), DISLOCATION)),
+                BookEvent::instrument,
+                Types.STRING);
     }
 
     static S fill(String id, String fillId, long t, int side, double qty, double px) {
@@ -65,25 +67,25 @@ class InstrumentHostHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> equity = SnapshotRestore.assertSameAtEveryCut(InstrumentHostHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> equity = SnapshotRestore.assertSameAtEveryCut(
+                InstrumentHostHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         assertThat(equity).isNotEmpty();
-        List<Object> episodes = SnapshotRestore.assertSameAtEveryCut(InstrumentHostHarnessTest::harness, input(),
-                SnapshotRestore.sideOutput(InstrumentHost.DISLOCATIONS));
+        List<Object> episodes = SnapshotRestore.assertSameAtEveryCut(
+                InstrumentHostHarnessTest::harness, input(), SnapshotRestore.sideOutput(InstrumentHost.DISLOCATIONS));
         assertThat(episodes).extracting(o -> ((DislocationEpisode) o).status()).contains("OPEN");
         assertThat(((DislocationEpisode) episodes.get(0)).startMillis()).isEqualTo(1_000L);
-        List<Object> freshness = SnapshotRestore.assertSameAtEveryCut(InstrumentHostHarnessTest::harness, input(),
-                SnapshotRestore.sideOutput(InstrumentHost.FRESHNESS));
+        List<Object> freshness = SnapshotRestore.assertSameAtEveryCut(
+                InstrumentHostHarnessTest::harness, input(), SnapshotRestore.sideOutput(InstrumentHost.FRESHNESS));
         assertThat(freshness).isNotEmpty();
-        List<Object> duplicates = SnapshotRestore.assertSameAtEveryCut(InstrumentHostHarnessTest::harness, input(),
-                SnapshotRestore.sideOutput(InstrumentHost.DUPLICATES));
+        List<Object> duplicates = SnapshotRestore.assertSameAtEveryCut(
+                InstrumentHostHarnessTest::harness, input(), SnapshotRestore.sideOutput(InstrumentHost.DUPLICATES));
         assertThat(duplicates).hasSize(1);
     }
 
     @Test
     void quietVenuesAreForgottenAfterARestoreToo() throws Exception {
-        var r = SnapshotRestore.restoredAfter(InstrumentHostHarnessTest::harness, input(), 11, 1L,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.restoredAfter(
+                InstrumentHostHarnessTest::harness, input(), 11, 1L, SnapshotRestore.mainOutput());
         var h = r.harness();
         for (long t = 20_000; t <= 700_000; t += 5_000) {
             h.processWatermark(t);

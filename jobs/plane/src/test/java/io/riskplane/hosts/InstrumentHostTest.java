@@ -28,14 +28,15 @@ class InstrumentHostTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent> host(EventTimeTicks ticks)
             throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new InstrumentHost(ticks, DISLOCATION),
-                BookEvent::instrument, Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new InstrumentHost(ticks, DISLOCATION), BookEvent::instrument, Types.STRING);
     }
 
     /** Quote freshness ticks every 5 s, bounded as the plane's defaults bound them. */
     static EventTimeTicks ticks() {
         io.riskplane.plane.PlaneOptions d = io.riskplane.plane.PlaneOptions.streaming();
-        return new EventTimeTicks(5_000, d.staleHorizon().toMillis(), d.quietKeyExpiry().toMillis());
+        return new EventTimeTicks(
+                5_000, d.staleHorizon().toMillis(), d.quietKeyExpiry().toMillis());
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent> host() throws Exception {
@@ -50,7 +51,8 @@ class InstrumentHostTest {
         return BookEvent.quote(id, t, "BTC", venue, mid - 0.5, mid + 0.5);
     }
 
-    static <T> List<T> side(KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent> h,
+    static <T> List<T> side(
+            KeyedOneInputStreamOperatorTestHarness<String, BookEvent, EquityComponent> h,
             org.apache.flink.util.OutputTag<T> tag) {
         var q = h.getSideOutput(tag);
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
@@ -99,13 +101,16 @@ class InstrumentHostTest {
         h.processElement(quote("q3", 18_000, "kraken", 1.5), 18_000);
         h.processWatermark(20_000);
         List<SloMeasurement> kraken = side(h, InstrumentHost.FRESHNESS).stream()
-                .filter(m -> m.venue().equals("kraken")).toList();
-        assertThat(kraken).extracting(SloMeasurement::measuredAtMillis)
+                .filter(m -> m.venue().equals("kraken"))
+                .toList();
+        assertThat(kraken)
+                .extracting(SloMeasurement::measuredAtMillis)
                 .containsExactly(5_000L, 10_000L, 15_000L, 20_000L);
         assertThat(kraken).extracting(SloMeasurement::value).containsExactly(2_000.0, 7_000.0, 12_000.0, 2_000.0);
         assertThat(kraken.get(2).triggerEventIds()).containsExactly("q2");
         List<SloMeasurement> coinbase = side(h, InstrumentHost.FRESHNESS).stream()
-                .filter(m -> m.venue().equals("coinbase")).toList();
+                .filter(m -> m.venue().equals("coinbase"))
+                .toList();
         assertThat(coinbase).extracting(SloMeasurement::value).containsExactly(1_000.0, 6_000.0, 11_000.0, 16_000.0);
         assertThat(h.numEventTimeTimers()).isEqualTo(1); // both venues tick at 25 000: one timer
     }
@@ -185,8 +190,10 @@ class InstrumentHostTest {
         h.processElement(quote("q1", 2_000, "coinbase", 110), 2_000); // pending at the snapshot
         var snapshot = h.snapshot(1, 1_500);
         h.close();
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new InstrumentHost(ticks(), DISLOCATION)), BookEvent::instrument, Types.STRING);
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new InstrumentHost(ticks(), DISLOCATION)),
+                BookEvent::instrument,
+                Types.STRING);
         restored.setup();
         restored.initializeState(snapshot);
         restored.open();
@@ -226,15 +233,22 @@ class InstrumentHostTest {
             stepped.processWatermark(wm);
         }
         jumped.processWatermark(t0 + hours3);
-        List<String> fine = side(stepped, InstrumentHost.FRESHNESS).stream().map(InstrumentHostTest::text).toList();
-        List<String> coarse = side(jumped, InstrumentHost.FRESHNESS).stream().map(InstrumentHostTest::text).toList();
+        List<String> fine = side(stepped, InstrumentHost.FRESHNESS).stream()
+                .map(InstrumentHostTest::text)
+                .toList();
+        List<String> coarse = side(jumped, InstrumentHost.FRESHNESS).stream()
+                .map(InstrumentHostTest::text)
+                .toList();
         // every 5 s tick of both venues for three hours (coinbase's quiet two hours fifty are within the expiry):
         // computed by hand
         assertThat(fine).hasSize((int) (2 * hours3 / 5_000));
         assertThat(coarse).isEqualTo(fine);
-        assertThat(side(jumped, InstrumentHost.DISLOCATIONS).stream().map(io.riskplane.outputs.PlaneOutputs
-                .DISLOCATIONS::json).toList()).isEqualTo(side(stepped, InstrumentHost.DISLOCATIONS).stream()
-                .map(io.riskplane.outputs.PlaneOutputs.DISLOCATIONS::json).toList());
+        assertThat(side(jumped, InstrumentHost.DISLOCATIONS).stream()
+                        .map(io.riskplane.outputs.PlaneOutputs.DISLOCATIONS::json)
+                        .toList())
+                .isEqualTo(side(stepped, InstrumentHost.DISLOCATIONS).stream()
+                        .map(io.riskplane.outputs.PlaneOutputs.DISLOCATIONS::json)
+                        .toList());
     }
 
     private static String text(SloMeasurement m) {

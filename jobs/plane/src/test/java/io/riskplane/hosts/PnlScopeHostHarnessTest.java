@@ -25,20 +25,25 @@ import org.junit.jupiter.api.Test;
  * for a snapshot anywhere, including with components held for the watermark and a bar open.
  */
 class PnlScopeHostHarnessTest {
-    private interface S extends Step<KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective,
-            ControlRecord>> {}
+    private interface S
+            extends Step<KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective, ControlRecord>> {}
 
-    static SnapshotRestore.Factory<KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective,
-            ControlRecord>> host(String scopeType) {
-        return () -> new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new PnlScopeHost(scopeType), List.of(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES)),
-                PnlSnapshot.ORG.equals(scopeType) ? PnlScopeHost::orgKey : PnlScopeHost::strategyKey, Types.STRING,
-                1, 1, 0);
+    static SnapshotRestore.Factory<
+                    KeyedBroadcastOperatorTestHarness<String, EquityComponent, RuleDirective, ControlRecord>>
+            host(String scopeType) {
+        return () -> new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new PnlScopeHost(scopeType), List.of(PnlScopeHost.POLICIES, PnlScopeHost.OPERATOR_RESUMES)),
+                PnlSnapshot.ORG.equals(scopeType) ? PnlScopeHost::orgKey : PnlScopeHost::strategyKey,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     static S c(String strategy, String instrument, long t, double realized, double unrealized, String id) {
-        EquityComponent e = new EquityComponent(PnlSnapshot.STRATEGY, "acme", strategy, instrument, t, realized, 0,
-                unrealized, new String[] {id});
+        EquityComponent e = new EquityComponent(
+                PnlSnapshot.STRATEGY, "acme", strategy, instrument, t, realized, 0, unrealized, new String[] {id});
         return h -> h.processElement(e, t);
     }
 
@@ -51,10 +56,14 @@ class PnlScopeHostHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(h -> h.processBroadcastElement(RuleDirective.of(new PolicyRecord("p", 1, "acme", "*", "", "", "",
-                "USD", 50, 0, 0, 0, false, 0, "p1", Map.of())), 0));
-        steps.add(h -> h.processBroadcastElement(RuleDirective.of(new OperatorDirective("cmd-desk", false, "acme", "s1",
-                "", "", "", "", "pnl.drawdown.kill-switch", 3_500)), 0));
+        steps.add(h -> h.processBroadcastElement(
+                RuleDirective.of(new PolicyRecord(
+                        "p", 1, "acme", "*", "", "", "", "USD", 50, 0, 0, 0, false, 0, "p1", Map.of())),
+                0));
+        steps.add(h -> h.processBroadcastElement(
+                RuleDirective.of(new OperatorDirective(
+                        "cmd-desk", false, "acme", "s1", "", "", "", "", "pnl.drawdown.kill-switch", 3_500)),
+                0));
         steps.add(c("s1", "BTC", 1_000, 0, -60, "e1"));
         steps.add(c("s2", "ETH", 1_200, 5, 10, "e2"));
         steps.add(c("s1", "ETH", 1_500, 0, 5, "e3"));
@@ -72,21 +81,22 @@ class PnlScopeHostHarnessTest {
     }
 
     static void sameAtEveryCut(String scopeType, int controls) throws Exception {
-        List<Object> main = SnapshotRestore.assertSameAtEveryCut(host(scopeType), input(),
-                SnapshotRestore.mainOutput());
+        List<Object> main =
+                SnapshotRestore.assertSameAtEveryCut(host(scopeType), input(), SnapshotRestore.mainOutput());
         assertThat(main).hasSize(controls);
-        List<Object> snapshots = SnapshotRestore.assertSameAtEveryCut(host(scopeType), input(),
-                SnapshotRestore.sideOutput(PnlScopeHost.SNAPSHOTS));
+        List<Object> snapshots = SnapshotRestore.assertSameAtEveryCut(
+                host(scopeType), input(), SnapshotRestore.sideOutput(PnlScopeHost.SNAPSHOTS));
         assertThat(snapshots).isNotEmpty();
-        List<Object> bars = SnapshotRestore.assertSameAtEveryCut(host(scopeType), input(),
-                SnapshotRestore.sideOutput(PnlScopeHost.BARS));
+        List<Object> bars = SnapshotRestore.assertSameAtEveryCut(
+                host(scopeType), input(), SnapshotRestore.sideOutput(PnlScopeHost.BARS));
         assertThat(bars).extracting(b -> ((PnlBar) b).barStartMillis()).contains(1_000L, 2_000L, 3_000L, 4_000L);
     }
 
     @Test
     void aStrategyScopeRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> main = SnapshotRestore.uninterrupted(host(PnlSnapshot.STRATEGY), input(),
-                SnapshotRestore.mainOutput()).outputs();
+        List<Object> main = SnapshotRestore.uninterrupted(
+                        host(PnlSnapshot.STRATEGY), input(), SnapshotRestore.mainOutput())
+                .outputs();
         // s1 over 50 at 1 s (halt); the desk's resume at 3.5 s re-arms it, still over at 4 s: halted again. s2 at
         // 3.2 s: over.
         assertThat(main).extracting(o -> ((ControlRecord) o).decidedAtMillis()).contains(1_000L, 4_000L, 3_200L);
@@ -95,8 +105,8 @@ class PnlScopeHostHarnessTest {
 
     @Test
     void anOrgScopeRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> main = SnapshotRestore.uninterrupted(host(PnlSnapshot.ORG), input(),
-                SnapshotRestore.mainOutput()).outputs();
+        List<Object> main = SnapshotRestore.uninterrupted(host(PnlSnapshot.ORG), input(), SnapshotRestore.mainOutput())
+                .outputs();
         sameAtEveryCut(PnlSnapshot.ORG, main.size());
     }
 }

@@ -31,15 +31,21 @@ class PolicyVersionGateHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, Decoded, PolicyRecord>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, Decoded, PolicyRecord> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PolicyVersionGate()),
-                PolicyVersionGate::key, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PolicyVersionGate()), PolicyVersionGate::key, Types.STRING);
     }
 
     S policy(String eventId, long version, double maxDrawdown, long offset) {
-        Envelope e = Envelope.newBuilder().setEventId(eventId).setEventTime(ProtoTime.fromMillis(NOW - 60_000))
-                .setRiskPolicy(RiskPolicy.newBuilder().setPolicyId("acme-momentum-btc").setVersion(version)
+        Envelope e = Envelope.newBuilder()
+                .setEventId(eventId)
+                .setEventTime(ProtoTime.fromMillis(NOW - 60_000))
+                .setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("acme-momentum-btc")
+                        .setVersion(version)
                         .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
-                        .setCurrency("USD").setMaxDrawdown(maxDrawdown).putThresholds("max_orders_strategy", 50))
+                        .setCurrency("USD")
+                        .setMaxDrawdown(maxDrawdown)
+                        .putThresholds("max_orders_strategy", 50))
                 .build();
         Decoded d = decoder.decode(e.toByteArray(), false, Topics.POLICIES, 0, offset, NOW, NOW);
         return h -> h.processElement(d, NOW - 60_000);
@@ -59,19 +65,20 @@ class PolicyVersionGateHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(PolicyVersionGateHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                PolicyVersionGateHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         assertThat(out).extracting(o -> ((PolicyRecord) o).eventId()).containsExactly("pol-1", "pol-2", "pol-3");
-        List<Object> refused = SnapshotRestore.assertSameAtEveryCut(PolicyVersionGateHarnessTest::harness, input(),
-                SnapshotRestore.sideOutput(PolicyVersionGate.REFUSED));
-        assertThat(refused).extracting(o -> ((DeadLetterRecord) o).reasonCode())
+        List<Object> refused = SnapshotRestore.assertSameAtEveryCut(
+                PolicyVersionGateHarnessTest::harness, input(), SnapshotRestore.sideOutput(PolicyVersionGate.REFUSED));
+        assertThat(refused)
+                .extracting(o -> ((DeadLetterRecord) o).reasonCode())
                 .containsExactly("CONFLICTING_VERSION", "CONFLICTING_VERSION");
     }
 
     @Test
     void eachVersionKeepsOneEntryAndNoTimer() throws Exception {
-        var r = SnapshotRestore.uninterrupted(PolicyVersionGateHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.uninterrupted(
+                PolicyVersionGateHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numKeyedStateEntries()).isEqualTo(3); // versions 1, 2, 3: no expiry (a version never changes)
         assertThat(h.numEventTimeTimers()).isZero();

@@ -32,19 +32,26 @@ class PolicyVersionGateTest {
     static final long NOW = 1_790_000_000_000L;
     static final byte[] DESK_KEY = "risk-desk-key-risk-desk-key-1-32".getBytes(StandardCharsets.US_ASCII);
     static final ControlSigner DESK = new ControlSigner("risk-desk", DESK_KEY);
-    static final ControlSigner MALLORY = new ControlSigner("risk-desk",
-            "mallory-key-mallory-key-mallory!".getBytes(StandardCharsets.US_ASCII));
+    static final ControlSigner MALLORY =
+            new ControlSigner("risk-desk", "mallory-key-mallory-key-mallory!".getBytes(StandardCharsets.US_ASCII));
     final EnvelopeDecoder decoder = new EnvelopeDecoder(300_000);
 
     @TempDir
     Path dir;
+
     long offset;
 
     static Envelope envelope(String eventId, long version, double maxDrawdown) {
-        return Envelope.newBuilder().setEventId(eventId).setEventTime(ProtoTime.fromMillis(NOW - 60_000))
-                .setRiskPolicy(RiskPolicy.newBuilder().setPolicyId("acme-momentum-btc").setVersion(version)
+        return Envelope.newBuilder()
+                .setEventId(eventId)
+                .setEventTime(ProtoTime.fromMillis(NOW - 60_000))
+                .setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("acme-momentum-btc")
+                        .setVersion(version)
                         .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
-                        .setCurrency("USD").setMaxDrawdown(maxDrawdown).putThresholds("max_orders_strategy", 50))
+                        .setCurrency("USD")
+                        .setMaxDrawdown(maxDrawdown)
+                        .putThresholds("max_orders_strategy", 50))
                 .build();
     }
 
@@ -60,8 +67,9 @@ class PolicyVersionGateTest {
     KeyedOneInputStreamOperatorTestHarness<String, Decoded, PolicyRecord> gate(boolean required) throws Exception {
         Path keyFile = dir.resolve("risk-desk.key");
         Files.writeString(keyFile, Base64.getEncoder().encodeToString(DESK_KEY));
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new PolicyVersionGate(
-                List.of(new SigningKey("risk-desk", null, keyFile.toString())), required), PolicyVersionGate::key,
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new PolicyVersionGate(List.of(new SigningKey("risk-desk", null, keyFile.toString())), required),
+                PolicyVersionGate::key,
                 Types.STRING);
     }
 
@@ -72,13 +80,15 @@ class PolicyVersionGateTest {
 
     @Test
     void theFirstCopyStaysACopyIsDroppedAConflictIsDeadLettered() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new PolicyVersionGate(), PolicyVersionGate::key,
-                Types.STRING);
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new PolicyVersionGate(), PolicyVersionGate::key, Types.STRING);
         h.processElement(policy("pol-1", 0, 3_000), 0);
         h.processElement(policy("pol-1-retry", 1, 3_000), 0); // same content under another event id
         // the attack: the same id and version re-published with maxDrawdown 1e15
         h.processElement(policy("pol-evil", 2, 1e15), 0);
-        assertThat(h.extractOutputValues()).extracting(PolicyRecord::maxDrawdown).containsExactly(3_000.0);
+        assertThat(h.extractOutputValues())
+                .extracting(PolicyRecord::maxDrawdown)
+                .containsExactly(3_000.0);
         var dead = h.getSideOutput(PolicyVersionGate.REFUSED);
         assertThat(dead).hasSize(1);
         var d = dead.iterator().next().getValue();
@@ -87,9 +97,14 @@ class PolicyVersionGateTest {
         assertThat(d.sourceOffset()).isEqualTo(2);
         assertThat(d.detail()).contains("acme-momentum-btc").contains("pol-1");
         // a new version is a new key: it passes
-        Envelope v2 = Envelope.newBuilder().setEventId("pol-2").setEventTime(ProtoTime.fromMillis(NOW))
-                .setRiskPolicy(RiskPolicy.newBuilder().setPolicyId("acme-momentum-btc").setVersion(2)
-                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc")).setMaxDrawdown(2_000))
+        Envelope v2 = Envelope.newBuilder()
+                .setEventId("pol-2")
+                .setEventTime(ProtoTime.fromMillis(NOW))
+                .setRiskPolicy(RiskPolicy.newBuilder()
+                        .setPolicyId("acme-momentum-btc")
+                        .setVersion(2)
+                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
+                        .setMaxDrawdown(2_000))
                 .build();
         h.processElement(decoder.decode(v2.toByteArray(), false, Topics.POLICIES, 0, 3, NOW, NOW), 0);
         assertThat(h.extractOutputValues()).extracting(PolicyRecord::version).containsExactly(1L, 2L);
@@ -99,24 +114,32 @@ class PolicyVersionGateTest {
     void requiredAPolicyPassesOnlyWithTheDesksSignature() throws Exception {
         var h = gate(true);
         h.processElement(decode(envelope("pol-unsigned", 1, 1e15)), 0);
-        h.processElement(decode(SignedPayloads.RISK_POLICY.signAs(envelope("pol-stranger", 1, 1e15),
-                new ControlSigner("stranger", DESK_KEY))), 0);
+        h.processElement(
+                decode(SignedPayloads.RISK_POLICY.signAs(
+                        envelope("pol-stranger", 1, 1e15), new ControlSigner("stranger", DESK_KEY))),
+                0);
         h.processElement(decode(SignedPayloads.RISK_POLICY.signAs(envelope("pol-forged", 1, 1e15), MALLORY)), 0);
-        Envelope.Builder loosened = SignedPayloads.RISK_POLICY.signAs(envelope("pol-altered", 1, 300), DESK)
-                .toBuilder();
+        Envelope.Builder loosened =
+                SignedPayloads.RISK_POLICY.signAs(envelope("pol-altered", 1, 300), DESK).toBuilder();
         loosened.getRiskPolicyBuilder().setMaxDrawdown(1e15); // altered after signing
         h.processElement(decode(loosened.build()), 0);
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(refused(h)).extracting(DeadLetterRecord::reasonCode).containsExactly(
-                DeadLetterReason.UNSIGNED_POLICY, DeadLetterReason.UNKNOWN_POLICY_SIGNER,
-                DeadLetterReason.BAD_POLICY_SIGNATURE, DeadLetterReason.BAD_POLICY_SIGNATURE);
-        assertThat(refused(h)).extracting(DeadLetterRecord::originalEventId)
+        assertThat(refused(h))
+                .extracting(DeadLetterRecord::reasonCode)
+                .containsExactly(
+                        DeadLetterReason.UNSIGNED_POLICY, DeadLetterReason.UNKNOWN_POLICY_SIGNER,
+                        DeadLetterReason.BAD_POLICY_SIGNATURE, DeadLetterReason.BAD_POLICY_SIGNATURE);
+        assertThat(refused(h))
+                .extracting(DeadLetterRecord::originalEventId)
                 .containsExactly("pol-unsigned", "pol-stranger", "pol-forged", "pol-altered");
-        assertThat(refused(h).get(1).detail()).contains("stranger").contains("security.policy_keys")
+        assertThat(refused(h).get(1).detail())
+                .contains("stranger")
+                .contains("security.policy_keys")
                 .contains("not applied");
         // None of them took version 1: the desk's signed copy, arriving after them, is the one in force.
         h.processElement(decode(SignedPayloads.RISK_POLICY.signAs(envelope("pol-desk", 1, 300), DESK)), 0);
-        assertThat(h.extractOutputValues()).extracting(PolicyRecord::eventId, PolicyRecord::maxDrawdown)
+        assertThat(h.extractOutputValues())
+                .extracting(PolicyRecord::eventId, PolicyRecord::maxDrawdown)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("pol-desk", 300.0));
         assertThat(refused(h)).hasSize(4);
     }
@@ -136,13 +159,17 @@ class PolicyVersionGateTest {
         var h = gate(false);
         h.processElement(decode(envelope("pol-unsigned", 1, 300)), 0);
         // a signer the plane has no key for cannot be verified: not required, it passes (counted unverified)
-        h.processElement(decode(SignedPayloads.RISK_POLICY.signAs(envelope("pol-stranger", 2, 300),
-                new ControlSigner("stranger", DESK_KEY))), 0);
+        h.processElement(
+                decode(SignedPayloads.RISK_POLICY.signAs(
+                        envelope("pol-stranger", 2, 300), new ControlSigner("stranger", DESK_KEY))),
+                0);
         h.processElement(decode(SignedPayloads.RISK_POLICY.signAs(envelope("pol-forged", 3, 1e15), MALLORY)), 0);
         h.processElement(decode(SignedPayloads.RISK_POLICY.signAs(envelope("pol-desk", 4, 250), DESK)), 0);
-        assertThat(h.extractOutputValues()).extracting(PolicyRecord::eventId)
+        assertThat(h.extractOutputValues())
+                .extracting(PolicyRecord::eventId)
                 .containsExactly("pol-unsigned", "pol-stranger", "pol-desk");
-        assertThat(refused(h)).extracting(DeadLetterRecord::reasonCode)
+        assertThat(refused(h))
+                .extracting(DeadLetterRecord::reasonCode)
                 .containsExactly(DeadLetterReason.BAD_POLICY_SIGNATURE);
         assertThat(refused(h).get(0).detail()).contains("risk-desk").contains("forged or altered");
     }

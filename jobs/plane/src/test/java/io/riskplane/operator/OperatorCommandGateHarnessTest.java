@@ -48,21 +48,44 @@ class OperatorCommandGateHarnessTest {
     KeyedOneInputStreamOperatorTestHarness<String, Decoded, ControlRecord> harness() throws Exception {
         Path keyFile = dir.resolve("oncall.key");
         Files.writeString(keyFile, Base64.getEncoder().encodeToString(KEY));
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorCommandGate(
-                List.of(new SigningKey("oncall", null, keyFile.toString())), HORIZON)), OperatorCommandGate::key,
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new OperatorCommandGate(List.of(new SigningKey("oncall", null, keyFile.toString())), HORIZON)),
+                OperatorCommandGate::key,
                 Types.STRING);
     }
 
     static S command(String id, OperatorAction action, long at, long offset, boolean signed) {
-        Envelope e = Envelope.newBuilder().setEventId(id).setSource("riskplane-cli")
+        Envelope e = Envelope.newBuilder()
+                .setEventId(id)
+                .setSource("riskplane-cli")
                 .setEventTime(ProtoTime.fromMillis(at))
-                .setOperatorCommand(OperatorCommand.newBuilder().setCommandId(id).setAction(action)
-                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momo")).setOperatorId("oncall")
-                        .setReason("desk approved").setTicket("INC-9"))
+                .setOperatorCommand(OperatorCommand.newBuilder()
+                        .setCommandId(id)
+                        .setAction(action)
+                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momo"))
+                        .setOperatorId("oncall")
+                        .setReason("desk approved")
+                        .setTicket("INC-9"))
                 .build();
         Envelope sent = signed ? OperatorCommands.sign(e, ONCALL) : e;
-        Decoded d = new Decoded("operator_command", id, "riskplane-cli", at, Topics.OPERATOR, 0, offset, at,
-                sent.toByteArray(), null, null, null, null, null, null, null);
+        Decoded d = new Decoded(
+                "operator_command",
+                id,
+                "riskplane-cli",
+                at,
+                Topics.OPERATOR,
+                0,
+                offset,
+                at,
+                sent.toByteArray(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return h -> h.processElement(d, at);
     }
 
@@ -83,13 +106,15 @@ class OperatorCommandGateHarnessTest {
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
         List<Object> main = SnapshotRestore.assertSameAtEveryCut(this::harness, input(), SnapshotRestore.mainOutput());
         assertThat(main).extracting(o -> ((ControlRecord) o).decidedAtMillis()).containsExactly(T, T + 20_000, T);
-        List<Object> refused = SnapshotRestore.assertSameAtEveryCut(this::harness, input(),
-                SnapshotRestore.sideOutput(OperatorCommandGate.REFUSED));
-        assertThat(refused).extracting(o -> ((DeadLetterRecord) o).reasonCode())
+        List<Object> refused = SnapshotRestore.assertSameAtEveryCut(
+                this::harness, input(), SnapshotRestore.sideOutput(OperatorCommandGate.REFUSED));
+        assertThat(refused)
+                .extracting(o -> ((DeadLetterRecord) o).reasonCode())
                 .containsExactly("UNSIGNED_COMMAND", "REPLAYED_COMMAND", "REPLAYED_COMMAND");
-        List<Object> accepted = SnapshotRestore.assertSameAtEveryCut(this::harness, input(),
-                SnapshotRestore.sideOutput(OperatorCommandGate.ACCEPTED));
-        assertThat(accepted).extracting(o -> ((OperatorDirective) o).commandId())
+        List<Object> accepted = SnapshotRestore.assertSameAtEveryCut(
+                this::harness, input(), SnapshotRestore.sideOutput(OperatorCommandGate.ACCEPTED));
+        assertThat(accepted)
+                .extracting(o -> ((OperatorDirective) o).commandId())
                 .containsExactly("cmd-1", "cmd-3", "cmd-1");
     }
 

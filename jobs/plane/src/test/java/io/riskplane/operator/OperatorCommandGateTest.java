@@ -38,6 +38,7 @@ class OperatorCommandGateTest {
 
     @TempDir
     Path dir;
+
     KeyedOneInputStreamOperatorTestHarness<String, Decoded, ControlRecord> h;
     long offset;
 
@@ -45,22 +46,46 @@ class OperatorCommandGateTest {
     void setUp() throws Exception {
         Path keyFile = dir.resolve("oncall.key");
         Files.writeString(keyFile, Base64.getEncoder().encodeToString(KEY));
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new OperatorCommandGate(
-                List.of(new SigningKey("oncall", null, keyFile.toString())), HORIZON), OperatorCommandGate::key,
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new OperatorCommandGate(List.of(new SigningKey("oncall", null, keyFile.toString())), HORIZON),
+                OperatorCommandGate::key,
                 Types.STRING);
     }
 
     static Envelope command(String id, OperatorAction action, String operator, String rule) {
-        return Envelope.newBuilder().setEventId(id).setSource("riskplane-cli").setEventTime(ProtoTime.fromMillis(T))
-                .setOperatorCommand(OperatorCommand.newBuilder().setCommandId(id).setAction(action)
-                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momo")).setRuleId(rule)
-                        .setOperatorId(operator).setReason("desk approved").setTicket("INC-9"))
+        return Envelope.newBuilder()
+                .setEventId(id)
+                .setSource("riskplane-cli")
+                .setEventTime(ProtoTime.fromMillis(T))
+                .setOperatorCommand(OperatorCommand.newBuilder()
+                        .setCommandId(id)
+                        .setAction(action)
+                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momo"))
+                        .setRuleId(rule)
+                        .setOperatorId(operator)
+                        .setReason("desk approved")
+                        .setTicket("INC-9"))
                 .build();
     }
 
     void feed(Envelope e) throws Exception {
-        Decoded d = new Decoded("operator_command", e.getEventId(), e.getSource(), T, Topics.OPERATOR, 0, offset++,
-                T, e.toByteArray(), null, null, null, null, null, null, null);
+        Decoded d = new Decoded(
+                "operator_command",
+                e.getEventId(),
+                e.getSource(),
+                T,
+                Topics.OPERATOR,
+                0,
+                offset++,
+                T,
+                e.toByteArray(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         h.processElement(d, T);
     }
 
@@ -81,22 +106,27 @@ class OperatorCommandGateTest {
         assertThat(c.getRuleId()).isEqualTo("operator.halt");
         assertThat(ProtoTime.toMillis(c.getDecidedAt())).isEqualTo(T);
         assertThat(c.getEvidence().getTriggerEventIdsList()).containsExactly("cmd-1");
-        assertThat(c.getEvidence().getSummary()).contains("oncall").contains("desk approved").contains("INC-9");
+        assertThat(c.getEvidence().getSummary())
+                .contains("oncall")
+                .contains("desk approved")
+                .contains("INC-9");
         assertThat(refused()).extracting(DeadLetterRecord::reasonCode).containsExactly("REPLAYED_COMMAND");
     }
 
     @Test
     void aResumeNamesTheRuleItLifts() throws Exception {
-        feed(OperatorCommands.sign(command("cmd-2", OperatorAction.OPERATOR_RESUME, "oncall",
-                "guardrail.repeat.kill-switch"), ONCALL));
+        feed(OperatorCommands.sign(
+                command("cmd-2", OperatorAction.OPERATOR_RESUME, "oncall", "guardrail.repeat.kill-switch"), ONCALL));
         feed(OperatorCommands.sign(command("cmd-3", OperatorAction.OPERATOR_RESUME, "oncall", ""), ONCALL));
-        List<ControlEvent> out = h.extractOutputValues().stream().map(r -> {
-            try {
-                return Envelope.parseFrom(r.envelope()).getControl();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        List<ControlEvent> out = h.extractOutputValues().stream()
+                .map(r -> {
+                    try {
+                        return Envelope.parseFrom(r.envelope()).getControl();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
         assertThat(out).extracting(ControlEvent::getKind).containsOnly(ControlKind.RESUME);
         assertThat(out).extracting(ControlEvent::getLiftsRuleId).containsExactly("guardrail.repeat.kill-switch", "*");
         assertThat(out.get(0).getControlId()).isNotEqualTo(out.get(1).getControlId());
@@ -104,14 +134,15 @@ class OperatorCommandGateTest {
 
     @Test
     void forgedUnknownAndUnsignedCommandsAreRefusedNotApplied() throws Exception {
-        ControlSigner mallory = new ControlSigner("oncall", "mallory-mallory-mallory-mallory!".getBytes(
-                StandardCharsets.US_ASCII));
+        ControlSigner mallory =
+                new ControlSigner("oncall", "mallory-mallory-mallory-mallory!".getBytes(StandardCharsets.US_ASCII));
         feed(OperatorCommands.sign(command("cmd-4", OperatorAction.OPERATOR_RESUME, "oncall", ""), mallory));
         ControlSigner eve = new ControlSigner("eve", KEY);
         feed(OperatorCommands.sign(command("cmd-5", OperatorAction.OPERATOR_RESUME, "eve", ""), eve));
         feed(command("cmd-6", OperatorAction.OPERATOR_RESUME, "oncall", ""));
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(refused()).extracting(DeadLetterRecord::reasonCode)
+        assertThat(refused())
+                .extracting(DeadLetterRecord::reasonCode)
                 .containsExactly("BAD_SIGNATURE", "UNKNOWN_OPERATOR", "UNSIGNED_COMMAND");
         assertThat(refused().get(0).detail()).contains("cmd-4").contains("not applied");
         // A refused command leaves nothing behind; a genuine one with the forged one's id still passes.

@@ -17,8 +17,15 @@ class EventRouterTest {
     static final long NOW = 1_790_000_000_000L;
 
     static Decoded quote(String id, long eventTime) {
-        Envelope e = Envelope.newBuilder().setEventId(id).setEventTime(ProtoTime.fromMillis(eventTime))
-                .setQuote(Quote.newBuilder().setVenue("kraken").setInstrument("NEW").setBid(1).setAsk(2)).build();
+        Envelope e = Envelope.newBuilder()
+                .setEventId(id)
+                .setEventTime(ProtoTime.fromMillis(eventTime))
+                .setQuote(Quote.newBuilder()
+                        .setVenue("kraken")
+                        .setInstrument("NEW")
+                        .setBid(1)
+                        .setAsk(2))
+                .build();
         return new EnvelopeDecoder(300_000).decode(e.toByteArray(), false, Topics.QUOTES, 0, 5, NOW, NOW);
     }
 

@@ -17,7 +17,8 @@ class LiveClockWatermarksTest {
         assertThat(out.last()).isEqualTo("999299"); // max(999 800 - 500, 1 000 000 - 1 000 - 500) - 1
         wall.set(1_003_000); // three quiet seconds
         generator.onPeriodicEmit(out);
-        assertThat(out.last()).isEqualTo("1001499"); // 1 003 000 - 1 000 - 500 - 1: the event before the pause is passed
+        assertThat(out.last())
+                .isEqualTo("1001499"); // 1 003 000 - 1 000 - 500 - 1: the event before the pause is passed
     }
 
     @Test

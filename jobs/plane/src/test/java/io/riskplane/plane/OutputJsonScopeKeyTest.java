@@ -11,12 +11,41 @@ import org.junit.jupiter.api.Test;
 class OutputJsonScopeKeyTest {
     @Test
     void measurementKeyIsBuiltFromItsFieldsAndNotWritten() {
-        SloMeasurement m = new SloMeasurement("m-1", SloMeasurement.QUOTE_FRESHNESS, SloMeasurement.VENUE_INSTRUMENT,
-                "kraken", "ETH-USD", "", 5_000L, 0, 1.5, 1, null, new String[0]);
+        SloMeasurement m = new SloMeasurement(
+                "m-1",
+                SloMeasurement.QUOTE_FRESHNESS,
+                SloMeasurement.VENUE_INSTRUMENT,
+                "kraken",
+                "ETH-USD",
+                "",
+                5_000L,
+                0,
+                1.5,
+                1,
+                null,
+                new String[0]);
         assertThat(m.scopeKey()).isEqualTo("quote_freshness|venue_instrument|kraken|ETH-USD|");
-        SloEvaluation e = new SloEvaluation("ev-1", m, SloEvaluation.HEALTHY, "max_age_ms", 10_000, 0, 1, false, false,
-                false, "p-1", 1, 3, 3, true, null, new String[0], "");
-        assertThat(PlaneOutputs.SLO_EVALUATIONS.json(e)).doesNotContain("scope_key")
+        SloEvaluation e = new SloEvaluation(
+                "ev-1",
+                m,
+                SloEvaluation.HEALTHY,
+                "max_age_ms",
+                10_000,
+                0,
+                1,
+                false,
+                false,
+                false,
+                "p-1",
+                1,
+                3,
+                3,
+                true,
+                null,
+                new String[0],
+                "");
+        assertThat(PlaneOutputs.SLO_EVALUATIONS.json(e))
+                .doesNotContain("scope_key")
                 .contains("\"measurement\":{\"measurement_id\":\"m-1\",");
     }
 }

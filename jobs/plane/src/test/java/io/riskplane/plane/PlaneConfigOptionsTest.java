@@ -40,7 +40,8 @@ class PlaneConfigOptionsTest {
             "security.control_signing.key_file", "the example reads the key from key_env (its comment names this)");
 
     static Set<String> optionKeys() {
-        return PlaneConfigOptions.options().stream().map(PlaneConfigOptions.Entry::key)
+        return PlaneConfigOptions.options().stream()
+                .map(PlaneConfigOptions.Entry::key)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -52,11 +53,12 @@ class PlaneConfigOptionsTest {
             Files.writeString(DOC, doc, StandardCharsets.UTF_8);
         }
         assertThat(PlaneConfigOptions.referenceOf(doc))
-                .as("the configuration reference in docs/operations.md (between %s and %s) is generated from "
-                        + "PlaneConfigOptions: regenerate it with `mvn -o test -pl jobs/plane -am -Dtest=PlaneConfigOptionsTest "
-                        + "-Dsurefire.failIfNoSpecifiedTests=false -Dregenerate=true` or by running "
-                        + "PlaneConfigOptions.main from the repository root", PlaneConfigOptions.REFERENCE_START,
-                        PlaneConfigOptions.REFERENCE_END)
+                .as(
+                        "the configuration reference in docs/operations.md (between %s and %s) is generated from "
+                                + "PlaneConfigOptions: regenerate it with `mvn -o test -pl jobs/plane -am -Dtest=PlaneConfigOptionsTest "
+                                + "-Dsurefire.failIfNoSpecifiedTests=false -Dregenerate=true` or by running "
+                                + "PlaneConfigOptions.main from the repository root",
+                        PlaneConfigOptions.REFERENCE_START, PlaneConfigOptions.REFERENCE_END)
                 .isEqualTo(PlaneConfigOptions.markdownReference());
     }
 
@@ -65,15 +67,21 @@ class PlaneConfigOptionsTest {
         String md = PlaneConfigOptions.markdownReference();
         for (PlaneConfigOptions.Entry e : PlaneConfigOptions.options()) {
             assertThat(md).contains("| `" + e.key() + "` |");
-            assertThat(PlaneConfigOptions.text(e.option().description())).as(e.key()).isNotBlank().endsWith(".");
+            assertThat(PlaneConfigOptions.text(e.option().description()))
+                    .as(e.key())
+                    .isNotBlank()
+                    .endsWith(".");
         }
-        assertThat(md).contains("| `time.out_of_orderness_ms` | long | `500` |")
+        assertThat(md)
+                .contains("| `time.out_of_orderness_ms` | long | `500` |")
                 .contains("| `time.idleness_ms` | long | `5000` (replay: `0`) |")
                 .contains("| `time.live_lag_ms` | long | `2000` (replay: `0`) |")
                 .contains("| `kafka.bootstrap` | string | none |")
                 .contains("| `security.operator_keys` | list of maps | none |")
-                .contains("| `flink.state_backend` | string | `hashmap` | Flink state backend: `hashmap` or `rocksdb`. |")
-                .contains("### `kafka`").contains("### `security`");
+                .contains(
+                        "| `flink.state_backend` | string | `hashmap` | Flink state backend: `hashmap` or `rocksdb`. |")
+                .contains("### `kafka`")
+                .contains("### `security`");
         // Sections in the file's order.
         assertThat(md.indexOf("### `kafka`")).isLessThan(md.indexOf("### `clickhouse`"));
         assertThat(md.indexOf("### `time`")).isLessThan(md.indexOf("### `security`"));
@@ -85,17 +93,20 @@ class PlaneConfigOptionsTest {
         Set<String> example = new TreeSet<>();
         flatten("", new ObjectMapper(new YAMLFactory()).readTree(EXAMPLE.toFile()), options, example);
 
-        assertThat(example).as("keys of %s that PlaneConfigOptions lacks", EXAMPLE).isSubsetOf(options);
+        assertThat(example)
+                .as("keys of %s that PlaneConfigOptions lacks", EXAMPLE)
+                .isSubsetOf(options);
         Set<String> missing = new TreeSet<>(options);
         missing.removeAll(example);
-        assertThat(missing).as("options neither in %s nor listed in ABSENT_FROM_EXAMPLE with a reason", EXAMPLE)
+        assertThat(missing)
+                .as("options neither in %s nor listed in ABSENT_FROM_EXAMPLE with a reason", EXAMPLE)
                 .isEqualTo(ABSENT_FROM_EXAMPLE.keySet().stream().collect(Collectors.toCollection(TreeSet::new)));
     }
 
     /** Keys of a YAML tree: a mapping is descended into unless its path is an option (map-typed: kafka.properties). */
     static void flatten(String path, JsonNode node, Set<String> options, Set<String> into) {
         if (node.isObject() && !options.contains(path)) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 flatten(path.isEmpty() ? f.getKey() : path + "." + f.getKey(), f.getValue(), options, into);
             }
@@ -111,15 +122,16 @@ class PlaneConfigOptionsTest {
         Set<String> options = optionKeys();
         // The iceberg section is the catalog's properties (a map): its documented keys are options of their own.
         assertThat(fields.remove("iceberg")).isTrue();
-        Set<String> nonIceberg = options.stream().filter(k -> !k.startsWith("iceberg."))
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> nonIceberg =
+                options.stream().filter(k -> !k.startsWith("iceberg.")).collect(Collectors.toCollection(TreeSet::new));
         assertThat(options).contains("iceberg.type", "iceberg.uri", "iceberg.warehouse");
         assertThat(fields).as("PlaneConfig's keys").isEqualTo(nonIceberg);
     }
 
     static void walk(String prefix, Class<?> type, Set<String> into) {
         for (RecordComponent c : type.getRecordComponents()) {
-            String key = prefix + c.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+            String key = prefix
+                    + c.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
             if (c.getType().isRecord()) {
                 walk(key + ".", c.getType(), into);
             } else {
@@ -131,8 +143,8 @@ class PlaneConfigOptionsTest {
     @Test
     void anEmptyConfigurationRunsWithTheDefaults(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("minimal.yaml");
-        Files.writeString(f, "kafka:\n  bootstrap: k:9092\nclickhouse:\n  url: http://ch:8123\niceberg:\n"
-                + "  warehouse: /w\n");
+        Files.writeString(
+                f, "kafka:\n  bootstrap: k:9092\nclickhouse:\n  url: http://ch:8123\niceberg:\n" + "  warehouse: /w\n");
         PlaneConfig c = PlaneConfig.load(f);
         PlaneOptions o = c.options();
         assertThat(o).isEqualTo(PlaneOptions.streaming());
@@ -178,7 +190,8 @@ class PlaneConfigOptionsTest {
         assertThat(new PlaneConfig.Alerting(null, null, null, null, null).forwarderGroupIdOrDefault())
                 .isEqualTo("riskplane-alerts-forwarder");
         assertThat(PlaneConfigOptions.CLICKHOUSE_BATCH_SIZE.defaultValue()).isEqualTo(20_000);
-        assertThat(PlaneConfigOptions.CLICKHOUSE_BATCH_INTERVAL_MS.defaultValue()).isEqualTo(500L);
+        assertThat(PlaneConfigOptions.CLICKHOUSE_BATCH_INTERVAL_MS.defaultValue())
+                .isEqualTo(500L);
     }
 
     @Test
@@ -188,10 +201,22 @@ class PlaneConfigOptionsTest {
         assertThat(replay.idleness()).isEqualTo(Duration.ZERO);
         assertThat(replay.liveLag()).isEqualTo(Duration.ZERO);
         assertThat(replay.dataDrivenWatermarks()).isTrue();
-        assertThat(new PlaneOptions(replay.outOfOrderness(), live.idleness(), replay.maxFutureSkew(),
-                live.dataDrivenWatermarks(), replay.dislocation(), replay.staleness(), replay.alerting(),
-                replay.planeId(), replay.heartbeatInterval(), live.liveLag(), replay.staleHorizon(),
-                replay.quietKeyExpiry(), replay.operatorKeys(), replay.policyKeys(), replay.requireSignedPolicies()))
+        assertThat(new PlaneOptions(
+                        replay.outOfOrderness(),
+                        live.idleness(),
+                        replay.maxFutureSkew(),
+                        live.dataDrivenWatermarks(),
+                        replay.dislocation(),
+                        replay.staleness(),
+                        replay.alerting(),
+                        replay.planeId(),
+                        replay.heartbeatInterval(),
+                        live.liveLag(),
+                        replay.staleHorizon(),
+                        replay.quietKeyExpiry(),
+                        replay.operatorKeys(),
+                        replay.policyKeys(),
+                        replay.requireSignedPolicies()))
                 .isEqualTo(live);
     }
 
@@ -200,12 +225,17 @@ class PlaneConfigOptionsTest {
         // Every option field is typed: the reference's type column comes from it.
         for (PlaneConfigOptions.Entry e : PlaneConfigOptions.options()) {
             assertThat(e.type()).as(e.key()).isNotNull();
-            assertThat(PlaneConfigOptions.typeName(e.type())).as(e.key())
+            assertThat(PlaneConfigOptions.typeName(e.type()))
+                    .as(e.key())
                     .isIn("string", "int", "long", "double", "boolean", "map", "list of maps");
         }
-        assertThat(PlaneConfigOptions.options()).extracting(e -> e.option().key()).doesNotHaveDuplicates();
+        assertThat(PlaneConfigOptions.options())
+                .extracting(e -> e.option().key())
+                .doesNotHaveDuplicates();
         ConfigOption<Long> idle = PlaneConfigOptions.TIME_IDLENESS_MS;
-        assertThat(PlaneConfigOptions.options()).filteredOn(e -> e.option() == idle).singleElement()
+        assertThat(PlaneConfigOptions.options())
+                .filteredOn(e -> e.option() == idle)
+                .singleElement()
                 .satisfies(e -> assertThat(((Class<?>) e.type())).isEqualTo(Long.class));
     }
 }

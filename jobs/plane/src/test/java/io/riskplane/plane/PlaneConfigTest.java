@@ -14,7 +14,8 @@ class PlaneConfigTest {
     @Test
     void exampleConfigLoads() throws Exception {
         PlaneConfig c = PlaneConfig.load(io.riskplane.testing.RepoRoot.resolve("config/riskplane.example.yaml"));
-        assertThat(c.kafka().clientProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(c.kafka().clientProperties().getProperty("security.protocol"))
+                .isEqualTo("SASL_SSL");
         assertThat(c.iceberg()).containsEntry("type", "rest");
         assertThat(c.options().outOfOrderness()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.flink().stateBackend()).isEqualTo("rocksdb");
@@ -26,10 +27,12 @@ class PlaneConfigTest {
 
     @Test
     void policySignaturesAreConfigured(@TempDir Path dir) throws Exception {
-        PlaneOptions example = PlaneConfig.load(io.riskplane.testing.RepoRoot.resolve("config/riskplane.example.yaml")).options();
+        PlaneOptions example = PlaneConfig.load(io.riskplane.testing.RepoRoot.resolve("config/riskplane.example.yaml"))
+                .options();
         assertThat(example.requireSignedPolicies()).isTrue();
-        assertThat(example.policyKeys()).containsExactly(
-                new io.riskplane.verify.SigningKey("risk-desk", "RISKPLANE_POLICY_KEY_RISK_DESK", null));
+        assertThat(example.policyKeys())
+                .containsExactly(
+                        new io.riskplane.verify.SigningKey("risk-desk", "RISKPLANE_POLICY_KEY_RISK_DESK", null));
 
         Path f = dir.resolve("c.yaml");
         String base = "kafka:\n  bootstrap: k:9092\nclickhouse:\n  url: http://ch:8123\niceberg:\n  warehouse: /w\n";
@@ -41,7 +44,9 @@ class PlaneConfigTest {
         Files.writeString(f, base + "security:\n  policy_keys:\n    - key_id: desk-1\n      key_file: /k/desk-1\n");
         PlaneOptions keysOnly = PlaneConfig.load(f).options();
         assertThat(keysOnly.requireSignedPolicies()).isFalse();
-        assertThat(keysOnly.policyKeys()).extracting(io.riskplane.verify.SigningKey::keyId).containsExactly("desk-1");
+        assertThat(keysOnly.policyKeys())
+                .extracting(io.riskplane.verify.SigningKey::keyId)
+                .containsExactly("desk-1");
         // Required without a key would refuse every policy: named at load.
         Files.writeString(f, base + "security:\n  require_signed_policies: true\n");
         assertThatThrownBy(() -> PlaneConfig.load(f)).hasMessageContaining("security.policy_keys");
@@ -52,9 +57,10 @@ class PlaneConfigTest {
 
     @Test
     void archiveDefaultsWithoutASection() {
-        PlaneConfig.Archive a = new PlaneConfig(null, null, null, null, null, null, null, null, null)
-                .archiveOrDefaults();
-        assertThat(a.checkpointInterval()).isEqualTo(PlaneConfig.Archive.DEFAULT_CHECKPOINT_INTERVAL)
+        PlaneConfig.Archive a =
+                new PlaneConfig(null, null, null, null, null, null, null, null, null).archiveOrDefaults();
+        assertThat(a.checkpointInterval())
+                .isEqualTo(PlaneConfig.Archive.DEFAULT_CHECKPOINT_INTERVAL)
                 .isEqualTo(Duration.ofMinutes(2));
         assertThat(a.groupIdOrDefault()).isEqualTo("riskplane-archive");
         assertThat(a.checkpointDirOr("file:///tmp/cp/")).isEqualTo("file:///tmp/cp-archive");

@@ -38,8 +38,10 @@ class SplitIdlenessTest {
 
     final ManualClock clock = new ManualClock();
     final SplitIdleness<String> generator = new SplitIdleness<>(
-            new BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(500)), Duration.ofSeconds(5),
-            Duration.ofSeconds(30), clock);
+            new BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(500)),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            clock);
     final Recorder out = new Recorder();
 
     @Test
@@ -72,8 +74,11 @@ class SplitIdlenessTest {
     @Test
     void aLivePartitionIsNeverIdleAndItsWatermarkFollowsTheClockThroughSilence() {
         long[] wall = {100_000};
-        SplitIdleness<String> g = new SplitIdleness<>(new LiveClockWatermarks<>(500, 1_000, () -> wall[0]),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), clock);
+        SplitIdleness<String> g = new SplitIdleness<>(
+                new LiveClockWatermarks<>(500, 1_000, () -> wall[0]),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                clock);
         g.onEvent("q", 99_900, out); // arrived 100 ms after its event time: live
         for (int s = 1; s <= 60; s++) {
             clock.advanceTime(Duration.ofSeconds(1));
@@ -85,8 +90,11 @@ class SplitIdlenessTest {
 
         // A backlog partition (events far behind the clock) still goes idle.
         Recorder backlog = new Recorder();
-        SplitIdleness<String> b = new SplitIdleness<>(new LiveClockWatermarks<>(500, 1_000, () -> wall[0]),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), clock);
+        SplitIdleness<String> b = new SplitIdleness<>(
+                new LiveClockWatermarks<>(500, 1_000, () -> wall[0]),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                clock);
         b.onEvent("old", 10_000, backlog);
         clock.advanceTime(Duration.ofSeconds(5));
         b.onPeriodicEmit(backlog);
@@ -95,8 +103,11 @@ class SplitIdlenessTest {
 
     @Test
     void aGraceShorterThanTheIdlenessTimeoutIsRaisedToIt() {
-        SplitIdleness<String> g = new SplitIdleness<>(new BoundedOutOfOrdernessWatermarks<>(Duration.ZERO),
-                Duration.ofSeconds(5), Duration.ofSeconds(1), clock);
+        SplitIdleness<String> g = new SplitIdleness<>(
+                new BoundedOutOfOrdernessWatermarks<>(Duration.ZERO),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                clock);
         clock.advanceTime(Duration.ofSeconds(4));
         g.onPeriodicEmit(out);
         assertThat(out.last()).isNotEqualTo("idle");

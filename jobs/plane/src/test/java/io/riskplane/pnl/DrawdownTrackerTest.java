@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 class DrawdownTrackerTest {
     // 2026-11-20 05:00Z is midnight in New York (EST, UTC-5).
     static final long BEFORE_NY_MIDNIGHT = Instant.parse("2026-11-20T04:59:00Z").toEpochMilli();
-    static final long BEFORE_NY_MIDNIGHT_2 = Instant.parse("2026-11-20T04:59:30Z").toEpochMilli();
+    static final long BEFORE_NY_MIDNIGHT_2 =
+            Instant.parse("2026-11-20T04:59:30Z").toEpochMilli();
     static final long AFTER_NY_MIDNIGHT = Instant.parse("2026-11-20T05:01:00Z").toEpochMilli();
 
     final DrawdownTracker tracker = new DrawdownTracker(StateValue.inMemory());
 
     PnlSnapshot next(long t, double realized, double unrealized, String trigger) throws Exception {
-        return tracker.next("strategy|acme|s1", PnlSnapshot.STRATEGY, "acme", "s1", t, realized, 0, unrealized,
-                List.of(trigger));
+        return tracker.next(
+                "strategy|acme|s1", PnlSnapshot.STRATEGY, "acme", "s1", t, realized, 0, unrealized, List.of(trigger));
     }
 
     @Test

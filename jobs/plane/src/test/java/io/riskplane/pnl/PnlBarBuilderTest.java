@@ -14,14 +14,30 @@ import org.junit.jupiter.api.Test;
 class PnlBarBuilderTest {
     /** A whole second (2023-11-14T22:13:20Z), so second boundaries are T0, T0 + 1000, ... */
     static final long T0 = 1_700_000_000_000L;
+
     static final String SCOPE = "strategy|acme|s1";
 
     /** A strategy snapshot of acme/s1; drawdown and its fraction from the peak as the tracker computes them. */
     static PnlSnapshot snap(long t, double equity, double peak, double realized, double fees, String... triggers) {
         double drawdown = peak - equity;
-        return new PnlSnapshot(DeterministicId.of("pnl-", SCOPE, t), PnlSnapshot.STRATEGY, "acme", "s1", t,
-                "2023-11-14", realized, fees, equity - realized, equity, peak, T0, drawdown,
-                peak > 0 ? drawdown / peak : null, equity - 2, 2, triggers);
+        return new PnlSnapshot(
+                DeterministicId.of("pnl-", SCOPE, t),
+                PnlSnapshot.STRATEGY,
+                "acme",
+                "s1",
+                t,
+                "2023-11-14",
+                realized,
+                fees,
+                equity - realized,
+                equity,
+                peak,
+                T0,
+                drawdown,
+                peak > 0 ? drawdown / peak : null,
+                equity - 2,
+                2,
+                triggers);
     }
 
     @Test
@@ -82,7 +98,8 @@ class PnlBarBuilderTest {
         // A fill in the open second: its own row at once, and it is in the second's bar too.
         PnlSnapshot s6 = snap(T0 + 1500, 7, 12, 8, 2, "f2");
         List<PnlBar> third = b.add(s6, true);
-        assertThat(third).extracting(PnlBar::fillRow, PnlBar::closeEquity, PnlBar::maxDrawdown)
+        assertThat(third)
+                .extracting(PnlBar::fillRow, PnlBar::closeEquity, PnlBar::maxDrawdown)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(true, 7.0, 5.0));
         assertThat(b.closeBefore(T0 + 1999)).isEmpty();
         PnlBar closed = b.closeBefore(T0 + 2000).orElseThrow();
@@ -112,9 +129,11 @@ class PnlBarBuilderTest {
         // With T0 + 3000 open, a snapshot of T0 + 2500 is late too; the open bar is untouched.
         b.add(snap(T0 + 3100, 6, 10, 0, 0, "q2"), false);
         List<PnlBar> lateToo = b.add(snap(T0 + 2500, 1, 10, 0, 0, "q3"), true);
-        assertThat(lateToo).extracting(PnlBar::barStartMillis, PnlBar::fillRow).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(T0 + 2000, false),
-                org.assertj.core.groups.Tuple.tuple(T0 + 2000, true));
+        assertThat(lateToo)
+                .extracting(PnlBar::barStartMillis, PnlBar::fillRow)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(T0 + 2000, false),
+                        org.assertj.core.groups.Tuple.tuple(T0 + 2000, true));
         PnlBar open = b.closeBefore(T0 + 4000).orElseThrow();
         assertThat(open.snapshotCount()).isEqualTo(1);
         assertThat(open.lowEquity()).isEqualTo(6.0);
@@ -122,8 +141,12 @@ class PnlBarBuilderTest {
 
     @Test
     void resumingFromItsStateGivesTheSameRows() {
-        List<PnlSnapshot> in = List.of(snap(T0 + 10, 1, 1, 0, 0, "a"), snap(T0 + 20, 3, 3, 0, 0, "b"),
-                snap(T0 + 1010, 2, 3, 1, 0, "c"), snap(T0 + 1020, 0, 3, 1, 0, "d"), snap(T0 + 2500, 4, 4, 1, 0, "e"));
+        List<PnlSnapshot> in = List.of(
+                snap(T0 + 10, 1, 1, 0, 0, "a"),
+                snap(T0 + 20, 3, 3, 0, 0, "b"),
+                snap(T0 + 1010, 2, 3, 1, 0, "c"),
+                snap(T0 + 1020, 0, 3, 1, 0, "d"),
+                snap(T0 + 2500, 4, 4, 1, 0, "e"));
         PnlBarBuilder straight = new PnlBarBuilder();
         PnlBarBuilder.State state = new PnlBarBuilder().state();
         assertThat(state).isNull();
@@ -151,7 +174,9 @@ class PnlBarBuilderTest {
         PnlBar bar = b.closeBefore(T0 + 1000).orElseThrow();
         assertThat(bar.snapshotCount()).isEqualTo(40);
         assertThat(bar.triggerEventIds())
-                .containsExactly(IntStream.range(0, PnlBar.MAX_TRIGGER_IDS).mapToObj(i -> "e" + i).toArray(String[]::new));
+                .containsExactly(IntStream.range(0, PnlBar.MAX_TRIGGER_IDS)
+                        .mapToObj(i -> "e" + i)
+                        .toArray(String[]::new));
     }
 
     @Test

@@ -53,7 +53,8 @@ class PositionBookTest {
     void aQuoteAtTheSameMillisecondAppliesBeforeTheFill() throws Exception {
         apply(1_000, fill("f1", 1_000, "s1", 1, 1, 100, 0), quote("q1", 1_000, 99, 101));
         // Quote first: the mark is the mid (100), then the fill does not overwrite it.
-        assertThat(out).singleElement().satisfies(c -> assertThat(c.unrealized()).isZero());
+        assertThat(out).singleElement().satisfies(c -> assertThat(c.unrealized())
+                .isZero());
         apply(2_000, quote("q2", 2_000, 104, 106));
         assertThat(out.get(1).unrealized()).isCloseTo(5, within(1e-9));
     }

@@ -50,16 +50,22 @@ class PojoStateMigrationTest {
         // The PnlBar serializer must not take the State's POJO snapshot for its own predecessor.
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<io.riskplane.model.PnlBar> foreign = (TypeSerializerSnapshot) state;
-        assertThat(io.riskplane.model.serde.PnlBarSerializer.INSTANCE.snapshotConfiguration()
-                .resolveSchemaCompatibility(foreign).isIncompatible()).isTrue();
+        assertThat(io.riskplane.model.serde.PnlBarSerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(foreign)
+                        .isIncompatible())
+                .isTrue();
     }
 
     static <T> void assertMigrates(String name, Class<T> type, List<T> expected) throws Exception {
         TypeSerializerSnapshot<T> old = pojoSnapshot(name);
         TypeSerializer<T> now = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
 
-        TypeSerializerSchemaCompatibility<T> compat = now.snapshotConfiguration().resolveSchemaCompatibility(old);
-        assertThat(compat.isCompatibleAfterMigration()).as(name + ": POJO state migrates").isTrue();
+        TypeSerializerSchemaCompatibility<T> compat =
+                now.snapshotConfiguration().resolveSchemaCompatibility(old);
+        assertThat(compat.isCompatibleAfterMigration())
+                .as(name + ": POJO state migrates")
+                .isTrue();
 
         // Read with the serializer restored from the old snapshot, as Flink does.
         TypeSerializer<T> reader = old.restoreSerializer();
@@ -86,21 +92,27 @@ class PojoStateMigrationTest {
         assertThat(again.available()).isZero();
         assertEqual(migrated, expected);
         // And the state written now restores as is.
-        assertThat(now.snapshotConfiguration().resolveSchemaCompatibility(now.snapshotConfiguration())
-                .isCompatibleAsIs()).isTrue();
+        assertThat(now.snapshotConfiguration()
+                        .resolveSchemaCompatibility(now.snapshotConfiguration())
+                        .isCompatibleAsIs())
+                .isTrue();
     }
 
     static <T> void assertEqual(List<T> actual, List<T> expected) {
-        assertThat(actual).usingRecursiveFieldByFieldElementComparator(
-                org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
-                        .withStrictTypeChecking(true)
-                        // Exact: NaN equals NaN, -0.0 differs from 0.0 (AssertJ's default compares within 1e-15).
-                        .withComparatorForType(Double::compare, Double.class)
-                        .withComparatorForType(PojoStateValues.SKETCHES, io.riskplane.telemetry.QuantileSketch.class)
-                        // A sum restored from the POJO serializer's one double equals the exact sum it rounds.
-                        .withComparatorForType(java.util.Comparator.comparingDouble(
-                                io.riskplane.telemetry.ExactSum::value), io.riskplane.telemetry.ExactSum.class)
-                        .build())
+        assertThat(actual)
+                .usingRecursiveFieldByFieldElementComparator(
+                        org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
+                                .withStrictTypeChecking(true)
+                                // Exact: NaN equals NaN, -0.0 differs from 0.0 (AssertJ's default compares within
+                                // 1e-15).
+                                .withComparatorForType(Double::compare, Double.class)
+                                .withComparatorForType(
+                                        PojoStateValues.SKETCHES, io.riskplane.telemetry.QuantileSketch.class)
+                                // A sum restored from the POJO serializer's one double equals the exact sum it rounds.
+                                .withComparatorForType(
+                                        java.util.Comparator.comparingDouble(io.riskplane.telemetry.ExactSum::value),
+                                        io.riskplane.telemetry.ExactSum.class)
+                                .build())
                 .containsExactlyElementsOf(expected);
     }
 

@@ -26,23 +26,76 @@ final class PojoStateValues {
     };
 
     static PnlBar bar() {
-        return new PnlBar("bar-1", "strategy", "acme", "momentum-btc", 1_765_000_000_000L, 1_765_000_000_456L, false,
-                "2026-12-05", 1_000.0, 1_100.5, 990.25, 1_050.0, 110.25, 0.1002, 12.5, 1.25, 37.5, 1_100.5,
-                1_764_999_000_000L, 50.5, null, -3.5, 1_053.5, 7, "pnl-a", "pnl-ö", new String[] {"f-1", "策略"});
+        return new PnlBar(
+                "bar-1",
+                "strategy",
+                "acme",
+                "momentum-btc",
+                1_765_000_000_000L,
+                1_765_000_000_456L,
+                false,
+                "2026-12-05",
+                1_000.0,
+                1_100.5,
+                990.25,
+                1_050.0,
+                110.25,
+                0.1002,
+                12.5,
+                1.25,
+                37.5,
+                1_100.5,
+                1_764_999_000_000L,
+                50.5,
+                null,
+                -3.5,
+                1_053.5,
+                7,
+                "pnl-a",
+                "pnl-ö",
+                new String[] {"f-1", "策略"});
     }
 
     /** An open bar, and no open bar (a scope whose last bar closed). */
     static List<PnlBarBuilder.State> barStates() {
-        return List.of(new PnlBarBuilder.State(bar(), 1_764_999_999_000L),
-                new PnlBarBuilder.State(null, 1_765_000_001_000L));
+        return List.of(
+                new PnlBarBuilder.State(bar(), 1_764_999_999_000L), new PnlBarBuilder.State(null, 1_765_000_001_000L));
     }
 
     static List<DislocationEpisode> episodes() {
-        return List.of(new DislocationEpisode("disl-1", "BTC-USD", DislocationEpisode.OPEN, 1_765_000_000_000L, 0L,
-                        0L, 42.5, 52.5, 1_765_000_000_500L, "coinbase", "kraken", 97_150.25, 97_100.0, 10.0,
+        return List.of(
+                new DislocationEpisode(
+                        "disl-1",
+                        "BTC-USD",
+                        DislocationEpisode.OPEN,
+                        1_765_000_000_000L,
+                        0L,
+                        0L,
+                        42.5,
+                        52.5,
+                        1_765_000_000_500L,
+                        "coinbase",
+                        "kraken",
+                        97_150.25,
+                        97_100.0,
+                        10.0,
                         new String[] {"q-1", "q-2"}),
-                new DislocationEpisode("disl-2", "ETH-USD", DislocationEpisode.OPEN, 5L, 0L, 0L, Double.NaN, -0.0, 6L,
-                        "", "vénue", 0, 1e-300, 7.5, new String[0]));
+                new DislocationEpisode(
+                        "disl-2",
+                        "ETH-USD",
+                        DislocationEpisode.OPEN,
+                        5L,
+                        0L,
+                        0L,
+                        Double.NaN,
+                        -0.0,
+                        6L,
+                        "",
+                        "vénue",
+                        0,
+                        1e-300,
+                        7.5,
+                        new String[0]));
     }
 
     /** One minute of every kind of fact; and an empty bucket (NaN max, empty sketches). */
@@ -61,11 +114,36 @@ final class PojoStateValues {
 
     private static int n;
 
-    private static ExecutionFact fact(String kind, double slippageBps, double latencyMs, double confidence,
-            boolean rejected, String errorCategory, boolean fallback, String fallbackReason) {
+    private static ExecutionFact fact(
+            String kind,
+            double slippageBps,
+            double latencyMs,
+            double confidence,
+            boolean rejected,
+            String errorCategory,
+            boolean fallback,
+            String fallbackReason) {
         n++;
-        return new ExecutionFact(kind, "strategy", "e-" + (n % 100), 1_765_000_000_000L, "acme", "momentum-btc", "",
-                "", "", "", 2.0, 1.5, slippageBps, latencyMs, confidence, rejected, errorCategory, fallback,
-                fallbackReason, 3.25);
+        return new ExecutionFact(
+                kind,
+                "strategy",
+                "e-" + (n % 100),
+                1_765_000_000_000L,
+                "acme",
+                "momentum-btc",
+                "",
+                "",
+                "",
+                "",
+                2.0,
+                1.5,
+                slippageBps,
+                latencyMs,
+                confidence,
+                rejected,
+                errorCategory,
+                fallback,
+                fallbackReason,
+                3.25);
     }
 }

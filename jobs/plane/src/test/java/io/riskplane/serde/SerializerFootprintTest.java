@@ -38,30 +38,128 @@ class SerializerFootprintTest {
 
     @Test
     void printFootprint() throws Exception {
-        BookEvent quote = BookEvent.quote("q-coinbase-BTC-USD-000123456", 1_765_000_000_123L, "BTC-USD", "coinbase",
-                97_123.45, 97_125.10);
-        BookEvent fill = BookEvent.fill("f-acme-000004567", "fill-000004567", "ord-000004567", "kraken-rest",
-                1_765_000_000_456L, "acme", "momentum-btc", "BTC-USD", "kraken", 1, 0.25, 97_124.0, 1.2);
-        EquityComponent component = new EquityComponent(PnlSnapshot.STRATEGY, "acme", "momentum-btc", "BTC-USD",
-                1_765_000_000_456L, 1_234.5, 12.25, -345.75, new String[] {"f-acme-000004567"});
-        PnlSnapshot snapshot = new PnlSnapshot("pnl-3f2a9c0d5e7b1a46", PnlSnapshot.STRATEGY, "acme", "momentum-btc",
-                1_765_000_000_456L, "2026-12-05", 1_234.5, 12.25, -345.75, 888.75, 1_500.0, 1_764_999_000_000L,
-                611.25, 0.4075, -120.5, 1_009.25, new String[] {"f-acme-000004567"});
+        BookEvent quote = BookEvent.quote(
+                "q-coinbase-BTC-USD-000123456", 1_765_000_000_123L, "BTC-USD", "coinbase", 97_123.45, 97_125.10);
+        BookEvent fill = BookEvent.fill(
+                "f-acme-000004567",
+                "fill-000004567",
+                "ord-000004567",
+                "kraken-rest",
+                1_765_000_000_456L,
+                "acme",
+                "momentum-btc",
+                "BTC-USD",
+                "kraken",
+                1,
+                0.25,
+                97_124.0,
+                1.2);
+        EquityComponent component = new EquityComponent(
+                PnlSnapshot.STRATEGY,
+                "acme",
+                "momentum-btc",
+                "BTC-USD",
+                1_765_000_000_456L,
+                1_234.5,
+                12.25,
+                -345.75,
+                new String[] {"f-acme-000004567"});
+        PnlSnapshot snapshot = new PnlSnapshot(
+                "pnl-3f2a9c0d5e7b1a46",
+                PnlSnapshot.STRATEGY,
+                "acme",
+                "momentum-btc",
+                1_765_000_000_456L,
+                "2026-12-05",
+                1_234.5,
+                12.25,
+                -345.75,
+                888.75,
+                1_500.0,
+                1_764_999_000_000L,
+                611.25,
+                0.4075,
+                -120.5,
+                1_009.25,
+                new String[] {"f-acme-000004567"});
         System.out.println("record | serializer | bytes (network) | ns per round trip, network | "
                 + "ns per round trip, checkpoint stream");
         run("BookEvent (quote)", quote, pojo(BookEvent.class), BookEventSerializer.INSTANCE);
         run("BookEvent (fill)", fill, pojo(BookEvent.class), BookEventSerializer.INSTANCE);
         run("EquityComponent", component, pojo(EquityComponent.class), EquityComponentSerializer.INSTANCE);
         run("PnlSnapshot", snapshot, pojo(PnlSnapshot.class), PnlSnapshotSerializer.INSTANCE);
-        PnlBar bar = new PnlBar("bar-3f2a9c0d5e7b1a46", PnlSnapshot.STRATEGY, "acme", "momentum-btc",
-                1_765_000_000_000L, 1_765_000_000_456L, false, "2026-12-05", 1_000.0, 1_100.5, 990.25, 1_050.0,
-                110.25, 0.1002, 12.5, 1.25, 37.5, 1_100.5, 1_764_999_000_000L, 50.5, 0.0459, -3.5, 1_053.5, 7,
-                "pnl-3f2a9c0d5e7b1a46", "pnl-9a1b2c3d4e5f6071", new String[] {"f-acme-000004567", "q-000123456"});
+        PnlBar bar = new PnlBar(
+                "bar-3f2a9c0d5e7b1a46",
+                PnlSnapshot.STRATEGY,
+                "acme",
+                "momentum-btc",
+                1_765_000_000_000L,
+                1_765_000_000_456L,
+                false,
+                "2026-12-05",
+                1_000.0,
+                1_100.5,
+                990.25,
+                1_050.0,
+                110.25,
+                0.1002,
+                12.5,
+                1.25,
+                37.5,
+                1_100.5,
+                1_764_999_000_000L,
+                50.5,
+                0.0459,
+                -3.5,
+                1_053.5,
+                7,
+                "pnl-3f2a9c0d5e7b1a46",
+                "pnl-9a1b2c3d4e5f6071",
+                new String[] {"f-acme-000004567", "q-000123456"});
         run("PnlBar", bar, pojo(PnlBar.class), PnlBarSerializer.INSTANCE);
-        TelemetryWindow window = new TelemetryWindow("tw-3f2a9c0d5e7b1a46", "5m", 1_765_000_000_000L,
-                1_765_000_300_000L, "strategy", "acme", "momentum-btc", "", "", "", "", 12, 3.5, 3.25, 0.9286, 9,
-                1.5, 1.25, 4.75, -0.5, 2.25, 12.0, 30.5, 41.0, 80.0, 120.5, 180.25, 1, 0.0833, "VENUE_REJECT=1", 2,
-                0.1667, "latency=1,unspecified=1", 40, 0.35, 0.6, 0.9, 150.0, 300.0, 310.5, 2.5, 9.75);
+        TelemetryWindow window = new TelemetryWindow(
+                "tw-3f2a9c0d5e7b1a46",
+                "5m",
+                1_765_000_000_000L,
+                1_765_000_300_000L,
+                "strategy",
+                "acme",
+                "momentum-btc",
+                "",
+                "",
+                "",
+                "",
+                12,
+                3.5,
+                3.25,
+                0.9286,
+                9,
+                1.5,
+                1.25,
+                4.75,
+                -0.5,
+                2.25,
+                12.0,
+                30.5,
+                41.0,
+                80.0,
+                120.5,
+                180.25,
+                1,
+                0.0833,
+                "VENUE_REJECT=1",
+                2,
+                0.1667,
+                "latency=1,unspecified=1",
+                40,
+                0.35,
+                0.6,
+                0.9,
+                150.0,
+                300.0,
+                310.5,
+                2.5,
+                9.75);
         run("TelemetryWindow", window, pojo(TelemetryWindow.class), TelemetryWindowSerializer.INSTANCE);
     }
 
@@ -88,8 +186,9 @@ class SerializerFootprintTest {
     }
 
     private static void print(String name, String kind, int size, long[][] nanos) {
-        System.out.printf("%s | %s | %d | %.0f | %.0f%n", name, kind, size, median(nanos[0]) / (double) ROUND_TRIPS,
-                median(nanos[1]) / (double) ROUND_TRIPS);
+        System.out.printf(
+                "%s | %s | %d | %.0f | %.0f%n",
+                name, kind, size, median(nanos[0]) / (double) ROUND_TRIPS, median(nanos[1]) / (double) ROUND_TRIPS);
     }
 
     private static long median(long[] v) {

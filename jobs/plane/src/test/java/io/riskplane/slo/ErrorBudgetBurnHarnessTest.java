@@ -23,13 +23,32 @@ class ErrorBudgetBurnHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, SloMeasurement>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, SloMeasurement> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ErrorBudgetBurn()),
-                ExecutionFact::adapter, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ErrorBudgetBurn()), ExecutionFact::adapter, Types.STRING);
     }
 
     static S terminal(String adapter, String id, long t, boolean bad) {
-        ExecutionFact f = new ExecutionFact(ExecutionFact.TERMINAL, ExecutionFact.ADAPTER, id, t, "", "", "", "",
-                adapter, "", 1, bad ? 0 : 1, Double.NaN, Double.NaN, 0.5, bad, "", false, "", Double.NaN);
+        ExecutionFact f = new ExecutionFact(
+                ExecutionFact.TERMINAL,
+                ExecutionFact.ADAPTER,
+                id,
+                t,
+                "",
+                "",
+                "",
+                "",
+                adapter,
+                "",
+                1,
+                bad ? 0 : 1,
+                Double.NaN,
+                Double.NaN,
+                0.5,
+                bad,
+                "",
+                false,
+                "",
+                Double.NaN);
         return h -> h.processElement(f, t);
     }
 
@@ -53,17 +72,20 @@ class ErrorBudgetBurnHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(ErrorBudgetBurnHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        SloMeasurement fixAt3 = out.stream().map(SloMeasurement.class::cast)
-                .filter(m -> m.adapter().equals("fix") && m.measuredAtMillis() == 3 * M).findFirst().orElseThrow();
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                ErrorBudgetBurnHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        SloMeasurement fixAt3 = out.stream()
+                .map(SloMeasurement.class::cast)
+                .filter(m -> m.adapter().equals("fix") && m.measuredAtMillis() == 3 * M)
+                .findFirst()
+                .orElseThrow();
         assertThat(fixAt3.values()).containsEntry("total_5m", 4.0).containsEntry("bad_5m", 3.0);
     }
 
     @Test
     void quietAdaptersAreForgottenAfterARestoreToo() throws Exception {
-        var r = SnapshotRestore.restoredAfter(ErrorBudgetBurnHarnessTest::harness, input(), 7, 1L,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.restoredAfter(
+                ErrorBudgetBurnHarnessTest::harness, input(), 7, 1L, SnapshotRestore.mainOutput());
         var h = r.harness();
         h.processWatermark(10 * M + 360 * M + M);
         assertThat(h.numKeyedStateEntries()).isZero();

@@ -22,16 +22,35 @@ class ErrorBudgetBurnTest {
     static final long M = 60_000;
 
     static ExecutionFact terminal(String id, long t, boolean bad) {
-        return new ExecutionFact(ExecutionFact.TERMINAL, ExecutionFact.ADAPTER, id, t, "", "", "", "", "fix", "", 1,
-                bad ? 0 : 1, Double.NaN, Double.NaN, 0.5, bad, "", false, "", Double.NaN);
+        return new ExecutionFact(
+                ExecutionFact.TERMINAL,
+                ExecutionFact.ADAPTER,
+                id,
+                t,
+                "",
+                "",
+                "",
+                "",
+                "fix",
+                "",
+                1,
+                bad ? 0 : 1,
+                Double.NaN,
+                Double.NaN,
+                0.5,
+                bad,
+                "",
+                false,
+                "",
+                Double.NaN);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, SloMeasurement> harness(
             org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, ExecutionFact, SloMeasurement> f)
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, SloMeasurement> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), ExecutionFact::adapter,
-                        Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(f), ExecutionFact::adapter, Types.STRING);
         return h;
     }
 
@@ -46,13 +65,19 @@ class ErrorBudgetBurnTest {
         List<SloMeasurement> out = h.extractOutputValues();
         SloMeasurement atMinute1 = out.get(0);
         assertThat(atMinute1.measuredAtMillis()).isEqualTo(M);
-        assertThat(atMinute1.values()).containsEntry("total_5m", 2.0).containsEntry("bad_5m", 1.0)
-                .containsEntry("total_6h", 2.0).containsEntry("bad_6h", 1.0);
+        assertThat(atMinute1.values())
+                .containsEntry("total_5m", 2.0)
+                .containsEntry("bad_5m", 1.0)
+                .containsEntry("total_6h", 2.0)
+                .containsEntry("bad_6h", 1.0);
         SloMeasurement atMinute11 = out.get(out.size() - 1);
         assertThat(atMinute11.measuredAtMillis()).isEqualTo(11 * M);
         // Minute 10 alone in the 5m window; all three in 30m.
-        assertThat(atMinute11.values()).containsEntry("total_5m", 1.0).containsEntry("bad_5m", 1.0)
-                .containsEntry("total_30m", 3.0).containsEntry("bad_30m", 2.0);
+        assertThat(atMinute11.values())
+                .containsEntry("total_5m", 1.0)
+                .containsEntry("bad_5m", 1.0)
+                .containsEntry("total_30m", 3.0)
+                .containsEntry("bad_30m", 2.0);
         assertThat(out).extracting(SloMeasurement::measuredAtMillis).doesNotHaveDuplicates();
 
         // Quiet for longer than the 6 h window: no state, no timer left.
@@ -78,14 +103,16 @@ class ErrorBudgetBurnTest {
                 h.processElement(f, f.eventTimeMillis());
             }
             // One count pair and one timer per minute with facts, not one per fact or per distinct time.
-            long minutes = facts.stream().map(f -> f.eventTimeMillis() / M).distinct().count();
+            long minutes =
+                    facts.stream().map(f -> f.eventTimeMillis() / M).distinct().count();
             assertThat(h.numEventTimeTimers()).isEqualTo((int) minutes);
             h.processWatermark(30 * M);
             List<SloMeasurement> out = h.extractOutputValues();
             if (first == null) {
                 first = out;
                 long bad = facts.stream().filter(ExecutionFact::rejected).count();
-                assertThat(out.get(out.size() - 1).values()).containsEntry("total_6h", 200.0)
+                assertThat(out.get(out.size() - 1).values())
+                        .containsEntry("total_6h", 200.0)
                         .containsEntry("bad_6h", (double) bad);
             } else {
                 assertThat(out).usingRecursiveFieldByFieldElementComparator().isEqualTo(first);

@@ -22,27 +22,28 @@ import org.junit.jupiter.api.Test;
  * uninterrupted rows; a source quiet past the expiry is forgotten, state and timers, after a restore too.
  */
 class CursorStalenessDetectorHarnessTest {
-    static final StalenessSettings SETTINGS = new StalenessSettings(5_000, 20_000, 10_000, "24x7",
-            Map.of("pairs", "NYSE"));
+    static final StalenessSettings SETTINGS =
+            new StalenessSettings(5_000, 20_000, 10_000, "24x7", Map.of("pairs", "NYSE"));
     static final long BASE = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli();
 
-    private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, StalenessInput,
-            CursorStaleness>> {}
+    private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, StalenessInput, CursorStaleness>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, StalenessInput, CursorStaleness> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new CursorStalenessDetector(SETTINGS, 60_000, 120_000)), StalenessInput::source, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CursorStalenessDetector(SETTINGS, 60_000, 120_000)),
+                StalenessInput::source,
+                Types.STRING);
     }
 
     static S signal(long seq, long at) {
-        StalenessInput in = StalenessInput.of(new SignalRecord("s" + seq, BASE + at, "alpha", seq, BASE + at - 100,
-                0.5, "BTC", "momo", "momo"));
+        StalenessInput in = StalenessInput.of(
+                new SignalRecord("s" + seq, BASE + at, "alpha", seq, BASE + at - 100, 0.5, "BTC", "momo", "momo"));
         return h -> h.processElement(in, BASE + at);
     }
 
     static S cursor(String consumer, long at, long seq, long cursorTime, String lane) {
-        StalenessInput in = StalenessInput.of(new CursorRecord("c" + at, BASE + at, consumer, "alpha",
-                BASE + cursorTime, seq, lane));
+        StalenessInput in = StalenessInput.of(
+                new CursorRecord("c" + at, BASE + at, consumer, "alpha", BASE + cursorTime, seq, lane));
         return h -> h.processElement(in, BASE + at);
     }
 
@@ -67,8 +68,8 @@ class CursorStalenessDetectorHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(CursorStalenessDetectorHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                CursorStalenessDetectorHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         assertThat(out).hasSize(26); // two consumers, a 5 s tick from 5 s to 65 s
         CursorStaleness first = (CursorStaleness) out.get(0);
         assertThat(first.consumerId()).isEqualTo("momo");
@@ -79,8 +80,8 @@ class CursorStalenessDetectorHarnessTest {
 
     @Test
     void aQuietSourceIsForgottenAfterARestoreToo() throws Exception {
-        var r = SnapshotRestore.restoredAfter(CursorStalenessDetectorHarnessTest::harness, input(), 7, 1L,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.restoredAfter(
+                CursorStalenessDetectorHarnessTest::harness, input(), 7, 1L, SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numKeyedStateEntries()).isPositive();
         for (long t = 65_000; t <= 600_000; t += 5_000) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each reason, its streak and both lags on a 5 s tick, computed by hand; silence only counts in session. */
 class CursorStalenessDetectorTest {
-    static final StalenessSettings SETTINGS = new StalenessSettings(5_000, 20_000, 10_000, "24x7",
-            Map.of("pairs", "NYSE"));
+    static final StalenessSettings SETTINGS =
+            new StalenessSettings(5_000, 20_000, 10_000, "24x7", Map.of("pairs", "NYSE"));
 
     static StalenessInput signal(long seq, long at) {
         return StalenessInput.of(new SignalRecord("s" + seq, at, "alpha", seq, at - 100, 0.5, "BTC", "momo", "momo"));
@@ -29,8 +29,8 @@ class CursorStalenessDetectorTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, StalenessInput, CursorStaleness> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CursorStalenessDetector(SETTINGS),
-                StalenessInput::source, Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new CursorStalenessDetector(SETTINGS), StalenessInput::source, Types.STRING);
     }
 
     @Test
@@ -46,24 +46,34 @@ class CursorStalenessDetectorTest {
         List<CursorStaleness> out = h.extractOutputValues();
         List<String> rows = new ArrayList<>();
         for (CursorStaleness r : out) {
-            rows.add(String.format("%d %s lag=%.1f cur=%.1f ahead=%s/%d stable=%s/%d silent=%s/%d %s",
-                    (r.measuredAtMillis() - base) / 1000, r.consumerId(), r.signalLagSeconds(), r.cursorLagSeconds(),
-                    r.cursorAheadOfStream(), r.aheadStreak(), r.cursorTailStable(), r.tailStableStreak(),
-                    r.noSignalsInWindow(), r.noSignalsStreak(), r.status()));
+            rows.add(String.format(
+                    "%d %s lag=%.1f cur=%.1f ahead=%s/%d stable=%s/%d silent=%s/%d %s",
+                    (r.measuredAtMillis() - base) / 1000,
+                    r.consumerId(),
+                    r.signalLagSeconds(),
+                    r.cursorLagSeconds(),
+                    r.cursorAheadOfStream(),
+                    r.aheadStreak(),
+                    r.cursorTailStable(),
+                    r.tailStableStreak(),
+                    r.noSignalsInWindow(),
+                    r.noSignalsStreak(),
+                    r.status()));
         }
         // signal lag = tick - 2.9 s; momo's cursor is at the tail (cursor lag 0), stable from the second tick on
         // (the tail did not move since the previous tick); silence since 3 s reaches the 20 s window at 25 s.
-        assertThat(rows).containsExactly(
-                "5 momo lag=2.1 cur=0.0 ahead=false/0 stable=false/0 silent=false/0 OK",
-                "5 shadow lag=2.1 cur=-12.0 ahead=true/1 stable=false/0 silent=false/0 STALE",
-                "10 momo lag=7.1 cur=0.0 ahead=false/0 stable=true/1 silent=false/0 STALE",
-                "10 shadow lag=7.1 cur=-12.0 ahead=true/2 stable=true/1 silent=false/0 STALE",
-                "15 momo lag=12.1 cur=0.0 ahead=false/0 stable=true/2 silent=false/0 STALE",
-                "15 shadow lag=12.1 cur=-12.0 ahead=true/3 stable=true/2 silent=false/0 STALE",
-                "20 momo lag=17.1 cur=0.0 ahead=false/0 stable=true/3 silent=false/0 STALE",
-                "20 shadow lag=17.1 cur=-12.0 ahead=true/4 stable=true/3 silent=false/0 STALE",
-                "25 momo lag=22.1 cur=0.0 ahead=false/0 stable=true/4 silent=true/1 STALE",
-                "25 shadow lag=22.1 cur=-12.0 ahead=true/5 stable=true/4 silent=true/1 STALE");
+        assertThat(rows)
+                .containsExactly(
+                        "5 momo lag=2.1 cur=0.0 ahead=false/0 stable=false/0 silent=false/0 OK",
+                        "5 shadow lag=2.1 cur=-12.0 ahead=true/1 stable=false/0 silent=false/0 STALE",
+                        "10 momo lag=7.1 cur=0.0 ahead=false/0 stable=true/1 silent=false/0 STALE",
+                        "10 shadow lag=7.1 cur=-12.0 ahead=true/2 stable=true/1 silent=false/0 STALE",
+                        "15 momo lag=12.1 cur=0.0 ahead=false/0 stable=true/2 silent=false/0 STALE",
+                        "15 shadow lag=12.1 cur=-12.0 ahead=true/3 stable=true/2 silent=false/0 STALE",
+                        "20 momo lag=17.1 cur=0.0 ahead=false/0 stable=true/3 silent=false/0 STALE",
+                        "20 shadow lag=17.1 cur=-12.0 ahead=true/4 stable=true/3 silent=false/0 STALE",
+                        "25 momo lag=22.1 cur=0.0 ahead=false/0 stable=true/4 silent=true/1 STALE",
+                        "25 shadow lag=22.1 cur=-12.0 ahead=true/5 stable=true/4 silent=true/1 STALE");
         assertThat(out.get(0).triggerEventIds()).containsExactly("s2", "c" + (base + 3_500));
 
         // A new signal moves the tail: streaks of the reasons that cleared go back to 0.
@@ -87,14 +97,34 @@ class CursorStalenessDetectorTest {
             stored.add((r.measuredAtMillis() - base) / 1000 + " " + r.consumerId() + " "
                     + (r.storeReason().isEmpty() ? "-" : r.storeReason()));
         }
-        assertThat(stored).containsExactly(
-                "5 momo STATUS_CHANGE", "5 shadow STATUS_CHANGE", "10 momo STATUS_CHANGE", "10 shadow STATUS_CHANGE",
-                "15 momo -", "15 shadow -", "20 momo -", "20 shadow -",
-                "25 momo STATUS_CHANGE", "25 shadow STATUS_CHANGE",
-                "30 momo STATUS_CHANGE", "30 shadow STATUS_CHANGE", "35 momo -", "35 shadow STATUS_CHANGE",
-                "40 momo -", "40 shadow -", "45 momo -", "45 shadow -",
-                "50 momo STATUS_CHANGE", "50 shadow STATUS_CHANGE", "55 momo -", "55 shadow -",
-                "60 momo PERIODIC", "60 shadow PERIODIC", "65 momo -", "65 shadow -");
+        assertThat(stored)
+                .containsExactly(
+                        "5 momo STATUS_CHANGE",
+                        "5 shadow STATUS_CHANGE",
+                        "10 momo STATUS_CHANGE",
+                        "10 shadow STATUS_CHANGE",
+                        "15 momo -",
+                        "15 shadow -",
+                        "20 momo -",
+                        "20 shadow -",
+                        "25 momo STATUS_CHANGE",
+                        "25 shadow STATUS_CHANGE",
+                        "30 momo STATUS_CHANGE",
+                        "30 shadow STATUS_CHANGE",
+                        "35 momo -",
+                        "35 shadow STATUS_CHANGE",
+                        "40 momo -",
+                        "40 shadow -",
+                        "45 momo -",
+                        "45 shadow -",
+                        "50 momo STATUS_CHANGE",
+                        "50 shadow STATUS_CHANGE",
+                        "55 momo -",
+                        "55 shadow -",
+                        "60 momo PERIODIC",
+                        "60 shadow PERIODIC",
+                        "65 momo -",
+                        "65 shadow -");
     }
 
     @Test
@@ -107,8 +137,10 @@ class CursorStalenessDetectorTest {
         List<CursorStaleness> out = h.extractOutputValues();
         assertThat(out.get(0).sessionOpen()).isTrue();
         assertThat(out.get(out.size() - 1).sessionOpen()).isFalse();
-        assertThat(out).filteredOn(r -> !r.sessionOpen())
-                .allMatch(r -> !r.noSignalsInWindow() && !r.cursorTailStable()
+        assertThat(out)
+                .filteredOn(r -> !r.sessionOpen())
+                .allMatch(r -> !r.noSignalsInWindow()
+                        && !r.cursorTailStable()
                         && CursorStaleness.SESSION_CLOSED.equals(r.status()));
         List<ConditionSample> samples = new ArrayList<>();
         var collector = new org.apache.flink.api.common.functions.util.ListCollector<>(samples);
@@ -122,8 +154,8 @@ class CursorStalenessDetectorTest {
 
     @Test
     void aSourceQuietPastTheExpiryIsJudgedStaleThenForgotten() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CursorStalenessDetector(SETTINGS, 600_000, 900_000),
-                StalenessInput::source, Types.STRING);
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new CursorStalenessDetector(SETTINGS, 600_000, 900_000), StalenessInput::source, Types.STRING);
         long base = Instant.parse("2026-11-21T00:00:00Z").toEpochMilli();
         h.processElement(signal(1, base + 1_000), base + 1_000);
         h.processElement(cursor("momo", base + 1_000, 1, base + 900, "momo"), base + 1_000);
@@ -170,10 +202,13 @@ class CursorStalenessDetectorTest {
         }
         jumped.processWatermark(base + hours3);
         List<String> fine = stepped.extractOutputValues().stream()
-                .map(io.riskplane.outputs.PlaneOutputs.CURSOR_STALENESS::json).toList();
+                .map(io.riskplane.outputs.PlaneOutputs.CURSOR_STALENESS::json)
+                .toList();
         // a row per 5 s tick for the three hours, the silent hour included (computed by hand)
         assertThat(fine).hasSize((int) (hours3 / 5_000));
-        assertThat(jumped.extractOutputValues().stream().map(io.riskplane.outputs.PlaneOutputs.CURSOR_STALENESS::json)
-                .toList()).isEqualTo(fine);
+        assertThat(jumped.extractOutputValues().stream()
+                        .map(io.riskplane.outputs.PlaneOutputs.CURSOR_STALENESS::json)
+                        .toList())
+                .isEqualTo(fine);
     }
 }

@@ -18,7 +18,6 @@ class ExactSumTest {
             s = s.add(new BigDecimal(t));
         }
         return s.doubleValue(); // the exact sum, rounded once to the nearest double
-
     }
 
     static List<Double> terms(Random r, int n) {
@@ -53,7 +52,8 @@ class ExactSumTest {
     void aPlainDoubleSumDependsOnOrderWhereTheExactOneDoesNot() {
         // 1e16 + 1 + 1 = 1e16 with +=, left to right; 1 + 1 + 1e16 = 1e16 + 2.
         assertThat(1e16 + 1.0 + 1.0).isNotEqualTo(1.0 + 1.0 + 1e16);
-        assertThat(ExactSum.of(1e16, 1.0, 1.0).value()).isEqualTo(ExactSum.of(1.0, 1.0, 1e16).value())
+        assertThat(ExactSum.of(1e16, 1.0, 1.0).value())
+                .isEqualTo(ExactSum.of(1.0, 1.0, 1e16).value())
                 .isEqualTo(1e16 + 2);
     }
 
@@ -91,7 +91,9 @@ class ExactSumTest {
         assertThat(Double.doubleToRawLongBits(ExactSum.of(-0.0).value())).isEqualTo(Double.doubleToRawLongBits(0.0));
         assertThat(ExactSum.of(-0.0).isZero()).isTrue();
         assertThat(ExactSum.of(1.0, Double.POSITIVE_INFINITY, 2.0).value()).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(ExactSum.of(Double.POSITIVE_INFINITY, 1.0, Double.NEGATIVE_INFINITY).value()).isNaN();
+        assertThat(ExactSum.of(Double.POSITIVE_INFINITY, 1.0, Double.NEGATIVE_INFINITY)
+                        .value())
+                .isNaN();
         assertThat(ExactSum.of(Double.MAX_VALUE, Double.MAX_VALUE).value()).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(ExactSum.ofTerms(ExactSum.of(Double.NaN).terms()).value()).isNaN();
     }

@@ -23,21 +23,68 @@ class ExecutionTelemetryHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ExecutionTelemetry(List.of(
-                new ExecutionTelemetry.WindowLength("1m", 1), new ExecutionTelemetry.WindowLength("5m", 5)))),
-                ExecutionFact::scopeKey, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ExecutionTelemetry(List.of(
+                        new ExecutionTelemetry.WindowLength("1m", 1), new ExecutionTelemetry.WindowLength("5m", 5)))),
+                ExecutionFact::scopeKey,
+                Types.STRING);
     }
 
     static S fill(String id, long t, double slippage, double latency, double confidence) {
-        ExecutionFact f = new ExecutionFact(ExecutionFact.FILL, ExecutionFact.ADAPTER, id, t, "", "", "", "", "fix",
-                "", 1, 0, slippage, latency, confidence, false, "", false, "", Double.NaN);
+        ExecutionFact f = new ExecutionFact(
+                ExecutionFact.FILL,
+                ExecutionFact.ADAPTER,
+                id,
+                t,
+                "",
+                "",
+                "",
+                "",
+                "fix",
+                "",
+                1,
+                0,
+                slippage,
+                latency,
+                confidence,
+                false,
+                "",
+                false,
+                "",
+                Double.NaN);
         return h -> h.processElement(f, t);
     }
 
-    static S terminal(String id, long t, double qty, double filled, boolean rejected, String error, boolean fallback,
+    static S terminal(
+            String id,
+            long t,
+            double qty,
+            double filled,
+            boolean rejected,
+            String error,
+            boolean fallback,
             String reason) {
-        ExecutionFact f = new ExecutionFact(ExecutionFact.TERMINAL, ExecutionFact.ADAPTER, id, t, "", "", "", "",
-                "fix", "", qty, filled, Double.NaN, Double.NaN, 0.5, rejected, error, fallback, reason, Double.NaN);
+        ExecutionFact f = new ExecutionFact(
+                ExecutionFact.TERMINAL,
+                ExecutionFact.ADAPTER,
+                id,
+                t,
+                "",
+                "",
+                "",
+                "",
+                "fix",
+                "",
+                qty,
+                filled,
+                Double.NaN,
+                Double.NaN,
+                0.5,
+                rejected,
+                error,
+                fallback,
+                reason,
+                Double.NaN);
         return h -> h.processElement(f, t);
     }
 
@@ -64,10 +111,13 @@ class ExecutionTelemetryHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(ExecutionTelemetryHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        TelemetryWindow first1m = out.stream().map(TelemetryWindow.class::cast)
-                .filter(w -> w.windowSize().equals("1m") && w.windowEndMillis() == M).findFirst().orElseThrow();
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                ExecutionTelemetryHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        TelemetryWindow first1m = out.stream()
+                .map(TelemetryWindow.class::cast)
+                .filter(w -> w.windowSize().equals("1m") && w.windowEndMillis() == M)
+                .findFirst()
+                .orElseThrow();
         assertThat(first1m.fills()).isEqualTo(2);
         assertThat(first1m.slippageAvgBps()).isEqualTo(6.0);
         assertThat(first1m.rejectionRate()).isEqualTo(0.5);
@@ -76,8 +126,8 @@ class ExecutionTelemetryHarnessTest {
 
     @Test
     void afterTheLongestWindowNothingIsLeft() throws Exception {
-        var r = SnapshotRestore.restoredAfter(ExecutionTelemetryHarnessTest::harness, input(), 7, 1L,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.restoredAfter(
+                ExecutionTelemetryHarnessTest::harness, input(), 7, 1L, SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();

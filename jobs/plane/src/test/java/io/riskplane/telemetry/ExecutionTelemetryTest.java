@@ -18,20 +18,67 @@ class ExecutionTelemetryTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ExecutionTelemetry(List.of(
-                new ExecutionTelemetry.WindowLength("1m", 1), new ExecutionTelemetry.WindowLength("5m", 5))),
-                ExecutionFact::scopeKey, Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ExecutionTelemetry(List.of(
+                        new ExecutionTelemetry.WindowLength("1m", 1), new ExecutionTelemetry.WindowLength("5m", 5))),
+                ExecutionFact::scopeKey,
+                Types.STRING);
     }
 
     static ExecutionFact fill(String id, long t, double slippage, double latency, double confidence) {
-        return new ExecutionFact(ExecutionFact.FILL, ExecutionFact.ADAPTER, id, t, "", "", "", "", "fix", "", 1, 0,
-                slippage, latency, confidence, false, "", false, "", Double.NaN);
+        return new ExecutionFact(
+                ExecutionFact.FILL,
+                ExecutionFact.ADAPTER,
+                id,
+                t,
+                "",
+                "",
+                "",
+                "",
+                "fix",
+                "",
+                1,
+                0,
+                slippage,
+                latency,
+                confidence,
+                false,
+                "",
+                false,
+                "",
+                Double.NaN);
     }
 
-    static ExecutionFact terminal(String id, long t, double qty, double filled, boolean rejected, String error,
-            boolean fallback, String reason) {
-        return new ExecutionFact(ExecutionFact.TERMINAL, ExecutionFact.ADAPTER, id, t, "", "", "", "", "fix", "", qty,
-                filled, Double.NaN, Double.NaN, 0.5, rejected, error, fallback, reason, Double.NaN);
+    static ExecutionFact terminal(
+            String id,
+            long t,
+            double qty,
+            double filled,
+            boolean rejected,
+            String error,
+            boolean fallback,
+            String reason) {
+        return new ExecutionFact(
+                ExecutionFact.TERMINAL,
+                ExecutionFact.ADAPTER,
+                id,
+                t,
+                "",
+                "",
+                "",
+                "",
+                "fix",
+                "",
+                qty,
+                filled,
+                Double.NaN,
+                Double.NaN,
+                0.5,
+                rejected,
+                error,
+                fallback,
+                reason,
+                Double.NaN);
     }
 
     @Test
@@ -62,7 +109,8 @@ class ExecutionTelemetryTest {
         assertThat(first1m.fillLatencyP50Ms()).isCloseTo(100, within(100 * QuantileSketch.RELATIVE_ACCURACY * 2));
 
         // The quiet minute 1 still rolls the 5m window; minute 1's own 1m window has nothing and is not reported.
-        assertThat(out.stream().filter(w -> w.windowSize().equals("1m") && w.windowEndMillis() == 2 * M)).isEmpty();
+        assertThat(out.stream().filter(w -> w.windowSize().equals("1m") && w.windowEndMillis() == 2 * M))
+                .isEmpty();
         assertThat(find(out, "5m", 2 * M).fills()).isEqualTo(2);
 
         TelemetryWindow rolling = find(out, "5m", 3 * M);
@@ -86,8 +134,11 @@ class ExecutionTelemetryTest {
     void theArrivalOrderOfFactsChangesNoWindowBitForBit() throws Exception {
         // Slippages whose double sum depends on the order of addition (1e16 + 1 + 1 against 1 + 1 + 1e16), all
         // arriving before the watermark: the facts are taken as they come, with no event-time buffer.
-        List<ExecutionFact> facts = List.of(fill("a", 1_000, 1e16, 100, 0.5), fill("b", 2_000, 1, 200, 0.25),
-                fill("c", 3_000, 1, 300, 0.125), terminal("d", 4_000, 0.1, 0.1, false, "", false, ""),
+        List<ExecutionFact> facts = List.of(
+                fill("a", 1_000, 1e16, 100, 0.5),
+                fill("b", 2_000, 1, 200, 0.25),
+                fill("c", 3_000, 1, 300, 0.125),
+                terminal("d", 4_000, 0.1, 0.1, false, "", false, ""),
                 terminal("e", 5_000, 0.2, 0.05, false, "", false, ""),
                 terminal("f", 6_000, 0.3, 0.3, true, "VENUE_REJECT", false, ""));
         List<TelemetryWindow> inOrder = run(facts);
@@ -122,9 +173,12 @@ class ExecutionTelemetryTest {
         List<TelemetryWindow> stepByStep = h.extractOutputValues();
 
         KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow> both =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ExecutionTelemetry(List.of(
-                        new ExecutionTelemetry.WindowLength("1m", 1), new ExecutionTelemetry.WindowLength("5m", 5))),
-                        ExecutionFact::scopeKey, Types.STRING);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ExecutionTelemetry(List.of(
+                                new ExecutionTelemetry.WindowLength("1m", 1),
+                                new ExecutionTelemetry.WindowLength("5m", 5))),
+                        ExecutionFact::scopeKey,
+                        Types.STRING);
         both.processElement(later, later.eventTimeMillis());
         both.processElement(early, early.eventTimeMillis());
         both.processWatermark(200 * M);
@@ -137,8 +191,10 @@ class ExecutionTelemetryTest {
 
     private List<TelemetryWindow> run(List<ExecutionFact> facts) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, TelemetryWindow> t =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ExecutionTelemetry(
-                        ExecutionTelemetry.DEFAULT_WINDOWS), ExecutionFact::scopeKey, Types.STRING);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ExecutionTelemetry(ExecutionTelemetry.DEFAULT_WINDOWS),
+                        ExecutionFact::scopeKey,
+                        Types.STRING);
         for (ExecutionFact f : facts) {
             t.processElement(f, f.eventTimeMillis());
         }
@@ -147,7 +203,9 @@ class ExecutionTelemetryTest {
     }
 
     private static TelemetryWindow find(List<TelemetryWindow> out, String size, long end) {
-        return out.stream().filter(w -> w.windowSize().equals(size) && w.windowEndMillis() == end).findFirst()
+        return out.stream()
+                .filter(w -> w.windowSize().equals(size) && w.windowEndMillis() == end)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + size + " window ending at " + end + " in " + out));
     }
 }

@@ -26,7 +26,29 @@ class GuardrailLevelsTest {
     }
 
     static OrderRecord order(String state, boolean exit, boolean reduceOnly) {
-        return new OrderRecord("e", 1, "o", "acme", "momo", "BTC", "cb", 1, state, 1, 0, 100, 101, 0.5, "a", "a", "",
-                "", 0, 0, reduceOnly, exit, "");
+        return new OrderRecord(
+                "e",
+                1,
+                "o",
+                "acme",
+                "momo",
+                "BTC",
+                "cb",
+                1,
+                state,
+                1,
+                0,
+                100,
+                101,
+                0.5,
+                "a",
+                "a",
+                "",
+                "",
+                0,
+                0,
+                reduceOnly,
+                exit,
+                "");
     }
 }

@@ -22,14 +22,35 @@ class OrderLifecycleHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OrderLifecycle()),
-                ExecutionInput::lifecycleKey, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new OrderLifecycle()), ExecutionInput::lifecycleKey, Types.STRING);
     }
 
     static S order(String order, String id, long t, String state, double filled, long ack, String actual) {
-        OrderRecord o = new OrderRecord(id, t, order, "acme", "s1", "BTC", "coinbase", 1, state, 2.0, filled, 100.0, 0,
-                0.8, "fix", actual, actual.isEmpty() || actual.equals("fix") ? "" : "primary down",
-                "ERROR_CATEGORY_UNSPECIFIED", 1_000, ack, false, false, "lane");
+        OrderRecord o = new OrderRecord(
+                id,
+                t,
+                order,
+                "acme",
+                "s1",
+                "BTC",
+                "coinbase",
+                1,
+                state,
+                2.0,
+                filled,
+                100.0,
+                0,
+                0.8,
+                "fix",
+                actual,
+                actual.isEmpty() || actual.equals("fix") ? "" : "primary down",
+                "ERROR_CATEGORY_UNSPECIFIED",
+                1_000,
+                ack,
+                false,
+                false,
+                "lane");
         return h -> h.processElement(new ExecutionInput(o, null, null, 0), t);
     }
 
@@ -62,9 +83,10 @@ class OrderLifecycleHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(OrderLifecycleHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        assertThat(out).extracting(o -> ((ExecutionFact) o).kind())
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                OrderLifecycleHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        assertThat(out)
+                .extracting(o -> ((ExecutionFact) o).kind())
                 .containsExactly("ack", "ack", "fill", "terminal", "fill", "terminal", "fill");
         ExecutionFact lateFill = (ExecutionFact) out.get(4);
         assertThat(lateFill.latencyMs()).isEqualTo(599_000); // against o1's decision, kept after its end
@@ -73,8 +95,8 @@ class OrderLifecycleHarnessTest {
 
     @Test
     void aTerminalOrderIsForgottenAnHourAfterItsEndAfterARestoreToo() throws Exception {
-        var r = SnapshotRestore.restoredAfter(OrderLifecycleHarnessTest::harness, input(), 9, 1L,
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.restoredAfter(
+                OrderLifecycleHarnessTest::harness, input(), 9, 1L, SnapshotRestore.mainOutput());
         var h = r.harness();
         assertThat(h.numKeyedStateEntries()).isEqualTo(1); // o2, ended at 650 s
         assertThat(h.numEventTimeTimers()).isEqualTo(1);

@@ -19,14 +19,44 @@ class OrderLifecycleTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new OrderLifecycle(), ExecutionInput::lifecycleKey,
-                Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new OrderLifecycle(), ExecutionInput::lifecycleKey, Types.STRING);
     }
 
-    static OrderRecord order(String id, long t, String state, double filled, long ack, String expected,
-            String actual, String reason, String error) {
-        return new OrderRecord(id, t, "o1", "acme", "s1", "BTC", "coinbase", 1, state, 2.0, filled, 100.0, 0, 0.8,
-                expected, actual, reason, error, 1_000, ack, false, false, "lane");
+    static OrderRecord order(
+            String id,
+            long t,
+            String state,
+            double filled,
+            long ack,
+            String expected,
+            String actual,
+            String reason,
+            String error) {
+        return new OrderRecord(
+                id,
+                t,
+                "o1",
+                "acme",
+                "s1",
+                "BTC",
+                "coinbase",
+                1,
+                state,
+                2.0,
+                filled,
+                100.0,
+                0,
+                0.8,
+                expected,
+                actual,
+                reason,
+                error,
+                1_000,
+                ack,
+                false,
+                false,
+                "lane");
     }
 
     static void in(KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact> h, OrderRecord o)
@@ -38,8 +68,26 @@ class OrderLifecycleTest {
     void buyAboveTheDecisionPriceIsPositiveSlippageAndLatenciesAreFromTheDecision() throws Exception {
         in(h, order("e1", 1_000, "DECIDED", 0, 0, "fix", "fix-backup", "primary down", "ERROR_CATEGORY_UNSPECIFIED"));
         in(h, order("e2", 1_030, "ACKNOWLEDGED", 0, 1_030, "", "", "", "ERROR_CATEGORY_UNSPECIFIED"));
-        h.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "fix-backup", 1_250, "acme", "s1",
-                "BTC", "coinbase", 1, 2.0, 100.05, 0), null, 0), 1_250);
+        h.processElement(
+                new ExecutionInput(
+                        null,
+                        BookEvent.fill(
+                                "f1",
+                                "f1",
+                                "o1",
+                                "fix-backup",
+                                1_250,
+                                "acme",
+                                "s1",
+                                "BTC",
+                                "coinbase",
+                                1,
+                                2.0,
+                                100.05,
+                                0),
+                        null,
+                        0),
+                1_250);
         in(h, order("e3", 1_251, "FILLED", 2.0, 1_030, "", "", "", "ERROR_CATEGORY_UNSPECIFIED"));
         h.processWatermark(2_000);
 
@@ -59,13 +107,63 @@ class OrderLifecycleTest {
 
     @Test
     void sellBelowTheDecisionPriceIsACostAndARejectionCarriesItsCategory() throws Exception {
-        OrderRecord decided = new OrderRecord("e1", 1_000, "o1", "acme", "s1", "BTC", "coinbase", -1, "DECIDED", 1,
-                0, 200, 0, 0.5, "a", "a", "", "ERROR_CATEGORY_UNSPECIFIED", 1_000, 0, false, false, "");
+        OrderRecord decided = new OrderRecord(
+                "e1",
+                1_000,
+                "o1",
+                "acme",
+                "s1",
+                "BTC",
+                "coinbase",
+                -1,
+                "DECIDED",
+                1,
+                0,
+                200,
+                0,
+                0.5,
+                "a",
+                "a",
+                "",
+                "ERROR_CATEGORY_UNSPECIFIED",
+                1_000,
+                0,
+                false,
+                false,
+                "");
         in(h, decided);
-        h.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "a", 1_100, "acme", "s1", "BTC",
-                "coinbase", -1, 0.5, 199.8, 0), null, 0), 1_100);
-        OrderRecord rejected = new OrderRecord("e2", 1_200, "o1", "acme", "s1", "BTC", "coinbase", -1, "REJECTED", 1,
-                0.5, 0, 0, 0, "", "", "", "VENUE_REJECT", 0, 0, false, false, "");
+        h.processElement(
+                new ExecutionInput(
+                        null,
+                        BookEvent.fill(
+                                "f1", "f1", "o1", "a", 1_100, "acme", "s1", "BTC", "coinbase", -1, 0.5, 199.8, 0),
+                        null,
+                        0),
+                1_100);
+        OrderRecord rejected = new OrderRecord(
+                "e2",
+                1_200,
+                "o1",
+                "acme",
+                "s1",
+                "BTC",
+                "coinbase",
+                -1,
+                "REJECTED",
+                1,
+                0.5,
+                0,
+                0,
+                0,
+                "",
+                "",
+                "",
+                "VENUE_REJECT",
+                0,
+                0,
+                false,
+                false,
+                "");
         in(h, rejected);
         h.processWatermark(2_000);
         List<ExecutionFact> out = h.extractOutputValues();
@@ -77,10 +175,17 @@ class OrderLifecycleTest {
 
     @Test
     void aFillOfAnUnknownOrderHasNoSlippageAndSignalsPassThroughWithTheirLag() throws Exception {
-        h.processElement(new ExecutionInput(null, BookEvent.fill("f9", "f9", "o9", "x", 1_000, "acme", "s1", "BTC",
-                "coinbase", 1, 1, 100, 0), null, 1_020), 1_000);
-        h.processElement(new ExecutionInput(null, null, new SignalRecord("s1", 1_500, "feed", 7, 1_460, 0.7, "BTC",
-                "s1", "lane"), 0), 1_500);
+        h.processElement(
+                new ExecutionInput(
+                        null,
+                        BookEvent.fill("f9", "f9", "o9", "x", 1_000, "acme", "s1", "BTC", "coinbase", 1, 1, 100, 0),
+                        null,
+                        1_020),
+                1_000);
+        h.processElement(
+                new ExecutionInput(
+                        null, null, new SignalRecord("s1", 1_500, "feed", 7, 1_460, 0.7, "BTC", "s1", "lane"), 0),
+                1_500);
         h.processWatermark(2_000);
         List<ExecutionFact> out = h.extractOutputValues();
         assertThat(out.get(0).slippageBps()).isNaN();
@@ -99,8 +204,14 @@ class OrderLifecycleTest {
         in(h, order("e2", 1_100, "FILLED", 2.0, 1_050, "", "", "", "ERROR_CATEGORY_UNSPECIFIED"));
         h.processWatermark(2_000);
         assertThat(h.numKeyedStateEntries()).as("the terminal order, one value").isEqualTo(1);
-        h.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "fix", 600_000, "acme", "s1",
-                "BTC", "coinbase", 1, 2.0, 101.0, 0), null, 0), 600_000);
+        h.processElement(
+                new ExecutionInput(
+                        null,
+                        BookEvent.fill(
+                                "f1", "f1", "o1", "fix", 600_000, "acme", "s1", "BTC", "coinbase", 1, 2.0, 101.0, 0),
+                        null,
+                        0),
+                600_000);
         h.processWatermark(700_000);
         List<ExecutionFact> out = h.extractOutputValues();
         assertThat(out).extracting(ExecutionFact::kind).containsExactly("ack", "terminal", "fill");
@@ -127,18 +238,26 @@ class OrderLifecycleTest {
         OrderRecord filled = order("e2", 1_100, "FILLED", 2.0, 1_050, "fix", "fix", "", "ERROR_CATEGORY_UNSPECIFIED");
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState old;
         try (KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact> before =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FourValues(), ExecutionInput::lifecycleKey,
-                        Types.STRING)) {
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new FourValues(), ExecutionInput::lifecycleKey, Types.STRING)) {
             before.processElement(new ExecutionInput(filled, null, null, 0), 1_100);
             old = before.snapshot(1, 1);
         }
         KeyedOneInputStreamOperatorTestHarness<String, ExecutionInput, ExecutionFact> after =
-                new KeyedOneInputStreamOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                        new OrderLifecycle()), ExecutionInput::lifecycleKey, Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new OrderLifecycle()),
+                        ExecutionInput::lifecycleKey,
+                        Types.STRING);
         after.initializeState(old);
         after.open();
-        after.processElement(new ExecutionInput(null, BookEvent.fill("f1", "f1", "o1", "fix", 5_000, "acme", "s1",
-                "BTC", "coinbase", 1, 2.0, 99.0, 0), null, 0), 5_000);
+        after.processElement(
+                new ExecutionInput(
+                        null,
+                        BookEvent.fill(
+                                "f1", "f1", "o1", "fix", 5_000, "acme", "s1", "BTC", "coinbase", 1, 2.0, 99.0, 0),
+                        null,
+                        0),
+                5_000);
         after.processWatermark(6_000);
         List<ExecutionFact> out = after.extractOutputValues();
         assertThat(out).extracting(ExecutionFact::kind).containsExactly("fill");
@@ -152,14 +271,16 @@ class OrderLifecycleTest {
     }
 
     /** How jobs before 2026-12-06 (session 4) kept a terminal order: four values and a forget timer. */
-    static final class FourValues extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String,
-            ExecutionInput, ExecutionFact> {
+    static final class FourValues
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<
+                    String, ExecutionInput, ExecutionFact> {
         @Override
-        public void processElement(ExecutionInput in, Context ctx,
-                org.apache.flink.util.Collector<ExecutionFact> out) throws Exception {
+        public void processElement(ExecutionInput in, Context ctx, org.apache.flink.util.Collector<ExecutionFact> out)
+                throws Exception {
             var rc = getRuntimeContext();
-            rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("order",
-                    org.apache.flink.api.common.typeinfo.TypeInformation.of(OrderRecord.class))).update(in.order());
+            rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                            "order", org.apache.flink.api.common.typeinfo.TypeInformation.of(OrderRecord.class)))
+                    .update(in.order());
             rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("acked", Types.BOOLEAN))
                     .update(true);
             rc.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("terminal", Types.BOOLEAN))

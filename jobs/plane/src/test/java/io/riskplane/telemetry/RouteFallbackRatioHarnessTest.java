@@ -22,13 +22,35 @@ class RouteFallbackRatioHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, OrderRecord, ConditionSample>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, OrderRecord, ConditionSample> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RouteFallbackRatio()),
-                OrderRecord::expectedAdapter, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RouteFallbackRatio()), OrderRecord::expectedAdapter, Types.STRING);
     }
 
     static S order(String id, long at, String actual, String reason) {
-        OrderRecord o = new OrderRecord("e-" + id + "-" + at, at, id, "acme", "s", "ETH", "kraken", 1, "FILLED", 1, 1,
-                100, 100, 0.5, "kraken-rest", actual, reason, "", 0, 0, false, false, "");
+        OrderRecord o = new OrderRecord(
+                "e-" + id + "-" + at,
+                at,
+                id,
+                "acme",
+                "s",
+                "ETH",
+                "kraken",
+                1,
+                "FILLED",
+                1,
+                1,
+                100,
+                100,
+                0.5,
+                "kraken-rest",
+                actual,
+                reason,
+                "",
+                0,
+                0,
+                false,
+                false,
+                "");
         return h -> h.processElement(o, at);
     }
 
@@ -52,9 +74,10 @@ class RouteFallbackRatioHarnessTest {
 
     @Test
     void aSnapshotAnywhereRestoresToTheUninterruptedOutputs() throws Exception {
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(RouteFallbackRatioHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
-        assertThat(out).extracting(o -> ((ConditionSample) o).atMillis())
+        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
+                RouteFallbackRatioHarnessTest::harness, input(), SnapshotRestore.mainOutput());
+        assertThat(out)
+                .extracting(o -> ((ConditionSample) o).atMillis())
                 .containsExactly(60_000L, 120_000L, 180_000L, 240_000L, 300_000L, 360_000L);
         assertThat(out).extracting(o -> ((ConditionSample) o).samples()).containsExactly(3L, 4L, 4L, 4L, 4L, 1L);
         assertThat(((ConditionSample) out.get(1)).value()).isEqualTo(0.5);
@@ -62,8 +85,8 @@ class RouteFallbackRatioHarnessTest {
 
     @Test
     void aRouteQuietForTheWindowKeepsNoStateAndNoTimer() throws Exception {
-        var r = SnapshotRestore.uninterrupted(RouteFallbackRatioHarnessTest::harness, input(),
-                SnapshotRestore.mainOutput());
+        var r = SnapshotRestore.uninterrupted(
+                RouteFallbackRatioHarnessTest::harness, input(), SnapshotRestore.mainOutput());
         var h = r.harness();
         // At 400 s the window (100 s, 400 s] is empty but the minute from 60 s waits for the tick at 420 s.
         assertThat(h.numKeyedStateEntries()).isEqualTo(2); // minute 60 s and order o4

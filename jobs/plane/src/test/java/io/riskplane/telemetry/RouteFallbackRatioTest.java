@@ -13,15 +13,37 @@ import org.junit.jupiter.api.Test;
 /** The share of a route's orders carried by another adapter over 5 minutes, each order once. */
 class RouteFallbackRatioTest {
     static OrderRecord terminal(String id, long at, String actual, String reason) {
-        return new OrderRecord("e-" + id + "-" + at, at, id, "acme", "s", "ETH", "kraken", 1, "FILLED", 1, 1, 100,
-                100, 0.5, "kraken-rest", actual, reason, "", 0, 0, false, false, "");
+        return new OrderRecord(
+                "e-" + id + "-" + at,
+                at,
+                id,
+                "acme",
+                "s",
+                "ETH",
+                "kraken",
+                1,
+                "FILLED",
+                1,
+                1,
+                100,
+                100,
+                0.5,
+                "kraken-rest",
+                actual,
+                reason,
+                "",
+                0,
+                0,
+                false,
+                false,
+                "");
     }
 
     @Test
     void ratioOverFiveMinutesCountingEachOrderOnce() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, OrderRecord, ConditionSample> h =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RouteFallbackRatio(),
-                        OrderRecord::expectedAdapter, Types.STRING);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new RouteFallbackRatio(), OrderRecord::expectedAdapter, Types.STRING);
         h.processElement(terminal("o1", 10_000, "kraken-backup", "down"), 10_000);
         h.processElement(terminal("o2", 20_000, "kraken-backup", ""), 20_000);
         h.processElement(terminal("o3", 30_000, "kraken-rest", ""), 30_000);
@@ -31,7 +53,8 @@ class RouteFallbackRatioTest {
         List<ConditionSample> out = h.extractOutputValues();
         // Minute ends 60 s .. 300 s hold minute 0 (2 of 3) and from 120 s minute 1 (0 of 1); at 360 s the window
         // (60 s, 360 s] has lost minute 0.
-        assertThat(out).extracting(ConditionSample::atMillis)
+        assertThat(out)
+                .extracting(ConditionSample::atMillis)
                 .containsExactly(60_000L, 120_000L, 180_000L, 240_000L, 300_000L, 360_000L);
         assertThat(out).extracting(ConditionSample::samples).containsExactly(3L, 4L, 4L, 4L, 4L, 1L);
         assertThat(out.get(0).value()).isEqualTo(2.0 / 3);

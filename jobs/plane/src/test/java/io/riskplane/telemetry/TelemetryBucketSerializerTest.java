@@ -9,9 +9,10 @@ import org.apache.flink.testutils.DeeplyEqualsChecker;
 class TelemetryBucketSerializerTest extends CompactSerializerTestBase<TelemetryBucket> {
 
     TelemetryBucketSerializerTest() {
-        super(new DeeplyEqualsChecker().withCustomCheck(
-                (a, b) -> a instanceof TelemetryBucket && b instanceof TelemetryBucket,
-                (a, b, checker) -> bucketsEqual((TelemetryBucket) a, (TelemetryBucket) b)));
+        super(new DeeplyEqualsChecker()
+                .withCustomCheck(
+                        (a, b) -> a instanceof TelemetryBucket && b instanceof TelemetryBucket,
+                        (a, b, checker) -> bucketsEqual((TelemetryBucket) a, (TelemetryBucket) b)));
     }
 
     @Override
@@ -110,11 +111,36 @@ class TelemetryBucketSerializerTest extends CompactSerializerTestBase<TelemetryB
 
     private static int n;
 
-    private static ExecutionFact fact(String kind, double slippageBps, double latencyMs, double confidence,
-            boolean rejected, String errorCategory, boolean fallback, String fallbackReason) {
+    private static ExecutionFact fact(
+            String kind,
+            double slippageBps,
+            double latencyMs,
+            double confidence,
+            boolean rejected,
+            String errorCategory,
+            boolean fallback,
+            String fallbackReason) {
         n++;
-        return new ExecutionFact(kind, "strategy", "e-" + n, 1_765_000_000_000L, "acme", "momentum-btc", "", "", "",
-                "", 2.0, 1.5, slippageBps, latencyMs, confidence, rejected, errorCategory, fallback, fallbackReason,
+        return new ExecutionFact(
+                kind,
+                "strategy",
+                "e-" + n,
+                1_765_000_000_000L,
+                "acme",
+                "momentum-btc",
+                "",
+                "",
+                "",
+                "",
+                2.0,
+                1.5,
+                slippageBps,
+                latencyMs,
+                confidence,
+                rejected,
+                errorCategory,
+                fallback,
+                fallbackReason,
                 3.25);
     }
 }

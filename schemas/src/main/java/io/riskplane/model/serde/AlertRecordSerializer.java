@@ -19,6 +19,7 @@ public final class AlertRecordSerializer extends CompactSerializer<AlertRecord> 
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final AlertRecordSerializer INSTANCE = new AlertRecordSerializer();
 
     @Override
@@ -34,8 +35,14 @@ public final class AlertRecordSerializer extends CompactSerializer<AlertRecord> 
 
     @Override
     public AlertRecord deserialize(DataInputView in) throws IOException {
-        return new AlertRecord(readString(in), readString(in), readString(in), in.readLong(), readString(in),
-                readString(in), readBytes(in));
+        return new AlertRecord(
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readBytes(in));
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class BookEventSerializer extends CompactSerializer<BookEvent> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final BookEventSerializer INSTANCE = new BookEventSerializer();
 
     @Override
@@ -38,9 +39,23 @@ public final class BookEventSerializer extends CompactSerializer<BookEvent> {
 
     @Override
     public BookEvent deserialize(DataInputView in) throws IOException {
-        return new BookEvent(in.readInt(), readString(in), readString(in), readString(in), readString(in),
-                in.readLong(), readString(in), readString(in), readString(in), readString(in), in.readInt(),
-                in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+        return new BookEvent(
+                in.readInt(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readInt(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble());
     }
 
     @Override

@@ -82,7 +82,8 @@ public abstract class CompactSnapshot<T> implements TypeSerializerSnapshot<T> {
     /** Called on the new serializer's snapshot with the one the state was written with. */
     @Override
     public final TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-        if (pojoPredecessor != null && old instanceof PojoSerializerSnapshot<T> pojo
+        if (pojoPredecessor != null
+                && old instanceof PojoSerializerSnapshot<T> pojo
                 && pojoClass(pojo) == pojoPredecessor) {
             return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
@@ -93,7 +94,8 @@ public abstract class CompactSnapshot<T> implements TypeSerializerSnapshot<T> {
         if (oldVersion == currentVersion) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
-        return readerFor(oldVersion) != null ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+        return readerFor(oldVersion) != null
+                ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                 : TypeSerializerSchemaCompatibility.incompatible();
     }
 

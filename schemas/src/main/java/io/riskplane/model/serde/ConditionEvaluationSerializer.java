@@ -20,6 +20,7 @@ public final class ConditionEvaluationSerializer extends CompactSerializer<Condi
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final ConditionEvaluationSerializer INSTANCE = new ConditionEvaluationSerializer();
 
     @Override
@@ -42,9 +43,21 @@ public final class ConditionEvaluationSerializer extends CompactSerializer<Condi
 
     @Override
     public ConditionEvaluation deserialize(DataInputView in) throws IOException {
-        return new ConditionEvaluation(readString(in), readSample(in), readString(in), readString(in), in.readDouble(),
-                readString(in), in.readLong(), in.readLong(), in.readLong(), in.readBoolean(), in.readBoolean(),
-                readString(in), in.readLong(), readStringArray(in));
+        return new ConditionEvaluation(
+                readString(in),
+                readSample(in),
+                readString(in),
+                readString(in),
+                in.readDouble(),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readBoolean(),
+                in.readBoolean(),
+                readString(in),
+                in.readLong(),
+                readStringArray(in));
     }
 
     /**
@@ -75,9 +88,20 @@ public final class ConditionEvaluationSerializer extends CompactSerializer<Condi
         if (!in.readBoolean()) {
             return null;
         }
-        return new ConditionSample(readString(in), readString(in), readString(in), readString(in), readString(in),
-                readString(in), readString(in), in.readLong(), in.readLong(), in.readDouble(), in.readLong(),
-                readString(in), readStringArray(in));
+        return new ConditionSample(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readDouble(),
+                in.readLong(),
+                readString(in),
+                readStringArray(in));
     }
 
     @Override

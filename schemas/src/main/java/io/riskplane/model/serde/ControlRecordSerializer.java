@@ -13,6 +13,7 @@ public final class ControlRecordSerializer extends CompactSerializer<ControlReco
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final ControlRecordSerializer INSTANCE = new ControlRecordSerializer();
 
     @Override

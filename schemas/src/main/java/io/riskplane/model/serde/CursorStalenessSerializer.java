@@ -21,6 +21,7 @@ public final class CursorStalenessSerializer extends CompactSerializer<CursorSta
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final CursorStalenessSerializer INSTANCE = new CursorStalenessSerializer();
 
     @Override
@@ -52,17 +53,58 @@ public final class CursorStalenessSerializer extends CompactSerializer<CursorSta
 
     @Override
     public CursorStaleness deserialize(DataInputView in) throws IOException {
-        return new CursorStaleness(readString(in), in.readLong(), readString(in), readString(in), readString(in),
-                readString(in), in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                in.readLong(), readNullableDouble(in), readNullableDouble(in), in.readBoolean(), in.readBoolean(),
-                in.readBoolean(), in.readInt(), in.readInt(), in.readInt(), readString(in), readStringArray(in),
+        return new CursorStaleness(
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readBoolean(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                in.readBoolean(),
+                in.readBoolean(),
+                in.readBoolean(),
+                in.readInt(),
+                in.readInt(),
+                in.readInt(),
+                readString(in),
+                readStringArray(in),
                 readString(in));
     }
 
     @Override
     public CursorStaleness createInstance() {
-        return new CursorStaleness("", 0, "", "", "", "", false, 0, 0, 0, 0, 0, null, null, false, false, false, 0, 0,
-                0, "", new String[0], "");
+        return new CursorStaleness(
+                "",
+                0,
+                "",
+                "",
+                "",
+                "",
+                false,
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                false,
+                false,
+                false,
+                0,
+                0,
+                0,
+                "",
+                new String[0],
+                "");
     }
 
     @Override

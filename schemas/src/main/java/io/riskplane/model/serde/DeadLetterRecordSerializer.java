@@ -20,6 +20,7 @@ public final class DeadLetterRecordSerializer extends CompactSerializer<DeadLett
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final DeadLetterRecordSerializer INSTANCE = new DeadLetterRecordSerializer();
 
     @Override
@@ -37,8 +38,16 @@ public final class DeadLetterRecordSerializer extends CompactSerializer<DeadLett
 
     @Override
     public DeadLetterRecord deserialize(DataInputView in) throws IOException {
-        return new DeadLetterRecord(readString(in), readString(in), readString(in), readBytes(in), readString(in),
-                in.readInt(), in.readLong(), readString(in), in.readLong());
+        return new DeadLetterRecord(
+                readString(in),
+                readString(in),
+                readString(in),
+                readBytes(in),
+                readString(in),
+                in.readInt(),
+                in.readLong(),
+                readString(in),
+                in.readLong());
     }
 
     @Override

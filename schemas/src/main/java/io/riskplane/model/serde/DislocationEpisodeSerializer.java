@@ -19,6 +19,7 @@ public final class DislocationEpisodeSerializer extends CompactSerializer<Disloc
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final DislocationEpisodeSerializer INSTANCE = new DislocationEpisodeSerializer();
 
     @Override
@@ -42,9 +43,22 @@ public final class DislocationEpisodeSerializer extends CompactSerializer<Disloc
 
     @Override
     public DislocationEpisode deserialize(DataInputView in) throws IOException {
-        return new DislocationEpisode(readString(in), readString(in), readString(in), in.readLong(), in.readLong(),
-                in.readLong(), in.readDouble(), in.readDouble(), in.readLong(), readString(in), readString(in),
-                in.readDouble(), in.readDouble(), in.readDouble(), readStringArray(in));
+        return new DislocationEpisode(
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                readStringArray(in));
     }
 
     @Override

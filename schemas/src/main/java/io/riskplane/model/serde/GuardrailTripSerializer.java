@@ -19,6 +19,7 @@ public final class GuardrailTripSerializer extends CompactSerializer<GuardrailTr
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final GuardrailTripSerializer INSTANCE = new GuardrailTripSerializer();
 
     @Override
@@ -47,10 +48,27 @@ public final class GuardrailTripSerializer extends CompactSerializer<GuardrailTr
 
     @Override
     public GuardrailTrip deserialize(DataInputView in) throws IOException {
-        return new GuardrailTrip(readString(in), readString(in), readString(in), readString(in), readString(in),
-                readString(in), in.readLong(), in.readLong(), in.readDouble(), readString(in), in.readDouble(),
-                in.readInt(), in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readBoolean(),
-                readString(in), in.readLong(), readStringArray(in));
+        return new GuardrailTrip(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readDouble(),
+                readString(in),
+                in.readDouble(),
+                in.readInt(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readInt(),
+                in.readBoolean(),
+                readString(in),
+                in.readLong(),
+                readStringArray(in));
     }
 
     @Override

@@ -13,6 +13,7 @@ public final class HaltStateRecordSerializer extends CompactSerializer<HaltState
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final HaltStateRecordSerializer INSTANCE = new HaltStateRecordSerializer();
 
     @Override

@@ -20,6 +20,7 @@ public final class LaneRunEvaluationSerializer extends CompactSerializer<LaneRun
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final LaneRunEvaluationSerializer INSTANCE = new LaneRunEvaluationSerializer();
 
     @Override
@@ -39,8 +40,18 @@ public final class LaneRunEvaluationSerializer extends CompactSerializer<LaneRun
 
     @Override
     public LaneRunEvaluation deserialize(DataInputView in) throws IOException {
-        return new LaneRunEvaluation(readString(in), readRun(in), in.readInt(), in.readInt(), in.readLong(),
-                in.readLong(), in.readBoolean(), readString(in), readString(in), in.readLong(), readStringArray(in));
+        return new LaneRunEvaluation(
+                readString(in),
+                readRun(in),
+                in.readInt(),
+                in.readInt(),
+                in.readLong(),
+                in.readLong(),
+                in.readBoolean(),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readStringArray(in));
     }
 
     /**
@@ -67,8 +78,16 @@ public final class LaneRunEvaluationSerializer extends CompactSerializer<LaneRun
         if (!in.readBoolean()) {
             return null;
         }
-        return new LaneRunRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in),
-                readString(in), readString(in), readString(in), readStringList(in));
+        return new LaneRunRecord(
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readStringList(in));
     }
 
     /** Count + items, null distinct from empty; read back as an ArrayList. */

@@ -13,6 +13,7 @@ public final class OperatorDirectiveSerializer extends CompactSerializer<Operato
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final OperatorDirectiveSerializer INSTANCE = new OperatorDirectiveSerializer();
 
     @Override
@@ -31,8 +32,17 @@ public final class OperatorDirectiveSerializer extends CompactSerializer<Operato
 
     @Override
     public OperatorDirective deserialize(DataInputView in) throws IOException {
-        return new OperatorDirective(readString(in), in.readBoolean(), readString(in), readString(in), readString(in),
-                readString(in), readString(in), readString(in), readString(in), in.readLong());
+        return new OperatorDirective(
+                readString(in),
+                in.readBoolean(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong());
     }
 
     @Override

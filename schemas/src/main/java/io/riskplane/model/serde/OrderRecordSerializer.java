@@ -13,6 +13,7 @@ public final class OrderRecordSerializer extends CompactSerializer<OrderRecord> 
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final OrderRecordSerializer INSTANCE = new OrderRecordSerializer();
 
     @Override
@@ -44,10 +45,30 @@ public final class OrderRecordSerializer extends CompactSerializer<OrderRecord> 
 
     @Override
     public OrderRecord deserialize(DataInputView in) throws IOException {
-        return new OrderRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in),
-                readString(in), readString(in), in.readInt(), readString(in), in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readDouble(), in.readDouble(), readString(in), readString(in), readString(in),
-                readString(in), in.readLong(), in.readLong(), in.readBoolean(), in.readBoolean(), readString(in));
+        return new OrderRecord(
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readInt(),
+                readString(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readBoolean(),
+                in.readBoolean(),
+                readString(in));
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class PnlBarSerializer extends CompactSerializer<PnlBar> {
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final PnlBarSerializer INSTANCE = new PnlBarSerializer();
 
     @Override
@@ -57,17 +58,66 @@ public final class PnlBarSerializer extends CompactSerializer<PnlBar> {
 
     @Override
     public PnlBar deserialize(DataInputView in) throws IOException {
-        return new PnlBar(readString(in), readString(in), readString(in), readString(in), in.readLong(),
-                in.readLong(), in.readBoolean(), readString(in), in.readDouble(), in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readDouble(), readNullableDouble(in), in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readDouble(), in.readLong(), in.readDouble(), readNullableDouble(in),
-                in.readDouble(), in.readDouble(), in.readInt(), readString(in), readString(in), readStringArray(in));
+        return new PnlBar(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readBoolean(),
+                readString(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                readNullableDouble(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readLong(),
+                in.readDouble(),
+                readNullableDouble(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readInt(),
+                readString(in),
+                readString(in),
+                readStringArray(in));
     }
 
     @Override
     public PnlBar createInstance() {
-        return new PnlBar("", "", "", "", 0, 0, false, "", 0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, "",
-                "", new String[0]);
+        return new PnlBar(
+                "",
+                "",
+                "",
+                "",
+                0,
+                0,
+                false,
+                "",
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                0,
+                0,
+                0,
+                "",
+                "",
+                new String[0]);
     }
 
     @Override

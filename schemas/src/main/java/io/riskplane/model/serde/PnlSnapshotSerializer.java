@@ -18,6 +18,7 @@ public final class PnlSnapshotSerializer extends CompactSerializer<PnlSnapshot> 
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final PnlSnapshotSerializer INSTANCE = new PnlSnapshotSerializer();
 
     @Override
@@ -43,9 +44,23 @@ public final class PnlSnapshotSerializer extends CompactSerializer<PnlSnapshot> 
 
     @Override
     public PnlSnapshot deserialize(DataInputView in) throws IOException {
-        return new PnlSnapshot(readString(in), readString(in), readString(in), readString(in), in.readLong(),
-                readString(in), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-                in.readLong(), in.readDouble(), readNullableDouble(in), in.readDouble(), in.readDouble(),
+        return new PnlSnapshot(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                readString(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readLong(),
+                in.readDouble(),
+                readNullableDouble(in),
+                in.readDouble(),
+                in.readDouble(),
                 readStringArray(in));
     }
 

@@ -13,6 +13,7 @@ public final class PolicyRecordSerializer extends CompactSerializer<PolicyRecord
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final PolicyRecordSerializer INSTANCE = new PolicyRecordSerializer();
 
     @Override
@@ -37,9 +38,23 @@ public final class PolicyRecordSerializer extends CompactSerializer<PolicyRecord
 
     @Override
     public PolicyRecord deserialize(DataInputView in) throws IOException {
-        return new PolicyRecord(readString(in), in.readLong(), readString(in), readString(in), readString(in),
-                readString(in), readString(in), readString(in), in.readDouble(), in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readBoolean(), in.readLong(), readString(in), readDoubleMap(in));
+        return new PolicyRecord(
+                readString(in),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readBoolean(),
+                in.readLong(),
+                readString(in),
+                readDoubleMap(in));
     }
 
     @Override

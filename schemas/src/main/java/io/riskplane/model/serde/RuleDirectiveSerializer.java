@@ -11,6 +11,7 @@ public final class RuleDirectiveSerializer extends CompactSerializer<RuleDirecti
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final RuleDirectiveSerializer INSTANCE = new RuleDirectiveSerializer();
 
     @Override

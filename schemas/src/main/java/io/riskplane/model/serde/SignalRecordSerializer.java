@@ -13,6 +13,7 @@ public final class SignalRecordSerializer extends CompactSerializer<SignalRecord
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final SignalRecordSerializer INSTANCE = new SignalRecordSerializer();
 
     @Override
@@ -30,8 +31,16 @@ public final class SignalRecordSerializer extends CompactSerializer<SignalRecord
 
     @Override
     public SignalRecord deserialize(DataInputView in) throws IOException {
-        return new SignalRecord(readString(in), in.readLong(), readString(in), in.readLong(), in.readLong(),
-                in.readDouble(), readString(in), readString(in), readString(in));
+        return new SignalRecord(
+                readString(in),
+                in.readLong(),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                in.readDouble(),
+                readString(in),
+                readString(in),
+                readString(in));
     }
 
     @Override

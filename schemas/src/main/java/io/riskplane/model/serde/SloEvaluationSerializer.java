@@ -23,6 +23,7 @@ public final class SloEvaluationSerializer extends CompactSerializer<SloEvaluati
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final SloEvaluationSerializer INSTANCE = new SloEvaluationSerializer();
 
     @Override
@@ -49,9 +50,24 @@ public final class SloEvaluationSerializer extends CompactSerializer<SloEvaluati
 
     @Override
     public SloEvaluation deserialize(DataInputView in) throws IOException {
-        return new SloEvaluation(readString(in), readMeasurement(in), readString(in), readString(in), in.readDouble(),
-                in.readInt(), in.readInt(), in.readBoolean(), in.readBoolean(), in.readBoolean(), readString(in),
-                in.readLong(), in.readInt(), in.readInt(), in.readBoolean(), readDoubleMap(in), readStringArray(in),
+        return new SloEvaluation(
+                readString(in),
+                readMeasurement(in),
+                readString(in),
+                readString(in),
+                in.readDouble(),
+                in.readInt(),
+                in.readInt(),
+                in.readBoolean(),
+                in.readBoolean(),
+                in.readBoolean(),
+                readString(in),
+                in.readLong(),
+                in.readInt(),
+                in.readInt(),
+                in.readBoolean(),
+                readDoubleMap(in),
+                readStringArray(in),
                 readString(in));
     }
 
@@ -69,8 +85,8 @@ public final class SloEvaluationSerializer extends CompactSerializer<SloEvaluati
 
     @Override
     public SloEvaluation createInstance() {
-        return new SloEvaluation("", null, "", "", 0, 0, 0, false, false, false, "", 0, 0, 0, false, null,
-                new String[0], "");
+        return new SloEvaluation(
+                "", null, "", "", 0, 0, 0, false, false, false, "", 0, 0, 0, false, null, new String[0], "");
     }
 
     @Override

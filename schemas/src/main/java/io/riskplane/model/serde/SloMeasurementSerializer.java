@@ -13,6 +13,7 @@ public final class SloMeasurementSerializer extends CompactSerializer<SloMeasure
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final SloMeasurementSerializer INSTANCE = new SloMeasurementSerializer();
 
     @Override
@@ -33,8 +34,18 @@ public final class SloMeasurementSerializer extends CompactSerializer<SloMeasure
 
     @Override
     public SloMeasurement deserialize(DataInputView in) throws IOException {
-        return new SloMeasurement(readString(in), readString(in), readString(in), readString(in), readString(in),
-                readString(in), in.readLong(), in.readLong(), readNullableDouble(in), in.readLong(), readDoubleMap(in),
+        return new SloMeasurement(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                readNullableDouble(in),
+                in.readLong(),
+                readDoubleMap(in),
                 readStringArray(in));
     }
 

@@ -19,6 +19,7 @@ public final class TelemetryWindowSerializer extends CompactSerializer<Telemetry
     private static final long serialVersionUID = 1L;
     /** Format version: bump it (and give the snapshot a reader of the old one) when a field changes. */
     static final int VERSION = 1;
+
     public static final TelemetryWindowSerializer INSTANCE = new TelemetryWindowSerializer();
 
     @Override
@@ -69,23 +70,56 @@ public final class TelemetryWindowSerializer extends CompactSerializer<Telemetry
 
     @Override
     public TelemetryWindow deserialize(DataInputView in) throws IOException {
-        return new TelemetryWindow(readString(in), readString(in), in.readLong(), in.readLong(), readString(in),
-                readString(in), readString(in), readString(in), readString(in), readString(in), readString(in),
-                in.readLong(), in.readDouble(), in.readDouble(), readNullableDouble(in), in.readLong(),
-                readNullableDouble(in), readNullableDouble(in), readNullableDouble(in), readNullableDouble(in),
-                readNullableDouble(in), readNullableDouble(in), readNullableDouble(in), readNullableDouble(in),
-                readNullableDouble(in), readNullableDouble(in), readNullableDouble(in), in.readLong(),
-                readNullableDouble(in), readString(in), in.readLong(), readNullableDouble(in), readString(in),
-                in.readLong(), readNullableDouble(in), readNullableDouble(in), readNullableDouble(in),
-                readNullableDouble(in), readNullableDouble(in), readNullableDouble(in), readNullableDouble(in),
+        return new TelemetryWindow(
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readLong(),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                in.readDouble(),
+                in.readDouble(),
+                readNullableDouble(in),
+                in.readLong(),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                in.readLong(),
+                readNullableDouble(in),
+                readString(in),
+                in.readLong(),
+                readNullableDouble(in),
+                readString(in),
+                in.readLong(),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
+                readNullableDouble(in),
                 readNullableDouble(in));
     }
 
     @Override
     public TelemetryWindow createInstance() {
-        return new TelemetryWindow("", "", 0, 0, "", "", "", "", "", "", "", 0, 0, 0, null, 0, null, null, null, null,
-                null, null, null, null, null, null, null, 0, null, "", 0, null, "", 0, null, null, null, null, null,
-                null, null, null);
+        return new TelemetryWindow(
+                "", "", 0, 0, "", "", "", "", "", "", "", 0, 0, 0, null, 0, null, null, null, null, null, null, null,
+                null, null, null, null, 0, null, "", 0, null, "", 0, null, null, null, null, null, null, null, null);
     }
 
     @Override

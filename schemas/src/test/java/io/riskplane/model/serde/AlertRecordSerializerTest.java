@@ -16,8 +16,14 @@ class AlertRecordSerializerTest extends CompactSerializerTestBase<AlertRecord> {
 
     @Override
     protected AlertRecord fixtureValue() {
-        return new AlertRecord("alert-1", "control-1", "strategy|acme|momentum-btc", 1_765_000_000_500L,
-                "drawdown_kill", "critical", new byte[] {10, 0, -1, 127, -128});
+        return new AlertRecord(
+                "alert-1",
+                "control-1",
+                "strategy|acme|momentum-btc",
+                1_765_000_000_500L,
+                "drawdown_kill",
+                "critical",
+                new byte[] {10, 0, -1, 127, -128});
     }
 
     @Override

@@ -38,7 +38,8 @@ class CompactIOTest {
         // An unpaired surrogate cannot be UTF-8: its chars are written as UTF-16 (odd header).
         assertThat(bytes(o -> CompactIO.writeString(o, "?\uD800"))).containsExactly(b(7, 0, '?', 0xD8, 0x00));
         // 100 bytes: header 2 * 101 = 202 takes two varint bytes.
-        assertThat(bytes(o -> CompactIO.writeString(o, "x".repeat(100)))).startsWith(b(0xCA, 0x01, 'x'))
+        assertThat(bytes(o -> CompactIO.writeString(o, "x".repeat(100))))
+                .startsWith(b(0xCA, 0x01, 'x'))
                 .hasSize(102);
     }
 
@@ -60,7 +61,8 @@ class CompactIOTest {
     void arraysMapsBytesAndBoxedDoubles() throws IOException {
         assertThat(bytes(o -> CompactIO.writeStringArray(o, null))).containsExactly(b(0));
         assertThat(bytes(o -> CompactIO.writeStringArray(o, new String[0]))).containsExactly(b(1));
-        assertThat(bytes(o -> CompactIO.writeStringArray(o, new String[] {"a", null}))).containsExactly(b(3, 4, 'a', 0));
+        assertThat(bytes(o -> CompactIO.writeStringArray(o, new String[] {"a", null})))
+                .containsExactly(b(3, 4, 'a', 0));
         assertThat(bytes(o -> CompactIO.writeBytes(o, new byte[] {9}))).containsExactly(b(2, 9));
         assertThat(bytes(o -> CompactIO.writeNullableDouble(o, null))).containsExactly(b(0));
         assertThat(bytes(o -> CompactIO.writeNullableDouble(o, 1.0)))

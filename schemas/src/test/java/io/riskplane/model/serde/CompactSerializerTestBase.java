@@ -33,8 +33,8 @@ public abstract class CompactSerializerTestBase<T> extends SerializerTestBase<T>
 
     /** With the checks a type that is not a record needs (records compare component by component already). */
     protected CompactSerializerTestBase(DeeplyEqualsChecker checker) {
-        super(checker.withCustomCheck((a, b) -> a instanceof Record && b instanceof Record,
-                (a, b, c) -> recordsEqual(a, b, c)));
+        super(checker.withCustomCheck(
+                (a, b) -> a instanceof Record && b instanceof Record, (a, b, c) -> recordsEqual(a, b, c)));
     }
 
     /** The value written into the fixture of the current format version. */
@@ -65,20 +65,26 @@ public abstract class CompactSerializerTestBase<T> extends SerializerTestBase<T>
         for (int version = 1; version <= current; version++) {
             String name = getTypeClass().getSimpleName() + "-v" + version;
             DataInputDeserializer snapshotIn = new DataInputDeserializer(resource(name + ".snapshot"));
-            TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(snapshotIn,
-                    getClass().getClassLoader());
-            assertThat(old.getClass()).isEqualTo(createSerializer().snapshotConfiguration().getClass());
-            TypeSerializerSchemaCompatibility<T> compat = createSerializer().snapshotConfiguration()
-                    .resolveSchemaCompatibility(old);
+            TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                    snapshotIn, getClass().getClassLoader());
+            assertThat(old.getClass())
+                    .isEqualTo(createSerializer().snapshotConfiguration().getClass());
+            TypeSerializerSchemaCompatibility<T> compat =
+                    createSerializer().snapshotConfiguration().resolveSchemaCompatibility(old);
             if (version == current) {
-                assertThat(compat.isCompatibleAsIs()).as("version " + version + " state restores as is").isTrue();
+                assertThat(compat.isCompatibleAsIs())
+                        .as("version " + version + " state restores as is")
+                        .isTrue();
             } else {
-                assertThat(compat.isCompatibleAfterMigration()).as("version " + version + " state migrates")
+                assertThat(compat.isCompatibleAfterMigration())
+                        .as("version " + version + " state migrates")
                         .isTrue();
             }
             T read = old.restoreSerializer().deserialize(new DataInputDeserializer(resource(name + ".data")));
-            deepEquals("value written by version " + version,
-                    version == current ? fixtureValue() : fixtureValue(version), read);
+            deepEquals(
+                    "value written by version " + version,
+                    version == current ? fixtureValue() : fixtureValue(version),
+                    read);
         }
     }
 
@@ -86,21 +92,28 @@ public abstract class CompactSerializerTestBase<T> extends SerializerTestBase<T>
     void aLaterFormatVersionIsRefusedNotMisread() {
         TypeSerializerSnapshot<T> snapshot = createSerializer().snapshotConfiguration();
         int later = snapshot.getCurrentVersion() + 1;
-        assertThatThrownBy(() -> snapshot.readSnapshot(later, new DataInputDeserializer(new byte[0]),
-                getClass().getClassLoader())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> snapshot.readSnapshot(
+                        later,
+                        new DataInputDeserializer(new byte[0]),
+                        getClass().getClassLoader()))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void anotherSerializersSnapshotIsIncompatible() {
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<T> other = (TypeSerializerSnapshot) new ForeignSnapshot();
-        assertThat(createSerializer().snapshotConfiguration().resolveSchemaCompatibility(other).isIncompatible())
+        assertThat(createSerializer()
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(other)
+                        .isIncompatible())
                 .isTrue();
     }
 
     private void writeFixture(Path dir, String name) throws IOException {
         DataOutputSerializer snapshot = new DataOutputSerializer(64);
-        TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, createSerializer().snapshotConfiguration());
+        TypeSerializerSnapshot.writeVersionedSnapshot(
+                snapshot, createSerializer().snapshotConfiguration());
         DataOutputSerializer data = new DataOutputSerializer(256);
         createSerializer().serialize(fixtureValue(), data);
         Files.createDirectories(dir);

@@ -25,7 +25,11 @@ class ControlRecordSerializerTest extends CompactSerializerTestBase<ControlRecor
         return new ControlRecord[] {
             new ControlRecord("controlId-1", "scopeKey-1", 1_765_000_000_123L, "ruleId-1", new byte[] {1, 2, 3}),
             new ControlRecord(null, null, Long.MIN_VALUE, null, null),
-            new ControlRecord("é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Long.MAX_VALUE, "é適\uD83D\uDE00\uD800?",
+            new ControlRecord(
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    Long.MAX_VALUE,
+                    "é適\uD83D\uDE00\uD800?",
                     new byte[0]),
             new ControlRecord("", "", 0, "", new byte[] {-1}),
         };

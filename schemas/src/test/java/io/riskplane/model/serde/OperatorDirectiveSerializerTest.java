@@ -17,8 +17,8 @@ class OperatorDirectiveSerializerTest extends CompactSerializerTestBase<Operator
 
     @Override
     protected OperatorDirective fixtureValue() {
-        return new OperatorDirective("cmd-1", false, "acme", "momentum-btc", "", "", "", "", "pnl.drawdown.kill-switch",
-                1_765_000_000_123L);
+        return new OperatorDirective(
+                "cmd-1", false, "acme", "momentum-btc", "", "", "", "", "pnl.drawdown.kill-switch", 1_765_000_000_123L);
     }
 
     @Override

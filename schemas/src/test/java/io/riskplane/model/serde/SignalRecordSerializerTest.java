@@ -17,18 +17,41 @@ class SignalRecordSerializerTest extends CompactSerializerTestBase<SignalRecord>
 
     @Override
     protected SignalRecord fixtureValue() {
-        return new SignalRecord("eventId-1", 1_765_000_000_123L, "source-1", 1_765_000_000_123L, 1_765_000_000_123L,
-                12.5, "instrument-1", "strategy-1", "lane-1");
+        return new SignalRecord(
+                "eventId-1",
+                1_765_000_000_123L,
+                "source-1",
+                1_765_000_000_123L,
+                1_765_000_000_123L,
+                12.5,
+                "instrument-1",
+                "strategy-1",
+                "lane-1");
     }
 
     @Override
     protected SignalRecord[] getTestData() {
         return new SignalRecord[] {
-            new SignalRecord("eventId-1", 1_765_000_000_123L, "source-1", 1_765_000_000_123L, 1_765_000_000_123L, 12.5,
-                    "instrument-1", "strategy-1", "lane-1"),
+            new SignalRecord(
+                    "eventId-1",
+                    1_765_000_000_123L,
+                    "source-1",
+                    1_765_000_000_123L,
+                    1_765_000_000_123L,
+                    12.5,
+                    "instrument-1",
+                    "strategy-1",
+                    "lane-1"),
             new SignalRecord(null, Long.MIN_VALUE, null, Long.MIN_VALUE, Long.MIN_VALUE, Double.NaN, null, null, null),
-            new SignalRecord("é適\uD83D\uDE00\uD800?", Long.MAX_VALUE, "é適\uD83D\uDE00\uD800?", Long.MAX_VALUE,
-                    Long.MAX_VALUE, Double.NEGATIVE_INFINITY, "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?",
+            new SignalRecord(
+                    "é適\uD83D\uDE00\uD800?",
+                    Long.MAX_VALUE,
+                    "é適\uD83D\uDE00\uD800?",
+                    Long.MAX_VALUE,
+                    Long.MAX_VALUE,
+                    Double.NEGATIVE_INFINITY,
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
                     "é適\uD83D\uDE00\uD800?"),
             new SignalRecord("", 0, "", 0, 0, -0.0, "", "", ""),
         };

@@ -17,24 +17,65 @@ class SloMeasurementSerializerTest extends CompactSerializerTestBase<SloMeasurem
 
     @Override
     protected SloMeasurement fixtureValue() {
-        return new SloMeasurement("measurementId-1", "slo-1", "scopeType-1", "venue-1", "instrument-1", "adapter-1",
-                1_765_000_000_123L, 1_765_000_000_123L, 0.25, 1_765_000_000_123L, new
-                java.util.HashMap<>(java.util.Map.of("limit", 3.5)), new String[] {"e-1", "e-2"});
+        return new SloMeasurement(
+                "measurementId-1",
+                "slo-1",
+                "scopeType-1",
+                "venue-1",
+                "instrument-1",
+                "adapter-1",
+                1_765_000_000_123L,
+                1_765_000_000_123L,
+                0.25,
+                1_765_000_000_123L,
+                new java.util.HashMap<>(java.util.Map.of("limit", 3.5)),
+                new String[] {"e-1", "e-2"});
     }
 
     @Override
     protected SloMeasurement[] getTestData() {
         return new SloMeasurement[] {
-            new SloMeasurement("measurementId-1", "slo-1", "scopeType-1", "venue-1", "instrument-1", "adapter-1",
-                    1_765_000_000_123L, 1_765_000_000_123L, 0.25, 1_765_000_000_123L, new
-                    java.util.HashMap<>(java.util.Map.of("limit", 3.5)), new String[] {"e-1", "e-2"}),
-            new SloMeasurement(null, null, null, null, null, null, Long.MIN_VALUE, Long.MIN_VALUE, null, Long.MIN_VALUE,
-                    null, null),
-            new SloMeasurement("é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?",
-                    "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", "é適\uD83D\uDE00\uD800?", Long.MAX_VALUE,
-                    Long.MAX_VALUE, Double.NaN, Long.MAX_VALUE, nanMap(), new String[] {"", null, "ö"}),
-            new SloMeasurement("", "", "", "", "", "", 0, 0, Double.MAX_VALUE, 0, new java.util.HashMap<>(), new
-                    String[0]),
+            new SloMeasurement(
+                    "measurementId-1",
+                    "slo-1",
+                    "scopeType-1",
+                    "venue-1",
+                    "instrument-1",
+                    "adapter-1",
+                    1_765_000_000_123L,
+                    1_765_000_000_123L,
+                    0.25,
+                    1_765_000_000_123L,
+                    new java.util.HashMap<>(java.util.Map.of("limit", 3.5)),
+                    new String[] {"e-1", "e-2"}),
+            new SloMeasurement(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE,
+                    null,
+                    Long.MIN_VALUE,
+                    null,
+                    null),
+            new SloMeasurement(
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    "é適\uD83D\uDE00\uD800?",
+                    Long.MAX_VALUE,
+                    Long.MAX_VALUE,
+                    Double.NaN,
+                    Long.MAX_VALUE,
+                    nanMap(),
+                    new String[] {"", null, "ö"}),
+            new SloMeasurement(
+                    "", "", "", "", "", "", 0, 0, Double.MAX_VALUE, 0, new java.util.HashMap<>(), new String[0]),
         };
     }
 

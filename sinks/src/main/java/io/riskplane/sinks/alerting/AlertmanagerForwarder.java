@@ -63,12 +63,18 @@ public final class AlertmanagerForwarder implements AutoCloseable {
     /** Alertmanager's answer to a post it refused as data: the same alerts would be refused again. */
     private record Refusal(int status, String message) {}
 
-    public AlertmanagerForwarder(String bootstrap, Properties client, String groupId, String alertmanagerUrl,
-            Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
-        this.relay = new Relay(Relay.consumerProperties(bootstrap, client, groupId), initialBackoff, maxBackoff,
-                log);
+    public AlertmanagerForwarder(
+            String bootstrap,
+            Properties client,
+            String groupId,
+            String alertmanagerUrl,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Consumer<String> log) {
+        this.relay = new Relay(Relay.consumerProperties(bootstrap, client, groupId), initialBackoff, maxBackoff, log);
         this.postUri = URI.create(alertmanagerUrl.replaceAll("/+$", "") + "/api/v2/alerts");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.deadLetters = Relay.deadLetterProducer(bootstrap, client);
         this.log = log;
     }
@@ -115,8 +121,8 @@ public final class AlertmanagerForwarder implements AutoCloseable {
                             + " carries no alert; skipped");
                 }
             } catch (IOException ex) {
-                log.accept("alerts forwarder: undecodable record " + r.partition() + "/" + r.offset()
-                        + "; skipped (" + ex.getMessage() + ")");
+                log.accept("alerts forwarder: undecodable record " + r.partition() + "/" + r.offset() + "; skipped ("
+                        + ex.getMessage() + ")");
             }
         }
         return alerts.isEmpty() || deliver(sources, alerts);
@@ -149,12 +155,18 @@ public final class AlertmanagerForwarder implements AutoCloseable {
     }
 
     private boolean deadLetter(ConsumerRecord<byte[], byte[]> source, Envelope alert, Refusal why) {
-        DeadLetterRecord d = Relay.refused(source, DeadLetterReason.ALERT_REJECTED, "Alertmanager refused alert "
-                + alert.getAlert().getAlertId() + " (HTTP " + why.status() + "): " + why.message(), alert.getEventId());
+        DeadLetterRecord d = Relay.refused(
+                source,
+                DeadLetterReason.ALERT_REJECTED,
+                "Alertmanager refused alert " + alert.getAlert().getAlertId() + " (HTTP " + why.status() + "): "
+                        + why.message(),
+                alert.getEventId());
         log.accept("alerts forwarder: alert " + source.partition() + "/" + source.offset() + " refused (HTTP "
                 + why.status() + ": " + why.message() + "); published as a dead letter");
-        boolean published = relay.publishUntilAccepted(deadLetters, d, "alerts forwarder: dead letter for alert "
-                + source.partition() + "/" + source.offset());
+        boolean published = relay.publishUntilAccepted(
+                deadLetters,
+                d,
+                "alerts forwarder: dead letter for alert " + source.partition() + "/" + source.offset());
         if (published) {
             rejected.incrementAndGet();
         }
@@ -176,15 +188,19 @@ public final class AlertmanagerForwarder implements AutoCloseable {
      */
     private boolean postUntilAnswered(String body, Refusal[] refused) {
         return relay.untilAccepted("alerts forwarder: posting to " + postUri, () -> {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(postUri)
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(postUri)
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 == 2) {
                 refused[0] = null;
             } else if (refusedAsData(r.statusCode())) {
                 // Bounded: the message goes into a log line and a dead letter's detail.
-                refused[0] = new Refusal(r.statusCode(), OutputBounds.cut(r.body().strip(), 2000));
+                refused[0] =
+                        new Refusal(r.statusCode(), OutputBounds.cut(r.body().strip(), 2000));
             } else {
                 throw new IOException("HTTP " + r.statusCode() + ": " + r.body());
             }
@@ -225,13 +241,20 @@ public final class AlertmanagerForwarder implements AutoCloseable {
             annotations.put("summary", a.getSummary());
             annotations.put("runbook_url", a.getRunbookUrl());
             annotations.put("alert_id", a.getAlertId());
-            Instant startsAt = Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+            Instant startsAt = Instant.ofEpochSecond(
+                    e.getEventTime().getSeconds(), e.getEventTime().getNanos());
             if (!a.getResolvedByControlId().isEmpty()) {
                 annotations.put("resolved_by", a.getResolvedByControlId());
             }
             o.put("startsAt", startsAt.toString());
-            o.put("endsAt", (a.hasEndsAt() ? Instant.ofEpochSecond(a.getEndsAt().getSeconds(), a.getEndsAt().getNanos())
-                    : startsAt.plus(OPEN_HALT_HORIZON)).toString());
+            o.put(
+                    "endsAt",
+                    (a.hasEndsAt()
+                                    ? Instant.ofEpochSecond(
+                                            a.getEndsAt().getSeconds(),
+                                            a.getEndsAt().getNanos())
+                                    : startsAt.plus(OPEN_HALT_HORIZON))
+                            .toString());
         }
         return array.toString();
     }

@@ -18,7 +18,8 @@ public final class ClickHouseHttp {
     private final String baseUrl;
     private final String user;
     private final String password;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ClickHouseHttp(String baseUrl, String user, String password) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -33,7 +34,9 @@ public final class ClickHouseHttp {
 
     /** Inserts JSONEachRow lines into riskplane.{table} in one request; throws unless ClickHouse answered 200. */
     public void insertJsonEachRow(String table, byte[] rows) throws IOException, InterruptedException {
-        post("&query=" + enc("INSERT INTO riskplane." + table + " FORMAT JSONEachRow"), rows,
+        post(
+                "&query=" + enc("INSERT INTO riskplane." + table + " FORMAT JSONEachRow"),
+                rows,
                 "an insert into " + table);
     }
 
@@ -44,15 +47,20 @@ public final class ClickHouseHttp {
      */
     public void insertRowBinary(String table, java.util.List<String> columns, byte[] rows)
             throws IOException, InterruptedException {
-        post("&query=" + enc("INSERT INTO riskplane." + table + " (" + String.join(", ", columns)
-                + ") FORMAT RowBinary"), rows, "an insert into " + table);
+        post(
+                "&query="
+                        + enc("INSERT INTO riskplane." + table + " (" + String.join(", ", columns)
+                                + ") FORMAT RowBinary"),
+                rows,
+                "an insert into " + table);
     }
 
     /** The columns of riskplane.{table} with their types as system.columns spells them, in table order. */
     public java.util.Map<String, String> columnTypes(String table) throws IOException, InterruptedException {
         java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
         for (String line : query("SELECT name, type FROM system.columns WHERE database = 'riskplane' AND table = '"
-                + table.replace("'", "") + "' FORMAT TabSeparated").split("\n")) {
+                        + table.replace("'", "") + "' FORMAT TabSeparated")
+                .split("\n")) {
             if (!line.isEmpty()) {
                 String[] nameType = line.split("\t", 2);
                 types.put(nameType[0], nameType[1]);
@@ -86,8 +94,9 @@ public final class ClickHouseHttp {
      * datetime or number; type mismatch; argument out of bound; cannot convert type; incorrect data; string too
      * large; value out of range of the data type; NULL in an ordinary column.
      */
-    static final java.util.Set<Integer> DATA_ERRORS = java.util.Set.of(6, 26, 27, 33, 38, 41, 53, 69, 70, 72, 117, 131,
-            321, 349);
+    static final java.util.Set<Integer> DATA_ERRORS =
+            java.util.Set.of(6, 26, 27, 33, 38, 41, 53, 69, 70, 72, 117, 131, 321, 349);
+
     private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
 
     /**
@@ -105,7 +114,8 @@ public final class ClickHouseHttp {
         }
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
-            String message = "ClickHouse answered " + r.statusCode() + " to " + what + ": " + r.body().trim();
+            String message = "ClickHouse answered " + r.statusCode() + " to " + what + ": "
+                    + r.body().trim();
             java.util.regex.Matcher code = CODE.matcher(r.body());
             if (code.find() && DATA_ERRORS.contains(Integer.parseInt(code.group(1)))) {
                 throw new Rejected(Integer.parseInt(code.group(1)), message);

@@ -64,19 +64,45 @@ public final class ClickHouseLoader implements AutoCloseable {
     private final java.util.Set<String> checkedTables = new java.util.HashSet<>();
 
     /** The rows topic only. */
-    public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
-            int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
+    public ClickHouseLoader(
+            String bootstrap,
+            Properties client,
+            String groupId,
+            ClickHouseHttp clickhouse,
+            int maxRowsPerPoll,
+            Duration pollTimeout,
+            Duration initialBackoff,
+            Duration maxBackoff,
             Consumer<String> log) {
-        this(bootstrap, client, groupId, clickhouse, maxRowsPerPoll, pollTimeout, initialBackoff, maxBackoff, log,
-                List.of(), null);
+        this(
+                bootstrap,
+                client,
+                groupId,
+                clickhouse,
+                maxRowsPerPoll,
+                pollTimeout,
+                initialBackoff,
+                maxBackoff,
+                log,
+                List.of(),
+                null);
     }
 
     /**
      * The rows topic and the input topics, whose records become raw_events rows by inputRows.
      */
-    public ClickHouseLoader(String bootstrap, Properties client, String groupId, ClickHouseHttp clickhouse,
-            int maxRowsPerPoll, Duration pollTimeout, Duration initialBackoff, Duration maxBackoff,
-            Consumer<String> log, List<String> inputTopics, InputRows inputRows) {
+    public ClickHouseLoader(
+            String bootstrap,
+            Properties client,
+            String groupId,
+            ClickHouseHttp clickhouse,
+            int maxRowsPerPoll,
+            Duration pollTimeout,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Consumer<String> log,
+            List<String> inputTopics,
+            InputRows inputRows) {
         if (!inputTopics.isEmpty() && inputRows == null) {
             throw new IllegalArgumentException("input topics need a way to turn their records into rows");
         }
@@ -131,8 +157,8 @@ public final class ClickHouseLoader implements AutoCloseable {
     /** One insert per table of the batch; true once ClickHouse accepted them all (refused rows dead-lettered). */
     private boolean insert(ConsumerRecords<byte[], byte[]> records) {
         // Binary rows of a table before its JSON lines, tables by name: a stable order of inserts.
-        Map<Batch, List<Pending>> byTable = new TreeMap<>(
-                java.util.Comparator.comparing(Batch::table).thenComparing(b -> !b.binary()));
+        Map<Batch, List<Pending>> byTable =
+                new TreeMap<>(java.util.Comparator.comparing(Batch::table).thenComparing(b -> !b.binary()));
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (!r.topic().equals(Topics.CLICKHOUSE_ROWS)) {
                 WarehouseRow row = inputRows.rowOf(r);
@@ -166,8 +192,11 @@ public final class ClickHouseLoader implements AutoCloseable {
                 for (Pending p : rows) {
                     if (descriptor.isRow(p.bytes())) {
                         whole.add(p);
-                    } else if (!deadLetter(table, p.record(), new ClickHouseHttp.Rejected(0,
-                            "not a RowBinary row of " + table + " (" + p.bytes().length + " bytes)"))) {
+                    } else if (!deadLetter(
+                            table,
+                            p.record(),
+                            new ClickHouseHttp.Rejected(
+                                    0, "not a RowBinary row of " + table + " (" + p.bytes().length + " bytes)"))) {
                         return false;
                     }
                 }
@@ -214,15 +243,20 @@ public final class ClickHouseLoader implements AutoCloseable {
     }
 
     private boolean deadLetter(String table, ConsumerRecord<byte[], byte[]> row, ClickHouseHttp.Rejected why) {
-        DeadLetterRecord d = Relay.refused(row, DeadLetterReason.WAREHOUSE_REJECTED,
-                (why.code() == 0 ? "The loader refused this row of " + table + ": "
-                        : "ClickHouse refused this row of " + table + " (code " + why.code() + "): ") + why.getMessage(),
+        DeadLetterRecord d = Relay.refused(
+                row,
+                DeadLetterReason.WAREHOUSE_REJECTED,
+                (why.code() == 0
+                                ? "The loader refused this row of " + table + ": "
+                                : "ClickHouse refused this row of " + table + " (code " + why.code() + "): ")
+                        + why.getMessage(),
                 "");
-        log.accept("clickhouse loader: row " + row.partition() + "/" + row.offset() + " of " + table
-                + " refused (code " + why.code() + "); published as a dead letter");
+        log.accept("clickhouse loader: row " + row.partition() + "/" + row.offset() + " of " + table + " refused (code "
+                + why.code() + "); published as a dead letter");
         WarehouseRow deadLetterRow = PlaneOutputs.DEAD_LETTERS.clickhouse().row(d);
         boolean published = relay.publishUntilAccepted(deadLetters, d, "clickhouse loader: dead letter for " + table)
-                && relay.untilAccepted("clickhouse loader: insert into " + deadLetterRow.table(),
+                && relay.untilAccepted(
+                        "clickhouse loader: insert into " + deadLetterRow.table(),
                         () -> insert(deadLetterRow.table(), true, deadLetterRow.bytes()));
         if (published) {
             rejected.incrementAndGet();
@@ -248,12 +282,14 @@ public final class ClickHouseLoader implements AutoCloseable {
             for (ClickHouseTable.ColumnType c : descriptor.columnTypes()) {
                 String type = actual.get(c.name());
                 if (type == null) {
-                    throw new IOException("riskplane." + table + " has no column " + c.name() + " (" + c.type()
-                            .clickhouse() + "): are the migrations applied (ClickHouseSchema)?");
+                    throw new IOException("riskplane." + table + " has no column " + c.name() + " ("
+                            + c.type().clickhouse() + "): are the migrations applied (ClickHouseSchema)?");
                 }
                 if (!type.equals(c.type().clickhouse())) {
-                    throw new ClickHouseHttp.Rejected(TYPE_MISMATCH, "riskplane." + table + "." + c.name() + " is "
-                            + type + ", the row writes it as " + c.type().clickhouse());
+                    throw new ClickHouseHttp.Rejected(
+                            TYPE_MISMATCH,
+                            "riskplane." + table + "." + c.name() + " is " + type + ", the row writes it as "
+                                    + c.type().clickhouse());
                 }
             }
             checkedTables.add(table);

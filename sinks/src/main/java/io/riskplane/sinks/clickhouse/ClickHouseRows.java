@@ -36,8 +36,8 @@ public final class ClickHouseRows {
      * PnL snapshots, one per scope and changed millisecond: written by jobs before schema v6, no longer by the plane.
      * Kept so that rows such a job committed to the rows topic before an upgrade still load.
      */
-    public static final ClickHouseTable<PnlSnapshot> PNL_SNAPSHOTS = ClickHouseTable.builder("pnl_snapshots",
-                    PnlSnapshot.class)
+    public static final ClickHouseTable<PnlSnapshot> PNL_SNAPSHOTS = ClickHouseTable.builder(
+                    "pnl_snapshots", PnlSnapshot.class)
             .text("snapshot_id", PnlSnapshot::snapshotId)
             .text("scope_type", PnlSnapshot::scopeType)
             .text("org", PnlSnapshot::org)
@@ -62,8 +62,8 @@ public final class ClickHouseRows {
     public static final List<ClickHouseTable<?>> TABLES = tables();
 
     /** The tables by name. */
-    public static final java.util.Map<String, ClickHouseTable<?>> TABLES_BY_NAME = TABLES.stream().collect(
-            Collectors.toUnmodifiableMap(ClickHouseTable::name, t -> t));
+    public static final java.util.Map<String, ClickHouseTable<?>> TABLES_BY_NAME =
+            TABLES.stream().collect(Collectors.toUnmodifiableMap(ClickHouseTable::name, t -> t));
 
     /** Their names: the loader inserts into these and no others. */
     public static final Set<String> TABLE_NAMES = TABLES_BY_NAME.keySet();

@@ -13,9 +13,14 @@ import java.util.List;
  */
 public final class ClickHouseSchema {
     /** In order; append new versions, never edit an applied one. */
-    public static final List<String> MIGRATIONS = List.of("V001__create_tables.sql", "V002__telemetry_and_slo.sql",
-            "V003__dislocations.sql", "V004__staleness_guardrails_rollbacks.sql",
-            "V005__alerts.sql", "V006__pnl_bars_and_stored_rows.sql", "V007__json_only_fields.sql",
+    public static final List<String> MIGRATIONS = List.of(
+            "V001__create_tables.sql",
+            "V002__telemetry_and_slo.sql",
+            "V003__dislocations.sql",
+            "V004__staleness_guardrails_rollbacks.sql",
+            "V005__alerts.sql",
+            "V006__pnl_bars_and_stored_rows.sql",
+            "V007__json_only_fields.sql",
             "V008__halts_and_operator_commands.sql");
 
     private ClickHouseSchema() {}
@@ -26,7 +31,8 @@ public final class ClickHouseSchema {
         for (String name : MIGRATIONS) {
             int version = Integer.parseInt(name.substring(1, name.indexOf("__")));
             boolean tableExists = ch.count("EXISTS TABLE riskplane.schema_migrations") == 1;
-            if (tableExists && ch.count("SELECT count() FROM riskplane.schema_migrations WHERE version = " + version) > 0) {
+            if (tableExists
+                    && ch.count("SELECT count() FROM riskplane.schema_migrations WHERE version = " + version) > 0) {
                 continue;
             }
             for (String statement : statements(name)) {
@@ -51,7 +57,8 @@ public final class ClickHouseSchema {
             return false;
         }
         return ch.count("SELECT count() FROM system.columns WHERE database = '" + m.group(1) + "' AND table = '"
-                + m.group(2) + "' AND name = '" + m.group(3) + "'") > 0;
+                        + m.group(2) + "' AND name = '" + m.group(3) + "'")
+                > 0;
     }
 
     static List<String> statements(String resource) throws IOException {

@@ -32,12 +32,20 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
     private static final long serialVersionUID = 1L;
     // Jackson's Schubfach double writer: Double.toString's notation, shortest digits, cheaper than FloatingDecimal.
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     /** The ClickHouse types the plane's columns have, as system.columns names them. */
     public enum Type {
-        STRING("String"), INT32("Int32"), INT64("Int64"), UINT8("UInt8"), UINT32("UInt32"), FLOAT64("Float64"),
-        NULLABLE_FLOAT64("Nullable(Float64)"), DATE_TIME("DateTime"), DATE("Date");
+        STRING("String"),
+        INT32("Int32"),
+        INT64("Int64"),
+        UINT8("UInt8"),
+        UINT32("UInt32"),
+        FLOAT64("Float64"),
+        NULLABLE_FLOAT64("Nullable(Float64)"),
+        DATE_TIME("DateTime"),
+        DATE("Date");
 
         private final String clickhouse;
 
@@ -62,7 +70,8 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
     private ClickHouseTable(String name, List<Column<?>> bound, SerializableFunction<T, ?> view) {
         this.name = name;
         this.bound = List.copyOf(bound);
-        this.columns = this.bound.stream().map(c -> new ColumnType(c.name(), c.type())).toList();
+        this.columns =
+                this.bound.stream().map(c -> new ColumnType(c.name(), c.type())).toList();
         this.view = view;
     }
 
@@ -106,7 +115,8 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
             if (type == null) {
                 out.add(name + "." + c.name() + " is not in the table");
             } else if (!type.equals(c.type().clickhouse())) {
-                out.add(name + "." + c.name() + " is " + type + " in the table, written as " + c.type().clickhouse());
+                out.add(name + "." + c.name() + " is " + type + " in the table, written as "
+                        + c.type().clickhouse());
             }
         }
         for (String column : tableColumns.keySet()) {
@@ -185,8 +195,8 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
             };
         }
         if (!in.atEnd()) {
-            throw new IllegalArgumentException("not one row of " + name + ": " + in.remaining()
-                    + " bytes after the last column");
+            throw new IllegalArgumentException(
+                    "not one row of " + name + ": " + in.remaining() + " bytes after the last column");
         }
         return new Row(this, values);
     }
@@ -225,8 +235,8 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
                 ColumnType c = table.columns.get(i);
                 if (c.name().equals(column)) {
                     if (c.type() != type) {
-                        throw new IllegalStateException(table.name + "." + column + " is " + c.type() + ", not "
-                                + type);
+                        throw new IllegalStateException(
+                                table.name + "." + column + " is " + c.type() + ", not " + type);
                     }
                     return values[i];
                 }
@@ -345,7 +355,10 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
 
         /** A String column; null is the empty string, long text is cut (OutputBounds). */
         public Builder<T, V> text(String column, SerializableFunction<V, String> get) {
-            return column(column, Type.STRING, (g, v) -> g.writeString(cutText(get.apply(v))),
+            return column(
+                    column,
+                    Type.STRING,
+                    (g, v) -> g.writeString(cutText(get.apply(v))),
                     (out, v) -> out.string(cutText(get.apply(v))));
         }
 
@@ -359,19 +372,25 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
 
         /** A UInt32 column: the low 32 bits of the value (ClickHouse wraps a JSON number the same way). */
         public Builder<T, V> uint32(String column, LongOf<V> get) {
-            return column(column, Type.UINT32, (g, v) -> g.writeNumber(get.of(v)),
-                    (out, v) -> out.int32((int) get.of(v)));
+            return column(
+                    column, Type.UINT32, (g, v) -> g.writeNumber(get.of(v)), (out, v) -> out.int32((int) get.of(v)));
         }
 
         /** A UInt8 column holding 1 or 0. */
         public Builder<T, V> flag(String column, FlagOf<V> get) {
-            return column(column, Type.UINT8, (g, v) -> g.writeNumber(get.of(v) ? 1 : 0),
+            return column(
+                    column,
+                    Type.UINT8,
+                    (g, v) -> g.writeNumber(get.of(v) ? 1 : 0),
                     (out, v) -> out.uint8(get.of(v) ? 1 : 0));
         }
 
         /** A DateTime column: the epoch seconds of a time in epoch milliseconds (rounded down). */
         public Builder<T, V> dateTime(String column, LongOf<V> millis) {
-            return column(column, Type.DATE_TIME, (g, v) -> g.writeNumber(Math.floorDiv(millis.of(v), 1000L)),
+            return column(
+                    column,
+                    Type.DATE_TIME,
+                    (g, v) -> g.writeNumber(Math.floorDiv(millis.of(v), 1000L)),
                     (out, v) -> out.int32((int) Math.floorDiv(millis.of(v), 1000L)));
         }
 
@@ -380,33 +399,40 @@ public final class ClickHouseTable<T> implements MapFunction<T, WarehouseRow> {
          * shows it as 0000-00-00), rather than failing the job on a row.
          */
         public Builder<T, V> date(String column, SerializableFunction<V, String> isoDate) {
-            return column(column, Type.DATE, (g, v) -> g.writeString(cutText(isoDate.apply(v))),
+            return column(
+                    column,
+                    Type.DATE,
+                    (g, v) -> g.writeString(cutText(isoDate.apply(v))),
                     (out, v) -> out.uint16(epochDay(isoDate.apply(v))));
         }
 
         public Builder<T, V> float64(String column, DoubleOf<V> get) {
-            return column(column, Type.FLOAT64, (g, v) -> writeDouble(g, get.of(v)),
-                    (out, v) -> out.float64(get.of(v)));
+            return column(
+                    column, Type.FLOAT64, (g, v) -> writeDouble(g, get.of(v)), (out, v) -> out.float64(get.of(v)));
         }
 
         /** A Nullable(Float64) column: null stays NULL. */
         public Builder<T, V> nullableFloat64(String column, SerializableFunction<V, Double> get) {
-            return column(column, Type.NULLABLE_FLOAT64, (g, v) -> {
-                Double d = get.apply(v);
-                if (d == null) {
-                    g.writeNull();
-                } else {
-                    writeDouble(g, d);
-                }
-            }, (out, v) -> {
-                Double d = get.apply(v);
-                if (d == null) {
-                    out.uint8(1);
-                } else {
-                    out.uint8(0);
-                    out.float64(d);
-                }
-            });
+            return column(
+                    column,
+                    Type.NULLABLE_FLOAT64,
+                    (g, v) -> {
+                        Double d = get.apply(v);
+                        if (d == null) {
+                            g.writeNull();
+                        } else {
+                            writeDouble(g, d);
+                        }
+                    },
+                    (out, v) -> {
+                        Double d = get.apply(v);
+                        if (d == null) {
+                            out.uint8(1);
+                        } else {
+                            out.uint8(0);
+                            out.float64(d);
+                        }
+                    });
         }
 
         public ClickHouseTable<T> build() {

@@ -35,8 +35,8 @@ public final class LocalClickHouseServer implements AutoCloseable {
     }
 
     /** As {@link #start(Path)}, with a password for the default user (stored as its SHA-256; empty for none). */
-    public static LocalClickHouseServer start(Path dir, String defaultPassword) throws IOException,
-            InterruptedException {
+    public static LocalClickHouseServer start(Path dir, String defaultPassword)
+            throws IOException, InterruptedException {
         List<String> command = serverCommand();
         int httpPort = freePort();
         int tcpPort = freePort();
@@ -61,17 +61,24 @@ public final class LocalClickHouseServer implements AutoCloseable {
      * to server.pid in the server's directory.
      */
     private static Process launch(List<String> command, Path dir) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "riskplane-clickhouse-watchdog",
-                String.valueOf(ProcessHandle.current().pid()), dir.resolve("server.pid").toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                WATCHDOG,
+                "riskplane-clickhouse-watchdog",
+                String.valueOf(ProcessHandle.current().pid()),
+                dir.resolve("server.pid").toString()));
         cmd.addAll(command);
         cmd.add("--config-file=" + dir.resolve("config.xml"));
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("log/stdout.log").toFile()))
                 .start();
     }
 
-    static final String WATCHDOG = String.join("\n",
+    static final String WATCHDOG = String.join(
+            "\n",
             "parent=$1; pidfile=$2; shift 2",
             "\"$@\" &",
             "child=$!",
@@ -113,16 +120,20 @@ public final class LocalClickHouseServer implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("clickhouse-server exited with " + process.exitValue() + "; see "
-                        + dir.resolve("log"));
+                throw new IOException(
+                        "clickhouse-server exited with " + process.exitValue() + "; see " + dir.resolve("log"));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
+                                .timeout(Duration.ofSeconds(1))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -132,7 +143,8 @@ public final class LocalClickHouseServer implements AutoCloseable {
             Thread.sleep(100);
         }
         close();
-        throw new IOException("clickhouse-server did not answer /ping within " + timeout + "; see " + dir.resolve("log"));
+        throw new IOException(
+                "clickhouse-server did not answer /ping within " + timeout + "; see " + dir.resolve("log"));
     }
 
     @Override
@@ -242,6 +254,7 @@ public final class LocalClickHouseServer implements AutoCloseable {
      * in readonly mode 1). ClickHouse 18.16 has no settings constraints, so these clients must not send settings.
      */
     public static final long READ_ONLY_MAX_EXECUTION_TIME_S = 60;
+
     public static final long READ_ONLY_MAX_MEMORY_USAGE = 2_000_000_000L;
 
     static String readOnlyProfile() {
@@ -251,15 +264,18 @@ public final class LocalClickHouseServer implements AutoCloseable {
 
     /** The plane's default user (loopback only; a password if given) and the read-only users above. */
     private static String users(String defaultPassword) {
-        return USERS.replace("<default><password></password>", defaultPassword.isEmpty()
-                ? "<default><password></password>"
-                : "<default><password_sha256_hex>" + sha256Hex(defaultPassword) + "</password_sha256_hex>");
+        return USERS.replace(
+                "<default><password></password>",
+                defaultPassword.isEmpty()
+                        ? "<default><password></password>"
+                        : "<default><password_sha256_hex>" + sha256Hex(defaultPassword) + "</password_sha256_hex>");
     }
 
     private static String sha256Hex(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

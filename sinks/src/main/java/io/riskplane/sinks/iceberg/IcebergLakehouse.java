@@ -2,8 +2,8 @@ package io.riskplane.sinks.iceberg;
 
 import io.riskplane.contract.EnvelopeJson;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.model.RawEvent;
 import io.riskplane.model.DetectorOutput;
+import io.riskplane.model.RawEvent;
 import io.riskplane.v1.ControlEvent;
 import io.riskplane.v1.Envelope;
 import java.io.IOException;
@@ -67,7 +67,8 @@ public final class IcebergLakehouse implements Serializable {
             Types.NestedField.optional(7, "source_offset", Types.LongType.get()),
             Types.NestedField.required(8, "envelope_json", Types.StringType.get()),
             // Since issue 17, for `riskplane replay --from-lake`: the broker's timestamp (what the live plane measured
-            // ingest latency against) and the record value exactly as it was on Kafka. Null in rows of earlier archives.
+            // ingest latency against) and the record value exactly as it was on Kafka. Null in rows of earlier
+            // archives.
             Types.NestedField.optional(9, "ingest_time", Types.TimestampType.withZone()),
             Types.NestedField.optional(10, "envelope", Types.BinaryType.get()));
 
@@ -136,8 +137,8 @@ public final class IcebergLakehouse implements Serializable {
             case "rest":
                 return new IcebergLakehouse(CatalogLoader.rest("riskplane", conf, props));
             case "jdbc":
-                return new IcebergLakehouse(CatalogLoader.custom("riskplane", props, conf,
-                        "org.apache.iceberg.jdbc.JdbcCatalog"));
+                return new IcebergLakehouse(
+                        CatalogLoader.custom("riskplane", props, conf, "org.apache.iceberg.jdbc.JdbcCatalog"));
             case "custom":
                 String impl = props.get(CatalogProperties.CATALOG_IMPL);
                 if (impl == null) {
@@ -145,8 +146,8 @@ public final class IcebergLakehouse implements Serializable {
                 }
                 return new IcebergLakehouse(CatalogLoader.custom("riskplane", props, conf, impl));
             default:
-                throw new IllegalArgumentException("iceberg catalog type must be hadoop, rest, jdbc or custom, not "
-                        + type);
+                throw new IllegalArgumentException(
+                        "iceberg catalog type must be hadoop, rest, jdbc or custom, not " + type);
         }
     }
 
@@ -206,7 +207,8 @@ public final class IcebergLakehouse implements Serializable {
             Map<String, String> props = new HashMap<>(wanted);
             props.put("format-version", "2");
             props.put("write.format.default", "parquet");
-            catalog.createTable(id, schema, PartitionSpec.builderFor(schema).day(dayColumn).build(), props);
+            catalog.createTable(
+                    id, schema, PartitionSpec.builderFor(schema).day(dayColumn).build(), props);
             return;
         }
         Table table = catalog.loadTable(id);
@@ -219,7 +221,8 @@ public final class IcebergLakehouse implements Serializable {
     }
 
     public void rawEvents(DataStream<RawEvent> events) {
-        IcebergSink.builderFor(events, new RawEventRow(), InternalTypeInfo.of(FlinkSchemaUtil.convert(RAW_EVENTS_SCHEMA)))
+        IcebergSink.builderFor(
+                        events, new RawEventRow(), InternalTypeInfo.of(FlinkSchemaUtil.convert(RAW_EVENTS_SCHEMA)))
                 .tableLoader(tableLoader(RAW_EVENTS))
                 .uidSuffix("iceberg-raw-events")
                 .append();
@@ -227,7 +230,9 @@ public final class IcebergLakehouse implements Serializable {
 
     /** The decoder's dead letters of the input topics (Decoded#isDeadLetter), with their whole values. */
     public void rejectedInputs(DataStream<io.riskplane.model.Decoded> rejected) {
-        IcebergSink.builderFor(rejected, new RejectedInputRow(),
+        IcebergSink.builderFor(
+                        rejected,
+                        new RejectedInputRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(REJECTED_INPUTS_SCHEMA)))
                 .tableLoader(tableLoader(REJECTED_INPUTS))
                 .uidSuffix("iceberg-rejected-inputs")
@@ -235,7 +240,9 @@ public final class IcebergLakehouse implements Serializable {
     }
 
     public void controlEvents(DataStream<ControlRecord> controls) {
-        IcebergSink.builderFor(controls, new ControlEventRow(),
+        IcebergSink.builderFor(
+                        controls,
+                        new ControlEventRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(CONTROL_EVENTS_SCHEMA)))
                 .tableLoader(tableLoader(CONTROL_EVENTS))
                 .uidSuffix("iceberg-control-events")
@@ -244,7 +251,9 @@ public final class IcebergLakehouse implements Serializable {
 
     /** Every detector's windows and results, one row each, partitioned by day of event time. */
     public void detectorOutputs(DataStream<DetectorOutput> outputs) {
-        IcebergSink.builderFor(outputs, new DetectorOutputRow(),
+        IcebergSink.builderFor(
+                        outputs,
+                        new DetectorOutputRow(),
                         InternalTypeInfo.of(FlinkSchemaUtil.convert(DETECTOR_OUTPUTS_SCHEMA)))
                 .tableLoader(tableLoader(DETECTOR_OUTPUTS))
                 .uidSuffix("iceberg-detector-outputs")
@@ -252,11 +261,12 @@ public final class IcebergLakehouse implements Serializable {
     }
 
     /** Every table the plane writes. */
-    public static final java.util.List<String> TABLES = java.util.List.of(RAW_EVENTS, CONTROL_EVENTS, DETECTOR_OUTPUTS,
-            REJECTED_INPUTS);
+    public static final java.util.List<String> TABLES =
+            java.util.List.of(RAW_EVENTS, CONTROL_EVENTS, DETECTOR_OUTPUTS, REJECTED_INPUTS);
 
     /** By default snapshots older than an hour are expired, keeping at least the last 100 of each table. */
     public static final java.time.Duration DEFAULT_SNAPSHOT_MAX_AGE = java.time.Duration.ofHours(1);
+
     public static final int DEFAULT_SNAPSHOTS_RETAINED = 100;
 
     /**
@@ -276,7 +286,10 @@ public final class IcebergLakehouse implements Serializable {
         for (String name : TABLES) {
             Table t = catalog.loadTable(TableIdentifier.of(NAMESPACE, name));
             int before = count(t.snapshots());
-            t.expireSnapshots().expireOlderThan(cutoff).retainLast(Math.max(1, retainLast)).commit();
+            t.expireSnapshots()
+                    .expireOlderThan(cutoff)
+                    .retainLast(Math.max(1, retainLast))
+                    .commit();
             t.refresh();
             expired.put(name, before - count(t.snapshots()));
         }
@@ -323,8 +336,11 @@ public final class IcebergLakehouse implements Serializable {
 
         @Override
         public RowData map(DetectorOutput o) {
-            return GenericRowData.of(StringData.fromString(o.outputId()), StringData.fromString(o.detector()),
-                    StringData.fromString(o.scopeKey()), TimestampData.fromEpochMillis(o.eventTimeMillis()),
+            return GenericRowData.of(
+                    StringData.fromString(o.outputId()),
+                    StringData.fromString(o.detector()),
+                    StringData.fromString(o.scopeKey()),
+                    TimestampData.fromEpochMillis(o.eventTimeMillis()),
                     StringData.fromString(o.json()));
         }
     }

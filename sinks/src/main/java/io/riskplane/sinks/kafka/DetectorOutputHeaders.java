@@ -16,6 +16,7 @@ import org.apache.kafka.common.header.Headers;
 public final class DetectorOutputHeaders {
     /** The value's format: {@link #ROW_BINARY}; absent on a JSONEachRow line. */
     public static final String ROW_FORMAT = "riskplane.row_format";
+
     public static final String ROW_BINARY = "RowBinary";
     public static final String DETECTOR = "riskplane.detector";
     public static final String OUTPUT_ID = "riskplane.output_id";

@@ -2,19 +2,19 @@ package io.riskplane.sinks.kafka;
 
 import io.riskplane.contract.DeterministicId;
 import io.riskplane.contract.OutputBounds;
-import io.riskplane.model.DeadLetterReason;
 import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.AlertRecord;
 import io.riskplane.model.ControlRecord;
-import io.riskplane.model.HaltStateRecord;
+import io.riskplane.model.DeadLetterReason;
 import io.riskplane.model.DeadLetterRecord;
+import io.riskplane.model.HaltStateRecord;
 import io.riskplane.model.HeartbeatRecord;
 import io.riskplane.sinks.clickhouse.WarehouseRow;
-import io.riskplane.verify.ControlSigner;
-import io.riskplane.verify.SigningKey;
 import io.riskplane.v1.DeadLetter;
 import io.riskplane.v1.Envelope;
+import io.riskplane.verify.ControlSigner;
+import io.riskplane.verify.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -34,25 +34,35 @@ public final class KafkaSinks {
      * What the plane's Kafka sinks are built from (io.riskplane.plane.ExternalSinks): the alerts and rows sinks take
      * their transactional ids from the prefix with a suffix of their own.
      */
-    public record Settings(String bootstrap, Properties client, String transactionalIdPrefix, SigningKey signing,
+    public record Settings(
+            String bootstrap,
+            Properties client,
+            String transactionalIdPrefix,
+            SigningKey signing,
             boolean controlExactlyOnce) {}
 
     /**
      * Control events with exactly-once delivery: written in a Kafka transaction committed with each checkpoint, so a
      * read_committed consumer sees every control event once. Keyed by scope so that one scope's events stay ordered.
      */
-    public static KafkaSink<ControlRecord> control(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix, SigningKey signing, boolean exactlyOnce) {
-        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix,
-                controlSerializer(Topics.CONTROL, signing)) : atOnce(bootstrap, clientProperties, controlSerializer(Topics.CONTROL, signing));
+    public static KafkaSink<ControlRecord> control(
+            String bootstrap,
+            Properties clientProperties,
+            String transactionalIdPrefix,
+            SigningKey signing,
+            boolean exactlyOnce) {
+        return exactlyOnce
+                ? exactlyOnce(
+                        bootstrap, clientProperties, transactionalIdPrefix, controlSerializer(Topics.CONTROL, signing))
+                : atOnce(bootstrap, clientProperties, controlSerializer(Topics.CONTROL, signing));
     }
 
     /**
      * Early control events (decided on arrival), at least once and right away on their own topic, signed like the
      * confirmed ones: they are worth something only if they arrive before the checkpoint would release them.
      */
-    public static KafkaSink<ControlRecord> earlyControl(String bootstrap, Properties clientProperties,
-            SigningKey signing) {
+    public static KafkaSink<ControlRecord> earlyControl(
+            String bootstrap, Properties clientProperties, SigningKey signing) {
         return atOnce(bootstrap, clientProperties, controlSerializer(Topics.CONTROL_EARLY, signing));
     }
 
@@ -60,8 +70,8 @@ public final class KafkaSinks {
      * At least once and right away: a record is readable as soon as the broker has it, not when the checkpoint
      * completes; after a recovery it may be written again (same id).
      */
-    private static <T> KafkaSink<T> atOnce(String bootstrap, Properties clientProperties,
-            KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> atOnce(
+            String bootstrap, Properties clientProperties, KafkaRecordSerializationSchema<T> serializer) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.putIfAbsent("linger.ms", "0");
@@ -77,13 +87,13 @@ public final class KafkaSinks {
      * Plane heartbeats, at least once and right away (not with the checkpoint): their point is to say, in wall-clock
      * time, that the plane is alive and how far its event time has got. Signed like control events.
      */
-    public static KafkaSink<HeartbeatRecord> heartbeats(String bootstrap, Properties clientProperties,
-            SigningKey signing) {
+    public static KafkaSink<HeartbeatRecord> heartbeats(
+            String bootstrap, Properties clientProperties, SigningKey signing) {
         return KafkaSink.<HeartbeatRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setKafkaProducerConfig(clientProperties)
-                .setRecordSerializer(new EnvelopeSerializer<>(Topics.HEARTBEAT, HeartbeatRecord::planeId,
-                        HeartbeatRecord::envelope, signing))
+                .setRecordSerializer(new EnvelopeSerializer<>(
+                        Topics.HEARTBEAT, HeartbeatRecord::planeId, HeartbeatRecord::envelope, signing))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
@@ -92,9 +102,10 @@ public final class KafkaSinks {
      * Alerts, exactly once as control events (their own transactional ids), keyed by scope. The alerts forwarder
      * reads them read_committed and posts them to Alertmanager.
      */
-    public static KafkaSink<AlertRecord> alerts(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix, boolean exactlyOnce) {
-        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, alertSerializer())
+    public static KafkaSink<AlertRecord> alerts(
+            String bootstrap, Properties clientProperties, String transactionalIdPrefix, boolean exactlyOnce) {
+        return exactlyOnce
+                ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, alertSerializer())
                 : atOnce(bootstrap, clientProperties, alertSerializer());
     }
 
@@ -103,11 +114,16 @@ public final class KafkaSinks {
      * checkpoint as the control topic, and signed with the control key when one is configured: execution's verifier
      * bootstraps from it (ControlVerifier#accept).
      */
-    public static KafkaSink<HaltStateRecord> haltStates(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix, SigningKey signing, boolean exactlyOnce) {
-        EnvelopeSerializer<HaltStateRecord> serializer = new EnvelopeSerializer<>(Topics.HALT_STATE,
-                HaltStateRecord::scopeKey, HaltStateRecord::envelope, signing);
-        return exactlyOnce ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, serializer)
+    public static KafkaSink<HaltStateRecord> haltStates(
+            String bootstrap,
+            Properties clientProperties,
+            String transactionalIdPrefix,
+            SigningKey signing,
+            boolean exactlyOnce) {
+        EnvelopeSerializer<HaltStateRecord> serializer = new EnvelopeSerializer<>(
+                Topics.HALT_STATE, HaltStateRecord::scopeKey, HaltStateRecord::envelope, signing);
+        return exactlyOnce
+                ? exactlyOnce(bootstrap, clientProperties, transactionalIdPrefix, serializer)
                 : atOnce(bootstrap, clientProperties, serializer);
     }
 
@@ -119,8 +135,11 @@ public final class KafkaSinks {
         return new EnvelopeSerializer<>(Topics.ALERTS, AlertRecord::scopeKey, AlertRecord::envelope, null);
     }
 
-    private static <T> KafkaSink<T> exactlyOnce(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix, KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> exactlyOnce(
+            String bootstrap,
+            Properties clientProperties,
+            String transactionalIdPrefix,
+            KafkaRecordSerializationSchema<T> serializer) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
@@ -139,8 +158,8 @@ public final class KafkaSinks {
      * loader, reading read_committed, inserts only what a completed checkpoint covers: after a crash ClickHouse holds
      * the same rows as a run without one.
      */
-    public static KafkaSink<WarehouseRow> clickhouseRows(String bootstrap, Properties clientProperties,
-            String transactionalIdPrefix) {
+    public static KafkaSink<WarehouseRow> clickhouseRows(
+            String bootstrap, Properties clientProperties, String transactionalIdPrefix) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         // Rows are many and small: batch them (the control path has sinks of its own and does not wait on these).
@@ -156,9 +175,11 @@ public final class KafkaSinks {
         private transient org.apache.flink.metrics.Counter rejected;
 
         @Override
-        public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
+        public void open(
+                org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
                 KafkaSinkContext sinkContext) {
-            rejected = context.getMetricGroup().addGroup("reason", DeadLetterReason.OUTPUT_REJECTED)
+            rejected = context.getMetricGroup()
+                    .addGroup("reason", DeadLetterReason.OUTPUT_REJECTED)
                     .counter("dead_letters");
         }
 
@@ -170,8 +191,8 @@ public final class KafkaSinks {
                 }
                 return deadLetterRecord(oversized(row));
             }
-            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.CLICKHOUSE_ROWS,
-                    row.table().getBytes(StandardCharsets.UTF_8), row.bytes());
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(
+                    Topics.CLICKHOUSE_ROWS, row.table().getBytes(StandardCharsets.UTF_8), row.bytes());
             if (row.binary()) {
                 DetectorOutputHeaders.writeRowBinary(r.headers());
             }
@@ -185,10 +206,17 @@ public final class KafkaSinks {
      */
     static DeadLetterRecord oversized(WarehouseRow row) {
         String reason = DeadLetterReason.OUTPUT_REJECTED;
-        return new DeadLetterRecord(DeterministicId.ofBytes("dl-", row.bytes(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
-                reason, "a " + row.table() + " row of " + row.bytes().length + " bytes exceeds the "
+        return new DeadLetterRecord(
+                DeterministicId.ofBytes("dl-", row.bytes(), Topics.CLICKHOUSE_ROWS, 0, 0, reason),
+                reason,
+                "a " + row.table() + " row of " + row.bytes().length + " bytes exceeds the "
                         + OutputBounds.MAX_RECORD_BYTES + "-byte bound of the plane's records; it was not written",
-                row.bytes(), Topics.CLICKHOUSE_ROWS, -1, -1, "", 0);
+                row.bytes(),
+                Topics.CLICKHOUSE_ROWS,
+                -1,
+                -1,
+                "",
+                0);
     }
 
     /** Dead letters at least once: their ids are deterministic, so a consumer can drop a repeat. */
@@ -203,7 +231,9 @@ public final class KafkaSinks {
 
     /** The dead letter's Kafka record, keyed by reason code: the job's dead-letter sink and the loader publish this. */
     public static ProducerRecord<byte[], byte[]> deadLetterRecord(DeadLetterRecord d) {
-        return new ProducerRecord<>(Topics.DEAD_LETTER, d.reasonCode().getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                Topics.DEAD_LETTER,
+                d.reasonCode().getBytes(StandardCharsets.UTF_8),
                 envelope(d).toByteArray());
     }
 
@@ -236,8 +266,11 @@ public final class KafkaSinks {
         private final SigningKey signing;
         private transient ControlSigner signer;
 
-        EnvelopeSerializer(String topic, SerializableFunction<T, String> keyOf,
-                SerializableFunction<T, byte[]> envelopeOf, SigningKey signing) {
+        EnvelopeSerializer(
+                String topic,
+                SerializableFunction<T, String> keyOf,
+                SerializableFunction<T, byte[]> envelopeOf,
+                SigningKey signing) {
             this.topic = topic;
             this.keyOf = keyOf;
             this.envelopeOf = envelopeOf;
@@ -245,8 +278,10 @@ public final class KafkaSinks {
         }
 
         @Override
-        public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
-                KafkaSinkContext sinkContext) throws Exception {
+        public void open(
+                org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context,
+                KafkaSinkContext sinkContext)
+                throws Exception {
             // Read here, on the task manager, so the key never travels in the job graph.
             signer = signing == null ? null : signing.load();
         }
@@ -254,8 +289,8 @@ public final class KafkaSinks {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext ctx, Long timestamp) {
             byte[] value = envelopeOf.apply(element);
-            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic,
-                    keyOf.apply(element).getBytes(StandardCharsets.UTF_8), value);
+            ProducerRecord<byte[], byte[]> r =
+                    new ProducerRecord<>(topic, keyOf.apply(element).getBytes(StandardCharsets.UTF_8), value);
             if (signer != null) {
                 r.headers().add(ControlSigner.SIGNATURE_HEADER, signer.signatureHeader(value));
                 r.headers().add(ControlSigner.KEY_ID_HEADER, signer.keyId().getBytes(StandardCharsets.UTF_8));

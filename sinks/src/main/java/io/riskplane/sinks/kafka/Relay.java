@@ -39,8 +39,8 @@ public final class Relay implements AutoCloseable {
 
     /** @param consumerProperties from {@link #consumerProperties}, plus any tuning of the relay's own */
     public Relay(Properties consumerProperties, Duration initialBackoff, Duration maxBackoff, Consumer<String> log) {
-        this.consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer =
+                new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.log = log;
@@ -65,14 +65,15 @@ public final class Relay implements AutoCloseable {
      * The producer a relay publishes its dead letters with (what its destination refused as data): every send
      * acknowledged by all replicas and idempotent, so that a dead letter is durable before the batch is committed.
      */
-    public static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetterProducer(String bootstrap,
-            Properties client) {
+    public static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetterProducer(
+            String bootstrap, Properties client) {
         Properties producer = new Properties();
         producer.putAll(client);
         producer.put("bootstrap.servers", bootstrap);
         producer.put("acks", "all");
         producer.put("enable.idempotence", "true");
-        return new org.apache.kafka.clients.producer.KafkaProducer<>(producer,
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(
+                producer,
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
@@ -108,16 +109,28 @@ public final class Relay implements AutoCloseable {
      * place on the relayed topic, the record itself as the original.
      */
     public static io.riskplane.model.DeadLetterRecord refused(
-            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String reason, String detail,
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+            String reason,
+            String detail,
             String originalEventId) {
-        return new io.riskplane.model.DeadLetterRecord(io.riskplane.contract.DeterministicId.of("dl-", reason,
-                record.topic(), record.partition(), record.offset()), reason, detail, record.value(), record.topic(),
-                record.partition(), record.offset(), originalEventId, record.timestamp());
+        return new io.riskplane.model.DeadLetterRecord(
+                io.riskplane.contract.DeterministicId.of(
+                        "dl-", reason, record.topic(), record.partition(), record.offset()),
+                reason,
+                detail,
+                record.value(),
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                originalEventId,
+                record.timestamp());
     }
 
     /** Publishes a dead letter, retrying until the broker has it; false when the relay was stopped first. */
-    public boolean publishUntilAccepted(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer,
-            io.riskplane.model.DeadLetterRecord d, String what) {
+    public boolean publishUntilAccepted(
+            org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer,
+            io.riskplane.model.DeadLetterRecord d,
+            String what) {
         return untilAccepted(what, () -> {
             try {
                 producer.send(KafkaSinks.deadLetterRecord(d)).get();

@@ -42,22 +42,29 @@ class ClickHouseCredentialsIT {
                 ClickHouseHttp ch = new ClickHouseHttp(via, "default", PASSWORD);
                 int applied = ClickHouseSchema.apply(ch);
                 assertThat(applied).isPositive();
-                assertThat(ch.count("SELECT count() FROM system.tables WHERE database = 'riskplane'")).isPositive();
+                assertThat(ch.count("SELECT count() FROM system.tables WHERE database = 'riskplane'"))
+                        .isPositive();
                 ch.query("CREATE TABLE IF NOT EXISTS riskplane.credentials_probe (id String) ENGINE = Memory");
-                ch.insertJsonEachRow("credentials_probe", "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
-                        .getBytes(StandardCharsets.UTF_8));
-                assertThat(ch.query("SELECT id FROM riskplane.credentials_probe ORDER BY id")).isEqualTo("a\nb\n");
+                ch.insertJsonEachRow(
+                        "credentials_probe", "{\"id\":\"a\"}\n{\"id\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+                assertThat(ch.query("SELECT id FROM riskplane.credentials_probe ORDER BY id"))
+                        .isEqualTo("a\nb\n");
 
                 // The server checks the password it is sent in the header.
                 assertThatThrownBy(() -> new ClickHouseHttp(via, "default", "wrong").query("SELECT 1"))
-                        .isInstanceOf(IOException.class).hasMessageContaining("Code: 193"); // wrong password
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("Code: 193"); // wrong password
                 assertThatThrownBy(() -> new ClickHouseHttp(via, "default", "").query("SELECT 1"))
-                        .isInstanceOf(IOException.class).hasMessageContaining("Code: 194"); // password required
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("Code: 194"); // password required
 
                 assertThat(requestLines).hasSizeGreaterThan(applied);
                 String encoded = URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
                 for (String line : requestLines) {
-                    assertThat(line).doesNotContain(PASSWORD).doesNotContain(encoded).doesNotContain("password")
+                    assertThat(line)
+                            .doesNotContain(PASSWORD)
+                            .doesNotContain(encoded)
+                            .doesNotContain("password")
                             .doesNotContain("user=");
                 }
                 assertThat(userHeaders).hasSameSizeAs(requestLines).containsOnly("default");
@@ -76,10 +83,12 @@ class ClickHouseCredentialsIT {
             requestLines.add(exchange.getRequestMethod() + " " + uri.getRawPath()
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
             userHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-ClickHouse-User")));
-            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + uri.getRawPath()
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
-                    .method(exchange.getRequestMethod(),
-                            HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(
+                            target + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
+                    .method(
+                            exchange.getRequestMethod(),
+                            HttpRequest.BodyPublishers.ofByteArray(
+                                    exchange.getRequestBody().readAllBytes()));
             for (String h : List.of("X-ClickHouse-User", "X-ClickHouse-Key", "Authorization")) {
                 String v = exchange.getRequestHeaders().getFirst(h);
                 if (v != null) {

@@ -35,8 +35,10 @@ class ClickHouseLoaderIT {
     void aRowClickHouseRefusesIsDeadLetteredAndTheRestLoads() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
                 LocalClickHouseServer server = LocalClickHouseServer.start(dir.resolve("clickhouse"));
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             kafka.createTopics(List.of(Topics.CLICKHOUSE_ROWS, Topics.DEAD_LETTER), 1);
             ClickHouseHttp ch = new ClickHouseHttp(server.httpUrl(), "default", "");
             ClickHouseSchema.apply(ch);
@@ -45,8 +47,8 @@ class ClickHouseLoaderIT {
             List<String> good = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 String id = "ev-" + i;
-                byte[] row = ClickHouseRows.RAW_EVENTS.jsonRow(new RawEvent(id, "quote", "test", 1_795_000_000_000L + i,
-                        "riskplane.v1.quotes", 0, i, 0, "{}"));
+                byte[] row = ClickHouseRows.RAW_EVENTS.jsonRow(new RawEvent(
+                        id, "quote", "test", 1_795_000_000_000L + i, "riskplane.v1.quotes", 0, i, 0, "{}"));
                 if (i == 3) {
                     // A binder bug: a number column written as text.
                     row = new String(row, StandardCharsets.UTF_8)
@@ -59,8 +61,8 @@ class ClickHouseLoaderIT {
                 rows.add(row);
             }
             for (byte[] row : rows) {
-                producer.send(new ProducerRecord<>(Topics.CLICKHOUSE_ROWS, "raw_events".getBytes(StandardCharsets.UTF_8),
-                        row));
+                producer.send(new ProducerRecord<>(
+                        Topics.CLICKHOUSE_ROWS, "raw_events".getBytes(StandardCharsets.UTF_8), row));
             }
             producer.flush();
 
@@ -77,15 +79,30 @@ class ClickHouseLoaderIT {
                 assertThat(d.getSourceTopic()).isEqualTo(Topics.CLICKHOUSE_ROWS);
                 assertThat(d.getSourceOffset()).isEqualTo(3);
                 assertThat(d.getDetail()).contains("raw_events").contains("ClickHouse");
-                awaitTrue("the dead letter in ClickHouse", () -> count(ch,
-                        "SELECT count() FROM riskplane.dead_letters WHERE reason_code = 'WAREHOUSE_REJECTED'") == 1);
+                awaitTrue(
+                        "the dead letter in ClickHouse",
+                        () -> count(
+                                        ch,
+                                        "SELECT count() FROM riskplane.dead_letters WHERE reason_code = 'WAREHOUSE_REJECTED'")
+                                == 1);
                 assertThat(loader.rejected()).isEqualTo(1);
                 assertThat(loader.skipped()).isZero();
 
                 // The loader is not held by the refused row: a later row loads too.
-                producer.send(new ProducerRecord<>(Topics.CLICKHOUSE_ROWS, "raw_events".getBytes(StandardCharsets.UTF_8),
-                        ClickHouseRows.RAW_EVENTS.jsonRow(new RawEvent("ev-7", "quote", "test", 1_795_000_000_007L,
-                                "riskplane.v1.quotes", 0, 7, 0, "{}")))).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.CLICKHOUSE_ROWS,
+                                "raw_events".getBytes(StandardCharsets.UTF_8),
+                                ClickHouseRows.RAW_EVENTS.jsonRow(new RawEvent(
+                                        "ev-7",
+                                        "quote",
+                                        "test",
+                                        1_795_000_000_007L,
+                                        "riskplane.v1.quotes",
+                                        0,
+                                        7,
+                                        0,
+                                        "{}"))))
+                        .get();
                 List<String> after = new ArrayList<>(good);
                 after.add("ev-7");
                 awaitTrue("a later row in ClickHouse", () -> ids(ch).equals(after));
@@ -105,8 +122,10 @@ class ClickHouseLoaderIT {
     void rowBinaryAndOldJsonRowsLoadTogetherAndARefusedBinaryRowIsDeadLettered() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
                 LocalClickHouseServer server = LocalClickHouseServer.start(dir.resolve("clickhouse"));
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             kafka.createTopics(List.of(Topics.CLICKHOUSE_ROWS, Topics.DEAD_LETTER), 1);
             ClickHouseHttp ch = new ClickHouseHttp(server.httpUrl(), "default", "");
             ClickHouseSchema.apply(ch);
@@ -114,8 +133,8 @@ class ClickHouseLoaderIT {
             List<String> good = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String id = "ev-" + i;
-                RawEvent e = new RawEvent(id, "quote", "test", 1_795_000_000_000L + i, "riskplane.v1.quotes", 0, i, 0,
-                        "{}");
+                RawEvent e =
+                        new RawEvent(id, "quote", "test", 1_795_000_000_000L + i, "riskplane.v1.quotes", 0, i, 0, "{}");
                 boolean binary = i % 2 == 0;
                 byte[] row = binary ? ClickHouseRows.RAW_EVENTS.rowBinary(e) : ClickHouseRows.RAW_EVENTS.jsonRow(e);
                 if (i == 4) {
@@ -129,8 +148,8 @@ class ClickHouseLoaderIT {
                     good.add(id);
                 }
                 rows.add(row);
-                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.CLICKHOUSE_ROWS,
-                        "raw_events".getBytes(StandardCharsets.UTF_8), row);
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(
+                        Topics.CLICKHOUSE_ROWS, "raw_events".getBytes(StandardCharsets.UTF_8), row);
                 if (binary) {
                     io.riskplane.sinks.kafka.DetectorOutputHeaders.writeRowBinary(r.headers());
                 }
@@ -149,7 +168,7 @@ class ClickHouseLoaderIT {
                 assertThat(d.getSourceOffset()).isEqualTo(4);
                 // Both formats load every column: the rows read back as the JSON lines of the same events.
                 assertThat(ch.query("SELECT event_id, event_time, source_partition, source_offset, envelope_json "
-                        + "FROM riskplane.raw_events WHERE event_id IN ('ev-5', 'ev-6') ORDER BY event_id"))
+                                + "FROM riskplane.raw_events WHERE event_id IN ('ev-5', 'ev-6') ORDER BY event_id"))
                         .isEqualTo(ch.query("SELECT 'ev-5', toDateTime(1795000000), 0, 5, '{}' UNION ALL "
                                 + "SELECT 'ev-6', toDateTime(1795000000), 0, 6, '{}'"));
                 assertThat(loader.rejected()).isEqualTo(1);
@@ -169,18 +188,21 @@ class ClickHouseLoaderIT {
     void rowBinaryRowsOfAColumnWhoseTypeMovedAreRefusedNotMisread() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
                 LocalClickHouseServer server = LocalClickHouseServer.start(dir.resolve("clickhouse"));
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             kafka.createTopics(List.of(Topics.CLICKHOUSE_ROWS, Topics.DEAD_LETTER), 1);
             ClickHouseHttp ch = new ClickHouseHttp(server.httpUrl(), "default", "");
             ClickHouseSchema.apply(ch);
             ch.query("ALTER TABLE riskplane.raw_events MODIFY COLUMN source_partition Int64");
             for (int i = 0; i < 3; i++) {
-                RawEvent e = new RawEvent("ev-" + i, "quote", "test", 1_795_000_000_000L + i, "riskplane.v1.quotes", 0,
-                        i, 0, "{}");
-                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.CLICKHOUSE_ROWS,
-                        "raw_events".getBytes(StandardCharsets.UTF_8), i == 2 ? ClickHouseRows.RAW_EVENTS.jsonRow(e)
-                                : ClickHouseRows.RAW_EVENTS.rowBinary(e));
+                RawEvent e = new RawEvent(
+                        "ev-" + i, "quote", "test", 1_795_000_000_000L + i, "riskplane.v1.quotes", 0, i, 0, "{}");
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(
+                        Topics.CLICKHOUSE_ROWS,
+                        "raw_events".getBytes(StandardCharsets.UTF_8),
+                        i == 2 ? ClickHouseRows.RAW_EVENTS.jsonRow(e) : ClickHouseRows.RAW_EVENTS.rowBinary(e));
                 if (i < 2) {
                     io.riskplane.sinks.kafka.DetectorOutputHeaders.writeRowBinary(r.headers());
                 }
@@ -194,7 +216,8 @@ class ClickHouseLoaderIT {
                 List<Envelope> letters = deadLetters(kafka, 2);
                 for (Envelope letter : letters) {
                     assertThat(letter.getDeadLetter().getReasonCode()).isEqualTo(DeadLetterReason.WAREHOUSE_REJECTED);
-                    assertThat(letter.getDeadLetter().getDetail()).contains("code 53")
+                    assertThat(letter.getDeadLetter().getDetail())
+                            .contains("code 53")
                             .contains("source_partition is Int64, the row writes it as Int32");
                 }
                 awaitTrue("the JSON row in ClickHouse", () -> ids(ch).equals(List.of("ev-2")));
@@ -207,10 +230,18 @@ class ClickHouseLoaderIT {
     }
 
     /** A loader of the test's topics with short batches and backoffs, its log printed and handed to {@code log}. */
-    private static ClickHouseLoader loader(EmbeddedKafka kafka, ClickHouseHttp ch,
-            java.util.function.Consumer<String> log) {
-        return new ClickHouseLoader(kafka.bootstrapServers(), new Properties(), "loader-it", ch, 1000,
-                Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1), line -> {
+    private static ClickHouseLoader loader(
+            EmbeddedKafka kafka, ClickHouseHttp ch, java.util.function.Consumer<String> log) {
+        return new ClickHouseLoader(
+                kafka.bootstrapServers(),
+                new Properties(),
+                "loader-it",
+                ch,
+                1000,
+                Duration.ofMillis(200),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
+                line -> {
                     log.accept(line);
                     System.out.println("[loader-it] " + line);
                 });
@@ -231,7 +262,9 @@ class ClickHouseLoaderIT {
 
     private static List<String> ids(ClickHouseHttp ch) {
         try {
-            return ch.query("SELECT event_id FROM riskplane.raw_events ORDER BY event_id").lines().toList();
+            return ch.query("SELECT event_id FROM riskplane.raw_events ORDER BY event_id")
+                    .lines()
+                    .toList();
         } catch (Exception e) {
             return List.of();
         }

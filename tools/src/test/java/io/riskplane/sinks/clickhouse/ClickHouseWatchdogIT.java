@@ -35,40 +35,53 @@ class ClickHouseWatchdogIT {
     @Test
     void serverEndsAfterItsJvmIsKilled() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process jvm = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                ClickHouseWatchdogIT.class.getName(), dir.resolve("ch").toString()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child.err").toFile())).start();
+        Process jvm = new ProcessBuilder(List.of(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ClickHouseWatchdogIT.class.getName(),
+                        dir.resolve("ch").toString()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("child.err").toFile()))
+                .start();
         long serverPid;
         int port;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
             String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String l; (l = out.readLine()) != null; ) {
-                        if (l.startsWith("SERVER ")) {
-                            return l;
+                        try {
+                            for (String l; (l = out.readLine()) != null; ) {
+                                if (l.startsWith("SERVER ")) {
+                                    return l;
+                                }
+                            }
+                            return null;
+                        } catch (java.io.IOException e) {
+                            return null;
                         }
-                    }
-                    return null;
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            }).get(90, TimeUnit.SECONDS);
-            assertThat(line).as("child output; stderr in " + dir.resolve("child.err")).isNotNull();
+                    })
+                    .get(90, TimeUnit.SECONDS);
+            assertThat(line)
+                    .as("child output; stderr in " + dir.resolve("child.err"))
+                    .isNotNull();
             String[] parts = line.split(" ");
             serverPid = Long.parseLong(parts[1]);
             port = Integer.parseInt(parts[2]);
             Optional<ProcessHandle> server = ProcessHandle.of(serverPid);
             assertThat(server).isPresent();
-            assertThat(Files.readString(Path.of("/proc/" + serverPid + "/cmdline"))).contains("clickhouse");
-            assertThat(server.get().parent().flatMap(p -> p.parent()).map(ProcessHandle::pid)).contains(jvm.pid());
+            assertThat(Files.readString(Path.of("/proc/" + serverPid + "/cmdline")))
+                    .contains("clickhouse");
+            assertThat(server.get().parent().flatMap(p -> p.parent()).map(ProcessHandle::pid))
+                    .contains(jvm.pid());
             assertThat(ping(port)).isTrue();
         } finally {
             jvm.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
         }
         assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(jvm.exitValue()).isEqualTo(137);
-        awaitTrue("the ClickHouse server (pid " + serverPid + ") gone after its JVM was killed",
+        awaitTrue(
+                "the ClickHouse server (pid " + serverPid + ") gone after its JVM was killed",
                 () -> ProcessHandle.of(serverPid).map(p -> !p.isAlive()).orElse(true));
         assertThat(ping(port)).isFalse();
     }

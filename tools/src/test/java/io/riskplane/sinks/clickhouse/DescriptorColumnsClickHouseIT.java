@@ -25,8 +25,11 @@ class DescriptorColumnsClickHouseIT {
             for (ClickHouseTable<?> t : ClickHouseRows.TABLES) {
                 Map<String, String> actual = ch.columnTypes(t.name());
                 assertThat(actual).as("table %s exists", t.name()).isNotEmpty();
-                assertThat(t.differences(actual)).as("%s: descriptor against system.columns", t.name()).isEmpty();
-                assertThat(t.columns()).as("%s: descriptor columns in table order", t.name())
+                assertThat(t.differences(actual))
+                        .as("%s: descriptor against system.columns", t.name())
+                        .isEmpty();
+                assertThat(t.columns())
+                        .as("%s: descriptor columns in table order", t.name())
                         .containsExactlyElementsOf(actual.keySet());
             }
 

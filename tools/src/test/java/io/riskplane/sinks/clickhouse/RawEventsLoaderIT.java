@@ -71,8 +71,8 @@ class RawEventsLoaderIT {
 
             // Expected: every valid item's row, with where Kafka put it and the broker's timestamp.
             Map<String, Map<String, String>> expected = new TreeMap<>();
-            try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(kafka.bootstrapServers(),
-                    Topics.INPUTS.toArray(String[]::new))) {
+            try (KafkaConsumer<byte[], byte[]> c = CommittedTopicReader.fromBeginning(
+                    kafka.bootstrapServers(), Topics.INPUTS.toArray(String[]::new))) {
                 Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
                 while (c.assignment().stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
@@ -86,22 +86,36 @@ class RawEventsLoaderIT {
             }
             assertThat(expected).hasSize(items.size() - 7);
 
-            ClickHouseLoader loader = new ClickHouseLoader(kafka.bootstrapServers(), new Properties(), "raw-it", ch,
-                    5000, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1),
-                    line -> System.out.println("[raw-it] " + line), Topics.INPUTS,
-                    new RawEventRows(new EnvelopeDecoder(PlaneOptions.streaming().maxFutureSkew().toMillis())));
+            ClickHouseLoader loader = new ClickHouseLoader(
+                    kafka.bootstrapServers(),
+                    new Properties(),
+                    "raw-it",
+                    ch,
+                    5000,
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    line -> System.out.println("[raw-it] " + line),
+                    Topics.INPUTS,
+                    new RawEventRows(new EnvelopeDecoder(
+                            PlaneOptions.streaming().maxFutureSkew().toMillis())));
             Thread t = new Thread(loader::run, "raw-it");
             t.start();
             try {
-                awaitTrue("every valid input event in raw_events", () -> count(ch) == expected.size()
-                        && loader.notRawEvents() == 7);
+                awaitTrue(
+                        "every valid input event in raw_events",
+                        () -> count(ch) == expected.size() && loader.notRawEvents() == 7);
                 Map<String, Map<String, String>> stored = new TreeMap<>();
                 for (String line : ch.query("SELECT event_id, kind, source, toUnixTimestamp(event_time) AS "
-                        + "event_time, event_time_ms, source_topic, source_partition, source_offset, ingest_time_ms, "
-                        + "envelope_json FROM riskplane.raw_events FINAL FORMAT JSONEachRow").lines().toList()) {
+                                + "event_time, event_time_ms, source_topic, source_partition, source_offset, ingest_time_ms, "
+                                + "envelope_json FROM riskplane.raw_events FINAL FORMAT JSONEachRow")
+                        .lines()
+                        .toList()) {
                     JsonNode n = JSON.readTree(line);
                     Map<String, String> columns = new TreeMap<>();
-                    n.fields().forEachRemaining(f -> columns.put(f.getKey(), f.getValue().asText()));
+                    n.fields()
+                            .forEachRemaining(
+                                    f -> columns.put(f.getKey(), f.getValue().asText()));
                     stored.put(columns.get("event_id"), columns);
                 }
                 assertThat(stored.keySet()).isEqualTo(expected.keySet());
@@ -124,7 +138,8 @@ class RawEventsLoaderIT {
 
     /** A raw_events row as the plane wrote it, from the envelope itself and the record's place on Kafka. */
     private static Map<String, String> row(Envelope e, ConsumerRecord<byte[], byte[]> r) {
-        long eventTimeMs = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+        long eventTimeMs =
+                e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
         Map<String, String> m = new TreeMap<>();
         m.put("event_id", e.getEventId());
         m.put("kind", e.getPayloadCase().name().toLowerCase(java.util.Locale.ROOT));

@@ -21,12 +21,13 @@ class JsonRowBoundsTest {
     void longTextIsCutWithItsLengthAndHash() throws Exception {
         String detail = "\u0001".repeat(160_000);
         byte[] json = NOTES.jsonRow(new Note("e1", detail));
-        assertThat(NOTES.json(NOTES.rowBinary(new Note("e1", detail)))).as("the RowBinary row, cut the same")
+        assertThat(NOTES.json(NOTES.rowBinary(new Note("e1", detail))))
+                .as("the RowBinary row, cut the same")
                 .isEqualTo(new String(json, StandardCharsets.UTF_8));
         assertThat(json.length).isLessThan(20_000); // 1,120,509 bytes before
         String cut = new ObjectMapper().readTree(json).get("detail").asText();
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(detail.getBytes(StandardCharsets.UTF_8)));
+        String sha = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(detail.getBytes(StandardCharsets.UTF_8)));
         assertThat(cut).startsWith("\u0001".repeat(2_048) + " ...[cut: 160000 chars, sha256 " + sha + "]");
         // short text is untouched, and null is the empty string
         byte[] small = NOTES.jsonRow(new Note("x".repeat(100_000), null));
@@ -38,6 +39,7 @@ class JsonRowBoundsTest {
     void aColumnIsBoundOnce() {
         var b = ClickHouseTable.builder("notes", Note.class).text("id", Note::id);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.text("id", Note::detail))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("id");
     }
 }

@@ -45,10 +45,17 @@ class IcebergSnapshotExpiryIT {
             for (String name : IcebergLakehouse.TABLES) {
                 Table t = catalog.loadTable(TableIdentifier.of(IcebergLakehouse.NAMESPACE, name));
                 // One commit per checkpoint, as the plane's committer makes them.
-                t.newAppend().appendFile(DataFiles.builder(t.spec())
-                        .withPath(warehouse.resolve(name + "-" + i + ".parquet").toString())
-                        .withFormat("PARQUET").withFileSizeInBytes(100).withRecordCount(i)
-                        .withPartitionPath(t.spec().fields().get(0).name() + "=2026-11-20").build()).commit();
+                t.newAppend()
+                        .appendFile(DataFiles.builder(t.spec())
+                                .withPath(warehouse
+                                        .resolve(name + "-" + i + ".parquet")
+                                        .toString())
+                                .withFormat("PARQUET")
+                                .withFileSizeInBytes(100)
+                                .withRecordCount(i)
+                                .withPartitionPath(t.spec().fields().get(0).name() + "=2026-11-20")
+                                .build())
+                        .commit();
             }
         }
         for (String name : IcebergLakehouse.TABLES) {
@@ -69,11 +76,16 @@ class IcebergSnapshotExpiryIT {
                 }
             }
             assertThat(files).as("data files still in %s", name).isEqualTo(COMMITS);
-            Path metadata = warehouse.resolve(IcebergLakehouse.NAMESPACE).resolve(name).resolve("metadata");
+            Path metadata =
+                    warehouse.resolve(IcebergLakehouse.NAMESPACE).resolve(name).resolve("metadata");
             // The manifest lists of expired snapshots are deleted with them.
-            assertThat(countFiles(metadata, "snap-")).as("manifest lists of %s", name).isEqualTo(3);
+            assertThat(countFiles(metadata, "snap-"))
+                    .as("manifest lists of %s", name)
+                    .isEqualTo(3);
             // Create, 25 appends and the expiry wrote 27 metadata files: the current one and 20 previous remain.
-            assertThat(countFiles(metadata, "v")).as("metadata files of %s", name).isEqualTo(21);
+            assertThat(countFiles(metadata, "v"))
+                    .as("metadata files of %s", name)
+                    .isEqualTo(21);
         }
     }
 

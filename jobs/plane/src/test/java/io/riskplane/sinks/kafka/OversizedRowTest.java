@@ -27,7 +27,9 @@ class OversizedRowTest {
         var ok = serializer.serialize(WarehouseRow.json("raw_events", small), null, null);
         assertThat(ok.topic()).isEqualTo(Topics.CLICKHOUSE_ROWS);
         assertThat(ok.value()).isEqualTo(small);
-        assertThat(DetectorOutputHeaders.read(ok.headers())).as("no detector output on a plain row").isNull();
+        assertThat(DetectorOutputHeaders.read(ok.headers()))
+                .as("no detector output on a plain row")
+                .isNull();
     }
 
     /**
@@ -37,8 +39,8 @@ class OversizedRowTest {
     @Test
     void aDetectorRowCarriesNothingButItsRowAndFormat() {
         byte[] rowBinary = {3, 'w', '-', '1'};
-        var record = new KafkaSinks.WarehouseRowSerializer().serialize(
-                WarehouseRow.binary("execution_telemetry", rowBinary), null, null);
+        var record = new KafkaSinks.WarehouseRowSerializer()
+                .serialize(WarehouseRow.binary("execution_telemetry", rowBinary), null, null);
         assertThat(record.topic()).isEqualTo(Topics.CLICKHOUSE_ROWS);
         assertThat(record.value()).isEqualTo(rowBinary);
         assertThat(record.headers().toArray()).hasSize(1);
