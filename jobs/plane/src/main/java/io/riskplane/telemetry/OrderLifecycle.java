@@ -19,7 +19,9 @@ import org.apache.flink.util.Collector;
  * ordered and filled quantity, rejection, error category and route fallback. Signals pass through as facts.
  * The order's state is kept for an hour of event time after its terminal state (the stale horizon: the oldest fill the
  * plane accepts), for fills reported late; of a terminal order only what a fill or a late acknowledgement still
- * reads is kept ({@link #afterTerminal}).
+ * reads is kept ({@link #afterTerminal}). An order that never reaches a terminal state (its terminal event lost, or
+ * left resting) is forgotten a week of event time after its last update ({@link #RETAIN_RESTING_MS}), so a quiet key
+ * keeps nothing for ever; a fill after that is a fact without decision price and time, as for an unknown order.
  *
  * <p>State: one value per order ({@code lifecycle}: the order as known, acknowledged, terminal, forget time). Until
  * 2026-12-06 (session 4) these were four values ({@code order}, {@code acked}, {@code terminal}, {@code forget-at});
@@ -29,8 +31,14 @@ import org.apache.flink.util.Collector;
 public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionInput, ExecutionFact> {
     private static final long serialVersionUID = 1L;
     static final long RETAIN_AFTER_TERMINAL_MS = 3_600_000L;
+    /** How long an order that is not terminal is kept after its last update: a week, as operator resumes are. */
+    static final long RETAIN_RESTING_MS = 7L * 24 * 3_600_000L;
 
-    /** The order as known, acknowledged, terminal, and when to forget it (0 until terminal). */
+    /**
+     * The order as known, acknowledged, terminal, and when to forget it: its pending timer, an hour after the terminal
+     * state, before that a week after the order was first seen (re-armed from its last update when it fires); 0 for
+     * an order restored from a job that did not arm it, until its next update.
+     */
     private static final TypeInformation<Tuple4<OrderRecord, Boolean, Boolean, Long>> LIFECYCLE =
             Types.TUPLE(TypeInformation.of(OrderRecord.class), Types.BOOLEAN, Types.BOOLEAN, Types.LONG);
 
@@ -138,7 +146,14 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
             out.collect(fact(
                     ExecutionFact.ACK, o.eventId(), ts, known, adapter(known, ""), 0, 0, Double.NaN, latency, ingest));
         }
+        if (!o.isTerminal() && !terminal && forgetAt == 0) {
+            forgetAt = ts + RETAIN_RESTING_MS;
+            ctx.timerService().registerEventTimeTimer(forgetAt);
+        }
         if (o.isTerminal() && !terminal) {
+            if (forgetAt != 0) {
+                ctx.timerService().deleteEventTimeTimer(forgetAt); // the resting order's timer
+            }
             terminal = true;
             boolean fallback = !known.expectedAdapter().isEmpty()
                     && !known.actualAdapter().isEmpty()
@@ -224,7 +239,15 @@ public class OrderLifecycle extends EventTimeOrderedFunction<String, ExecutionIn
     @Override
     protected void onEventTime(long timestamp, OnTimerContext ctx, Collector<ExecutionFact> out) throws Exception {
         Tuple4<OrderRecord, Boolean, Boolean, Long> l = lifecycle();
-        if (l != null && l.f2 && timestamp >= l.f3) {
+        if (l == null || l.f3 == 0 || timestamp < l.f3) {
+            return;
+        }
+        long restingUntil = l.f0.eventTimeMillis() + RETAIN_RESTING_MS;
+        if (!l.f2 && restingUntil > timestamp) {
+            // Updated since the timer was armed: wait a week from the last update.
+            ctx.timerService().registerEventTimeTimer(restingUntil);
+            lifecycle.update(Tuple4.of(l.f0, l.f1, false, restingUntil));
+        } else {
             lifecycle.clear();
         }
     }

@@ -109,12 +109,20 @@ class OrderLifecycleHarnessTest {
 
     /** Finding: no rule forgets an order that never ends (lost terminal event, resting order): state stays. */
     @Test
-    void anOrderThatNeverEndsIsNeverForgotten() throws Exception {
+    void anOrderThatNeverEndsIsForgottenAWeekAfterItsLastUpdate() throws Exception {
+        long week = 7L * 24 * 3_600_000L;
         var h = harness();
         h.open();
         order("o9", "e9", 1_000, "ACKNOWLEDGED", 0, 1_000, "fix").apply(h);
-        h.processWatermark(Long.MAX_VALUE - 1);
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).as("the resting order's timer").isEqualTo(1);
+        // An update half a week later moves the deadline to a week after it.
+        order("o9", "e10", 1_000 + week / 2, "PARTIALLY_FILLED", 0, 1_000, "fix")
+                .apply(h);
+        h.processWatermark(1_000 + week);
+        assertThat(h.numKeyedStateEntries()).as("updated half a week ago: kept").isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).as("re-armed at the new deadline").isEqualTo(1);
+        h.processWatermark(1_000 + week / 2 + week);
+        assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }
