@@ -11,7 +11,6 @@ import io.riskplane.testing.SnapshotRestore.Step;
 import io.riskplane.v1.Envelope;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -38,18 +37,7 @@ class EarlyOrderRateGuardHarnessTest {
     }
 
     static S order(String partition, String id, long millis) {
-        ArrivedOrder o = new ArrivedOrder(
-                partition,
-                new GuardrailInput(
-                        GuardrailInput.ORDER,
-                        GuardrailInput.STRATEGY,
-                        "acme",
-                        "momo",
-                        "",
-                        id,
-                        millis,
-                        Double.NaN,
-                        Double.NaN));
+        ArrivedOrder o = EarlyOrderRateGuardTest.order(partition, id, millis);
         return h -> h.processElement(o, millis);
     }
 
@@ -62,25 +50,7 @@ class EarlyOrderRateGuardHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(h -> h.processBroadcastElement(
-                new PolicyRecord(
-                        "acme-default",
-                        3,
-                        "acme",
-                        "*",
-                        "",
-                        "",
-                        "",
-                        "USD",
-                        1_000,
-                        0,
-                        0,
-                        0,
-                        false,
-                        0,
-                        "p",
-                        Map.of("max_orders_strategy", 3.0, "order_rate_window_s", 10.0, "cooldown_base_s", 30.0)),
-                0));
+        steps.add(h -> h.processBroadcastElement(EarlyOrderRateGuardTest.policy(), 0));
         steps.add(order("o/0", "a", 1_000));
         steps.add(order("o/0", "b", 2_000));
         steps.add(order("o/1", "x", 2_500));

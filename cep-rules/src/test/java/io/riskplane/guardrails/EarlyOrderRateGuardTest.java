@@ -31,31 +31,27 @@ class EarlyOrderRateGuardTest {
     void setUp() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new EarlyOrderRateGuard(), ArrivedOrder::key, Types.STRING, EarlyOrderRateGuard.POLICIES);
-        h.processBroadcastElement(
-                new PolicyRecord(
-                        "acme-default",
-                        3,
-                        "acme",
-                        "*",
-                        "",
-                        "",
-                        "",
-                        "USD",
-                        1_000,
-                        0,
-                        0,
-                        0,
-                        false,
-                        0,
-                        "p",
-                        Map.of(
-                                "max_orders_strategy",
-                                (double) LIMIT,
-                                "order_rate_window_s",
-                                10.0,
-                                "cooldown_base_s",
-                                30.0)),
-                0);
+        h.processBroadcastElement(policy(), 0);
+    }
+
+    static PolicyRecord policy() {
+        return new PolicyRecord(
+                "acme-default",
+                3,
+                "acme",
+                "*",
+                "",
+                "",
+                "",
+                "USD",
+                1_000,
+                0,
+                0,
+                0,
+                false,
+                0,
+                "p",
+                Map.of("max_orders_strategy", (double) LIMIT, "order_rate_window_s", 10.0, "cooldown_base_s", 30.0));
     }
 
     static ArrivedOrder order(String partition, String id, long millis) {

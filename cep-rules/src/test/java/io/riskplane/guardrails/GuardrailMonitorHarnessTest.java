@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.OperatorDirective;
-import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.RuleDirective;
 import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
@@ -38,16 +37,7 @@ class GuardrailMonitorHarnessTest {
     }
 
     static S order(long seconds) {
-        GuardrailInput in = new GuardrailInput(
-                GuardrailInput.ORDER,
-                GuardrailInput.STRATEGY,
-                "acme",
-                "momo",
-                "",
-                "o" + seconds,
-                seconds * 1000,
-                Double.NaN,
-                Double.NaN);
+        GuardrailInput in = GuardrailMonitorTest.order(seconds);
         return h -> h.processElement(in, in.atMillis());
     }
 
@@ -64,35 +54,19 @@ class GuardrailMonitorHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(broadcast(RuleDirective.of(new PolicyRecord(
-                "acme-default",
-                3,
-                "acme",
-                "*",
-                "",
-                "",
-                "",
-                "USD",
-                1_000,
-                0,
-                0,
-                0,
-                false,
-                0,
-                "p",
-                Map.of(
-                        "max_orders_strategy",
-                        3.0,
-                        "order_rate_window_s",
-                        10.0,
-                        "cooldown_base_s",
-                        30.0,
-                        "cooldown_max_s",
-                        50.0,
-                        "kill_trips",
-                        3.0,
-                        "trip_window_s",
-                        900.0)))));
+        steps.add(broadcast(RuleDirective.of(GuardrailMonitorTest.policy(Map.of(
+                "max_orders_strategy",
+                3.0,
+                "order_rate_window_s",
+                10.0,
+                "cooldown_base_s",
+                30.0,
+                "cooldown_max_s",
+                50.0,
+                "kill_trips",
+                3.0,
+                "trip_window_s",
+                900.0)))));
         steps.add(broadcast(RuleDirective.of(new OperatorDirective(
                 "cmd-desk", false, "acme", "momo", "", "", "", "", "guardrail.repeat.kill-switch", 200_000))));
         long[][] bursts = {

@@ -29,40 +29,29 @@ class GuardrailMonitorTest {
                 GuardrailMonitor.POLICIES,
                 GuardrailMonitor.RESUMES);
         h.processBroadcastElement(
-                RuleDirective.of(new PolicyRecord(
-                        "acme-default",
-                        3,
-                        "acme",
-                        "*",
-                        "",
-                        "",
-                        "",
-                        "USD",
-                        1_000,
-                        0,
-                        0,
-                        0,
-                        false,
-                        0,
-                        "p",
-                        Map.of(
-                                "max_orders_strategy",
-                                3.0,
-                                "order_rate_window_s",
-                                10.0,
-                                "cooldown_base_s",
-                                30.0,
-                                "cooldown_max_s",
-                                50.0,
-                                "kill_trips",
-                                3.0,
-                                "trip_window_s",
-                                900.0,
-                                "max_spread_cross_bps",
-                                50.0,
-                                "max_adverse_selection_bps",
-                                20.0))),
+                RuleDirective.of(policy(Map.of(
+                        "max_orders_strategy",
+                        3.0,
+                        "order_rate_window_s",
+                        10.0,
+                        "cooldown_base_s",
+                        30.0,
+                        "cooldown_max_s",
+                        50.0,
+                        "kill_trips",
+                        3.0,
+                        "trip_window_s",
+                        900.0,
+                        "max_spread_cross_bps",
+                        50.0,
+                        "max_adverse_selection_bps",
+                        20.0))),
                 0);
+    }
+
+    static PolicyRecord policy(Map<String, Double> thresholds) {
+        return new PolicyRecord(
+                "acme-default", 3, "acme", "*", "", "", "", "USD", 1_000, 0, 0, 0, false, 0, "p", thresholds);
     }
 
     static GuardrailInput order(long seconds) {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.model.LaneRunEvaluation;
 import io.riskplane.model.LaneRunRecord;
-import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.RuleDirective;
 import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -38,16 +36,7 @@ class LaneFailureEvaluatorHarnessTest {
     }
 
     static S run(long seconds, String version, boolean ok) {
-        LaneRunRecord r = new LaneRunRecord(
-                "r" + seconds,
-                seconds * 1000,
-                "lane-pm",
-                "run-" + seconds,
-                ok ? "SUCCEEDED" : "FAILED",
-                version,
-                "globex",
-                "pm-arb",
-                ok ? List.of() : List.of("backtest-sharpe"));
+        LaneRunRecord r = LaneFailureEvaluatorTest.run(seconds, version, ok);
         return h -> h.processElement(r, r.eventTimeMillis());
     }
 
@@ -60,25 +49,7 @@ class LaneFailureEvaluatorHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(h -> h.processBroadcastElement(
-                RuleDirective.of(new PolicyRecord(
-                        "lanes",
-                        2,
-                        "*",
-                        "",
-                        "",
-                        "",
-                        "*",
-                        "",
-                        0,
-                        0,
-                        0,
-                        0,
-                        false,
-                        0,
-                        "p",
-                        Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0))),
-                0));
+        steps.add(h -> h.processBroadcastElement(LaneFailureEvaluatorTest.policy(), 0));
         steps.add(run(0, "v6", true));
         steps.add(run(300, "v7", false));
         steps.add(run(100, "v7", false)); // out of order: sorted by the buffer

@@ -27,25 +27,27 @@ class LaneFailureEvaluatorTest {
     void setUp() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new LaneFailureEvaluator(), LaneRunRecord::lane, Types.STRING, LaneFailureEvaluator.POLICIES);
-        h.processBroadcastElement(
-                RuleDirective.of(new PolicyRecord(
-                        "lanes",
-                        2,
-                        "*",
-                        "",
-                        "",
-                        "",
-                        "*",
-                        "",
-                        0,
-                        0,
-                        0,
-                        0,
-                        false,
-                        0,
-                        "p",
-                        Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0))),
-                0);
+        h.processBroadcastElement(policy(), 0);
+    }
+
+    static RuleDirective policy() {
+        return RuleDirective.of(new PolicyRecord(
+                "lanes",
+                2,
+                "*",
+                "",
+                "",
+                "",
+                "*",
+                "",
+                0,
+                0,
+                0,
+                0,
+                false,
+                0,
+                "p",
+                Map.of("lane_max_failures", 3.0, "lane_failure_window_s", 600.0)));
     }
 
     static LaneRunRecord run(long seconds, String version, boolean ok) {

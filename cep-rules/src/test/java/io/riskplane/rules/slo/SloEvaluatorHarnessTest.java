@@ -3,7 +3,6 @@ package io.riskplane.rules.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskplane.model.OperatorDirective;
-import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.RuleDirective;
 import io.riskplane.model.SloEvaluation;
 import io.riskplane.model.SloMeasurement;
@@ -40,20 +39,7 @@ class SloEvaluatorHarnessTest {
     }
 
     static S age(long t, double ageMs) {
-        SloMeasurement m = new SloMeasurement(
-                "m" + t,
-                SloMeasurement.QUOTE_FRESHNESS,
-                SloMeasurement.VENUE_INSTRUMENT,
-                "kraken",
-                "ETH",
-                "",
-                t,
-                t - (long) ageMs,
-                ageMs,
-                1,
-                Map.of(),
-                new String[] {"q"},
-                null);
+        SloMeasurement m = SloEvaluatorTest.age(t, ageMs);
         return h -> h.processElement(m, t);
     }
 
@@ -70,23 +56,8 @@ class SloEvaluatorHarnessTest {
 
     static List<S> input() {
         List<S> steps = new ArrayList<>();
-        steps.add(broadcast(RuleDirective.of(new PolicyRecord(
-                "v",
-                1,
-                "*",
-                "",
-                "*",
-                "",
-                "",
-                "",
-                0,
-                0,
-                0,
-                0,
-                false,
-                0,
-                "e-v",
-                Map.of("quote_freshness_ms", 10_000.0, "confirm_evaluations", 2.0)))));
+        steps.add(broadcast(RuleDirective.of(SloEvaluatorTest.policy(
+                "v", "*", "", false, Map.of("quote_freshness_ms", 10_000.0, "confirm_evaluations", 2.0)))));
         steps.add(broadcast(RuleDirective.of(new OperatorDirective(
                 "cmd-desk", false, "", "", "ETH", "kraken", "", "", "slo.breach.kill-switch", 22_000))));
         steps.add(age(5_000, 12_000));

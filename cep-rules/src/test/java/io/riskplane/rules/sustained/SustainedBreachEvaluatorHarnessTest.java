@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.riskplane.model.ConditionEvaluation;
 import io.riskplane.model.ConditionSample;
 import io.riskplane.model.OperatorDirective;
-import io.riskplane.model.PolicyRecord;
 import io.riskplane.model.RuleDirective;
 import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * taken anywhere in the input and restored gives the outputs of the uninterrupted run.
  */
 class SustainedBreachEvaluatorHarnessTest {
-    private static final String ROUTE = "routes";
-
     static KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation> harness()
             throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
@@ -39,20 +35,7 @@ class SustainedBreachEvaluatorHarnessTest {
     }
 
     static ConditionSample route(long at, double ratio) {
-        return new ConditionSample(
-                "s" + at,
-                ConditionSample.ROUTE_FALLBACK,
-                "",
-                "",
-                "kraken-rest",
-                "",
-                "",
-                at,
-                at - 300_000,
-                ratio,
-                10,
-                "primary down",
-                new String[0]);
+        return SustainedBreachEvaluatorTest.route(at, ratio, 10, "primary down");
     }
 
     static Step<KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation>> in(
@@ -81,31 +64,7 @@ class SustainedBreachEvaluatorHarnessTest {
             input() {
         var steps = new ArrayList<
                 Step<KeyedBroadcastOperatorTestHarness<String, ConditionSample, RuleDirective, ConditionEvaluation>>>();
-        steps.add(h -> h.processBroadcastElement(
-                RuleDirective.of(new PolicyRecord(
-                        ROUTE,
-                        1,
-                        "*",
-                        "",
-                        "",
-                        "*",
-                        "",
-                        "",
-                        0,
-                        0,
-                        0,
-                        0,
-                        false,
-                        0,
-                        "e-" + ROUTE,
-                        Map.of(
-                                "fallback_ratio_budget",
-                                0.5,
-                                "fallback_budget_for_s",
-                                120.0,
-                                "fallback_min_samples",
-                                5.0))),
-                0));
+        steps.add(h -> h.processBroadcastElement(SustainedBreachEvaluatorTest.routePolicy(), 0));
         steps.add(resume("cmd-desk", 700_000));
         steps.add(in(route(60_000, 0.6)));
         steps.add(in(route(240_000, 0.8)));

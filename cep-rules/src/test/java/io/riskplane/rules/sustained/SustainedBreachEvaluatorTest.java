@@ -38,7 +38,21 @@ class SustainedBreachEvaluatorTest {
         return new PolicyRecord(id, 1, "*", "", "", adapter, lane, "", 0, 0, 0, 0, false, effective, "e-" + id, t);
     }
 
+    /** The route fallback policy: over a 0.5 ratio for 120 s, from 5 samples on. */
+    static RuleDirective routePolicy() {
+        return RuleDirective.of(policy(
+                "routes",
+                "*",
+                "",
+                0,
+                Map.of("fallback_ratio_budget", 0.5, "fallback_budget_for_s", 120.0, "fallback_min_samples", 5.0)));
+    }
+
     static ConditionSample route(long at, double ratio, long orders) {
+        return route(at, ratio, orders, "primary down=" + orders);
+    }
+
+    static ConditionSample route(long at, double ratio, long orders, String detail) {
         return new ConditionSample(
                 "s" + at,
                 ConditionSample.ROUTE_FALLBACK,
@@ -51,7 +65,7 @@ class SustainedBreachEvaluatorTest {
                 at - 300_000,
                 ratio,
                 orders,
-                "primary down=" + orders,
+                detail,
                 new String[0]);
     }
 
@@ -78,20 +92,7 @@ class SustainedBreachEvaluatorTest {
 
     @Test
     void fallbackOverBudgetForTheDurationFiresOnceAndAHealthySampleEndsTheRun() throws Exception {
-        h.processBroadcastElement(
-                RuleDirective.of(policy(
-                        "routes",
-                        "*",
-                        "",
-                        0,
-                        Map.of(
-                                "fallback_ratio_budget",
-                                0.5,
-                                "fallback_budget_for_s",
-                                120.0,
-                                "fallback_min_samples",
-                                5.0))),
-                0);
+        h.processBroadcastElement(routePolicy(), 0);
         List<ConditionEvaluation> out = run(
                 route(60_000, 0.6, 10),
                 route(120_000, 0.7, 10),
@@ -171,20 +172,7 @@ class SustainedBreachEvaluatorTest {
      */
     @Test
     void aFiredBreachLatchesUntilAnOperatorResumesItsScope() throws Exception {
-        h.processBroadcastElement(
-                RuleDirective.of(policy(
-                        "routes",
-                        "*",
-                        "",
-                        0,
-                        Map.of(
-                                "fallback_ratio_budget",
-                                0.5,
-                                "fallback_budget_for_s",
-                                120.0,
-                                "fallback_min_samples",
-                                5.0))),
-                0);
+        h.processBroadcastElement(routePolicy(), 0);
         h.processBroadcastElement(
                 RuleDirective.of(new io.riskplane.model.OperatorDirective(
                         "cmd-other", false, "", "", "", "", "coinbase-fix", "", "*", 500_000)),

@@ -7,7 +7,6 @@ import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -18,28 +17,8 @@ import org.junit.jupiter.api.Test;
 class SkippedOffsetsHarnessTest {
     private interface S extends Step<OneInputStreamOperatorTestHarness<Decoded, Decoded>> {}
 
-    static OneInputStreamOperatorTestHarness<Decoded, Decoded> harness() throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new SkippedOffsets()));
-    }
-
     static S record(String topic, int partition, long offset) {
-        Decoded d = new Decoded(
-                "quote",
-                "e-" + offset,
-                "feed",
-                1_000 + offset,
-                topic,
-                partition,
-                offset,
-                5_000 + offset,
-                new byte[] {1},
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        Decoded d = SkippedOffsetsTest.record(topic, partition, offset);
         return h -> h.processElement(d, d.eventTimeMillis());
     }
 
@@ -56,8 +35,8 @@ class SkippedOffsetsHarnessTest {
                 record("p", 0, 1),
                 record("q", 0, 5),
                 record("q", 1, 10)));
-        List<Object> out = SnapshotRestore.assertSameAtEveryCut(
-                SkippedOffsetsHarnessTest::harness, steps, SnapshotRestore.mainOutput());
+        List<Object> out =
+                SnapshotRestore.assertSameAtEveryCut(SkippedOffsetsTest::harness, steps, SnapshotRestore.mainOutput());
         assertThat(out)
                 .extracting(o -> {
                     Decoded d = (Decoded) o;

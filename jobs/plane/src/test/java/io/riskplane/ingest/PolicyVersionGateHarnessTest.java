@@ -2,7 +2,6 @@ package io.riskplane.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskplane.contract.ProtoTime;
 import io.riskplane.contract.Topics;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.Decoded;
@@ -10,8 +9,6 @@ import io.riskplane.model.PolicyRecord;
 import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
 import io.riskplane.v1.Envelope;
-import io.riskplane.v1.RiskPolicy;
-import io.riskplane.v1.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -36,17 +33,7 @@ class PolicyVersionGateHarnessTest {
     }
 
     S policy(String eventId, long version, double maxDrawdown, long offset) {
-        Envelope e = Envelope.newBuilder()
-                .setEventId(eventId)
-                .setEventTime(ProtoTime.fromMillis(NOW - 60_000))
-                .setRiskPolicy(RiskPolicy.newBuilder()
-                        .setPolicyId("acme-momentum-btc")
-                        .setVersion(version)
-                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momentum-btc"))
-                        .setCurrency("USD")
-                        .setMaxDrawdown(maxDrawdown)
-                        .putThresholds("max_orders_strategy", 50))
-                .build();
+        Envelope e = PolicyVersionGateTest.envelope(eventId, version, maxDrawdown);
         Decoded d = decoder.decode(e.toByteArray(), false, Topics.POLICIES, 0, offset, NOW, NOW);
         return h -> h.processElement(d, NOW - 60_000);
     }

@@ -2,8 +2,6 @@ package io.riskplane.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskplane.contract.ProtoTime;
-import io.riskplane.contract.Topics;
 import io.riskplane.model.ControlRecord;
 import io.riskplane.model.DeadLetterRecord;
 import io.riskplane.model.Decoded;
@@ -12,8 +10,6 @@ import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
 import io.riskplane.v1.Envelope;
 import io.riskplane.v1.OperatorAction;
-import io.riskplane.v1.OperatorCommand;
-import io.riskplane.v1.Scope;
 import io.riskplane.verify.ControlSigner;
 import io.riskplane.verify.OperatorCommands;
 import io.riskplane.verify.SigningKey;
@@ -56,36 +52,9 @@ class OperatorCommandGateHarnessTest {
     }
 
     static S command(String id, OperatorAction action, long at, long offset, boolean signed) {
-        Envelope e = Envelope.newBuilder()
-                .setEventId(id)
-                .setSource("riskplane-cli")
-                .setEventTime(ProtoTime.fromMillis(at))
-                .setOperatorCommand(OperatorCommand.newBuilder()
-                        .setCommandId(id)
-                        .setAction(action)
-                        .setScope(Scope.newBuilder().setOrg("acme").setStrategy("momo"))
-                        .setOperatorId("oncall")
-                        .setReason("desk approved")
-                        .setTicket("INC-9"))
-                .build();
+        Envelope e = OperatorCommandGateTest.command(id, action, "oncall", "", at);
         Envelope sent = signed ? OperatorCommands.sign(e, ONCALL) : e;
-        Decoded d = new Decoded(
-                "operator_command",
-                id,
-                "riskplane-cli",
-                at,
-                Topics.OPERATOR,
-                0,
-                offset,
-                at,
-                sent.toByteArray(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        Decoded d = OperatorCommandGateTest.decoded(sent, at, offset);
         return h -> h.processElement(d, at);
     }
 

@@ -53,10 +53,14 @@ class OperatorCommandGateTest {
     }
 
     static Envelope command(String id, OperatorAction action, String operator, String rule) {
+        return command(id, action, operator, rule, T);
+    }
+
+    static Envelope command(String id, OperatorAction action, String operator, String rule, long at) {
         return Envelope.newBuilder()
                 .setEventId(id)
                 .setSource("riskplane-cli")
-                .setEventTime(ProtoTime.fromMillis(T))
+                .setEventTime(ProtoTime.fromMillis(at))
                 .setOperatorCommand(OperatorCommand.newBuilder()
                         .setCommandId(id)
                         .setAction(action)
@@ -69,15 +73,19 @@ class OperatorCommandGateTest {
     }
 
     void feed(Envelope e) throws Exception {
-        Decoded d = new Decoded(
+        h.processElement(decoded(e, T, offset++), T);
+    }
+
+    static Decoded decoded(Envelope e, long at, long offset) {
+        return new Decoded(
                 "operator_command",
                 e.getEventId(),
                 e.getSource(),
-                T,
+                at,
                 Topics.OPERATOR,
                 0,
-                offset++,
-                T,
+                offset,
+                at,
                 e.toByteArray(),
                 null,
                 null,
@@ -86,7 +94,6 @@ class OperatorCommandGateTest {
                 null,
                 null,
                 null);
-        h.processElement(d, T);
     }
 
     List<DeadLetterRecord> refused() {

@@ -8,8 +8,6 @@ import io.riskplane.testing.SnapshotRestore;
 import io.riskplane.testing.SnapshotRestore.Step;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -23,32 +21,11 @@ class ErrorBudgetBurnHarnessTest {
     private interface S extends Step<KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, SloMeasurement>> {}
 
     static KeyedOneInputStreamOperatorTestHarness<String, ExecutionFact, SloMeasurement> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ErrorBudgetBurn()), ExecutionFact::adapter, Types.STRING);
+        return ErrorBudgetBurnTest.harness(new ErrorBudgetBurn());
     }
 
     static S terminal(String adapter, String id, long t, boolean bad) {
-        ExecutionFact f = new ExecutionFact(
-                ExecutionFact.TERMINAL,
-                ExecutionFact.ADAPTER,
-                id,
-                t,
-                "",
-                "",
-                "",
-                "",
-                adapter,
-                "",
-                1,
-                bad ? 0 : 1,
-                Double.NaN,
-                Double.NaN,
-                0.5,
-                bad,
-                "",
-                false,
-                "",
-                Double.NaN);
+        ExecutionFact f = ErrorBudgetBurnTest.terminal(adapter, id, t, bad);
         return h -> h.processElement(f, t);
     }
 

@@ -22,6 +22,10 @@ class ErrorBudgetBurnTest {
     static final long M = 60_000;
 
     static ExecutionFact terminal(String id, long t, boolean bad) {
+        return terminal("fix", id, t, bad);
+    }
+
+    static ExecutionFact terminal(String adapter, String id, long t, boolean bad) {
         return new ExecutionFact(
                 ExecutionFact.TERMINAL,
                 ExecutionFact.ADAPTER,
@@ -31,7 +35,7 @@ class ErrorBudgetBurnTest {
                 "",
                 "",
                 "",
-                "fix",
+                adapter,
                 "",
                 1,
                 bad ? 0 : 1,

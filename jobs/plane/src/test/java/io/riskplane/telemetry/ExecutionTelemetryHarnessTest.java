@@ -31,27 +31,7 @@ class ExecutionTelemetryHarnessTest {
     }
 
     static S fill(String id, long t, double slippage, double latency, double confidence) {
-        ExecutionFact f = new ExecutionFact(
-                ExecutionFact.FILL,
-                ExecutionFact.ADAPTER,
-                id,
-                t,
-                "",
-                "",
-                "",
-                "",
-                "fix",
-                "",
-                1,
-                0,
-                slippage,
-                latency,
-                confidence,
-                false,
-                "",
-                false,
-                "",
-                Double.NaN);
+        ExecutionFact f = ExecutionTelemetryTest.fill(id, t, slippage, latency, confidence);
         return h -> h.processElement(f, t);
     }
 
@@ -64,27 +44,7 @@ class ExecutionTelemetryHarnessTest {
             String error,
             boolean fallback,
             String reason) {
-        ExecutionFact f = new ExecutionFact(
-                ExecutionFact.TERMINAL,
-                ExecutionFact.ADAPTER,
-                id,
-                t,
-                "",
-                "",
-                "",
-                "",
-                "fix",
-                "",
-                qty,
-                filled,
-                Double.NaN,
-                Double.NaN,
-                0.5,
-                rejected,
-                error,
-                fallback,
-                reason,
-                Double.NaN);
+        ExecutionFact f = ExecutionTelemetryTest.terminal(id, t, qty, filled, rejected, error, fallback, reason);
         return h -> h.processElement(f, t);
     }
 

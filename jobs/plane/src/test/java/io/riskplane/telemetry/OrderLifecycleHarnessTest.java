@@ -27,30 +27,17 @@ class OrderLifecycleHarnessTest {
     }
 
     static S order(String order, String id, long t, String state, double filled, long ack, String actual) {
-        OrderRecord o = new OrderRecord(
+        OrderRecord o = OrderLifecycleTest.order(
+                order,
                 id,
                 t,
-                order,
-                "acme",
-                "s1",
-                "BTC",
-                "coinbase",
-                1,
                 state,
-                2.0,
                 filled,
-                100.0,
-                0,
-                0.8,
+                ack,
                 "fix",
                 actual,
                 actual.isEmpty() || actual.equals("fix") ? "" : "primary down",
-                "ERROR_CATEGORY_UNSPECIFIED",
-                1_000,
-                ack,
-                false,
-                false,
-                "lane");
+                "ERROR_CATEGORY_UNSPECIFIED");
         return h -> h.processElement(new ExecutionInput(o, null, null, 0), t);
     }
 

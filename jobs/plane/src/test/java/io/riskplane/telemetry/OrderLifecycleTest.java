@@ -33,10 +33,24 @@ class OrderLifecycleTest {
             String actual,
             String reason,
             String error) {
+        return order("o1", id, t, state, filled, ack, expected, actual, reason, error);
+    }
+
+    static OrderRecord order(
+            String order,
+            String id,
+            long t,
+            String state,
+            double filled,
+            long ack,
+            String expected,
+            String actual,
+            String reason,
+            String error) {
         return new OrderRecord(
                 id,
                 t,
-                "o1",
+                order,
                 "acme",
                 "s1",
                 "BTC",

@@ -27,30 +27,7 @@ class RouteFallbackRatioHarnessTest {
     }
 
     static S order(String id, long at, String actual, String reason) {
-        OrderRecord o = new OrderRecord(
-                "e-" + id + "-" + at,
-                at,
-                id,
-                "acme",
-                "s",
-                "ETH",
-                "kraken",
-                1,
-                "FILLED",
-                1,
-                1,
-                100,
-                100,
-                0.5,
-                "kraken-rest",
-                actual,
-                reason,
-                "",
-                0,
-                0,
-                false,
-                false,
-                "");
+        OrderRecord o = RouteFallbackRatioTest.terminal(id, at, actual, reason);
         return h -> h.processElement(o, at);
     }
 
