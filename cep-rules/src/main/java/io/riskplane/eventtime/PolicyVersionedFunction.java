@@ -7,9 +7,12 @@ import java.util.Comparator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -23,6 +26,12 @@ import org.apache.flink.util.Collector;
  * <p>Operators' accepted commands arrive on the same channel ({@link RuleDirective}). A function given a resumes
  * descriptor keeps the resumes that lift any of its rules ({@link OperatorResumes}) and looks them up with
  * {@link #lastResume} while it judges; the others ignore commands.
+ *
+ * <p>A function that {@linkplain #forgetsQuietScopes forgets quiet scopes} is called back ({@link #forgetQuietScope})
+ * once its key has had no input for {@link #QUIET_SCOPE_MILLIS} of event time: longer than any window, cooldown or
+ * trip window a policy may set ({@link PolicyThresholds} caps them at a week), so what it forgets could no longer
+ * change a decision. It never forgets a halt. The callback's timer is one per day of the key's activity (at the day
+ * boundary after the deadline), so an active key holds at most nine.
  */
 public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProcessFunction<String, I, RuleDirective, O> {
     private static final long serialVersionUID = 1L;
@@ -37,7 +46,15 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     /** The rules whose halts a kept resume must lift (OperatorResumes#liftsAny); none without a resumes descriptor. */
     private final String[] resumeRules;
 
+    /** How long a key must be quiet before {@link #forgetQuietScope}: a week and a day. */
+    public static final long QUIET_SCOPE_MILLIS = 8L * 24 * 3_600_000L;
+
+    private static final long DAY_MILLIS = 24 * 3_600_000L;
+
     private final EventTimeBuffer<I> buffer;
+    /** When the key will have been quiet long enough (only for a function that forgets quiet scopes). */
+    private transient ValueState<Long> quietUntil;
+
     private transient Counter policyVersions;
     private transient Counter lateInputs;
     /** The resumes while {@link #judge} runs (null for a function that keeps none). */
@@ -101,6 +118,17 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
 
     protected abstract long timestampOf(I input);
 
+    /** Whether this function forgets a scope quiet for {@link #QUIET_SCOPE_MILLIS}; off by default. */
+    protected boolean forgetsQuietScopes() {
+        return false;
+    }
+
+    /**
+     * The key has had no input for {@link #QUIET_SCOPE_MILLIS}: clear the state that could no longer change a decision
+     * (never a halt, which stays until it is lifted).
+     */
+    protected void forgetQuietScope() throws Exception {}
+
     /** Judges one input, in event-time order, with every policy version received so far. */
     protected abstract void judge(I input, Iterable<Map.Entry<String, PolicyRecord>> policies, Collector<O> out)
             throws Exception;
@@ -108,6 +136,9 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     @Override
     public void open(OpenContext openContext) throws Exception {
         buffer.open(getRuntimeContext());
+        if (forgetsQuietScopes()) {
+            quietUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("quiet-scope-until", Types.LONG));
+        }
         policyVersions = getRuntimeContext().getMetricGroup().counter("policy_versions_received");
         lateInputs = getRuntimeContext().getMetricGroup().counter("late_events");
     }
@@ -132,6 +163,7 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
                     ? null
                     : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
+            touch(ts, ctx.timerService());
         } else {
             buffer.add(ts, input, ctx.timerService());
         }
@@ -144,6 +176,35 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
                 : ctx.getBroadcastState(resumesDescriptor).immutableEntries();
         for (I input : buffer.drain(timestamp)) {
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
+            touch(timestamp, ctx.timerService());
         }
+        if (quietUntil != null) {
+            Long until = quietUntil.value();
+            if (until != null && timestamp >= until) {
+                forgetQuietScope();
+                quietUntil.clear();
+            }
+        }
+    }
+
+    /** Input at ts: the key is quiet from ts + QUIET_SCOPE_MILLIS, checked at the day boundary after that. */
+    private void touch(long ts, TimerService timers) throws Exception {
+        if (quietUntil == null) {
+            return;
+        }
+        long until = ts + QUIET_SCOPE_MILLIS;
+        Long old = quietUntil.value();
+        if (old == null || until > old) {
+            if (old == null || dayAfter(until) != dayAfter(old)) {
+                timers.registerEventTimeTimer(dayAfter(until));
+            }
+            quietUntil.update(until);
+        }
+    }
+
+    private static long dayAfter(long t) {
+        return t > Long.MAX_VALUE - DAY_MILLIS
+                ? Long.MAX_VALUE
+                : Math.floorDiv(t, DAY_MILLIS) * DAY_MILLIS + DAY_MILLIS;
     }
 }

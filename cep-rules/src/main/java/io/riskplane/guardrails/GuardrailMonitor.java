@@ -87,6 +87,21 @@ public class GuardrailMonitor extends PolicyVersionedFunction<GuardrailInput, Gu
     }
 
     @Override
+    protected boolean forgetsQuietScopes() {
+        return true;
+    }
+
+    /** A quiet scope's windows, trips and cooldown are all over; a killed scope stays killed until resumed. */
+    @Override
+    protected void forgetQuietScope() throws Exception {
+        ScopeState s = scope.value();
+        if (s == null || !s.killed()) {
+            scope.clear();
+            rearmedAt.clear();
+        }
+    }
+
+    @Override
     protected long timestampOf(GuardrailInput in) {
         return in.atMillis();
     }

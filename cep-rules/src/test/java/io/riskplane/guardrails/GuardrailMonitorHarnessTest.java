@@ -2,6 +2,7 @@ package io.riskplane.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.GuardrailTrip;
 import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.RuleDirective;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Harness checks of GuardrailMonitor's state: buffered inputs and their timers are gone once the watermark passes;
  * a snapshot taken anywhere (mid-burst, in cooldown, killed, after the resume) and restored gives the uninterrupted
- * trips. The scope's own state has no expiry rule: a quiet scope keeps its guardrail-scope entry (see the survey).
+ * trips; a scope quiet for a week and a day is forgotten, unless it is killed.
  */
 class GuardrailMonitorHarnessTest {
     private interface S
@@ -93,16 +94,38 @@ class GuardrailMonitorHarnessTest {
     }
 
     @Test
-    void aQuietScopeKeepsNoBufferedInputAndNoTimerButItsScopeStateStays() throws Exception {
+    void aQuietScopeIsForgottenAfterAWeekAndADay() throws Exception {
         var steps = input();
-        steps.add(wm(Long.MAX_VALUE / 1000));
+        steps.add(wm(303 + PolicyVersionedFunction.QUIET_SCOPE_MILLIS / 1000 - 1));
         var r = SnapshotRestore.uninterrupted(
                 GuardrailMonitorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         var h = r.harness();
+        // Quiet for less than a week and a day: guardrail-scope, guardrail-rearmed-at (the resume at 200 s) and the
+        // quiet deadline are kept, with the timer that checks it.
+        assertThat(SnapshotRestore.numKeyedStateEntries(h)).isEqualTo(3);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        wm(Long.MAX_VALUE / 1000).apply(h);
+        assertThat(SnapshotRestore.numKeyedStateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         assertThat(h.numProcessingTimeTimers()).isZero();
-        // guardrail-scope and guardrail-rearmed-at of acme/momo: never cleared, however long the scope is quiet.
-        assertThat(SnapshotRestore.numKeyedStateEntries(h)).isEqualTo(2);
+        h.close();
+    }
+
+    @Test
+    void aKilledScopeStaysKilledHoweverLongItIsQuiet() throws Exception {
+        var steps = input();
+        steps.remove(1); // no operator resume: the kill at 103 s stays
+        steps.add(wm(Long.MAX_VALUE / 1000));
+        var r = SnapshotRestore.uninterrupted(
+                GuardrailMonitorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
+        assertThat(r.outputs())
+                .extracting(o -> ((GuardrailTrip) o).entersKill())
+                .containsExactly(false, false, true);
+        var h = r.harness();
+        assertThat(SnapshotRestore.numKeyedStateEntries(h))
+                .as("guardrail-scope, killed")
+                .isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }
 }

@@ -75,6 +75,25 @@ public class SloEvaluator extends PolicyVersionedFunction<SloMeasurement, SloEva
     }
 
     @Override
+    protected boolean forgetsQuietScopes() {
+        return true;
+    }
+
+    /**
+     * A scope not measured for over a week: its streaks are not consecutive with anything measured later, so they
+     * start afresh (and the next evaluation is stored); a halted scope stays halted until it resumes.
+     */
+    @Override
+    protected void forgetQuietScope() throws Exception {
+        Streaks s = streaks.value();
+        if (s == null || !s.halted()) {
+            streaks.clear();
+            stored.clear();
+            resumableFrom.clear();
+        }
+    }
+
+    @Override
     protected long timestampOf(SloMeasurement m) {
         return m.measuredAtMillis();
     }

@@ -2,6 +2,7 @@ package io.riskplane.rules.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskplane.eventtime.PolicyVersionedFunction;
 import io.riskplane.model.OperatorDirective;
 import io.riskplane.model.RuleDirective;
 import io.riskplane.model.SloEvaluation;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Harness checks of SloEvaluator's state: buffered measurements and their timers are gone once the watermark
  * passes; a snapshot taken anywhere and restored gives the uninterrupted outputs (including the store-on-change
- * decisions and the operator's resume re-arming the halt). The scope's streaks and store decision have no expiry:
- * a quiet scope keeps them (see the survey).
+ * decisions and the operator's resume re-arming the halt); a scope quiet for a week and a day is forgotten unless
+ * it is halted.
  */
 class SloEvaluatorHarnessTest {
     private interface S
@@ -87,15 +88,33 @@ class SloEvaluatorHarnessTest {
     }
 
     @Test
-    void aQuietScopeKeepsNoBufferedMeasurementAndNoTimerOnlyItsStreaks() throws Exception {
+    void aQuietHaltedScopeKeepsItsHaltAndNoTimer() throws Exception {
         var steps = input();
         steps.add(age(40_000, 100));
         steps.add(wm(Long.MAX_VALUE - 1));
         var r = SnapshotRestore.uninterrupted(SloEvaluatorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
         assertThat(r.harness().numEventTimeTimers()).isZero();
         assertThat(r.harness().numProcessingTimeTimers()).isZero();
-        // slo-streaks, slo-stored and (halted at 30 s, not resumed since) slo-resumable-from: no expiry rule.
+        // Halted at 30 s and not resumed since: slo-streaks, slo-stored and slo-resumable-from stay.
         assertThat(SnapshotRestore.numKeyedStateEntries(r.harness())).isEqualTo(3);
         r.harness().close();
+    }
+
+    @Test
+    void aQuietHealthyScopeIsForgottenAfterAWeekAndADay() throws Exception {
+        List<S> steps = new ArrayList<>();
+        steps.add(input().get(0)); // the policy
+        steps.add(age(5_000, 100));
+        steps.add(age(10_000, 12_000)); // one breach: a streak of 1, short of confirm_evaluations
+        steps.add(wm(10_000 + PolicyVersionedFunction.QUIET_SCOPE_MILLIS - 1));
+        var r = SnapshotRestore.uninterrupted(SloEvaluatorHarnessTest::harness, steps, SnapshotRestore.mainOutput());
+        var h = r.harness();
+        assertThat(SnapshotRestore.numKeyedStateEntries(h))
+                .as("streaks, stored, quiet deadline")
+                .isEqualTo(3);
+        wm(Long.MAX_VALUE - 1).apply(h);
+        assertThat(SnapshotRestore.numKeyedStateEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
     }
 }
