@@ -52,7 +52,10 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
     private static final long DAY_MILLIS = 24 * 3_600_000L;
 
     private final EventTimeBuffer<I> buffer;
-    /** When the key will have been quiet long enough (only for a function that forgets quiet scopes). */
+    /**
+     * The day boundary after the key will have been quiet long enough, where its timer is (only for a function that
+     * forgets quiet scopes).
+     */
     private transient ValueState<Long> quietUntil;
 
     private transient Counter policyVersions;
@@ -187,17 +190,18 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
         }
     }
 
-    /** Input at ts: the key is quiet from ts + QUIET_SCOPE_MILLIS, checked at the day boundary after that. */
+    /**
+     * Input at ts: the key is quiet from ts + QUIET_SCOPE_MILLIS, checked at the day boundary after that. Kept at that
+     * boundary, so the state and the timer change once a day of activity, not on every input.
+     */
     private void touch(long ts, TimerService timers) throws Exception {
         if (quietUntil == null) {
             return;
         }
-        long until = ts + QUIET_SCOPE_MILLIS;
+        long until = dayAfter(ts > Long.MAX_VALUE - QUIET_SCOPE_MILLIS ? Long.MAX_VALUE : ts + QUIET_SCOPE_MILLIS);
         Long old = quietUntil.value();
         if (old == null || until > old) {
-            if (old == null || dayAfter(until) != dayAfter(old)) {
-                timers.registerEventTimeTimer(dayAfter(until));
-            }
+            timers.registerEventTimeTimer(until);
             quietUntil.update(until);
         }
     }
