@@ -181,7 +181,8 @@ public abstract class PolicyVersionedFunction<I, O> extends KeyedBroadcastProces
             judge(input, ctx.getBroadcastState(policiesDescriptor).immutableEntries(), out);
             touch(timestamp, ctx.timerService());
         }
-        if (quietUntil != null) {
+        if (quietUntil != null && (timestamp % DAY_MILLIS == 0 || timestamp == Long.MAX_VALUE)) {
+            // A quiet-scope timer (dayAfter): the others are the buffer's.
             Long until = quietUntil.value();
             if (until != null && timestamp >= until) {
                 forgetQuietScope();

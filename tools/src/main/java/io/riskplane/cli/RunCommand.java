@@ -40,11 +40,8 @@ final class RunCommand implements Callable<Integer> {
                 c.clickhouse().url(),
                 c.iceberg().getOrDefault("warehouse", c.iceberg().get("uri")));
         if (PlaneRuntime.onCluster()) {
-            // Application mode: the cluster owns the job (savepoints, restarts, upgrades). Submit and return; no
-            // cancel hook, no exit, no alerts forwarder (a Deployment of its own there).
-            JobClient job = PlaneRuntime.start(c, false);
-            System.out.printf("job %s submitted to the Flink cluster%n", job.getJobID());
-            PlaneRuntime.submittedToCluster = true;
+            // No cancel hook, no exit, no alerts forwarder there (a Deployment of its own).
+            PlaneRuntime.submitToCluster(c);
             return 0;
         }
         JobClient job = PlaneRuntime.start(c, true);

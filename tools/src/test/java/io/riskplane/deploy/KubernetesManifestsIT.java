@@ -646,13 +646,7 @@ class KubernetesManifestsIT {
     // ---- rendering ------------------------------------------------------------------------------------------------
 
     static Path repositoryRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("k8s")) && Files.isRegularFile(p.resolve("pom.xml"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException(
-                "no directory with k8s/ and pom.xml above " + Path.of("").toAbsolutePath());
+        return io.riskplane.testing.RepoRoot.path();
     }
 
     static void requireKubectl() {

@@ -26,6 +26,17 @@ public final class PlaneRuntime {
     public static volatile boolean submittedToCluster;
 
     /**
+     * Application mode: the cluster owns the job (savepoints, restarts, upgrades). Submits it and returns; the caller
+     * must not wait on it nor exit the JVM ({@link #exit}).
+     */
+    public static JobClient submitToCluster(PlaneConfig config) throws Exception {
+        JobClient job = start(config, false);
+        System.out.printf("job %s submitted to the Flink cluster%n", job.getJobID());
+        submittedToCluster = true;
+        return job;
+    }
+
+    /**
      * Ends a command-line main with its exit code, except after a successful submission to the cluster this JVM
      * belongs to: in a Flink JobManager (application mode), exiting the JVM would take the cluster down with it.
      */

@@ -4,7 +4,6 @@ import io.riskplane.plane.PlaneConfig;
 import io.riskplane.plane.PlaneRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,9 +56,7 @@ public final class PlaneServices implements Runnable {
                 throw new IllegalStateException(
                         "not on a Flink cluster: `bin/riskplane run --config FILE` runs the " + "plane locally");
             }
-            JobClient job = PlaneRuntime.start(PlaneConfig.load(config), false);
-            System.out.printf("job %s submitted to the Flink cluster%n", job.getJobID());
-            PlaneRuntime.submittedToCluster = true;
+            PlaneRuntime.submitToCluster(PlaneConfig.load(config));
             return 0;
         }
     }
